@@ -1,0 +1,44 @@
+// Lint rules that keep the layering honest: shared/ is the pure engine and types, so the
+// I/O libraries (Kubernetes client, MongoDB, koa, simple-git) may only be used by agent/ and plugin/,
+// and the plugin never reaches into the agent.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const ioLibraries = ['@kubernetes/client-node', 'mongodb', 'koa', '@koa/*', 'simple-git', 'prom-client', 'pino', 'ink', 'react'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'test/cluster/go/**', 'build/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['shared/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ioLibraries, message: 'shared/ is pure: I/O libraries belong in agent/ or plugin/.' },
+          { group: ['node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'child_process'], message: 'shared/ does no I/O.' },
+          { group: ['**/agent/**', '**/plugin/**'], message: 'Dependencies run plugin -> shared <- agent.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['plugin/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**'], message: 'The plugin talks to the agent over HTTP only.' }] }],
+    },
+  },
+  {
+    files: ['agent/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/plugin/**'], message: 'The agent never imports the plugin.' }] }],
+    },
+  },
+);
