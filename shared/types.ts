@@ -82,6 +82,8 @@ export type Transition = (typeof TRANSITIONS)[number];
 
 /** One transition of a record's life, appended to its history. */
 export interface DriftEvent {
+  /** Deterministic (resource id, transition, time), so a retried write stores it once. */
+  event_id: string;
   resource_id: string;
   event: Transition;
   from_status: DriftStatus;

@@ -1,0 +1,21 @@
+// What the HTTP API may ask of the running agent. The analysis scheduler implements it;
+// API tests may implement it with a real scheduler or a small stand-in.
+import type { AnalysisStatus } from '../../shared/types.ts';
+
+export interface ComponentState {
+  name: 'store' | 'watches' | 'git';
+  ready: boolean;
+  message: string;
+}
+
+export interface AgentControl {
+  /** Starts a full analysis, or joins the one already running; returns its status at once. */
+  triggerAnalysis(trigger: 'manual' | 'periodic' | 'git'): AnalysisStatus;
+  /** A recent analysis by id (the agent keeps at least the last 100), or undefined. */
+  analysis(id: string): AnalysisStatus | undefined;
+  /** Readiness of each component: store reachable, watches synced, desired state loaded. */
+  readiness(): Promise<ComponentState[]>;
+  /** Objects currently watched, by kind. */
+  watchedCounts(): Record<string, number>;
+  version(): { version: string; git_commit: string | null };
+}

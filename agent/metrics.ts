@@ -1,0 +1,59 @@
+// The agent's Prometheus metrics, one Registry per agent instance (tests build several agents
+// in one process; the global registry would throw "already registered").
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DriftType, Severity } from '../shared/types.ts';
+
+export type SyncTrigger = 'periodic' | 'watch' | 'manual' | 'git';
+
+export class AgentMetrics {
+  readonly registry = new Registry();
+  readonly driftEvents = new Counter({
+    name: 'driftguard_drift_events_total',
+    help: 'Drift transitions by type, severity, kind and event (detected|resolved).',
+    labelNames: ['type', 'severity', 'kind', 'event'] as const,
+    registers: [this.registry],
+  });
+  readonly resourcesWatched = new Gauge({
+    name: 'driftguard_resources_watched',
+    help: 'Live objects currently watched, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly driftScore = new Gauge({
+    name: 'driftguard_drift_score',
+    help: 'Severity-weighted share of tracked resources in drift: 0 = in sync, 1 = every resource in high-severity drift.',
+    registers: [this.registry],
+  });
+  readonly activeDrifts = new Gauge({
+    name: 'driftguard_active_drifts',
+    help: 'Resources with an active drift, by severity.',
+    labelNames: ['severity'] as const,
+    registers: [this.registry],
+  });
+  readonly syncDuration = new Histogram({
+    name: 'driftguard_sync_duration_seconds',
+    help: 'Duration of analysis runs, by trigger.',
+    labelNames: ['trigger'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly apiRequestDuration = new Histogram({
+    name: 'driftguard_api_request_duration_seconds',
+    help: 'HTTP API request duration by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  driftEvent(event: 'detected' | 'resolved', type: DriftType | null, severity: Severity | null, kind: string): void {
+    this.driftEvents.inc({ type: type ?? 'none', severity: severity ?? 'none', kind, event });
+  }
+
+  observeSync(trigger: SyncTrigger, seconds: number): void {
+    this.syncDuration.observe({ trigger }, seconds);
+  }
+}

@@ -1,0 +1,49 @@
+// The storage contract of the agent. Two implementations (MongoDB through the `mongodb` driver,
+// and an embedded one on node:sqlite) pass one contract suite. Only simple queries are used, so
+// the same code runs on MongoDB and on FerretDB; aggregates are computed in code.
+import type { DriftEvent, DriftRecord, DriftStatus, DriftType, LastAnalysis, Severity } from '../../shared/types.ts';
+
+/** Validated filters: the API builds these from query strings, never passing raw input through. */
+export interface RecordQuery {
+  namespace?: string;
+  kind?: string;
+  drift_detected?: boolean;
+  drift_status?: DriftStatus;
+  severity?: Severity;
+  type?: DriftType;
+  /** Default 100 in the API; the store applies what it is given. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface RecordPage {
+  records: DriftRecord[];
+  /** Total matching the filters, ignoring limit/offset. */
+  count: number;
+}
+
+export interface Store {
+  /** Connects and creates indexes; idempotent. */
+  init(): Promise<void>;
+  /** True when the backing database answers now. */
+  ping(): Promise<boolean>;
+  getRecord(resourceId: string): Promise<DriftRecord | null>;
+  /** All records with these ids, in one round trip where the backend allows. */
+  getRecords(resourceIds: string[]): Promise<Map<string, DriftRecord>>;
+  /** Every record (used to build statistics and to find records whose object left Git). */
+  allRecords(): Promise<DriftRecord[]>;
+  listRecords(query: RecordQuery): Promise<RecordPage>;
+  /**
+   * Writes the record (upsert by resource_id) and appends its transition event, if any.
+   * Idempotent: writing the same record and event twice leaves one record and one event.
+   */
+  saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void>;
+  deleteRecord(resourceId: string): Promise<void>;
+  /** Transition events of one record, newest first. */
+  history(resourceId: string, limit?: number): Promise<DriftEvent[]>;
+  /** All transition events at or after `since` (ISO time), oldest first. */
+  eventsSince(since: string): Promise<DriftEvent[]>;
+  saveLastAnalysis(analysis: LastAnalysis): Promise<void>;
+  lastAnalysis(): Promise<LastAnalysis | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,146 @@
+// A real Kubernetes control plane for tests: etcd + kube-apiserver on free loopback ports, RBAC
+// on, token users for an admin and an unprivileged user, an admin kubeconfig in a temp dir.
+// No controllers or kubelet run: nothing schedules Pods, nothing garbage-collects.
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { binaries } from './binaries.ts';
+import { freePort } from './ports.ts';
+import { startServer, waitFor, type Server } from './process.ts';
+
+export const ADMIN_TOKEN = 'driftguard-admin-token';
+/** A user with no RBAC bindings: everything it tries is forbidden until a test grants it. */
+export const VIEWER_TOKEN = 'driftguard-viewer-token';
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ControlPlane {
+  server: string;
+  dir: string;
+  kubeconfig: string;
+  /** A kubeconfig for the unprivileged user `viewer`. */
+  viewerKubeconfig: string;
+  /** Runs the built kubectl against this plane; never throws on a non-zero exit. */
+  kubectl(args: string[], opts?: { input?: string; kubeconfig?: string }): Promise<KubectlResult>;
+  /** Like kubectl() but throws with stderr on a non-zero exit. */
+  kubectlOk(args: string[], opts?: { input?: string; kubeconfig?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+function kubeconfigYaml(server: string, user: string, token: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: local',
+    '  cluster:',
+    `    server: ${server}`,
+    '    insecure-skip-tls-verify: true',
+    'users:',
+    `- name: ${user}`,
+    '  user:',
+    `    token: ${token}`,
+    'contexts:',
+    '- name: local',
+    '  context:',
+    '    cluster: local',
+    `    user: ${user}`,
+    '    namespace: default',
+    'current-context: local',
+    '',
+  ].join('\n');
+}
+
+function readyz(server: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(`${server}/readyz`, { rejectUnauthorized: false, headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+function etcdHealthy(url: string): Promise<boolean> {
+  return fetch(`${url}/health`).then((r) => r.ok, () => false);
+}
+
+export function runKubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolve) => {
+    const child = execFile(binaries().kubectl, ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+export async function startControlPlane(): Promise<ControlPlane> {
+  const bins = binaries();
+  const dir = mkdtempSync(join(tmpdir(), 'driftguard-plane-'));
+  const servers: Server[] = [];
+  const stop = async (): Promise<void> => {
+    for (const s of servers.reverse()) await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+    const etcdUrl = `http://127.0.0.1:${etcdClient}`;
+    mkdirSync(join(dir, 'etcd'));
+    const etcd = startServer(bins.etcd, ['--data-dir', join(dir, 'etcd'), '--listen-client-urls', etcdUrl, '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`], join(dir, 'etcd.log'));
+    servers.push(etcd);
+    await waitFor('etcd', etcd, () => etcdHealthy(etcdUrl), 30_000);
+
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const saKey = join(dir, 'sa.pem');
+    writeFileSync(saKey, privateKey.export({ type: 'pkcs1', format: 'pem' }));
+    const tokens = join(dir, 'tokens.csv');
+    writeFileSync(tokens, `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n${VIEWER_TOKEN},viewer,viewer-uid\n`);
+    const api = startServer(bins.kubeApiserver, [
+      `--etcd-servers=${etcdUrl}`,
+      `--cert-dir=${join(dir, 'certs')}`,
+      `--secure-port=${apiPort}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      '--endpoint-reconciler-type=none',
+      '--service-cluster-ip-range=10.0.0.0/24',
+      '--authorization-mode=RBAC',
+      `--token-auth-file=${tokens}`,
+      '--disable-admission-plugins=ServiceAccount',
+      '--allow-privileged=true',
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${saKey}`,
+      `--service-account-signing-key-file=${saKey}`,
+      '--v=0',
+    ], join(dir, 'kube-apiserver.log'));
+    servers.push(api);
+    const server = `https://127.0.0.1:${apiPort}`;
+    await waitFor('kube-apiserver', api, () => readyz(server), 90_000);
+
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, kubeconfigYaml(server, 'admin', ADMIN_TOKEN));
+    const viewerKubeconfig = join(dir, 'viewer.kubeconfig');
+    writeFileSync(viewerKubeconfig, kubeconfigYaml(server, 'viewer', VIEWER_TOKEN));
+
+    const kubectl = (args: string[], opts?: { input?: string; kubeconfig?: string }) => runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input);
+    const kubectlOk = async (args: string[], opts?: { input?: string; kubeconfig?: string }) => {
+      const r = await kubectl(args, opts);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+      return r.stdout;
+    };
+    return { server, dir, kubeconfig, viewerKubeconfig, kubectl, kubectlOk, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

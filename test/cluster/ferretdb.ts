@@ -1,0 +1,52 @@
+// A MongoDB-wire server for tests: FerretDB v1 on its SQLite backend, on a free loopback port,
+// data in a temp dir removed on stop.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { binaries } from './binaries.ts';
+import { freePort } from './ports.ts';
+import { startServer, waitFor } from './process.ts';
+
+export interface FerretDB {
+  uri: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+export async function startFerretDB(opts: { port?: number; dir?: string } = {}): Promise<FerretDB> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'driftguard-ferretdb-'));
+  const data = join(dir, 'data');
+  mkdirSync(data, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const server = startServer(binaries().ferretdb, [
+    '--handler=sqlite',
+    `--sqlite-url=file:${data}/`,
+    `--listen-addr=127.0.0.1:${port}`,
+    '--telemetry=disable',
+    '--debug-addr=-',
+    '--log-level=warn',
+  ], join(dir, 'ferretdb.log'));
+  const stopAll = async (): Promise<void> => {
+    await server.stop();
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('FerretDB', server, () => tcpOpen(port), 30_000);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  return { uri: `mongodb://127.0.0.1:${port}/?directConnection=true`, port, stop: stopAll };
+}
