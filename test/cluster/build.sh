@@ -50,22 +50,28 @@ ver_flags() {
   echo "$f"
 }
 
+# The cache key is the version plus a hash of the wrapper module, so editing a wrapper rebuilds it.
+key() { (cd "$here/go/$1" && cat go.mod go.sum ./*.go 2>/dev/null | sha256sum | cut -c1-8); }
+
 total=$SECONDS
-kdir="$cache/kubernetes-$K8S_VERSION"
+kdir="$cache/kubernetes-$K8S_VERSION-$(key kube)"
 build kube k8s.io/kubernetes/cmd/kubectl "$kdir/kubectl" "$(ver_flags)"
 build kube k8s.io/kubernetes/cmd/kube-apiserver "$kdir/kube-apiserver" "$(ver_flags)"
-build etcd . "$cache/etcd-$ETCD_VERSION/etcd"
-build ferretdb github.com/FerretDB/FerretDB/cmd/ferretdb "$cache/ferretdb-$FERRETDB_VERSION/ferretdb"
-build krew sigs.k8s.io/krew/cmd/krew "$cache/krew-$KREW_VERSION/kubectl-krew"
+etcd_bin="$cache/etcd-$ETCD_VERSION-$(key etcd)/etcd"
+build etcd . "$etcd_bin"
+ferretdb_bin="$cache/ferretdb-$FERRETDB_VERSION-$(key ferretdb)/ferretdb"
+build ferretdb . "$ferretdb_bin"
+krew_bin="$cache/krew-$KREW_VERSION-$(key krew)/kubectl-krew"
+build krew sigs.k8s.io/krew/cmd/krew "$krew_bin"
 
 # The TypeScript harness reads the paths from here.
 cat > "$cache/binaries.json.tmp" <<JSON
 {
   "kubectl": "$kdir/kubectl",
   "kubeApiserver": "$kdir/kube-apiserver",
-  "etcd": "$cache/etcd-$ETCD_VERSION/etcd",
-  "ferretdb": "$cache/ferretdb-$FERRETDB_VERSION/ferretdb",
-  "krew": "$cache/krew-$KREW_VERSION/kubectl-krew",
+  "etcd": "$etcd_bin",
+  "ferretdb": "$ferretdb_bin",
+  "krew": "$krew_bin",
   "kubernetesVersion": "$K8S_VERSION"
 }
 JSON

@@ -31,11 +31,8 @@ export async function startFerretDB(opts: { port?: number; dir?: string } = {}):
   mkdirSync(data, { recursive: true });
   const port = opts.port ?? (await freePort());
   const server = startServer(binaries().ferretdb, [
-    '--handler=sqlite',
     `--sqlite-url=file:${data}/`,
     `--listen-addr=127.0.0.1:${port}`,
-    '--telemetry=disable',
-    '--debug-addr=-',
     '--log-level=warn',
   ], join(dir, 'ferretdb.log'));
   const stopAll = async (): Promise<void> => {
