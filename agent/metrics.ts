@@ -1,7 +1,7 @@
 // The agent's Prometheus metrics, one Registry per agent instance (tests build several agents
 // in one process; the global registry would throw "already registered").
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { DriftType, Severity } from '../shared/types.ts';
+import { SEVERITIES, type DriftType, type Severity } from '../shared/types.ts';
 
 export type SyncTrigger = 'periodic' | 'watch' | 'manual' | 'git';
 
@@ -19,6 +19,11 @@ export class AgentMetrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  /**
+   * drift_score: the severity-weighted share of tracked resources in active drift. Each actively
+   * drifted resource weighs low=1, medium=2, high=3; the sum is divided by 3 × total tracked
+   * resources. 0 = everything in sync, 1 = every resource in high-severity drift.
+   */
   readonly driftScore = new Gauge({
     name: 'driftguard_drift_score',
     help: 'Severity-weighted share of tracked resources in drift: 0 = in sync, 1 = every resource in high-severity drift.',
@@ -55,5 +60,17 @@ export class AgentMetrics {
 
   observeSync(trigger: SyncTrigger, seconds: number): void {
     this.syncDuration.observe({ trigger }, seconds);
+  }
+
+  /** Replaces the watched-object gauge (kinds no longer watched disappear). */
+  setWatched(counts: Record<string, number>): void {
+    this.resourcesWatched.reset();
+    for (const [kind, n] of Object.entries(counts)) this.resourcesWatched.set({ kind }, n);
+  }
+
+  /** Sets the active-drift gauges after an analysis; every severity is exported, 0 when absent. */
+  setDriftState(activeBySeverity: Partial<Record<Severity, number>>, driftScore: number): void {
+    for (const severity of SEVERITIES) this.activeDrifts.set({ severity }, activeBySeverity[severity] ?? 0);
+    this.driftScore.set(driftScore);
   }
 }

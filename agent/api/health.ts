@@ -1,0 +1,58 @@
+// The health/metrics listener: liveness, readiness and Prometheus metrics. It is served on its own
+// port (0.0.0.0 in the manifests, for kubelet probes and scrapers) apart from the API (127.0.0.1).
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { AgentControl, ComponentState } from '../analysis/control.ts';
+import type { AgentMetrics } from '../metrics.ts';
+import { errorResponses, routeFallbacks } from './errors.ts';
+
+export interface HealthDeps {
+  control: AgentControl;
+  metrics: AgentMetrics;
+  logger?: Logger;
+}
+
+export interface ReadyResponse {
+  status: 'ready' | 'not_ready';
+  message: string;
+  components: ComponentState[];
+}
+
+async function readiness(control: AgentControl): Promise<ReadyResponse> {
+  let components: ComponentState[];
+  try {
+    components = await control.readiness();
+  } catch (err) {
+    const message = `readiness check failed: ${err instanceof Error ? err.message : String(err)}`;
+    return { status: 'not_ready', message, components: [] };
+  }
+  const failing = components.filter((c) => !c.ready);
+  if (failing.length === 0) return { status: 'ready', message: 'All components ready', components };
+  const message = failing.map((c) => `${c.name}: ${c.message}`).join('; ');
+  return { status: 'not_ready', message, components };
+}
+
+export function createHealthApp(deps: HealthDeps): Koa {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+  router.get('/health', (ctx) => {
+    ctx.body = { status: 'healthy', message: 'Service is running' };
+  });
+  router.get('/ready', async (ctx) => {
+    const ready = await readiness(deps.control);
+    ctx.status = ready.status === 'ready' ? 200 : 503;
+    ctx.body = ready;
+  });
+  router.get('/metrics', async (ctx) => {
+    deps.metrics.setWatched(deps.control.watchedCounts());
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+  app.use(errorResponses(undefined, deps.logger));
+  app.use(routeFallbacks());
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,98 @@
+// The two listeners: the API (127.0.0.1 in the shipped manifests, reached by port-forward) and
+// health/metrics (0.0.0.0, for probes and scrapers). Closing is graceful: stop accepting, let
+// in-flight requests finish (their sockets are then closed rather than kept alive), close idle
+// keep-alive sockets at once, and cut what is still open after a deadline.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type Koa from 'koa';
+
+export interface Listen {
+  port: number;
+  address: string;
+}
+
+export interface ServerTimeouts {
+  /** Time allowed to receive a whole request (headers and body). */
+  readMs: number;
+  /** Socket inactivity allowed while a response is being produced and written. */
+  writeMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  idleMs: number;
+}
+
+export interface HttpServersOptions {
+  apiApp: Koa;
+  healthApp: Koa;
+  api: Listen;
+  health: Listen;
+  timeouts: ServerTimeouts;
+  /** Cut connections still open this long after close() began (default 10 s). */
+  closeDeadlineMs?: number;
+}
+
+export interface HttpServers {
+  apiUrl: string;
+  healthUrl: string;
+  close(): Promise<void>;
+}
+
+interface GracefulServer {
+  server: Server;
+  close(deadlineMs: number): Promise<void>;
+}
+
+function graceful(app: Koa, timeouts: ServerTimeouts): GracefulServer {
+  const handler = app.callback();
+  let closing = false;
+  const server = createServer((req, res) => {
+    // Once closing, answer what arrived but do not keep the connection alive afterwards.
+    if (closing) res.setHeader('Connection', 'close');
+    handler(req, res);
+  });
+  server.requestTimeout = timeouts.readMs;
+  server.headersTimeout = Math.min(timeouts.readMs, 60_000);
+  server.keepAliveTimeout = timeouts.idleMs;
+  server.setTimeout(timeouts.writeMs);
+  const close = (deadlineMs: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      closing = true;
+      const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+      deadline.unref();
+      server.close((err) => {
+        clearTimeout(deadline);
+        if (err && (err as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(err);
+        else resolve();
+      });
+      server.closeIdleConnections();
+    });
+  return { server, close };
+}
+
+function listen(server: Server, at: Listen): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.address, () => {
+      server.off('error', reject);
+      const addr = server.address() as AddressInfo;
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      resolve(`http://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${addr.port}`);
+    });
+  });
+}
+
+/** Starts both listeners; port 0 picks a free port (the returned URLs carry the real one). */
+export async function startHttpServers(opts: HttpServersOptions): Promise<HttpServers> {
+  const api = graceful(opts.apiApp, opts.timeouts);
+  const health = graceful(opts.healthApp, opts.timeouts);
+  const deadline = opts.closeDeadlineMs ?? 10_000;
+  const close = async (): Promise<void> => {
+    await Promise.all([api.close(deadline), health.close(deadline)]);
+  };
+  try {
+    const [apiUrl, healthUrl] = await Promise.all([listen(api.server, opts.api), listen(health.server, opts.health)]);
+    return { apiUrl, healthUrl, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
