@@ -1,0 +1,117 @@
+// The life of a drift record, as a pure function of the previous record and the engine's new
+// verdict. The store persists what this returns; nothing here does I/O or reads the clock.
+//
+//   previous        verdict     next       event
+//   null / none     in sync     none       —
+//   null / none     drift       active     detected   (first_detected = now)
+//   active          drift       active     updated    only when the drifted paths/values changed
+//   active          in sync     resolved   resolved   (resolved_at, resolution_message set)
+//   resolved        drift       active     detected   a new episode: new first_detected, resolved_at cleared
+//   resolved        in sync     resolved   —
+import type { DriftEvent, DriftRecord, DriftResult, DriftStatus, Transition } from '../../shared/types.ts';
+import { driftSignature } from './signature.ts';
+import { driftMessage, resolutionMessage } from './wording.ts';
+
+export interface TransitionOutcome {
+  record: DriftRecord;
+  event: DriftEvent | null;
+}
+
+/**
+ * Deterministic, so a write retried after a timeout stores the event once:
+ * `<resource_id>|<event>|<time>`.
+ */
+export function eventId(resourceId: string, event: Transition, time: string): string {
+  return `${resourceId}|${event}|${time}`;
+}
+
+/**
+ * The next record and the event (if any) for one resource, given its previous record (null when
+ * the resource was never seen), the engine's result and the analysis time (ISO 8601).
+ * Throws on a time that does not parse or a previous record of another resource.
+ */
+export function transition(previous: DriftRecord | null, result: DriftResult, now: string): TransitionOutcome {
+  if (Number.isNaN(Date.parse(now))) throw new TypeError(`transition: time ${JSON.stringify(now)} is not an ISO 8601 date`);
+  if (previous && previous.resource_id !== result.resource_id) {
+    throw new Error(`transition: previous record ${previous.resource_id} does not belong to ${result.resource_id}`);
+  }
+  const from: DriftStatus = previous?.drift_status ?? 'none';
+  if (result.drift_detected) return from === 'active' ? stillDrifting(previous, result, now) : detected(previous, from, result, now);
+  return from === 'active' ? resolved(previous, result, now) : inSync(previous, from, result, now);
+}
+
+/** The fields every next record takes from the engine's result and the clock. */
+function base(result: DriftResult, now: string): Omit<DriftRecord, 'drift_status' | 'first_detected' | 'resolved_at' | 'last_known_good_hash' | 'resolution_message'> {
+  const { drift_status: _engineStatus, ...rest } = result;
+  return { ...rest, last_checked: now };
+}
+
+function makeEvent(record: DriftRecord, event: Transition, from: DriftStatus, now: string, source: Pick<DriftRecord, 'drift_type' | 'severity'>, message: string | null): DriftEvent {
+  return {
+    event_id: eventId(record.resource_id, event, now),
+    resource_id: record.resource_id,
+    event,
+    from_status: from,
+    to_status: record.drift_status,
+    time: now,
+    drift_type: source.drift_type,
+    severity: source.severity,
+    kind: record.kind,
+    namespace: record.namespace,
+    message,
+  };
+}
+
+function detected(previous: DriftRecord | null, from: DriftStatus, result: DriftResult, now: string): TransitionOutcome {
+  const record: DriftRecord = {
+    ...base(result, now),
+    drift_status: 'active',
+    first_detected: now,
+    resolved_at: null,
+    last_known_good_hash: previous?.last_known_good_hash ?? null,
+    resolution_message: null,
+  };
+  return { record, event: makeEvent(record, 'detected', from, now, record, driftMessage(record.drift_details)) };
+}
+
+function stillDrifting(previous: DriftRecord | null, result: DriftResult, now: string): TransitionOutcome {
+  const record: DriftRecord = {
+    ...base(result, now),
+    drift_status: 'active',
+    first_detected: previous?.first_detected ?? now,
+    resolved_at: null,
+    last_known_good_hash: previous?.last_known_good_hash ?? null,
+    resolution_message: null,
+  };
+  const changed = driftSignature(previous?.drift_details ?? []) !== driftSignature(record.drift_details);
+  const event = changed ? makeEvent(record, 'updated', 'active', now, record, driftMessage(record.drift_details)) : null;
+  return { record, event };
+}
+
+function resolved(previous: DriftRecord | null, result: DriftResult, now: string): TransitionOutcome {
+  const message = resolutionMessage(previous?.drift_details ?? []);
+  const record: DriftRecord = {
+    ...base(result, now),
+    drift_status: 'resolved',
+    first_detected: previous?.first_detected ?? null,
+    resolved_at: now,
+    last_known_good_hash: result.live_hash ?? previous?.last_known_good_hash ?? null,
+    resolution_message: message,
+  };
+  // The event names the drift that ended, not the (empty) verdict that ended it.
+  const source = { drift_type: previous?.drift_type ?? null, severity: previous?.severity ?? null };
+  return { record, event: makeEvent(record, 'resolved', 'active', now, source, message) };
+}
+
+function inSync(previous: DriftRecord | null, from: DriftStatus, result: DriftResult, now: string): TransitionOutcome {
+  const wasResolved = from === 'resolved';
+  const record: DriftRecord = {
+    ...base(result, now),
+    drift_status: wasResolved ? 'resolved' : 'none',
+    first_detected: wasResolved ? (previous?.first_detected ?? null) : null,
+    resolved_at: wasResolved ? (previous?.resolved_at ?? null) : null,
+    last_known_good_hash: result.live_hash ?? previous?.last_known_good_hash ?? null,
+    resolution_message: wasResolved ? (previous?.resolution_message ?? null) : null,
+  };
+  return { record, event: null };
+}

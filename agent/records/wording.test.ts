@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DriftDetail } from '../../shared/types.ts';
+import { describeDrift, fieldName, formatValue, resolutionMessage } from './wording.ts';
+import { imageDetail, scalingDetail } from './testing.ts';
+
+describe('wording', () => {
+  it('names fields by their last segment, keeping a list selector', () => {
+    assert.equal(fieldName('spec.replicas'), 'replicas');
+    assert.equal(fieldName('spec.template.spec.containers[name=web].image'), 'containers[name=web].image');
+    assert.equal(fieldName('metadata'), 'metadata');
+  });
+
+  it('formats values: bare strings, absent, cut long JSON', () => {
+    assert.equal(formatValue('nginx:1.25'), 'nginx:1.25');
+    assert.equal(formatValue(undefined), 'absent');
+    assert.equal(formatValue(null), 'null');
+    assert.equal(formatValue({ a: 'x'.repeat(100) }).length, 40);
+  });
+
+  it('says how each field came back, with the manager who drifted it', () => {
+    assert.equal(resolutionMessage([scalingDetail(3, 5)]), 'replicas back to 3 (was 5 by kubectl-scale)');
+    assert.equal(resolutionMessage([scalingDetail(3, 5, null)]), 'replicas back to 3 (was 5)');
+    const added: DriftDetail = { path: 'metadata.labels.team', type: 'LabelChange', severity: 'low', desired: undefined, live: 'ops', manager: 'kubectl-label', changed_at: null };
+    assert.equal(resolutionMessage([added]), 'team removed (was ops by kubectl-label)');
+    const missing: DriftDetail = { path: '', type: 'Missing', severity: 'high', desired: null, live: undefined, manager: null, changed_at: null };
+    assert.equal(resolutionMessage([missing]), 'present in the cluster again');
+    assert.equal(resolutionMessage([]), 'back in sync with Git');
+  });
+
+  it('keeps long lists to three fields', () => {
+    const many = [scalingDetail(1, 2), scalingDetail(1, 3), scalingDetail(1, 4), imageDetail('a', 'b'), imageDetail('c', 'd')];
+    assert.match(resolutionMessage(many), /; … and 2 more$/);
+  });
+
+  it('describes a drift as desired → live', () => {
+    assert.equal(describeDrift(imageDetail('nginx:1.25', 'nginx:1.26')), 'containers[name=web].image nginx:1.25 → nginx:1.26 (kubectl-set)');
+  });
+});

@@ -1,0 +1,67 @@
+// The human text stored on records and events: one line per drifted field, short enough for a
+// table cell and a log line. Values are never secret here: the engine redacts Secret data before
+// it reaches a DriftDetail.
+import type { DriftDetail, JsonValue } from '../../shared/types.ts';
+
+const MAX_VALUE_CHARS = 40;
+/** More fields than this are summarised as "… and N more" so a message stays one short line. */
+const MAX_FIELDS = 3;
+
+/** A value as shown in a message: strings bare, absent as "absent", long JSON cut with "…". */
+export function formatValue(value: JsonValue | undefined | null): string {
+  if (value === undefined) return 'absent';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+/**
+ * The field's short name: the last path segment, keeping a list selector in front of it so
+ * `spec.template.spec.containers[name=web].image` reads `containers[name=web].image` and
+ * `spec.replicas` reads `replicas`.
+ */
+export function fieldName(path: string): string {
+  const parts = path.split('.');
+  const last = parts.at(-1) ?? path;
+  const before = parts.at(-2);
+  return before !== undefined && before.endsWith(']') ? `${before}.${last}` : last;
+}
+
+function who(detail: DriftDetail): string {
+  return detail.manager ? ` by ${detail.manager}` : '';
+}
+
+/** What happened to one field while drifting: `replicas 3 → 5 (kubectl-scale)`. */
+export function describeDrift(detail: DriftDetail): string {
+  const manager = detail.manager ? ` (${detail.manager})` : '';
+  if (detail.type === 'Missing') return `missing from the cluster${manager}`;
+  return `${fieldName(detail.path)} ${formatValue(detail.desired)} → ${formatValue(detail.live)}${manager}`;
+}
+
+/**
+ * How one field came back to Git: `replicas back to 3 (was 5 by kubectl-scale)`. A field that Git
+ * does not set but the cluster had added reads `labels.x removed (was "y" by kubectl-label)`.
+ */
+export function describeResolution(detail: DriftDetail): string {
+  if (detail.type === 'Missing') return 'present in the cluster again';
+  const name = fieldName(detail.path);
+  if (detail.desired === undefined) return `${name} removed (was ${formatValue(detail.live)}${who(detail)})`;
+  return `${name} back to ${formatValue(detail.desired)} (was ${formatValue(detail.live)}${who(detail)})`;
+}
+
+/** Joins per-field texts with "; ", at most MAX_FIELDS of them, then "… and N more". */
+export function joinFields(details: DriftDetail[], describe: (d: DriftDetail) => string): string | null {
+  if (details.length === 0) return null;
+  const shown = details.slice(0, MAX_FIELDS).map(describe).join('; ');
+  const rest = details.length - MAX_FIELDS;
+  return rest > 0 ? `${shown}; … and ${rest} more` : shown;
+}
+
+/** The resolution message of a record: how each field of the episode's last drift came back. */
+export function resolutionMessage(details: DriftDetail[]): string {
+  return joinFields(details, describeResolution) ?? 'back in sync with Git';
+}
+
+/** The message of a `detected`/`updated` event: what drifted now. */
+export function driftMessage(details: DriftDetail[]): string | null {
+  return joinFields(details, describeDrift);
+}
