@@ -34,7 +34,8 @@ export async function startFerretDB(opts: { port?: number; dir?: string } = {}):
     `--sqlite-url=file:${data}/`,
     `--listen-addr=127.0.0.1:${port}`,
     '--log-level=warn',
-  ], join(dir, 'ferretdb.log'));
+  // FerretDB writes a state.json into its working directory: keep it in the temp dir.
+  ], join(dir, 'ferretdb.log'), { cwd: dir });
   const stopAll = async (): Promise<void> => {
     await server.stop();
     if (!opts.dir) rmSync(dir, { recursive: true, force: true });

@@ -30,9 +30,9 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export function startServer(command: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): Server {
+export function startServer(command: string, args: string[], logFile: string, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Server {
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: env ?? process.env });
+  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: opts.env ?? process.env, cwd: opts.cwd });
   closeSync(fd);
   live.add(child);
   let exited = false;
