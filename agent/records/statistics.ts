@@ -1,0 +1,74 @@
+// The statistics the API serves, computed in code from the stored records and events (the stores
+// only run simple queries, so the same code serves MongoDB, FerretDB and the embedded store).
+import type { DriftEvent, DriftRecord, LastAnalysis, Severity, Statistics } from '../../shared/types.ts';
+import { meanTimeToResolveSeconds } from './resolve-time.ts';
+import { activeTrend, type TrendOptions } from './trend.ts';
+
+/** Weight of an active drift in the drift score; an active record without severity counts as low. */
+const SEVERITY_WEIGHT: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+const MAX_WEIGHT = 3;
+
+/**
+ * Drift score: the severity-weighted share of tracked resources in active drift,
+ *   sum over active records of weight(severity) / 3, divided by the number of records,
+ * with weight low = 1, medium = 2, high = 3. 0 = everything in sync (or nothing tracked),
+ * 1 = every tracked resource in high-severity drift. Rounded to 4 decimals.
+ */
+export function driftScore(records: DriftRecord[]): number {
+  if (records.length === 0) return 0;
+  let weighted = 0;
+  for (const r of records) {
+    if (r.drift_status === 'active') weighted += SEVERITY_WEIGHT[r.severity ?? 'low'] / MAX_WEIGHT;
+  }
+  return Math.round((weighted / records.length) * 10_000) / 10_000;
+}
+
+function increment<K extends string>(counts: Partial<Record<K, number>>, key: K | null): void {
+  if (key !== null) counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/**
+ * Statistics from every record, the transition events of the trend window (pass at least the
+ * last 24 h, e.g. `store.eventsSince(now − 24 h)`; more history makes the mean time to resolve
+ * cover more episodes) and the last analysis.
+ * - total_resources: every tracked record (none, active and resolved).
+ * - drifted_resources and active_drifts: records in status active (one open drift episode per
+ *   resource, so the two are equal; the contract keeps both names).
+ * - resolved_drifts: records in status resolved (what `/drift-records/resolved` lists).
+ * - by_type, by_severity, by_namespace: active records only.
+ * - mean_time_to_resolve_seconds: see meanTimeToResolveSeconds; null when none was resolved.
+ * - drift_score: see driftScore.
+ * - trend: active drifts over the window, see activeTrend.
+ */
+export function buildStatistics(
+  records: DriftRecord[],
+  events: DriftEvent[],
+  lastAnalysis: LastAnalysis | null,
+  now: string,
+  trend: TrendOptions = {},
+): Statistics {
+  const stats: Statistics = {
+    total_resources: records.length,
+    drifted_resources: 0,
+    active_drifts: 0,
+    resolved_drifts: 0,
+    by_type: {},
+    by_severity: {},
+    by_namespace: {},
+    mean_time_to_resolve_seconds: meanTimeToResolveSeconds(records, events),
+    drift_score: driftScore(records),
+    last_analysis: lastAnalysis,
+    trend: [],
+  };
+  for (const r of records) {
+    if (r.drift_status === 'resolved') stats.resolved_drifts++;
+    if (r.drift_status !== 'active') continue;
+    stats.active_drifts++;
+    stats.drifted_resources++;
+    increment(stats.by_type, r.drift_type);
+    increment(stats.by_severity, r.severity);
+    stats.by_namespace[r.namespace] = (stats.by_namespace[r.namespace] ?? 0) + 1;
+  }
+  stats.trend = activeTrend(stats.active_drifts, events, now, trend);
+  return stats;
+}
