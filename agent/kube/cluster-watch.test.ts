@@ -1,0 +1,111 @@
+// The watches against a real API server: initial list, live changes as single-object events,
+// system namespaces left out, and a watch restarted by the watchdog that still delivers events.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startControlPlane, type ControlPlane } from '../../test/cluster/control-plane.ts';
+import { parseConfig } from '../config/load.ts';
+import { createLogger } from '../log.ts';
+import { loadKubeConfig } from './client.ts';
+import { ClusterWatch } from './cluster-watch.ts';
+import type { LiveChange } from './live-state.ts';
+
+const manifests = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: watch-test }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: watch-test }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "nginx:1.27" }] }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: watch-test }
+data: { mode: fast }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: hidden, namespace: kube-system }
+data: { a: b }
+`;
+
+function waitForChange(changes: LiveChange[], pred: (c: LiveChange) => boolean, ms = 5000): Promise<LiveChange> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      const found = changes.find(pred);
+      if (found) resolve(found);
+      else if (Date.now() > deadline) reject(new Error(`no matching change; saw ${JSON.stringify(changes)}`));
+      else setTimeout(poll, 20);
+    };
+    poll();
+  });
+}
+
+describe('cluster watch', () => {
+  let plane: ControlPlane;
+  let watch: ClusterWatch;
+  const changes: LiveChange[] = [];
+  const logLines: string[] = [];
+
+  before(async () => {
+    plane = await startControlPlane();
+    await plane.kubectlOk(['apply', '-f', '-'], { input: manifests });
+    const config = parseConfig(`git: { url: /x }\nkubernetes: { kubeconfig: ${plane.kubeconfig}, watchdog_timeout: 1500ms, resource_types: [Deployment, ConfigMap] }\n`, {});
+    const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
+    watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log);
+    watch.state.onChange((c) => changes.push(c));
+    await watch.start();
+    await watch.whenSynced();
+  });
+  after(async () => {
+    await watch?.stop();
+    await plane?.stop();
+  });
+
+  it('loads the initial list as plain JSON, without system namespaces', () => {
+    const dep = watch.state.get('Deployment:watch-test:web');
+    assert.ok(dep, 'deployment cached');
+    assert.equal(dep.kind, 'Deployment');
+    assert.equal(dep.apiVersion, 'apps/v1');
+    assert.equal(typeof dep.metadata['creationTimestamp'], 'string');
+    assert.ok(watch.state.get('ConfigMap:watch-test:settings'));
+    assert.equal(watch.state.get('ConfigMap:kube-system:hidden'), undefined);
+    assert.equal(watch.counts()['Deployment'], 1);
+    assert.deepEqual(watch.unsynced(), []);
+    assert.equal(changes.length, 0, 'the initial list is not reported as changes');
+  });
+
+  it('reports a kubectl scale as one update with the new object', async () => {
+    await plane.kubectlOk(['scale', 'deployment/web', '-n', 'watch-test', '--replicas=5']);
+    await waitForChange(changes, (c) => c.id === 'Deployment:watch-test:web' && c.change === 'update');
+    const spec = watch.state.get('Deployment:watch-test:web')?.['spec'] as { replicas: number };
+    assert.equal(spec.replicas, 5);
+  });
+
+  it('reports a delete', async () => {
+    await plane.kubectlOk(['delete', 'configmap/settings', '-n', 'watch-test']);
+    await waitForChange(changes, (c) => c.id === 'ConfigMap:watch-test:settings' && c.change === 'delete');
+    assert.equal(watch.state.get('ConfigMap:watch-test:settings'), undefined);
+  });
+
+  it('restarts a silent watch and keeps delivering events', async () => {
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.ok(logLines.some((l) => l.includes('"event":"watch_restarted"')), 'watchdog restarted a watch');
+    await plane.kubectlOk(['create', 'configmap', 'later', '-n', 'watch-test', '--from-literal=k=v']);
+    await waitForChange(changes, (c) => c.id === 'ConfigMap:watch-test:later' && c.change === 'add');
+  });
+
+  it('ignores changes in system namespaces', async () => {
+    await plane.kubectlOk(['create', 'configmap', 'other', '-n', 'kube-system', '--from-literal=k=v']);
+    await plane.kubectlOk(['create', 'configmap', 'marker', '-n', 'watch-test', '--from-literal=k=v']);
+    await waitForChange(changes, (c) => c.id === 'ConfigMap:watch-test:marker');
+    assert.equal(changes.find((c) => c.id.includes('kube-system')), undefined);
+  });
+});
