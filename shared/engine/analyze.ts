@@ -1,0 +1,116 @@
+// The engine's entry point: one desired object and its live counterpart in, one DriftResult out.
+// Pure and synchronous; the agent and the plugin do all I/O around it.
+import type { DriftDetail, DriftResult, JsonValue, KubeObject } from '../types.ts';
+import { attribute } from './attribution.ts';
+import { classify, severityOf, worst } from './classify.ts';
+import { diffObjects } from './diff.ts';
+import { stableHash } from './hash.ts';
+import { nameOf, namespaceOf, objectId } from './identity.ts';
+import { clone, isObject } from './json.ts';
+import { normalizePair } from './normalize/index.ts';
+import type { EngineOptions, IgnoreRule } from './options.ts';
+import type { DesiredObject } from './parse.ts';
+import { getAt, pathHasPrefix, setAt, type Segment } from './path.ts';
+import { REDACTED } from './secrets.ts';
+
+export interface AnalyzeContext { gitCommit: string | null }
+
+function globMatch(pattern: string | undefined, value: string): boolean {
+  if (pattern === undefined) return true;
+  if (!pattern.includes('*')) return pattern === value;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(value);
+}
+
+function ruleMatchesResource(r: IgnoreRule, kind: string, namespace: string, name: string): boolean {
+  return globMatch(r.kind, kind) && globMatch(r.namespace, namespace) && globMatch(r.name, name);
+}
+
+function isScalar(v: JsonValue | undefined): v is string | number | boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Secret data must never leave the engine: present values become REDACTED, absent ones null. */
+function isSecretValuePath(kind: string, path: string): boolean {
+  return kind === 'Secret' && /^(data|binaryData|stringData)\b/.test(path);
+}
+
+/**
+ * What a detail shows for one side: the value as written (e.g. `0.5`, not the canonical `0.5` of `500m`)
+ * when it is a scalar we can find in the raw object, else the normalised value; null when absent.
+ */
+function shown(kind: string, path: string, raw: KubeObject | undefined, segs: Segment[], normalized: JsonValue | undefined): JsonValue {
+  if (normalized === undefined) return null;
+  if (kind === 'Secret') return isSecretValuePath(kind, path) || !isScalar(normalized) ? REDACTED : normalized;
+  if (isScalar(normalized) && raw) {
+    const r = getAt(raw as JsonValue, segs, kind);
+    if (isScalar(r)) return r;
+  }
+  return clone(normalized);
+}
+
+export function analyzeResource(desired: DesiredObject, live: KubeObject | undefined, opts: EngineOptions, context: AnalyzeContext): DriftResult {
+  const obj = desired.object;
+  const kind = obj.kind;
+  const namespace = namespaceOf(obj, opts.defaultNamespace);
+  const name = nameOf(obj);
+  const norm = normalizePair(obj, live, opts);
+  const base = {
+    resource_id: desired.id,
+    kind,
+    namespace,
+    name,
+    api_version: obj.apiVersion,
+    desired_hash: stableHash(norm.desired as JsonValue),
+    git_commit: context.gitCommit,
+    source_file: desired.sourceFile,
+  };
+
+  if (!norm.live) {
+    return {
+      ...base, drift_detected: true, drift_status: 'active', drift_type: 'Missing',
+      severity: severityOf('Missing', opts.rules.severity), drift_details: [], live_hash: null,
+    };
+  }
+  const nl = norm.live;
+  const ignores = (opts.rules.ignore ?? []).filter((r) => ruleMatchesResource(r, kind, namespace, name));
+  const details: DriftDetail[] = [];
+
+  for (const raw of diffObjects(norm.desired, nl)) {
+    // Ignored fields are made equal on the live copy too, so live_hash agrees with the verdict.
+    const sync = () => { setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired)); };
+    if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) { sync(); continue; }
+    const who = attribute(norm.ctx.managed, raw.segs);
+    const byAutoscaler = (opts.rules.ignore_managers ?? []).some((r) =>
+      who.manager !== null && r.managers.includes(who.manager) && pathHasPrefix(raw.segs, r.path));
+    if (byAutoscaler) { sync(); continue; }
+    const type = classify({ kind, path: raw.path, desired: raw.desired, live: raw.live });
+    details.push({
+      path: raw.path,
+      type,
+      severity: severityOf(type, opts.rules.severity),
+      desired: shown(kind, raw.path, obj, raw.segs, raw.desired),
+      live: shown(kind, raw.path, live, raw.segs, raw.live),
+      manager: who.manager,
+      changed_at: who.changed_at,
+    });
+  }
+
+  const liveHash = stableHash(nl as JsonValue);
+  const top = worst(details);
+  if (!top) {
+    return { ...base, drift_detected: false, drift_status: 'none', drift_type: null, severity: null, drift_details: [], live_hash: liveHash };
+  }
+  return { ...base, drift_detected: true, drift_status: 'active', drift_type: top.type, severity: top.severity, drift_details: details, live_hash: liveHash };
+}
+
+/** Analyse every desired object against live objects (a map by resource id, or a list), in O(N). */
+export function analyzeAll(desired: readonly DesiredObject[], live: ReadonlyMap<string, KubeObject> | readonly KubeObject[], opts: EngineOptions, context: AnalyzeContext): DriftResult[] {
+  let byId: ReadonlyMap<string, KubeObject>;
+  if (Array.isArray(live)) {
+    const m = new Map<string, KubeObject>();
+    for (const o of live as readonly KubeObject[]) if (isObject(o) && isObject(o.metadata)) m.set(objectId(o, opts.defaultNamespace), o);
+    byId = m;
+  } else byId = live as ReadonlyMap<string, KubeObject>;
+  return desired.map((d) => analyzeResource(d, byId.get(d.id), opts, context));
+}

@@ -1,0 +1,63 @@
+// Small JSON helpers shared by every engine module. Kept dependency-free so the engine stays pure.
+import type { JsonObject, JsonValue } from '../types.ts';
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Structural deep copy; objects from YAML/JSON are trees, so no cycle handling is needed. */
+export function clone<T extends JsonValue>(v: T): T {
+  return structuredClone(v);
+}
+
+export function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+export function canonicalJson(v: JsonValue | undefined): string {
+  if (v === undefined) return 'null';
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isObject(v)) {
+    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** Child object at `key`, or undefined when it is absent or not an object. */
+export function obj(parent: JsonValue | undefined, key: string): JsonObject | undefined {
+  if (!isObject(parent)) return undefined;
+  const v = parent[key];
+  return isObject(v) ? v : undefined;
+}
+
+/** Child array at `key`, or undefined. */
+export function arr(parent: JsonValue | undefined, key: string): JsonValue[] | undefined {
+  if (!isObject(parent)) return undefined;
+  const v = parent[key];
+  return Array.isArray(v) ? v : undefined;
+}
+
+export function str(parent: JsonValue | undefined, key: string): string | undefined {
+  if (!isObject(parent)) return undefined;
+  const v = parent[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Delete `key` from `o` when its value deep-equals `def` (a server default). */
+export function dropIfEqual(o: JsonObject | undefined, key: string, def: JsonValue): void {
+  if (o && Object.hasOwn(o, key) && deepEqual(o[key], def)) delete o[key];
+}

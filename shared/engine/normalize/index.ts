@@ -1,0 +1,48 @@
+// The normalisation pipeline. Order matters: metadata first (so managedFields is read beforehand by
+// the caller and then dropped), Secret hashing before anything could copy values, spellings before
+// defaults (defaults compare canonical values), empties and list order last, then ownership.
+import type { KubeObject } from '../../types.ts';
+import { clone } from '../json.ts';
+import { parseManagedFields } from '../managed-fields.ts';
+import type { EngineOptions } from '../options.ts';
+import { emptyNormalizer } from './empty.ts';
+import { hpaNormalizer } from './hpa.ts';
+import { keyedListsNormalizer } from './keyed-lists.ts';
+import { metadataNormalizer } from './metadata.ts';
+import { miscNormalizer } from './misc.ts';
+import { ownershipNormalizer } from './ownership.ts';
+import { scalarsNormalizer } from './scalars.ts';
+import { secretNormalizer } from './secret.ts';
+import { serviceNormalizer } from './service.ts';
+import type { NormalizeContext, Normalizer } from './types.ts';
+import { workloadsNormalizer } from './workloads.ts';
+
+export type { NormalizeContext, Normalizer } from './types.ts';
+
+export const NORMALIZERS: readonly Normalizer[] = [
+  metadataNormalizer,
+  secretNormalizer,
+  scalarsNormalizer,
+  workloadsNormalizer,
+  serviceNormalizer,
+  hpaNormalizer,
+  miscNormalizer,
+  emptyNormalizer,
+  keyedListsNormalizer,
+  ownershipNormalizer,
+];
+
+export interface NormalizedPair {
+  desired: KubeObject;
+  live: KubeObject | undefined;
+  ctx: NormalizeContext;
+}
+
+/** Normalise copies of both sides; the inputs are never modified. */
+export function normalizePair(desired: KubeObject, live: KubeObject | undefined, opts: EngineOptions, normalizers: readonly Normalizer[] = NORMALIZERS): NormalizedPair {
+  const ctx: NormalizeContext = { kind: desired.kind, opts, managed: parseManagedFields(live) };
+  const d = clone(desired);
+  const l = live ? clone(live) : undefined;
+  for (const n of normalizers) n.normalize(d, l, ctx);
+  return { desired: d, live: l, ctx };
+}

@@ -1,0 +1,45 @@
+// Server-owned metadata and status: written by the API server or controllers, never by Git.
+import type { JsonObject } from '../../types.ts';
+import { isObject, obj } from '../json.ts';
+import type { Normalizer } from './types.ts';
+
+const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink',
+  'deletionGracePeriodSeconds', 'deletionTimestamp', 'ownerReferences'];
+
+/** Annotations the tooling or controllers write; last-applied also embeds Secret values in plain text. */
+const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision',
+  'deprecated.daemonset.template.generation', 'autoscaling.alpha.kubernetes.io/conditions',
+  'autoscaling.alpha.kubernetes.io/current-metrics', 'endpoints.kubernetes.io/last-change-trigger-time'];
+
+/** Annotations controllers add to live objects only; dropped from live unless Git sets them. */
+const CONTROLLER_ANNOTATIONS = ['pv.kubernetes.io/bind-completed', 'pv.kubernetes.io/bound-by-controller',
+  'volume.beta.kubernetes.io/storage-provisioner', 'volume.kubernetes.io/storage-provisioner',
+  'volume.kubernetes.io/selected-node'];
+
+function strip(meta: JsonObject | undefined): void {
+  if (!meta) return;
+  for (const k of SERVER_METADATA) delete meta[k];
+  const ann = obj(meta, 'annotations');
+  if (ann) for (const k of SERVER_ANNOTATIONS) delete ann[k];
+}
+
+export const metadataNormalizer: Normalizer = {
+  name: 'server-metadata',
+  normalize(desired, live) {
+    for (const o of live ? [desired, live] : [desired]) {
+      strip(o.metadata);
+      delete o['status'];
+      // Pod templates and claim templates carry `creationTimestamp: null` after a round trip.
+      const spec = obj(o, 'spec');
+      strip(obj(obj(spec, 'template'), 'metadata'));
+      strip(obj(obj(obj(obj(spec, 'jobTemplate'), 'spec'), 'template'), 'metadata'));
+      const vcts = spec?.['volumeClaimTemplates'];
+      if (Array.isArray(vcts)) for (const t of vcts) if (isObject(t)) { strip(obj(t, 'metadata')); delete t['status']; }
+    }
+    if (live) {
+      const la = obj(live.metadata, 'annotations');
+      const da = obj(desired.metadata, 'annotations');
+      if (la) for (const k of CONTROLLER_ANNOTATIONS) if (!da || !(k in da)) delete la[k];
+    }
+  },
+};

@@ -1,0 +1,127 @@
+// Manifests from Git to desired objects. Untrusted input: every file is parsed on its own, so one
+// malformed file is reported (file, line, message) and never stops the others; alias bombs, huge
+// files and absurd nesting are rejected with a clear error instead of eating memory.
+import { LineCounter, parseAllDocuments } from 'yaml';
+import type { JsonValue, KubeObject } from '../types.ts';
+import { isClusterScoped, nameOf, objectId } from './identity.ts';
+import { isObject } from './json.ts';
+import type { EngineOptions } from './options.ts';
+
+export interface DesiredObject {
+  /** `Kind:namespace:name` (see resourceId). */
+  id: string;
+  object: KubeObject;
+  /** Path of the file it came from, as given by the caller. */
+  sourceFile: string;
+}
+
+export interface ManifestFile { path: string; content: string | Uint8Array }
+export interface ParseError { file: string; line: number | null; message: string }
+export interface ParseWarning { file: string; message: string }
+export interface ParseResult { objects: DesiredObject[]; errors: ParseError[]; warnings: ParseWarning[] }
+
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_DEPTH = 100;
+/** Real manifests use a handful of anchors; an alias bomb uses thousands. */
+export const MAX_ALIAS_COUNT = 100;
+
+const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/** Depth of a parsed value, stopping early once it exceeds `limit`. */
+function tooDeep(v: unknown, limit: number, depth = 0): boolean {
+  if (depth > limit) return true;
+  if (Array.isArray(v)) return v.some((x) => tooDeep(x, limit, depth + 1));
+  if (isObject(v)) return Object.values(v).some((x) => tooDeep(x, limit, depth + 1));
+  return false;
+}
+
+function isKubeObject(v: JsonValue): v is KubeObject {
+  return isObject(v) && typeof v['apiVersion'] === 'string' && v['apiVersion'] !== '' && typeof v['kind'] === 'string' &&
+    v['kind'] !== '' && isObject(v['metadata']) && typeof v['metadata']['name'] === 'string' && v['metadata']['name'] !== '';
+}
+
+/** Give the object its effective namespace, as `kubectl apply` would: '' (none) for cluster-scoped kinds. */
+function withNamespace(o: KubeObject, defaultNamespace: string): KubeObject {
+  if (isClusterScoped(o.kind)) delete o.metadata['namespace'];
+  else if (typeof o.metadata['namespace'] !== 'string' || o.metadata['namespace'] === '') o.metadata['namespace'] = defaultNamespace;
+  return o;
+}
+
+/** Does `s` look like a List wrapper (`kind: List` or e.g. `ConfigMapList`) with items? */
+function isList(v: JsonValue): v is { items: JsonValue[] } & Record<string, JsonValue> {
+  return isObject(v) && typeof v['kind'] === 'string' && /List$/.test(v['kind']) && Array.isArray(v['items']);
+}
+
+export function parseManifests(files: readonly ManifestFile[], opts: Pick<EngineOptions, 'defaultNamespace'>): ParseResult {
+  const result: ParseResult = { objects: [], errors: [], warnings: [] };
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    if (!MANIFEST_EXT.test(file.path)) continue;
+    parseFile(file, opts.defaultNamespace, result, seen);
+  }
+  return result;
+}
+
+function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseResult, seen: Map<string, string>): void {
+  const size = typeof file.content === 'string' ? Buffer.byteLength(file.content, 'utf8') : file.content.byteLength;
+  if (size > MAX_FILE_BYTES) {
+    result.errors.push({ file: file.path, line: null, message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a manifest` });
+    return;
+  }
+  const text = typeof file.content === 'string' ? file.content : new TextDecoder('utf-8').decode(file.content);
+  const lineCounter = new LineCounter();
+  let docs;
+  try {
+    // YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean.
+    docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    result.errors.push({ file: file.path, line: null, message: `cannot parse: ${(e as Error).message}` });
+    return;
+  }
+  const list = Array.isArray(docs) ? docs : [];
+  let skipped = 0;
+  let index = 0;
+  for (const doc of list) {
+    index++;
+    const line = lineCounter.linePos(doc.range[0]).line;
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const pos = err.linePos?.[0];
+        result.errors.push({ file: file.path, line: pos?.line ?? line, message: err.message.split('\n')[0] ?? err.message });
+      }
+      continue;
+    }
+    if (doc.contents === null) continue; // empty document (e.g. a trailing `---`)
+    let value: JsonValue;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as JsonValue;
+    } catch (e) {
+      const msg = (e as Error).message;
+      result.errors.push({ file: file.path, line, message: /alias/i.test(msg) ? `document ${index}: too many YAML aliases (limit ${MAX_ALIAS_COUNT}; possible alias bomb): ${msg}` : `document ${index}: ${msg}` });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    if (tooDeep(value, MAX_DEPTH)) {
+      result.errors.push({ file: file.path, line, message: `document ${index}: nested deeper than ${MAX_DEPTH} levels` });
+      continue;
+    }
+    // Round-trip through JSON: YAML timestamps/dates and other non-JSON values become plain JSON.
+    value = JSON.parse(JSON.stringify(value)) as JsonValue;
+    const items = isList(value) ? value.items : [value];
+    for (const item of items) {
+      if (!isKubeObject(item)) { skipped++; continue; }
+      const object = withNamespace(item, defaultNamespace);
+      const id = objectId(object, defaultNamespace);
+      const first = seen.get(id);
+      if (first !== undefined) {
+        result.errors.push({ file: file.path, line, message: `duplicate object ${id} (${nameOf(object)}): defined in ${first} and ${file.path}` });
+        continue;
+      }
+      seen.set(id, file.path);
+      result.objects.push({ id, object, sourceFile: file.path });
+    }
+  }
+  if (skipped > 0) {
+    result.warnings.push({ file: file.path, message: `${skipped} document(s) skipped: not Kubernetes objects (need apiVersion, kind and metadata.name)` });
+  }
+}

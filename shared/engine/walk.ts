@@ -1,0 +1,47 @@
+// Walks a normalised desired/live pair in step and reports each place where they differ: the shared
+// core of the diff (what changed) and of the ownership normaliser (which live-only fields count).
+import type { JsonValue } from '../types.ts';
+import { deepEqual, isObject } from './json.ts';
+import { keyedItems, type Segment } from './path.ts';
+
+/**
+ * Maps whose entries are reported one by one even when the whole map is missing on one side, so a
+ * `kubectl label` on an object without labels reads `metadata.labels.team`, not `metadata.labels`.
+ */
+const ENTRYWISE_MAPS = new Set(['labels', 'annotations', 'data', 'binaryData', 'matchLabels', 'nodeSelector', 'selector', 'requests', 'limits']);
+
+export type Visit = (segs: Segment[], desired: JsonValue | undefined, live: JsonValue | undefined) => void;
+
+export function walkPairs(d: JsonValue | undefined, l: JsonValue | undefined, segs: Segment[], kind: string, visit: Visit): void {
+  if (d === undefined && l === undefined) return;
+  const last = segs[segs.length - 1];
+  const lastField = last && 'field' in last ? last.field : '';
+  const entrywise = ENTRYWISE_MAPS.has(lastField);
+
+  if ((isObject(d) && isObject(l)) || (entrywise && (isObject(d) || isObject(l)) && (d === undefined || l === undefined))) {
+    const dob = isObject(d) ? d : {};
+    const lob = isObject(l) ? l : {};
+    const keys = new Set([...Object.keys(dob), ...Object.keys(lob)]);
+    for (const k of keys) walkPairs(dob[k], lob[k], [...segs, { field: k }], kind, visit);
+    return;
+  }
+
+  if (Array.isArray(d) || Array.isArray(l)) {
+    const dl = Array.isArray(d) ? d : d === undefined ? [] : null;
+    const ll = Array.isArray(l) ? l : l === undefined ? [] : null;
+    const dk = dl && (dl.length === 0 ? [] : keyedItems(dl, segs, kind));
+    const lk = ll && (ll.length === 0 ? [] : keyedItems(ll, segs, kind));
+    if (dk && lk && dk.length + lk.length > 0) {
+      const liveById = new Map(lk.map((it) => [it.id, it]));
+      const seen = new Set<string>();
+      for (const it of dk) {
+        seen.add(it.id);
+        walkPairs(it.value, liveById.get(it.id)?.value, [...segs, it.seg], kind, visit);
+      }
+      for (const it of lk) if (!seen.has(it.id)) walkPairs(undefined, it.value, [...segs, it.seg], kind, visit);
+      return;
+    }
+  }
+
+  if (!deepEqual(d, l)) visit(segs, d, l);
+}
