@@ -1,0 +1,41 @@
+// The REST API as a koa app. Middleware order matters: timing sees the final status, the error
+// handler turns every failure (including timeouts and limits) into JSON, and the fallback turns
+// "no route" into 404 and "route exists, other method" into 405, both as JSON.
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { AgentControl } from '../analysis/control.ts';
+import type { AgentMetrics } from '../metrics.ts';
+import type { Store } from '../store/store.ts';
+import { analysisRoutes } from './analyses.ts';
+import { errorResponses, routeFallbacks } from './errors.ts';
+import { declaredBodyLimit, requestTimeout, type RequestLimits } from './limits.ts';
+import { recordRoutes } from './records.ts';
+import { statisticsRoutes } from './statistics.ts';
+import { requestTiming } from './timing.ts';
+
+export interface ApiDeps {
+  store: Store;
+  control: AgentControl;
+  metrics: AgentMetrics;
+  logger?: Logger;
+  limits: RequestLimits;
+}
+
+export function createApiApp(deps: ApiDeps): Koa {
+  const app = new Koa();
+  // Errors are answered and logged by errorResponses; koa's default handler would print stacks.
+  app.silent = true;
+  const router = new Router();
+  recordRoutes(router, deps.store);
+  statisticsRoutes(router, deps.store);
+  analysisRoutes(router, deps.control, deps.limits.bodyLimitBytes);
+  app.use(requestTiming(deps.metrics));
+  app.use(errorResponses(deps.store, deps.logger));
+  app.use(requestTimeout(deps.limits.requestTimeoutMs));
+  app.use(declaredBodyLimit(deps.limits.bodyLimitBytes));
+  app.use(routeFallbacks());
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,54 @@
+// Drift-record endpoints: lists (all, active, resolved), one record, and its history.
+// `/active` and `/resolved` are registered before `/:resourceId`, which would otherwise match them.
+import type Router from '@koa/router';
+import { parseResourceId, type DriftEvent, type DriftRecord, type DriftRecordList } from '../../shared/types.ts';
+import type { Store } from '../store/store.ts';
+import { ApiError } from './errors.ts';
+import { historyLimit, noParams, recordQuery } from './query.ts';
+
+export interface HistoryResponse {
+  resource_id: string;
+  events: DriftEvent[];
+  count: number;
+}
+
+function validResourceId(raw: string | undefined): string {
+  const id = raw ?? '';
+  if (parseResourceId(id) === null) {
+    throw new ApiError(400, `malformed resource id ${JSON.stringify(id)}: expected Kind:namespace:name (Kind::name when cluster-scoped), URL-encoded`);
+  }
+  return id;
+}
+
+async function list(store: Store, querystring: string, status?: 'active' | 'resolved'): Promise<DriftRecordList> {
+  const page = await store.listRecords(recordQuery(querystring, status));
+  return { drift_records: page.records, count: page.count };
+}
+
+export function recordRoutes(router: Router, store: Store): void {
+  const base = '/api/v1/drift-records';
+  router.get(base, async (ctx) => {
+    ctx.body = await list(store, ctx.querystring);
+  });
+  router.get(`${base}/active`, async (ctx) => {
+    ctx.body = await list(store, ctx.querystring, 'active');
+  });
+  router.get(`${base}/resolved`, async (ctx) => {
+    ctx.body = await list(store, ctx.querystring, 'resolved');
+  });
+  router.get(`${base}/:resourceId`, async (ctx) => {
+    const id = validResourceId(ctx.params['resourceId']);
+    noParams(ctx.querystring);
+    const record: DriftRecord | null = await store.getRecord(id);
+    if (!record) throw new ApiError(404, `no drift record for ${id}`);
+    ctx.body = record;
+  });
+  router.get(`${base}/:resourceId/history`, async (ctx) => {
+    const id = validResourceId(ctx.params['resourceId']);
+    const limit = historyLimit(ctx.querystring);
+    const [events, record] = await Promise.all([store.history(id, limit), store.getRecord(id)]);
+    // A deleted record may still have history worth showing; only a resource never seen is unknown.
+    if (events.length === 0 && !record) throw new ApiError(404, `no drift record or history for ${id}`);
+    ctx.body = { resource_id: id, events, count: events.length } satisfies HistoryResponse;
+  });
+}
