@@ -1,0 +1,46 @@
+// The detail view's data: the record itself and its history, fetched when the view opens and on
+// each refresh, so a drift that resolves while open shows its resolution.
+import { useEffect, useState } from 'react';
+import type { DriftEvent, DriftRecord } from '../../../shared/types.ts';
+import { errorMessage, type UiClient } from '../client.ts';
+
+export interface DetailData {
+  record: DriftRecord | null;
+  history: DriftEvent[] | null;
+  error: string | null;
+}
+
+export function useDetail(client: UiClient, resourceId: string | null, known: DriftRecord | null, refreshMs: number): DetailData {
+  const [record, setRecord] = useState<DriftRecord | null>(known);
+  const [history, setHistory] = useState<DriftEvent[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+
+  useEffect(() => {
+    setRecord(known);
+    setHistory(null);
+    setError(null);
+    // Only a change of resource resets; `known` updates ride along with the polls below.
+  }, [resourceId]);
+
+  useEffect(() => {
+    if (!resourceId) return;
+    let live = true;
+    Promise.all([client.record(resourceId), client.history(resourceId)]).then(
+      ([r, h]) => {
+        if (!live) return;
+        setRecord(r);
+        setHistory(h.events);
+        setError(null);
+      },
+      (err: unknown) => live && setError(`cannot load ${resourceId}: ${errorMessage(err)}`),
+    );
+    const timer = setTimeout(() => setTick((t) => t + 1), refreshMs);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [client, resourceId, refreshMs, tick]);
+
+  return { record, history, error };
+}

@@ -1,0 +1,32 @@
+// Entry point of `kubectl driftguard ui`: mounts the drift browser and resolves when the user quits.
+// A .ts file (createElement, no JSX) so the CLI can import `plugin/ui/index.ts` by that name.
+import { render } from 'ink';
+import { createElement } from 'react';
+import type { UiClient } from './client.ts';
+import { App } from './views/app.tsx';
+
+export type { UiClient } from './client.ts';
+
+export interface RunUiOptions {
+  client: UiClient;
+  namespace?: string;
+  refreshMs?: number;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+}
+
+export async function runUi(opts: RunUiOptions): Promise<void> {
+  const stdin = opts.stdin ?? process.stdin;
+  const stdout = opts.stdout ?? process.stdout;
+  // Ink needs raw keyboard input: without a terminal it would crash, so refuse with a reason instead.
+  if (!stdin.isTTY || !stdout.isTTY) {
+    throw new Error('the drift browser needs an interactive terminal (stdin and stdout must be TTYs); use `kubectl driftguard list` instead');
+  }
+  const app = render(createElement(App, { client: opts.client, namespace: opts.namespace, refreshMs: opts.refreshMs }), {
+    stdin,
+    stdout,
+    exitOnCtrlC: true,
+    alternateScreen: true,
+  });
+  await app.waitUntilExit();
+}

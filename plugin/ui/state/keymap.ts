@@ -1,0 +1,125 @@
+// Key bindings as data (k9s's KeyActions): one table decides what a key does in each context and
+// also draws the hint bar and the help screen, so the three can never disagree.
+
+/** What a key press looks like to the UI: Ink's (input, key) pair reduced to what we bind. */
+export interface KeyPress {
+  input: string;
+  upArrow?: boolean;
+  downArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  ctrl?: boolean;
+  meta?: boolean;
+}
+
+export type Context = 'list' | 'detail' | 'help' | 'picker' | 'filter';
+
+export type Command =
+  | 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom'
+  | 'open' | 'back' | 'quit'
+  | 'filter' | 'sort' | 'toggle' | 'namespace' | 'analyze' | 'help'
+  | 'filterDone' | 'filterClear' | 'filterBackspace';
+
+type Special = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace' | 'delete';
+
+export interface Binding {
+  /** Characters that trigger it. */
+  inputs?: readonly string[];
+  /** Named keys that trigger it. */
+  specials?: readonly Special[];
+  /** How the key is written in the hint bar and help. */
+  label: string;
+  description: string;
+  command: Command;
+  contexts: readonly Context[];
+  /** Hint-bar rank: lower shows first when the bar is too narrow; absent = help screen only. */
+  hint?: number;
+  /** Hint-bar word when the command's usual one does not fit the context. */
+  short?: string;
+}
+
+const BROWSE: readonly Context[] = ['list', 'detail', 'picker'];
+
+export const BINDINGS: readonly Binding[] = [
+  { specials: ['return'], label: '⏎', description: 'open the drift detail', command: 'open', contexts: ['list'], hint: 2 },
+  { inputs: ['/'], label: '/', description: 'filter by resource, type or manager', command: 'filter', contexts: ['list'], hint: 1 },
+  { inputs: ['s'], label: 's', description: 'sort by severity / age / namespace', command: 'sort', contexts: ['list'], hint: 4 },
+  { inputs: ['r'], label: 'r', description: 'toggle active / resolved drifts', command: 'toggle', contexts: ['list'], hint: 5 },
+  { inputs: ['n'], label: 'n', description: 'pick a namespace', command: 'namespace', contexts: ['list'], hint: 6 },
+  { inputs: ['a'], label: 'a', description: 'run an analysis now', command: 'analyze', contexts: ['list', 'detail'], hint: 7 },
+  { inputs: ['?'], label: '?', description: 'show / hide this help', command: 'help', contexts: ['list', 'detail', 'help'], hint: 0 },
+  { specials: ['return'], label: '⏎', description: 'choose the namespace', command: 'open', contexts: ['picker'], hint: 1, short: 'choose' },
+  { inputs: ['k'], specials: ['upArrow'], label: '↑/k', description: 'move up', command: 'up', contexts: BROWSE, hint: 8 },
+  { inputs: ['j'], specials: ['downArrow'], label: '↓/j', description: 'move down', command: 'down', contexts: BROWSE, hint: 8 },
+  { specials: ['pageUp'], label: 'PgUp', description: 'page up', command: 'pageUp', contexts: BROWSE },
+  { specials: ['pageDown'], label: 'PgDn', description: 'page down', command: 'pageDown', contexts: BROWSE },
+  { inputs: ['g'], specials: ['home'], label: 'g', description: 'go to the top', command: 'top', contexts: BROWSE },
+  { inputs: ['G'], specials: ['end'], label: 'G', description: 'go to the bottom', command: 'bottom', contexts: BROWSE },
+  { inputs: ['q'], label: 'q', description: 'quit', command: 'quit', contexts: ['list'], hint: 3 },
+  { specials: ['escape'], label: 'esc', description: 'clear the filter, or quit', command: 'back', contexts: ['list'] },
+  { inputs: ['q'], specials: ['escape'], label: 'q/esc', description: 'back', command: 'back', contexts: ['detail', 'help', 'picker'], hint: 3 },
+  { specials: ['return'], label: '⏎', description: 'keep the filter', command: 'filterDone', contexts: ['filter'], hint: 1 },
+  { specials: ['escape'], label: 'esc', description: 'clear the filter', command: 'filterClear', contexts: ['filter'], hint: 2 },
+  { specials: ['backspace', 'delete'], label: '⌫', description: 'delete a character', command: 'filterBackspace', contexts: ['filter'], hint: 3 },
+];
+
+function matches(b: Binding, press: KeyPress): boolean {
+  if (b.specials?.some((s) => press[s] === true)) return true;
+  if (press.ctrl || press.meta) return false;
+  return b.inputs?.includes(press.input) ?? false;
+}
+
+export type Resolved = { command: Command } | { text: string } | null;
+
+/** What a key press means in a context: a command, typed filter text, or nothing. */
+export function resolveKey(context: Context, press: KeyPress): Resolved {
+  const binding = BINDINGS.find((b) => b.contexts.includes(context) && matches(b, press));
+  if (binding) return { command: binding.command };
+  if (context === 'filter' && press.input && !press.ctrl && !press.meta && isPrintable(press.input)) {
+    return { text: press.input };
+  }
+  return null;
+}
+
+function isPrintable(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u001f\u007f]/.test(text);
+}
+
+export function bindingsFor(context: Context): Binding[] {
+  return BINDINGS.filter((b) => b.contexts.includes(context));
+}
+
+/** The hint bar for a context, one line of at most `width` characters; the least important hints drop first. */
+export function hintBar(context: Context, width: number): string {
+  const hints = bindingsFor(context)
+    .filter((b) => b.hint !== undefined)
+    .map((b) => ({ rank: b.hint ?? 99, text: `${b.label} ${shortName(b)}` }));
+  // Hints sharing a rank (↑/k and ↓/j) go together.
+  let shown = hints;
+  while (shown.length > 0 && joinHints(shown).length > width) {
+    const worst = Math.max(...shown.map((h) => h.rank));
+    shown = shown.filter((h) => h.rank !== worst);
+  }
+  return joinHints(shown).slice(0, Math.max(0, width));
+}
+
+function joinHints(hints: readonly { text: string }[]): string {
+  return hints.map((h) => h.text).join('  ');
+}
+
+const SHORT: Partial<Record<Command, string>> = {
+  open: 'open', filter: 'filter', sort: 'sort', toggle: 'active/resolved', namespace: 'ns',
+  analyze: 'analyze', help: 'help', up: 'up', down: 'down', quit: 'quit', back: 'back',
+  filterDone: 'keep', filterClear: 'clear', filterBackspace: 'delete',
+};
+
+function shortName(b: Binding): string {
+  return b.short ?? SHORT[b.command] ?? b.description;
+}

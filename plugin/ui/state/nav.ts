@@ -1,0 +1,24 @@
+// The navigation stack (k9s's page stack): the list at the bottom, views pushed on top, breadcrumbs
+// drawn from it.
+export type Page = { view: 'list' } | { view: 'detail'; resourceId: string };
+
+export type NavStack = readonly Page[];
+
+export const ROOT: NavStack = [{ view: 'list' }];
+
+export function push(stack: NavStack, page: Page): NavStack {
+  return [...stack, page];
+}
+
+/** The stack one level up; the root stays (popping it is the caller's "quit"). */
+export function pop(stack: NavStack): NavStack {
+  return stack.length > 1 ? stack.slice(0, -1) : stack;
+}
+
+export function top(stack: NavStack): Page {
+  return stack[stack.length - 1] ?? { view: 'list' };
+}
+
+export function crumbs(stack: NavStack, listLabel: string): string[] {
+  return stack.map((p) => (p.view === 'list' ? listLabel : p.resourceId));
+}

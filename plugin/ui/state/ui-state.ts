@@ -1,0 +1,123 @@
+// The drift browser's whole state and its transitions, as a pure reducer: views render it, the
+// input hook turns key presses into actions, and data fetching lives elsewhere.
+import { ROOT, pop, push, top, type NavStack } from './nav.ts';
+import { nextSort, type SortKey } from './list.ts';
+import type { Command, Context } from './keymap.ts';
+
+export type RecordMode = 'active' | 'resolved';
+
+export interface UiState {
+  stack: NavStack;
+  mode: RecordMode;
+  sort: SortKey;
+  filter: string;
+  filterEditing: boolean;
+  /** null = all namespaces. */
+  namespace: string | null;
+  cursor: number;
+  overlay: 'none' | 'help' | 'picker';
+  pickerCursor: number;
+  detailScroll: number;
+  quit: boolean;
+}
+
+export function initialState(namespace?: string): UiState {
+  return {
+    stack: ROOT,
+    mode: 'active',
+    sort: 'severity',
+    filter: '',
+    filterEditing: false,
+    namespace: namespace ?? null,
+    cursor: 0,
+    overlay: 'none',
+    pickerCursor: 0,
+    detailScroll: 0,
+    quit: false,
+  };
+}
+
+/** What the reducer needs to know about the screen it cannot compute itself. */
+export interface ViewFacts {
+  /** Rows in the list after filter and sort. */
+  listLength: number;
+  /** The resource id under the cursor, if any. */
+  selectedId: string | null;
+  /** The namespace picker's choices (null = all). */
+  choices: readonly (string | null)[];
+  /** Lines the detail view has, and how many fit on screen. */
+  detailLength: number;
+  pageSize: number;
+}
+
+export type Action = { type: 'command'; command: Command } | { type: 'text'; text: string };
+
+export function contextOf(s: UiState): Context {
+  if (s.filterEditing) return 'filter';
+  if (s.overlay === 'help') return 'help';
+  if (s.overlay === 'picker') return 'picker';
+  return top(s.stack).view;
+}
+
+const clamp = (n: number, max: number): number => Math.max(0, Math.min(n, Math.max(0, max - 1)));
+
+export function reduce(s: UiState, action: Action, f: ViewFacts): UiState {
+  if (action.type === 'text') return { ...s, filter: s.filter + action.text, cursor: 0 };
+  const context = contextOf(s);
+  switch (action.command) {
+    case 'filter': return { ...s, filterEditing: true };
+    case 'filterDone': return { ...s, filterEditing: false };
+    case 'filterClear': return { ...s, filterEditing: false, filter: '', cursor: 0 };
+    case 'filterBackspace': return { ...s, filter: [...s.filter].slice(0, -1).join(''), cursor: 0 };
+    case 'sort': return { ...s, sort: nextSort(s.sort), cursor: 0 };
+    case 'toggle': return { ...s, mode: s.mode === 'active' ? 'resolved' : 'active', cursor: 0 };
+    case 'namespace': return { ...s, overlay: 'picker', pickerCursor: Math.max(0, f.choices.indexOf(s.namespace)) };
+    case 'help': return { ...s, overlay: s.overlay === 'help' ? 'none' : 'help' };
+    case 'open': return open(s, f);
+    case 'back': return back(s, context);
+    case 'quit': return { ...s, quit: true };
+    case 'analyze': return s;
+    default: return move(s, action.command, context, f);
+  }
+}
+
+function open(s: UiState, f: ViewFacts): UiState {
+  if (s.overlay === 'picker') {
+    const chosen = f.choices[s.pickerCursor];
+    return { ...s, overlay: 'none', namespace: chosen === undefined ? s.namespace : chosen, cursor: 0 };
+  }
+  if (!f.selectedId) return s;
+  return { ...s, stack: push(s.stack, { view: 'detail', resourceId: f.selectedId }), detailScroll: 0 };
+}
+
+function back(s: UiState, context: Context): UiState {
+  if (context === 'help' || context === 'picker') return { ...s, overlay: 'none' };
+  if (context === 'list') {
+    // Esc first undoes a filter, as in k9s; with nothing to undo it leaves.
+    return s.filter ? { ...s, filter: '', cursor: 0 } : { ...s, quit: true };
+  }
+  return { ...s, stack: pop(s.stack), detailScroll: 0 };
+}
+
+type Move = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
+
+function step(command: Move, page: number, length: number): (n: number) => number {
+  const by = { up: -1, down: 1, pageUp: -page, pageDown: page, top: -Infinity, bottom: Infinity }[command];
+  return (n) => {
+    const next = n + by;
+    return Number.isFinite(next) ? next : by < 0 ? 0 : length - 1;
+  };
+}
+
+function move(s: UiState, command: Move, context: Context, f: ViewFacts): UiState {
+  const page = Math.max(1, f.pageSize);
+  if (context === 'picker') {
+    return { ...s, pickerCursor: clamp(step(command, page, f.choices.length)(s.pickerCursor), f.choices.length) };
+  }
+  if (context === 'detail') {
+    const maxScroll = Math.max(0, f.detailLength - page + 1);
+    return { ...s, detailScroll: clamp(step(command, page, maxScroll)(s.detailScroll), maxScroll) };
+  }
+  if (context === 'list') return { ...s, cursor: clamp(step(command, page, f.listLength)(s.cursor), f.listLength) };
+  return s;
+}

@@ -1,0 +1,111 @@
+// The drift browser: wires state, data and keys together; every piece of logic lives in state/ and
+// render/, this file only decides which view fills the body.
+import { Box, useApp, useInput, useWindowSize } from 'ink';
+import { useEffect, useRef, useState } from 'react';
+import type { UiClient } from '../client.ts';
+import { useAnalysis } from '../hooks/use-analysis.ts';
+import { useDetail } from '../hooks/use-detail.ts';
+import { useDriftData } from '../hooks/use-drift-data.ts';
+import { useSpinner } from '../hooks/use-spinner.ts';
+import { recordDetailLines } from '../render/detail.ts';
+import { hintBar, resolveKey } from '../state/keymap.ts';
+import { namespaceChoices, visibleRecords } from '../state/list.ts';
+import { crumbs, top } from '../state/nav.ts';
+import { contextOf, initialState, reduce, type Action, type ViewFacts } from '../state/ui-state.ts';
+import { HintBar, StatsBar, StatusLine, TitleBar } from './chrome.tsx';
+import { DetailView } from './detail-view.tsx';
+import { HelpView } from './help-view.tsx';
+import { ListView } from './list-view.tsx';
+import { PickerView, namespaceLabel } from './picker-view.tsx';
+import { statusLine } from './status.ts';
+
+export interface AppProps {
+  client: UiClient;
+  namespace?: string;
+  refreshMs?: number;
+  /** How often a running analysis is polled. */
+  pollMs?: number;
+}
+
+/** Title, statistics, status and hint lines, plus one spare so the frame never scrolls the terminal. */
+const CHROME_ROWS = 5;
+
+export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppProps) {
+  const { exit } = useApp();
+  const { columns: width, rows } = useWindowSize();
+  const [state, setState] = useState(() => initialState(namespace));
+  const data = useDriftData(client, state.mode, refreshMs);
+  const [analysis, analyze] = useAnalysis(client, pollMs, data.refresh);
+  const spinner = useSpinner(analysis.phase === 'running');
+  const now = Date.now();
+
+  const page = top(state.stack);
+  const detailId = page.view === 'detail' ? page.resourceId : null;
+  const rowsShown = visibleRecords(data.records ?? [], state);
+  const known = detailId ? (data.records ?? []).find((r) => r.resource_id === detailId) ?? null : null;
+  const detail = useDetail(client, detailId, known, refreshMs);
+  const bodyHeight = Math.max(3, rows - CHROME_ROWS);
+  const detailLines = detail.record ? recordDetailLines(detail.record, detail.history, width) : [];
+  const choices = namespaceChoices(data.records ?? [], state.namespace);
+
+  // The reducer runs inside setState, after this render: hand it this render's facts.
+  const facts = useRef<ViewFacts>({ listLength: 0, selectedId: null, choices: [], detailLength: 0, pageSize: 1 });
+  facts.current = {
+    listLength: rowsShown.length,
+    selectedId: rowsShown[Math.min(state.cursor, rowsShown.length - 1)]?.resource_id ?? null,
+    choices,
+    detailLength: detailLines.length,
+    pageSize: page.view === 'list' ? bodyHeight - 1 : bodyHeight,
+  };
+
+  const context = contextOf(state);
+  useInput((input, key) => {
+    const resolved = resolveKey(context, { input, ...key });
+    if (!resolved) return;
+    if ('command' in resolved && resolved.command === 'analyze') return analyze();
+    const action: Action = 'text' in resolved ? { type: 'text', text: resolved.text } : { type: 'command', command: resolved.command };
+    setState((s) => reduce(s, action, facts.current));
+  });
+
+  useEffect(() => {
+    if (state.quit) exit();
+  }, [state.quit, exit]);
+
+  const listLabel = `${state.mode} drifts`;
+  const status = statusLine({
+    filterEditing: state.filterEditing,
+    filter: state.filter,
+    error: data.error ?? (detailId ? detail.error : null),
+    analysis,
+    spinner,
+    updatedAt: data.updatedAt,
+    sort: state.sort,
+    namespace: namespaceLabel(state.namespace),
+  });
+
+  return (
+    <Box flexDirection="column" width={width}>
+      <TitleBar crumbs={crumbs(state.stack, listLabel)} right={`ns:${namespaceLabel(state.namespace)} sort:${state.sort}`} width={width} />
+      <StatsBar stats={data.stats} shown={rowsShown.length} total={data.records?.length ?? 0} mode={state.mode} width={width} now={now} />
+      {state.overlay === 'help' ? (
+        <HelpView context={page.view} width={width} height={bodyHeight} />
+      ) : state.overlay === 'picker' ? (
+        <PickerView choices={choices} cursor={state.pickerCursor} current={state.namespace} width={width} height={bodyHeight} />
+      ) : page.view === 'detail' ? (
+        <DetailView lines={detailLines} scroll={state.detailScroll} height={bodyHeight} />
+      ) : (
+        <ListView
+          rows={rowsShown}
+          loaded={data.records !== null}
+          cursor={state.cursor}
+          width={width}
+          height={bodyHeight}
+          now={now}
+          emptyText={state.filter || state.namespace !== null ? 'no drift matches the filter' : `no ${state.mode} drift`}
+        />
+      )}
+      <StatusLine text={status.text} tone={status.tone} width={width} />
+      <HintBar text={hintBar(context, width)} />
+    </Box>
+  );
+}

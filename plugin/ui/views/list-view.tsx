@@ -1,0 +1,47 @@
+// The drift list: a header row and one coloured row per record, scrolled to keep the cursor visible.
+import { Box, Text } from 'ink';
+import type { DriftRecord } from '../../../shared/types.ts';
+import { formatCells, layoutColumns } from '../render/columns.ts';
+import { DRIFT_COLUMNS, driftRow } from '../render/drift-row.ts';
+import { SEVERITY_COLOR } from './theme.ts';
+
+export interface ListViewProps {
+  rows: readonly DriftRecord[];
+  loaded: boolean;
+  cursor: number;
+  width: number;
+  height: number;
+  now: number;
+  emptyText: string;
+}
+
+/** First row shown so the cursor stays inside a window of `height` rows. */
+export function windowStart(cursor: number, height: number, length: number): number {
+  if (length <= height) return 0;
+  return Math.min(Math.max(0, cursor - height + 1), length - height);
+}
+
+export function ListView(p: ListViewProps) {
+  const widths = layoutColumns(DRIFT_COLUMNS, p.width);
+  const header = formatCells(DRIFT_COLUMNS.map((c) => c.name), widths, DRIFT_COLUMNS);
+  const bodyHeight = Math.max(1, p.height - 1);
+  const start = windowStart(p.cursor, bodyHeight, p.rows.length);
+  const shown = p.rows.slice(start, start + bodyHeight);
+  return (
+    <Box flexDirection="column" height={p.height}>
+      <Text bold wrap="truncate">{header}</Text>
+      {!p.loaded ? <Text color="gray">loading…</Text> : null}
+      {p.loaded && p.rows.length === 0 ? <Text color="gray">{p.emptyText}</Text> : null}
+      {shown.map((r, i) => (
+        <Text
+          key={r.resource_id}
+          wrap="truncate"
+          color={r.severity ? SEVERITY_COLOR[r.severity] : undefined}
+          inverse={start + i === p.cursor}
+        >
+          {formatCells(driftRow(r, p.now), widths, DRIFT_COLUMNS)}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,27 @@
+// Which message the status line shows: typing a filter beats errors, errors beat the analysis,
+// and an idle line says when the data was last refreshed.
+import type { AnalysisView } from '../hooks/use-analysis.ts';
+import type { StatusTone } from './chrome.tsx';
+
+export interface StatusInput {
+  filterEditing: boolean;
+  filter: string;
+  error: string | null;
+  analysis: AnalysisView;
+  spinner: string;
+  updatedAt: number | null;
+  sort: string;
+  namespace: string;
+}
+
+export function statusLine(s: StatusInput): { text: string; tone: StatusTone } {
+  if (s.filterEditing) return { text: `/${s.filter}▏`, tone: 'info' };
+  if (s.error) return { text: s.error, tone: 'error' };
+  if (s.analysis.phase === 'running') {
+    return { text: `${s.spinner} analysing${s.analysis.id ? ` (${s.analysis.id})` : ''}…`, tone: 'info' };
+  }
+  if (s.analysis.phase === 'done') return { text: s.analysis.message, tone: s.analysis.ok ? 'ok' : 'error' };
+  const when = s.updatedAt ? new Date(s.updatedAt).toISOString().slice(11, 19) : 'never';
+  const filter = s.filter ? `  filter /${s.filter}` : '';
+  return { text: `updated ${when}  sort ${s.sort}  ns ${s.namespace}${filter}`, tone: 'info' };
+}
