@@ -1,0 +1,48 @@
+// RecordQuery → a list of (field, value) equality conditions, shared by both stores. Every value
+// is cast to a string or boolean here, so whatever reaches a store (even an object smuggled past
+// the API's validation, such as `{"$ne": null}`) can only ever be compared as a plain value.
+import type { RecordQuery } from './store.ts';
+
+export type FilterField = 'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type';
+
+export interface Condition {
+  field: FilterField;
+  value: string | boolean;
+}
+
+const STRING_FIELDS: [keyof RecordQuery, FilterField][] = [
+  ['namespace', 'namespace'],
+  ['kind', 'kind'],
+  ['drift_status', 'drift_status'],
+  ['severity', 'severity'],
+  ['type', 'drift_type'],
+];
+
+function asString(value: unknown): string {
+  // An object would otherwise become "[object Object]"; its JSON text is as inert and clearer.
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+export function conditions(query: RecordQuery): Condition[] {
+  const out: Condition[] = [];
+  for (const [key, field] of STRING_FIELDS) {
+    const value: unknown = query[key];
+    if (value !== undefined) out.push({ field, value: asString(value) });
+  }
+  if (query.drift_detected !== undefined) out.push({ field: 'drift_detected', value: query.drift_detected === true });
+  return out;
+}
+
+/** Throws a RangeError unless `value` is undefined or a non-negative integer. */
+export function checkCount(what: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+    throw new RangeError(`${what} must be a non-negative integer, got ${String(value)}`);
+  }
+}
+
+/** limit/offset checked: non-negative integers, or undefined for "all" / 0. */
+export function paging(query: RecordQuery): { limit: number | undefined; offset: number } {
+  checkCount('listRecords: limit', query.limit);
+  checkCount('listRecords: offset', query.offset);
+  return { limit: query.limit, offset: query.offset ?? 0 };
+}

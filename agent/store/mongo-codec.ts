@@ -1,0 +1,42 @@
+// How a record is laid out in MongoDB. The desired and live values of a drift detail are arbitrary
+// JSON from Kubernetes objects, whose keys contain dots (`app.kubernetes.io/name`) and may start
+// with `$`, and which may hold nested arrays: FerretDB v1 rejects all three in stored documents
+// ("key must not contain '.' sign", "nested arrays are not supported"). So those two values are
+// stored as JSON text; everything else stays a plain, queryable field.
+import type { DriftDetail, DriftRecord, JsonValue } from '../../shared/types.ts';
+
+export interface StoredDetail extends Omit<DriftDetail, 'desired' | 'live'> {
+  /** JSON text of `desired`; absent when the field is absent in Git. */
+  desired_json?: string;
+  /** JSON text of `live`; absent when the field is absent in the cluster. */
+  live_json?: string;
+}
+
+export interface StoredRecord extends Omit<DriftRecord, 'drift_details'> {
+  drift_details: StoredDetail[];
+}
+
+function encodeDetail(detail: DriftDetail): StoredDetail {
+  const { desired, live, ...rest } = detail;
+  const out: StoredDetail = { ...rest };
+  if (desired !== undefined) out.desired_json = JSON.stringify(desired);
+  if (live !== undefined) out.live_json = JSON.stringify(live);
+  return out;
+}
+
+function decodeDetail(stored: StoredDetail): DriftDetail {
+  const { desired_json, live_json, ...rest } = stored;
+  // Absent stays absent (not a key holding undefined), as in a JSON round trip.
+  const out = { ...rest } as DriftDetail;
+  if (desired_json !== undefined) out.desired = JSON.parse(desired_json) as JsonValue;
+  if (live_json !== undefined) out.live = JSON.parse(live_json) as JsonValue;
+  return out;
+}
+
+export function encodeRecord(record: DriftRecord): StoredRecord {
+  return { ...record, drift_details: record.drift_details.map(encodeDetail) };
+}
+
+export function decodeRecord(stored: StoredRecord): DriftRecord {
+  return { ...stored, drift_details: (stored.drift_details ?? []).map(decodeDetail) };
+}

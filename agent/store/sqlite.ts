@@ -1,0 +1,182 @@
+// The embedded store on Node's built-in node:sqlite (no native addon to build). Records and events
+// are stored as JSON text beside indexed columns used for filtering and paging; every statement
+// is prepared once. WAL mode lets API reads proceed while the agent writes.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
+import { checkCount, conditions, paging, type FilterField } from './filters.ts';
+import type { RecordPage, RecordQuery, Store } from './store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS drift_records (
+  resource_id TEXT PRIMARY KEY,
+  drift_status TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  severity TEXT,
+  drift_type TEXT,
+  drift_detected INTEGER NOT NULL,
+  doc TEXT NOT NULL
+);
+-- Each filter index ends with resource_id so a filtered page comes out in order without a sort.
+CREATE INDEX IF NOT EXISTS drift_records_status ON drift_records (drift_status, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_namespace ON drift_records (namespace, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_kind ON drift_records (kind, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_severity ON drift_records (severity, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_type ON drift_records (drift_type, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_detected ON drift_records (drift_detected, resource_id);
+CREATE TABLE IF NOT EXISTS drift_events (
+  event_id TEXT PRIMARY KEY,
+  resource_id TEXT NOT NULL,
+  time TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS drift_events_resource_time ON drift_events (resource_id, time);
+CREATE INDEX IF NOT EXISTS drift_events_time ON drift_events (time);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+`;
+
+/** Column names come only from this map, never from input. */
+const COLUMNS: Record<FilterField, string> = {
+  namespace: 'namespace',
+  kind: 'kind',
+  drift_detected: 'drift_detected',
+  drift_status: 'drift_status',
+  severity: 'severity',
+  drift_type: 'drift_type',
+};
+
+export interface SqliteStoreConfig {
+  /** Database file; its directory is created if needed. `:memory:` works for throwaway use. */
+  path: string;
+}
+
+type Row = Record<string, unknown>;
+
+function docs<T>(rows: Row[]): T[] {
+  return rows.map((r) => JSON.parse(String(r['doc'])) as T);
+}
+
+export class SqliteStore implements Store {
+  private db: DatabaseSync | undefined;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(private readonly config: SqliteStoreConfig) {}
+
+  async init(): Promise<void> {
+    if (this.db) return;
+    if (this.config.path !== ':memory:') mkdirSync(dirname(this.config.path), { recursive: true });
+    const db = new DatabaseSync(this.config.path);
+    try {
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+      db.exec(SCHEMA);
+    } catch (err) {
+      db.close();
+      throw new Error(`embedded store at ${this.config.path}: ${(err as Error).message}`, { cause: err });
+    }
+    this.db = db;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      this.stmt('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async getRecord(resourceId: string): Promise<DriftRecord | null> {
+    const row = this.stmt('SELECT doc FROM drift_records WHERE resource_id = ?').get(String(resourceId));
+    return row ? (JSON.parse(String(row['doc'])) as DriftRecord) : null;
+  }
+
+  async getRecords(resourceIds: string[]): Promise<Map<string, DriftRecord>> {
+    const out = new Map<string, DriftRecord>();
+    if (resourceIds.length === 0) return out;
+    // One statement for any number of ids: the list travels as one JSON parameter.
+    const rows = this.stmt('SELECT doc FROM drift_records WHERE resource_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(resourceIds.map(String)));
+    for (const r of docs<DriftRecord>(rows)) out.set(r.resource_id, r);
+    return out;
+  }
+
+  async allRecords(): Promise<DriftRecord[]> {
+    return docs<DriftRecord>(this.stmt('SELECT doc FROM drift_records ORDER BY resource_id').all());
+  }
+
+  async listRecords(query: RecordQuery): Promise<RecordPage> {
+    const { limit, offset } = paging(query);
+    const conds = conditions(query);
+    const where = conds.length ? `WHERE ${conds.map((c) => `${COLUMNS[c.field]} = ?`).join(' AND ')}` : '';
+    const params = conds.map((c) => (typeof c.value === 'boolean' ? (c.value ? 1 : 0) : c.value));
+    const count = Number(this.stmt(`SELECT count(*) AS n FROM drift_records ${where}`).get(...params)?.['n'] ?? 0);
+    // LIMIT -1 is SQLite's "no limit".
+    const rows = this.stmt(`SELECT doc FROM drift_records ${where} ORDER BY resource_id LIMIT ? OFFSET ?`).all(...params, limit ?? -1, offset);
+    return { records: docs<DriftRecord>(rows), count };
+  }
+
+  async saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
+    const db = this.open();
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      this.stmt(`INSERT OR REPLACE INTO drift_records (resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected, doc)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        record.resource_id, record.drift_status, record.namespace, record.kind,
+        record.severity, record.drift_type, record.drift_detected ? 1 : 0, JSON.stringify(record),
+      );
+      if (event) {
+        this.stmt('INSERT OR IGNORE INTO drift_events (event_id, resource_id, time, doc) VALUES (?, ?, ?, ?)')
+          .run(event.event_id, event.resource_id, event.time, JSON.stringify(event));
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async deleteRecord(resourceId: string): Promise<void> {
+    this.stmt('DELETE FROM drift_records WHERE resource_id = ?').run(String(resourceId));
+  }
+
+  async history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
+    checkCount('history: limit', limit);
+    const rows = this.stmt('SELECT doc FROM drift_events WHERE resource_id = ? ORDER BY time DESC, event_id DESC LIMIT ?').all(String(resourceId), limit ?? -1);
+    return docs<DriftEvent>(rows);
+  }
+
+  async eventsSince(since: string): Promise<DriftEvent[]> {
+    return docs<DriftEvent>(this.stmt('SELECT doc FROM drift_events WHERE time >= ? ORDER BY time, event_id').all(String(since)));
+  }
+
+  async saveLastAnalysis(analysis: LastAnalysis): Promise<void> {
+    this.stmt("INSERT OR REPLACE INTO meta (key, doc) VALUES ('last_analysis', ?)").run(JSON.stringify(analysis));
+  }
+
+  async lastAnalysis(): Promise<LastAnalysis | null> {
+    const row = this.stmt("SELECT doc FROM meta WHERE key = 'last_analysis'").get();
+    return row ? (JSON.parse(String(row['doc'])) as LastAnalysis) : null;
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear();
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private open(): DatabaseSync {
+    if (!this.db) throw new Error(`embedded store at ${this.config.path} is not open (call init() first)`);
+    return this.db;
+  }
+
+  /** Prepared once per SQL text; listRecords has at most 2^6 WHERE shapes. */
+  private stmt(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.open().prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+}
