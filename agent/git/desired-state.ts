@@ -1,0 +1,103 @@
+// What Git says the cluster should hold, kept per file: a file that stops parsing keeps the
+// objects of its last good version (and the commit they came from) until it parses again, so a
+// bad commit to one file never makes the agent forget the others or report everything Missing.
+import { parseManifests, type DesiredObject, type ParseError } from '../../shared/engine/index.ts';
+
+export interface FileState {
+  objects: DesiredObject[];
+  /** Commit the objects were parsed from. */
+  commit: string;
+  /** Set while the file's newest version does not parse. */
+  error: ParseError | null;
+}
+
+export interface FileUpdate {
+  path: string;
+  content: string | Uint8Array;
+}
+
+export interface ApplyOutcome {
+  /** Ids whose desired object may have changed (added, edited, removed): analyse these. */
+  touched: Set<string>;
+  /** Files whose newest version did not parse (first error of each). */
+  errors: ParseError[];
+  /** Files that parse again after an error. */
+  recovered: string[];
+}
+
+export class DesiredState {
+  private readonly files = new Map<string, FileState>();
+  private index = new Map<string, { desired: DesiredObject; commit: string }>();
+  loaded = false;
+
+  constructor(private readonly defaultNamespace: string) {}
+
+  /** Re-parses the given files, drops the deleted ones, and reports what changed. */
+  apply(commit: string, updates: FileUpdate[], deleted: string[]): ApplyOutcome {
+    const outcome: ApplyOutcome = { touched: new Set(), errors: [], recovered: [] };
+    const idsOf = (path: string) => (this.files.get(path)?.objects ?? []).map((o) => o.id);
+    for (const path of deleted) {
+      for (const id of idsOf(path)) outcome.touched.add(id);
+      this.files.delete(path);
+    }
+    for (const update of updates) {
+      for (const id of idsOf(update.path)) outcome.touched.add(id);
+      const parsed = parseManifests([update], { defaultNamespace: this.defaultNamespace });
+      const previous = this.files.get(update.path);
+      const error = parsed.errors[0] ?? null;
+      if (error) {
+        outcome.errors.push(error);
+        // Keep the last good objects; a file never seen good contributes what did parse.
+        this.files.set(update.path, previous ? { ...previous, error } : { objects: parsed.objects, commit, error });
+      } else {
+        if (previous?.error) outcome.recovered.push(update.path);
+        this.files.set(update.path, { objects: parsed.objects, commit, error: null });
+      }
+      for (const id of idsOf(update.path)) outcome.touched.add(id);
+    }
+    this.rebuildIndex();
+    this.loaded = true;
+    return outcome;
+  }
+
+  /** Drops files no longer in the tree (after a full reload). */
+  retainOnly(paths: Set<string>): Set<string> {
+    const touched = new Set<string>();
+    for (const [path, state] of this.files) {
+      if (paths.has(path)) continue;
+      for (const o of state.objects) touched.add(o.id);
+      this.files.delete(path);
+    }
+    this.rebuildIndex();
+    return touched;
+  }
+
+  get(id: string): { desired: DesiredObject; commit: string } | undefined {
+    return this.index.get(id);
+  }
+
+  entries(): IterableIterator<[string, { desired: DesiredObject; commit: string }]> {
+    return this.index.entries();
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Files whose newest version does not parse. */
+  brokenFiles(): ParseError[] {
+    return [...this.files.values()].flatMap((f) => (f.error ? [f.error] : []));
+  }
+
+  /** Duplicates across files: the first file (by path order) wins; the others are parse errors of their own. */
+  private rebuildIndex(): void {
+    const next = new Map<string, { desired: DesiredObject; commit: string }>();
+    for (const path of [...this.files.keys()].sort()) {
+      const state = this.files.get(path);
+      for (const desired of state?.objects ?? []) {
+        if (!next.has(desired.id)) next.set(desired.id, { desired, commit: state?.commit ?? '' });
+      }
+    }
+    this.index = next;
+  }
+}

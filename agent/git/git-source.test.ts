@@ -1,0 +1,123 @@
+// Desired state from real git repositories: local path, file:// bare repo and smart HTTP with
+// Basic auth; changed files only, per-file last good state, unreachable remote.
+import assert from 'node:assert/strict';
+import { mkdtempSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { startGitHttpServer } from '../../test/git/http-backend.ts';
+import { makeRepo, type TestRepo } from '../../test/git/repos.ts';
+import { parseConfig } from '../config/load.ts';
+import { createLogger } from '../log.ts';
+import { GitSource } from './git-source.ts';
+
+const cm = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: app }\ndata: { v: "${value}" }\n`;
+
+function source(url: string, extra = '', env: NodeJS.ProcessEnv = {}): { src: GitSource; lines: string[] } {
+  const lines: string[] = [];
+  const config = parseConfig(`git: { url: "${url}", path: manifests${extra} }\n`, env);
+  const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) });
+  return { src: new GitSource(config.git, mkdtempSync(join(tmpdir(), 'dg-clone-')), log), lines };
+}
+
+describe('git desired state', () => {
+  const repos: TestRepo[] = [];
+  const newRepo = () => {
+    const r = makeRepo({ 'manifests/a.yaml': cm('a', '1'), 'manifests/b.yaml': cm('b', '1'), 'README.md': '# not a manifest\n' });
+    repos.push(r);
+    return r;
+  };
+  after(() => repos.forEach((r) => r.remove()));
+
+  it('loads a local path, then re-reads only changed files', async () => {
+    const repo = newRepo();
+    const { src } = source(repo.dir);
+    const first = await src.sync();
+    assert.ok(first?.initial);
+    assert.deepEqual([...first.touched].sort(), ['ConfigMap:app:a', 'ConfigMap:app:b']);
+    assert.equal(src.desired.get('ConfigMap:app:a')?.desired.sourceFile, 'manifests/a.yaml');
+    assert.equal(src.commit, repo.head());
+    assert.equal(await src.sync(), null, 'no new commit, nothing to do');
+
+    const c2 = repo.commit({ 'manifests/b.yaml': cm('b', '2'), 'manifests/c.yaml': cm('c', '1'), 'README.md': 'changed\n' });
+    const second = await src.sync();
+    assert.equal(second?.commit, c2);
+    assert.deepEqual([...(second?.touched ?? [])].sort(), ['ConfigMap:app:b', 'ConfigMap:app:c']);
+    assert.equal(src.desired.get('ConfigMap:app:c')?.commit, c2);
+    assert.notEqual(src.desired.get('ConfigMap:app:a')?.commit, c2, 'untouched file keeps its commit');
+
+    repo.commit({ 'manifests/c.yaml': null });
+    const third = await src.sync();
+    assert.deepEqual([...(third?.touched ?? [])], ['ConfigMap:app:c']);
+    assert.equal(src.desired.get('ConfigMap:app:c'), undefined);
+  });
+
+  it('keeps a malformed file\'s last good objects and reports file and line', async () => {
+    const repo = newRepo();
+    const { src, lines } = source(pathToFile(repo));
+    await src.sync();
+    const good = src.desired.get('ConfigMap:app:a')?.commit;
+    repo.commit({ 'manifests/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a\n  bad: [\n' });
+    await src.sync();
+    assert.equal(src.desired.get('ConfigMap:app:a')?.commit, good, 'last good object kept');
+    const err = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['event'] === 'git_parse_error');
+    assert.equal(err?.['file'], 'manifests/a.yaml');
+    assert.equal(typeof err?.['line'], 'number');
+    assert.match(src.status().message, /1 file\(s\) do not parse.*manifests\/a\.yaml:\d+/);
+    repo.commit({ 'manifests/a.yaml': cm('a', '3') });
+    await src.sync();
+    assert.equal(src.desired.brokenFiles().length, 0);
+    assert.ok(lines.some((l) => l.includes('"event":"git_recovered"')));
+  });
+
+  it('clones a bare repo over file:// and keeps the state while the remote is gone', async () => {
+    const repo = newRepo();
+    const bare = repo.bare();
+    const { src, lines } = source(bare.url);
+    await src.sync();
+    assert.equal(src.desired.size, 2);
+    const moved = join(dirname(bare.dir), 'gone.git');
+    renameSync(bare.dir, moved);
+    assert.equal(await src.sync(), null);
+    assert.ok(lines.some((l) => l.includes('"event":"git_sync_failed"')));
+    assert.equal(src.desired.size, 2, 'last good state kept');
+    assert.match(src.status().message, /last sync failed/);
+    renameSync(moved, bare.dir);
+    repo.commit({ 'manifests/d.yaml': cm('d', '1') });
+    const back = await src.sync();
+    assert.deepEqual([...(back?.touched ?? [])], ['ConfigMap:app:d']);
+    assert.ok(lines.some((l) => l.includes('"event":"git_recovered"')));
+  });
+
+  it('fetches over HTTP with Basic auth; a wrong password fails without leaking it', async () => {
+    const repo = newRepo();
+    const bare = repo.bare();
+    const server = await startGitHttpServer(dirname(bare.dir), 'alice', 's3cret-pw');
+    try {
+      const url = `${server.url}/repo.git`;
+      const ok = source(url, ', auth: { username: alice, password_env: GIT_PW }', { GIT_PW: 's3cret-pw' });
+      // parseConfig reads env for DRIFTGUARD_* only; the password is read from process.env at sync time.
+      process.env['GIT_PW'] = 's3cret-pw';
+      await ok.src.sync();
+      assert.equal(ok.src.desired.size, 2, ok.lines.join(''));
+      repo.commit({ 'manifests/e.yaml': cm('e', '1') });
+      assert.deepEqual([...((await ok.src.sync())?.touched ?? [])], ['ConfigMap:app:e']);
+
+      process.env['GIT_PW'] = 'wrong-pw';
+      const bad = source(url, ', auth: { username: alice, password_env: GIT_PW }');
+      assert.equal(await bad.src.sync(), null);
+      assert.equal(bad.src.status().ready, false);
+      assert.ok(server.rejected > 0);
+      const text = bad.lines.join('');
+      assert.match(text, /git_sync_failed/);
+      assert.doesNotMatch(text, /wrong-pw|d3JvbmctcHc|YWxpY2U6d3Jvbmct/);
+    } finally {
+      delete process.env['GIT_PW'];
+      await server.stop();
+    }
+  });
+});
+
+function pathToFile(repo: TestRepo): string {
+  return repo.dir;
+}
