@@ -64,8 +64,9 @@ describe('transition', () => {
   }
 
   it('opens an episode at the first detection and keeps first_detected while it lasts', () => {
-    const first = transition(null, scaled, T0).record;
+    const { record: first, event } = transition(null, scaled, T0);
     assert.equal(first.first_detected, T0);
+    assert.equal(event?.message, 'replicas 3 → 5 (kubectl-scale)');
     const later = transition(first, scaledMore, T1).record;
     assert.equal(later.first_detected, T0);
     assert.deepEqual(later.drift_details, scaledMore.drift_details);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { REDACTED } from '../../shared/engine/index.ts';
 import type { DriftDetail } from '../../shared/types.ts';
 import { describeDrift, fieldName, formatValue, resolutionMessage } from './wording.ts';
 import { imageDetail, scalingDetail } from './testing.ts';
@@ -26,6 +27,8 @@ describe('wording', () => {
     const missing: DriftDetail = { path: '', type: 'Missing', severity: 'high', desired: null, live: undefined, manager: null, changed_at: null };
     assert.equal(resolutionMessage([missing]), 'present in the cluster again');
     assert.equal(resolutionMessage([]), 'back in sync with Git');
+    const secret: DriftDetail = { path: 'data.password', type: 'SecretChange', severity: 'high', desired: REDACTED, live: REDACTED, manager: 'kubectl-edit', changed_at: null };
+    assert.equal(resolutionMessage([secret]), 'password back in sync (changed by kubectl-edit)');
   });
 
   it('keeps long lists to three fields', () => {
@@ -33,7 +36,8 @@ describe('wording', () => {
     assert.match(resolutionMessage(many), /; … and 2 more$/);
   });
 
-  it('describes a drift as desired → live', () => {
-    assert.equal(describeDrift(imageDetail('nginx:1.25', 'nginx:1.26')), 'containers[name=web].image nginx:1.25 → nginx:1.26 (kubectl-set)');
+  it('describes a drift with the engine summary and the manager', () => {
+    assert.equal(describeDrift(imageDetail('nginx:1.25', 'nginx:1.26')), 'image nginx:1.25 → nginx:1.26 (kubectl-set)');
+    assert.equal(describeDrift(scalingDetail(3, 5, null)), 'replicas 3 → 5');
   });
 });

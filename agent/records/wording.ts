@@ -1,6 +1,7 @@
 // The human text stored on records and events: one line per drifted field, short enough for a
 // table cell and a log line. Values are never secret here: the engine redacts Secret data before
 // it reaches a DriftDetail.
+import { REDACTED, summarizeDetail } from '../../shared/engine/index.ts';
 import type { DriftDetail, JsonValue } from '../../shared/types.ts';
 
 const MAX_VALUE_CHARS = 40;
@@ -30,20 +31,21 @@ function who(detail: DriftDetail): string {
   return detail.manager ? ` by ${detail.manager}` : '';
 }
 
-/** What happened to one field while drifting: `replicas 3 → 5 (kubectl-scale)`. */
+/** What happened to one field while drifting: the engine's summary plus the manager, `replicas 3 → 5 (kubectl-scale)`. */
 export function describeDrift(detail: DriftDetail): string {
-  const manager = detail.manager ? ` (${detail.manager})` : '';
-  if (detail.type === 'Missing') return `missing from the cluster${manager}`;
-  return `${fieldName(detail.path)} ${formatValue(detail.desired)} → ${formatValue(detail.live)}${manager}`;
+  return detail.manager ? `${summarizeDetail(detail)} (${detail.manager})` : summarizeDetail(detail);
 }
 
 /**
  * How one field came back to Git: `replicas back to 3 (was 5 by kubectl-scale)`. A field that Git
- * does not set but the cluster had added reads `labels.x removed (was "y" by kubectl-label)`.
+ * does not set but the cluster had added reads `team removed (was ops by kubectl-label)`; a Secret
+ * value reads `password back in sync (changed by kubectl-edit)`.
  */
 export function describeResolution(detail: DriftDetail): string {
   if (detail.type === 'Missing') return 'present in the cluster again';
   const name = fieldName(detail.path);
+  // Secret values never appear, not even redacted placeholders in a sentence.
+  if (detail.desired === REDACTED || detail.live === REDACTED) return `${name} back in sync${detail.manager ? ` (changed by ${detail.manager})` : ''}`;
   if (detail.desired === undefined) return `${name} removed (was ${formatValue(detail.live)}${who(detail)})`;
   return `${name} back to ${formatValue(detail.desired)} (was ${formatValue(detail.live)}${who(detail)})`;
 }
