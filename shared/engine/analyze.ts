@@ -7,6 +7,7 @@ import { diffObjects } from './diff.ts';
 import { stableHash } from './hash.ts';
 import { nameOf, namespaceOf, objectId } from './identity.ts';
 import { clone, isObject } from './json.ts';
+import { pruneEmpty } from './normalize/empty.ts';
 import { normalizePair } from './normalize/index.ts';
 import type { EngineOptions, IgnoreRule } from './options.ts';
 import type { DesiredObject } from './parse.ts';
@@ -40,13 +41,16 @@ function isSecretValuePath(kind: string, path: string): boolean {
  * when it is a scalar we can find in the raw object, else the normalised value; null when absent.
  */
 function shown(kind: string, path: string, raw: KubeObject | undefined, segs: Segment[], normalized: JsonValue | undefined): JsonValue {
-  if (normalized === undefined) return null;
-  if (kind === 'Secret') return isSecretValuePath(kind, path) || !isScalar(normalized) ? REDACTED : normalized;
-  if (isScalar(normalized) && raw) {
+  if (kind === 'Secret') {
+    if (normalized === undefined) return null;
+    return isSecretValuePath(kind, path) || !isScalar(normalized) ? REDACTED : normalized;
+  }
+  // A value dropped as an API default is still shown as the cluster has it (e.g. `live: 30`).
+  if ((normalized === undefined || isScalar(normalized)) && raw) {
     const r = getAt(raw as JsonValue, segs, kind);
     if (isScalar(r)) return r;
   }
-  return clone(normalized);
+  return normalized === undefined ? null : clone(normalized);
 }
 
 export function analyzeResource(desired: DesiredObject, live: KubeObject | undefined, opts: EngineOptions, context: AnalyzeContext): DriftResult {
@@ -96,6 +100,7 @@ export function analyzeResource(desired: DesiredObject, live: KubeObject | undef
     });
   }
 
+  pruneEmpty(nl); // a sync may leave an empty map behind (e.g. annotations: {})
   const liveHash = stableHash(nl as JsonValue);
   const top = worst(details);
   if (!top) {
