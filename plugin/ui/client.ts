@@ -1,22 +1,10 @@
-// The slice of the API client the drift browser uses. Kept as a structural interface so views can be
-// tested with a stand-in object while `runUi` receives the real DriftGuardClient (which satisfies it).
-import type { AnalysisStatus, DriftEvent, DriftRecord, DriftRecordList, Statistics } from '../../shared/types.ts';
+// The slice of the API client the drift browser uses: views take this type, so tests can hand them a
+// stand-in object while `runUi` receives the real DriftGuardClient.
+import type { DriftGuardClient } from '../../shared/api/client.ts';
 
-export interface UiRecordFilter {
-  namespace?: string;
-}
+export type UiClient = Pick<DriftGuardClient, 'active' | 'resolved' | 'record' | 'history' | 'statistics' | 'analyze' | 'analysis'>;
 
-export interface UiClient {
-  active(filter?: UiRecordFilter): Promise<DriftRecordList>;
-  resolved(filter?: UiRecordFilter): Promise<DriftRecordList>;
-  record(resourceId: string): Promise<DriftRecord>;
-  history(resourceId: string): Promise<{ resource_id: string; events: DriftEvent[]; count: number }>;
-  statistics(): Promise<Statistics>;
-  analyze(): Promise<{ message: string; status: string; analysis_id: string }>;
-  analysis(id: string): Promise<AnalysisStatus>;
-}
-
-/** A client error as one status-line message (ApiError carries the agent's message already). */
+/** A client error as one status-line message (ApiError already carries the agent's own message). */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -1,7 +1,8 @@
 // The renderer for a drift record in the list: its columns and its row (k9s's Header()/Render() pair).
 import type { DriftRecord } from '../../../shared/types.ts';
 import type { Column } from './columns.ts';
-import { age } from './text.ts';
+import { age } from '../../output/age.ts';
+import { changedBy } from '../../output/drift-rows.ts';
 
 export const DRIFT_COLUMNS: readonly Column[] = [
   { name: 'SEV', min: 6, grow: 0 },
@@ -12,7 +13,7 @@ export const DRIFT_COLUMNS: readonly Column[] = [
   { name: 'AGE', min: 4, grow: 0, align: 'right' },
 ];
 
-/** The managers that last wrote the drifted fields, most frequent first, without repeats. */
+/** Every manager that last wrote a drifted field (the filter matches any of them), most frequent first. */
 export function managersOf(record: DriftRecord): string[] {
   const counts = new Map<string, number>();
   for (const d of record.drift_details) {
@@ -28,14 +29,14 @@ export function recordTime(record: DriftRecord): string | null {
 }
 
 export function driftRow(record: DriftRecord, now: number): string[] {
-  const managers = managersOf(record);
-  const manager = managers.length > 1 ? `${managers[0]}+${managers.length - 1}` : (managers[0] ?? '-');
+  const since = recordTime(record);
   return [
     record.severity ?? '-',
     record.namespace || '-',
     `${record.kind}/${record.name}`,
     record.drift_type ?? '-',
-    manager,
-    age(recordTime(record), now),
+    // The manager of the most severe field, as `kubectl driftguard list` shows it.
+    changedBy(record),
+    since ? age(since, now) : '-',
   ];
 }

@@ -16,17 +16,3 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   const pad = ' '.repeat(Math.max(0, width - [...cut].length));
   return align === 'right' ? pad + cut : cut + pad;
 }
-
-/** A compact age like kubectl's: 45s, 12m, 3h, 5d. Unknown or future times read as "-" / "0s". */
-export function age(iso: string | null, now: number): string {
-  if (!iso) return '-';
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) return '-';
-  const seconds = Math.max(0, Math.floor((now - then) / 1000));
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 120) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h`;
-  return `${Math.floor(hours / 24)}d`;
-}

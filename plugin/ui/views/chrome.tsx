@@ -3,7 +3,8 @@
 import { Text } from 'ink';
 import type { Statistics } from '../../../shared/types.ts';
 import { sparkline } from '../render/sparkline.ts';
-import { age, fit, truncate } from '../render/text.ts';
+import { age } from '../../output/age.ts';
+import { fit, truncate } from '../render/text.ts';
 
 export function TitleBar(props: { crumbs: string[]; right: string; width: number }) {
   const right = truncate(props.right, Math.max(0, Math.floor(props.width / 2)));
