@@ -135,10 +135,10 @@ test('an unreachable agent shows in the status line while the last good rows sta
   const ui = open(client);
   await ui.waitFor('Deployment/api');
   client.failWith = new Error('connect ECONNREFUSED 127.0.0.1:8080');
-  let screen = await ui.waitFor('agent unreachable or failing: connect ECONNREFUSED');
+  const screen = await ui.waitFor('agent unreachable or failing: connect ECONNREFUSED');
   assert.deepEqual(rowOrder(screen), ['Deployment/api', 'Deployment/web', 'ConfigMap/settings']);
   client.failWith = null;
-  screen = await ui.waitFor((s) => s.includes('updated ') && !s.includes('ECONNREFUSED'));
+  await ui.waitFor((s) => s.includes('updated ') && !s.includes('ECONNREFUSED'));
 });
 
 test('a resize re-lays the table to the new width', async () => {
