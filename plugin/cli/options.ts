@@ -1,0 +1,55 @@
+// Flags every command accepts. kubectl refuses global flags before a plugin's name, so the plugin
+// parses --kubeconfig, --context, -n, -A and -o itself; they are defined once on the root program
+// and commander recognises them before and after the subcommand name.
+import { Command, Option } from 'commander';
+import { CliError } from './errors.ts';
+
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface GlobalFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  allNamespaces?: boolean;
+  output: OutputFormat;
+  agentUrl?: string;
+  agentNamespace: string;
+  agentSelector: string;
+  agentPort: number;
+}
+
+export const DEFAULT_AGENT_NAMESPACE = 'driftguard';
+export const DEFAULT_AGENT_SELECTOR = 'app.kubernetes.io/name=driftguard';
+export const DEFAULT_AGENT_PORT = 8080;
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new CliError(`--agent-port ${value}: expected a port number 1-65535`);
+  return n;
+}
+
+export function addGlobalFlags(program: Command): Command {
+  return program
+    .option('--kubeconfig <file>', 'path to the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('-n, --namespace <ns>', 'only this namespace')
+    .option('-A, --all-namespaces', 'all namespaces (the default)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
+    .option('--agent-url <url>', 'talk to the agent at this URL instead of port-forwarding (env DRIFTGUARD_AGENT_URL)')
+    .option('--agent-namespace <ns>', 'namespace of the agent pod', DEFAULT_AGENT_NAMESPACE)
+    .option('--agent-selector <selector>', 'label selector of the agent pod', DEFAULT_AGENT_SELECTOR)
+    .option('--agent-port <port>', 'API port of the agent pod', port, DEFAULT_AGENT_PORT);
+}
+
+export function globalFlags(cmd: Command): GlobalFlags {
+  const flags = cmd.optsWithGlobals<GlobalFlags>();
+  if (flags.namespace !== undefined && flags.allNamespaces) throw new CliError('-n/--namespace and -A/--all-namespaces are mutually exclusive');
+  if (flags.namespace === '') throw new CliError('-n/--namespace needs a namespace name');
+  return flags;
+}
+
+/** The namespace filter of a command: undefined means all namespaces. */
+export function namespaceFilter(flags: GlobalFlags): string | undefined {
+  return flags.allNamespaces ? undefined : flags.namespace;
+}

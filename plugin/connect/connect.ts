@@ -1,0 +1,31 @@
+// Picks the transport to the agent: --agent-url, then DRIFTGUARD_AGENT_URL, then a port-forward
+// to the agent pod found through the kubeconfig.
+import { CliError } from '../cli/errors.ts';
+import type { GlobalFlags } from '../cli/options.ts';
+import { loadKubeConfig } from '../kube/config.ts';
+import { findAgentPod } from './find-agent.ts';
+import { openPortForward } from './port-forward.ts';
+import { directTransport, type AgentTransport } from './transport.ts';
+
+export interface ConnectOptions {
+  /** Port-forward opening deadline (ms). */
+  timeoutMs?: number;
+}
+
+export function agentUrl(flags: GlobalFlags, env: NodeJS.ProcessEnv): string | undefined {
+  return flags.agentUrl || env['DRIFTGUARD_AGENT_URL'] || undefined;
+}
+
+export async function connectAgent(flags: GlobalFlags, env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<AgentTransport> {
+  const url = agentUrl(flags, env);
+  if (url) {
+    try {
+      return directTransport(url);
+    } catch (err) {
+      throw new CliError(err instanceof Error ? err.message : String(err));
+    }
+  }
+  const kc = loadKubeConfig(flags);
+  const pod = await findAgentPod(kc, { namespace: flags.agentNamespace, selector: flags.agentSelector });
+  return openPortForward(kc, { namespace: flags.agentNamespace, pod, port: flags.agentPort, timeoutMs: opts.timeoutMs });
+}

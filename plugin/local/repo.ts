@@ -1,0 +1,58 @@
+// Where the desired state comes from: a local directory (a Git work tree or a plain directory),
+// or a Git URL cloned shallowly into a temp dir that is removed afterwards. A local repository
+// with --branch is cloned too, so the branch is read as committed, not as checked out.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { CliError, oneLine } from '../cli/errors.ts';
+
+export interface CheckedOutRepo {
+  dir: string;
+  /** HEAD of the repository, when it is one. */
+  commit: string | null;
+  cleanup(): void;
+}
+
+/** URLs git understands: scheme://… or scp-like user@host:path. */
+export function isRepoUrl(repo: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[^/\s]+@[^/\s:]+:/.test(repo);
+}
+
+async function headCommit(dir: string): Promise<string | null> {
+  try {
+    const git = simpleGit(dir);
+    if (!(await git.checkIsRepo())) return null;
+    return (await git.revparse(['HEAD'])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+async function cloneInto(source: string, branch: string | undefined): Promise<CheckedOutRepo> {
+  const dir = mkdtempSync(join(tmpdir(), 'driftguard-repo-'));
+  const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    const args = ['--depth', '1', ...(branch ? ['--branch', branch] : [])];
+    // file:// so a local path clones shallowly like a remote one.
+    const url = isRepoUrl(source) ? source : `file://${resolve(source)}`;
+    await simpleGit().clone(url, dir, args);
+    return { dir, commit: await headCommit(dir), cleanup };
+  } catch (err) {
+    cleanup();
+    const why = oneLine(err).replace(/^fatal:\s*/, '');
+    throw new CliError(`cannot clone ${source}${branch ? ` (branch ${branch})` : ''}: ${why}`);
+  }
+}
+
+export async function checkoutRepo(repo: string, branch?: string): Promise<CheckedOutRepo> {
+  if (isRepoUrl(repo)) return cloneInto(repo, branch);
+  const dir = resolve(repo);
+  if (!existsSync(dir)) throw new CliError(`--repo ${repo}: no such directory`);
+  if (!statSync(dir).isDirectory()) throw new CliError(`--repo ${repo}: not a directory`);
+  if (branch) {
+    if ((await headCommit(dir)) === null) throw new CliError(`--branch needs a Git repository, and ${repo} is not one`);
+    return cloneInto(dir, branch);
+  }
+  return { dir, commit: await headCommit(dir), cleanup: () => undefined };
+}

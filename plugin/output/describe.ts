@@ -1,0 +1,78 @@
+// `describe`: one record in full, kubectl-describe style. Header fields, then each changed field
+// as a small diff (`- desired` red, `+ live` green) with its path, type, severity, manager and
+// time, then the history of the record's episodes.
+import { REDACTED } from '../../shared/engine/index.ts';
+import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../shared/types.ts';
+import { age } from './age.ts';
+import type { Palette } from './color.ts';
+import { renderTable } from './table.ts';
+
+function field(label: string, value: string): string {
+  return `${`${label}:`.padEnd(20)}${value}\n`;
+}
+
+function when(iso: string | null, now: number): string {
+  return iso ? `${iso} (${age(iso, now)} ago)` : '<none>';
+}
+
+/** Secret values are redacted by the engine already; this only guarantees it for display. */
+function isSecretValuePath(rec: DriftRecord, path: string): boolean {
+  return rec.kind === 'Secret' && /^(data|stringData)(\.|\[|$)/.test(path);
+}
+
+export function formatValue(v: JsonValue | undefined | null): string {
+  if (v === undefined || v === null) return '<none>';
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function detailBlock(rec: DriftRecord, d: DriftDetail, c: Palette, now: number): string {
+  const secret = isSecretValuePath(rec, d.path);
+  const desired = secret && d.desired !== null && d.desired !== undefined ? REDACTED : formatValue(d.desired);
+  const live = secret && d.live !== null && d.live !== undefined ? REDACTED : formatValue(d.live);
+  const by = d.manager ? `by ${d.manager}` : 'by unknown manager';
+  const at = d.changed_at ? `, ${d.changed_at} (${age(d.changed_at, now)} ago)` : '';
+  return [
+    `  ${c.bold(d.path)}  ${d.type}  ${c.severity(d.severity)}  ${by}${at}\n`,
+    `    ${c.red(`- desired: ${desired}`)}\n`,
+    `    ${c.green(`+ live:    ${live}`)}\n`,
+  ].join('');
+}
+
+function historyTable(events: DriftEvent[], c: Palette, now: number): string {
+  return renderTable<DriftEvent>([
+    { header: 'AGE', cell: (e) => age(e.time, now) },
+    { header: 'EVENT', cell: (e) => e.event },
+    { header: 'STATUS', cell: (e) => `${e.from_status} -> ${e.to_status}` },
+    { header: 'TYPE', cell: (e) => e.drift_type ?? '-' },
+    { header: 'SEVERITY', cell: (e) => c.severity(e.severity) },
+    { header: 'MESSAGE', cell: (e) => e.message ?? '' },
+  ], events).replace(/^/gm, '  ');
+}
+
+export function renderDescribe(rec: DriftRecord, events: DriftEvent[], c: Palette, now: number = Date.now()): string {
+  const parts = [
+    field('Name', rec.name),
+    field('Namespace', rec.namespace || '<cluster-scoped>'),
+    field('Kind', `${rec.kind} (${rec.api_version})`),
+    field('Resource ID', rec.resource_id),
+    field('Status', rec.drift_status),
+    field('Drift Type', rec.drift_type ?? '<none>'),
+    field('Severity', rec.severity ? c.severity(rec.severity) : '<none>'),
+    field('First Detected', when(rec.first_detected, now)),
+    field('Last Checked', when(rec.last_checked, now)),
+    field('Resolved At', when(rec.resolved_at, now)),
+    ...(rec.resolution_message ? [field('Resolution', rec.resolution_message)] : []),
+    field('Git Commit', rec.git_commit ?? '<unknown>'),
+    field('Source', rec.source_file ?? '<unknown>'),
+    field('Desired Hash', rec.desired_hash ?? '<none>'),
+    field('Live Hash', rec.live_hash ?? '<none>'),
+    '\n',
+    `Changes (${rec.drift_details.length}):\n`,
+  ];
+  if (rec.drift_details.length === 0) parts.push('  <none>\n');
+  for (const d of rec.drift_details) parts.push(detailBlock(rec, d, c, now));
+  parts.push('\n', `History (${events.length}):\n`);
+  parts.push(events.length ? historyTable(events, c, now) : '  <none>\n');
+  return parts.join('');
+}

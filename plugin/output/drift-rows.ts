@@ -1,0 +1,76 @@
+// Table rows for drift results and records: one row per resource, the most severe changed field
+// summarised in DETAIL. Works for the engine's DriftResult and the agent's DriftRecord alike.
+import { summarizeDetail } from '../../shared/engine/index.ts';
+import { SEVERITY_RANK, type DriftDetail, type DriftResult, type DriftRecord } from '../../shared/types.ts';
+import { age } from './age.ts';
+import type { Palette } from './color.ts';
+import { renderTable, type Column } from './table.ts';
+
+export type DriftRow = DriftResult | DriftRecord;
+
+/** `Kind/namespace/name`, or `Kind/name` for cluster-scoped objects. */
+export function resourceLabel(r: Pick<DriftRow, 'kind' | 'namespace' | 'name'>): string {
+  return r.namespace ? `${r.kind}/${r.namespace}/${r.name}` : `${r.kind}/${r.name}`;
+}
+
+/** The detail that decides the record's severity: highest rank, first one on ties. */
+export function mostSevere(details: DriftDetail[]): DriftDetail | undefined {
+  let best: DriftDetail | undefined;
+  for (const d of details) {
+    if (!best || SEVERITY_RANK[d.severity] > SEVERITY_RANK[best.severity]) best = d;
+  }
+  return best;
+}
+
+export function detailText(r: DriftRow): string {
+  const top = mostSevere(r.drift_details);
+  if (!top) return r.drift_type === 'Missing' ? 'not found in the cluster' : '-';
+  const more = r.drift_details.length - 1;
+  return more > 0 ? `${summarizeDetail(top)} (+${more} more)` : summarizeDetail(top);
+}
+
+export function changedBy(r: DriftRow): string {
+  return mostSevere(r.drift_details)?.manager ?? '-';
+}
+
+export interface DriftTableOptions {
+  wide: boolean;
+  /** Adds AGE (since first detection): records from the agent have it, local results do not. */
+  withAge: boolean;
+  /** Adds STATUS (active/resolved/none), for lists that mix them. */
+  withStatus?: boolean;
+  colors: Palette;
+  now?: number;
+}
+
+function firstDetected(r: DriftRow): string | null {
+  return 'first_detected' in r ? r.first_detected : null;
+}
+
+export function driftColumns(opts: DriftTableOptions): Column<DriftRow>[] {
+  const c = opts.colors;
+  const cols: Column<DriftRow>[] = [];
+  if (opts.wide) cols.push({ header: 'NAMESPACE', cell: (r) => r.namespace || '-' });
+  cols.push(
+    { header: 'RESOURCE', cell: (r) => resourceLabel(r) },
+  );
+  if (opts.withStatus) cols.push({ header: 'STATUS', cell: (r) => r.drift_status });
+  cols.push(
+    { header: 'TYPE', cell: (r) => r.drift_type ?? '-' },
+    { header: 'SEVERITY', cell: (r) => c.severity(r.severity) },
+  );
+  if (opts.withAge) cols.push({ header: 'AGE', cell: (r) => age(firstDetected(r), opts.now) });
+  cols.push({ header: 'CHANGED-BY', cell: changedBy });
+  if (opts.wide) {
+    cols.push(
+      { header: 'SOURCE', cell: (r) => r.source_file ?? '-' },
+      { header: 'PATHS', cell: (r) => (r.drift_details.length ? r.drift_details.map((d) => d.path).join(',') : '-') },
+    );
+  }
+  cols.push({ header: 'DETAIL', cell: detailText });
+  return cols;
+}
+
+export function renderDriftTable(rows: DriftRow[], opts: DriftTableOptions): string {
+  return renderTable(driftColumns(opts), rows);
+}

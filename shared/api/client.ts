@@ -1,0 +1,175 @@
+// The one HTTP client for the agent's REST API, shared by the CLI commands and the Ink UI.
+// Pure fetch (no Node-only modules) so shared/ stays free of I/O libraries.
+import type { AnalysisStatus, DriftEvent, DriftRecord, DriftRecordList, DriftType, Severity, Statistics } from '../types.ts';
+
+/** An API failure: `status` is the HTTP status, or null when the agent could not be reached at all. */
+export class ApiError extends Error {
+  readonly status: number | null;
+  constructor(message: string, status: number | null) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+export interface RecordFilter {
+  namespace?: string;
+  kind?: string;
+  drift_detected?: boolean;
+  severity?: Severity;
+  type?: DriftType;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ProbeResult {
+  status: string;
+  message: string;
+}
+
+export interface ClientOptions {
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface WaitOptions {
+  intervalMs?: number;
+  timeoutMs?: number;
+  onProgress?: (s: AnalysisStatus) => void;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+function query(filter: RecordFilter | undefined): string {
+  if (!filter) return '';
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) {
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+/** The agent's JSON error body is `{"error": "..."}`; anything else falls back to the status line. */
+async function errorMessage(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string') return body.error;
+  } catch {
+    // not JSON: use the status line below
+  }
+  return `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`;
+}
+
+function unreachable(url: string, err: unknown): ApiError {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return new ApiError(`agent at ${url} did not answer in time`, null);
+  }
+  return new ApiError(`agent unreachable at ${url}: ${cause}`, null);
+}
+
+export class DriftGuardClient {
+  readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(baseUrl: string, opts: ClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.fetchImpl = opts.fetch ?? fetch;
+  }
+
+  private async send(method: 'GET' | 'POST', path: string): Promise<Response> {
+    const url = `${this.baseUrl}${path}`;
+    try {
+      return await this.fetchImpl(url, { method, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      throw unreachable(this.baseUrl, err);
+    }
+  }
+
+  private async parse<T>(res: Response): Promise<T> {
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(`agent sent a response that is not JSON (HTTP ${res.status})`, res.status);
+    }
+  }
+
+  private async json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
+    const res = await this.send(method, path);
+    if (!res.ok) throw new ApiError(await errorMessage(res), res.status);
+    return this.parse<T>(res);
+  }
+
+  /** Health and readiness answer 503 with a body when not ok; that is a state, not an error. */
+  private async probe(path: string): Promise<ProbeResult> {
+    const res = await this.send('GET', path);
+    if (res.ok || res.status === 503) {
+      const body = await this.parse<Partial<ProbeResult>>(res);
+      return { status: body.status ?? (res.ok ? 'ok' : 'not_ready'), message: body.message ?? '' };
+    }
+    throw new ApiError(await errorMessage(res), res.status);
+  }
+
+  health(): Promise<ProbeResult> {
+    return this.probe('/health');
+  }
+
+  ready(): Promise<ProbeResult> {
+    return this.probe('/ready');
+  }
+
+  records(filter?: RecordFilter): Promise<DriftRecordList> {
+    return this.json('GET', `/api/v1/drift-records${query(filter)}`);
+  }
+
+  active(filter?: RecordFilter): Promise<DriftRecordList> {
+    return this.json('GET', `/api/v1/drift-records/active${query(filter)}`);
+  }
+
+  resolved(filter?: RecordFilter): Promise<DriftRecordList> {
+    return this.json('GET', `/api/v1/drift-records/resolved${query(filter)}`);
+  }
+
+  record(resourceId: string): Promise<DriftRecord> {
+    return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}`);
+  }
+
+  history(resourceId: string): Promise<{ resource_id: string; events: DriftEvent[]; count: number }> {
+    return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}/history`);
+  }
+
+  async statistics(): Promise<Statistics> {
+    const body = await this.json<{ statistics: Statistics }>('GET', '/api/v1/statistics');
+    return body.statistics;
+  }
+
+  analyze(): Promise<{ message: string; status: string; analysis_id: string }> {
+    return this.json('POST', '/api/v1/analyze');
+  }
+
+  analysis(id: string): Promise<AnalysisStatus> {
+    return this.json('GET', `/api/v1/analyses/${encodeURIComponent(id)}`);
+  }
+
+  /** Polls an analysis until it is no longer running; rejects with ApiError(null) on timeout. */
+  async waitForAnalysis(id: string, opts: WaitOptions = {}): Promise<AnalysisStatus> {
+    const interval = opts.intervalMs ?? 500;
+    const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
+    for (;;) {
+      const s = await this.analysis(id);
+      opts.onProgress?.(s);
+      if (s.status !== 'running') return s;
+      if (Date.now() + interval > deadline) throw new ApiError(`analysis ${id} still running after ${opts.timeoutMs ?? 300_000} ms`, null);
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+
+  version(): Promise<{ version: string; git_commit: string | null }> {
+    return this.json('GET', '/api/v1/version');
+  }
+}
