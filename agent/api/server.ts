@@ -47,6 +47,10 @@ function graceful(app: Koa, timeouts: ServerTimeouts): GracefulServer {
   const server = createServer((req, res) => {
     // Once closing, answer what arrived but do not keep the connection alive afterwards.
     if (closing) res.setHeader('Connection', 'close');
+    // A request that was in flight when closing began leaves an idle keep-alive socket behind.
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
     handler(req, res);
   });
   server.requestTimeout = timeouts.readMs;
