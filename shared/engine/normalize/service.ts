@@ -15,7 +15,8 @@ function defaults(spec: JsonObject): void {
   dropIfEqual(spec, 'sessionAffinity', 'None');
   dropIfEqual(spec, 'internalTrafficPolicy', 'Cluster');
   if (type === 'NodePort' || type === 'LoadBalancer') dropIfEqual(spec, 'externalTrafficPolicy', 'Cluster');
-  if (type === 'LoadBalancer') dropIfEqual(spec, 'allocateLoadBalancerNodePorts', true);
+  // Defaulted for LoadBalancer and cleared by the server on a type change, so true is never news.
+  dropIfEqual(spec, 'allocateLoadBalancerNodePorts', true);
   dropIfEqual(obj(obj(spec, 'sessionAffinityConfig'), 'clientIP'), 'timeoutSeconds', 10800);
   for (const p of arr(spec, 'ports') ?? []) {
     if (!isObject(p)) continue;
