@@ -1,0 +1,297 @@
+// A Store that survives a database outage. A write that fails is queued in memory, in order, and
+// retried with backoff until the database answers again, so no transition is lost; the caller's
+// write resolves once it is either written or queued. Reads see the queued writes: single records
+// come from the queue or from the records this agent last read or wrote (it is their only writer),
+// so the agent keeps computing transitions during the outage; list, history and event reads first
+// try to write the queue out and otherwise fail with StoreUnavailableError (the API answers 503).
+import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
+import { RecordCache } from './record-cache.ts';
+import type { RecordPage, RecordQuery, Store } from './store.ts';
+import { WriteQueue, type WriteOp } from './write-queue.ts';
+
+export class StoreUnavailableError extends Error {
+  constructor(operation: string, pending: number, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : 'database not reachable';
+    super(`store unavailable for ${operation}: ${pending} write(s) waiting for the database (${why})`, { cause });
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+export interface ResilientStoreOptions {
+  /** A write, an init or a retry failed (log `store_write_failed`); `op` names it, e.g. `saveRecord`, `retry:saveRecord`, `init`. */
+  onError?: (err: Error, op: string) => void;
+  /** The queue was written out after an outage; `written` writes were replayed (log `store_recovered`). */
+  onRecovered?: (written: number) => void;
+  /** First retry delay (default 250 ms), doubled after each failed retry up to maxBackoffMs (default 10 s). */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+function apply(store: Store, write: WriteOp): Promise<void> {
+  if (write.op === 'saveRecord') return store.saveRecord(write.record, write.event);
+  if (write.op === 'deleteRecord') return store.deleteRecord(write.resourceId);
+  return store.saveLastAnalysis(write.analysis);
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+export class ResilientStore implements Store {
+  private readonly queue = new WriteQueue();
+  private readonly cache = new RecordCache();
+  /** Writes run one after another, so a direct write never overtakes a queued one. */
+  private chain: Promise<void> = Promise.resolve();
+  private draining: Promise<boolean> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private backoffMs: number;
+  private initPending = false;
+  private inOutage = false;
+  private replayed = 0;
+  /** Counts writes, so a full read that raced with a write does not overwrite the cache. */
+  private writeSeq = 0;
+  private closed = false;
+
+  constructor(private readonly inner: Store, private readonly options: ResilientStoreOptions = {}) {
+    this.backoffMs = options.initialBackoffMs ?? 250;
+  }
+
+  /** Writes waiting for the database (for readiness and logs). */
+  pendingWrites(): number {
+    return this.queue.size;
+  }
+
+  /** Tries the inner init once; on failure keeps retrying in the background (ping stays false). */
+  async init(): Promise<void> {
+    try {
+      await this.inner.init();
+    } catch (err) {
+      this.initPending = true;
+      this.failed(err, 'init');
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    if (this.initPending || this.queue.size > 0) return false;
+    return this.inner.ping();
+  }
+
+  // ---- writes ----
+
+  saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
+    this.cache.set(record);
+    return this.write({ op: 'saveRecord', record, event });
+  }
+
+  deleteRecord(resourceId: string): Promise<void> {
+    this.cache.delete(resourceId);
+    return this.write({ op: 'deleteRecord', resourceId });
+  }
+
+  saveLastAnalysis(analysis: LastAnalysis): Promise<void> {
+    return this.write({ op: 'saveLastAnalysis', analysis });
+  }
+
+  private write(write: WriteOp): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('store is closed'));
+    this.writeSeq++;
+    const run = this.chain.then(() => this.writeNow(write));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeNow(write: WriteOp): Promise<void> {
+    if (this.queue.size > 0) {
+      this.queue.push(write);
+      this.schedule();
+      return;
+    }
+    try {
+      await apply(this.inner, write);
+    } catch (err) {
+      this.queue.push(write);
+      this.failed(err, write.op);
+    }
+  }
+
+  // ---- retry loop ----
+
+  private failed(err: unknown, op: string): void {
+    this.inOutage = true;
+    this.options.onError?.(asError(err), op);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.drain().then((ok) => {
+        if (ok) return;
+        this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 10_000);
+        this.schedule();
+      });
+    }, this.backoffMs);
+    // Pending retries alone do not keep the process alive; close() makes a last attempt.
+    this.timer.unref();
+  }
+
+  /** Writes the queue out in order; true when nothing is left. One drain runs at a time. */
+  private drain(): Promise<boolean> {
+    this.draining ??= this.drainNow().finally(() => {
+      this.draining = undefined;
+    });
+    return this.draining;
+  }
+
+  private async drainNow(): Promise<boolean> {
+    if (this.initPending) {
+      try {
+        await this.inner.init();
+        this.initPending = false;
+      } catch (err) {
+        this.options.onError?.(asError(err), 'init');
+        return false;
+      }
+    }
+    for (let write = this.queue.head(); write; write = this.queue.head()) {
+      try {
+        await apply(this.inner, write);
+      } catch (err) {
+        this.queue.failed();
+        this.options.onError?.(asError(err), `retry:${write.op}`);
+        return false;
+      }
+      this.queue.done();
+      this.replayed++;
+    }
+    this.recovered();
+    return true;
+  }
+
+  private recovered(): void {
+    this.backoffMs = this.options.initialBackoffMs ?? 250;
+    if (!this.inOutage) return;
+    this.inOutage = false;
+    const n = this.replayed;
+    this.replayed = 0;
+    this.options.onRecovered?.(n);
+  }
+
+  // ---- reads ----
+
+  async getRecord(resourceId: string): Promise<DriftRecord | null> {
+    const pending = this.queue.pendingRecord(resourceId);
+    if (pending !== undefined) return pending;
+    try {
+      const record = await this.inner.getRecord(resourceId);
+      if (record && this.cache.get(resourceId) === undefined) this.cache.set(record);
+      return record;
+    } catch (err) {
+      const known = this.cache.get(resourceId);
+      if (known !== undefined) return known;
+      throw new StoreUnavailableError('getRecord', this.queue.size, err);
+    }
+  }
+
+  async getRecords(resourceIds: string[]): Promise<Map<string, DriftRecord>> {
+    const out = new Map<string, DriftRecord>();
+    const rest: string[] = [];
+    for (const id of resourceIds) {
+      const pending = this.queue.pendingRecord(id);
+      if (pending === undefined) rest.push(id);
+      else if (pending) out.set(id, pending);
+    }
+    if (rest.length === 0) return out;
+    try {
+      for (const [id, record] of await this.inner.getRecords(rest)) {
+        // A write made while this read was in flight is newer than what the read returned.
+        const pending = this.queue.pendingRecord(id);
+        if (pending === null) continue;
+        out.set(id, pending ?? record);
+        if (this.cache.get(id) === undefined) this.cache.set(record);
+      }
+      return out;
+    } catch (err) {
+      return this.fromCache(rest, out, err);
+    }
+  }
+
+  private fromCache(ids: string[], out: Map<string, DriftRecord>, err: unknown): Map<string, DriftRecord> {
+    for (const id of ids) {
+      const known = this.cache.get(id);
+      if (known === undefined) throw new StoreUnavailableError('getRecords', this.queue.size, err);
+      if (known) out.set(id, known);
+    }
+    return out;
+  }
+
+  async allRecords(): Promise<DriftRecord[]> {
+    const seq = this.writeSeq;
+    if (this.queue.size === 0 && !this.initPending) {
+      try {
+        const all = await this.inner.allRecords();
+        if (seq === this.writeSeq && this.queue.size === 0) this.cache.replaceAll(all);
+        return all;
+      } catch (err) {
+        return this.allFromCache(err);
+      }
+    }
+    return this.allFromCache(undefined);
+  }
+
+  private allFromCache(err: unknown): DriftRecord[] {
+    const all = this.cache.all();
+    if (all) return all;
+    throw new StoreUnavailableError('allRecords', this.queue.size, err);
+  }
+
+  listRecords(query: RecordQuery): Promise<RecordPage> {
+    return this.read('listRecords', () => this.inner.listRecords(query));
+  }
+
+  history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
+    return this.read('history', () => this.inner.history(resourceId, limit));
+  }
+
+  eventsSince(since: string): Promise<DriftEvent[]> {
+    return this.read('eventsSince', () => this.inner.eventsSince(since));
+  }
+
+  async lastAnalysis(): Promise<LastAnalysis | null> {
+    const pending = this.queue.pendingAnalysis();
+    if (pending) return pending;
+    return this.read('lastAnalysis', () => this.inner.lastAnalysis());
+  }
+
+  /**
+   * A read the queue cannot answer: write the queue out first, or fail clearly. Bad arguments
+   * (RangeError, TypeError) pass through unchanged; any other failure means the database.
+   */
+  private async read<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    await this.settled(operation);
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof RangeError || err instanceof TypeError) throw err;
+      throw new StoreUnavailableError(operation, this.queue.size, err);
+    }
+  }
+
+  private async settled(operation: string): Promise<void> {
+    if (this.queue.size === 0 && !this.initPending) return;
+    if (!(await this.drain())) throw new StoreUnavailableError(operation, this.queue.size, undefined);
+  }
+
+  /** Stops retrying after one last attempt to write the queue out, then closes the database. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.chain;
+    if (this.queue.size > 0 && !(await this.drain())) {
+      this.options.onError?.(new Error(`${this.queue.size} write(s) could not be written before close and are lost`), 'close');
+    }
+    await this.inner.close();
+  }
+}
