@@ -28,7 +28,7 @@ export interface PackageResult {
 }
 
 export interface PackageOptions {
-  /** Output directory, relative to the repository root. */
+  /** Output directory: absolute, or relative to the repository root. */
   outDir?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -56,15 +56,14 @@ export function fillManifest(template: string, version: string, sha256: string, 
 
 export async function buildPackage(opts: PackageOptions = {}): Promise<PackageResult> {
   const env = opts.env ?? process.env;
-  const outDir = opts.outDir ?? 'dist';
+  const outDir = resolve(ROOT, opts.outDir ?? 'dist');
   const version = packageVersion();
-  mkdirSync(join(ROOT, outDir), { recursive: true });
+  mkdirSync(outDir, { recursive: true });
 
-  const bundleRel = join(outDir, 'kubectl-driftguard.mjs');
-  const { bytes: bundleBytes, packageDirs } = await bundle(ROOT, 'plugin/main.ts', bundleRel);
-  const bundlePath = join(ROOT, bundleRel);
+  const bundlePath = join(outDir, 'kubectl-driftguard.mjs');
+  const { bytes: bundleBytes, packageDirs } = await bundle(ROOT, 'plugin/main.ts', bundlePath);
   const launcher = readFileSync(join(ROOT, 'plugin/package/launcher.sh'));
-  const launcherPath = join(ROOT, outDir, 'kubectl-driftguard');
+  const launcherPath = join(outDir, 'kubectl-driftguard');
   writeFileSync(launcherPath, launcher);
   chmodSync(launcherPath, 0o755);
 
@@ -76,7 +75,7 @@ export async function buildPackage(opts: PackageOptions = {}): Promise<PackageRe
   ];
   const mtime = Number(env['SOURCE_DATE_EPOCH'] ?? DEFAULT_MTIME);
   const archive = tarGz(entries, Number.isFinite(mtime) ? mtime : DEFAULT_MTIME);
-  const archivePath = join(ROOT, outDir, archiveName(version));
+  const archivePath = join(outDir, archiveName(version));
   writeFileSync(archivePath, archive);
   const sha256 = createHash('sha256').update(archive).digest('hex');
 
@@ -84,7 +83,7 @@ export async function buildPackage(opts: PackageOptions = {}): Promise<PackageRe
   const manifest = fillManifest(readFileSync(join(ROOT, 'krew.yaml'), 'utf8'), version, sha256, `${base}/${archiveName(version)}`);
   const problems = krewManifestProblems(parse(manifest));
   if (problems.length) throw new Error(`dist krew.yaml is not valid for krew:\n  ${problems.join('\n  ')}`);
-  const manifestPath = join(ROOT, outDir, 'krew.yaml');
+  const manifestPath = join(outDir, 'krew.yaml');
   writeFileSync(manifestPath, manifest);
 
   return { version, bundlePath, archivePath, manifestPath, sha256, bundleBytes, archiveBytes: archive.length };

@@ -1,7 +1,7 @@
 // esbuild: plugin/main.ts and everything it imports (Ink, React, yoga's inlined wasm, commander…)
 // into one ESM file that plain `node` runs, plus the licence texts of the packages bundled in.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 
 // Bundled CommonJS packages call require() for Node built-ins; ESM output has no require, so make one.
@@ -42,7 +42,7 @@ export async function bundle(root: string, entry: string, outfile: string): Prom
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [withoutInkDevtools],
   });
-  return { bytes: statSync(join(root, outfile)).size, packageDirs: packageDirs(result.metafile) };
+  return { bytes: statSync(resolve(root, outfile)).size, packageDirs: packageDirs(result.metafile) };
 }
 
 function packageDirs(meta: Metafile): string[] {
