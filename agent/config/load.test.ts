@@ -88,6 +88,7 @@ describe('config errors', () => {
     { yaml: 'server: { body_limit: lots }', expect: /^server\.body_limit: must be a size/ },
     { yaml: 'logging: { format: xml }', expect: /^logging\.format: must be one of json, pretty/ },
     { yaml: 'kubernetes: { namespaces: default }', expect: /^kubernetes\.namespaces: must be a list of strings/ },
+    { yaml: 'kubernetes: { resource_types: [Deployment, Deploymnet] }', expect: /^kubernetes\.resource_types: unknown kind "Deploymnet"/ },
     { yaml: 'kubernetes: { in_cluster: maybe }', expect: /^kubernetes\.in_cluster: must be true or false/ },
     { yaml: 'kubernetes: { in_cluster: true, kubeconfig: /k }', expect: /^kubernetes: set kubeconfig or in_cluster, not both/ },
     { yaml: 'database: { uri: "postgres://x" }', expect: /^database\.uri: must start with mongodb/ },

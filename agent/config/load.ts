@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { validateRules } from '../../shared/engine/options.ts';
+import { unknownKinds } from '../kube/kinds.ts';
 import { SCHEMA, type AgentConfig, type FieldSpec } from './schema.ts';
 import { parseDuration, parseSize } from './units.ts';
 
@@ -143,6 +144,7 @@ function crossChecks(config: AgentConfig, problems: string[]): void {
   if (ports.every((p) => typeof p === 'number' && p !== 0) && config.server.port === config.server.health_port && config.server.address === config.server.health_address) {
     problems.push('server.health_port: must differ from server.port');
   }
+  if (Array.isArray(config.kubernetes.resource_types)) problems.push(...unknownKinds(config.kubernetes.resource_types));
   const { errors } = validateRules(config.drift.rules);
   for (const e of errors) problems.push(`drift.${e}`);
 }

@@ -1,0 +1,171 @@
+// The agent, composed: config → logger → store → Git → watches → scheduler → HTTP servers.
+// start() brings it up (the servers answer /health at once; /ready says what is still loading);
+// stop() finishes the write in flight, then closes watches, servers and the store.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { defaultEngineOptions, validateRules } from '../shared/engine/index.ts';
+import type { ComponentState } from './analysis/control.ts';
+import { Scheduler } from './analysis/scheduler.ts';
+import { createApiApp, createHealthApp, startHttpServers, type HttpServers } from './api/index.ts';
+import type { AgentConfig } from './config/schema.ts';
+import { safeUrl } from './git/auth.ts';
+import { GitSource } from './git/git-source.ts';
+import { ClusterWatch } from './kube/cluster-watch.ts';
+import { loadKubeConfig } from './kube/client.ts';
+import { trackedScope } from './kube/scope.ts';
+import type { DesiredView } from './analysis/scheduler.ts';
+import { createLogger, type LogSink, type Logger } from './log.ts';
+import { AgentMetrics } from './metrics.ts';
+import { MongoStore } from './store/mongo.ts';
+import { ResilientStore } from './store/resilient.ts';
+import { SqliteStore } from './store/sqlite.ts';
+import type { Store } from './store/store.ts';
+
+export interface AgentOptions {
+  version?: string;
+  /** Where log lines go (default stdout). */
+  logSink?: LogSink;
+}
+
+export interface RunningAgent {
+  apiUrl: string;
+  healthUrl: string;
+}
+
+/** Unchanged records get their last_checked rewritten about this often (see record-step.ts). */
+const TOUCH_AFTER_MS = 5 * 60_000;
+
+function mongoUri(config: AgentConfig): string | undefined {
+  if (config.database.uri) return config.database.uri;
+  if (config.database.host) return `mongodb://${config.database.host}:${config.database.port}/`;
+  return undefined;
+}
+
+// TODO(stores engineer): switch to openStore() from agent/store/index.ts once it exists; this is the same choice.
+function innerStore(config: AgentConfig): Store {
+  const uri = mongoUri(config);
+  if (uri) return new MongoStore({ uri, name: config.database.name, connectTimeoutMs: config.database.connect_timeout });
+  return new SqliteStore({ path: resolve(config.database.path) });
+}
+
+/** The clone lives beside the embedded database, or in a temp dir when MongoDB holds the data. */
+function gitWorkDir(config: AgentConfig): string {
+  if (config.git.work_dir) return resolve(config.git.work_dir);
+  if (mongoUri(config)) return mkdtempSync(join(tmpdir(), 'driftguard-git-'));
+  return join(dirname(resolve(config.database.path)), 'git-clone');
+}
+
+/** The desired objects within the watched kinds and namespaces. */
+function trackedOnly(desired: DesiredView, tracked: (kind: string, namespace: string) => boolean): DesiredView {
+  const ok = (entry: ReturnType<DesiredView['get']>) => entry !== undefined && tracked(entry.desired.object.kind, String(entry.desired.object.metadata['namespace'] ?? ''));
+  return {
+    get: (id) => {
+      const entry = desired.get(id);
+      return ok(entry) ? entry : undefined;
+    },
+    *entries() {
+      for (const pair of desired.entries()) if (ok(pair[1])) yield pair;
+    },
+  };
+}
+
+export class Agent {
+  readonly log: Logger;
+  readonly metrics = new AgentMetrics();
+  readonly store: ResilientStore;
+  readonly git: GitSource;
+  readonly watch: ClusterWatch;
+  readonly scheduler: Scheduler;
+  private servers: HttpServers | undefined;
+  private gitTimer: NodeJS.Timeout | undefined;
+  private gitSyncing: Promise<void> | null = null;
+  private markGitLoaded: () => void = () => undefined;
+  private stopping = false;
+
+  constructor(private readonly config: AgentConfig, private readonly options: AgentOptions = {}) {
+    this.log = createLogger(config.logging, options.logSink);
+    this.store = new ResilientStore(innerStore(config), {
+      onError: (err, op) => this.log.error({ event: 'store_write_failed', op, err: err.message }, 'store write failed; queued for retry'),
+      onRecovered: (written) => this.log.info({ event: 'store_recovered', written }, `store reachable again; ${written} queued write(s) written`),
+    });
+    const engine = defaultEngineOptions({ rules: validateRules(config.drift.rules).rules, ...(config.drift.secret_salt ? { secretSalt: config.drift.secret_salt } : {}) });
+    this.git = new GitSource(config.git, gitWorkDir(config), this.log, engine.defaultNamespace);
+    this.watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, this.log);
+    const gitLoaded = new Promise<void>((resolve) => {
+      this.markGitLoaded = resolve;
+    });
+    this.scheduler = new Scheduler({
+      store: this.store,
+      metrics: this.metrics,
+      log: this.log,
+      engine,
+      touchAfterMs: TOUCH_AFTER_MS,
+      desired: trackedOnly(this.git.desired, trackedScope(config.kubernetes)),
+      live: this.watch.state,
+      gitCommit: () => this.git.commit,
+      readiness: () => this.readiness(),
+      watchedCounts: () => this.watch.counts(),
+      version: options.version ?? '0.0.0',
+      loaded: Promise.all([gitLoaded, this.watch.whenSynced()]).then(() => undefined),
+    });
+    if (config.drift.watch) this.watch.state.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
+  }
+
+  async start(): Promise<RunningAgent> {
+    const { server } = this.config;
+    this.log.info({ event: 'agent_started', version: this.options.version ?? null, git: safeUrl(this.config.git.url) }, 'DriftGuard agent starting');
+    await this.store.init();
+    this.servers = await startHttpServers({
+      apiApp: createApiApp({ store: this.store, control: this.scheduler, metrics: this.metrics, logger: this.log, limits: { bodyLimitBytes: server.body_limit, requestTimeoutMs: server.write_timeout } }),
+      healthApp: createHealthApp({ control: this.scheduler, metrics: this.metrics, logger: this.log }),
+      api: { port: server.port, address: server.address },
+      health: { port: server.health_port, address: server.health_address },
+      timeouts: { readMs: server.read_timeout, writeMs: server.write_timeout, idleMs: server.idle_timeout },
+    });
+    this.log.info({ event: 'server_listening', api_url: this.servers.apiUrl, health_url: this.servers.healthUrl }, `API on ${this.servers.apiUrl}, health on ${this.servers.healthUrl}`);
+    await this.syncGit();
+    this.gitTimer = setInterval(() => void this.syncGit(), this.config.drift.interval);
+    await this.watch.start();
+    this.scheduler.start(this.config.drift.interval, this.config.drift.periodic);
+    return { apiUrl: this.servers.apiUrl, healthUrl: this.servers.healthUrl };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.gitTimer);
+    await this.scheduler.stop();
+    await this.gitSyncing;
+    await this.watch.stop();
+    await this.servers?.close();
+    await this.store.close();
+  }
+
+  async readiness(): Promise<ComponentState[]> {
+    const storeUp = await this.store.ping().catch(() => false);
+    const pending = this.store.pendingWrites();
+    const unsynced = this.watch.unsynced();
+    const git = this.git.status();
+    return [
+      { name: 'store', ready: storeUp, message: storeUp ? (pending > 0 ? `reachable; ${pending} queued write(s)` : 'reachable') : `not reachable${pending > 0 ? `; ${pending} write(s) queued` : ''}` },
+      { name: 'watches', ready: unsynced.length === 0, message: unsynced.length === 0 ? `synced (${Object.entries(this.watch.counts()).map(([k, n]) => `${k}: ${n}`).join(', ') || 'no objects'})` : `waiting for ${unsynced.join(', ')}` },
+      { name: 'git', ready: git.ready, message: git.message },
+    ];
+  }
+
+  /** One Git sync at a time; the first load triggers a full analysis, later ones analyse what changed. */
+  private syncGit(): Promise<void> {
+    if (this.gitSyncing || this.stopping) return this.gitSyncing ?? Promise.resolve();
+    this.gitSyncing = (async () => {
+      const change = await this.git.sync();
+      if (!change) return;
+      this.markGitLoaded();
+      if (change.initial) this.scheduler.triggerAnalysis('git');
+      else if (change.touched.size > 0) this.scheduler.analyzeObjects(change.touched, 'git');
+    })().finally(() => {
+      this.gitSyncing = null;
+    });
+    return this.gitSyncing;
+  }
+}

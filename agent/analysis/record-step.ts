@@ -1,0 +1,74 @@
+// One object through the pipeline: engine verdict → record life transition → store → metrics and
+// log. Unchanged records are not rewritten (see `shouldWrite`), so a full run over a quiet cluster
+// costs reads and hashing, not 10,000 writes.
+import { analyzeResource, type DesiredObject, type EngineOptions } from '../../shared/engine/index.ts';
+import type { DriftRecord, KubeObject } from '../../shared/types.ts';
+import type { Logger } from '../log.ts';
+import type { AgentMetrics } from '../metrics.ts';
+import { transition } from '../records/lifecycle.ts';
+import type { Store } from '../store/store.ts';
+
+export interface StepDeps {
+  store: Store;
+  metrics: AgentMetrics;
+  log: Logger;
+  engine: EngineOptions;
+  /**
+   * An unchanged record is still rewritten once its stored last_checked is this old, so
+   * last_checked stays roughly fresh without a write per record per run. Spread per record
+   * (see touchDue) so 10,000 records do not all come due in the same run.
+   */
+  touchAfterMs: number;
+}
+
+export type StepOutcome = 'detected' | 'resolved' | 'updated' | 'written' | 'skipped' | 'removed';
+
+function withoutClock(r: DriftRecord): string {
+  const { last_checked: _ignored, ...rest } = r;
+  return JSON.stringify(rest);
+}
+
+/** A stable 0..1 fraction per id, to spread the refresh of last_checked over time. */
+function spread(id: string): number {
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
+  return (h % 1000) / 1000;
+}
+
+export function touchDue(previous: DriftRecord, now: string, touchAfterMs: number): boolean {
+  const age = Date.parse(now) - Date.parse(previous.last_checked);
+  return age >= touchAfterMs * (0.5 + spread(previous.resource_id) / 2);
+}
+
+export function shouldWrite(previous: DriftRecord | null, next: DriftRecord, now: string, touchAfterMs: number): boolean {
+  if (!previous) return true;
+  if (withoutClock(previous) !== withoutClock(next)) return true;
+  return touchDue(previous, now, touchAfterMs);
+}
+
+/** Analyses one desired object against its live counterpart and stores the outcome. Returns the new record (or the unchanged previous). */
+export async function analyzeAndStore(
+  deps: StepDeps,
+  desired: DesiredObject,
+  commit: string,
+  live: KubeObject | undefined,
+  previous: DriftRecord | null,
+  now: string,
+): Promise<{ outcome: StepOutcome; record: DriftRecord }> {
+  const result = analyzeResource(desired, live, deps.engine, { gitCommit: commit });
+  const { record, event } = transition(previous, result, now);
+  if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs)) return { outcome: 'skipped', record: previous ?? record };
+  await deps.store.saveRecord(record, event);
+  if (!event) return { outcome: 'written', record };
+  const fields = { resource_id: record.resource_id, kind: record.kind, namespace: record.namespace, type: event.drift_type, severity: event.severity, git_commit: record.git_commit, source_file: record.source_file };
+  if (event.event === 'detected') {
+    deps.metrics.driftEvent('detected', event.drift_type, event.severity, record.kind);
+    deps.log.warn({ event: 'drift_detected', ...fields }, event.message ?? 'drift detected');
+  } else if (event.event === 'resolved') {
+    deps.metrics.driftEvent('resolved', event.drift_type, event.severity, record.kind);
+    deps.log.info({ event: 'drift_resolved', ...fields }, event.message ?? 'drift resolved');
+  } else {
+    deps.log.info({ event: 'drift_updated', ...fields }, event.message ?? 'drift changed');
+  }
+  return { outcome: event.event, record };
+}
