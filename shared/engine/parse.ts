@@ -1,7 +1,7 @@
 // Manifests from Git to desired objects. Untrusted input: every file is parsed on its own, so one
 // malformed file is reported (file, line, message) and never stops the others; alias bombs, huge
 // files and absurd nesting are rejected with a clear error instead of eating memory.
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments } from 'yaml';
 import type { JsonValue, KubeObject } from '../types.ts';
 import { isClusterScoped, nameOf, objectId } from './identity.ts';
 import { isObject } from './json.ts';
@@ -62,6 +62,18 @@ export function parseManifests(files: readonly ManifestFile[], opts: Pick<Engine
   return result;
 }
 
+/** Offsets of duplicate map keys seen while parsing the current file (parsing is synchronous). */
+const duplicates: number[] = [];
+
+/**
+ * Key comparison for the YAML parser: records duplicate scalar keys and reports them as distinct,
+ * so parsing goes on and the later value overwrites the earlier one.
+ */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (isScalar(a) && isScalar(b) && a.value === b.value) duplicates.push(b.range?.[0] ?? 0);
+  return false;
+}
+
 function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseResult, seen: Map<string, string>): void {
   const size = typeof file.content === 'string' ? Buffer.byteLength(file.content, 'utf8') : file.content.byteLength;
   if (size > MAX_FILE_BYTES) {
@@ -73,10 +85,14 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
   let docs;
   try {
     // YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean.
-    docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: true });
+    docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: sameKey });
   } catch (e) {
     result.errors.push({ file: file.path, line: null, message: `cannot parse: ${(e as Error).message}` });
     return;
+  }
+  // Duplicate keys: kubectl's YAML reader keeps the last value, so do the same but say so.
+  for (const at of duplicates.splice(0)) {
+    result.warnings.push({ file: file.path, message: `line ${lineCounter.linePos(at).line}: duplicate key; the last value wins` });
   }
   const list = Array.isArray(docs) ? docs : [];
   let skipped = 0;
@@ -86,8 +102,8 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
     const line = lineCounter.linePos(doc.range[0]).line;
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
-        const pos = err.linePos?.[0];
-        result.errors.push({ file: file.path, line: pos?.line ?? line, message: err.message.split('\n')[0] ?? err.message });
+        const at = err.pos[0];
+        result.errors.push({ file: file.path, line: typeof at === 'number' ? lineCounter.linePos(at).line : line, message: err.message.split('\n')[0] ?? err.message });
       }
       continue;
     }
