@@ -130,3 +130,13 @@ describe('config errors', () => {
     assert.equal(loadConfig(file, {}).git.url, '/srv/manifests');
   });
 });
+
+describe('agent/config.example.yaml', () => {
+  it('parses with only the example values', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(new URL('../config.example.yaml', import.meta.url), 'utf8');
+    const c = parseConfig(text, {});
+    assert.equal(c.git.path, 'manifests');
+    assert.equal(c.server.idle_timeout, 120_000);
+  });
+});
