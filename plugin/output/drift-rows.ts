@@ -22,15 +22,28 @@ export function mostSevere(details: DriftDetail[]): DriftDetail | undefined {
   return best;
 }
 
+/**
+ * The detail the row stands for: of the record's own type and severity, the most recently changed
+ * one (a replaced list item shows as removed + added; the addition names who made the change).
+ */
+export function leadDetail(r: DriftRow): DriftDetail | undefined {
+  let lead: DriftDetail | undefined;
+  for (const d of r.drift_details) {
+    if (d.type !== r.drift_type || d.severity !== r.severity) continue;
+    if (!lead || (d.changed_at ?? '') > (lead.changed_at ?? '')) lead = d;
+  }
+  return lead ?? mostSevere(r.drift_details);
+}
+
 export function detailText(r: DriftRow): string {
-  const top = mostSevere(r.drift_details);
+  const top = leadDetail(r);
   if (!top) return r.drift_type === 'Missing' ? 'not found in the cluster' : '-';
   const more = r.drift_details.length - 1;
   return more > 0 ? `${summarizeDetail(top)} (+${more} more)` : summarizeDetail(top);
 }
 
 export function changedBy(r: DriftRow): string {
-  return mostSevere(r.drift_details)?.manager ?? '-';
+  return leadDetail(r)?.manager ?? '-';
 }
 
 export interface DriftTableOptions {
