@@ -54,7 +54,7 @@ describe('git desired state', () => {
 
   it('keeps a malformed file\'s last good objects and reports file and line', async () => {
     const repo = newRepo();
-    const { src, lines } = source(pathToFile(repo));
+    const { src, lines } = source(repo.dir);
     await src.sync();
     const good = src.desired.get('ConfigMap:app:a')?.commit;
     repo.commit({ 'manifests/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a\n  bad: [\n' });
@@ -117,7 +117,3 @@ describe('git desired state', () => {
     }
   });
 });
-
-function pathToFile(repo: TestRepo): string {
-  return repo.dir;
-}

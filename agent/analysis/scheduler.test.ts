@@ -1,0 +1,127 @@
+// The scheduler on the real embedded store: full runs coalesce and join, unchanged records are
+// not rewritten, single objects are analysed at once, records whose object left Git go.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultEngineOptions, parseManifests, type DesiredObject } from '../../shared/engine/index.ts';
+import type { KubeObject } from '../../shared/types.ts';
+import { createLogger } from '../log.ts';
+import { AgentMetrics } from '../metrics.ts';
+import { SqliteStore } from '../store/sqlite.ts';
+import type { Store } from '../store/store.ts';
+import { Scheduler } from './scheduler.ts';
+
+const manifest = (name: string, replicas: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: app }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec: { containers: [{ name: c, image: "nginx:1" }] }
+`;
+
+function live(d: DesiredObject, replicas: number): KubeObject {
+  const o = structuredClone(d.object);
+  (o['spec'] as { replicas: number }).replicas = replicas;
+  o.metadata['resourceVersion'] = '1';
+  o.metadata['managedFields'] = [{ manager: 'kubectl-scale', operation: 'Update', apiVersion: 'apps/v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
+  return o;
+}
+
+/** Counts writes going through to the real store. */
+function counting(store: Store): { store: Store; writes: () => number } {
+  let n = 0;
+  const wrapped = Object.create(store) as Store;
+  wrapped.saveRecord = async (r, e) => {
+    n++;
+    return store.saveRecord(r, e);
+  };
+  return { store: wrapped, writes: () => n };
+}
+
+async function setup(count: number) {
+  const inner = new SqliteStore({ path: ':memory:' });
+  await inner.init();
+  const { store, writes } = counting(inner);
+  const files = Array.from({ length: count }, (_, i) => ({ path: `d${i}.yaml`, content: manifest(`d${i}`, 2) }));
+  const desired = new Map(parseManifests(files, { defaultNamespace: 'default' }).objects.map((d) => [d.id, { desired: d, commit: 'c1' }]));
+  const liveMap = new Map<string, KubeObject>([...desired].map(([id, e]) => [id, live(e.desired, 2)]));
+  const lines: string[] = [];
+  const scheduler = new Scheduler({
+    store, metrics: new AgentMetrics(), log: createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) }),
+    engine: defaultEngineOptions(), touchAfterMs: 60_000,
+    desired, live: liveMap, gitCommit: () => 'c1', readiness: async () => [], watchedCounts: () => ({}), version: 't', loaded: Promise.resolve(),
+  });
+  return { scheduler, store: inner, writes, desired, liveMap, lines };
+}
+
+async function done(s: Scheduler, id: string): Promise<void> {
+  await s.idle();
+  assert.equal(s.analysis(id)?.status, 'completed', JSON.stringify(s.analysis(id)));
+}
+
+describe('analysis scheduler', () => {
+  it('joins a trigger to the run already queued or running', async () => {
+    const { scheduler } = await setup(3);
+    const a = scheduler.triggerAnalysis('manual');
+    const b = scheduler.triggerAnalysis('periodic');
+    assert.equal(a.status, 'running');
+    assert.equal(b.analysis_id, a.analysis_id);
+    await done(scheduler, a.analysis_id);
+    assert.equal(scheduler.analysis(a.analysis_id)?.resources, 3);
+    const c = scheduler.triggerAnalysis('manual');
+    assert.notEqual(c.analysis_id, a.analysis_id, 'a new run after the last finished');
+    await scheduler.stop();
+  });
+
+  it('does not rewrite unchanged records on the next full run', async () => {
+    const { scheduler, writes } = await setup(50);
+    await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);
+    assert.equal(writes(), 50);
+    await done(scheduler, scheduler.triggerAnalysis('periodic').analysis_id);
+    assert.equal(writes(), 50, 'second run wrote nothing');
+    await scheduler.stop();
+  });
+
+  it('analyses one changed object: detected, then resolved', async () => {
+    const { scheduler, store, desired, liveMap, lines } = await setup(2);
+    await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);
+    const id = [...desired.keys()][0] ?? '';
+    liveMap.set(id, live(desired.get(id)!.desired, 5));
+    scheduler.analyzeObjects([id], 'watch');
+    await scheduler.idle();
+    const rec = await store.getRecord(id);
+    assert.equal(rec?.drift_status, 'active');
+    assert.equal(rec?.drift_type, 'Scaling');
+    assert.ok(lines.some((l) => l.includes('"event":"drift_detected"') && l.includes(id)));
+    liveMap.set(id, live(desired.get(id)!.desired, 2));
+    scheduler.analyzeObjects([id], 'watch');
+    await scheduler.idle();
+    assert.equal((await store.getRecord(id))?.drift_status, 'resolved');
+    await scheduler.stop();
+  });
+
+  it('removes the record of an object that left Git', async () => {
+    const { scheduler, store, desired } = await setup(2);
+    await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);
+    const id = [...desired.keys()][1] ?? '';
+    desired.delete(id);
+    await done(scheduler, scheduler.triggerAnalysis('git').analysis_id);
+    assert.equal(await store.getRecord(id), null);
+    assert.equal((await store.allRecords()).length, 1);
+    await scheduler.stop();
+  });
+
+  it('keeps the last 100 statuses', async () => {
+    const { scheduler } = await setup(1);
+    const first = scheduler.triggerAnalysis('manual').analysis_id;
+    await scheduler.idle();
+    for (let i = 0; i < 100; i++) {
+      scheduler.triggerAnalysis('manual');
+      await scheduler.idle();
+    }
+    assert.equal(scheduler.analysis(first), undefined);
+    await scheduler.stop();
+  });
+});
