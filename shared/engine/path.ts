@@ -11,7 +11,7 @@ import { isObject } from './json.ts';
 export type KeyValue = string | number;
 export type Segment =
   | { field: string }
-  | { key: Record<string, KeyValue>; label: string };
+  | KeySegment;
 
 const PLAIN = /^[A-Za-z0-9_\-/]+$/;
 
@@ -90,7 +90,8 @@ function keyFnFor(segs: readonly Segment[], kind: string): KeyFn | null {
   }
 }
 
-export interface KeyedItem { seg: Segment & { key: Record<string, KeyValue> }; id: string; value: JsonObject }
+export type KeySegment = { key: Record<string, KeyValue>; label: string };
+export interface KeyedItem { seg: KeySegment; id: string; value: JsonObject }
 
 /**
  * Items of a list keyed by its merge key, or null when the list is compared whole (no merge key, an
