@@ -20,7 +20,7 @@ export async function runUi(opts: RunUiOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   // Ink needs raw keyboard input: without a terminal it would crash, so refuse with a reason instead.
   if (!stdin.isTTY || !stdout.isTTY) {
-    throw new Error('the drift browser needs an interactive terminal (stdin and stdout must be TTYs); use `kubectl driftguard list` instead');
+    throw new Error('the drift browser needs an interactive terminal (stdin and stdout must be TTYs); use `kubectl driftguard status` instead');
   }
   const app = render(createElement(App, { client: opts.client, namespace: opts.namespace, refreshMs: opts.refreshMs }), {
     stdin,

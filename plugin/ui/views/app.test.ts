@@ -150,3 +150,11 @@ test('a resize re-lays the table to the new width', async () => {
   ui.resize(120, 30);
   await ui.waitFor((s) => s.split('\n')[2]?.length === 120);
 });
+
+test('keys that arrive in one burst (fast typing, a paste) still filter', async () => {
+  const ui = open();
+  await ui.waitFor('Deployment/api');
+  await ui.press('/settings');
+  const screen = await ui.waitFor('/settings▏');
+  assert.deepEqual(rowOrder(screen), ['ConfigMap/settings']);
+});

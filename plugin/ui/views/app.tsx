@@ -8,10 +8,11 @@ import { useDetail } from '../hooks/use-detail.ts';
 import { useDriftData } from '../hooks/use-drift-data.ts';
 import { useSpinner } from '../hooks/use-spinner.ts';
 import { recordDetailLines } from '../render/detail.ts';
-import { hintBar, resolveKey } from '../state/keymap.ts';
+import { applyPress } from '../state/input.ts';
+import { hintBar } from '../state/keymap.ts';
 import { namespaceChoices, visibleRecords } from '../state/list.ts';
 import { crumbs, top } from '../state/nav.ts';
-import { contextOf, initialState, reduce, type Action, type ViewFacts } from '../state/ui-state.ts';
+import { contextOf, initialState, type ViewFacts } from '../state/ui-state.ts';
 import { HintBar, StatsBar, StatusLine, TitleBar } from './chrome.tsx';
 import { DetailView } from './detail-view.tsx';
 import { HelpView } from './help-view.tsx';
@@ -48,7 +49,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
   const detailLines = detail.record ? recordDetailLines(detail.record, detail.history, width) : [];
   const choices = namespaceChoices(data.records ?? [], state.namespace);
 
-  // The reducer runs inside setState, after this render: hand it this render's facts.
+  // What the reducer needs to know about this render's screen.
   const facts = useRef<ViewFacts>({ listLength: 0, selectedId: null, choices: [], detailLength: 0, pageSize: 1 });
   facts.current = {
     listLength: rowsShown.length,
@@ -59,12 +60,14 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
   };
 
   const context = contextOf(state);
+  // Presses can arrive faster than renders: fold them over the latest state, not the rendered one.
+  const latest = useRef(state);
+  latest.current = state;
   useInput((input, key) => {
-    const resolved = resolveKey(context, { input, ...key });
-    if (!resolved) return;
-    if ('command' in resolved && resolved.command === 'analyze') return analyze();
-    const action: Action = 'text' in resolved ? { type: 'text', text: resolved.text } : { type: 'command', command: resolved.command };
-    setState((s) => reduce(s, action, facts.current));
+    const { state: next, effects } = applyPress(latest.current, { input, ...key }, facts.current);
+    latest.current = next;
+    setState(next);
+    if (effects.includes('analyze')) analyze();
   });
 
   useEffect(() => {

@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyPress, splitPress } from './input.ts';
+import { contextOf, initialState, type ViewFacts } from './ui-state.ts';
+
+const facts: ViewFacts = { listLength: 3, selectedId: 'Deployment:shop:web', choices: [null], detailLength: 0, pageSize: 10 };
+
+test('characters that arrive in one read are pressed one by one, each in the context the last left', () => {
+  const { state, effects } = applyPress(initialState(), { input: '/web' }, facts);
+  assert.equal(state.filter, 'web');
+  assert.equal(contextOf(state), 'filter');
+  assert.deepEqual(effects, []);
+  const more = applyPress(initialState(), { input: 'sa' }, facts);
+  assert.equal(more.state.sort, 'age');
+  assert.deepEqual(more.effects, ['analyze']);
+});
+
+test('named keys are never split', () => {
+  assert.deepEqual(splitPress({ input: '[A', upArrow: true }), [{ input: '[A', upArrow: true }]);
+  assert.deepEqual(splitPress({ input: 'x' }), [{ input: 'x' }]);
+});

@@ -1,0 +1,29 @@
+// From key presses to state. A terminal can deliver several typed characters in one read (fast
+// typing, tmux send-keys, a paste): Ink then reports them as one `input` string, so it is split
+// back into single presses, each resolved in the context the previous one left behind
+// ("/web" = open the filter, then type "web").
+import { resolveKey, type KeyPress } from './keymap.ts';
+import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
+
+export type Effect = 'analyze';
+
+const NAMED = ['upArrow', 'downArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'escape', 'backspace', 'delete', 'ctrl', 'meta'] as const;
+
+export function splitPress(press: KeyPress): KeyPress[] {
+  const chars = [...press.input];
+  if (chars.length <= 1 || NAMED.some((k) => press[k] === true)) return [press];
+  return chars.map((input) => ({ input }));
+}
+
+export function applyPress(state: UiState, press: KeyPress, facts: ViewFacts): { state: UiState; effects: Effect[] } {
+  const effects: Effect[] = [];
+  let s = state;
+  for (const p of splitPress(press)) {
+    const resolved = resolveKey(contextOf(s), p);
+    if (!resolved) continue;
+    if ('text' in resolved) s = reduce(s, { type: 'text', text: resolved.text }, facts);
+    else if (resolved.command === 'analyze') effects.push('analyze');
+    else s = reduce(s, { type: 'command', command: resolved.command }, facts);
+  }
+  return { state: s, effects };
+}
