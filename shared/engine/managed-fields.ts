@@ -23,8 +23,8 @@ export function parseManagedFields(live: KubeObject | undefined): ManagedFieldsE
     if (!isObject(e) || typeof e['manager'] !== 'string') continue;
     const fields = e['fieldsV1'];
     // Timestamps may arrive as strings or (from some clients' caches) already-serialised dates.
-    const t = e['time'];
-    const time = typeof t === 'string' ? t : null;
+    const t: unknown = e['time'];
+    const time = typeof t === 'string' ? t : t instanceof Date ? t.toISOString().replace(/\.000Z$/, 'Z') : null;
     const ms = time ? Date.parse(time) : NaN;
     out.push({
       manager: e['manager'],
