@@ -100,7 +100,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
         <ListView
           rows={rowsShown}
           loaded={data.records !== null}
-          cursor={state.cursor}
+          cursor={Math.min(state.cursor, rowsShown.length - 1)}
           width={width}
           height={bodyHeight}
           now={now}
