@@ -47,7 +47,7 @@ function historyTable(events: DriftEvent[], c: Palette, now: number): string {
     { header: 'TYPE', cell: (e) => e.drift_type ?? '-' },
     { header: 'SEVERITY', cell: (e) => c.severity(e.severity) },
     { header: 'MESSAGE', cell: (e) => e.message ?? '' },
-  ], events).replace(/^/gm, '  ');
+  ], events).replace(/^(?=.)/gm, '  ');
 }
 
 export function renderDescribe(rec: DriftRecord, events: DriftEvent[], c: Palette, now: number = Date.now()): string {

@@ -36,6 +36,7 @@ export function leadDetail(r: DriftRow): DriftDetail | undefined {
 }
 
 export function detailText(r: DriftRow): string {
+  if (r.drift_status === 'resolved' && 'resolution_message' in r && r.resolution_message) return r.resolution_message;
   const top = leadDetail(r);
   if (!top) return r.drift_type === 'Missing' ? 'not found in the cluster' : '-';
   const more = r.drift_details.length - 1;
