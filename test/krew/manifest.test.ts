@@ -74,6 +74,7 @@ test('the archive holds LICENSE and every file the manifest installs, the launch
 test('dist/krew.yaml carries the archive digest and URL and still passes validation', () => {
   const filled = parse(readFileSync(built.manifestPath, 'utf8')) as Manifest;
   assert.deepEqual(krewManifestProblems(filled), []);
+  assert.doesNotMatch(readFileSync(built.manifestPath, 'utf8'), /TEMPLATE|placeholder/);
   const digest = createHash('sha256').update(readFileSync(built.archivePath)).digest('hex');
   assert.equal(built.sha256, digest);
   for (const p of filled.spec.platforms) {
