@@ -135,6 +135,21 @@ const rows: Row[] = [
     details: [{ path: `${C}.volumeMounts[mountPath=/tmp]`, type: 'VolumeChange', manager: 'kubectl-client-side-apply', desired: { mountPath: '/tmp', name: 'tmp' }, live: null }],
   },
   {
+    name: 'ignore rule on a keyed list item restores it in place (hashes equal)',
+    rules: { ignore: [{ path: `${C}.volumeMounts` }] },
+    live: (l) => { const c = container(l, 'podinfo'); c['volumeMounts'] = (c['volumeMounts'] as JsonObject[]).filter((m) => m['mountPath'] !== '/data'); },
+  },
+  {
+    name: 'ignore rule with a glob on the name',
+    rules: { ignore: [{ kind: 'Deploy*', name: 'front*' }] },
+    live: (l) => { container(l, 'podinfo')['image'] = 'ghcr.io/stefanprodan/podinfo:6.7.2'; wrote(l, 'kubectl-set', inContainer('podinfo', { 'f:image': {} })); },
+  },
+  {
+    name: 'ignore_managers with a custom rule (e.g. a GitOps controller on annotations)',
+    rules: { ignore_managers: [{ path: 'metadata.annotations', managers: ['argocd-controller'] }] },
+    live: (l) => { (l.metadata['annotations'] as JsonObject)['argocd.argoproj.io/tracking-id'] = 'x'; wrote(l, 'argocd-controller', { 'f:metadata': { 'f:annotations': { 'f:argocd.argoproj.io/tracking-id': {} } } }); },
+  },
+  {
     name: 'env from a secretKeyRef added by kubectl set env is SecretChange',
     live: (l) => {
       (container(l, 'podinfo')['env'] as JsonObject[]).push({ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'api-token', key: 'token' } } });

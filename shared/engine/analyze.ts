@@ -9,10 +9,14 @@ import { nameOf, namespaceOf, objectId } from './identity.ts';
 import { clone, isObject } from './json.ts';
 import { pruneEmpty } from './normalize/empty.ts';
 import { normalizePair } from './normalize/index.ts';
+import { sortKeyedLists } from './normalize/keyed-lists.ts';
 import type { EngineOptions, IgnoreRule } from './options.ts';
 import type { DesiredObject } from './parse.ts';
 import { getAt, pathHasPrefix, setAt, type Segment } from './path.ts';
 import { REDACTED } from './secrets.ts';
+
+/** Re-exported here too: tables and the agent's resolution messages use it next to analyze*. */
+export { summarizeDetail } from './summary.ts';
 
 export interface AnalyzeContext { gitCommit: string | null }
 
@@ -79,10 +83,11 @@ export function analyzeResource(desired: DesiredObject, live: KubeObject | undef
   const nl = norm.live;
   const ignores = (opts.rules.ignore ?? []).filter((r) => ruleMatchesResource(r, kind, namespace, name));
   const details: DriftDetail[] = [];
+  let synced = false;
 
   for (const raw of diffObjects(norm.desired, nl)) {
     // Ignored fields are made equal on the live copy too, so live_hash agrees with the verdict.
-    const sync = () => { setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired)); };
+    const sync = () => { synced = true; setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired)); };
     if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) { sync(); continue; }
     const who = attribute(norm.ctx.managed, raw.segs);
     const byAutoscaler = (opts.rules.ignore_managers ?? []).some((r) =>
@@ -100,7 +105,11 @@ export function analyzeResource(desired: DesiredObject, live: KubeObject | undef
     });
   }
 
-  pruneEmpty(nl); // a sync may leave an empty map behind (e.g. annotations: {})
+  if (synced) {
+    // A sync may leave an empty map behind (annotations: {}) or append a list item out of key order.
+    pruneEmpty(nl);
+    sortKeyedLists(nl as JsonValue, [], kind);
+  }
   const liveHash = stableHash(nl as JsonValue);
   const top = worst(details);
   if (!top) {
