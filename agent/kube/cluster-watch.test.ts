@@ -109,3 +109,34 @@ describe('cluster watch', () => {
     assert.equal(changes.find((c) => c.id.includes('kube-system')), undefined);
   });
 });
+
+describe('cluster watch after errors', () => {
+  let plane: ControlPlane;
+  let watch: ClusterWatch;
+  const logLines: string[] = [];
+  before(async () => {
+    plane = await startControlPlane();
+  });
+  after(async () => {
+    await watch?.stop();
+    await plane?.stop();
+  });
+
+  it('keeps retrying a forbidden list with backoff and syncs once access is granted', async () => {
+    const config = parseConfig(`git: { url: /x }\nkubernetes: { kubeconfig: ${plane.viewerKubeconfig}, resource_types: [ConfigMap] }\n`, {});
+    const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
+    watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log);
+    await watch.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(watch.synced(), false);
+    assert.deepEqual(watch.unsynced(), ['ConfigMap']);
+    const errors = logLines.filter((l) => l.includes('"event":"watch_error"'));
+    assert.ok(errors.length >= 2, `retried: ${errors.length} errors`);
+    assert.match(errors[0] ?? '', /403/);
+    // Not the built-in `view` role: its rules come from an aggregation controller that does not run here.
+    await plane.kubectlOk(['create', 'clusterrole', 'cm-reader', '--verb=get,list,watch', '--resource=configmaps']);
+    await plane.kubectlOk(['create', 'clusterrolebinding', 'viewer-cm', '--clusterrole=cm-reader', '--user=viewer']);
+    await Promise.race([watch.whenSynced(), new Promise((_, reject) => setTimeout(() => reject(new Error(`not synced after RBAC grant:\n${logLines.slice(-6).join('')}`)), 20_000))]);
+    assert.ok(logLines.some((l) => l.includes('"event":"watch_restarted"')));
+  });
+});
