@@ -66,13 +66,14 @@ export class SqliteStore implements Store {
 
   async init(): Promise<void> {
     if (this.db) return;
-    if (this.config.path !== ':memory:') mkdirSync(dirname(this.config.path), { recursive: true });
-    const db = new DatabaseSync(this.config.path);
+    let db: DatabaseSync | undefined;
     try {
+      if (this.config.path !== ':memory:') mkdirSync(dirname(this.config.path), { recursive: true });
+      db = new DatabaseSync(this.config.path);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
       db.exec(SCHEMA);
     } catch (err) {
-      db.close();
+      db?.close();
       throw new Error(`embedded store at ${this.config.path}: ${(err as Error).message}`, { cause: err });
     }
     this.db = db;
