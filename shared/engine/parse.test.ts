@@ -110,6 +110,26 @@ describe('parseManifests', () => {
     assert.match(r.errors[0]?.message ?? '', /deeper than 100/);
   });
 
+  it('refuses huge flow nesting and indentation up front, fast', () => {
+    const t0 = performance.now();
+    const r = parseManifests([
+      { path: 'flow.yaml', content: `a: ${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}\n` },
+      { path: 'indent.yaml', content: `a:\n${Array.from({ length: 300 }, (_, i) => `${' '.repeat(2 * i + 2)}k${i}:`).join('\n')} x\n` },
+      { path: 'ok.yaml', content: cm('ok') },
+    ], opts);
+    assert.ok(performance.now() - t0 < 1000, `${performance.now() - t0} ms`);
+    assert.deepEqual(r.errors.map((e) => [e.file, e.line, e.message]), [
+      ['flow.yaml', 1, 'nested deeper than 100 levels (flow collections)'],
+      ['indent.yaml', 202, 'nested deeper than 100 levels (indentation)'],
+    ]);
+    assert.equal(r.objects.length, 1);
+  });
+
+  it('keeps YAML timestamps and h:m values as strings (like kubectl)', () => {
+    const r = parseManifests([{ path: 't.yaml', content: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: t}\ndata:\n  at: 12:30\n  day: 2024-01-01\n' }], opts);
+    assert.deepEqual(r.objects[0]?.object['data'], { at: '12:30', day: '2024-01-01' });
+  });
+
   it('refuses an oversized file', () => {
     const big = `${cm('big')}# ${'x'.repeat(MAX_FILE_BYTES)}\n`;
     const r = parseManifests([{ path: 'big.yaml', content: big }, { path: 'ok.yaml', content: cm('ok') }], opts);

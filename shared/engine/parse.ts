@@ -1,7 +1,7 @@
 // Manifests from Git to desired objects. Untrusted input: every file is parsed on its own, so one
 // malformed file is reported (file, line, message) and never stops the others; alias bombs, huge
 // files and absurd nesting are rejected with a clear error instead of eating memory.
-import { isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, type SchemaOptions } from 'yaml';
 import type { JsonValue, KubeObject } from '../types.ts';
 import { isClusterScoped, nameOf, objectId } from './identity.ts';
 import { isObject } from './json.ts';
@@ -26,6 +26,30 @@ export const MAX_DEPTH = 100;
 export const MAX_ALIAS_COUNT = 100;
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
+
+/**
+ * Cheap scan before parsing: the YAML parser recurses per nesting level and overflows the stack (slowly)
+ * on a few thousand levels, so absurd flow nesting (`[[[[...`) or indentation is refused up front. The
+ * thresholds are loose (2x the depth limit); the exact limit is checked on the parsed value.
+ */
+function nestingBomb(text: string): { line: number; what: string } | null {
+  let depth = 0;
+  let line = 1;
+  let indent = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) { line++; indent = 0; leading = true; continue; }
+    if (leading) {
+      if (c === 32) { if (++indent > MAX_DEPTH * 4) return { line, what: 'indentation' }; continue; }
+      leading = false;
+      if (indent === 0 && text.startsWith('---', i)) depth = 0; // a new document
+    }
+    if (c === 91 || c === 123) { if (++depth > MAX_DEPTH * 2) return { line, what: 'flow collections' }; }
+    else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return null;
+}
 
 /** Depth of a parsed value, stopping early once it exceeds `limit`. */
 function tooDeep(v: unknown, limit: number, depth = 0): boolean {
@@ -62,6 +86,15 @@ export function parseManifests(files: readonly ManifestFile[], opts: Pick<Engine
   return result;
 }
 
+/**
+ * YAML 1.1 as kubectl's go-yaml reads it into untyped JSON: octal `0644` and `yes`/`on` booleans, but
+ * no timestamps and no sexagesimal `12:30` numbers (both stay strings).
+ */
+function kubectlTags(tags: Tags): Tags {
+  return tags.filter((t) => typeof t !== 'object' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'));
+}
+type Tags = Exclude<SchemaOptions['customTags'], ((tags: never) => unknown) | null | undefined>;
+
 /** Offsets of duplicate map keys seen while parsing the current file (parsing is synchronous). */
 const duplicates: number[] = [];
 
@@ -81,11 +114,16 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
     return;
   }
   const text = typeof file.content === 'string' ? file.content : new TextDecoder('utf-8').decode(file.content);
+  const bomb = nestingBomb(text);
+  if (bomb) {
+    result.errors.push({ file: file.path, line: bomb.line, message: `nested deeper than ${MAX_DEPTH} levels (${bomb.what})` });
+    return;
+  }
   const lineCounter = new LineCounter();
   let docs;
   try {
     // YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean.
-    docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: sameKey });
+    docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: sameKey, customTags: kubectlTags });
   } catch (e) {
     result.errors.push({ file: file.path, line: null, message: `cannot parse: ${(e as Error).message}` });
     return;
