@@ -16,6 +16,10 @@ const CONTROLLER_ANNOTATIONS = ['pv.kubernetes.io/bind-completed', 'pv.kubernete
   'volume.beta.kubernetes.io/storage-provisioner', 'volume.kubernetes.io/storage-provisioner',
   'volume.kubernetes.io/selected-node'];
 
+/** Finalizers that admission plugins and controllers add on their own (PVC protection, LB cleanup, ...). */
+const SYSTEM_FINALIZERS = new Set(['kubernetes.io/pvc-protection', 'kubernetes.io/pv-protection',
+  'service.kubernetes.io/load-balancer-cleanup', 'batch.kubernetes.io/job-tracking', 'foregroundDeletion', 'orphan']);
+
 function strip(meta: JsonObject | undefined): void {
   if (!meta) return;
   for (const k of SERVER_METADATA) delete meta[k];
@@ -40,6 +44,12 @@ export const metadataNormalizer: Normalizer = {
       const la = obj(live.metadata, 'annotations');
       const da = obj(desired.metadata, 'annotations');
       if (la) for (const k of CONTROLLER_ANNOTATIONS) if (!da || !(k in da)) delete la[k];
+      const lf = live.metadata['finalizers'];
+      const df = desired.metadata['finalizers'];
+      if (Array.isArray(lf)) {
+        const wanted = new Set(Array.isArray(df) ? df : []);
+        live.metadata['finalizers'] = lf.filter((f) => typeof f !== 'string' || !SYSTEM_FINALIZERS.has(f) || wanted.has(f));
+      }
     }
   },
 };
