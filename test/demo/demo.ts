@@ -1,0 +1,127 @@
+// `npm run demo`: the whole product on this machine in a few minutes. It starts a real control
+// plane, makes a Git repository from examples/, applies it, starts the agent on its embedded store,
+// makes real drifts with kubectl, shows them (the drift browser in a terminal; `status` and
+// `describe` otherwise), then reverts one drift and shows it resolved. Ctrl-C stops everything
+// it started and removes its temp files.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { binaries } from '../cluster/binaries.ts';
+import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
+import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const PLUGIN = join(ROOT, 'bin', 'kubectl-driftguard.js');
+const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env['CI'];
+
+let plane: ControlPlane | undefined;
+let repo: TestRepo | undefined;
+let agent: AgentProcess | undefined;
+
+function step(text: string): void {
+  process.stdout.write(`\n\u001b[1m▶ ${text}\u001b[0m\n`);
+}
+
+async function cleanup(): Promise<void> {
+  await agent?.stop().catch(() => undefined);
+  await plane?.stop().catch(() => undefined);
+  repo?.remove();
+}
+
+/** Runs the plugin as a user would, with the terminal attached. */
+function plugin(args: string[], agentUrl: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [PLUGIN, ...args, '--agent-url', agentUrl], { stdio: 'inherit' });
+    child.on('exit', (code) => resolve(code));
+  });
+}
+
+async function kubectl(args: string[]): Promise<void> {
+  process.stdout.write(`  $ kubectl ${args.join(' ')}\n`);
+  const out = await plane!.kubectlOk(args);
+  if (out.trim()) process.stdout.write(`    ${out.trim().split('\n').join('\n    ')}\n`);
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function recordStatus(agentUrl: string, id: string): Promise<string | null> {
+  const res = await fetch(`${agentUrl}/api/v1/drift-records/${encodeURIComponent(id)}`);
+  if (!res.ok) return null;
+  return ((await res.json()) as { drift_status: string }).drift_status;
+}
+
+async function main(): Promise<void> {
+  step(`Starting a local control plane (kube-apiserver ${binaries().kubernetesVersion} + etcd)`);
+  plane = await startControlPlane();
+  console.log(`  API server ${plane.server}; kubeconfig ${plane.kubeconfig}`);
+
+  step('Making a Git repository from examples/ and applying it with kubectl');
+  const files = exampleManifests({});
+  repo = makeRepo(Object.fromEntries(Object.entries(files).map(([p, c]) => [`manifests/${p}`, c])));
+  await kubectl(['apply', '-f', join(repo.dir, 'manifests', 'namespace.yaml')]);
+  await kubectl(['apply', '-f', join(repo.dir, 'manifests')]);
+
+  step('Starting the DriftGuard agent (embedded store, watching the cluster, desired state from Git)');
+  agent = await startAgent({
+    config: {
+      kubernetes: { kubeconfig: plane.kubeconfig },
+      git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
+      drift: { interval: '30s' },
+    },
+  });
+  await agent.waitReady(60_000);
+  const url = agent.apiUrl;
+  console.log(`  agent API ${url}`);
+  await plugin(['status'], url);
+
+  step('Making real drifts with kubectl');
+  await kubectl(['scale', 'deployment/web', '-n', 'demo', '--replicas=5']);
+  await kubectl(['set', 'image', 'deployment/api', '-n', 'demo', 'api=ghcr.io/stefanprodan/podinfo:6.7.2']);
+  await kubectl(['patch', 'secret', 'db-credentials', '-n', 'demo', '-p', '{"stringData":{"password":"changed-by-hand"}}']);
+  await waitFor('the drifts to be recorded', async () => (await recordStatus(url, 'Secret:demo:db-credentials')) === 'active');
+
+  if (interactive) {
+    step('Opening the drift browser (Enter: details, a: analyze, ?: keys, q: quit)');
+    await new Promise((r) => setTimeout(r, 1500));
+    await plugin(['ui'], url);
+  } else {
+    step('kubectl driftguard status');
+    await plugin(['status'], url);
+    step('kubectl driftguard describe deployment/web -n demo');
+    await plugin(['describe', 'deployment/web', '-n', 'demo'], url);
+  }
+
+  step('Reverting one drift: scaling web back to what Git says');
+  await kubectl(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
+  await waitFor('web to be resolved', async () => (await recordStatus(url, 'Deployment:demo:web')) === 'resolved');
+  await plugin(['get', '--resolved'], url);
+  step('kubectl driftguard status (two drifts still active)');
+  await plugin(['status'], url);
+  step('Done. Everything the demo started is being stopped and removed.');
+}
+
+let stopping = false;
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await cleanup();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(130));
+process.on('SIGTERM', () => void stop(143));
+
+main().then(
+  () => stop(0),
+  (err: unknown) => {
+    console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+    return stop(1);
+  },
+);
