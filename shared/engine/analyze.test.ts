@@ -43,8 +43,8 @@ interface Row {
 const rows: Row[] = [
   { name: 'unchanged object is in sync' },
   {
-    name: 'kubectl scale (scale subresource) is Scaling, attributed to kubectl-scale',
-    live: (l) => { (l['spec'] as JsonObject)['replicas'] = 5; wrote(l, 'kubectl-scale', { 'f:spec': { 'f:replicas': {} } }, { subresource: 'scale' }); },
+    name: 'kubectl scale (scale subresource) is Scaling, attributed to kubectl-scale (the server records it as kubectl on the scale subresource)',
+    live: (l) => { (l['spec'] as JsonObject)['replicas'] = 5; wrote(l, 'kubectl', { 'f:spec': { 'f:replicas': {} } }, { subresource: 'scale' }); },
     type: 'Scaling', severity: 'medium',
     details: [{ path: 'spec.replicas', type: 'Scaling', severity: 'medium', manager: 'kubectl-scale', desired: 2, live: 5 }],
     summary: 'replicas 2 → 5',

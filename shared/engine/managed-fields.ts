@@ -15,6 +15,16 @@ export interface ManagedFieldsEntry {
   fields: JsonObject;
 }
 
+/**
+ * kubectl names its field manager after the verb (`kubectl-set`, `kubectl-label`, …), except
+ * `kubectl scale`, which writes through the scale subresource as plain `kubectl`. Naming that
+ * entry `kubectl-scale` tells the user which command it was; other managers keep their names so
+ * ignore rules written against them still match.
+ */
+function managerName(manager: string, subresource: string | null): string {
+  return manager === 'kubectl' && subresource ? `kubectl-${subresource}` : manager;
+}
+
 export function parseManagedFields(live: KubeObject | undefined): ManagedFieldsEntry[] {
   const list = live?.metadata['managedFields'];
   if (!Array.isArray(list)) return [];
@@ -26,10 +36,11 @@ export function parseManagedFields(live: KubeObject | undefined): ManagedFieldsE
     const t: unknown = e['time'];
     const time = typeof t === 'string' ? t : t instanceof Date ? t.toISOString().replace(/\.000Z$/, 'Z') : null;
     const ms = time ? Date.parse(time) : NaN;
+    const subresource = typeof e['subresource'] === 'string' && e['subresource'] !== '' ? e['subresource'] : null;
     out.push({
-      manager: e['manager'],
+      manager: managerName(e['manager'], subresource),
       operation: typeof e['operation'] === 'string' ? e['operation'] : 'Update',
-      subresource: typeof e['subresource'] === 'string' && e['subresource'] !== '' ? e['subresource'] : null,
+      subresource,
       time,
       timeMs: Number.isNaN(ms) ? 0 : ms,
       fields: isObject(fields) ? fields : {},
