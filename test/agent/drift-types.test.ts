@@ -9,6 +9,8 @@ import type { AgentProcess } from './run-agent.ts';
 
 interface Case {
   type: string;
+  /** The field manager kubectl records for the command (as named by the engine). */
+  manager: string | null;
   id: string;
   severity: string;
   drift: string[];
@@ -18,16 +20,16 @@ interface Case {
 const json = (ops: unknown) => JSON.stringify(ops);
 
 const CASES: Case[] = [
-  { type: 'Scaling', id: 'Deployment:demo:web', severity: 'medium', drift: ['scale', 'deployment/web', '--replicas=5'], revert: ['scale', 'deployment/web', '--replicas=2'] },
-  { type: 'VersionChange', id: 'Deployment:demo:web', severity: 'high', drift: ['set', 'image', 'deployment/web', 'nginx=nginx:1.28.0'], revert: ['set', 'image', 'deployment/web', 'nginx=nginx:1.27.3'] },
-  { type: 'ResourceChange', id: 'Deployment:demo:web', severity: 'medium', drift: ['set', 'resources', 'deployment/web', '-c', 'nginx', '--limits=cpu=500m'], revert: ['set', 'resources', 'deployment/web', '-c', 'nginx', '--limits=cpu=200m'] },
-  { type: 'ConfigurationChange', id: 'Deployment:demo:frontend', severity: 'medium', drift: ['set', 'env', 'deployment/frontend', 'PODINFO_UI_COLOR=#ff0000'], revert: ['set', 'env', 'deployment/frontend', 'PODINFO_UI_COLOR=#34577c'] },
-  { type: 'LabelChange', id: 'Deployment:demo:web', severity: 'low', drift: ['label', 'deployment/web', 'team=ops', '--overwrite'], revert: ['label', 'deployment/web', 'team=web', '--overwrite'] },
-  { type: 'AnnotationChange', id: 'Deployment:demo:api', severity: 'low', drift: ['annotate', 'deployment/api', 'driftguard.io/owner=someone-else', '--overwrite'], revert: ['annotate', 'deployment/api', 'driftguard.io/owner=backend-team', '--overwrite'] },
-  { type: 'PortChange', id: 'Service:demo:api', severity: 'medium', drift: ['patch', 'service/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/ports/0/port', value: 81 }])], revert: ['patch', 'service/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/ports/0/port', value: 80 }])] },
-  { type: 'VolumeChange', id: 'Deployment:demo:api', severity: 'medium', drift: ['patch', 'deployment/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/template/spec/volumes/2/emptyDir/sizeLimit', value: '1Gi' }])], revert: ['patch', 'deployment/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/template/spec/volumes/2/emptyDir/sizeLimit', value: '512Mi' }])] },
-  { type: 'ConfigMapChange', id: 'ConfigMap:demo:app-config', severity: 'medium', drift: ['patch', 'configmap/app-config', '-p', json({ data: { LOG_LEVEL: 'debug' } })], revert: ['patch', 'configmap/app-config', '-p', json({ data: { LOG_LEVEL: 'info' } })] },
-  { type: 'SecretChange', id: 'Secret:demo:db-credentials', severity: 'high', drift: ['patch', 'secret/db-credentials', '-p', json({ stringData: { password: 'leaked-value-123' } })], revert: ['patch', 'secret/db-credentials', '-p', json({ stringData: { password: 'demo-password-change-me' } })] },
+  { type: 'Scaling', manager: 'kubectl-scale', id: 'Deployment:demo:web', severity: 'medium', drift: ['scale', 'deployment/web', '--replicas=5'], revert: ['scale', 'deployment/web', '--replicas=2'] },
+  { type: 'VersionChange', manager: 'kubectl-set', id: 'Deployment:demo:web', severity: 'high', drift: ['set', 'image', 'deployment/web', 'nginx=nginx:1.28.0'], revert: ['set', 'image', 'deployment/web', 'nginx=nginx:1.27.3'] },
+  { type: 'ResourceChange', manager: 'kubectl-set', id: 'Deployment:demo:web', severity: 'medium', drift: ['set', 'resources', 'deployment/web', '-c', 'nginx', '--limits=cpu=500m'], revert: ['set', 'resources', 'deployment/web', '-c', 'nginx', '--limits=cpu=200m'] },
+  { type: 'ConfigurationChange', manager: 'kubectl-set', id: 'Deployment:demo:frontend', severity: 'medium', drift: ['set', 'env', 'deployment/frontend', 'PODINFO_UI_COLOR=#ff0000'], revert: ['set', 'env', 'deployment/frontend', 'PODINFO_UI_COLOR=#34577c'] },
+  { type: 'LabelChange', manager: 'kubectl-label', id: 'Deployment:demo:web', severity: 'low', drift: ['label', 'deployment/web', 'team=ops', '--overwrite'], revert: ['label', 'deployment/web', 'team=web', '--overwrite'] },
+  { type: 'AnnotationChange', manager: 'kubectl-annotate', id: 'Deployment:demo:api', severity: 'low', drift: ['annotate', 'deployment/api', 'driftguard.io/owner=someone-else', '--overwrite'], revert: ['annotate', 'deployment/api', 'driftguard.io/owner=backend-team', '--overwrite'] },
+  { type: 'PortChange', manager: 'kubectl-patch', id: 'Service:demo:api', severity: 'medium', drift: ['patch', 'service/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/ports/0/port', value: 81 }])], revert: ['patch', 'service/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/ports/0/port', value: 80 }])] },
+  { type: 'VolumeChange', manager: 'kubectl-patch', id: 'Deployment:demo:api', severity: 'medium', drift: ['patch', 'deployment/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/template/spec/volumes/2/emptyDir/sizeLimit', value: '1Gi' }])], revert: ['patch', 'deployment/api', '--type=json', '-p', json([{ op: 'replace', path: '/spec/template/spec/volumes/2/emptyDir/sizeLimit', value: '512Mi' }])] },
+  { type: 'ConfigMapChange', manager: 'kubectl-patch', id: 'ConfigMap:demo:app-config', severity: 'medium', drift: ['patch', 'configmap/app-config', '-p', json({ data: { LOG_LEVEL: 'debug' } })], revert: ['patch', 'configmap/app-config', '-p', json({ data: { LOG_LEVEL: 'info' } })] },
+  { type: 'SecretChange', manager: 'kubectl-patch', id: 'Secret:demo:db-credentials', severity: 'high', drift: ['patch', 'secret/db-credentials', '-p', json({ stringData: { password: 'leaked-value-123' } })], revert: ['patch', 'secret/db-credentials', '-p', json({ stringData: { password: 'demo-password-change-me' } })] },
 ];
 
 const latencies: { what: string; ms: number; fromStart: number }[] = [];
@@ -70,7 +72,7 @@ describe('drift types found by the watch', () => {
       assert.equal(rec.severity, c.severity);
       const detail = rec.drift_details.find((d) => d.type === c.type);
       assert.ok(detail, `a ${c.type} detail in ${JSON.stringify(rec.drift_details)}`);
-      assert.match(detail.manager ?? '', /^kubectl/, `manager of ${detail.path}`);
+      assert.equal(detail.manager, c.manager, `manager of ${detail.path}`);
       assert.ok(rec.git_commit && rec.source_file?.startsWith('manifests/'), 'git commit and source file recorded');
       await agent.waitForLog(isEvent('drift_detected', c.id));
 
@@ -97,7 +99,7 @@ describe('drift types found by the watch', () => {
   });
 
   it('Missing: kubectl delete → active Missing (high); re-apply → resolved', async () => {
-    const c: Case = { type: 'Missing', id: 'ConfigMap:demo:nginx-config', severity: 'high', drift: ['delete', 'configmap/nginx-config'], revert: [] };
+    const c: Case = { type: 'Missing', manager: null, id: 'ConfigMap:demo:nginx-config', severity: 'high', drift: ['delete', 'configmap/nginx-config'], revert: [] };
     const rec = await driftAndCheck(c, 'Missing (delete)');
     assert.equal(rec.severity, 'high');
     await fx.plane.kubectlOk(['apply', '-f', join(fx.repo.dir, 'manifests', 'config.yaml')]);
