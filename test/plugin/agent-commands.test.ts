@@ -55,7 +55,7 @@ describe('agent-backed commands', () => {
     assert.equal(blank, '');
     assert.match(header ?? '', /^RESOURCE\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+DETAIL$/);
     assert.deepEqual(rows.map((l) => l.split(/\s{3,}/).slice(0, 5)).sort(), [
-      ['Deployment/demo/web', 'Scaling', 'medium', rows[0]?.split(/\s{3,}/)[3] ?? '', 'kubectl'],
+      ['Deployment/demo/web', 'Scaling', 'medium', rows[0]?.split(/\s{3,}/)[3] ?? '', 'kubectl-scale'],
       ['Secret/demo/db-credentials', 'SecretChange', 'high', rows[1]?.split(/\s{3,}/)[3] ?? '', 'kubectl-patch'],
     ].sort());
     assert.match(r.stdout, /replicas 2 → 5/);
@@ -93,7 +93,7 @@ describe('agent-backed commands', () => {
     assert.equal(one.resource_id, WEB);
     assert.equal(one.drift_type, 'Scaling');
     const byName = await dg(['get', 'deploy/web', '-n', 'demo', '-o', 'wide']);
-    assert.match(byName.stdout, /^NAMESPACE\s+RESOURCE\s+STATUS\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+SOURCE\s+PATHS\s+DETAIL\ndemo\s+Deployment\/demo\/web\s+active\s+Scaling\s+medium\s+\S+\s+kubectl\s+manifests\/web\.yaml\s+spec\.replicas\s/);
+    assert.match(byName.stdout, /^NAMESPACE\s+RESOURCE\s+STATUS\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+SOURCE\s+PATHS\s+DETAIL\ndemo\s+Deployment\/demo\/web\s+active\s+Scaling\s+medium\s+\S+\s+kubectl-scale\s+manifests\/web\.yaml\s+spec\.replicas\s/);
     const missing = await dg(['get', 'deploy/nope', '-n', 'demo']);
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr, 'error: no drift record for deploy/nope in namespace demo\n');
@@ -103,7 +103,7 @@ describe('agent-backed commands', () => {
     const r = await dg(['describe', 'deployment/web', '-n', 'demo']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Name:\s+web\nNamespace:\s+demo\nKind:\s+Deployment \(apps\/v1\)\nResource ID:\s+Deployment:demo:web\nStatus:\s+active\nDrift Type:\s+Scaling\nSeverity:\s+medium\n/);
-    assert.match(r.stdout, /\nChanges \(1\):\n {2}spec\.replicas {2}Scaling {2}medium {2}by kubectl(, \S+ \(\d+[sm] ago\))?\n {4}- desired: 2\n {4}\+ live: {4}5\n/);
+    assert.match(r.stdout, /\nChanges \(1\):\n {2}spec\.replicas {2}Scaling {2}medium {2}by kubectl-scale(, \S+ \(\d+[sm] ago\))?\n {4}- desired: 2\n {4}\+ live: {4}5\n/);
     assert.match(r.stdout, /\nHistory \(1\):\n {2}AGE\s+EVENT\s+STATUS\s+TYPE\s+SEVERITY\s+MESSAGE\n {2}\S+\s+detected\s+none -> active\s+Scaling\s+medium\s/);
     const secret = await dg(['describe', SECRET]);
     assert.equal(secret.code, 0, secret.stderr);

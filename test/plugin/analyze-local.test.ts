@@ -79,7 +79,7 @@ describe('analyze --local', () => {
       await plane.kubectlOk(['-n', ns, 'replace', '-f', '-'], { input: JSON.stringify(obj) });
     };
     const cases: { name: string; change: (ns: string) => Promise<unknown>; id: (ns: string) => string; type: string; severity: string; manager: string | null }[] = [
-      { name: 'scale', change: (ns) => plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=5']), id: (ns) => `Deployment:${ns}:web`, type: 'Scaling', severity: 'medium', manager: 'kubectl' },
+      { name: 'scale', change: (ns) => plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=5']), id: (ns) => `Deployment:${ns}:web`, type: 'Scaling', severity: 'medium', manager: 'kubectl-scale' },
       { name: 'set image', change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'image', 'deployment/web', 'web=nginx:1.28.0']), id: (ns) => `Deployment:${ns}:web`, type: 'VersionChange', severity: 'high', manager: 'kubectl-set' },
       { name: 'set resources', change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'resources', 'deployment/web', '--limits=cpu=1,memory=512Mi']), id: (ns) => `Deployment:${ns}:web`, type: 'ResourceChange', severity: 'medium', manager: 'kubectl-set' },
       { name: 'set env', change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'env', 'deployment/web', 'LOG_LEVEL=debug']), id: (ns) => `Deployment:${ns}:web`, type: 'ConfigurationChange', severity: 'medium', manager: 'kubectl-set' },
