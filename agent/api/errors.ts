@@ -3,6 +3,7 @@
 // outage (503) or an internal error (500), so a client never sees a stack trace or a hang-up.
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
+import { StoreUnavailableError } from '../store/resilient.ts';
 import type { Store } from '../store/store.ts';
 
 export class ApiError extends Error {
@@ -51,6 +52,10 @@ export function errorResponses(store: Store | undefined, logger: Logger | undefi
       let message: string;
       if (err instanceof ApiError) {
         status = err.status;
+        message = err.message;
+      } else if (err instanceof StoreUnavailableError) {
+        // The resilient store already knows: its message says what is waiting for the database.
+        status = 503;
         message = err.message;
       } else if (!store || (await storeReachable(store))) {
         status = 500;

@@ -8,11 +8,19 @@ import type { ApiFixture } from './suite.ts';
 
 export const TEST_LIMITS = { bodyLimitBytes: 1024, requestTimeoutMs: 5000 };
 
-export async function serveInProcess(store: Store, extra: { breakStore?: () => Promise<void>; cleanup?: () => Promise<void> } = {}): Promise<ApiFixture> {
+export interface ServeOptions {
+  breakStore?: () => Promise<void>;
+  cleanup?: () => Promise<void>;
+  servesCachedRecords?: boolean;
+  limits?: { bodyLimitBytes: number; requestTimeoutMs: number };
+}
+
+export async function serveInProcess(store: Store, extra: ServeOptions = {}): Promise<ApiFixture> {
+  const limits = extra.limits ?? TEST_LIMITS;
   const control = new TestControl();
   const metrics = new AgentMetrics();
   const servers = await startHttpServers({
-    apiApp: createApiApp({ store, control, metrics, limits: TEST_LIMITS }),
+    apiApp: createApiApp({ store, control, metrics, limits }),
     healthApp: createHealthApp({ control, metrics }),
     api: { port: 0, address: '127.0.0.1' },
     health: { port: 0, address: '127.0.0.1' },
@@ -24,7 +32,8 @@ export async function serveInProcess(store: Store, extra: { breakStore?: () => P
     store,
     control,
     metrics,
-    bodyLimitBytes: TEST_LIMITS.bodyLimitBytes,
+    bodyLimitBytes: limits.bodyLimitBytes,
+    servesCachedRecords: extra.servesCachedRecords ?? false,
     ...(extra.breakStore ? { breakStore: extra.breakStore } : {}),
     close: async () => {
       await servers.close();

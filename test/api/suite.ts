@@ -23,6 +23,8 @@ export interface ApiFixture {
   metrics?: AgentMetrics;
   /** The body limit the server was started with. */
   bodyLimitBytes: number;
+  /** The store answers single-record reads from its cache during an outage (ResilientStore). */
+  servesCachedRecords?: boolean;
   /** Makes the store unreachable (used by the last test). */
   breakStore?(): Promise<void>;
   close(): Promise<void>;
@@ -448,11 +450,15 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       it('answers 503 with a clear message, and keeps serving', async (t) => {
         if (!f.breakStore) return t.skip('the fixture cannot break its store');
         await f.breakStore();
-        for (const path of ['/api/v1/drift-records', `/api/v1/drift-records/${enc('Deployment:shop:web')}`, '/api/v1/statistics']) {
+        const paths = ['/api/v1/drift-records', '/api/v1/drift-records/active', '/api/v1/statistics', `/api/v1/drift-records/${enc('Deployment:shop:web')}/history`];
+        for (const path of paths) {
           const a = await api('GET', path);
           assert.equal(a.status, 503, path);
           assert.match(errorOf(a), /unavailable|timed out/);
         }
+        const one = await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:web')}`);
+        if (f.servesCachedRecords && one.status === 200) assert.deepEqual(one.body, byId('Deployment:shop:web'), 'a cached record is the stored one');
+        else assert.equal(one.status, 503);
         const stillUp = await health('/health');
         assert.equal(stillUp.status, 200);
         const validated = await api('GET', '/api/v1/drift-records?limit=abc');
