@@ -10,6 +10,7 @@ import { hpaNormalizer } from './hpa.ts';
 import { keyedListsNormalizer } from './keyed-lists.ts';
 import { metadataNormalizer } from './metadata.ts';
 import { miscNormalizer } from './misc.ts';
+import { omittedZeroNormalizer } from './omitted-zero.ts';
 import { ownershipNormalizer } from './ownership.ts';
 import { scalarsNormalizer } from './scalars.ts';
 import { secretNormalizer } from './secret.ts';
@@ -29,6 +30,7 @@ export const NORMALIZERS: readonly Normalizer[] = [
   miscNormalizer,
   emptyNormalizer,
   keyedListsNormalizer,
+  omittedZeroNormalizer,
   ownershipNormalizer,
 ];
 

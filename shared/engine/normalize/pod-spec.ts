@@ -7,6 +7,7 @@ const PROBE_DEFAULTS: [string, JsonValue][] = [['timeoutSeconds', 1], ['periodSe
 
 function handler(h: JsonObject | undefined): void {
   dropIfEqual(obj(h, 'httpGet'), 'scheme', 'HTTP');
+  dropIfEqual(obj(h, 'grpc'), 'service', '');
 }
 
 /** `Always` for `:latest` or an untagged image (unless pinned by digest), else `IfNotPresent`. */
@@ -54,6 +55,8 @@ export function normalizePodSpec(spec: JsonObject | undefined): void {
   dropIfEqual(spec, 'securityContext', {});
   dropIfEqual(spec, 'terminationGracePeriodSeconds', 30);
   dropIfEqual(spec, 'enableServiceLinks', true);
+  // `serviceAccount` is the deprecated alias the server copies from `serviceAccountName`.
+  if (typeof spec['serviceAccountName'] === 'string') dropIfEqual(spec, 'serviceAccount', spec['serviceAccountName']);
   for (const key of ['containers', 'initContainers', 'ephemeralContainers']) for (const c of arr(spec, key) ?? []) container(c);
   for (const v of arr(spec, 'volumes') ?? []) volume(v);
 }

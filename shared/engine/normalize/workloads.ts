@@ -44,8 +44,8 @@ export const workloadsNormalizer = eachSide('workload-defaults', (o) => {
       dropIfEqual(spec, 'revisionHistoryLimit', 10);
       dropIfEqual(spec, 'podManagementPolicy', 'OrderedReady');
       dropIfEqual(spec, 'minReadySeconds', 0);
-      rolling(obj(spec, 'updateStrategy'), '', '');
-      dropIfEqual(obj(spec, 'updateStrategy'), 'rollingUpdate', { partition: 0 });
+      // kube-apiserver 1.37 defaults rollingUpdate to { partition: 0, maxUnavailable: 1 }.
+      rolling(obj(spec, 'updateStrategy'), '', 1);
       for (const k of ['whenDeleted', 'whenScaled']) dropIfEqual(obj(spec, 'persistentVolumeClaimRetentionPolicy'), k, 'Retain');
       for (const t of arr(spec, 'volumeClaimTemplates') ?? []) {
         if (!isObject(t)) continue;
@@ -61,7 +61,19 @@ export const workloadsNormalizer = eachSide('workload-defaults', (o) => {
       rolling(obj(spec, 'updateStrategy'), 0, 1);
       normalizePodSpec(template);
       break;
-    case 'ReplicaSet': case 'ReplicationController':
+    case 'ReplicationController': {
+      // An RC without a selector (or labels) gets its template's labels for both.
+      const templateLabels = obj(obj(obj(spec, 'template'), 'metadata'), 'labels');
+      if (templateLabels) {
+        dropIfEqual(spec, 'selector', templateLabels);
+        dropIfEqual(obj(o, 'metadata'), 'labels', templateLabels);
+      }
+      dropIfEqual(spec, 'replicas', 1);
+      dropIfEqual(spec, 'minReadySeconds', 0);
+      normalizePodSpec(template);
+      break;
+    }
+    case 'ReplicaSet':
       dropIfEqual(spec, 'replicas', 1);
       dropIfEqual(spec, 'minReadySeconds', 0);
       normalizePodSpec(template);

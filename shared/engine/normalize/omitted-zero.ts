@@ -1,0 +1,45 @@
+// A zero value in Git that the server does not echo back (`readOnly: false`, `nodePort: 0`,
+// `serviceAccount: ""`) means the same as leaving the field out: Go's `omitempty` drops it on the
+// way back. So a desired zero scalar whose field is absent on the live side is removed from desired.
+// A zero the server does keep (e.g. `replicas: 0`) is still compared as usual.
+import type { JsonObject, JsonValue, KubeObject } from '../../types.ts';
+import { isObject } from '../json.ts';
+import { keyedItems, type Segment } from '../path.ts';
+import type { Normalizer } from './types.ts';
+
+const isZero = (v: JsonValue | undefined): boolean => v === false || v === 0 || v === '';
+
+function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kind: string): void {
+  for (const [k, v] of Object.entries(desired)) {
+    if (!(k in live)) {
+      if (isZero(v)) delete desired[k];
+      continue;
+    }
+    prune(v, live[k], [...segs, { field: k }], kind);
+  }
+}
+
+function pruneList(desired: JsonValue[], live: JsonValue[], segs: Segment[], kind: string): void {
+  const d = keyedItems(desired, segs, kind);
+  const l = keyedItems(live, segs, kind);
+  if (d && l) {
+    const byId = new Map(l.map((it) => [it.id, it.value]));
+    for (const it of d) prune(it.value, byId.get(it.id), [...segs, it.seg], kind);
+    return;
+  }
+  if (desired.length !== live.length) return;
+  // Lists without a merge key are compared by position.
+  desired.forEach((v, i) => prune(v, live[i], segs, kind));
+}
+
+function prune(desired: JsonValue, live: JsonValue | undefined, segs: Segment[], kind: string): void {
+  if (isObject(desired) && isObject(live)) pruneObject(desired, live, segs, kind);
+  else if (Array.isArray(desired) && Array.isArray(live)) pruneList(desired, live, segs, kind);
+}
+
+export const omittedZeroNormalizer: Normalizer = {
+  name: 'omitted-zero',
+  normalize(desired: KubeObject, live: KubeObject | undefined) {
+    if (live) prune(desired, live, [], desired.kind);
+  },
+};
