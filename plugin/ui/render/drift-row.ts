@@ -35,7 +35,7 @@ export function driftRow(record: DriftRecord, now: number): string[] {
     record.namespace || '-',
     `${record.kind}/${record.name}`,
     record.drift_type ?? '-',
-    // The manager of the most severe field, as `kubectl driftguard list` shows it.
+    // The manager of the most severe field, as `kubectl driftguard status` shows it.
     changedBy(record),
     since ? age(since, now) : '-',
   ];
