@@ -1,6 +1,6 @@
 // Serves the API and health apps in this process on loopback ports, over a given real store,
 // with the stand-in control and a fresh metrics registry.
-import { createApiApp, createHealthApp, startHttpServers } from '../../agent/api/index.ts';
+import { createApiApp, createHealthApp, startHttpServers, type ServerTimeouts } from '../../agent/api/index.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import type { Store } from '../../agent/store/store.ts';
 import { TestControl } from './control.ts';
@@ -13,6 +13,7 @@ export interface ServeOptions {
   cleanup?: () => Promise<void>;
   servesCachedRecords?: boolean;
   limits?: { bodyLimitBytes: number; requestTimeoutMs: number };
+  timeouts?: ServerTimeouts;
 }
 
 export async function serveInProcess(store: Store, extra: ServeOptions = {}): Promise<ApiFixture> {
@@ -24,7 +25,7 @@ export async function serveInProcess(store: Store, extra: ServeOptions = {}): Pr
     healthApp: createHealthApp({ control, metrics }),
     api: { port: 0, address: '127.0.0.1' },
     health: { port: 0, address: '127.0.0.1' },
-    timeouts: { readMs: 10_000, writeMs: 10_000, idleMs: 5_000 },
+    timeouts: extra.timeouts ?? { readMs: 10_000, writeMs: 10_000, idleMs: 5_000 },
   });
   return {
     apiUrl: servers.apiUrl,
