@@ -80,10 +80,16 @@ export function errorResponses(store: Store | undefined, logger: Logger | undefi
 export function routeFallbacks(): Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.status === 405) {
+    // 501 is what the router says for a method it knows nothing of (PROPFIND): to a client of
+    // this API that is just another wrong method.
+    if (ctx.status === 405 || ctx.status === 501) {
       throw new ApiError(405, `method ${ctx.method} not allowed on ${ctx.path} (allowed: ${ctx.response.get('Allow')})`);
     }
-    if (ctx.status === 501) throw new ApiError(501, `method ${ctx.method} not implemented`);
+    // OPTIONS: the Allow header is the answer; no empty text/plain body.
+    if (ctx.method === 'OPTIONS' && ctx.status === 200 && ctx.body === '') {
+      ctx.status = 204;
+      return;
+    }
     if (ctx.body === undefined) throw new ApiError(404, `no route for ${ctx.method} ${ctx.path}`);
   };
 }

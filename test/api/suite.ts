@@ -394,6 +394,11 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         assert.equal(wrong.headers.get('allow')?.includes('GET'), true);
         assert.equal((await api('GET', '/api/v1/analyze')).status, 405);
         assert.equal((await api('PUT', `/api/v1/drift-records/${enc('Deployment:shop:web')}`)).status, 405);
+        const unknownMethod = await api('PROPFIND', '/api/v1/drift-records');
+        assert.equal(unknownMethod.status, 405);
+        const options = await fetch(`${f.apiUrl}/api/v1/drift-records`, { method: 'OPTIONS' });
+        assert.equal(options.status, 204);
+        assert.match(options.headers.get('allow') ?? '', /GET/);
       });
 
       it('the injection attempts changed nothing', async () => {
