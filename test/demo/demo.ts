@@ -36,8 +36,9 @@ function plugin(args: string[], agentUrl: string): Promise<number | null> {
   });
 }
 
-async function kubectl(args: string[]): Promise<void> {
-  process.stdout.write(`  $ kubectl ${args.join(' ')}\n`);
+/** `shown` replaces the echoed command line, so a Secret value typed here is never printed. */
+async function kubectl(args: string[], shown = args.join(' ')): Promise<void> {
+  process.stdout.write(`  $ kubectl ${shown}\n`);
   const out = await plane!.kubectlOk(args);
   if (out.trim()) process.stdout.write(`    ${out.trim().split('\n').join('\n    ')}\n`);
 }
@@ -84,7 +85,8 @@ async function main(): Promise<void> {
   step('Making real drifts with kubectl');
   await kubectl(['scale', 'deployment/web', '-n', 'demo', '--replicas=5']);
   await kubectl(['set', 'image', 'deployment/api', '-n', 'demo', 'api=ghcr.io/stefanprodan/podinfo:6.7.2']);
-  await kubectl(['patch', 'secret', 'db-credentials', '-n', 'demo', '-p', '{"stringData":{"password":"changed-by-hand"}}']);
+  await kubectl(['patch', 'secret', 'db-credentials', '-n', 'demo', '-p', '{"stringData":{"password":"changed-by-hand"}}'],
+    `patch secret db-credentials -n demo -p '{"stringData":{"password":"<new value>"}}'`);
   await waitFor('the drifts to be recorded', async () => (await recordStatus(url, 'Secret:demo:db-credentials')) === 'active');
 
   if (interactive) {

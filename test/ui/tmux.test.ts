@@ -83,5 +83,5 @@ test('kubectl driftguard ui in an 80×24 terminal: list, filter, analyze, detail
   term.keys('q');
   const deadline = Date.now() + 10_000;
   while (term.exitStatus() === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(term.exitStatus(), 0);
+  assert.equal(term.exitStatus(), 0, `exit status of the UI; last screen:\n${term.screen()}`);
 });

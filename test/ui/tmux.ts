@@ -1,7 +1,7 @@
 // A real terminal for one test: a detached tmux session of a fixed size on its own server socket
 // (never the user's tmux), driven with send-keys and read with capture-pane.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -24,18 +24,22 @@ export function tmuxAvailable(): boolean {
 export function startTmux(command: string[], opts: { columns: number; rows: number; env: Record<string, string>; cwd: string }): TmuxSession {
   const socket = `driftguard-test-${process.pid}-${Date.now()}`;
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env, ...opts.env } });
-  // Our own config instead of the user's: keep the pane after the program exits, to read its status.
-  const conf = join(mkdtempSync(join(tmpdir(), 'driftguard-tmux-')), 'tmux.conf');
+  // Our own config instead of the user's; the pane stays after the program exits.
+  const dir = mkdtempSync(join(tmpdir(), 'driftguard-tmux-'));
+  const conf = join(dir, 'tmux.conf');
   writeFileSync(conf, 'set-option -g remain-on-exit on\n');
-  execFileSync('tmux', ['-L', socket, '-f', conf, 'new-session', '-d', '-s', 'ui', '-x', String(opts.columns), '-y', String(opts.rows), '-c', opts.cwd, ...command], {
-    env: { ...process.env, ...opts.env },
+  // tmux does not always record a dead pane's exit status (pane_dead_status stays empty), so a
+  // shell around the program writes it to a file.
+  const statusFile = join(dir, 'status');
+  const wrapped = ['sh', '-c', '"$@"; echo $? > "$DRIFTGUARD_TMUX_STATUS"', 'sh', ...command];
+  execFileSync('tmux', ['-L', socket, '-f', conf, 'new-session', '-d', '-s', 'ui', '-x', String(opts.columns), '-y', String(opts.rows), '-c', opts.cwd, ...wrapped], {
+    env: { ...process.env, ...opts.env, DRIFTGUARD_TMUX_STATUS: statusFile },
   });
   const screen = (): string => tmux('capture-pane', '-p', '-t', 'ui');
   const exitStatus = (): number | null => {
-    const [dead, status, signal] = tmux('display-message', '-p', '-t', 'ui', '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}').trim().split('|');
-    if (dead !== '1') return null;
-    // Killed by a signal: report it the way a shell does (128 + signal number).
-    return status ? Number(status) : 128 + Number(signal);
+    if (!existsSync(statusFile)) return null;
+    const text = readFileSync(statusFile, 'utf8').trim();
+    return text === '' ? null : Number(text);
   };
   return {
     keys: (...keys) => void tmux('send-keys', '-t', 'ui', ...keys),
