@@ -183,6 +183,9 @@ export class ResilientStore implements Store {
   async getRecord(resourceId: string): Promise<DriftRecord | null> {
     const pending = this.queue.pendingRecord(resourceId);
     if (pending !== undefined) return pending;
+    // During an outage do not wait a server-selection timeout for what the cache knows.
+    const known = this.inOutage ? this.cache.get(resourceId) : undefined;
+    if (known !== undefined) return known;
     try {
       const record = await this.inner.getRecord(resourceId);
       if (record && this.cache.get(resourceId) === undefined) this.cache.set(record);
@@ -203,6 +206,7 @@ export class ResilientStore implements Store {
       else if (pending) out.set(id, pending);
     }
     if (rest.length === 0) return out;
+    if (this.inOutage && rest.every((id) => this.cache.get(id) !== undefined)) return this.fromCache(rest, out, undefined);
     try {
       for (const [id, record] of await this.inner.getRecords(rest)) {
         // A write made while this read was in flight is newer than what the read returned.
@@ -228,7 +232,7 @@ export class ResilientStore implements Store {
 
   async allRecords(): Promise<DriftRecord[]> {
     const seq = this.writeSeq;
-    if (this.queue.size === 0 && !this.initPending) {
+    if (this.queue.size === 0 && !this.initPending && !this.inOutage) {
       try {
         const all = await this.inner.allRecords();
         if (seq === this.writeSeq && this.queue.size === 0) this.cache.replaceAll(all);
@@ -240,9 +244,11 @@ export class ResilientStore implements Store {
     return this.allFromCache(undefined);
   }
 
-  private allFromCache(err: unknown): DriftRecord[] {
+  /** During an outage (or after a failed read): the cached set when complete, else a clear error. */
+  private async allFromCache(err: unknown): Promise<DriftRecord[]> {
     const all = this.cache.all();
     if (all) return all;
+    if (err === undefined && (await this.drain())) return this.inner.allRecords();
     throw new StoreUnavailableError('allRecords', this.queue.size, err);
   }
 
