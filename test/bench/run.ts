@@ -1,11 +1,15 @@
 // `npm run bench [-- name...]`: runs each benchmark in turn and prints figures; never asserts.
 // A benchmark is a file exporting one async function; add it to the list below.
+import { benchAnalyzeLocal } from './analyze-local.ts';
 import { runApiBench } from './api.ts';
 import { runEngineBench } from './engine.ts';
+import { runLatencyBench } from './latency.ts';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
-  api: runApiBench,
   engine: runEngineBench,
+  latency: runLatencyBench,
+  'analyze-local': benchAnalyzeLocal,
+  api: runApiBench,
 };
 
 const wanted = process.argv.slice(2);
