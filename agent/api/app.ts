@@ -9,6 +9,7 @@ import type { AgentMetrics } from '../metrics.ts';
 import type { Store } from '../store/store.ts';
 import { analysisRoutes } from './analyses.ts';
 import { errorResponses, routeFallbacks } from './errors.ts';
+import { probeRoutes } from './health.ts';
 import { declaredBodyLimit, requestTimeout, type RequestLimits } from './limits.ts';
 import { recordRoutes } from './records.ts';
 import { statisticsRoutes } from './statistics.ts';
@@ -27,6 +28,7 @@ export function createApiApp(deps: ApiDeps): Koa {
   // Errors are answered and logged by errorResponses; koa's default handler would print stacks.
   app.silent = true;
   const router = new Router();
+  probeRoutes(router, deps.control);
   recordRoutes(router, deps.store);
   statisticsRoutes(router, deps.store);
   analysisRoutes(router, deps.control, deps.limits.bodyLimitBytes);

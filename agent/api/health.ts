@@ -33,18 +33,26 @@ async function readiness(control: AgentControl): Promise<ReadyResponse> {
   return { status: 'not_ready', message, components };
 }
 
-export function createHealthApp(deps: HealthDeps): Koa {
-  const app = new Koa();
-  app.silent = true;
-  const router = new Router();
+/**
+ * /health and /ready. Served on the health listener for probes, and on the API listener too, so a
+ * client that reaches only the API (the plugin, through its port-forward) can ask the same.
+ */
+export function probeRoutes(router: Router, control: AgentControl): void {
   router.get('/health', (ctx) => {
     ctx.body = { status: 'healthy', message: 'Service is running' };
   });
   router.get('/ready', async (ctx) => {
-    const ready = await readiness(deps.control);
+    const ready = await readiness(control);
     ctx.status = ready.status === 'ready' ? 200 : 503;
     ctx.body = ready;
   });
+}
+
+export function createHealthApp(deps: HealthDeps): Koa {
+  const app = new Koa();
+  app.silent = true;
+  const router = new Router();
+  probeRoutes(router, deps.control);
   router.get('/metrics', async (ctx) => {
     deps.metrics.setWatched(deps.control.watchedCounts());
     ctx.type = deps.metrics.registry.contentType;

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { MongoStore } from '../../agent/store/mongo.ts';
 import { SqliteStore } from '../../agent/store/sqlite.ts';
 import type { Store } from '../../agent/store/store.ts';
+import { DriftGuardClient } from '../../shared/api/client.ts';
 import type { AnalysisStatus, Statistics } from '../../shared/types.ts';
 import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
 import { isEvent, startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
@@ -122,6 +123,14 @@ describe('real agent: a drift made and undone with kubectl, as the API and metri
     assert.ok(s.mean_time_to_resolve_seconds !== null && s.mean_time_to_resolve_seconds >= 0);
     assert.ok(s.last_analysis && s.last_analysis.git_commit === fx.repo.head());
     assert.ok(s.trend.length >= 2);
+  });
+
+  it('answers /health and /ready on the API listener too, for the shared client', async () => {
+    const client = new DriftGuardClient(agent.apiUrl);
+    assert.deepEqual(await client.health(), { status: 'healthy', message: 'Service is running' });
+    const ready = await client.ready();
+    assert.equal(ready.status, 'ready');
+    assert.equal(ready.message, 'All components ready');
   });
 
   it('runs an analysis on demand and reports it until completed', async () => {
