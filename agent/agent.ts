@@ -17,9 +17,8 @@ import { trackedScope } from './kube/scope.ts';
 import type { DesiredView } from './analysis/scheduler.ts';
 import { createLogger, type LogSink, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
-import { MongoStore } from './store/mongo.ts';
 import { ResilientStore } from './store/resilient.ts';
-import { SqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 
 export interface AgentOptions {
@@ -42,11 +41,11 @@ function mongoUri(config: AgentConfig): string | undefined {
   return undefined;
 }
 
-// TODO(stores engineer): switch to openStore() from agent/store/index.ts once it exists; this is the same choice.
+/** MongoDB when a database URI or host is configured, else the embedded store on disk. */
 function innerStore(config: AgentConfig): Store {
   const uri = mongoUri(config);
-  if (uri) return new MongoStore({ uri, name: config.database.name, connectTimeoutMs: config.database.connect_timeout });
-  return new SqliteStore({ path: resolve(config.database.path) });
+  if (uri) return openStore({ uri, name: config.database.name, connectTimeoutMs: config.database.connect_timeout });
+  return openStore({ path: resolve(config.database.path) });
 }
 
 /** The clone lives beside the embedded database, or in a temp dir when MongoDB holds the data. */
