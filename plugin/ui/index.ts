@@ -27,6 +27,9 @@ export async function runUi(opts: RunUiOptions): Promise<void> {
     stdout,
     exitOnCtrlC: true,
     alternateScreen: true,
+    // Both ends are terminals (checked above): a CI variable in the environment must not turn the
+    // browser into a one-frame printout, as Ink's own CI detection would.
+    interactive: true,
   });
   await app.waitUntilExit();
 }
