@@ -22,7 +22,7 @@ const port = (def?: number): FieldSpec => ({ type: 'int', min: 0, max: 65535, ..
 export const SCHEMA: Record<string, Record<string, FieldSpec>> = {
   server: {
     port: port(8080),
-    address: { type: 'string', default: '0.0.0.0' },
+    address: { type: 'string', default: '127.0.0.1' },
     health_port: port(8081),
     health_address: { type: 'string', default: '0.0.0.0' },
     read_timeout: { type: 'duration', default: 30_000 },

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { parseConfig } from '../../agent/config/load.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 
 const dir = join(import.meta.dirname, '..', '..', 'manifests');
@@ -28,6 +29,14 @@ describe('shipped manifests', () => {
     for (const f of files.slice(1)) {
       await plane.kubectlOk(['apply', '--dry-run=server', '-f', join(dir, f)]);
     }
+  });
+
+  it('carry an agent config the agent accepts, with the database URI from the Secret', () => {
+    const cm = docs.find((d) => d.kind === 'ConfigMap');
+    const config = parseConfig(cm?.data?.['config.yaml'] ?? '', { DRIFTGUARD_DATABASE_URI: 'mongodb://db:27017/' }, 'manifests/20-config.yaml');
+    assert.equal(config.server.address, '127.0.0.1');
+    assert.equal(config.database.uri, 'mongodb://db:27017/');
+    assert.equal(config.kubernetes.in_cluster, true);
   });
 
   it('keep the API on loopback and probes on the health port', () => {
