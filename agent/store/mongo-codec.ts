@@ -3,7 +3,7 @@
 // with `$`, and which may hold nested arrays: FerretDB v1 rejects all three in stored documents
 // ("key must not contain '.' sign", "nested arrays are not supported"). So those two values are
 // stored as JSON text; everything else stays a plain, queryable field.
-import type { DriftDetail, DriftRecord, JsonValue } from '../../shared/types.ts';
+import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../shared/types.ts';
 
 export interface StoredDetail extends Omit<DriftDetail, 'desired' | 'live'> {
   /** JSON text of `desired`; absent when the field is absent in Git. */
@@ -35,6 +35,16 @@ function decodeDetail(stored: StoredDetail): DriftDetail {
 
 export function encodeRecord(record: DriftRecord): StoredRecord {
   return { ...record, drift_details: record.drift_details.map(encodeDetail) };
+}
+
+/** The stored document: keyed by `_id` = resource_id, so lookups need no scan on FerretDB. */
+export function recordDocument(record: DriftRecord): StoredRecord & { _id: string } {
+  return { ...encodeRecord(record), _id: String(record.resource_id) };
+}
+
+/** The stored event: keyed by `_id` = event_id, so a second write of it is a duplicate key. */
+export function eventDocument(event: DriftEvent): DriftEvent & { _id: string } {
+  return { ...event, _id: String(event.event_id) };
 }
 
 export function decodeRecord(stored: StoredRecord): DriftRecord {

@@ -12,7 +12,7 @@
 import { MongoClient, MongoServerError, type Collection, type Document, type Filter } from 'mongodb';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
 import { checkCount, conditions, paging } from './filters.ts';
-import { decodeRecord, encodeRecord, type StoredRecord } from './mongo-codec.ts';
+import { decodeRecord, eventDocument, recordDocument, type StoredRecord } from './mongo-codec.ts';
 import type { RecordPage, RecordQuery, Store } from './store.ts';
 
 export interface MongoStoreConfig {
@@ -130,8 +130,8 @@ export class MongoStore implements Store {
   async saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
     // Record first, then event: a crash in between leaves the record current and the retry
     // (same event id) adds the event once.
-    await this.upsertRecord({ ...encodeRecord(record), _id: String(record.resource_id) });
-    if (event) await this.insertEventOnce({ ...event, _id: String(event.event_id) });
+    await this.upsertRecord(recordDocument(record));
+    if (event) await this.insertEventOnce(eventDocument(event));
   }
 
   /**

@@ -1,10 +1,10 @@
 // Seeds a MongoDB-wire database in bulk with exactly the records and events seedRecords writes.
 // FerretDB v1 on SQLite slows down per write as a collection grows (each upsert scans), so 10,000
 // one-by-one upserts take many minutes; the benchmark measures reads, so it loads them with
-// insertMany in the store's own document layout (encodeRecord) instead.
+// insertMany in the store's own document layout (recordDocument, eventDocument) instead.
 import { MongoClient } from 'mongodb';
 import { seedRecords } from '../../agent/store/bench.ts';
-import { encodeRecord } from '../../agent/store/mongo-codec.ts';
+import { eventDocument, recordDocument } from '../../agent/store/mongo-codec.ts';
 import type { Store } from '../../agent/store/store.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
 
@@ -42,10 +42,13 @@ export async function bulkSeedMongo(uri: string, database: string, n: number): P
   const client = new MongoClient(uri, { ignoreUndefined: true });
   try {
     const db = client.db(database);
-    const records = [...collector.records.values()].map(encodeRecord);
-    for (let i = 0; i < records.length; i += 1000) await db.collection('drift_records').insertMany(records.slice(i, i + 1000));
+    // Typed by their string `_id`, as MongoStore types its collections.
+    const recordsColl = db.collection<ReturnType<typeof recordDocument>>('drift_records');
+    const eventsColl = db.collection<ReturnType<typeof eventDocument>>('drift_events');
+    const records = [...collector.records.values()].map(recordDocument);
+    for (let i = 0; i < records.length; i += 1000) await recordsColl.insertMany(records.slice(i, i + 1000));
     for (let i = 0; i < collector.events.length; i += 1000) {
-      await db.collection('drift_events').insertMany(collector.events.slice(i, i + 1000).map((e) => ({ ...e })));
+      await eventsColl.insertMany(collector.events.slice(i, i + 1000).map(eventDocument));
     }
   } finally {
     await client.close();

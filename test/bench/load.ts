@@ -23,7 +23,8 @@ const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocan
 
 export function load(url: string, opts: { seconds: number; connections: number }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [autocannonBin, '-j', '-d', String(opts.seconds), '-c', String(opts.connections), url], {
+    // A 60 s request timeout: a slow backend shows as latency rather than as dropped requests.
+    const child = spawn(process.execPath, [autocannonBin, '-j', '-t', '60', '-d', String(opts.seconds), '-c', String(opts.connections), url], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
