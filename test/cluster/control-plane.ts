@@ -31,6 +31,8 @@ export interface ControlPlane {
   kubectl(args: string[], opts?: { input?: string; kubeconfig?: string }): Promise<KubectlResult>;
   /** Like kubectl() but throws with stderr on a non-zero exit. */
   kubectlOk(args: string[], opts?: { input?: string; kubeconfig?: string }): Promise<string>;
+  /** Stops kube-apiserver (every watch breaks), waits `downMs`, starts it again on the same port and etcd. */
+  restartApiServer(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
     writeFileSync(saKey, privateKey.export({ type: 'pkcs1', format: 'pem' }));
     const tokens = join(dir, 'tokens.csv');
     writeFileSync(tokens, `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n${VIEWER_TOKEN},viewer,viewer-uid\n`);
-    const api = startServer(bins.kubeApiserver, [
+    const apiArgs = [
       `--etcd-servers=${etcdUrl}`,
       `--cert-dir=${join(dir, 'certs')}`,
       `--secure-port=${apiPort}`,
@@ -122,10 +124,21 @@ export async function startControlPlane(): Promise<ControlPlane> {
       `--service-account-key-file=${saKey}`,
       `--service-account-signing-key-file=${saKey}`,
       '--v=0',
-    ], join(dir, 'kube-apiserver.log'));
-    servers.push(api);
+    ];
     const server = `https://127.0.0.1:${apiPort}`;
-    await waitFor('kube-apiserver', api, () => readyz(server), 90_000);
+    const startApi = async (): Promise<Server> => {
+      const api = startServer(bins.kubeApiserver, apiArgs, join(dir, 'kube-apiserver.log'));
+      servers.push(api);
+      await waitFor('kube-apiserver', api, () => readyz(server), 90_000);
+      return api;
+    };
+    let api = await startApi();
+    const restartApiServer = async (downMs = 0): Promise<void> => {
+      await api.stop();
+      servers.splice(servers.indexOf(api), 1);
+      await new Promise((r) => setTimeout(r, downMs));
+      api = await startApi();
+    };
 
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigYaml(server, 'admin', ADMIN_TOKEN));
@@ -138,7 +151,7 @@ export async function startControlPlane(): Promise<ControlPlane> {
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
       return r.stdout;
     };
-    return { server, dir, kubeconfig, viewerKubeconfig, kubectl, kubectlOk, stop };
+    return { server, dir, kubeconfig, viewerKubeconfig, kubectl, kubectlOk, restartApiServer, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,0 +1,94 @@
+// The agent process survives what breaks around it, and loses nothing: a restart of the API server
+// (every watch breaks; drift is then still found by the watch, not the timer) and an outage of its
+// database (the transitions made meanwhile are written when the database returns).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
+import { freePort } from '../cluster/ports.ts';
+import { getRecord, isEvent, startFixture, waitForRecord, type Fixture } from './fixture.ts';
+import type { AgentProcess } from './run-agent.ts';
+
+async function readyStatus(agent: AgentProcess): Promise<{ code: number; message: string }> {
+  const res = await fetch(`${agent.healthUrl}/ready`);
+  return { code: res.status, message: ((await res.json()) as { message: string }).message };
+}
+
+describe('agent through a kube-apiserver restart', () => {
+  let fx: Fixture;
+  let agent: AgentProcess;
+  before(async () => {
+    fx = await startFixture();
+    await fx.applyAll();
+    agent = await fx.startAgent({ config: { drift: { periodic: false, interval: '1h' } } });
+    await agent.waitReady(60_000);
+    await agent.waitForLog(isEvent('analysis_completed'), 30_000);
+  });
+  after(async () => {
+    await fx?.stop();
+  });
+
+  it('reconnects its watches and still finds drift by watch', async () => {
+    await fx.plane.restartApiServer(2000);
+    assert.equal(agent.child.exitCode, null, 'the agent is still running');
+    await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=6']);
+    // Periodic analysis is off: only a re-established watch can find this. The bound covers the
+    // reconnect backoff after two seconds of refused connections.
+    const rec = await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'active', 30_000);
+    assert.equal(rec.drift_type, 'Scaling');
+    assert.ok(agent.logs().some((l) => l.includes('"watch_error"') || l.includes('"watch_restarted"')), 'the broken watch was logged');
+    await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
+    await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'resolved', 10_000);
+  });
+});
+
+describe('agent through a database outage', () => {
+  let fx: Fixture;
+  let agent: AgentProcess;
+  let db: FerretDB;
+  let port: number;
+  let dir: string;
+  before(async () => {
+    port = await freePort();
+    dir = mkdtempSync(join(tmpdir(), 'driftguard-outage-'));
+    db = await startFerretDB({ port, dir });
+    fx = await startFixture();
+    await fx.applyAll();
+    agent = await fx.startAgent({ config: { drift: { periodic: false, interval: '1h' }, database: { uri: db.uri, name: 'driftguard_outage', connect_timeout: '2s' } } });
+    await agent.waitReady(60_000);
+    await agent.waitForLog(isEvent('analysis_completed'), 30_000);
+  });
+  after(async () => {
+    await fx?.stop();
+    await db?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the transitions made while the database is down and writes them when it returns', async () => {
+    await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=5']);
+    await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'active');
+
+    await db.stop();
+    // While the database is down: one drift resolved, another detected.
+    await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
+    await fx.plane.kubectlOk(['set', 'image', 'deployment/frontend', '-n', 'demo', 'podinfo=ghcr.io/stefanprodan/podinfo:6.7.2']);
+    await agent.waitForLog(isEvent('store_write_failed'), 15_000);
+    const down = await readyStatus(agent);
+    assert.equal(down.code, 503);
+    assert.match(down.message, /store/);
+    assert.equal(agent.child.exitCode, null, 'the agent is still running');
+
+    db = await startFerretDB({ port, dir });
+    await agent.waitForLog(isEvent('store_recovered'), 30_000);
+    const web = await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'resolved', 15_000);
+    assert.ok(web.resolved_at);
+    const frontend = await waitForRecord(agent, 'Deployment:demo:frontend', (r) => r.drift_status === 'active', 15_000);
+    assert.equal(frontend.drift_type, 'VersionChange');
+    const history = (await (await fetch(`${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent('Deployment:demo:web')}/history`)).json()) as { events: { event: string }[] };
+    assert.deepEqual(history.events.map((e) => e.event), ['resolved', 'detected']);
+    assert.equal((await readyStatus(agent)).code, 200);
+    assert.ok(await getRecord(agent, 'Secret:demo:db-credentials'));
+  });
+});
