@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { getRecord, isEvent, startFixture, waitForRecord, type Fixture, type RecordJson } from './fixture.ts';
+import { getRecord, isEvent, startFixture, startWatchOnlyAgent, waitForRecord, type Fixture, type RecordJson } from './fixture.ts';
 import type { AgentProcess } from './run-agent.ts';
 
 interface Case {
@@ -40,9 +40,7 @@ describe('drift types found by the watch', () => {
   before(async () => {
     fx = await startFixture();
     await fx.applyAll();
-    agent = await fx.startAgent({ config: { drift: { periodic: false, interval: '1h' } } });
-    await agent.waitReady(30_000);
-    await agent.waitForLog(isEvent('analysis_completed'), 20_000);
+    agent = await startWatchOnlyAgent(fx);
   });
   after(async () => {
     if (latencies.length > 0) {

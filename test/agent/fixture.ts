@@ -124,6 +124,17 @@ export async function waitForRecord(agent: AgentProcess, id: string, pred: (r: R
   throw new Error(`record ${id} did not reach the expected state within ${ms} ms; last: ${JSON.stringify(last)}`);
 }
 
+/**
+ * An agent with periodic analysis off (so whatever finds a drift is the watch), ready and past its
+ * first full analysis.
+ */
+export async function startWatchOnlyAgent(fx: Fixture, config: Record<string, Record<string, unknown>> = {}): Promise<AgentProcess> {
+  const agent = await fx.startAgent({ config: { ...config, drift: { periodic: false, interval: '1h', ...config['drift'] } } });
+  await agent.waitReady(60_000);
+  await agent.waitForLog(isEvent('analysis_completed'), 30_000);
+  return agent;
+}
+
 export function isEvent(name: string, id?: string): (l: LogLine) => boolean {
   return (l) => l['event'] === name && (id === undefined || l['resource_id'] === id);
 }

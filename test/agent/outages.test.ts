@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { freePort } from '../cluster/ports.ts';
-import { getRecord, isEvent, startFixture, waitForRecord, type Fixture } from './fixture.ts';
+import { getRecord, isEvent, startFixture, startWatchOnlyAgent, waitForRecord, type Fixture } from './fixture.ts';
 import type { AgentProcess } from './run-agent.ts';
 
 async function readyStatus(agent: AgentProcess): Promise<{ code: number; message: string }> {
@@ -22,9 +22,7 @@ describe('agent through a kube-apiserver restart', () => {
   before(async () => {
     fx = await startFixture();
     await fx.applyAll();
-    agent = await fx.startAgent({ config: { drift: { periodic: false, interval: '1h' } } });
-    await agent.waitReady(60_000);
-    await agent.waitForLog(isEvent('analysis_completed'), 30_000);
+    agent = await startWatchOnlyAgent(fx);
   });
   after(async () => {
     await fx?.stop();
@@ -56,9 +54,7 @@ describe('agent through a database outage', () => {
     db = await startFerretDB({ port, dir });
     fx = await startFixture();
     await fx.applyAll();
-    agent = await fx.startAgent({ config: { drift: { periodic: false, interval: '1h' }, database: { uri: db.uri, name: 'driftguard_outage', connect_timeout: '2s' } } });
-    await agent.waitReady(60_000);
-    await agent.waitForLog(isEvent('analysis_completed'), 30_000);
+    agent = await startWatchOnlyAgent(fx, { database: { uri: db.uri, name: 'driftguard_outage', connect_timeout: '2s' } });
   });
   after(async () => {
     await fx?.stop();

@@ -11,7 +11,7 @@ import type { Store } from '../../agent/store/store.ts';
 import { DriftGuardClient } from '../../shared/api/client.ts';
 import type { AnalysisStatus, Statistics } from '../../shared/types.ts';
 import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
-import { isEvent, startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
+import { isEvent, startFixture, startWatchOnlyAgent, waitForRecord, type Fixture } from '../agent/fixture.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
@@ -80,9 +80,7 @@ describe('real agent: a drift made and undone with kubectl, as the API and metri
   before(async () => {
     fx = await startFixture();
     await fx.applyAll();
-    agent = await fx.startAgent({ config: { drift: { periodic: false, interval: '1h' } } });
-    await agent.waitReady(60_000);
-    await agent.waitForLog(isEvent('analysis_completed'), 30_000);
+    agent = await startWatchOnlyAgent(fx);
     await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=5']);
     await waitForRecord(agent, ID, (r) => r.drift_status === 'active');
     await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);

@@ -2,7 +2,7 @@
 // then the time until the agent's record says so. Two figures per change: from the moment kubectl
 // returned to the record's own timestamp (first_detected / resolved_at: when the agent wrote it),
 // and from the moment kubectl started to the moment the API first answered with the new status.
-import { isEvent, startFixture, waitForRecord } from '../agent/fixture.ts';
+import { startFixture, startWatchOnlyAgent, waitForRecord } from '../agent/fixture.ts';
 
 const ROUNDS = Number(process.env['BENCH_LATENCY_ROUNDS'] ?? 10);
 const ID = 'Deployment:demo:web';
@@ -18,9 +18,7 @@ export async function runLatencyBench(): Promise<void> {
   const fx = await startFixture();
   try {
     await fx.applyAll();
-    const agent = await fx.startAgent({ config: { drift: { periodic: false, interval: '1h' } } });
-    await agent.waitReady(60_000);
-    await agent.waitForLog(isEvent('analysis_completed'), 30_000);
+    const agent = await startWatchOnlyAgent(fx);
     const written: number[] = [];
     const visible: number[] = [];
     const resolvedWritten: number[] = [];
