@@ -29,21 +29,26 @@ function live(d: DesiredObject, replicas: number): KubeObject {
   return o;
 }
 
-/** Counts writes going through to the real store. */
-function counting(store: Store): { store: Store; writes: () => number } {
+/** Counts writes and single-record reads going through to the real store. */
+function counting(store: Store): { store: Store; writes: () => number; reads: () => number } {
   let n = 0;
+  let r = 0;
   const wrapped = Object.create(store) as Store;
-  wrapped.saveRecord = async (r, e) => {
+  wrapped.saveRecord = async (rec, e) => {
     n++;
-    return store.saveRecord(r, e);
+    return store.saveRecord(rec, e);
   };
-  return { store: wrapped, writes: () => n };
+  wrapped.getRecords = async (ids) => {
+    r++;
+    return store.getRecords(ids);
+  };
+  return { store: wrapped, writes: () => n, reads: () => r };
 }
 
 async function setup(count: number) {
   const inner = new SqliteStore({ path: ':memory:' });
   await inner.init();
-  const { store, writes } = counting(inner);
+  const { store, writes, reads } = counting(inner);
   const files = Array.from({ length: count }, (_, i) => ({ path: `d${i}.yaml`, content: manifest(`d${i}`, 2) }));
   const desired = new Map(parseManifests(files, { defaultNamespace: 'default' }).objects.map((d) => [d.id, { desired: d, commit: 'c1' }]));
   const liveMap = new Map<string, KubeObject>([...desired].map(([id, e]) => [id, live(e.desired, 2)]));
@@ -53,7 +58,7 @@ async function setup(count: number) {
     engine: defaultEngineOptions(), touchAfterMs: 60_000,
     desired, live: liveMap, gitCommit: () => 'c1', readiness: async () => [], watchedCounts: () => ({}), version: 't', loaded: Promise.resolve(),
   });
-  return { scheduler, store: inner, writes, desired, liveMap, lines };
+  return { scheduler, store: inner, writes, reads, desired, liveMap, lines };
 }
 
 async function done(s: Scheduler, id: string): Promise<void> {
@@ -99,6 +104,15 @@ describe('analysis scheduler', () => {
     scheduler.analyzeObjects([id], 'watch');
     await scheduler.idle();
     assert.equal((await store.getRecord(id))?.drift_status, 'resolved');
+    await scheduler.stop();
+  });
+
+  it('reads nothing from the store for a change to an object Git does not hold', async () => {
+    const { scheduler, reads, writes } = await setup(1);
+    scheduler.analyzeObjects(['ConfigMap:app:not-in-git'], 'watch');
+    await scheduler.idle();
+    assert.equal(reads(), 0);
+    assert.equal(writes(), 0);
     await scheduler.stop();
   });
 

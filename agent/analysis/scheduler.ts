@@ -138,8 +138,10 @@ export class Scheduler implements AgentControl {
     const ids = [...batch.keys()];
     const gitIds = ids.filter((id) => batch.get(id) === 'git');
     const status = gitIds.length > 0 ? this.newStatus('git') : null;
-    // Ids not seen since start (e.g. a watch event before the first full run) are read from the store.
-    const unknown = ids.filter((id) => !this.records.has(id));
+    // Tracked ids not seen since start (e.g. a watch event before the first full run) are read
+    // from the store. An id Git does not hold needs no read: if it has a record, the full run that
+    // follows the first Git load removes it, so a change to an untracked object costs no I/O.
+    const unknown = ids.filter((id) => !this.records.has(id) && this.deps.desired.get(id) !== undefined);
     let fetched = new Map<string, DriftRecord>();
     if (unknown.length > 0) {
       try {
