@@ -1,6 +1,7 @@
 // `analyze`: with --local, compare a repository with the cluster right here; without it, ask the
 // agent to run an analysis now and show the active drifts once it is done.
 import type { Command } from 'commander';
+import { allPages } from '../../shared/api/client.ts';
 import type { DriftResult } from '../../shared/types.ts';
 import { loadKubeConfig, contextNamespace } from '../kube/config.ts';
 import { analyzeLocal } from '../local/analyze-local.ts';
@@ -12,7 +13,6 @@ import { withAgent } from './agent-client.ts';
 import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from './errors.ts';
 import { out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter, type GlobalFlags } from './options.ts';
-import { allPages } from './records.ts';
 
 interface AnalyzeFlags {
   local?: boolean;

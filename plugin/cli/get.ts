@@ -1,12 +1,12 @@
 // `get`: the drift records the agent keeps (all, --active or --resolved), or one of them.
 import type { Command } from 'commander';
+import { allPages } from '../../shared/api/client.ts';
 import { renderDriftTable } from '../output/drift-rows.ts';
 import { printDocument } from '../output/print.ts';
 import { withAgent } from './agent-client.ts';
 import { CliError, EXIT_OK } from './errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
-import { allPages } from './records.ts';
 import { resolveRecord } from './resolve-target.ts';
 
 export function registerGet(program: Command, io: Io, setExit: (code: number) => void): void {

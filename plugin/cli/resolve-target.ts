@@ -1,12 +1,10 @@
 // Turns what the user typed (`Deployment:shop:web`, `deploy/web`, `deployment/web -n shop`) into
 // the resource id of one drift record, searching by kind and name when the namespace is not given.
-import type { DriftGuardClient } from '../../shared/api/client.ts';
-import { ApiError } from '../../shared/api/client.ts';
+import { allPages, ApiError, type DriftGuardClient } from '../../shared/api/client.ts';
 import { isClusterScoped } from '../../shared/engine/index.ts';
 import { parseResourceId, resourceId, type DriftRecord } from '../../shared/types.ts';
 import { CliError } from './errors.ts';
 import { kindFromAlias } from './kinds.ts';
-import { allPages } from './records.ts';
 
 export interface Target {
   kind: string;

@@ -1,5 +1,6 @@
 // `status`: one summary line and the table of active drifts; -o json|yaml prints the API's list.
 import { Option, type Command } from 'commander';
+import { allPages } from '../../shared/api/client.ts';
 import { SEVERITIES, type Severity } from '../../shared/types.ts';
 import { renderDriftTable } from '../output/drift-rows.ts';
 import { printDocument } from '../output/print.ts';
@@ -8,7 +9,6 @@ import { withAgent } from './agent-client.ts';
 import { EXIT_OK } from './errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
-import { allPages } from './records.ts';
 
 export function registerStatus(program: Command, io: Io, setExit: (code: number) => void): void {
   program

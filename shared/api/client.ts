@@ -70,6 +70,21 @@ function unreachable(url: string, err: unknown): ApiError {
   return new ApiError(`agent unreachable at ${url}: ${cause}`, null);
 }
 
+/** The API pages record lists (default 100, at most 1000 a request): read pages of 1000 until a short one. */
+const PAGE = 1000;
+const MAX_PAGES = 100;
+
+/** Every record a list endpoint matches (up to MAX_PAGES pages), not just the API's default first page. */
+export async function allPages(fetchPage: (f: RecordFilter) => Promise<DriftRecordList>, filter: RecordFilter = {}): Promise<DriftRecordList> {
+  const records: DriftRecordList['drift_records'] = [];
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const res = await fetchPage({ ...filter, limit: PAGE, offset: page * PAGE });
+    records.push(...res.drift_records);
+    if (res.drift_records.length < PAGE) break;
+  }
+  return { drift_records: records, count: records.length };
+}
+
 export class DriftGuardClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;

@@ -1,6 +1,7 @@
 // Polls the agent for the list and the statistics. A failed poll keeps the last good data on
 // screen and reports the error; the next successful poll clears it.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { allPages } from '../../../shared/api/client.ts';
 import type { DriftRecord, Statistics } from '../../../shared/types.ts';
 import { errorMessage, type UiClient } from '../client.ts';
 import type { RecordMode } from '../state/ui-state.ts';
@@ -24,7 +25,8 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
 
   useEffect(() => {
     let live = true;
-    const list = mode === 'active' ? client.active() : client.resolved();
+    // Every page: the API answers 100 records unless asked for more.
+    const list = allPages((f) => (mode === 'active' ? client.active(f) : client.resolved(f)));
     Promise.all([list, client.statistics()]).then(
       ([l, s]) => {
         if (!live) return;

@@ -5,7 +5,7 @@ import { afterEach, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
 import { createElement } from 'react';
 import { KEYS, renderAt, type Rendered } from '../../../test/ui/render-at.ts';
-import { standInClient, type StandIn } from '../../../test/ui/stand-in-client.ts';
+import { record, standInClient, type StandIn } from '../../../test/ui/stand-in-client.ts';
 import { App } from './app.tsx';
 
 afterEach(() => cleanup());
@@ -157,4 +157,17 @@ test('keys that arrive in one burst (fast typing, a paste) still filter', async 
   await ui.press('/settings');
   const screen = await ui.waitFor('/settings▏');
   assert.deepEqual(rowOrder(screen), ['ConfigMap/settings']);
+});
+
+test('the list holds every active drift, not only the API\'s first page of 100', async () => {
+  const many = Array.from({ length: 150 }, (_, i) => record('Deployment', 'shop', `app-${String(i).padStart(3, '0')}`));
+  const client = standInClient();
+  // Pages like the agent: 100 records unless a limit is given.
+  client.active = async (f) => {
+    const offset = f?.offset ?? 0;
+    return { drift_records: many.slice(offset, offset + (f?.limit ?? 100)), count: many.length };
+  };
+  const ui = open(client);
+  const screen = await ui.waitFor('Deployment/app-');
+  assert.match(screen, /active 150\/150/);
 });
