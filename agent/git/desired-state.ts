@@ -28,6 +28,8 @@ export interface ApplyOutcome {
 export class DesiredState {
   private readonly files = new Map<string, FileState>();
   private index = new Map<string, { desired: DesiredObject; commit: string }>();
+  /** Ids defined in more than one file, as the engine reports them when given all files at once. */
+  private duplicates: ParseError[] = [];
   loaded = false;
 
   constructor(private readonly defaultNamespace: string) {}
@@ -55,7 +57,9 @@ export class DesiredState {
       }
       for (const id of idsOf(update.path)) outcome.touched.add(id);
     }
+    const known = new Set(this.duplicates.map((e) => e.message));
     this.rebuildIndex();
+    outcome.errors.push(...this.duplicates.filter((e) => !known.has(e.message)));
     this.loaded = true;
     return outcome;
   }
@@ -84,20 +88,24 @@ export class DesiredState {
     return this.index.size;
   }
 
-  /** Files whose newest version does not parse. */
+  /** Files whose newest version does not parse, and objects defined in two files. */
   brokenFiles(): ParseError[] {
-    return [...this.files.values()].flatMap((f) => (f.error ? [f.error] : []));
+    return [...[...this.files.values()].flatMap((f) => (f.error ? [f.error] : [])), ...this.duplicates];
   }
 
-  /** Duplicates across files: the first file (by path order) wins; the others are parse errors of their own. */
+  /** Duplicates across files: the first file (by path order) wins; each other copy is an error naming both files. */
   private rebuildIndex(): void {
     const next = new Map<string, { desired: DesiredObject; commit: string }>();
+    const duplicates: ParseError[] = [];
     for (const path of [...this.files.keys()].sort()) {
       const state = this.files.get(path);
       for (const desired of state?.objects ?? []) {
-        if (!next.has(desired.id)) next.set(desired.id, { desired, commit: state?.commit ?? '' });
+        const first = next.get(desired.id);
+        if (first) duplicates.push({ file: path, line: null, message: `duplicate object ${desired.id}: defined in ${first.desired.sourceFile} and ${path}` });
+        else next.set(desired.id, { desired, commit: state?.commit ?? '' });
       }
     }
     this.index = next;
+    this.duplicates = duplicates;
   }
 }
