@@ -5,10 +5,11 @@ import { deepEqual, isObject } from './json.ts';
 import { keyedItems, type Segment } from './path.ts';
 
 /**
- * Maps whose entries are reported one by one even when the whole map is missing on one side, so a
- * `kubectl label` on an object without labels reads `metadata.labels.team`, not `metadata.labels`.
+ * Maps keyed by user data rather than by schema fields. Their entries are reported one by one even
+ * when the whole map is missing on one side, so a `kubectl label` on an object without labels reads
+ * `metadata.labels.team`, not `metadata.labels`; and the server keeps their `""` values as written.
  */
-const ENTRYWISE_MAPS = new Set(['labels', 'annotations', 'data', 'binaryData', 'matchLabels', 'nodeSelector', 'selector', 'requests', 'limits']);
+export const USER_MAPS: ReadonlySet<string> = new Set(['labels', 'annotations', 'data', 'binaryData', 'matchLabels', 'nodeSelector', 'selector', 'requests', 'limits']);
 
 export type Visit = (segs: Segment[], desired: JsonValue | undefined, live: JsonValue | undefined) => void;
 
@@ -16,7 +17,7 @@ export function walkPairs(d: JsonValue | undefined, l: JsonValue | undefined, se
   if (d === undefined && l === undefined) return;
   const last = segs[segs.length - 1];
   const lastField = last && 'field' in last ? last.field : '';
-  const entrywise = ENTRYWISE_MAPS.has(lastField);
+  const entrywise = USER_MAPS.has(lastField);
 
   if ((isObject(d) && isObject(l)) || (entrywise && (isObject(d) || isObject(l)) && (d === undefined || l === undefined))) {
     const dob = isObject(d) ? d : {};

@@ -1,18 +1,22 @@
 // A zero value in Git that the server does not echo back (`readOnly: false`, `nodePort: 0`,
 // `serviceAccount: ""`) means the same as leaving the field out: Go's `omitempty` drops it on the
 // way back. So a desired zero scalar whose field is absent on the live side is removed from desired.
-// A zero the server does keep (e.g. `replicas: 0`) is still compared as usual.
+// A zero the server does keep (e.g. `replicas: 0`, a label or ConfigMap value "") is still compared.
 import type { JsonObject, JsonValue, KubeObject } from '../../types.ts';
 import { isObject } from '../json.ts';
 import { keyedItems, type Segment } from '../path.ts';
+import { USER_MAPS } from '../walk.ts';
 import type { Normalizer } from './types.ts';
 
 const isZero = (v: JsonValue | undefined): boolean => v === false || v === 0 || v === '';
 
 function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kind: string): void {
+  // Entries of a user map are not omitempty struct fields: live lacking one means it was removed.
+  const last = segs[segs.length - 1];
+  const userMap = last !== undefined && 'field' in last && USER_MAPS.has(last.field);
   for (const [k, v] of Object.entries(desired)) {
     if (!(k in live)) {
-      if (isZero(v)) delete desired[k];
+      if (!userMap && isZero(v)) delete desired[k];
       continue;
     }
     prune(v, live[k], [...segs, { field: k }], kind);
