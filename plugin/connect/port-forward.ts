@@ -48,12 +48,13 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
-async function probe(pf: PortForward, t: PortForwardTarget, timeoutMs: number): Promise<void> {
+export async function probe(pf: Pick<PortForward, 'portForward'>, t: PortForwardTarget, timeoutMs: number): Promise<void> {
   const sink = new PassThrough();
   const input = new PassThrough();
+  // Closed whenever it opens, even after the deadline: a late stream must not keep the process alive.
+  const opened = pf.portForward(t.namespace, t.pod, [t.port], sink, sink, input).then((ws) => asClosable(ws)?.close());
   try {
-    const ws = await withTimeout(pf.portForward(t.namespace, t.pod, [t.port], sink, sink, input), timeoutMs, 'the port-forward');
-    asClosable(ws)?.close();
+    await withTimeout(opened, timeoutMs, 'the port-forward');
   } catch (err) {
     throw new CliError(describeFailure(err, t));
   } finally {
@@ -62,10 +63,16 @@ async function probe(pf: PortForward, t: PortForwardTarget, timeoutMs: number): 
   }
 }
 
-function pipe(pf: PortForward, t: PortForwardTarget, socket: Socket): void {
+/** Pipes one accepted connection through its own port-forward stream, closed with the connection. */
+export function pipe(pf: Pick<PortForward, 'portForward'>, t: PortForwardTarget, socket: Socket): void {
   socket.on('error', () => socket.destroy());
   pf.portForward(t.namespace, t.pod, [t.port], socket, null, socket).then(
-    (ws) => socket.once('close', () => asClosable(ws)?.close()),
+    (ws) => {
+      const stream = asClosable(ws);
+      // The client may have hung up while the stream was opening: then 'close' has already fired.
+      if (socket.destroyed) stream?.close();
+      else socket.once('close', () => stream?.close());
+    },
     () => socket.destroy(),
   );
 }
