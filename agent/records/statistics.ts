@@ -1,12 +1,11 @@
 // The statistics the API serves, computed in code from the stored records and events (the stores
 // only run simple queries, so the same code serves MongoDB, FerretDB and the embedded store).
-import type { DriftEvent, DriftRecord, LastAnalysis, Severity, Statistics } from '../../shared/types.ts';
+import { SEVERITY_RANK, type DriftEvent, type DriftRecord, type LastAnalysis, type Statistics } from '../../shared/types.ts';
 import { meanTimeToResolveSeconds } from './resolve-time.ts';
 import { activeTrend, type TrendOptions } from './trend.ts';
 
-/** Weight of an active drift in the drift score; an active record without severity counts as low. */
-const SEVERITY_WEIGHT: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
-const MAX_WEIGHT = 3;
+/** The weight of an active drift in the drift score is its severity rank (low 1 … high 3). */
+const MAX_WEIGHT = SEVERITY_RANK.high;
 
 /**
  * Drift score: the severity-weighted share of tracked resources in active drift,
@@ -18,7 +17,7 @@ export function driftScore(records: DriftRecord[]): number {
   if (records.length === 0) return 0;
   let weighted = 0;
   for (const r of records) {
-    if (r.drift_status === 'active') weighted += SEVERITY_WEIGHT[r.severity ?? 'low'] / MAX_WEIGHT;
+    if (r.drift_status === 'active') weighted += SEVERITY_RANK[r.severity ?? 'low'] / MAX_WEIGHT;
   }
   return Math.round((weighted / records.length) * 10_000) / 10_000;
 }
