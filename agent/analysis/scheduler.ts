@@ -3,7 +3,7 @@
 // manual, first Git load) coalesce: a trigger while one is queued or running joins it.
 import { randomUUID } from 'node:crypto';
 import type { DesiredObject } from '../../shared/engine/index.ts';
-import { SEVERITIES, type AnalysisStatus, type DriftRecord, type KubeObject, type Severity } from '../../shared/types.ts';
+import type { AnalysisStatus, DriftRecord, KubeObject, Severity } from '../../shared/types.ts';
 import type { SyncTrigger } from '../metrics.ts';
 import { driftScore } from '../records/statistics.ts';
 import type { AgentControl, ComponentState } from './control.ts';
@@ -239,13 +239,12 @@ export class Scheduler implements AgentControl {
     status.finished_at = this.nowIso();
   }
 
+  /** The drift gauges (the watched-objects gauge is set when /metrics is scraped). */
   private updateGauges(): void {
     const records = [...this.records.values()];
     const active: Partial<Record<Severity, number>> = {};
     for (const r of records) if (r.drift_status === 'active') active[r.severity ?? 'low'] = (active[r.severity ?? 'low'] ?? 0) + 1;
-    for (const s of SEVERITIES) active[s] ??= 0;
     this.deps.metrics.setDriftState(active, driftScore(records));
-    this.deps.metrics.setWatched(this.deps.watchedCounts());
   }
 
   private nowIso(): string {

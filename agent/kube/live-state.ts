@@ -34,11 +34,6 @@ export class LiveState {
     return this.objects.get(id);
   }
 
-  /** The live map itself (read-only use): analysis reads it without copying 10,000 objects. */
-  view(): ReadonlyMap<string, KubeObject> {
-    return this.objects;
-  }
-
   counts(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const obj of this.objects.values()) out[obj.kind] = (out[obj.kind] ?? 0) + 1;
