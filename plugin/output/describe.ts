@@ -1,10 +1,10 @@
 // `describe`: one record in full, kubectl-describe style. Header fields, then each changed field
 // as a small diff (`- desired` red, `+ live` green) with its path, type, severity, manager and
 // time, then the history of the record's episodes.
-import { REDACTED } from '../../shared/engine/index.ts';
 import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../shared/types.ts';
 import { age } from './age.ts';
 import type { Palette } from './color.ts';
+import { shownSides } from './redact.ts';
 import { renderTable } from './table.ts';
 
 function field(label: string, value: string): string {
@@ -15,11 +15,6 @@ function when(iso: string | null, now: number): string {
   return iso ? `${iso} (${age(iso, now)} ago)` : '<none>';
 }
 
-/** Secret values are redacted by the engine already; this only guarantees it for display. */
-function isSecretValuePath(rec: DriftRecord, path: string): boolean {
-  return rec.kind === 'Secret' && /^(data|stringData)(\.|\[|$)/.test(path);
-}
-
 export function formatValue(v: JsonValue | undefined | null): string {
   if (v === undefined || v === null) return '<none>';
   if (typeof v === 'string') return v;
@@ -27,9 +22,9 @@ export function formatValue(v: JsonValue | undefined | null): string {
 }
 
 function detailBlock(rec: DriftRecord, d: DriftDetail, c: Palette, now: number): string {
-  const secret = isSecretValuePath(rec, d.path);
-  const desired = secret && d.desired !== null && d.desired !== undefined ? REDACTED : formatValue(d.desired);
-  const live = secret && d.live !== null && d.live !== undefined ? REDACTED : formatValue(d.live);
+  const shown = shownSides(rec.kind, d);
+  const desired = formatValue(shown.desired);
+  const live = formatValue(shown.live);
   const by = d.manager ? `by ${d.manager}` : 'by unknown manager';
   const at = d.changed_at ? `, ${d.changed_at} (${age(d.changed_at, now)} ago)` : '';
   return [

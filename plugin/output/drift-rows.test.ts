@@ -45,5 +45,10 @@ describe('drift rows', () => {
     const text = renderDescribe(r, [], palette(false), Date.parse('2026-01-01T00:01:00Z'));
     assert.ok(!text.includes('c2VjcmV0') && !text.includes('bmV3'));
     assert.match(text, /- desired: \(redacted\)\n\s+\+ live: {4}\(redacted\)\n/);
+
+    const binary = record({ kind: 'Secret', drift_type: 'SecretChange', severity: 'high', drift_details: [detail({ path: 'binaryData.key', type: 'SecretChange', severity: 'high', desired: 'a2V5', live: null })] });
+    const binaryText = renderDescribe(binary, [], palette(false), Date.parse('2026-01-01T00:01:00Z'));
+    assert.ok(!binaryText.includes('a2V5'), binaryText);
+    assert.match(binaryText, /- desired: \(redacted\)\n\s+\+ live: {4}<none>\n/);
   });
 });

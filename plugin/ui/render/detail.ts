@@ -1,8 +1,9 @@
 // The detail view's text: one drifted resource's per-field desired-vs-live diff and its history.
 // Fields are printed one by one (never the raw record), so nothing but the diff reaches the screen;
-// Secret values arrive already redacted by the agent.
+// Secret values arrive already redacted by the agent, and are redacted again here (output/redact.ts).
 import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../../shared/types.ts';
 import type { Severity } from '../../../shared/types.ts';
+import { shownSides } from '../../output/redact.ts';
 import { truncate } from './text.ts';
 
 export interface DetailLine {
@@ -19,13 +20,14 @@ export function formatValue(value: JsonValue | undefined | null): string {
   return JSON.stringify(value);
 }
 
-function detailLines(d: DriftDetail, width: number): DetailLine[] {
+function detailLines(kind: string, d: DriftDetail, width: number): DetailLine[] {
   const meta = [d.type, d.severity, d.manager ?? 'unknown manager', d.changed_at ?? 'unknown time'].join(' · ');
+  const { desired, live } = shownSides(kind, d);
   return [
     { text: truncate(d.path, width), tone: d.severity },
     { text: truncate(`  ${meta}`, width), tone: 'dim' },
-    { text: truncate(`  - desired: ${formatValue(d.desired)}`, width), tone: 'desired' },
-    { text: truncate(`  + live:    ${formatValue(d.live)}`, width), tone: 'live' },
+    { text: truncate(`  - desired: ${formatValue(desired)}`, width), tone: 'desired' },
+    { text: truncate(`  + live:    ${formatValue(live)}`, width), tone: 'live' },
   ];
 }
 
@@ -63,7 +65,7 @@ export function recordDetailLines(
   const lines = summaryLines(record, width);
   lines.push({ text: '' }, { text: `FIELDS (${record.drift_details.length})`, tone: 'title' });
   if (record.drift_details.length === 0) lines.push({ text: '  no drifted fields', tone: 'dim' });
-  for (const d of record.drift_details) lines.push(...detailLines(d, width));
+  for (const d of record.drift_details) lines.push(...detailLines(record.kind, d, width));
   lines.push({ text: '' }, { text: 'HISTORY', tone: 'title' });
   if (history === null) lines.push({ text: '  loading…', tone: 'dim' });
   else if (history.length === 0) lines.push({ text: '  no events', tone: 'dim' });

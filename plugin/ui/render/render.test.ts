@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACTIVE, RESOLVED } from '../../../test/ui/stand-in-client.ts';
+import { ACTIVE, RESOLVED, record } from '../../../test/ui/stand-in-client.ts';
 import { formatCells, layoutColumns } from './columns.ts';
 import { recordDetailLines, formatValue } from './detail.ts';
 import { DRIFT_COLUMNS, driftRow } from './drift-row.ts';
@@ -46,6 +46,20 @@ test('detail lines show each field as desired vs live and the history, never the
   assert.match(text, /HISTORY\n {2}no events/);
   assert.doesNotMatch(text, /desired_hash|drift_details|\{"/);
   for (const l of recordDetailLines(api, null, 30)) assert.ok(l.text.length <= 30, l.text);
+});
+
+test('detail lines never show a Secret value, whatever the record holds', () => {
+  const secret = record('Secret', 'shop', 'creds', {
+    api_version: 'v1', drift_type: 'SecretChange', severity: 'high',
+    drift_details: [
+      { path: 'data.password', type: 'SecretChange', severity: 'high', desired: 'c2VjcmV0', live: 'bmV3', manager: 'kubectl-edit', changed_at: null },
+      { path: 'binaryData.key', type: 'SecretChange', severity: 'high', desired: null, live: 'a2V5', manager: 'kubectl-edit', changed_at: null },
+    ],
+  });
+  const text = recordDetailLines(secret, [], 80).map((l) => l.text).join('\n');
+  assert.ok(!/c2VjcmV0|bmV3|a2V5/.test(text), text);
+  assert.match(text, /data\.password\n.*\n {2}- desired: \(redacted\)\n {2}\+ live: {4}\(redacted\)/);
+  assert.match(text, /binaryData\.key\n.*\n {2}- desired: null\n {2}\+ live: {4}\(redacted\)/);
 });
 
 test('values print in one line: strings bare, absent marked, objects as compact JSON', () => {
