@@ -50,7 +50,10 @@ function parseSeen(args: string[], program: Command): { sub: Command | undefined
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? '';
     if (a.startsWith('-')) {
-      const [name, inline] = a.split('=', 2) as [string, string | undefined];
+      // Split at the first '=' only: a value may hold more (--agent-url=http://h/?a=b).
+      const eq = a.indexOf('=');
+      const name = eq < 0 ? a : a.slice(0, eq);
+      const inline = eq < 0 ? undefined : a.slice(eq + 1);
       const f = all().find((x) => x.name === name);
       if (f?.takesValue) {
         const value = inline ?? args[++i] ?? '';

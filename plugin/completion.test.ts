@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { completions, DIRECTIVE, type CompletionSources } from './completion.ts';
+import type { GlobalFlags } from './cli/options.ts';
+
+function sources(seen: Partial<GlobalFlags>[]): CompletionSources {
+  return {
+    resourceIds: async (flags) => {
+      seen.push(flags);
+      return ['Deployment:shop:web', 'Secret:shop:creds'];
+    },
+    contexts: async () => ['local'],
+  };
+}
+
+describe('completion', () => {
+  it('completes resource ids for get, asking the agent the flags name', async () => {
+    const seen: Partial<GlobalFlags>[] = [];
+    const c = await completions(['get', '--agent-url=http://127.0.0.1:8080/?a=b', 'Secret:'], sources(seen));
+    assert.deepEqual(c, { candidates: ['Secret:shop:creds'], directive: DIRECTIVE.noFileComp });
+    assert.equal(seen[0]?.agentUrl, 'http://127.0.0.1:8080/?a=b');
+  });
+
+  it('reads a flag value given as the next word', async () => {
+    const seen: Partial<GlobalFlags>[] = [];
+    await completions(['describe', '--agent-namespace', 'ops', ''], sources(seen));
+    assert.equal(seen[0]?.agentNamespace, 'ops');
+  });
+});
