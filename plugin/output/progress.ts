@@ -6,7 +6,8 @@ export interface Progress {
   done(finalLine?: string): void;
 }
 
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** Braille spinner frames, shared with the drift browser's spinner (ui/hooks/use-spinner.ts). */
+export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
 
 export function progress(stream: NodeJS.WritableStream & { isTTY?: boolean }, first: string): Progress {
   if (stream.isTTY !== true) {
@@ -16,7 +17,7 @@ export function progress(stream: NodeJS.WritableStream & { isTTY?: boolean }, fi
   let text = first;
   let i = 0;
   const draw = (): void => {
-    stream.write(`\r\u001b[2K${FRAMES[i++ % FRAMES.length] ?? ''} ${text}`);
+    stream.write(`\r\u001b[2K${SPINNER_FRAMES[i++ % SPINNER_FRAMES.length] ?? ''} ${text}`);
   };
   draw();
   const timer = setInterval(draw, 100);

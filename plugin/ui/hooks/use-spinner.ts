@@ -1,7 +1,6 @@
 // A braille spinner frame that advances only while `active`, so an idle UI does not re-render.
 import { useEffect, useState } from 'react';
-
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'] as const;
+import { SPINNER_FRAMES as FRAMES } from '../../output/progress.ts';
 
 export function useSpinner(active: boolean, intervalMs = 100): string {
   const [frame, setFrame] = useState(0);
