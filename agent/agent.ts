@@ -1,7 +1,7 @@
 // The agent, composed: config → logger → store → Git → watches → scheduler → HTTP servers.
 // start() brings it up (the servers answer /health at once; /ready says what is still loading);
 // stop() finishes the write in flight, then closes watches, servers and the store.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultEngineOptions, validateRules } from '../shared/engine/index.ts';
@@ -49,10 +49,11 @@ function innerStore(config: AgentConfig): Store {
 }
 
 /** The clone lives beside the embedded database, or in a temp dir when MongoDB holds the data. */
-function gitWorkDir(config: AgentConfig): string {
-  if (config.git.work_dir) return resolve(config.git.work_dir);
-  if (mongoUri(config)) return mkdtempSync(join(tmpdir(), 'driftguard-git-'));
-  return join(dirname(resolve(config.database.path)), 'git-clone');
+/** Where the clone lives, and whether it is a temp dir of this process (removed on stop). */
+function gitWorkDir(config: AgentConfig): { dir: string; temporary: boolean } {
+  if (config.git.work_dir) return { dir: resolve(config.git.work_dir), temporary: false };
+  if (mongoUri(config)) return { dir: mkdtempSync(join(tmpdir(), 'driftguard-git-')), temporary: true };
+  return { dir: join(dirname(resolve(config.database.path)), 'git-clone'), temporary: false };
 }
 
 /** The desired objects within the watched kinds and namespaces. */
@@ -81,6 +82,7 @@ export class Agent {
   private gitSyncing: Promise<void> | null = null;
   private markGitLoaded: () => void = () => undefined;
   private stopping = false;
+  private readonly gitDir: { dir: string; temporary: boolean };
 
   constructor(private readonly config: AgentConfig, private readonly options: AgentOptions = {}) {
     this.log = createLogger(config.logging, options.logSink);
@@ -89,7 +91,8 @@ export class Agent {
       onRecovered: (written) => this.log.info({ event: 'store_recovered', written }, `store reachable again; ${written} queued write(s) written`),
     });
     const engine = defaultEngineOptions({ rules: validateRules(config.drift.rules).rules, ...(config.drift.secret_salt ? { secretSalt: config.drift.secret_salt } : {}) });
-    this.git = new GitSource(config.git, gitWorkDir(config), this.log, engine.defaultNamespace);
+    this.gitDir = gitWorkDir(config);
+    this.git = new GitSource(config.git, this.gitDir.dir, this.log, engine.defaultNamespace);
     this.watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, this.log);
     const gitLoaded = new Promise<void>((resolve) => {
       this.markGitLoaded = resolve;
@@ -139,6 +142,7 @@ export class Agent {
     await this.watch.stop();
     await this.servers?.close();
     await this.store.close();
+    if (this.gitDir.temporary) rmSync(this.gitDir.dir, { recursive: true, force: true });
   }
 
   async readiness(): Promise<ComponentState[]> {
