@@ -1,7 +1,8 @@
 // A zero value in Git that the server does not echo back (`readOnly: false`, `nodePort: 0`,
 // `serviceAccount: ""`) means the same as leaving the field out: Go's `omitempty` drops it on the
 // way back. So a desired zero scalar whose field is absent on the live side is removed from desired.
-// A zero the server does keep (e.g. `replicas: 0`, a label or ConfigMap value "") is still compared.
+// A zero the server does keep (e.g. `replicas: 0`, a label or ConfigMap value "", a pointer field
+// such as `allowPrivilegeEscalation: false`) is still compared, so its removal from live is drift.
 import type { JsonObject, JsonValue, KubeObject } from '../../types.ts';
 import { isObject } from '../json.ts';
 import { keyedItems, type Segment } from '../path.ts';
@@ -10,13 +11,24 @@ import type { Normalizer } from './types.ts';
 
 const isZero = (v: JsonValue | undefined): boolean => v === false || v === 0 || v === '';
 
+/**
+ * Pointer fields (`*bool`, `*int64` in the Go types): the server stores a zero Git sets, so live
+ * lacking one means someone removed it, e.g. a security setting edited away. (`hostUsers` is left
+ * out: the server clears it when its feature gate is off.)
+ */
+const KEPT_ZERO_FIELDS: ReadonlySet<string> = new Set([
+  'privileged', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup',
+  'automountServiceAccountToken', 'shareProcessNamespace', 'immutable', 'optional',
+  'terminationGracePeriodSeconds', 'backoffLimit', 'ttlSecondsAfterFinished',
+]);
+
 function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kind: string): void {
   // Entries of a user map are not omitempty struct fields: live lacking one means it was removed.
   const last = segs[segs.length - 1];
   const userMap = last !== undefined && 'field' in last && USER_MAPS.has(last.field);
   for (const [k, v] of Object.entries(desired)) {
     if (!(k in live)) {
-      if (!userMap && isZero(v)) delete desired[k];
+      if (!userMap && !KEPT_ZERO_FIELDS.has(k) && isZero(v)) delete desired[k];
       continue;
     }
     prune(v, live[k], [...segs, { field: k }], kind);
