@@ -4,13 +4,12 @@
 // last line `:<directive>`. Resource ids come from the agent when it answers quickly; any failure
 // there just means no candidates, never an error on the user's prompt.
 import { Command } from 'commander';
-import { DriftGuardClient } from '../shared/api/client.ts';
 import { SEVERITIES } from '../shared/types.ts';
 import { buildProgram } from './cli/program.ts';
 import type { Io } from './cli/io.ts';
 import type { GlobalFlags } from './cli/options.ts';
 import { DEFAULT_AGENT_NAMESPACE, DEFAULT_AGENT_PORT, DEFAULT_AGENT_SELECTOR, OUTPUT_FORMATS } from './cli/options.ts';
-import { connectAgent } from './connect/connect.ts';
+import { withClient } from './connect/connect.ts';
 import { loadKubeConfig } from './kube/config.ts';
 
 /** cobra's ShellCompDirective bits. */
@@ -112,15 +111,10 @@ export async function completions(args: string[], sources: CompletionSources = d
 export function defaultSources(): CompletionSources {
   return {
     contexts: async (flags) => loadKubeConfig({ kubeconfig: flags.kubeconfig }).getContexts().map((c) => c.name),
-    resourceIds: async (flags) => {
-      const transport = await connectAgent(flags, process.env, { timeoutMs: 2000 });
-      try {
-        const list = await new DriftGuardClient(transport.baseUrl, { timeoutMs: 2000 }).records({ limit: 1000 });
-        return list.drift_records.map((r) => r.resource_id);
-      } finally {
-        await transport.close();
-      }
-    },
+    resourceIds: (flags) => withClient(flags, process.env, { timeoutMs: 2000, requestTimeoutMs: 2000 }, async (client) => {
+      const list = await client.records({ limit: 1000 });
+      return list.drift_records.map((r) => r.resource_id);
+    }),
   };
 }
 

@@ -1,7 +1,7 @@
-// Opens the transport to the agent for one command, hands the command a client, and always
-// closes the transport (the port-forward's local server) afterwards.
-import { ApiError, DriftGuardClient } from '../../shared/api/client.ts';
-import { connectAgent } from '../connect/connect.ts';
+// The agent for one command: a client over the transport withClient opens and closes, with API
+// failures turned into one-line CLI errors.
+import { ApiError, type DriftGuardClient } from '../../shared/api/client.ts';
+import { withClient } from '../connect/connect.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
 import type { GlobalFlags } from './options.ts';
@@ -19,12 +19,9 @@ export function apiFailure(err: unknown): unknown {
 }
 
 export async function withAgent<T>(flags: GlobalFlags, io: Io, fn: (client: DriftGuardClient) => Promise<T>): Promise<T> {
-  const transport = await connectAgent(flags, io.env, { timeoutMs: connectTimeout(io.env) });
   try {
-    return await fn(new DriftGuardClient(transport.baseUrl));
+    return await withClient(flags, io.env, { timeoutMs: connectTimeout(io.env) }, fn);
   } catch (err) {
     throw apiFailure(err);
-  } finally {
-    await transport.close();
   }
 }

@@ -1,7 +1,6 @@
 // `version`: the plugin's version, and the agent's when it can be reached (a note otherwise).
 import type { Command } from 'commander';
-import { DriftGuardClient } from '../../shared/api/client.ts';
-import { connectAgent } from '../connect/connect.ts';
+import { withClient } from '../connect/connect.ts';
 import { printDocument } from '../output/print.ts';
 import { PLUGIN_VERSION } from '../version.ts';
 import { EXIT_OK, oneLine } from './errors.ts';
@@ -12,12 +11,7 @@ type AgentVersion = { version: string; git_commit: string | null };
 
 async function agentVersion(flags: GlobalFlags, io: Io): Promise<AgentVersion | null> {
   try {
-    const transport = await connectAgent(flags, io.env, { timeoutMs: 5000 });
-    try {
-      return await new DriftGuardClient(transport.baseUrl, { timeoutMs: 5000 }).version();
-    } finally {
-      await transport.close();
-    }
+    return await withClient(flags, io.env, { timeoutMs: 5000, requestTimeoutMs: 5000 }, (client) => client.version());
   } catch (err) {
     warn(io, `note: agent version unknown: ${oneLine(err)}`);
     return null;

@@ -1,5 +1,6 @@
 // Picks the transport to the agent: --agent-url, then DRIFTGUARD_AGENT_URL, then a port-forward
 // to the agent pod found through the kubeconfig.
+import { DriftGuardClient } from '../../shared/api/client.ts';
 import { CliError } from '../cli/errors.ts';
 import type { GlobalFlags } from '../cli/options.ts';
 import { loadKubeConfig } from '../kube/config.ts';
@@ -10,6 +11,8 @@ import { directTransport, type AgentTransport } from './transport.ts';
 export interface ConnectOptions {
   /** Port-forward opening deadline (ms). */
   timeoutMs?: number;
+  /** Deadline of each API request (ms); the client's default when absent. */
+  requestTimeoutMs?: number;
 }
 
 export function agentUrl(flags: GlobalFlags, env: NodeJS.ProcessEnv): string | undefined {
@@ -28,4 +31,14 @@ export async function connectAgent(flags: GlobalFlags, env: NodeJS.ProcessEnv, o
   const kc = loadKubeConfig(flags);
   const pod = await findAgentPod(kc, { namespace: flags.agentNamespace, selector: flags.agentSelector });
   return openPortForward(kc, { namespace: flags.agentNamespace, pod, port: flags.agentPort, timeoutMs: opts.timeoutMs });
+}
+
+/** Connects, hands `fn` a client of the agent, and always closes the transport afterwards. */
+export async function withClient<T>(flags: GlobalFlags, env: NodeJS.ProcessEnv, opts: ConnectOptions, fn: (client: DriftGuardClient) => Promise<T>): Promise<T> {
+  const transport = await connectAgent(flags, env, opts);
+  try {
+    return await fn(new DriftGuardClient(transport.baseUrl, { timeoutMs: opts.requestTimeoutMs }));
+  } finally {
+    await transport.close();
+  }
 }
