@@ -26,6 +26,8 @@ function walk(node: JsonValue, parentKey: string): void {
   if (!isObject(node)) return;
   const o: JsonObject = node;
   for (const [k, v] of Object.entries(o)) {
+    // Top-level `data` is opaque text (a ConfigMap value `port: "08080"` is not `8080`); see below.
+    if (parentKey === '' && (k === 'data' || k === 'binaryData')) continue;
     if (STRING_MAPS.has(k) && isObject(v)) { for (const [lk, lv] of Object.entries(v)) v[lk] = toStr(lv); continue; }
     if (QUANTITY_MAPS.has(k) && isObject(v)) { for (const [qk, qv] of Object.entries(v)) v[qk] = quantity(qv); continue; }
     if (QUANTITY_KEYS.has(k) || (k === 'value' && parentKey === 'target')) { o[k] = quantity(v); continue; }
