@@ -33,7 +33,7 @@ function desiredDeployment(name: string): KubeObject {
 }
 
 /** A FieldsV1 tree owning every map field of `o` (lists owned whole), like a create by kubectl. */
-function ownAll(o: JsonValue): JsonObject {
+export function ownAll(o: JsonValue): JsonObject {
   const out: JsonObject = {};
   if (o && typeof o === 'object' && !Array.isArray(o)) {
     for (const [k, v] of Object.entries(o)) out[`f:${k}`] = v && typeof v === 'object' && !Array.isArray(v) ? ownAll(v) : {};

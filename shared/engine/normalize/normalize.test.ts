@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { JsonObject, JsonValue, KubeObject } from '../../types.ts';
+import { ownAll } from '../bench.ts';
 import { diffObjects } from '../diff.ts';
 import { stableHash } from '../hash.ts';
 import { defaultEngineOptions } from '../options.ts';
@@ -120,12 +121,3 @@ describe('normalisers, case by case', () => {
     assert.equal(defaultPullPolicy('nginx@sha256:abc'), 'IfNotPresent');
   });
 });
-
-/** A FieldsV1 tree owning every map field of `o` (lists owned whole): "someone set all of this". */
-function ownAll(o: JsonValue): JsonObject {
-  const out: JsonObject = {};
-  if (o && typeof o === 'object' && !Array.isArray(o)) {
-    for (const [k, v] of Object.entries(o)) out[`f:${k}`] = v && typeof v === 'object' && !Array.isArray(v) ? ownAll(v) : {};
-  }
-  return out;
-}
