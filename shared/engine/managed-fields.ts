@@ -56,7 +56,7 @@ function keyMatches(fvKey: string, key: Record<string, string | number>): boolea
   if (!isObject(parsed)) return false;
   const shared = Object.keys(parsed).filter((k) => k in key);
   if (shared.length === 0) return false;
-  return Object.entries(parsed).every(([k, v]) => !(k in key) || String(v) === String(key[k]) || (k === 'protocol' && v === 'TCP' && key[k] === undefined));
+  return Object.entries(parsed).every(([k, v]) => !(k in key) || String(v) === String(key[k]));
 }
 
 export interface Reach {
