@@ -2,8 +2,7 @@
 // fixture: a real control plane, a Git repo with the examples, the agent process watching both).
 // Drift is made with the real kubectl; the plugin talks to the agent through --agent-url.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -12,7 +11,7 @@ import { startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
 import type { AgentProcess } from '../agent/run-agent.ts';
 import { binaries } from '../cluster/binaries.ts';
 import { execFile } from 'node:child_process';
-import { COMPLETE, parseJson, PLUGIN, runBin, runPlugin } from './helpers.ts';
+import { COMPLETE, parseJson, PLUGIN, runBin, runPlugin, tempDir } from './helpers.ts';
 
 const WEB = 'Deployment:demo:web';
 const SECRET = 'Secret:demo:db-credentials';
@@ -161,7 +160,7 @@ describe('agent-backed commands', () => {
     assert.ok(direct.stdout.split('\n').includes(WEB), direct.stdout);
     assert.match(direct.stdout, /\n:4\n$/);
     // kubectl finds kubectl-driftguard and kubectl_complete-driftguard on PATH.
-    const bin = mkdtempSync(join(tmpdir(), 'driftguard-path-'));
+    const bin = tempDir('driftguard-path-');
     for (const [name, target] of [['kubectl-driftguard', PLUGIN], ['kubectl_complete-driftguard', COMPLETE]] as const) {
       writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${target}" "$@"\n`);
       chmodSync(join(bin, name), 0o755);

@@ -1,7 +1,7 @@
 // Helpers of the plugin's end-to-end tests: run the real launcher as a process, and copy a
 // manifest set into a temp repository under a fresh namespace.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,21 @@ export function runPlugin(args: string[], opts?: { env?: NodeJS.ProcessEnv; time
   return runBin(PLUGIN, args, opts);
 }
 
+const temps: string[] = [];
+process.on('exit', () => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temp dir removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
 /** A copy of `srcDir`'s manifests with namespace `from` renamed to `to`, in a new temp dir. */
 export function copyRepo(srcDir: string, from: string, to: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'driftguard-test-repo-'));
+  const dir = tempDir('driftguard-test-repo-');
   cpSync(srcDir, dir, { recursive: true });
   for (const f of readdirSync(dir)) {
     if (!/\.ya?ml$/.test(f)) continue;
