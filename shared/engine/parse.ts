@@ -120,6 +120,8 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
     return;
   }
   const lineCounter = new LineCounter();
+  // A parser error mid-file would leave this file's duplicates behind for the next file.
+  duplicates.length = 0;
   let docs;
   try {
     // YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean.
