@@ -62,6 +62,8 @@ function keyMatches(fvKey: string, key: Record<string, string | number>): boolea
 export interface Reach {
   /** The entry owns the path itself (or an atomic ancestor of it). */
   owns: boolean;
+  /** The entry names the path itself, not only a leaf ancestor that covers it. */
+  exact: boolean;
   /** How many leading segments of the path exist in the entry's tree. */
   depth: number;
 }
@@ -80,11 +82,11 @@ export function reach(fields: JsonObject, segs: readonly Segment[]): Reach {
     if (!isObject(child)) {
       // A leaf (no children) owns everything under it, e.g. `f:args: {}` for an atomic list.
       const isLeaf = i > 0 && Object.keys(node).every((n) => n === '.');
-      return { owns: isLeaf, depth: i };
+      return { owns: isLeaf, exact: false, depth: i };
     }
     node = child;
   }
-  return { owns: true, depth: segs.length };
+  return { owns: true, exact: true, depth: segs.length };
 }
 
 /** True when some manager owns `segs` (used to decide whether a live-only field is someone's doing). */
