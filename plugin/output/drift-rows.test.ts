@@ -36,6 +36,17 @@ describe('drift rows', () => {
     assert.match(detailText(r), /^spec\.ports\[port=8080\] added .* \(\+2 more\)$/);
   });
 
+  it('in a tie on time (same second), the added item stands for the row, not the removed one', () => {
+    const t = '2026-01-01T00:00:00Z';
+    const r = record({
+      kind: 'Deployment', drift_type: 'VolumeChange', drift_details: [
+        detail({ path: 'spec.template.spec.containers[name=web].volumeMounts[mountPath=/etc/web]', type: 'VolumeChange', desired: { mountPath: '/etc/web' }, live: null, manager: 'kubectl-client-side-apply', changed_at: t }),
+        detail({ path: 'spec.template.spec.containers[name=web].volumeMounts[mountPath=/etc/other]', type: 'VolumeChange', desired: null, live: { mountPath: '/etc/other' }, manager: 'kubectl-patch', changed_at: t }),
+      ],
+    });
+    assert.equal(changedBy(r), 'kubectl-patch');
+  });
+
   it('shows the resolution message of a resolved record', () => {
     assert.equal(detailText(record({ drift_status: 'resolved', drift_type: null, severity: null, drift_details: [], resolution_message: 'replicas back to 3 (kubectl)' })), 'replicas back to 3 (kubectl)');
   });

@@ -24,13 +24,16 @@ export function mostSevere(details: DriftDetail[]): DriftDetail | undefined {
 
 /**
  * The detail the row stands for: of the record's own type and severity, the most recently changed
- * one (a replaced list item shows as removed + added; the addition names who made the change).
+ * one. A replaced list item shows as removed + added: the addition (a live value) names who made the
+ * change, the removal only the owner of its parent, so an addition wins a tie — managedFields times
+ * have one-second resolution, and both often carry the same second.
  */
 export function leadDetail(r: DriftRow): DriftDetail | undefined {
+  const key = (d: DriftDetail): string => `${d.changed_at ?? ''}|${d.live === null || d.live === undefined ? 0 : 1}`;
   let lead: DriftDetail | undefined;
   for (const d of r.drift_details) {
     if (d.type !== r.drift_type || d.severity !== r.severity) continue;
-    if (!lead || (d.changed_at ?? '') > (lead.changed_at ?? '')) lead = d;
+    if (!lead || key(d) > key(lead)) lead = d;
   }
   return lead ?? mostSevere(r.drift_details);
 }
