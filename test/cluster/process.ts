@@ -18,7 +18,8 @@ process.on('exit', killAll);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     killAll();
-    process.exit(130);
+    // A program with its own handler (the demo) cleans up and exits by itself.
+    if (process.listenerCount(sig) === 0) process.exit(130);
   });
 }
 
