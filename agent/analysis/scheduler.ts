@@ -137,7 +137,6 @@ export class Scheduler implements AgentControl {
     const started = performance.now();
     const ids = [...batch.keys()];
     const gitIds = ids.filter((id) => batch.get(id) === 'git');
-    const status = gitIds.length > 0 ? this.newStatus('git') : null;
     // Tracked ids not seen since start (e.g. a watch event before the first full run) are read
     // from the store. An id Git does not hold needs no read: if it has a record, the full run that
     // follows the first Git load removes it, so a change to an untracked object costs no I/O.
@@ -149,10 +148,13 @@ export class Scheduler implements AgentControl {
       } catch (err) {
         this.deps.log.error({ event: 'store_write_failed', err: err instanceof Error ? err.message : String(err) }, 'could not read records; will retry');
         for (const id of ids) this.pendingIds.set(id, batch.get(id) ?? 'watch');
-        await new Promise((r) => setTimeout(r, 1000));
+        // Wait before the retry, but not past a stop.
+        await Promise.race([new Promise((r) => setTimeout(r, 1000).unref()), this.stopping]);
         return;
       }
     }
+    // Created only once the batch really runs, so a retried batch leaves no status stuck at running.
+    const status = gitIds.length > 0 ? this.newStatus('git') : null;
     const previous = { get: (id: string) => this.records.get(id) ?? fetched.get(id) };
     const counts = await this.analyzeIds(ids, previous, status);
     const seconds = (performance.now() - started) / 1000;
