@@ -7,6 +7,7 @@ export { objectId, isClusterScoped, namespaceOf, nameOf, CLUSTER_SCOPED_KINDS } 
 export { normalizePair, NORMALIZERS, type Normalizer, type NormalizeContext } from './normalize/index.ts';
 export { stableHash } from './hash.ts';
 export { canonicalQuantity, quantitiesEqual } from './quantity.ts';
+export { canonicalJson } from './json.ts';
 export { classify, DEFAULT_SEVERITY, TYPE_PRIORITY } from './classify.ts';
 export { parseManagedFields, type ManagedFieldsEntry } from './managed-fields.ts';
 export { attribute, type Attribution } from './attribution.ts';
