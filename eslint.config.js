@@ -4,7 +4,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const ioLibraries = ['@kubernetes/client-node', 'mongodb', 'koa', '@koa/*', 'simple-git', 'prom-client', 'pino', 'ink', 'react'];
+const ioLibraries = [
+  '@kubernetes/client-node',
+  'mongodb',
+  'koa',
+  '@koa/*',
+  'simple-git',
+  'prom-client',
+  'pino',
+  'ink',
+  'react',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'test/cluster/go/**', 'build/**'] },
@@ -20,25 +30,51 @@ export default tseslint.config(
     files: ['shared/**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ioLibraries, message: 'shared/ is pure: I/O libraries belong in agent/ or plugin/.' },
-          { group: ['node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process', 'fs', 'net', 'http', 'child_process'], message: 'shared/ does no I/O.' },
-          { group: ['**/agent/**', '**/plugin/**'], message: 'Dependencies run plugin -> shared <- agent.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ioLibraries, message: 'shared/ is pure: I/O libraries belong in agent/ or plugin/.' },
+            {
+              group: [
+                'node:fs',
+                'node:fs/*',
+                'node:net',
+                'node:http',
+                'node:https',
+                'node:child_process',
+                'fs',
+                'net',
+                'http',
+                'child_process',
+              ],
+              message: 'shared/ does no I/O.',
+            },
+            {
+              group: ['**/agent/**', '**/plugin/**'],
+              message: 'Dependencies run plugin -> shared <- agent.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['plugin/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/agent/**'], message: 'The plugin talks to the agent over HTTP only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/agent/**'], message: 'The plugin talks to the agent over HTTP only.' }] },
+      ],
     },
   },
   {
     files: ['agent/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/plugin/**'], message: 'The agent never imports the plugin.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/plugin/**'], message: 'The agent never imports the plugin.' }] },
+      ],
     },
   },
 );

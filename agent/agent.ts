@@ -44,7 +44,8 @@ function mongoUri(config: AgentConfig): string | undefined {
 /** MongoDB when a database URI or host is configured, else the embedded store on disk. */
 function innerStore(config: AgentConfig): Store {
   const uri = mongoUri(config);
-  if (uri) return openStore({ uri, name: config.database.name, connectTimeoutMs: config.database.connect_timeout });
+  if (uri)
+    return openStore({ uri, name: config.database.name, connectTimeoutMs: config.database.connect_timeout });
   return openStore({ path: resolve(config.database.path) });
 }
 
@@ -57,8 +58,13 @@ function gitWorkDir(config: AgentConfig): { dir: string; temporary: boolean } {
 }
 
 /** The desired objects within the watched kinds and namespaces. */
-function trackedOnly(desired: DesiredView, tracked: (kind: string, namespace: string) => boolean): DesiredView {
-  const ok = (entry: ReturnType<DesiredView['get']>) => entry !== undefined && tracked(entry.desired.object.kind, String(entry.desired.object.metadata['namespace'] ?? ''));
+function trackedOnly(
+  desired: DesiredView,
+  tracked: (kind: string, namespace: string) => boolean,
+): DesiredView {
+  const ok = (entry: ReturnType<DesiredView['get']>) =>
+    entry !== undefined &&
+    tracked(entry.desired.object.kind, String(entry.desired.object.metadata['namespace'] ?? ''));
   return {
     get: (id) => {
       const entry = desired.get(id);
@@ -84,13 +90,27 @@ export class Agent {
   private stopping = false;
   private readonly gitDir: { dir: string; temporary: boolean };
 
-  constructor(private readonly config: AgentConfig, private readonly options: AgentOptions = {}) {
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly options: AgentOptions = {},
+  ) {
     this.log = createLogger(config.logging, options.logSink);
     this.store = new ResilientStore(innerStore(config), {
-      onError: (err, op) => this.log.error({ event: 'store_write_failed', op, err: err.message }, 'store write failed; queued for retry'),
-      onRecovered: (written) => this.log.info({ event: 'store_recovered', written }, `store reachable again; ${written} queued write(s) written`),
+      onError: (err, op) =>
+        this.log.error(
+          { event: 'store_write_failed', op, err: err.message },
+          'store write failed; queued for retry',
+        ),
+      onRecovered: (written) =>
+        this.log.info(
+          { event: 'store_recovered', written },
+          `store reachable again; ${written} queued write(s) written`,
+        ),
     });
-    const engine = defaultEngineOptions({ rules: validateRules(config.drift.rules).rules, ...(config.drift.secret_salt ? { secretSalt: config.drift.secret_salt } : {}) });
+    const engine = defaultEngineOptions({
+      rules: validateRules(config.drift.rules).rules,
+      ...(config.drift.secret_salt ? { secretSalt: config.drift.secret_salt } : {}),
+    });
     this.gitDir = gitWorkDir(config);
     this.git = new GitSource(config.git, this.gitDir.dir, this.log, engine.defaultNamespace);
     this.watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, this.log);
@@ -111,21 +131,34 @@ export class Agent {
       version: options.version ?? '0.0.0',
       loaded: Promise.all([gitLoaded, this.watch.whenSynced()]).then(() => undefined),
     });
-    if (config.drift.watch) this.watch.state.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
+    if (config.drift.watch)
+      this.watch.state.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
   }
 
   async start(): Promise<RunningAgent> {
     const { server } = this.config;
-    this.log.info({ event: 'agent_started', version: this.options.version ?? null, git: safeUrl(this.config.git.url) }, 'DriftGuard agent starting');
+    this.log.info(
+      { event: 'agent_started', version: this.options.version ?? null, git: safeUrl(this.config.git.url) },
+      'DriftGuard agent starting',
+    );
     await this.store.init();
     this.servers = await startHttpServers({
-      apiApp: createApiApp({ store: this.store, control: this.scheduler, metrics: this.metrics, logger: this.log, limits: { bodyLimitBytes: server.body_limit, requestTimeoutMs: server.write_timeout } }),
+      apiApp: createApiApp({
+        store: this.store,
+        control: this.scheduler,
+        metrics: this.metrics,
+        logger: this.log,
+        limits: { bodyLimitBytes: server.body_limit, requestTimeoutMs: server.write_timeout },
+      }),
       healthApp: createHealthApp({ control: this.scheduler, metrics: this.metrics, logger: this.log }),
       api: { port: server.port, address: server.address },
       health: { port: server.health_port, address: server.health_address },
       timeouts: { readMs: server.read_timeout, writeMs: server.write_timeout, idleMs: server.idle_timeout },
     });
-    this.log.info({ event: 'server_listening', api_url: this.servers.apiUrl, health_url: this.servers.healthUrl }, `API on ${this.servers.apiUrl}, health on ${this.servers.healthUrl}`);
+    this.log.info(
+      { event: 'server_listening', api_url: this.servers.apiUrl, health_url: this.servers.healthUrl },
+      `API on ${this.servers.apiUrl}, health on ${this.servers.healthUrl}`,
+    );
     await this.syncGit();
     this.gitTimer = setInterval(() => void this.syncGit(), this.config.drift.interval);
     await this.watch.start();
@@ -151,8 +184,27 @@ export class Agent {
     const unsynced = this.watch.unsynced();
     const git = this.git.status();
     return [
-      { name: 'store', ready: storeUp, message: storeUp ? (pending > 0 ? `reachable; ${pending} queued write(s)` : 'reachable') : `not reachable${pending > 0 ? `; ${pending} write(s) queued` : ''}` },
-      { name: 'watches', ready: unsynced.length === 0, message: unsynced.length === 0 ? `synced (${Object.entries(this.watch.counts()).map(([k, n]) => `${k}: ${n}`).join(', ') || 'no objects'})` : `waiting for ${unsynced.join(', ')}` },
+      {
+        name: 'store',
+        ready: storeUp,
+        message: storeUp
+          ? pending > 0
+            ? `reachable; ${pending} queued write(s)`
+            : 'reachable'
+          : `not reachable${pending > 0 ? `; ${pending} write(s) queued` : ''}`,
+      },
+      {
+        name: 'watches',
+        ready: unsynced.length === 0,
+        message:
+          unsynced.length === 0
+            ? `synced (${
+                Object.entries(this.watch.counts())
+                  .map(([k, n]) => `${k}: ${n}`)
+                  .join(', ') || 'no objects'
+              })`
+            : `waiting for ${unsynced.join(', ')}`,
+      },
       { name: 'git', ready: git.ready, message: git.message },
     ];
   }

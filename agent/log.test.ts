@@ -11,7 +11,10 @@ function capture(format: 'json' | 'pretty'): { lines: string[]; log: ReturnType<
 describe('agent log', () => {
   it('writes JSON lines with level, event, resource id, type and severity', () => {
     const { lines, log } = capture('json');
-    log.info({ event: 'drift_detected', resource_id: 'Deployment:default:web', type: 'Scaling', severity: 'medium' }, 'replicas 3 → 5');
+    log.info(
+      { event: 'drift_detected', resource_id: 'Deployment:default:web', type: 'Scaling', severity: 'medium' },
+      'replicas 3 → 5',
+    );
     const line = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
     assert.equal(line['level'], 30);
     assert.equal(line['event'], 'drift_detected');
@@ -31,7 +34,12 @@ describe('agent log', () => {
     it(`pretty-prints ${String(fields['event'])}/${String(fields['severity'])} with ${mark}`, () => {
       const { lines, log } = capture('pretty');
       log.info({ ...fields, resource_id: 'Service:shop:api', type: 'PortChange' }, 'port 80 → 81');
-      assert.match(lines[0] ?? '', new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${mark} ${String(fields['event'])} Service:shop:api \\[PortChange ${String(fields['severity'])}\\] — port 80 → 81\\n$`));
+      assert.match(
+        lines[0] ?? '',
+        new RegExp(
+          `^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ${mark} ${String(fields['event'])} Service:shop:api \\[PortChange ${String(fields['severity'])}\\] — port 80 → 81\\n$`,
+        ),
+      );
     });
   }
 

@@ -7,21 +7,50 @@ import type { LoggingConfig } from './config/schema.ts';
 export type { Logger } from 'pino';
 
 export type LogEvent =
-  | 'agent_started' | 'agent_ready' | 'shutdown' | 'config_invalid'
-  | 'drift_detected' | 'drift_resolved' | 'drift_updated' | 'record_removed'
-  | 'analysis_started' | 'analysis_completed' | 'analysis_failed'
-  | 'git_synced' | 'git_sync_failed' | 'git_parse_error' | 'git_recovered'
-  | 'watch_synced' | 'watch_error' | 'watch_restarted'
-  | 'store_write_failed' | 'store_recovered'
+  | 'agent_started'
+  | 'agent_ready'
+  | 'shutdown'
+  | 'config_invalid'
+  | 'drift_detected'
+  | 'drift_resolved'
+  | 'drift_updated'
+  | 'record_removed'
+  | 'analysis_started'
+  | 'analysis_completed'
+  | 'analysis_failed'
+  | 'git_synced'
+  | 'git_sync_failed'
+  | 'git_parse_error'
+  | 'git_recovered'
+  | 'watch_synced'
+  | 'watch_error'
+  | 'watch_restarted'
+  | 'store_write_failed'
+  | 'store_recovered'
   | 'server_listening';
 
-const MARKERS: Record<string, string> = { high: '🔴', medium: '🟠', low: '🟡', resolved: '✅', error: '❌', warn: '⚠️ ' };
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const MARKERS: Record<string, string> = {
+  high: '🔴',
+  medium: '🟠',
+  low: '🟡',
+  resolved: '✅',
+  error: '❌',
+  warn: '⚠️ ',
+};
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 const SKIP = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'event', 'resource_id', 'type', 'severity']);
 
 function marker(line: Record<string, unknown>, level: string): string {
   if (line['event'] === 'drift_resolved') return MARKERS['resolved'] ?? '';
-  if (typeof line['severity'] === 'string' && line['severity'] in MARKERS) return MARKERS[line['severity']] ?? '';
+  if (typeof line['severity'] === 'string' && line['severity'] in MARKERS)
+    return MARKERS[line['severity']] ?? '';
   if (level === 'error' || level === 'fatal') return MARKERS['error'] ?? '';
   if (level === 'warn') return MARKERS['warn'] ?? '';
   return '  ';
@@ -39,9 +68,12 @@ export function formatPretty(json: string): string {
   const time = typeof line['time'] === 'number' ? new Date(line['time']).toISOString().slice(11, 23) : '';
   const parts = [time, marker(line, level), String(line['event'] ?? level)];
   if (line['resource_id']) parts.push(String(line['resource_id']));
-  if (line['type'] || line['severity']) parts.push(`[${[line['type'], line['severity']].filter(Boolean).join(' ')}]`);
+  if (line['type'] || line['severity'])
+    parts.push(`[${[line['type'], line['severity']].filter(Boolean).join(' ')}]`);
   if (line['msg']) parts.push(`— ${String(line['msg'])}`);
-  const extras = Object.entries(line).filter(([k]) => !SKIP.has(k)).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const extras = Object.entries(line)
+    .filter(([k]) => !SKIP.has(k))
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   if (extras.length > 0) parts.push(`(${extras.join(' ')})`);
   return `${parts.join(' ')}\n`;
 }
@@ -52,11 +84,27 @@ export interface LogSink {
 
 /** A logger writing JSON lines (or pretty lines) to `sink` (default stdout). */
 export function createLogger(config: LoggingConfig, sink: LogSink = process.stdout): Logger {
-  const destination = config.format === 'pretty' ? { write: (line: string) => sink.write(formatPretty(line)) } : sink;
-  return pino({
-    level: config.level,
-    base: undefined,
-    // Safety net in case an object slips into a log call: Secret payloads and credentials.
-    redact: { paths: ['data', 'stringData', '*.data', '*.stringData', 'password', 'token', 'authorization', '*.authorization'], censor: '[redacted]' },
-  }, destination);
+  const destination =
+    config.format === 'pretty' ? { write: (line: string) => sink.write(formatPretty(line)) } : sink;
+  return pino(
+    {
+      level: config.level,
+      base: undefined,
+      // Safety net in case an object slips into a log call: Secret payloads and credentials.
+      redact: {
+        paths: [
+          'data',
+          'stringData',
+          '*.data',
+          '*.stringData',
+          'password',
+          'token',
+          'authorization',
+          '*.authorization',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    destination,
+  );
 }

@@ -22,7 +22,11 @@ function version(): string {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
-type Args = { kind: 'run'; config?: string } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
+type Args =
+  | { kind: 'run'; config?: string }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'error'; message: string };
 
 export function parseArgs(argv: string[]): Args {
   let config: string | undefined;
@@ -32,7 +36,8 @@ export function parseArgs(argv: string[]): Args {
     if (arg === '-v' || arg === '--version') return { kind: 'version' };
     if (arg === '-c' || arg === '--config') {
       const next = argv[++i];
-      if (next === undefined || next.startsWith('-')) return { kind: 'error', message: `${arg} needs a file name` };
+      if (next === undefined || next.startsWith('-'))
+        return { kind: 'error', message: `${arg} needs a file name` };
       config = next;
     } else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
     else return { kind: 'error', message: `unknown argument ${JSON.stringify(arg)}` };
@@ -87,7 +92,10 @@ async function main(): Promise<void> {
   try {
     await agent.start();
   } catch (err) {
-    agent.log.fatal({ event: 'shutdown', err: err instanceof Error ? err.message : String(err) }, 'start failed');
+    agent.log.fatal(
+      { event: 'shutdown', err: err instanceof Error ? err.message : String(err) },
+      'start failed',
+    );
     await agent.stop().catch(() => undefined);
     fail(`start failed: ${err instanceof Error ? err.message : String(err)}`, 1);
   }

@@ -54,7 +54,12 @@ export class AgentMetrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  driftEvent(event: 'detected' | 'resolved', type: DriftType | null, severity: Severity | null, kind: string): void {
+  driftEvent(
+    event: 'detected' | 'resolved',
+    type: DriftType | null,
+    severity: Severity | null,
+    kind: string,
+  ): void {
     this.driftEvents.inc({ type: type ?? 'none', severity: severity ?? 'none', kind, event });
   }
 

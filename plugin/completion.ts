@@ -8,7 +8,12 @@ import { SEVERITIES } from '../shared/types.ts';
 import { buildProgram } from './cli/program.ts';
 import type { Io } from './cli/io.ts';
 import type { GlobalFlags } from './cli/options.ts';
-import { DEFAULT_AGENT_NAMESPACE, DEFAULT_AGENT_PORT, DEFAULT_AGENT_SELECTOR, OUTPUT_FORMATS } from './cli/options.ts';
+import {
+  DEFAULT_AGENT_NAMESPACE,
+  DEFAULT_AGENT_PORT,
+  DEFAULT_AGENT_SELECTOR,
+  OUTPUT_FORMATS,
+} from './cli/options.ts';
 import { withClient } from './connect/connect.ts';
 import { loadKubeConfig } from './kube/config.ts';
 
@@ -37,11 +42,16 @@ const SILENT_IO: Io = {
 function flagNames(cmd: Command): { name: string; takesValue: boolean; description: string }[] {
   return cmd.options.flatMap((o) => {
     const takesValue = o.required || o.optional;
-    return [o.long, o.short].filter((n): n is string => !!n).map((name) => ({ name, takesValue, description: o.description }));
+    return [o.long, o.short]
+      .filter((n): n is string => !!n)
+      .map((name) => ({ name, takesValue, description: o.description }));
   });
 }
 
-function parseSeen(args: string[], program: Command): { sub: Command | undefined; flags: Partial<GlobalFlags>; positionals: string[] } {
+function parseSeen(
+  args: string[],
+  program: Command,
+): { sub: Command | undefined; flags: Partial<GlobalFlags>; positionals: string[] } {
   let sub: Command | undefined;
   const flags: Record<string, string> = {};
   const positionals: string[] = [];
@@ -79,42 +89,67 @@ function parseSeen(args: string[], program: Command): { sub: Command | undefined
 
 const FILE_FLAGS = new Set(['--kubeconfig', '--repo', '--path']);
 
-export async function completions(args: string[], sources: CompletionSources = defaultSources()): Promise<Completion> {
+export async function completions(
+  args: string[],
+  sources: CompletionSources = defaultSources(),
+): Promise<Completion> {
   const program = buildProgram(SILENT_IO, () => undefined);
   const toComplete = args[args.length - 1] ?? '';
   const before = args.slice(0, -1);
   const { sub, flags, positionals } = parseSeen(before, program);
   const known = [...flagNames(program), ...(sub ? flagNames(sub) : [])];
   const prev = before[before.length - 1];
-  const prevFlag = prev?.startsWith('-') && !prev.includes('=') ? known.find((f) => f.name === prev) : undefined;
+  const prevFlag =
+    prev?.startsWith('-') && !prev.includes('=') ? known.find((f) => f.name === prev) : undefined;
   const match = (xs: string[]): string[] => xs.filter((x) => x.split('\t')[0]?.startsWith(toComplete));
 
   if (prevFlag?.takesValue) {
     if (FILE_FLAGS.has(prevFlag.name)) return { candidates: [], directive: DIRECTIVE.default };
-    if (prevFlag.name === '-o' || prevFlag.name === '--output') return { candidates: match([...OUTPUT_FORMATS]), directive: DIRECTIVE.noFileComp };
-    if (prevFlag.name === '--severity') return { candidates: match([...SEVERITIES]), directive: DIRECTIVE.noFileComp };
-    if (prevFlag.name === '--context') return { candidates: match(await sources.contexts(flags as GlobalFlags).catch(() => [])), directive: DIRECTIVE.noFileComp };
+    if (prevFlag.name === '-o' || prevFlag.name === '--output')
+      return { candidates: match([...OUTPUT_FORMATS]), directive: DIRECTIVE.noFileComp };
+    if (prevFlag.name === '--severity')
+      return { candidates: match([...SEVERITIES]), directive: DIRECTIVE.noFileComp };
+    if (prevFlag.name === '--context')
+      return {
+        candidates: match(await sources.contexts(flags as GlobalFlags).catch(() => [])),
+        directive: DIRECTIVE.noFileComp,
+      };
     return { candidates: [], directive: DIRECTIVE.noFileComp };
   }
   if (toComplete.startsWith('-')) {
-    return { candidates: match(known.filter((f) => f.name.startsWith('--')).map((f) => `${f.name}\t${f.description}`)), directive: DIRECTIVE.noFileComp };
+    return {
+      candidates: match(
+        known.filter((f) => f.name.startsWith('--')).map((f) => `${f.name}\t${f.description}`),
+      ),
+      directive: DIRECTIVE.noFileComp,
+    };
   }
   if (!sub) {
-    return { candidates: match(program.commands.map((c) => `${c.name()}\t${c.description()}`)), directive: DIRECTIVE.noFileComp };
+    return {
+      candidates: match(program.commands.map((c) => `${c.name()}\t${c.description()}`)),
+      directive: DIRECTIVE.noFileComp,
+    };
   }
   if ((sub.name() === 'get' || sub.name() === 'describe') && positionals.length === 0) {
-    return { candidates: match(await sources.resourceIds(flags as GlobalFlags).catch(() => [])), directive: DIRECTIVE.noFileComp };
+    return {
+      candidates: match(await sources.resourceIds(flags as GlobalFlags).catch(() => [])),
+      directive: DIRECTIVE.noFileComp,
+    };
   }
   return { candidates: [], directive: DIRECTIVE.noFileComp };
 }
 
 export function defaultSources(): CompletionSources {
   return {
-    contexts: async (flags) => loadKubeConfig({ kubeconfig: flags.kubeconfig }).getContexts().map((c) => c.name),
-    resourceIds: (flags) => withClient(flags, process.env, { timeoutMs: 2000, requestTimeoutMs: 2000 }, async (client) => {
-      const list = await client.records({ limit: 1000 });
-      return list.drift_records.map((r) => r.resource_id);
-    }),
+    contexts: async (flags) =>
+      loadKubeConfig({ kubeconfig: flags.kubeconfig })
+        .getContexts()
+        .map((c) => c.name),
+    resourceIds: (flags) =>
+      withClient(flags, process.env, { timeoutMs: 2000, requestTimeoutMs: 2000 }, async (client) => {
+        const list = await client.records({ limit: 1000 });
+        return list.drift_records.map((r) => r.resource_id);
+      }),
   };
 }
 

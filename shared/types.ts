@@ -144,7 +144,9 @@ export function resourceId(kind: string, namespace: string, name: string): strin
 }
 
 export function parseResourceId(id: string): { kind: string; namespace: string; name: string } | null {
-  const m = /^([A-Za-z][A-Za-z0-9]*):([a-z0-9]([-a-z0-9]*[a-z0-9])?)?:([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(id);
+  const m = /^([A-Za-z][A-Za-z0-9]*):([a-z0-9]([-a-z0-9]*[a-z0-9])?)?:([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(
+    id,
+  );
   if (!m || m[1] === undefined || m[4] === undefined) return null;
   return { kind: m[1], namespace: m[2] ?? '', name: m[4] };
 }

@@ -40,7 +40,12 @@ export function touchDue(previous: DriftRecord, now: string, touchAfterMs: numbe
   return age >= touchAfterMs * (0.5 + spread(previous.resource_id) / 2);
 }
 
-export function shouldWrite(previous: DriftRecord | null, next: DriftRecord, now: string, touchAfterMs: number): boolean {
+export function shouldWrite(
+  previous: DriftRecord | null,
+  next: DriftRecord,
+  now: string,
+  touchAfterMs: number,
+): boolean {
   if (!previous) return true;
   if (withoutClock(previous) !== withoutClock(next)) return true;
   return touchDue(previous, now, touchAfterMs);
@@ -57,10 +62,19 @@ export async function analyzeAndStore(
 ): Promise<{ outcome: StepOutcome; record: DriftRecord }> {
   const result = analyzeResource(desired, live, deps.engine, { gitCommit: commit });
   const { record, event } = transition(previous, result, now);
-  if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs)) return { outcome: 'skipped', record: previous ?? record };
+  if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs))
+    return { outcome: 'skipped', record: previous ?? record };
   await deps.store.saveRecord(record, event);
   if (!event) return { outcome: 'written', record };
-  const fields = { resource_id: record.resource_id, kind: record.kind, namespace: record.namespace, type: event.drift_type, severity: event.severity, git_commit: record.git_commit, source_file: record.source_file };
+  const fields = {
+    resource_id: record.resource_id,
+    kind: record.kind,
+    namespace: record.namespace,
+    type: event.drift_type,
+    severity: event.severity,
+    git_commit: record.git_commit,
+    source_file: record.source_file,
+  };
   if (event.event === 'detected') {
     deps.metrics.driftEvent('detected', event.drift_type, event.severity, record.kind);
     deps.log.warn({ event: 'drift_detected', ...fields }, event.message ?? 'drift detected');

@@ -25,7 +25,16 @@ function live(d: DesiredObject, replicas: number): KubeObject {
   const o = structuredClone(d.object);
   (o['spec'] as { replicas: number }).replicas = replicas;
   o.metadata['resourceVersion'] = '1';
-  o.metadata['managedFields'] = [{ manager: 'kubectl-scale', operation: 'Update', apiVersion: 'apps/v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }];
+  o.metadata['managedFields'] = [
+    {
+      manager: 'kubectl-scale',
+      operation: 'Update',
+      apiVersion: 'apps/v1',
+      time: '2026-01-01T00:00:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:spec': { 'f:replicas': {} } },
+    },
+  ];
   return o;
 }
 
@@ -49,14 +58,31 @@ async function setup(count: number) {
   const inner = new SqliteStore({ path: ':memory:' });
   await inner.init();
   const { store, writes, reads } = counting(inner);
-  const files = Array.from({ length: count }, (_, i) => ({ path: `d${i}.yaml`, content: manifest(`d${i}`, 2) }));
-  const desired = new Map(parseManifests(files, { defaultNamespace: 'default' }).objects.map((d) => [d.id, { desired: d, commit: 'c1' }]));
+  const files = Array.from({ length: count }, (_, i) => ({
+    path: `d${i}.yaml`,
+    content: manifest(`d${i}`, 2),
+  }));
+  const desired = new Map(
+    parseManifests(files, { defaultNamespace: 'default' }).objects.map((d) => [
+      d.id,
+      { desired: d, commit: 'c1' },
+    ]),
+  );
   const liveMap = new Map<string, KubeObject>([...desired].map(([id, e]) => [id, live(e.desired, 2)]));
   const lines: string[] = [];
   const scheduler = new Scheduler({
-    store, metrics: new AgentMetrics(), log: createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) }),
-    engine: defaultEngineOptions(), touchAfterMs: 60_000,
-    desired, live: liveMap, gitCommit: () => 'c1', readiness: async () => [], watchedCounts: () => ({}), version: 't', loaded: Promise.resolve(),
+    store,
+    metrics: new AgentMetrics(),
+    log: createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) }),
+    engine: defaultEngineOptions(),
+    touchAfterMs: 60_000,
+    desired,
+    live: liveMap,
+    gitCommit: () => 'c1',
+    readiness: async () => [],
+    watchedCounts: () => ({}),
+    version: 't',
+    loaded: Promise.resolve(),
   });
   return { scheduler, store: inner, writes, reads, desired, liveMap, lines };
 }

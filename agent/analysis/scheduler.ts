@@ -72,8 +72,16 @@ export class Scheduler implements AgentControl {
     const joined = this.queuedFull ?? this.runningFull;
     if (joined) return { ...joined };
     const status: AnalysisStatus = {
-      analysis_id: randomUUID(), status: 'running', trigger, started_at: this.nowIso(), finished_at: null,
-      resources: 0, drifted: 0, detected: 0, resolved: 0, error: null,
+      analysis_id: randomUUID(),
+      status: 'running',
+      trigger,
+      started_at: this.nowIso(),
+      finished_at: null,
+      resources: 0,
+      drifted: 0,
+      detected: 0,
+      resolved: 0,
+      error: null,
     };
     this.statuses.add(status);
     this.queuedFull = status;
@@ -146,7 +154,10 @@ export class Scheduler implements AgentControl {
       try {
         fetched = await this.deps.store.getRecords(unknown);
       } catch (err) {
-        this.deps.log.error({ event: 'store_write_failed', err: err instanceof Error ? err.message : String(err) }, 'could not read records; will retry');
+        this.deps.log.error(
+          { event: 'store_write_failed', err: err instanceof Error ? err.message : String(err) },
+          'could not read records; will retry',
+        );
         for (const id of ids) this.pendingIds.set(id, batch.get(id) ?? 'watch');
         // Wait before the retry, but not past a stop.
         await Promise.race([new Promise((r) => setTimeout(r, 1000).unref()), this.stopping]);
@@ -166,7 +177,10 @@ export class Scheduler implements AgentControl {
   private async runFull(status: AnalysisStatus): Promise<void> {
     const started = performance.now();
     const startedAt = this.nowIso();
-    this.deps.log.debug({ event: 'analysis_started', analysis_id: status.analysis_id, trigger: status.trigger }, 'analysis started');
+    this.deps.log.debug(
+      { event: 'analysis_started', analysis_id: status.analysis_id, trigger: status.trigger },
+      'analysis started',
+    );
     try {
       // One batch read: every stored record, also those whose object has left Git.
       const stored = new Map((await this.deps.store.allRecords()).map((r) => [r.resource_id, r]));
@@ -175,20 +189,45 @@ export class Scheduler implements AgentControl {
       const counts = await this.analyzeIds([...ids], stored, status);
       const finishedAt = this.nowIso();
       const seconds = (performance.now() - started) / 1000;
-      await this.deps.store.saveLastAnalysis({ started_at: startedAt, finished_at: finishedAt, duration_seconds: seconds, resources: counts.resources, git_commit: this.deps.gitCommit() });
+      await this.deps.store.saveLastAnalysis({
+        started_at: startedAt,
+        finished_at: finishedAt,
+        duration_seconds: seconds,
+        resources: counts.resources,
+        git_commit: this.deps.gitCommit(),
+      });
       this.deps.metrics.observeSync(status.trigger as SyncTrigger, seconds);
       this.finish(status, counts, status.error);
-      this.deps.log.info({ event: 'analysis_completed', analysis_id: status.analysis_id, trigger: status.trigger, resources: counts.resources, drifted: counts.drifted, detected: counts.detected, resolved: counts.resolved, duration_ms: Math.round(seconds * 1000) }, `analysis of ${counts.resources} resources: ${counts.drifted} drifted`);
+      this.deps.log.info(
+        {
+          event: 'analysis_completed',
+          analysis_id: status.analysis_id,
+          trigger: status.trigger,
+          resources: counts.resources,
+          drifted: counts.drifted,
+          detected: counts.detected,
+          resolved: counts.resolved,
+          duration_ms: Math.round(seconds * 1000),
+        },
+        `analysis of ${counts.resources} resources: ${counts.drifted} drifted`,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.finish(status, status, message);
-      this.deps.log.error({ event: 'analysis_failed', analysis_id: status.analysis_id, trigger: status.trigger, err: message }, 'analysis failed');
+      this.deps.log.error(
+        { event: 'analysis_failed', analysis_id: status.analysis_id, trigger: status.trigger, err: message },
+        'analysis failed',
+      );
     }
     this.updateGauges();
   }
 
   /** Analyses each id against the given previous records; write failures are logged and counted. */
-  private async analyzeIds(ids: string[], previous: { get(id: string): DriftRecord | undefined }, status: AnalysisStatus | null): Promise<Counts> {
+  private async analyzeIds(
+    ids: string[],
+    previous: { get(id: string): DriftRecord | undefined },
+    status: AnalysisStatus | null,
+  ): Promise<Counts> {
     const counts: Counts = { resources: 0, drifted: 0, detected: 0, resolved: 0 };
     let failures = 0;
     let lastError = '';
@@ -205,7 +244,10 @@ export class Scheduler implements AgentControl {
       } catch (err) {
         failures++;
         lastError = err instanceof Error ? err.message : String(err);
-        this.deps.log.error({ event: 'store_write_failed', resource_id: id, err: lastError }, 'could not store the analysis of this resource');
+        this.deps.log.error(
+          { event: 'store_write_failed', resource_id: id, err: lastError },
+          'could not store the analysis of this resource',
+        );
       }
     }
     if (status && failures > 0) status.error = `${failures} record write(s) failed: ${lastError}`;
@@ -213,7 +255,11 @@ export class Scheduler implements AgentControl {
   }
 
   /** null: not tracked (neither in Git nor stored). */
-  private async analyzeId(id: string, previous: DriftRecord | null, now: string): Promise<StepOutcome | null> {
+  private async analyzeId(
+    id: string,
+    previous: DriftRecord | null,
+    now: string,
+  ): Promise<StepOutcome | null> {
     const entry = this.deps.desired.get(id);
     if (!entry) {
       if (!previous && !this.records.has(id)) return null;
@@ -223,19 +269,42 @@ export class Scheduler implements AgentControl {
       this.deps.log.info({ event: 'record_removed', resource_id: id }, 'no longer in Git; record removed');
       return 'removed';
     }
-    const { outcome, record } = await analyzeAndStore(this.deps, entry.desired, entry.commit, this.deps.live.get(id), previous, now);
+    const { outcome, record } = await analyzeAndStore(
+      this.deps,
+      entry.desired,
+      entry.commit,
+      this.deps.live.get(id),
+      previous,
+      now,
+    );
     this.records.set(id, record);
     return outcome;
   }
 
   private newStatus(trigger: AnalysisStatus['trigger']): AnalysisStatus {
-    const status: AnalysisStatus = { analysis_id: randomUUID(), status: 'running', trigger, started_at: this.nowIso(), finished_at: null, resources: 0, drifted: 0, detected: 0, resolved: 0, error: null };
+    const status: AnalysisStatus = {
+      analysis_id: randomUUID(),
+      status: 'running',
+      trigger,
+      started_at: this.nowIso(),
+      finished_at: null,
+      resources: 0,
+      drifted: 0,
+      detected: 0,
+      resolved: 0,
+      error: null,
+    };
     this.statuses.add(status);
     return status;
   }
 
   private finish(status: AnalysisStatus, counts: Counts, error: string | null): void {
-    Object.assign(status, { resources: counts.resources, drifted: counts.drifted, detected: counts.detected, resolved: counts.resolved });
+    Object.assign(status, {
+      resources: counts.resources,
+      drifted: counts.drifted,
+      detected: counts.detected,
+      resolved: counts.resolved,
+    });
     status.status = error ? 'failed' : 'completed';
     status.error = error;
     status.finished_at = this.nowIso();
@@ -245,7 +314,8 @@ export class Scheduler implements AgentControl {
   private updateGauges(): void {
     const records = [...this.records.values()];
     const active: Partial<Record<Severity, number>> = {};
-    for (const r of records) if (r.drift_status === 'active') active[r.severity ?? 'low'] = (active[r.severity ?? 'low'] ?? 0) + 1;
+    for (const r of records)
+      if (r.drift_status === 'active') active[r.severity ?? 'low'] = (active[r.severity ?? 'low'] ?? 0) + 1;
     this.deps.metrics.setDriftState(active, driftScore(records));
   }
 

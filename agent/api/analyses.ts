@@ -21,7 +21,11 @@ export function analysisRoutes(router: Router, control: AgentControl, bodyLimitB
     const status = control.triggerAnalysis('manual');
     ctx.status = 202;
     ctx.set('Location', `/api/v1/analyses/${encodeURIComponent(status.analysis_id)}`);
-    ctx.body = { message: 'Analysis triggered', status: 'started', analysis_id: status.analysis_id } satisfies AnalyzeResponse;
+    ctx.body = {
+      message: 'Analysis triggered',
+      status: 'started',
+      analysis_id: status.analysis_id,
+    } satisfies AnalyzeResponse;
   });
   router.get('/api/v1/analyses/:id', (ctx) => {
     noParams(ctx.querystring);

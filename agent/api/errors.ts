@@ -83,7 +83,10 @@ export function routeFallbacks(): Middleware {
     // 501 is what the router says for a method it knows nothing of (PROPFIND): to a client of
     // this API that is just another wrong method.
     if (ctx.status === 405 || ctx.status === 501) {
-      throw new ApiError(405, `method ${ctx.method} not allowed on ${ctx.path} (allowed: ${ctx.response.get('Allow')})`);
+      throw new ApiError(
+        405,
+        `method ${ctx.method} not allowed on ${ctx.path} (allowed: ${ctx.response.get('Allow')})`,
+      );
     }
     // OPTIONS: the Allow header is the answer; no empty text/plain body.
     if (ctx.method === 'OPTIONS' && ctx.status === 200 && ctx.body === '') {

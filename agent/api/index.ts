@@ -2,5 +2,11 @@
 // and the two listeners that serve them.
 export { createApiApp, type ApiDeps } from './app.ts';
 export { createHealthApp, type HealthDeps, type ReadyResponse } from './health.ts';
-export { startHttpServers, type HttpServers, type HttpServersOptions, type Listen, type ServerTimeouts } from './server.ts';
+export {
+  startHttpServers,
+  type HttpServers,
+  type HttpServersOptions,
+  type Listen,
+  type ServerTimeouts,
+} from './server.ts';
 export type { RequestLimits } from './limits.ts';

@@ -6,7 +6,10 @@ import { ApiError } from './errors.ts';
 import { historyLimit, noParams, recordQuery } from './query.ts';
 
 function rejects(fn: () => unknown, pattern: RegExp): void {
-  assert.throws(fn, (err: unknown) => err instanceof ApiError && err.status === 400 && pattern.test(err.message));
+  assert.throws(
+    fn,
+    (err: unknown) => err instanceof ApiError && err.status === 400 && pattern.test(err.message),
+  );
 }
 
 describe('recordQuery', () => {
@@ -15,15 +18,20 @@ describe('recordQuery', () => {
   });
 
   it('types every filter', () => {
-    assert.deepEqual(recordQuery('namespace=shop&kind=Deployment&drift_detected=false&severity=high&type=Scaling&limit=1000&offset=20'), {
-      namespace: 'shop',
-      kind: 'Deployment',
-      drift_detected: false,
-      severity: 'high',
-      type: 'Scaling',
-      limit: 1000,
-      offset: 20,
-    });
+    assert.deepEqual(
+      recordQuery(
+        'namespace=shop&kind=Deployment&drift_detected=false&severity=high&type=Scaling&limit=1000&offset=20',
+      ),
+      {
+        namespace: 'shop',
+        kind: 'Deployment',
+        drift_detected: false,
+        severity: 'high',
+        type: 'Scaling',
+        limit: 1000,
+        offset: 20,
+      },
+    );
   });
 
   it('fixes the status for /active and /resolved', () => {

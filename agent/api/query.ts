@@ -2,7 +2,13 @@
 // allow-list and a strict format, so nothing a client sends reaches the database as an operator:
 // `namespace[$ne]=x` is an unknown parameter, `namespace={"$ne":null}` is not a namespace name,
 // a repeated parameter is ambiguous. Each failure names the parameter and what was expected.
-import { DRIFT_TYPES, SEVERITIES, type DriftStatus, type DriftType, type Severity } from '../../shared/types.ts';
+import {
+  DRIFT_TYPES,
+  SEVERITIES,
+  type DriftStatus,
+  type DriftType,
+  type Severity,
+} from '../../shared/types.ts';
 import type { RecordQuery } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 
@@ -44,7 +50,10 @@ function oneOf<T extends string>(params: Params, key: string, values: readonly T
   if (value === undefined) return undefined;
   const found = values.find((v) => v === value);
   if (found === undefined) {
-    throw new ApiError(400, `query parameter '${key}' must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new ApiError(
+      400,
+      `query parameter '${key}' must be one of ${values.join(', ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return found;
 }
@@ -62,7 +71,10 @@ function integer(params: Params, key: string, min: number, max: number): number 
   if (value === undefined) return undefined;
   const n = DIGITS.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new ApiError(400, `query parameter '${key}' must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    throw new ApiError(
+      400,
+      `query parameter '${key}' must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -75,7 +87,15 @@ export function page(params: Params): { limit: number; offset: number } {
   };
 }
 
-export const RECORD_PARAMS = ['namespace', 'drift_detected', 'kind', 'severity', 'type', 'limit', 'offset'] as const;
+export const RECORD_PARAMS = [
+  'namespace',
+  'drift_detected',
+  'kind',
+  'severity',
+  'type',
+  'limit',
+  'offset',
+] as const;
 export const HISTORY_PARAMS = ['limit'] as const;
 
 /** The filters of the drift-record list endpoints; `status` is fixed by /active and /resolved. */

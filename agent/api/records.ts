@@ -1,7 +1,12 @@
 // Drift-record endpoints: lists (all, active, resolved), one record, and its history.
 // `/active` and `/resolved` are registered before `/:resourceId`, which would otherwise match them.
 import type Router from '@koa/router';
-import { parseResourceId, type DriftEvent, type DriftRecord, type DriftRecordList } from '../../shared/types.ts';
+import {
+  parseResourceId,
+  type DriftEvent,
+  type DriftRecord,
+  type DriftRecordList,
+} from '../../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 import { historyLimit, noParams, recordQuery } from './query.ts';
@@ -15,12 +20,19 @@ export interface HistoryResponse {
 function validResourceId(raw: string | undefined): string {
   const id = raw ?? '';
   if (parseResourceId(id) === null) {
-    throw new ApiError(400, `malformed resource id ${JSON.stringify(id)}: expected Kind:namespace:name (Kind::name when cluster-scoped), URL-encoded`);
+    throw new ApiError(
+      400,
+      `malformed resource id ${JSON.stringify(id)}: expected Kind:namespace:name (Kind::name when cluster-scoped), URL-encoded`,
+    );
   }
   return id;
 }
 
-async function list(store: Store, querystring: string, status?: 'active' | 'resolved'): Promise<DriftRecordList> {
+async function list(
+  store: Store,
+  querystring: string,
+  status?: 'active' | 'resolved',
+): Promise<DriftRecordList> {
   const page = await store.listRecords(recordQuery(querystring, status));
   return { drift_records: page.records, count: page.count };
 }

@@ -6,7 +6,10 @@ import { describe, it } from 'node:test';
 import Koa from 'koa';
 import { startHttpServers } from './server.ts';
 
-function get(url: string, agent: Agent | false): Promise<{ status: number; body: string; connection: string | undefined }> {
+function get(
+  url: string,
+  agent: Agent | false,
+): Promise<{ status: number; body: string; connection: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent }, (res) => {
       let body = '';
@@ -57,11 +60,23 @@ describe('startHttpServers', () => {
   });
 
   it('fails clearly when a port is taken, leaving nothing listening', async () => {
-    const first = await startHttpServers({ apiApp: slowApp().app, healthApp: slowApp().app, api: { port: 0, address: '127.0.0.1' }, health: { port: 0, address: '127.0.0.1' }, timeouts });
+    const first = await startHttpServers({
+      apiApp: slowApp().app,
+      healthApp: slowApp().app,
+      api: { port: 0, address: '127.0.0.1' },
+      health: { port: 0, address: '127.0.0.1' },
+      timeouts,
+    });
     try {
       const port = Number(new URL(first.apiUrl).port);
       await assert.rejects(
-        startHttpServers({ apiApp: slowApp().app, healthApp: slowApp().app, api: { port, address: '127.0.0.1' }, health: { port: 0, address: '127.0.0.1' }, timeouts }),
+        startHttpServers({
+          apiApp: slowApp().app,
+          healthApp: slowApp().app,
+          api: { port, address: '127.0.0.1' },
+          health: { port: 0, address: '127.0.0.1' },
+          timeouts,
+        }),
         /EADDRINUSE/,
       );
     } finally {
@@ -69,27 +84,38 @@ describe('startHttpServers', () => {
     }
   });
 
-  it('closes gracefully: in-flight requests finish, new ones are refused, idle sockets close', { timeout: 20_000 }, async () => {
-    const api = slowApp();
-    const servers = await startHttpServers({ apiApp: api.app, healthApp: slowApp().app, api: { port: 0, address: '127.0.0.1' }, health: { port: 0, address: '127.0.0.1' }, timeouts, closeDeadlineMs: 60_000 });
-    const keepAlive = new Agent({ keepAlive: true });
-    try {
-      // An idle keep-alive connection to the health listener.
-      assert.equal((await get(`${servers.healthUrl}/x`, keepAlive)).status, 200);
-      const inFlight = get(`${servers.apiUrl}/slow`, keepAlive);
-      await api.arrived;
-      let closed = false;
-      const closing = servers.close().then(() => (closed = true));
-      await assert.rejects(get(`${servers.apiUrl}/new`, false), /ECONNREFUSED/);
-      assert.equal(closed, false, 'close waits for the in-flight request');
-      api.release();
-      const answer = await inFlight;
-      assert.equal(answer.status, 200);
-      assert.equal(answer.body, '{"path":"/slow"}');
-      // Resolves although the idle timeout is a minute: idle keep-alive sockets were closed.
-      await closing;
-    } finally {
-      keepAlive.destroy();
-    }
-  });
+  it(
+    'closes gracefully: in-flight requests finish, new ones are refused, idle sockets close',
+    { timeout: 20_000 },
+    async () => {
+      const api = slowApp();
+      const servers = await startHttpServers({
+        apiApp: api.app,
+        healthApp: slowApp().app,
+        api: { port: 0, address: '127.0.0.1' },
+        health: { port: 0, address: '127.0.0.1' },
+        timeouts,
+        closeDeadlineMs: 60_000,
+      });
+      const keepAlive = new Agent({ keepAlive: true });
+      try {
+        // An idle keep-alive connection to the health listener.
+        assert.equal((await get(`${servers.healthUrl}/x`, keepAlive)).status, 200);
+        const inFlight = get(`${servers.apiUrl}/slow`, keepAlive);
+        await api.arrived;
+        let closed = false;
+        const closing = servers.close().then(() => (closed = true));
+        await assert.rejects(get(`${servers.apiUrl}/new`, false), /ECONNREFUSED/);
+        assert.equal(closed, false, 'close waits for the in-flight request');
+        api.release();
+        const answer = await inFlight;
+        assert.equal(answer.status, 200);
+        assert.equal(answer.body, '{"path":"/slow"}');
+        // Resolves although the idle timeout is a minute: idle keep-alive sockets were closed.
+        await closing;
+      } finally {
+        keepAlive.destroy();
+      }
+    },
+  );
 });

@@ -93,7 +93,10 @@ export async function startHttpServers(opts: HttpServersOptions): Promise<HttpSe
     await Promise.all([api.close(deadline), health.close(deadline)]);
   };
   try {
-    const [apiUrl, healthUrl] = await Promise.all([listen(api.server, opts.api), listen(health.server, opts.health)]);
+    const [apiUrl, healthUrl] = await Promise.all([
+      listen(api.server, opts.api),
+      listen(health.server, opts.health),
+    ]);
     return { apiUrl, healthUrl, close };
   } catch (err) {
     await close();

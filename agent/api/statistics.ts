@@ -13,7 +13,11 @@ export function statisticsRoutes(router: Router, store: Store): void {
     noParams(ctx.querystring);
     const now = new Date();
     const since = new Date(now.getTime() - TREND_WINDOW_MS).toISOString();
-    const [records, events, last] = await Promise.all([store.allRecords(), store.eventsSince(since), store.lastAnalysis()]);
+    const [records, events, last] = await Promise.all([
+      store.allRecords(),
+      store.eventsSince(since),
+      store.lastAnalysis(),
+    ]);
     const statistics: Statistics = buildStatistics(records, events, last, now.toISOString());
     ctx.body = { statistics };
   });

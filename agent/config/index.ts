@@ -1,3 +1,12 @@
 export { ConfigError, envName, loadConfig, parseConfig } from './load.ts';
-export type { AgentConfig, DatabaseConfig, DriftConfig, GitAuthConfig, GitConfig, KubernetesConfig, LoggingConfig, ServerConfig } from './schema.ts';
+export type {
+  AgentConfig,
+  DatabaseConfig,
+  DriftConfig,
+  GitAuthConfig,
+  GitConfig,
+  KubernetesConfig,
+  LoggingConfig,
+  ServerConfig,
+} from './schema.ts';
 export { parseDuration, parseSize } from './units.ts';

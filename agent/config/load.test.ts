@@ -37,39 +37,88 @@ describe('config parsing', () => {
   });
 
   const cases: { name: string; yaml: string; check: (c: ReturnType<typeof parseConfig>) => void }[] = [
-    { name: 'durations in ms, s, m and combined', yaml: 'drift: { interval: 2m }\nserver: { read_timeout: 500ms, write_timeout: 1m30s }', check: (c) => {
-      assert.equal(c.drift.interval, 120_000);
-      assert.equal(c.server.read_timeout, 500);
-      assert.equal(c.server.write_timeout, 90_000);
-    } },
-    { name: 'sizes', yaml: 'server: { body_limit: 512kb }', check: (c) => assert.equal(c.server.body_limit, 512 * 1024) },
-    { name: 'in-cluster changes the embedded path', yaml: 'kubernetes: { in_cluster: true }', check: (c) => assert.equal(c.database.path, '/var/lib/driftguard/driftguard.db') },
-    { name: 'a MongoDB uri', yaml: 'database: { uri: "mongodb://db:27017", name: dg }', check: (c) => {
-      assert.equal(c.database.uri, 'mongodb://db:27017');
-      assert.equal(c.database.name, 'dg');
-    } },
-    { name: 'git auth sub-section', yaml: 'git: { url: /srv/manifests, auth: { username: bob, password_env: GIT_PW } }', check: (c) => assert.deepEqual(c.git.auth, { username: 'bob', password_env: 'GIT_PW', token_env: undefined, token_file: undefined, password_file: undefined, ssh_key_file: undefined }) },
-    { name: 'engine rules pass through', yaml: 'drift: { rules: { severity: { Scaling: high } } }', check: (c) => assert.deepEqual(c.drift.rules, { severity: { Scaling: 'high' } }) },
+    {
+      name: 'durations in ms, s, m and combined',
+      yaml: 'drift: { interval: 2m }\nserver: { read_timeout: 500ms, write_timeout: 1m30s }',
+      check: (c) => {
+        assert.equal(c.drift.interval, 120_000);
+        assert.equal(c.server.read_timeout, 500);
+        assert.equal(c.server.write_timeout, 90_000);
+      },
+    },
+    {
+      name: 'sizes',
+      yaml: 'server: { body_limit: 512kb }',
+      check: (c) => assert.equal(c.server.body_limit, 512 * 1024),
+    },
+    {
+      name: 'in-cluster changes the embedded path',
+      yaml: 'kubernetes: { in_cluster: true }',
+      check: (c) => assert.equal(c.database.path, '/var/lib/driftguard/driftguard.db'),
+    },
+    {
+      name: 'a MongoDB uri',
+      yaml: 'database: { uri: "mongodb://db:27017", name: dg }',
+      check: (c) => {
+        assert.equal(c.database.uri, 'mongodb://db:27017');
+        assert.equal(c.database.name, 'dg');
+      },
+    },
+    {
+      name: 'git auth sub-section',
+      yaml: 'git: { url: /srv/manifests, auth: { username: bob, password_env: GIT_PW } }',
+      check: (c) =>
+        assert.deepEqual(c.git.auth, {
+          username: 'bob',
+          password_env: 'GIT_PW',
+          token_env: undefined,
+          token_file: undefined,
+          password_file: undefined,
+          ssh_key_file: undefined,
+        }),
+    },
+    {
+      name: 'engine rules pass through',
+      yaml: 'drift: { rules: { severity: { Scaling: high } } }',
+      check: (c) => assert.deepEqual(c.drift.rules, { severity: { Scaling: 'high' } }),
+    },
   ];
   for (const tc of cases) {
-    it(`parses ${tc.name}`, () => tc.check(parseConfig(`${tc.yaml.startsWith('git:') ? '' : minimal}${tc.yaml}\n`, {})));
+    it(`parses ${tc.name}`, () =>
+      tc.check(parseConfig(`${tc.yaml.startsWith('git:') ? '' : minimal}${tc.yaml}\n`, {})));
   }
 });
 
 describe('DRIFTGUARD_* overrides', () => {
   const cases: { env: Record<string, string>; check: (c: ReturnType<typeof parseConfig>) => void }[] = [
     { env: { DRIFTGUARD_SERVER_PORT: '9090' }, check: (c) => assert.equal(c.server.port, 9090) },
-    { env: { DRIFTGUARD_GIT_URL: 'https://git.example/x.git' }, check: (c) => assert.equal(c.git.url, 'https://git.example/x.git') },
-    { env: { DRIFTGUARD_DATABASE_URI: 'mongodb://h:1/' }, check: (c) => assert.equal(c.database.uri, 'mongodb://h:1/') },
+    {
+      env: { DRIFTGUARD_GIT_URL: 'https://git.example/x.git' },
+      check: (c) => assert.equal(c.git.url, 'https://git.example/x.git'),
+    },
+    {
+      env: { DRIFTGUARD_DATABASE_URI: 'mongodb://h:1/' },
+      check: (c) => assert.equal(c.database.uri, 'mongodb://h:1/'),
+    },
     { env: { DRIFTGUARD_DRIFT_INTERVAL: '45s' }, check: (c) => assert.equal(c.drift.interval, 45_000) },
     { env: { DRIFTGUARD_DRIFT_PERIODIC: 'false' }, check: (c) => assert.equal(c.drift.periodic, false) },
-    { env: { DRIFTGUARD_KUBERNETES_NAMESPACES: 'a, b' }, check: (c) => assert.deepEqual(c.kubernetes.namespaces, ['a', 'b']) },
-    { env: { DRIFTGUARD_GIT_AUTH_TOKEN_ENV: 'TOKEN' }, check: (c) => assert.equal(c.git.auth.token_env, 'TOKEN') },
+    {
+      env: { DRIFTGUARD_KUBERNETES_NAMESPACES: 'a, b' },
+      check: (c) => assert.deepEqual(c.kubernetes.namespaces, ['a', 'b']),
+    },
+    {
+      env: { DRIFTGUARD_GIT_AUTH_TOKEN_ENV: 'TOKEN' },
+      check: (c) => assert.equal(c.git.auth.token_env, 'TOKEN'),
+    },
     { env: { DRIFTGUARD_LOGGING_FORMAT: 'pretty' }, check: (c) => assert.equal(c.logging.format, 'pretty') },
-    { env: { DRIFTGUARD_DRIFT_RULES: '{severity: {Scaling: low}}' }, check: (c) => assert.deepEqual(c.drift.rules, { severity: { Scaling: 'low' } }) },
+    {
+      env: { DRIFTGUARD_DRIFT_RULES: '{severity: {Scaling: low}}' },
+      check: (c) => assert.deepEqual(c.drift.rules, { severity: { Scaling: 'low' } }),
+    },
   ];
   for (const tc of cases) {
-    it(`applies ${Object.keys(tc.env).join(',')}`, () => tc.check(parseConfig(`${minimal}server: { port: 1 }\n`, tc.env)));
+    it(`applies ${Object.keys(tc.env).join(',')}`, () =>
+      tc.check(parseConfig(`${minimal}server: { port: 1 }\n`, tc.env)));
   }
   it('lets the environment supply a required key', () => {
     assert.equal(parseConfig('', { DRIFTGUARD_GIT_URL: '/x' }).git.url, '/x');
@@ -81,32 +130,57 @@ describe('config errors', () => {
     { yaml: '', expect: /^git\.url: required/ },
     { yaml: 'servre: {}', expect: /^servre: unknown section/ },
     { yaml: 'server: { prot: 1 }', expect: /^server\.prot: unknown key/ },
-    { yaml: 'server: { port: abc }', expect: /^server\.port: must be an integer from 0 to 65535 \(got "abc"\)/ },
+    {
+      yaml: 'server: { port: abc }',
+      expect: /^server\.port: must be an integer from 0 to 65535 \(got "abc"\)/,
+    },
     { yaml: 'server: { port: 70000 }', expect: /^server\.port: must be an integer/ },
     { yaml: 'server: []', expect: /^server: must be a map/ },
     { yaml: 'server: { read_timeout: soon }', expect: /^server\.read_timeout: must be a duration/ },
     { yaml: 'server: { body_limit: lots }', expect: /^server\.body_limit: must be a size/ },
     { yaml: 'logging: { format: xml }', expect: /^logging\.format: must be one of json, pretty/ },
-    { yaml: 'kubernetes: { namespaces: default }', expect: /^kubernetes\.namespaces: must be a list of strings/ },
-    { yaml: 'kubernetes: { resource_types: [Deployment, Deploymnet] }', expect: /^kubernetes\.resource_types: unknown kind "Deploymnet"/ },
+    {
+      yaml: 'kubernetes: { namespaces: default }',
+      expect: /^kubernetes\.namespaces: must be a list of strings/,
+    },
+    {
+      yaml: 'kubernetes: { resource_types: [Deployment, Deploymnet] }',
+      expect: /^kubernetes\.resource_types: unknown kind "Deploymnet"/,
+    },
     { yaml: 'kubernetes: { in_cluster: maybe }', expect: /^kubernetes\.in_cluster: must be true or false/ },
-    { yaml: 'kubernetes: { in_cluster: true, kubeconfig: /k }', expect: /^kubernetes: set kubeconfig or in_cluster, not both/ },
+    {
+      yaml: 'kubernetes: { in_cluster: true, kubeconfig: /k }',
+      expect: /^kubernetes: set kubeconfig or in_cluster, not both/,
+    },
     { yaml: 'database: { uri: "postgres://x" }', expect: /^database\.uri: must start with mongodb/ },
-    { yaml: 'git: { url: /x, auth: { token_env: A, token_file: /b } }', expect: /^git\.auth: set token_env or token_file/ },
-    { yaml: 'git: { url: /x, auth: { password_env: A } }', expect: /^git\.auth\.username: required with a password/ },
+    {
+      yaml: 'git: { url: /x, auth: { token_env: A, token_file: /b } }',
+      expect: /^git\.auth: set token_env or token_file/,
+    },
+    {
+      yaml: 'git: { url: /x, auth: { password_env: A } }',
+      expect: /^git\.auth\.username: required with a password/,
+    },
     { yaml: 'git: { url: /x, auth: { tokn: x } }', expect: /^git\.auth\.tokn: unknown key/ },
     { yaml: 'drift: { interval: 10ms }', expect: /^drift\.interval: must be at least 1s/ },
     { yaml: 'drift: { rules: { severity: { Nope: high } } }', expect: /^drift\.rules\.severity\.Nope/ },
     { yaml: 'server: { port: 1', expect: /^config:\d+: / },
     { yaml: '- a\n- b', bare: true, expect: /the top level must be a map/ },
-    { yaml: '', env: { DRIFTGUARD_SERVER_PORT: 'eighty' }, expect: /^server\.port: .*\(from DRIFTGUARD_SERVER_PORT\)/ },
+    {
+      yaml: '',
+      env: { DRIFTGUARD_SERVER_PORT: 'eighty' },
+      expect: /^server\.port: .*\(from DRIFTGUARD_SERVER_PORT\)/,
+    },
     { yaml: '', env: { DRIFTGUARD_SERVER_PROT: '1' }, expect: /^DRIFTGUARD_SERVER_PROT: unknown setting/ },
   ];
   for (const tc of cases) {
     it(`reports ${tc.expect.source}`, () => {
       const base = tc.bare || tc.yaml.startsWith('git:') || tc.yaml === '' ? '' : minimal;
       const problems = problemsOf(`${base}${tc.yaml}\n`, tc.env ?? {});
-      assert.ok(problems.some((p) => tc.expect.test(p)), `problems: ${JSON.stringify(problems)}`);
+      assert.ok(
+        problems.some((p) => tc.expect.test(p)),
+        `problems: ${JSON.stringify(problems)}`,
+      );
     });
   }
 
@@ -120,7 +194,10 @@ describe('config errors', () => {
   });
 
   it('names an unreadable file', () => {
-    assert.throws(() => loadConfig('/nonexistent/driftguard.yaml', {}), /cannot read the config file \(ENOENT\)/);
+    assert.throws(
+      () => loadConfig('/nonexistent/driftguard.yaml', {}),
+      /cannot read the config file \(ENOENT\)/,
+    );
   });
 
   it('loads a file from disk', () => {

@@ -41,7 +41,10 @@ function fromEnvText(spec: FieldSpec, text: string): unknown {
       return text;
     }
     case 'list':
-      return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
     case 'any':
       return parseDocument(text).toJS() as unknown;
     default:
@@ -54,7 +57,9 @@ function coerce(spec: FieldSpec, value: unknown): { value: unknown } | { problem
   const bad = (expected: string) => ({ problem: `${expected} (got ${describe(value)})` });
   switch (spec.type) {
     case 'string':
-      return typeof value === 'string' || typeof value === 'number' ? { value: String(value) } : bad('must be a string');
+      return typeof value === 'string' || typeof value === 'number'
+        ? { value: String(value) }
+        : bad('must be a string');
     case 'int':
       return typeof value === 'number' && Number.isInteger(value) && value >= spec.min && value <= spec.max
         ? { value }
@@ -70,9 +75,13 @@ function coerce(spec: FieldSpec, value: unknown): { value: unknown } | { problem
       return bytes === null ? bad('must be a size such as "1mb" or "512kb"') : { value: bytes };
     }
     case 'enum':
-      return typeof value === 'string' && spec.values.includes(value) ? { value } : bad(`must be one of ${spec.values.join(', ')}`);
+      return typeof value === 'string' && spec.values.includes(value)
+        ? { value }
+        : bad(`must be one of ${spec.values.join(', ')}`);
     case 'list':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string') ? { value } : bad('must be a list of strings');
+      return Array.isArray(value) && value.every((v) => typeof v === 'string')
+        ? { value }
+        : bad('must be a list of strings');
     case 'any':
       return { value };
     case 'section':
@@ -82,16 +91,30 @@ function coerce(spec: FieldSpec, value: unknown): { value: unknown } | { problem
 
 function defaultOf(spec: FieldSpec): unknown {
   if (spec.type === 'any' || spec.type === 'section') return undefined;
-  return 'default' in spec && spec.default !== undefined ? (Array.isArray(spec.default) ? [...spec.default] : spec.default) : undefined;
+  return 'default' in spec && spec.default !== undefined
+    ? Array.isArray(spec.default)
+      ? [...spec.default]
+      : spec.default
+    : undefined;
 }
 
 /** Validates one section (or sub-section) of the file with its env overrides. */
-function readSection(fields: Record<string, FieldSpec>, raw: unknown, path: string[], env: NodeJS.ProcessEnv, problems: string[]): Raw {
+function readSection(
+  fields: Record<string, FieldSpec>,
+  raw: unknown,
+  path: string[],
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Raw {
   const out: Raw = {};
   const given: Raw = isMap(raw) ? raw : {};
-  if (raw !== undefined && raw !== null && !isMap(raw)) problems.push(`${path.join('.')}: must be a map (got ${describe(raw)})`);
+  if (raw !== undefined && raw !== null && !isMap(raw))
+    problems.push(`${path.join('.')}: must be a map (got ${describe(raw)})`);
   for (const key of Object.keys(given)) {
-    if (!(key in fields)) problems.push(`${[...path, key].join('.')}: unknown key (expected one of ${Object.keys(fields).join(', ')})`);
+    if (!(key in fields))
+      problems.push(
+        `${[...path, key].join('.')}: unknown key (expected one of ${Object.keys(fields).join(', ')})`,
+      );
   }
   for (const [key, spec] of Object.entries(fields)) {
     const keyPath = [...path, key];
@@ -108,7 +131,8 @@ function readSection(fields: Record<string, FieldSpec>, raw: unknown, path: stri
       continue;
     }
     const result = coerce(spec, value);
-    if ('problem' in result) problems.push(`${keyPath.join('.')}: ${result.problem}${fromEnv ? ` (from ${name})` : ''}`);
+    if ('problem' in result)
+      problems.push(`${keyPath.join('.')}: ${result.problem}${fromEnv ? ` (from ${name})` : ''}`);
     else out[key] = result.value;
   }
   return out;
@@ -131,20 +155,30 @@ function unknownEnv(env: NodeJS.ProcessEnv): string[] {
 }
 
 function crossChecks(config: AgentConfig, problems: string[]): void {
-  if (!config.git.url) problems.push(`git.url: required (a remote URL or a local path; or set ${envName(['git', 'url'])})`);
+  if (!config.git.url)
+    problems.push(`git.url: required (a remote URL or a local path; or set ${envName(['git', 'url'])})`);
   const auth = config.git.auth;
   if (auth.token_env && auth.token_file) problems.push('git.auth: set token_env or token_file, not both');
-  if (auth.password_env && auth.password_file) problems.push('git.auth: set password_env or password_file, not both');
-  if ((auth.password_env || auth.password_file) && !auth.username) problems.push('git.auth.username: required with a password');
-  if (config.kubernetes.kubeconfig && config.kubernetes.in_cluster) problems.push('kubernetes: set kubeconfig or in_cluster, not both');
+  if (auth.password_env && auth.password_file)
+    problems.push('git.auth: set password_env or password_file, not both');
+  if ((auth.password_env || auth.password_file) && !auth.username)
+    problems.push('git.auth.username: required with a password');
+  if (config.kubernetes.kubeconfig && config.kubernetes.in_cluster)
+    problems.push('kubernetes: set kubeconfig or in_cluster, not both');
   if (config.database.uri && config.database.host) problems.push('database: set uri or host, not both');
-  if (config.database.uri && !/^mongodb(\+srv)?:\/\//.test(config.database.uri)) problems.push('database.uri: must start with mongodb:// or mongodb+srv://');
+  if (config.database.uri && !/^mongodb(\+srv)?:\/\//.test(config.database.uri))
+    problems.push('database.uri: must start with mongodb:// or mongodb+srv://');
   if (config.drift.interval < 1000) problems.push('drift.interval: must be at least 1s');
   const ports = [config.server.port, config.server.health_port];
-  if (ports.every((p) => typeof p === 'number' && p !== 0) && config.server.port === config.server.health_port && config.server.address === config.server.health_address) {
+  if (
+    ports.every((p) => typeof p === 'number' && p !== 0) &&
+    config.server.port === config.server.health_port &&
+    config.server.address === config.server.health_address
+  ) {
     problems.push('server.health_port: must differ from server.port');
   }
-  if (Array.isArray(config.kubernetes.resource_types)) problems.push(...unknownKinds(config.kubernetes.resource_types));
+  if (Array.isArray(config.kubernetes.resource_types))
+    problems.push(...unknownKinds(config.kubernetes.resource_types));
   const { errors } = validateRules(config.drift.rules);
   for (const e of errors) problems.push(`drift.${e}`);
 }
@@ -167,19 +201,27 @@ function parseYaml(text: string, file: string, problems: string[]): Raw {
 }
 
 /** Parses config text (the file's content, possibly empty) plus the environment. Throws ConfigError. */
-export function parseConfig(text: string, env: NodeJS.ProcessEnv = process.env, file = 'config'): AgentConfig {
+export function parseConfig(
+  text: string,
+  env: NodeJS.ProcessEnv = process.env,
+  file = 'config',
+): AgentConfig {
   const problems: string[] = [];
   const raw = parseYaml(text, file, problems);
   for (const section of Object.keys(raw)) {
-    if (!(section in SCHEMA)) problems.push(`${section}: unknown section (expected one of ${Object.keys(SCHEMA).join(', ')})`);
+    if (!(section in SCHEMA))
+      problems.push(`${section}: unknown section (expected one of ${Object.keys(SCHEMA).join(', ')})`);
   }
   const out: Raw = {};
-  for (const [section, fields] of Object.entries(SCHEMA)) out[section] = readSection(fields, raw[section], [section], env, problems);
+  for (const [section, fields] of Object.entries(SCHEMA))
+    out[section] = readSection(fields, raw[section], [section], env, problems);
   problems.push(...unknownEnv(env));
   // Every field was checked against SCHEMA above, whose shapes mirror AgentConfig.
   const config = out as unknown as AgentConfig;
   if (config.database.path === undefined) {
-    config.database.path = config.kubernetes.in_cluster ? '/var/lib/driftguard/driftguard.db' : './data/driftguard.db';
+    config.database.path = config.kubernetes.in_cluster
+      ? '/var/lib/driftguard/driftguard.db'
+      : './data/driftguard.db';
   }
   crossChecks(config, problems);
   if (problems.length > 0) throw new ConfigError(problems);
@@ -193,7 +235,9 @@ export function loadConfig(file: string | undefined, env: NodeJS.ProcessEnv = pr
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`${file}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
+    throw new ConfigError([
+      `${file}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    ]);
   }
   return parseConfig(text, env, file);
 }

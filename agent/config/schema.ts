@@ -17,7 +17,12 @@ export type FieldSpec =
 export const DEFAULT_RESOURCE_TYPES = ['Deployment', 'Service', 'ConfigMap', 'Secret'] as const;
 export const DEFAULT_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
 
-const port = (def?: number): FieldSpec => ({ type: 'int', min: 0, max: 65535, ...(def === undefined ? {} : { default: def }) });
+const port = (def?: number): FieldSpec => ({
+  type: 'int',
+  min: 0,
+  max: 65535,
+  ...(def === undefined ? {} : { default: def }),
+});
 
 export const SCHEMA: Record<string, Record<string, FieldSpec>> = {
   server: {
@@ -31,7 +36,11 @@ export const SCHEMA: Record<string, Record<string, FieldSpec>> = {
     body_limit: { type: 'size', default: 1024 * 1024 },
   },
   logging: {
-    level: { type: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info' },
+    level: {
+      type: 'enum',
+      values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+      default: 'info',
+    },
     format: { type: 'enum', values: ['json', 'pretty'], default: 'json' },
   },
   database: {

@@ -10,17 +10,26 @@ export interface GitEnv {
   allow: string[];
 }
 
-function secret(envName: string | undefined, file: string | undefined, what: string, env: NodeJS.ProcessEnv): string | undefined {
+function secret(
+  envName: string | undefined,
+  file: string | undefined,
+  what: string,
+  env: NodeJS.ProcessEnv,
+): string | undefined {
   if (envName) {
     const v = env[envName];
-    if (v === undefined || v === '') throw new Error(`git.auth.${what}_env: environment variable ${envName} is not set`);
+    if (v === undefined || v === '')
+      throw new Error(`git.auth.${what}_env: environment variable ${envName} is not set`);
     return v;
   }
   if (file) {
     try {
       return readFileSync(file, 'utf8').trim();
     } catch (err) {
-      throw new Error(`git.auth.${what}_file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+      throw new Error(
+        `git.auth.${what}_file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        { cause: err },
+      );
     }
   }
   return undefined;
@@ -29,7 +38,11 @@ function secret(envName: string | undefined, file: string | undefined, what: str
 /** Only these transports: `ext::` and friends would run commands named by the URL. */
 const ALLOWED_PROTOCOLS = 'file:http:https:ssh:git';
 
-export function gitEnvironment(url: string, auth: GitAuthConfig, env: NodeJS.ProcessEnv = process.env): GitEnv {
+export function gitEnvironment(
+  url: string,
+  auth: GitAuthConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): GitEnv {
   const out: Record<string, string> = {
     PATH: env['PATH'] ?? '/usr/bin:/bin',
     HOME: env['HOME'] ?? '/tmp',
@@ -43,10 +56,12 @@ export function gitEnvironment(url: string, auth: GitAuthConfig, env: NodeJS.Pro
     const user = auth.username ?? 'x-access-token';
     out['GIT_CONFIG_COUNT'] = '1';
     out['GIT_CONFIG_KEY_0'] = 'http.extraHeader';
-    out['GIT_CONFIG_VALUE_0'] = `Authorization: Basic ${Buffer.from(`${user}:${credential}`).toString('base64')}`;
+    out['GIT_CONFIG_VALUE_0'] =
+      `Authorization: Basic ${Buffer.from(`${user}:${credential}`).toString('base64')}`;
   }
   if (auth.ssh_key_file) {
-    out['GIT_SSH_COMMAND'] = `ssh -i '${auth.ssh_key_file.replaceAll("'", "'\\''")}' -o IdentitiesOnly=yes -o BatchMode=yes`;
+    out['GIT_SSH_COMMAND'] =
+      `ssh -i '${auth.ssh_key_file.replaceAll("'", "'\\''")}' -o IdentitiesOnly=yes -o BatchMode=yes`;
   }
   return { env: out, allow: Object.keys(out).filter((k) => k.startsWith('GIT_')) };
 }

@@ -4,12 +4,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DesiredState } from './desired-state.ts';
 
-const cm = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: app }\ndata: { v: "${value}" }\n`;
+const cm = (name: string, value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: app }\ndata: { v: "${value}" }\n`;
 
 describe('desired state', () => {
   it('reports an id defined in two files, naming both, and keeps the first by path', () => {
     const state = new DesiredState('default');
-    const first = state.apply('c1', [{ path: 'b/two.yaml', content: cm('same', '2') }, { path: 'a/one.yaml', content: cm('same', '1') }], []);
+    const first = state.apply(
+      'c1',
+      [
+        { path: 'b/two.yaml', content: cm('same', '2') },
+        { path: 'a/one.yaml', content: cm('same', '1') },
+      ],
+      [],
+    );
     assert.equal(first.errors.length, 1);
     assert.equal(first.errors[0]?.file, 'b/two.yaml');
     assert.match(first.errors[0]?.message ?? '', /ConfigMap:app:same.*a\/one\.yaml.*b\/two\.yaml/);

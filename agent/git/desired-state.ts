@@ -50,7 +50,10 @@ export class DesiredState {
       if (error) {
         outcome.errors.push(error);
         // Keep the last good objects; a file never seen good contributes what did parse.
-        this.files.set(update.path, previous ? { ...previous, error } : { objects: parsed.objects, commit, error });
+        this.files.set(
+          update.path,
+          previous ? { ...previous, error } : { objects: parsed.objects, commit, error },
+        );
       } else {
         if (previous?.error) outcome.recovered.push(update.path);
         this.files.set(update.path, { objects: parsed.objects, commit, error: null });
@@ -101,7 +104,12 @@ export class DesiredState {
       const state = this.files.get(path);
       for (const desired of state?.objects ?? []) {
         const first = next.get(desired.id);
-        if (first) duplicates.push({ file: path, line: null, message: `duplicate object ${desired.id}: defined in ${first.desired.sourceFile} and ${path}` });
+        if (first)
+          duplicates.push({
+            file: path,
+            line: null,
+            message: `duplicate object ${desired.id}: defined in ${first.desired.sourceFile} and ${path}`,
+          });
         else next.set(desired.id, { desired, commit: state?.commit ?? '' });
       }
     }

@@ -11,7 +11,8 @@ import { parseConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { GitSource } from './git-source.ts';
 
-const cm = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: app }\ndata: { v: "${value}" }\n`;
+const cm = (name: string, value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: app }\ndata: { v: "${value}" }\n`;
 
 function source(url: string, extra = '', env: NodeJS.ProcessEnv = {}): { src: GitSource; lines: string[] } {
   const lines: string[] = [];
@@ -23,7 +24,11 @@ function source(url: string, extra = '', env: NodeJS.ProcessEnv = {}): { src: Gi
 describe('git desired state', () => {
   const repos: TestRepo[] = [];
   const newRepo = () => {
-    const r = makeRepo({ 'manifests/a.yaml': cm('a', '1'), 'manifests/b.yaml': cm('b', '1'), 'README.md': '# not a manifest\n' });
+    const r = makeRepo({
+      'manifests/a.yaml': cm('a', '1'),
+      'manifests/b.yaml': cm('b', '1'),
+      'README.md': '# not a manifest\n',
+    });
     repos.push(r);
     return r;
   };
@@ -39,7 +44,11 @@ describe('git desired state', () => {
     assert.equal(src.commit, repo.head());
     assert.equal(await src.sync(), null, 'no new commit, nothing to do');
 
-    const c2 = repo.commit({ 'manifests/b.yaml': cm('b', '2'), 'manifests/c.yaml': cm('c', '1'), 'README.md': 'changed\n' });
+    const c2 = repo.commit({
+      'manifests/b.yaml': cm('b', '2'),
+      'manifests/c.yaml': cm('c', '1'),
+      'README.md': 'changed\n',
+    });
     const second = await src.sync();
     assert.equal(second?.commit, c2);
     assert.deepEqual([...(second?.touched ?? [])].sort(), ['ConfigMap:app:b', 'ConfigMap:app:c']);
@@ -52,7 +61,7 @@ describe('git desired state', () => {
     assert.equal(src.desired.get('ConfigMap:app:c'), undefined);
   });
 
-  it('keeps a malformed file\'s last good objects and reports file and line', async () => {
+  it("keeps a malformed file's last good objects and reports file and line", async () => {
     const repo = newRepo();
     const { src, lines } = source(repo.dir);
     await src.sync();
@@ -60,7 +69,9 @@ describe('git desired state', () => {
     repo.commit({ 'manifests/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a\n  bad: [\n' });
     await src.sync();
     assert.equal(src.desired.get('ConfigMap:app:a')?.commit, good, 'last good object kept');
-    const err = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['event'] === 'git_parse_error');
+    const err = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['event'] === 'git_parse_error');
     assert.equal(err?.['file'], 'manifests/a.yaml');
     assert.equal(typeof err?.['line'], 'number');
     assert.match(src.status().message, /1 file\(s\) do not parse.*manifests\/a\.yaml:\d+/);

@@ -24,7 +24,12 @@ export class GitSource {
   private readonly repo: GitRepo;
   private lastError: string | null = null;
 
-  constructor(private readonly config: GitConfig, workDir: string, private readonly log: Logger, defaultNamespace = 'default') {
+  constructor(
+    private readonly config: GitConfig,
+    workDir: string,
+    private readonly log: Logger,
+    defaultNamespace = 'default',
+  ) {
     this.repo = new GitRepo(config, workDir);
     this.desired = new DesiredState(defaultNamespace);
   }
@@ -38,34 +43,72 @@ export class GitSource {
     const initial = !this.desired.loaded;
     try {
       const result = await this.repo.sync();
-      if (result.changed !== 'all' && result.changed.length === 0 && result.deleted.length === 0 && !initial) {
+      if (
+        result.changed !== 'all' &&
+        result.changed.length === 0 &&
+        result.deleted.length === 0 &&
+        !initial
+      ) {
         this.recovered(result.commit);
         return null;
       }
-      const paths = result.changed === 'all' ? await this.repo.listFiles() : result.changed.filter((p) => this.repo.inScope(p));
+      const paths =
+        result.changed === 'all'
+          ? await this.repo.listFiles()
+          : result.changed.filter((p) => this.repo.inScope(p));
       const updates = await this.read(paths.filter((p) => this.repo.exists(p)));
-      const outcome = this.desired.apply(result.commit, updates, result.deleted.filter((p) => this.repo.inScope(p)));
-      if (result.changed === 'all') for (const id of this.desired.retainOnly(new Set(paths))) outcome.touched.add(id);
+      const outcome = this.desired.apply(
+        result.commit,
+        updates,
+        result.deleted.filter((p) => this.repo.inScope(p)),
+      );
+      if (result.changed === 'all')
+        for (const id of this.desired.retainOnly(new Set(paths))) outcome.touched.add(id);
       for (const e of outcome.errors) {
-        this.log.error({ event: 'git_parse_error', file: e.file, line: e.line, commit: result.commit }, `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message} (keeping this file's last good objects)`);
+        this.log.error(
+          { event: 'git_parse_error', file: e.file, line: e.line, commit: result.commit },
+          `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message} (keeping this file's last good objects)`,
+        );
       }
-      for (const file of outcome.recovered) this.log.info({ event: 'git_recovered', file, commit: result.commit }, `${file} parses again`);
+      for (const file of outcome.recovered)
+        this.log.info({ event: 'git_recovered', file, commit: result.commit }, `${file} parses again`);
       this.recovered(result.commit);
-      this.log.info({ event: 'git_synced', commit: result.commit, previous: result.previous, files: updates.length, deleted: result.deleted.length, objects: this.desired.size }, `synced ${this.repo.describe()} at ${result.commit.slice(0, 12)}`);
+      this.log.info(
+        {
+          event: 'git_synced',
+          commit: result.commit,
+          previous: result.previous,
+          files: updates.length,
+          deleted: result.deleted.length,
+          objects: this.desired.size,
+        },
+        `synced ${this.repo.describe()} at ${result.commit.slice(0, 12)}`,
+      );
       return { commit: result.commit, touched: outcome.touched, initial };
     } catch (err) {
-      const message = (err instanceof Error ? err.message : String(err)).split('\n').filter((l) => l.trim() !== '').slice(0, 3).join(' ');
+      const message = (err instanceof Error ? err.message : String(err))
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(0, 3)
+        .join(' ');
       this.lastError = message;
-      this.log.error({ event: 'git_sync_failed', url: this.repo.describe(), err: message }, `git sync failed; keeping the last good desired state${this.commit ? ` (${this.commit.slice(0, 12)})` : ''}`);
+      this.log.error(
+        { event: 'git_sync_failed', url: this.repo.describe(), err: message },
+        `git sync failed; keeping the last good desired state${this.commit ? ` (${this.commit.slice(0, 12)})` : ''}`,
+      );
       return null;
     }
   }
 
   status(): GitStatus {
-    if (!this.desired.loaded) return { ready: false, message: this.lastError ? `not loaded: ${this.lastError}` : 'not loaded yet' };
+    if (!this.desired.loaded)
+      return { ready: false, message: this.lastError ? `not loaded: ${this.lastError}` : 'not loaded yet' };
     const broken = this.desired.brokenFiles();
     const parts = [`${this.desired.size} objects at ${this.commit?.slice(0, 12) ?? '?'}`];
-    if (broken.length > 0) parts.push(`${broken.length} file(s) do not parse, last good objects kept: ${broken.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}`).join(', ')}`);
+    if (broken.length > 0)
+      parts.push(
+        `${broken.length} file(s) do not parse, last good objects kept: ${broken.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}`).join(', ')}`,
+      );
     if (this.lastError) parts.push(`last sync failed: ${this.lastError}`);
     return { ready: true, message: parts.join('; ') };
   }
@@ -77,6 +120,8 @@ export class GitSource {
   }
 
   private async read(paths: string[]): Promise<FileUpdate[]> {
-    return Promise.all(paths.map(async (path) => ({ path, content: await readFile(this.repo.absolute(path)) })));
+    return Promise.all(
+      paths.map(async (path) => ({ path, content: await readFile(this.repo.absolute(path)) })),
+    );
   }
 }

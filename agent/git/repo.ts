@@ -16,15 +16,26 @@ export interface SyncResult {
 export class GitRepo {
   private head: string | null = null;
 
-  constructor(private readonly config: GitConfig, private readonly workDir: string) {}
+  constructor(
+    private readonly config: GitConfig,
+    private readonly workDir: string,
+  ) {}
 
   private git(timeoutMs: number, cwd?: string): SimpleGit {
     const { env, allow } = gitEnvironment(this.config.url, this.config.auth);
     // The two allowances cover variables this agent writes itself (the auth header through
     // GIT_CONFIG_*, an `ssh -i <key>` command); nothing from the URL or the caller's environment
     // passes through them, and every other simple-git check stays on for the user's URL.
-    const unsafe = { allowUnsafeConfigEnvCount: 'GIT_CONFIG_COUNT' in env, allowUnsafeSshCommand: 'GIT_SSH_COMMAND' in env };
-    return simpleGit({ baseDir: cwd ?? this.workDir, timeout: { block: timeoutMs }, allowEnvironment: allow, unsafe }).env(env);
+    const unsafe = {
+      allowUnsafeConfigEnvCount: 'GIT_CONFIG_COUNT' in env,
+      allowUnsafeSshCommand: 'GIT_SSH_COMMAND' in env,
+    };
+    return simpleGit({
+      baseDir: cwd ?? this.workDir,
+      timeout: { block: timeoutMs },
+      allowEnvironment: allow,
+      unsafe,
+    }).env(env);
   }
 
   get commit(): string | null {
@@ -57,14 +68,24 @@ export class GitRepo {
     rmSync(this.workDir, { recursive: true, force: true });
     mkdirSync(this.workDir, { recursive: true });
     const git = this.git(this.config.clone_timeout);
-    await git.clone(this.config.url, this.workDir, ['--branch', this.config.branch, '--single-branch', '--no-tags']);
+    await git.clone(this.config.url, this.workDir, [
+      '--branch',
+      this.config.branch,
+      '--single-branch',
+      '--no-tags',
+    ]);
     this.head = (await git.revparse(['HEAD'])).trim();
     return { commit: this.head, previous: null, changed: 'all', deleted: [] };
   }
 
   /** Tracked files under the configured path. */
   async listFiles(): Promise<string[]> {
-    const out = await this.git(this.config.pull_timeout).raw(['ls-files', '-z', '--', this.config.path === '' ? '.' : this.config.path]);
+    const out = await this.git(this.config.pull_timeout).raw([
+      'ls-files',
+      '-z',
+      '--',
+      this.config.path === '' ? '.' : this.config.path,
+    ]);
     return out.split('\0').filter((p) => p !== '');
   }
 

@@ -13,7 +13,12 @@ export function loadKubeConfig(config: KubernetesConfig): KubeConfig {
   if (config.context) {
     // setCurrentContext accepts a name that does not exist, so check it here.
     if (!kc.getContexts().some((c) => c.name === config.context)) {
-      throw new Error(`kubernetes.context: no context named ${JSON.stringify(config.context)} in the kubeconfig (have: ${kc.getContexts().map((c) => c.name).join(', ')})`);
+      throw new Error(
+        `kubernetes.context: no context named ${JSON.stringify(config.context)} in the kubeconfig (have: ${kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ')})`,
+      );
     }
     kc.setCurrentContext(config.context);
   }
@@ -22,7 +27,10 @@ export function loadKubeConfig(config: KubernetesConfig): KubeConfig {
 }
 
 export class KubeHttpError extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -35,7 +35,11 @@ metadata: { name: hidden, namespace: kube-system }
 data: { a: b }
 `;
 
-function waitForChange(changes: LiveChange[], pred: (c: LiveChange) => boolean, ms = 5000): Promise<LiveChange> {
+function waitForChange(
+  changes: LiveChange[],
+  pred: (c: LiveChange) => boolean,
+  ms = 5000,
+): Promise<LiveChange> {
   const deadline = Date.now() + ms;
   return new Promise((resolve, reject) => {
     const poll = () => {
@@ -57,7 +61,10 @@ describe('cluster watch', () => {
   before(async () => {
     plane = await startControlPlane();
     await plane.kubectlOk(['apply', '-f', '-'], { input: manifests });
-    const config = parseConfig(`git: { url: /x }\nkubernetes: { kubeconfig: ${plane.kubeconfig}, watchdog_timeout: 1500ms, resource_types: [Deployment, ConfigMap] }\n`, {});
+    const config = parseConfig(
+      `git: { url: /x }\nkubernetes: { kubeconfig: ${plane.kubeconfig}, watchdog_timeout: 1500ms, resource_types: [Deployment, ConfigMap] }\n`,
+      {},
+    );
     const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
     watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log);
     watch.state.onChange((c) => changes.push(c));
@@ -97,7 +104,10 @@ describe('cluster watch', () => {
 
   it('restarts a silent watch and keeps delivering events', async () => {
     await new Promise((r) => setTimeout(r, 2500));
-    assert.ok(logLines.some((l) => l.includes('"event":"watch_restarted"')), 'watchdog restarted a watch');
+    assert.ok(
+      logLines.some((l) => l.includes('"event":"watch_restarted"')),
+      'watchdog restarted a watch',
+    );
     await plane.kubectlOk(['create', 'configmap', 'later', '-n', 'watch-test', '--from-literal=k=v']);
     await waitForChange(changes, (c) => c.id === 'ConfigMap:watch-test:later' && c.change === 'add');
   });
@@ -106,7 +116,10 @@ describe('cluster watch', () => {
     await plane.kubectlOk(['create', 'configmap', 'other', '-n', 'kube-system', '--from-literal=k=v']);
     await plane.kubectlOk(['create', 'configmap', 'marker', '-n', 'watch-test', '--from-literal=k=v']);
     await waitForChange(changes, (c) => c.id === 'ConfigMap:watch-test:marker');
-    assert.equal(changes.find((c) => c.id.includes('kube-system')), undefined);
+    assert.equal(
+      changes.find((c) => c.id.includes('kube-system')),
+      undefined,
+    );
   });
 });
 
@@ -123,7 +136,10 @@ describe('cluster watch after errors', () => {
   });
 
   it('keeps retrying a forbidden list with backoff and syncs once access is granted', async () => {
-    const config = parseConfig(`git: { url: /x }\nkubernetes: { kubeconfig: ${plane.viewerKubeconfig}, resource_types: [ConfigMap] }\n`, {});
+    const config = parseConfig(
+      `git: { url: /x }\nkubernetes: { kubeconfig: ${plane.viewerKubeconfig}, resource_types: [ConfigMap] }\n`,
+      {},
+    );
     const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
     watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log);
     await watch.start();
@@ -134,9 +150,29 @@ describe('cluster watch after errors', () => {
     assert.ok(errors.length >= 2, `retried: ${errors.length} errors`);
     assert.match(errors[0] ?? '', /403/);
     // Not the built-in `view` role: its rules come from an aggregation controller that does not run here.
-    await plane.kubectlOk(['create', 'clusterrole', 'cm-reader', '--verb=get,list,watch', '--resource=configmaps']);
-    await plane.kubectlOk(['create', 'clusterrolebinding', 'viewer-cm', '--clusterrole=cm-reader', '--user=viewer']);
-    await Promise.race([watch.whenSynced(), new Promise((_, reject) => setTimeout(() => reject(new Error(`not synced after RBAC grant:\n${logLines.slice(-6).join('')}`)), 20_000))]);
+    await plane.kubectlOk([
+      'create',
+      'clusterrole',
+      'cm-reader',
+      '--verb=get,list,watch',
+      '--resource=configmaps',
+    ]);
+    await plane.kubectlOk([
+      'create',
+      'clusterrolebinding',
+      'viewer-cm',
+      '--clusterrole=cm-reader',
+      '--user=viewer',
+    ]);
+    await Promise.race([
+      watch.whenSynced(),
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error(`not synced after RBAC grant:\n${logLines.slice(-6).join('')}`)),
+          20_000,
+        ),
+      ),
+    ]);
     assert.ok(logLines.some((l) => l.includes('"event":"watch_restarted"')));
   });
 });

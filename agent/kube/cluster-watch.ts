@@ -20,7 +20,18 @@ export class ClusterWatch {
       if (!info) continue; // validated at start (unknownKinds)
       const scopes = info.namespaced && namespaces.length > 0 ? namespaces : [undefined];
       for (const namespace of scopes) {
-        this.watches.push(new KindWatch({ kc, info, namespace, excludeNamespaces: excluded, state: this.state, log, watchdogMs: config.watchdog_timeout, onSynced: () => this.checkSynced() }));
+        this.watches.push(
+          new KindWatch({
+            kc,
+            info,
+            namespace,
+            excludeNamespaces: excluded,
+            state: this.state,
+            log,
+            watchdogMs: config.watchdog_timeout,
+            onSynced: () => this.checkSynced(),
+          }),
+        );
       }
     }
   }

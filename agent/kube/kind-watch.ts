@@ -1,7 +1,13 @@
 // One list+watch of one kind in one scope, kept alive: client-node's ListWatch resumes from the
 // last resourceVersion and relists on 410 Gone, but stops for good on any other error, so this
 // restarts it with backoff, and a watchdog restarts a watch that has gone silent.
-import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import {
+  ListWatch,
+  Watch,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
 import { getJson } from './client.ts';
@@ -40,7 +46,8 @@ export class KindWatch {
   constructor(private readonly opts: KindWatchOptions) {
     this.path = collectionPath(opts.info, opts.namespace);
     const exclusions = opts.info.namespaced && opts.namespace === undefined ? opts.excludeNamespaces : [];
-    this.fieldSelector = exclusions.length > 0 ? exclusions.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
+    this.fieldSelector =
+      exclusions.length > 0 ? exclusions.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
   }
 
   get scope(): string {
@@ -65,7 +72,14 @@ export class KindWatch {
 
   private async launch(): Promise<void> {
     if (this.stopped) return;
-    const lw = new ListWatch<Raw>(this.path, new Watch(this.opts.kc), () => this.list(), false, undefined, this.fieldSelector);
+    const lw = new ListWatch<Raw>(
+      this.path,
+      new Watch(this.opts.kc),
+      () => this.list(),
+      false,
+      undefined,
+      this.fieldSelector,
+    );
     this.lw = lw;
     const touch = () => {
       this.lastActivity = Date.now();
@@ -84,14 +98,26 @@ export class KindWatch {
     const query = this.fieldSelector ? `?fieldSelector=${encodeURIComponent(this.fieldSelector)}` : '';
     const list = (await getJson(this.opts.kc, `${this.path}${query}`)) as KubernetesListObject<Raw>;
     // List items carry no kind/apiVersion; watch events do. Make both look alike.
-    const items = (list.items ?? []).map((item) => ({ ...item, kind: this.opts.info.kind, apiVersion: apiVersionOf(this.opts.info) }));
+    const items = (list.items ?? []).map((item) => ({
+      ...item,
+      kind: this.opts.info.kind,
+      apiVersion: apiVersionOf(this.opts.info),
+    }));
     list.items = items;
     this.opts.state.replaceScope(this.opts.info.kind, this.opts.namespace, items, this.synced);
     this.lastActivity = Date.now();
     this.backoffMs = 500;
     if (!this.synced) {
       this.synced = true;
-      this.opts.log.info({ event: 'watch_synced', kind: this.opts.info.kind, namespace: this.opts.namespace ?? null, objects: items.length }, `watching ${this.scope}`);
+      this.opts.log.info(
+        {
+          event: 'watch_synced',
+          kind: this.opts.info.kind,
+          namespace: this.opts.namespace ?? null,
+          objects: items.length,
+        },
+        `watching ${this.scope}`,
+      );
       this.opts.onSynced();
     }
     return list;
@@ -101,7 +127,11 @@ export class KindWatch {
     this.lastActivity = Date.now();
     this.backoffMs = 500;
     if (this.lw === undefined) return;
-    const plain: KubeObject = { ...obj, kind: obj.kind ?? this.opts.info.kind, apiVersion: obj.apiVersion ?? apiVersionOf(this.opts.info) };
+    const plain: KubeObject = {
+      ...obj,
+      kind: obj.kind ?? this.opts.info.kind,
+      apiVersion: obj.apiVersion ?? apiVersionOf(this.opts.info),
+    };
     if (deleted) this.opts.state.remove(plain, this.synced);
     else this.opts.state.upsert(plain, this.synced);
   }
@@ -109,14 +139,26 @@ export class KindWatch {
   private onError(lw: ListWatch<Raw> | undefined, err: unknown): void {
     if (this.stopped || lw !== this.lw || this.restartTimer) return;
     const message = err instanceof Error ? err.message : String(err);
-    this.opts.log.warn({ event: 'watch_error', kind: this.opts.info.kind, namespace: this.opts.namespace ?? null, retry_ms: this.backoffMs, err: message }, `watch of ${this.scope} failed; restarting`);
+    this.opts.log.warn(
+      {
+        event: 'watch_error',
+        kind: this.opts.info.kind,
+        namespace: this.opts.namespace ?? null,
+        retry_ms: this.backoffMs,
+        err: message,
+      },
+      `watch of ${this.scope} failed; restarting`,
+    );
     this.scheduleRestart('error');
   }
 
   private checkSilence(): void {
     if (this.stopped || this.restartTimer) return;
     if (Date.now() - this.lastActivity < this.opts.watchdogMs) return;
-    this.opts.log.warn({ event: 'watch_error', kind: this.opts.info.kind, namespace: this.opts.namespace ?? null }, `watch of ${this.scope} silent for ${this.opts.watchdogMs} ms; restarting`);
+    this.opts.log.warn(
+      { event: 'watch_error', kind: this.opts.info.kind, namespace: this.opts.namespace ?? null },
+      `watch of ${this.scope} silent for ${this.opts.watchdogMs} ms; restarting`,
+    );
     this.scheduleRestart('silent');
   }
 
@@ -134,7 +176,15 @@ export class KindWatch {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopped) return;
-      this.opts.log.info({ event: 'watch_restarted', kind: this.opts.info.kind, namespace: this.opts.namespace ?? null, reason }, `watch of ${this.scope} restarted`);
+      this.opts.log.info(
+        {
+          event: 'watch_restarted',
+          kind: this.opts.info.kind,
+          namespace: this.opts.namespace ?? null,
+          reason,
+        },
+        `watch of ${this.scope} restarted`,
+      );
       this.lastActivity = Date.now();
       const lw = this.lw;
       const started = lw ? lw.start() : this.launch();

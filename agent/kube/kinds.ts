@@ -9,7 +9,13 @@ export interface KindInfo {
   namespaced: boolean;
 }
 
-const k = (kind: string, group: string, version: string, plural: string, namespaced = true): KindInfo => ({ kind, group, version, plural, namespaced });
+const k = (kind: string, group: string, version: string, plural: string, namespaced = true): KindInfo => ({
+  kind,
+  group,
+  version,
+  plural,
+  namespaced,
+});
 
 export const KINDS: readonly KindInfo[] = [
   k('Deployment', 'apps', 'v1', 'deployments'),
@@ -45,12 +51,17 @@ export function apiVersionOf(info: KindInfo): string {
 /** The collection path, cluster-wide when `namespace` is undefined. */
 export function collectionPath(info: KindInfo, namespace?: string): string {
   const root = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
-  return info.namespaced && namespace !== undefined ? `${root}/namespaces/${namespace}/${info.plural}` : `${root}/${info.plural}`;
+  return info.namespaced && namespace !== undefined
+    ? `${root}/namespaces/${namespace}/${info.plural}`
+    : `${root}/${info.plural}`;
 }
 
 /** One message per resource type the agent does not know. */
 export function unknownKinds(kinds: readonly string[]): string[] {
   return kinds
     .filter((kind) => !kindInfo(kind))
-    .map((kind) => `kubernetes.resource_types: unknown kind ${JSON.stringify(kind)} (supported: ${KINDS.map((i) => i.kind).join(', ')})`);
+    .map(
+      (kind) =>
+        `kubernetes.resource_types: unknown kind ${JSON.stringify(kind)} (supported: ${KINDS.map((i) => i.kind).join(', ')})`,
+    );
 }

@@ -59,7 +59,12 @@ export class LiveState {
    * A fresh list of one kind in one scope (namespace, or all when undefined) replaces what was
    * known there; objects missing from it are deleted. Returns the changes.
    */
-  replaceScope(kind: string, namespace: string | undefined, items: KubeObject[], notify: boolean): LiveChange[] {
+  replaceScope(
+    kind: string,
+    namespace: string | undefined,
+    items: KubeObject[],
+    notify: boolean,
+  ): LiveChange[] {
     const seen = new Set(items.map(liveId));
     const changes: LiveChange[] = [];
     for (const [id, obj] of this.objects) {

@@ -34,15 +34,63 @@ interface Row {
 
 const rows: Row[] = [
   { name: 'new resource in sync: none, no event', history: [], next: inSync, status: 'none', event: null },
-  { name: 'new resource drifted: none→active, detected', history: [], next: scaled, status: 'active', event: 'detected', from: 'none' },
+  {
+    name: 'new resource drifted: none→active, detected',
+    history: [],
+    next: scaled,
+    status: 'active',
+    event: 'detected',
+    from: 'none',
+  },
   { name: 'none→none: no event', history: [inSync], next: inSync, status: 'none', event: null },
-  { name: 'none→active: detected', history: [inSync], next: scaled, status: 'active', event: 'detected', from: 'none' },
+  {
+    name: 'none→active: detected',
+    history: [inSync],
+    next: scaled,
+    status: 'active',
+    event: 'detected',
+    from: 'none',
+  },
   { name: 'active, same drift: no event', history: [scaled], next: scaled, status: 'active', event: null },
-  { name: 'active, value changed: updated', history: [scaled], next: scaledMore, status: 'active', event: 'updated', from: 'active' },
-  { name: 'active, field added: updated', history: [scaled], next: scaledAndImage, status: 'active', event: 'updated', from: 'active' },
-  { name: 'active→resolved: resolved', history: [scaled], next: inSync, status: 'resolved', event: 'resolved', from: 'active' },
-  { name: 'resolved→resolved: no event', history: [scaled, inSync], next: inSync, status: 'resolved', event: null },
-  { name: 'resolved→active: detected again', history: [scaled, inSync], next: scaled, status: 'active', event: 'detected', from: 'resolved' },
+  {
+    name: 'active, value changed: updated',
+    history: [scaled],
+    next: scaledMore,
+    status: 'active',
+    event: 'updated',
+    from: 'active',
+  },
+  {
+    name: 'active, field added: updated',
+    history: [scaled],
+    next: scaledAndImage,
+    status: 'active',
+    event: 'updated',
+    from: 'active',
+  },
+  {
+    name: 'active→resolved: resolved',
+    history: [scaled],
+    next: inSync,
+    status: 'resolved',
+    event: 'resolved',
+    from: 'active',
+  },
+  {
+    name: 'resolved→resolved: no event',
+    history: [scaled, inSync],
+    next: inSync,
+    status: 'resolved',
+    event: null,
+  },
+  {
+    name: 'resolved→active: detected again',
+    history: [scaled, inSync],
+    next: scaled,
+    status: 'active',
+    event: 'detected',
+    from: 'resolved',
+  },
 ];
 
 describe('transition', () => {
@@ -119,7 +167,10 @@ describe('transition', () => {
 
   it('gives the same event id for the same transition at the same time (idempotent retries)', () => {
     assert.deepEqual(transition(null, scaled, T0).event, transition(null, scaled, T0).event);
-    assert.notEqual(transition(null, scaled, T0).event?.event_id, transition(null, scaled, T1).event?.event_id);
+    assert.notEqual(
+      transition(null, scaled, T0).event?.event_id,
+      transition(null, scaled, T1).event?.event_id,
+    );
   });
 
   it('rejects a bad time and a record of another resource', () => {

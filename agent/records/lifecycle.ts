@@ -30,23 +30,44 @@ export function eventId(resourceId: string, event: Transition, time: string): st
  * the resource was never seen), the engine's result and the analysis time (ISO 8601).
  * Throws on a time that does not parse or a previous record of another resource.
  */
-export function transition(previous: DriftRecord | null, result: DriftResult, now: string): TransitionOutcome {
-  if (Number.isNaN(Date.parse(now))) throw new TypeError(`transition: time ${JSON.stringify(now)} is not an ISO 8601 date`);
+export function transition(
+  previous: DriftRecord | null,
+  result: DriftResult,
+  now: string,
+): TransitionOutcome {
+  if (Number.isNaN(Date.parse(now)))
+    throw new TypeError(`transition: time ${JSON.stringify(now)} is not an ISO 8601 date`);
   if (previous && previous.resource_id !== result.resource_id) {
-    throw new Error(`transition: previous record ${previous.resource_id} does not belong to ${result.resource_id}`);
+    throw new Error(
+      `transition: previous record ${previous.resource_id} does not belong to ${result.resource_id}`,
+    );
   }
   const from: DriftStatus = previous?.drift_status ?? 'none';
-  if (result.drift_detected) return from === 'active' ? stillDrifting(previous, result, now) : detected(previous, from, result, now);
+  if (result.drift_detected)
+    return from === 'active' ? stillDrifting(previous, result, now) : detected(previous, from, result, now);
   return from === 'active' ? resolved(previous, result, now) : inSync(previous, from, result, now);
 }
 
 /** The fields every next record takes from the engine's result and the clock. */
-function base(result: DriftResult, now: string): Omit<DriftRecord, 'drift_status' | 'first_detected' | 'resolved_at' | 'last_known_good_hash' | 'resolution_message'> {
+function base(
+  result: DriftResult,
+  now: string,
+): Omit<
+  DriftRecord,
+  'drift_status' | 'first_detected' | 'resolved_at' | 'last_known_good_hash' | 'resolution_message'
+> {
   const { drift_status: _engineStatus, ...rest } = result;
   return { ...rest, last_checked: now };
 }
 
-function makeEvent(record: DriftRecord, event: Transition, from: DriftStatus, now: string, source: Pick<DriftRecord, 'drift_type' | 'severity'>, message: string | null): DriftEvent {
+function makeEvent(
+  record: DriftRecord,
+  event: Transition,
+  from: DriftStatus,
+  now: string,
+  source: Pick<DriftRecord, 'drift_type' | 'severity'>,
+  message: string | null,
+): DriftEvent {
   return {
     event_id: eventId(record.resource_id, event, now),
     resource_id: record.resource_id,
@@ -62,7 +83,12 @@ function makeEvent(record: DriftRecord, event: Transition, from: DriftStatus, no
   };
 }
 
-function detected(previous: DriftRecord | null, from: DriftStatus, result: DriftResult, now: string): TransitionOutcome {
+function detected(
+  previous: DriftRecord | null,
+  from: DriftStatus,
+  result: DriftResult,
+  now: string,
+): TransitionOutcome {
   const record: DriftRecord = {
     ...base(result, now),
     drift_status: 'active',
@@ -71,7 +97,10 @@ function detected(previous: DriftRecord | null, from: DriftStatus, result: Drift
     last_known_good_hash: previous?.last_known_good_hash ?? null,
     resolution_message: null,
   };
-  return { record, event: makeEvent(record, 'detected', from, now, record, driftMessage(record.drift_details)) };
+  return {
+    record,
+    event: makeEvent(record, 'detected', from, now, record, driftMessage(record.drift_details)),
+  };
 }
 
 function stillDrifting(previous: DriftRecord | null, result: DriftResult, now: string): TransitionOutcome {
@@ -84,7 +113,9 @@ function stillDrifting(previous: DriftRecord | null, result: DriftResult, now: s
     resolution_message: null,
   };
   const changed = driftSignature(previous?.drift_details ?? []) !== driftSignature(record.drift_details);
-  const event = changed ? makeEvent(record, 'updated', 'active', now, record, driftMessage(record.drift_details)) : null;
+  const event = changed
+    ? makeEvent(record, 'updated', 'active', now, record, driftMessage(record.drift_details))
+    : null;
   return { record, event };
 }
 
@@ -103,7 +134,12 @@ function resolved(previous: DriftRecord | null, result: DriftResult, now: string
   return { record, event: makeEvent(record, 'resolved', 'active', now, source, message) };
 }
 
-function inSync(previous: DriftRecord | null, from: DriftStatus, result: DriftResult, now: string): TransitionOutcome {
+function inSync(
+  previous: DriftRecord | null,
+  from: DriftStatus,
+  result: DriftResult,
+  now: string,
+): TransitionOutcome {
   const wasResolved = from === 'resolved';
   const record: DriftRecord = {
     ...base(result, now),

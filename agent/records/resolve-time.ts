@@ -15,7 +15,8 @@ function episodesFromEvents(events: DriftEvent[]): Map<string, number> {
     if (ev.event !== 'resolved') continue;
     const start = open.get(ev.resource_id);
     open.delete(ev.resource_id);
-    if (start !== undefined) durations.set(`${ev.resource_id}|${ev.time}`, (Date.parse(ev.time) - Date.parse(start)) / 1000);
+    if (start !== undefined)
+      durations.set(`${ev.resource_id}|${ev.time}`, (Date.parse(ev.time) - Date.parse(start)) / 1000);
   }
   return durations;
 }
@@ -30,7 +31,8 @@ export function meanTimeToResolveSeconds(records: DriftRecord[], events: DriftEv
   for (const r of records) {
     if (r.drift_status !== 'resolved' || !r.first_detected || !r.resolved_at) continue;
     const key = `${r.resource_id}|${r.resolved_at}`;
-    if (!durations.has(key)) durations.set(key, (Date.parse(r.resolved_at) - Date.parse(r.first_detected)) / 1000);
+    if (!durations.has(key))
+      durations.set(key, (Date.parse(r.resolved_at) - Date.parse(r.first_detected)) / 1000);
   }
   if (durations.size === 0) return null;
   let sum = 0;

@@ -22,7 +22,13 @@ function simulate(timeline: [string, DriftResult][]): { records: DriftRecord[]; 
   return { records: [...records.values()], events };
 }
 
-const analysis: LastAnalysis = { started_at: minutesAgo(1), finished_at: NOW, duration_seconds: 60, resources: 4, git_commit: 'abc' };
+const analysis: LastAnalysis = {
+  started_at: minutesAgo(1),
+  finished_at: NOW,
+  duration_seconds: 60,
+  resources: 4,
+  git_commit: 'abc',
+};
 
 describe('statistics', () => {
   const { records, events } = simulate([
@@ -53,7 +59,13 @@ describe('statistics', () => {
 
   it('falls back to the resolved record when its detected event is outside the events given', () => {
     assert.equal(meanTimeToResolveSeconds(records, []), 75 * 60);
-    assert.equal(meanTimeToResolveSeconds(records.filter((r) => r.drift_status !== 'resolved'), []), null);
+    assert.equal(
+      meanTimeToResolveSeconds(
+        records.filter((r) => r.drift_status !== 'resolved'),
+        [],
+      ),
+      null,
+    );
   });
 
   it('counts each episode of a resource that drifted twice', () => {
@@ -68,19 +80,29 @@ describe('statistics', () => {
 
   it('scores drift by severity share: 0 in sync, 1 all high, 0 with nothing tracked', () => {
     assert.equal(driftScore([]), 0);
-    const allHigh = simulate([[NOW, result('a', [imageDetail('x', 'y')])], [NOW, result('b', [imageDetail('x', 'z')])]]);
+    const allHigh = simulate([
+      [NOW, result('a', [imageDetail('x', 'y')])],
+      [NOW, result('b', [imageDetail('x', 'z')])],
+    ]);
     assert.equal(driftScore(allHigh.records), 1);
     const synced = simulate([[NOW, result('a')]]);
     assert.equal(driftScore(synced.records), 0);
     // One high drift among four resources: (3/3)/4.
     assert.equal(buildStatistics(records, events, null, NOW).drift_score, 0.25);
-    const oneMedium = simulate([[NOW, result('a', [scalingDetail(1, 2)])], [NOW, result('b')], [NOW, result('c')]]);
+    const oneMedium = simulate([
+      [NOW, result('a', [scalingDetail(1, 2)])],
+      [NOW, result('b')],
+      [NOW, result('c')],
+    ]);
     assert.equal(driftScore(oneMedium.records), 0.2222);
   });
 
   it('traces active drifts over the last 24 h, ending with now', () => {
     const s = buildStatistics(records, events, null, NOW);
-    assert.deepEqual(s.trend.map((p) => p.active), [0, 1, 2, 3, 2, 1, 1]);
+    assert.deepEqual(
+      s.trend.map((p) => p.active),
+      [0, 1, 2, 3, 2, 1, 1],
+    );
     assert.equal(s.trend.at(-1)?.time, NOW);
     assert.equal(s.trend[0]?.time, minutesAgo(24 * 60));
   });
@@ -99,6 +121,9 @@ describe('statistics', () => {
 
   it('never goes below zero when events belong to records deleted since', () => {
     const ghost = simulate([[minutesAgo(10), result('gone', [scalingDetail(1, 2)])]]);
-    assert.deepEqual(activeTrend(0, ghost.events, NOW).map((p) => p.active), [0, 0, 0]);
+    assert.deepEqual(
+      activeTrend(0, ghost.events, NOW).map((p) => p.active),
+      [0, 0, 0],
+    );
   });
 });

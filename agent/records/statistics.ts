@@ -1,6 +1,12 @@
 // The statistics the API serves, computed in code from the stored records and events (the stores
 // only run simple queries, so the same code serves MongoDB, FerretDB and the embedded store).
-import { SEVERITY_RANK, type DriftEvent, type DriftRecord, type LastAnalysis, type Statistics } from '../../shared/types.ts';
+import {
+  SEVERITY_RANK,
+  type DriftEvent,
+  type DriftRecord,
+  type LastAnalysis,
+  type Statistics,
+} from '../../shared/types.ts';
 import { meanTimeToResolveSeconds } from './resolve-time.ts';
 import { activeTrend, type TrendOptions } from './trend.ts';
 

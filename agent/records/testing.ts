@@ -1,11 +1,27 @@
 // Builders of engine results and details for the tests of records and stores (not used at runtime).
 import type { DriftDetail, DriftResult } from '../../shared/types.ts';
 
-export function scalingDetail(desired: number, live: number, manager: string | null = 'kubectl-scale'): DriftDetail {
-  return { path: 'spec.replicas', type: 'Scaling', severity: 'medium', desired, live, manager, changed_at: null };
+export function scalingDetail(
+  desired: number,
+  live: number,
+  manager: string | null = 'kubectl-scale',
+): DriftDetail {
+  return {
+    path: 'spec.replicas',
+    type: 'Scaling',
+    severity: 'medium',
+    desired,
+    live,
+    manager,
+    changed_at: null,
+  };
 }
 
-export function imageDetail(desired: string, live: string, manager: string | null = 'kubectl-set'): DriftDetail {
+export function imageDetail(
+  desired: string,
+  live: string,
+  manager: string | null = 'kubectl-set',
+): DriftDetail {
   return {
     path: 'spec.template.spec.containers[name=web].image',
     type: 'VersionChange',
@@ -18,7 +34,12 @@ export function imageDetail(desired: string, live: string, manager: string | nul
 }
 
 /** An engine result for Deployment `ns/name`: in sync without details, drifted with them. */
-export function result(name: string, details: DriftDetail[] = [], namespace = 'default', kind = 'Deployment'): DriftResult {
+export function result(
+  name: string,
+  details: DriftDetail[] = [],
+  namespace = 'default',
+  kind = 'Deployment',
+): DriftResult {
   const drift = details.length > 0;
   const first = details[0];
   return {

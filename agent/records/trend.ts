@@ -26,12 +26,20 @@ function delta(ev: DriftEvent): number {
  * evenly spaced times instead. Counts never go below 0 (events of records deleted since then
  * could otherwise push the backwards walk negative).
  */
-export function activeTrend(activeNow: number, events: DriftEvent[], now: string, opts: TrendOptions = {}): TrendPoint[] {
+export function activeTrend(
+  activeNow: number,
+  events: DriftEvent[],
+  now: string,
+  opts: TrendOptions = {},
+): TrendPoint[] {
   const nowMs = Date.parse(now);
   const startMs = nowMs - (opts.windowMs ?? DAY_MS);
   const maxPoints = Math.max(2, opts.maxPoints ?? 60);
   const inWindow = events
-    .filter((e) => { const t = Date.parse(e.time); return t >= startMs && t <= nowMs; })
+    .filter((e) => {
+      const t = Date.parse(e.time);
+      return t >= startMs && t <= nowMs;
+    })
     .sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   // after[i] = active count right after event i; walking back from now.
   const after = new Array<number>(inWindow.length);
@@ -43,18 +51,30 @@ export function activeTrend(activeNow: number, events: DriftEvent[], now: string
   const atStart = count;
   const start = new Date(startMs).toISOString();
   if (inWindow.length + 2 <= maxPoints) {
-    return [{ time: start, active: atStart }, ...inWindow.map((e, i) => ({ time: e.time, active: after[i] ?? 0 })), { time: now, active: activeNow }];
+    return [
+      { time: start, active: atStart },
+      ...inWindow.map((e, i) => ({ time: e.time, active: after[i] ?? 0 })),
+      { time: now, active: activeNow },
+    ];
   }
   return sample(inWindow, after, atStart, startMs, nowMs, maxPoints);
 }
 
-function sample(events: DriftEvent[], after: number[], atStart: number, startMs: number, nowMs: number, points: number): TrendPoint[] {
+function sample(
+  events: DriftEvent[],
+  after: number[],
+  atStart: number,
+  startMs: number,
+  nowMs: number,
+  points: number,
+): TrendPoint[] {
   const out: TrendPoint[] = [];
   let next = 0;
   let current = atStart;
   for (let k = 0; k < points; k++) {
     const t = k === points - 1 ? nowMs : startMs + Math.round((k * (nowMs - startMs)) / (points - 1));
-    while (next < events.length && Date.parse((events[next] as DriftEvent).time) <= t) current = after[next++] ?? current;
+    while (next < events.length && Date.parse((events[next] as DriftEvent).time) <= t)
+      current = after[next++] ?? current;
     out.push({ time: new Date(t).toISOString(), active: current });
   }
   return out;

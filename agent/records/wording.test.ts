@@ -22,22 +22,55 @@ describe('wording', () => {
   it('says how each field came back, with the manager who drifted it', () => {
     assert.equal(resolutionMessage([scalingDetail(3, 5)]), 'replicas back to 3 (was 5 by kubectl-scale)');
     assert.equal(resolutionMessage([scalingDetail(3, 5, null)]), 'replicas back to 3 (was 5)');
-    const added: DriftDetail = { path: 'metadata.labels.team', type: 'LabelChange', severity: 'low', desired: undefined, live: 'ops', manager: 'kubectl-label', changed_at: null };
+    const added: DriftDetail = {
+      path: 'metadata.labels.team',
+      type: 'LabelChange',
+      severity: 'low',
+      desired: undefined,
+      live: 'ops',
+      manager: 'kubectl-label',
+      changed_at: null,
+    };
     assert.equal(resolutionMessage([added]), 'team removed (was ops by kubectl-label)');
-    const missing: DriftDetail = { path: '', type: 'Missing', severity: 'high', desired: null, live: undefined, manager: null, changed_at: null };
+    const missing: DriftDetail = {
+      path: '',
+      type: 'Missing',
+      severity: 'high',
+      desired: null,
+      live: undefined,
+      manager: null,
+      changed_at: null,
+    };
     assert.equal(resolutionMessage([missing]), 'present in the cluster again');
     assert.equal(resolutionMessage([]), 'back in sync with Git');
-    const secret: DriftDetail = { path: 'data.password', type: 'SecretChange', severity: 'high', desired: REDACTED, live: REDACTED, manager: 'kubectl-edit', changed_at: null };
+    const secret: DriftDetail = {
+      path: 'data.password',
+      type: 'SecretChange',
+      severity: 'high',
+      desired: REDACTED,
+      live: REDACTED,
+      manager: 'kubectl-edit',
+      changed_at: null,
+    };
     assert.equal(resolutionMessage([secret]), 'password back in sync (changed by kubectl-edit)');
   });
 
   it('keeps long lists to three fields', () => {
-    const many = [scalingDetail(1, 2), scalingDetail(1, 3), scalingDetail(1, 4), imageDetail('a', 'b'), imageDetail('c', 'd')];
+    const many = [
+      scalingDetail(1, 2),
+      scalingDetail(1, 3),
+      scalingDetail(1, 4),
+      imageDetail('a', 'b'),
+      imageDetail('c', 'd'),
+    ];
     assert.match(resolutionMessage(many), /; … and 2 more$/);
   });
 
   it('describes a drift with the engine summary and the manager', () => {
-    assert.equal(describeDrift(imageDetail('nginx:1.25', 'nginx:1.26')), 'image nginx:1.25 → nginx:1.26 (kubectl-set)');
+    assert.equal(
+      describeDrift(imageDetail('nginx:1.25', 'nginx:1.26')),
+      'image nginx:1.25 → nginx:1.26 (kubectl-set)',
+    );
     assert.equal(describeDrift(scalingDetail(3, 5, null)), 'replicas 3 → 5');
   });
 });

@@ -45,7 +45,8 @@ export function describeResolution(detail: DriftDetail): string {
   if (detail.type === 'Missing') return 'present in the cluster again';
   const name = fieldName(detail.path);
   // Secret values never appear, not even redacted placeholders in a sentence.
-  if (detail.desired === REDACTED || detail.live === REDACTED) return `${name} back in sync${detail.manager ? ` (changed by ${detail.manager})` : ''}`;
+  if (detail.desired === REDACTED || detail.live === REDACTED)
+    return `${name} back in sync${detail.manager ? ` (changed by ${detail.manager})` : ''}`;
   if (detail.desired === undefined) return `${name} removed (was ${formatValue(detail.live)}${who(detail)})`;
   return `${name} back to ${formatValue(detail.desired)} (was ${formatValue(detail.live)}${who(detail)})`;
 }

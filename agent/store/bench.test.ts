@@ -31,12 +31,19 @@ describe('embedded store with 10,000 records', () => {
     assert.equal(by('resolved'), 1500);
     assert.ok(new Set(all.map((r) => r.namespace)).size >= 5);
     assert.ok(new Set(all.map((r) => r.kind)).size >= 5);
-    assert.deepEqual(new Set(all.filter((r) => r.severity).map((r) => r.severity)), new Set(['low', 'medium', 'high']));
+    assert.deepEqual(
+      new Set(all.filter((r) => r.severity).map((r) => r.severity)),
+      new Set(['low', 'medium', 'high']),
+    );
     assert.equal((await store.eventsSince('2000-01-01T00:00:00.000Z')).length, 2500 + 1500 * 2);
   });
 
   it('pages through every record 100 at a time, filtered and unfiltered', async () => {
-    for (const query of [{}, { drift_status: 'active' as const }, { namespace: 'shop', drift_detected: true }]) {
+    for (const query of [
+      {},
+      { drift_status: 'active' as const },
+      { namespace: 'shop', drift_detected: true },
+    ]) {
       const t0 = performance.now();
       let seen = 0;
       let pages = 0;
@@ -50,7 +57,9 @@ describe('embedded store with 10,000 records', () => {
       }
       assert.equal(seen, count);
       const ms = performance.now() - t0;
-      console.log(`page ${JSON.stringify(query)}: ${pages} pages of ≤100 (${count} records) in ${ms.toFixed(0)} ms, ${(ms / Math.max(1, pages)).toFixed(2)} ms/page`);
+      console.log(
+        `page ${JSON.stringify(query)}: ${pages} pages of ≤100 (${count} records) in ${ms.toFixed(0)} ms, ${(ms / Math.max(1, pages)).toFixed(2)} ms/page`,
+      );
     }
   });
 });

@@ -5,10 +5,26 @@ import type { DriftDetail, DriftResult } from '../../shared/types.ts';
 import { transition } from '../records/lifecycle.ts';
 import type { Store } from './store.ts';
 
-const NAMESPACES = ['default', 'shop', 'payments', 'search', 'auth', 'monitoring', 'ingress', 'batch', 'data', 'edge'];
+const NAMESPACES = [
+  'default',
+  'shop',
+  'payments',
+  'search',
+  'auth',
+  'monitoring',
+  'ingress',
+  'batch',
+  'data',
+  'edge',
+];
 const KINDS: [kind: string, apiVersion: string][] = [
-  ['Deployment', 'apps/v1'], ['Service', 'v1'], ['ConfigMap', 'v1'], ['Secret', 'v1'],
-  ['StatefulSet', 'apps/v1'], ['Ingress', 'networking.k8s.io/v1'], ['DaemonSet', 'apps/v1'],
+  ['Deployment', 'apps/v1'],
+  ['Service', 'v1'],
+  ['ConfigMap', 'v1'],
+  ['Secret', 'v1'],
+  ['StatefulSet', 'apps/v1'],
+  ['Ingress', 'networking.k8s.io/v1'],
+  ['DaemonSet', 'apps/v1'],
 ];
 const MANAGERS = ['kubectl-scale', 'kubectl-edit', 'kubectl-set', 'kubectl-label', 'helm', null];
 const BASE_MS = Date.UTC(2026, 0, 1);
@@ -19,10 +35,42 @@ function details(i: number, kind: string): DriftDetail[] {
   const changed_at = new Date(BASE_MS + i * 1000).toISOString();
   const all: DriftDetail[] = [
     kind === 'Secret'
-      ? { path: 'data.password', type: 'SecretChange', severity: 'high', desired: '(redacted)', live: '(redacted)', manager, changed_at }
-      : { path: 'spec.replicas', type: 'Scaling', severity: 'medium', desired: 3, live: 3 + (i % 5) + 1, manager, changed_at },
-    { path: 'spec.template.spec.containers[name=app].image', type: 'VersionChange', severity: 'high', desired: 'registry.example/app:1.4.2', live: `registry.example/app:1.4.${3 + (i % 7)}`, manager, changed_at },
-    { path: 'metadata.labels.team', type: 'LabelChange', severity: 'low', desired: undefined, live: `team-${i % 13}`, manager, changed_at },
+      ? {
+          path: 'data.password',
+          type: 'SecretChange',
+          severity: 'high',
+          desired: '(redacted)',
+          live: '(redacted)',
+          manager,
+          changed_at,
+        }
+      : {
+          path: 'spec.replicas',
+          type: 'Scaling',
+          severity: 'medium',
+          desired: 3,
+          live: 3 + (i % 5) + 1,
+          manager,
+          changed_at,
+        },
+    {
+      path: 'spec.template.spec.containers[name=app].image',
+      type: 'VersionChange',
+      severity: 'high',
+      desired: 'registry.example/app:1.4.2',
+      live: `registry.example/app:1.4.${3 + (i % 7)}`,
+      manager,
+      changed_at,
+    },
+    {
+      path: 'metadata.labels.team',
+      type: 'LabelChange',
+      severity: 'low',
+      desired: undefined,
+      live: `team-${i % 13}`,
+      manager,
+      changed_at,
+    },
   ];
   return all.slice(i % 3).slice(0, 1 + (i % 2));
 }
@@ -41,10 +89,20 @@ function verdict(i: number, drifted: boolean): DriftResult {
     drift_detected: drifted,
     drift_status: drifted ? 'active' : 'none',
     drift_type: d[0]?.type ?? null,
-    severity: d.reduce<DriftDetail['severity'] | null>((s, x) => (s === 'high' || x.severity === 'high' ? 'high' : s === 'medium' || x.severity === 'medium' ? 'medium' : 'low'), null),
+    severity: d.reduce<DriftDetail['severity'] | null>(
+      (s, x) =>
+        s === 'high' || x.severity === 'high'
+          ? 'high'
+          : s === 'medium' || x.severity === 'medium'
+            ? 'medium'
+            : 'low',
+      null,
+    ),
     drift_details: d,
     desired_hash: `sha256:${i.toString(16).padStart(8, '0')}`,
-    live_hash: drifted ? `sha256:${(i + 1).toString(16).padStart(8, '0')}` : `sha256:${i.toString(16).padStart(8, '0')}`,
+    live_hash: drifted
+      ? `sha256:${(i + 1).toString(16).padStart(8, '0')}`
+      : `sha256:${i.toString(16).padStart(8, '0')}`,
     git_commit: '4f1c2e9',
     source_file: `apps/${namespace}/${name}.yaml`,
   };
@@ -72,7 +130,8 @@ async function seedOne(store: Store, i: number): Promise<void> {
  * writes in flight at a time. Deterministic: the same n gives the same records.
  */
 export async function seedRecords(store: Store, n: number): Promise<void> {
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`seedRecords: n must be a non-negative integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new RangeError(`seedRecords: n must be a non-negative integer, got ${n}`);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < n) await seedOne(store, next++);

@@ -32,7 +32,8 @@ function fixture(): DriftRecord[] {
   for (let i = 0; i < 24; i++) {
     const ns = namespaces[i % 3] ?? '';
     const kind = ns === '' ? 'ClusterRole' : i % 2 ? 'Deployment' : 'ConfigMap';
-    const details: DriftDetail[] = i % 4 === 0 ? [] : i % 4 === 1 ? [scalingDetail(2, 4)] : [imageDetail('a:1', `a:${i}`)];
+    const details: DriftDetail[] =
+      i % 4 === 0 ? [] : i % 4 === 1 ? [scalingDetail(2, 4)] : [imageDetail('a:1', `a:${i}`)];
     let r = transition(null, result(`r${String(i).padStart(2, '0')}`, details, ns, kind), T0).record;
     if (i % 8 === 3) r = transition(r, result(r.name, [], ns, kind), at(5)).record; // resolved
     out.push(r);
@@ -41,12 +42,14 @@ function fixture(): DriftRecord[] {
 }
 
 function matches(r: DriftRecord, q: RecordQuery): boolean {
-  return (q.namespace === undefined || r.namespace === q.namespace)
-    && (q.kind === undefined || r.kind === q.kind)
-    && (q.drift_detected === undefined || r.drift_detected === q.drift_detected)
-    && (q.drift_status === undefined || r.drift_status === q.drift_status)
-    && (q.severity === undefined || r.severity === q.severity)
-    && (q.type === undefined || r.drift_type === q.type);
+  return (
+    (q.namespace === undefined || r.namespace === q.namespace) &&
+    (q.kind === undefined || r.kind === q.kind) &&
+    (q.drift_detected === undefined || r.drift_detected === q.drift_detected) &&
+    (q.drift_status === undefined || r.drift_status === q.drift_status) &&
+    (q.severity === undefined || r.severity === q.severity) &&
+    (q.type === undefined || r.drift_type === q.type)
+  );
 }
 
 export function storeContract(name: string, makeBackend: () => Promise<StoreBackend>): void {
@@ -91,7 +94,11 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
     it('gets several records at once, skipping unknown ids', async () => {
       const s = await fresh();
       for (const r of fixture()) await s.saveRecord(r, null);
-      const got = await s.getRecords(['Deployment:payments:r01', 'ConfigMap:payments:r04', 'Deployment:nowhere:x']);
+      const got = await s.getRecords([
+        'Deployment:payments:r01',
+        'ConfigMap:payments:r04',
+        'Deployment:nowhere:x',
+      ]);
       assert.deepEqual([...got.keys()].sort(), ['ConfigMap:payments:r04', 'Deployment:payments:r01']);
       assert.equal(got.get('Deployment:payments:r01')?.name, 'r01');
       assert.equal((await s.getRecords([])).size, 0);
@@ -109,10 +116,22 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       const all = fixture();
       for (const r of all) await s.saveRecord(r, null);
       const queries: RecordQuery[] = [
-        {}, { namespace: 'shop' }, { namespace: '' }, { kind: 'ConfigMap' }, { drift_detected: true }, { drift_detected: false },
-        { drift_status: 'active' }, { drift_status: 'resolved' }, { drift_status: 'none' }, { severity: 'high' }, { severity: 'medium' },
-        { type: 'Scaling' }, { type: 'VersionChange' }, { namespace: 'payments', drift_status: 'active', severity: 'high' },
-        { kind: 'Deployment', type: 'Scaling', drift_detected: true }, { namespace: 'nowhere' },
+        {},
+        { namespace: 'shop' },
+        { namespace: '' },
+        { kind: 'ConfigMap' },
+        { drift_detected: true },
+        { drift_detected: false },
+        { drift_status: 'active' },
+        { drift_status: 'resolved' },
+        { drift_status: 'none' },
+        { severity: 'high' },
+        { severity: 'medium' },
+        { type: 'Scaling' },
+        { type: 'VersionChange' },
+        { namespace: 'payments', drift_status: 'active', severity: 'high' },
+        { kind: 'Deployment', type: 'Scaling', drift_detected: true },
+        { namespace: 'nowhere' },
       ];
       for (const q of queries) {
         const expected = ids(all.filter((r) => matches(r, q))).sort();
@@ -138,7 +157,12 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       }
       assert.deepEqual(seen, ids(all).sort());
       const filtered = await s.listRecords({ drift_status: 'active', limit: 2, offset: 1 });
-      assert.deepEqual(ids(filtered.records), ids(all.filter((r) => r.drift_status === 'active')).sort().slice(1, 3));
+      assert.deepEqual(
+        ids(filtered.records),
+        ids(all.filter((r) => r.drift_status === 'active'))
+          .sort()
+          .slice(1, 3),
+      );
       assert.deepEqual(await s.listRecords({ limit: 0 }), { records: [], count: all.length });
       await assert.rejects(s.listRecords({ limit: -1 }), RangeError);
       await assert.rejects(s.listRecords({ offset: 1.5 }), RangeError);
@@ -150,7 +174,10 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       const injected = { $ne: null } as unknown as string;
       assert.deepEqual(await s.listRecords({ namespace: injected }), { records: [], count: 0 });
       assert.deepEqual(await s.listRecords({ kind: '{"$ne": null}' }), { records: [], count: 0 });
-      assert.deepEqual(await s.listRecords({ drift_status: { $in: ['active'] } as unknown as 'active' }), { records: [], count: 0 });
+      assert.deepEqual(await s.listRecords({ drift_status: { $in: ['active'] } as unknown as 'active' }), {
+        records: [],
+        count: 0,
+      });
       assert.equal(await s.getRecord(injected), null);
       assert.equal((await s.getRecords([injected])).size, 0);
       assert.deepEqual(await s.history(injected), []);
@@ -161,7 +188,12 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
     it('keeps history newest first, with a limit', async () => {
       const s = await fresh();
       let prev: DriftRecord | null = null;
-      const verdicts = [result('web', [scalingDetail(3, 5)]), result('web', [scalingDetail(3, 6)]), result('web'), result('web', [scalingDetail(3, 4)])];
+      const verdicts = [
+        result('web', [scalingDetail(3, 5)]),
+        result('web', [scalingDetail(3, 6)]),
+        result('web'),
+        result('web', [scalingDetail(3, 4)]),
+      ];
       const events: DriftEvent[] = [];
       for (const [i, v] of verdicts.entries()) {
         const out = transition(prev, v, at(i));
@@ -172,9 +204,15 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       const other = recordOf(result('api', [scalingDetail(1, 2)]), at(2));
       await s.saveRecord(other.record, other.event);
       const history = await s.history('Deployment:default:web');
-      assert.deepEqual(history.map((e) => e.event), ['detected', 'resolved', 'updated', 'detected']);
+      assert.deepEqual(
+        history.map((e) => e.event),
+        ['detected', 'resolved', 'updated', 'detected'],
+      );
       assert.deepEqual(history, json([...events].reverse()));
-      assert.deepEqual((await s.history('Deployment:default:web', 2)).map((e) => e.time), [at(3), at(2)]);
+      assert.deepEqual(
+        (await s.history('Deployment:default:web', 2)).map((e) => e.time),
+        [at(3), at(2)],
+      );
       assert.deepEqual(await s.history('Deployment:default:nothing'), []);
     });
 
@@ -194,13 +232,22 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
         const out = recordOf(result(name, [scalingDetail(1, 2)]), at(10 - i * 3));
         await s.saveRecord(out.record, out.event);
       }
-      assert.deepEqual((await s.eventsSince(at(4))).map((e) => e.time), [at(4), at(7), at(10)]);
+      assert.deepEqual(
+        (await s.eventsSince(at(4))).map((e) => e.time),
+        [at(4), at(7), at(10)],
+      );
       assert.deepEqual(await s.eventsSince(at(11)), []);
     });
 
     it('round-trips the last analysis', async () => {
       const s = await fresh();
-      const first: LastAnalysis = { started_at: T0, finished_at: at(1), duration_seconds: 60, resources: 12, git_commit: null };
+      const first: LastAnalysis = {
+        started_at: T0,
+        finished_at: at(1),
+        duration_seconds: 60,
+        resources: 12,
+        git_commit: null,
+      };
       await s.saveLastAnalysis(first);
       assert.deepEqual(await s.lastAnalysis(), first);
       const second = { ...first, resources: 13, git_commit: 'abc1234' };
@@ -222,9 +269,33 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
     it('stores any JSON in drift values: dotted and $ keys, nested arrays, absent fields', async () => {
       const s = await fresh();
       const odd: DriftDetail[] = [
-        { path: 'metadata.labels', type: 'LabelChange', severity: 'low', desired: { 'app.kubernetes.io/name': 'web' }, live: { $ne: 1, 'a.b': [[1, 2], []] }, manager: null, changed_at: null },
-        { path: 'metadata.annotations.x', type: 'AnnotationChange', severity: 'low', desired: undefined, live: 'added', manager: 'kubectl-annotate', changed_at: T0 },
-        { path: 'spec.x', type: 'ConfigurationChange', severity: 'medium', desired: null, live: '', manager: null, changed_at: null },
+        {
+          path: 'metadata.labels',
+          type: 'LabelChange',
+          severity: 'low',
+          desired: { 'app.kubernetes.io/name': 'web' },
+          live: { $ne: 1, 'a.b': [[1, 2], []] },
+          manager: null,
+          changed_at: null,
+        },
+        {
+          path: 'metadata.annotations.x',
+          type: 'AnnotationChange',
+          severity: 'low',
+          desired: undefined,
+          live: 'added',
+          manager: 'kubectl-annotate',
+          changed_at: T0,
+        },
+        {
+          path: 'spec.x',
+          type: 'ConfigurationChange',
+          severity: 'medium',
+          desired: null,
+          live: '',
+          manager: null,
+          changed_at: null,
+        },
       ];
       const out = recordOf(result('odd', odd));
       await s.saveRecord(out.record, out.event);
@@ -237,7 +308,13 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       const s = await fresh();
       const out = recordOf(result('web', [scalingDetail(3, 5)]));
       await s.saveRecord(out.record, out.event);
-      const analysis: LastAnalysis = { started_at: T0, finished_at: T0, duration_seconds: 0, resources: 1, git_commit: null };
+      const analysis: LastAnalysis = {
+        started_at: T0,
+        finished_at: T0,
+        duration_seconds: 0,
+        resources: 1,
+        git_commit: null,
+      };
       await s.saveLastAnalysis(analysis);
       await s.close();
       const again = await reopen();

@@ -3,7 +3,8 @@
 // the API's validation, such as `{"$ne": null}`) can only ever be compared as a plain value.
 import type { RecordQuery } from './store.ts';
 
-export type FilterField = 'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type';
+export type FilterField =
+  'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type';
 
 export interface Condition {
   field: FilterField;
@@ -29,7 +30,8 @@ export function conditions(query: RecordQuery): Condition[] {
     const value: unknown = query[key];
     if (value !== undefined) out.push({ field, value: asString(value) });
   }
-  if (query.drift_detected !== undefined) out.push({ field: 'drift_detected', value: query.drift_detected === true });
+  if (query.drift_detected !== undefined)
+    out.push({ field: 'drift_detected', value: query.drift_detected === true });
   return out;
 }
 

@@ -14,7 +14,11 @@ describe('openStore', () => {
       await embedded.init();
       assert.equal(await embedded.ping(), true);
       await embedded.close();
-      const mongo = openStore({ uri: 'mongodb://127.0.0.1:1/?directConnection=true', name: 'driftguard', connectTimeoutMs: 100 });
+      const mongo = openStore({
+        uri: 'mongodb://127.0.0.1:1/?directConnection=true',
+        name: 'driftguard',
+        connectTimeoutMs: 100,
+      });
       assert.ok(mongo instanceof MongoStore);
       await mongo.close();
     } finally {
@@ -23,8 +27,14 @@ describe('openStore', () => {
   });
 
   it('refuses a configuration with neither uri nor path, and a bad database name', () => {
-    assert.throws(() => openStore({ name: 'driftguard', connectTimeoutMs: 100 }), /database\.uri .* or database\.path/);
-    assert.throws(() => openStore({ uri: 'mongodb://127.0.0.1:1', name: 'a.b', connectTimeoutMs: 100 }), /invalid database name/);
+    assert.throws(
+      () => openStore({ name: 'driftguard', connectTimeoutMs: 100 }),
+      /database\.uri .* or database\.path/,
+    );
+    assert.throws(
+      () => openStore({ uri: 'mongodb://127.0.0.1:1', name: 'a.b', connectTimeoutMs: 100 }),
+      /invalid database name/,
+    );
   });
 
   it('says which file the embedded store could not open', async () => {

@@ -16,7 +16,8 @@ export type StoreConfig = (Omit<MongoStoreConfig, 'uri'> & { uri?: string }) | S
  * Throws a clear error when neither a uri nor a path is given.
  */
 export function openStore(config: StoreConfig): Store {
-  if ('uri' in config && config.uri) return new MongoStore({ uri: config.uri, name: config.name, connectTimeoutMs: config.connectTimeoutMs });
+  if ('uri' in config && config.uri)
+    return new MongoStore({ uri: config.uri, name: config.name, connectTimeoutMs: config.connectTimeoutMs });
   if ('path' in config && config.path) return new SqliteStore({ path: config.path });
   throw new Error('database: set database.uri (MongoDB) or database.path (embedded store)');
 }

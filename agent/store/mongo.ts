@@ -57,7 +57,8 @@ export class MongoStore implements Store {
 
   constructor(config: MongoStoreConfig) {
     if (!config.uri) throw new Error('MongoDB store: database uri is empty');
-    if (!/^[^/\\. "$*<>:|?]{1,63}$/.test(config.name)) throw new Error(`MongoDB store: invalid database name ${JSON.stringify(config.name)}`);
+    if (!/^[^/\\. "$*<>:|?]{1,63}$/.test(config.name))
+      throw new Error(`MongoDB store: invalid database name ${JSON.stringify(config.name)}`);
     this.client = new MongoClient(config.uri, {
       serverSelectionTimeoutMS: config.connectTimeoutMs,
       connectTimeoutMS: config.connectTimeoutMs,
@@ -173,7 +174,10 @@ export class MongoStore implements Store {
   }
 
   async eventsSince(since: string): Promise<DriftEvent[]> {
-    const docs = await this.events.find({ time: { $gte: String(since) } }).sort({ time: 1, event_id: 1 }).toArray();
+    const docs = await this.events
+      .find({ time: { $gte: String(since) } })
+      .sort({ time: 1, event_id: 1 })
+      .toArray();
     return docs.map((d) => withoutId<DriftEvent>(d));
   }
 

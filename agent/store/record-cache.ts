@@ -32,6 +32,8 @@ export class RecordCache {
   /** Every record, or undefined when no full read has happened yet. */
   all(): DriftRecord[] | undefined {
     if (!this.complete) return undefined;
-    return [...this.records.values()].sort((a, b) => (a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0));
+    return [...this.records.values()].sort((a, b) =>
+      a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0,
+    );
   }
 }

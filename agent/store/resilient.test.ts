@@ -16,7 +16,11 @@ import { ResilientStore, StoreUnavailableError } from './resilient.ts';
 const T = (m: number): string => new Date(Date.UTC(2026, 0, 1, 12, m)).toISOString();
 
 /** Polls until `check` holds; the deadline only guards against a hang, it is not a timing claim. */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, deadlineMs = 60_000): Promise<void> {
+async function eventually(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  deadlineMs = 60_000,
+): Promise<void> {
   const end = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
@@ -74,7 +78,13 @@ describe('ResilientStore over FerretDB', () => {
     await apply(result('new', [scalingDetail(1, 2)]), T(4));
     await store.deleteRecord('Deployment:default:gone');
     records.delete('Deployment:default:gone');
-    const analysis: LastAnalysis = { started_at: T(4), finished_at: T(5), duration_seconds: 60, resources: 3, git_commit: 'abc' };
+    const analysis: LastAnalysis = {
+      started_at: T(4),
+      finished_at: T(5),
+      duration_seconds: 60,
+      resources: 3,
+      git_commit: 'abc',
+    };
     await store.saveLastAnalysis(analysis);
 
     assert.ok(store.pendingWrites() > 0);
@@ -97,7 +107,12 @@ describe('ResilientStore over FerretDB', () => {
     await check.init();
     try {
       const stored = await check.allRecords();
-      assert.deepEqual(stored, JSON.parse(JSON.stringify([...records.values()].sort((a, b) => a.resource_id.localeCompare(b.resource_id)))));
+      assert.deepEqual(
+        stored,
+        JSON.parse(
+          JSON.stringify([...records.values()].sort((a, b) => a.resource_id.localeCompare(b.resource_id))),
+        ),
+      );
       const storedEvents = await check.eventsSince(T(0));
       assert.deepEqual(storedEvents.map((e) => e.event_id).sort(), events.map((e) => e.event_id).sort());
       assert.deepEqual(storedEvents.map((e) => `${e.resource_id} ${e.event}`).sort(), [
@@ -118,11 +133,18 @@ describe('ResilientStore over FerretDB', () => {
   it('starts while the database is down and initialises once it is up', async () => {
     const port = await freePort();
     const errors: string[] = [];
-    const store = new ResilientStore(new MongoStore({ uri: `mongodb://127.0.0.1:${port}/?directConnection=true`, name: 'late', connectTimeoutMs: 500 }), {
-      onError: (_err, op) => errors.push(op),
-      initialBackoffMs: 100,
-      maxBackoffMs: 500,
-    });
+    const store = new ResilientStore(
+      new MongoStore({
+        uri: `mongodb://127.0.0.1:${port}/?directConnection=true`,
+        name: 'late',
+        connectTimeoutMs: 500,
+      }),
+      {
+        onError: (_err, op) => errors.push(op),
+        initialBackoffMs: 100,
+        maxBackoffMs: 500,
+      },
+    );
     await store.init();
     assert.equal(await store.ping(), false);
     assert.deepEqual(errors.slice(0, 1), ['init']);
@@ -130,7 +152,10 @@ describe('ResilientStore over FerretDB', () => {
     await store.saveRecord(out.record, out.event);
     const late = await startFerretDB({ port, dir: mkdtempSync(join(dir, 'late-')) });
     try {
-      await eventually('initialised and written', async () => store.pendingWrites() === 0 && (await store.ping()));
+      await eventually(
+        'initialised and written',
+        async () => store.pendingWrites() === 0 && (await store.ping()),
+      );
       assert.equal((await store.history('Deployment:default:web')).length, 1);
     } finally {
       await store.close();

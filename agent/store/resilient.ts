@@ -12,7 +12,9 @@ import { WriteQueue, type WriteOp } from './write-queue.ts';
 export class StoreUnavailableError extends Error {
   constructor(operation: string, pending: number, cause: unknown) {
     const why = cause instanceof Error ? cause.message : 'database not reachable';
-    super(`store unavailable for ${operation}: ${pending} write(s) waiting for the database (${why})`, { cause });
+    super(`store unavailable for ${operation}: ${pending} write(s) waiting for the database (${why})`, {
+      cause,
+    });
     this.name = 'StoreUnavailableError';
   }
 }
@@ -52,7 +54,10 @@ export class ResilientStore implements Store {
   private writeSeq = 0;
   private closed = false;
 
-  constructor(private readonly inner: Store, private readonly options: ResilientStoreOptions = {}) {
+  constructor(
+    private readonly inner: Store,
+    private readonly options: ResilientStoreOptions = {},
+  ) {
     this.backoffMs = options.initialBackoffMs ?? 250;
   }
 
@@ -206,7 +211,8 @@ export class ResilientStore implements Store {
       else if (pending) out.set(id, pending);
     }
     if (rest.length === 0) return out;
-    if (this.inOutage && rest.every((id) => this.cache.get(id) !== undefined)) return this.fromCache(rest, out, undefined);
+    if (this.inOutage && rest.every((id) => this.cache.get(id) !== undefined))
+      return this.fromCache(rest, out, undefined);
     try {
       for (const [id, record] of await this.inner.getRecords(rest)) {
         // A write made while this read was in flight is newer than what the read returned.
@@ -296,7 +302,10 @@ export class ResilientStore implements Store {
     this.timer = undefined;
     await this.chain;
     if (this.queue.size > 0 && !(await this.drain())) {
-      this.options.onError?.(new Error(`${this.queue.size} write(s) could not be written before close and are lost`), 'close');
+      this.options.onError?.(
+        new Error(`${this.queue.size} write(s) could not be written before close and are lost`),
+        'close',
+      );
     }
     await this.inner.close();
   }

@@ -97,7 +97,9 @@ export class SqliteStore implements Store {
     const out = new Map<string, DriftRecord>();
     if (resourceIds.length === 0) return out;
     // One statement for any number of ids: the list travels as one JSON parameter.
-    const rows = this.stmt('SELECT doc FROM drift_records WHERE resource_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(resourceIds.map(String)));
+    const rows = this.stmt(
+      'SELECT doc FROM drift_records WHERE resource_id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(resourceIds.map(String)));
     for (const r of docs<DriftRecord>(rows)) out.set(r.resource_id, r);
     return out;
   }
@@ -111,9 +113,13 @@ export class SqliteStore implements Store {
     const conds = conditions(query);
     const where = conds.length ? `WHERE ${conds.map((c) => `${COLUMNS[c.field]} = ?`).join(' AND ')}` : '';
     const params = conds.map((c) => (typeof c.value === 'boolean' ? (c.value ? 1 : 0) : c.value));
-    const count = Number(this.stmt(`SELECT count(*) AS n FROM drift_records ${where}`).get(...params)?.['n'] ?? 0);
+    const count = Number(
+      this.stmt(`SELECT count(*) AS n FROM drift_records ${where}`).get(...params)?.['n'] ?? 0,
+    );
     // LIMIT -1 is SQLite's "no limit".
-    const rows = this.stmt(`SELECT doc FROM drift_records ${where} ORDER BY resource_id LIMIT ? OFFSET ?`).all(...params, limit ?? -1, offset);
+    const rows = this.stmt(
+      `SELECT doc FROM drift_records ${where} ORDER BY resource_id LIMIT ? OFFSET ?`,
+    ).all(...params, limit ?? -1, offset);
     return { records: docs<DriftRecord>(rows), count };
   }
 
@@ -121,14 +127,23 @@ export class SqliteStore implements Store {
     const db = this.open();
     db.exec('BEGIN IMMEDIATE');
     try {
-      this.stmt(`INSERT OR REPLACE INTO drift_records (resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected, doc)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
-        record.resource_id, record.drift_status, record.namespace, record.kind,
-        record.severity, record.drift_type, record.drift_detected ? 1 : 0, JSON.stringify(record),
+      this.stmt(
+        `INSERT OR REPLACE INTO drift_records (resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected, doc)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        record.resource_id,
+        record.drift_status,
+        record.namespace,
+        record.kind,
+        record.severity,
+        record.drift_type,
+        record.drift_detected ? 1 : 0,
+        JSON.stringify(record),
       );
       if (event) {
-        this.stmt('INSERT OR IGNORE INTO drift_events (event_id, resource_id, time, doc) VALUES (?, ?, ?, ?)')
-          .run(event.event_id, event.resource_id, event.time, JSON.stringify(event));
+        this.stmt(
+          'INSERT OR IGNORE INTO drift_events (event_id, resource_id, time, doc) VALUES (?, ?, ?, ?)',
+        ).run(event.event_id, event.resource_id, event.time, JSON.stringify(event));
       }
       db.exec('COMMIT');
     } catch (err) {
@@ -143,16 +158,22 @@ export class SqliteStore implements Store {
 
   async history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
     checkCount('history: limit', limit);
-    const rows = this.stmt('SELECT doc FROM drift_events WHERE resource_id = ? ORDER BY time DESC, event_id DESC LIMIT ?').all(String(resourceId), limit ?? -1);
+    const rows = this.stmt(
+      'SELECT doc FROM drift_events WHERE resource_id = ? ORDER BY time DESC, event_id DESC LIMIT ?',
+    ).all(String(resourceId), limit ?? -1);
     return docs<DriftEvent>(rows);
   }
 
   async eventsSince(since: string): Promise<DriftEvent[]> {
-    return docs<DriftEvent>(this.stmt('SELECT doc FROM drift_events WHERE time >= ? ORDER BY time, event_id').all(String(since)));
+    return docs<DriftEvent>(
+      this.stmt('SELECT doc FROM drift_events WHERE time >= ? ORDER BY time, event_id').all(String(since)),
+    );
   }
 
   async saveLastAnalysis(analysis: LastAnalysis): Promise<void> {
-    this.stmt("INSERT OR REPLACE INTO meta (key, doc) VALUES ('last_analysis', ?)").run(JSON.stringify(analysis));
+    this.stmt("INSERT OR REPLACE INTO meta (key, doc) VALUES ('last_analysis', ?)").run(
+      JSON.stringify(analysis),
+    );
   }
 
   async lastAnalysis(): Promise<LastAnalysis | null> {

@@ -1,7 +1,14 @@
 // The storage contract of the agent. Two implementations (MongoDB through the `mongodb` driver,
 // and an embedded one on node:sqlite) pass one contract suite. Only simple queries are used, so
 // the same code runs on MongoDB and on FerretDB; aggregates are computed in code.
-import type { DriftEvent, DriftRecord, DriftStatus, DriftType, LastAnalysis, Severity } from '../../shared/types.ts';
+import type {
+  DriftEvent,
+  DriftRecord,
+  DriftStatus,
+  DriftType,
+  LastAnalysis,
+  Severity,
+} from '../../shared/types.ts';
 
 /** Validated filters: the API builds these from query strings, never passing raw input through. */
 export interface RecordQuery {

@@ -32,7 +32,10 @@ describe('WriteQueue', () => {
     q.push({ op: 'saveRecord', ...detected });
     q.push({ op: 'saveRecord', ...resolved });
     const writes = drainAll(q);
-    assert.deepEqual(writes.map((w) => (w.op === 'saveRecord' ? w.event?.event : w.op)), ['detected', 'resolved']);
+    assert.deepEqual(
+      writes.map((w) => (w.op === 'saveRecord' ? w.event?.event : w.op)),
+      ['detected', 'resolved'],
+    );
     assert.equal(q.pendingRecord('Deployment:default:web'), undefined);
   });
 

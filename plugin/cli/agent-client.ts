@@ -14,11 +14,16 @@ function connectTimeout(env: NodeJS.ProcessEnv): number | undefined {
 /** ApiErrors become one-line CLI errors: unreachable says how to connect, others quote the agent. */
 export function apiFailure(err: unknown): unknown {
   if (!(err instanceof ApiError)) return err;
-  if (err.status === null) return new CliError(`${err.message} (is the agent running? pass --agent-url or check the agent pod)`);
+  if (err.status === null)
+    return new CliError(`${err.message} (is the agent running? pass --agent-url or check the agent pod)`);
   return new CliError(`agent: ${err.message} (HTTP ${err.status})`);
 }
 
-export async function withAgent<T>(flags: GlobalFlags, io: Io, fn: (client: DriftGuardClient) => Promise<T>): Promise<T> {
+export async function withAgent<T>(
+  flags: GlobalFlags,
+  io: Io,
+  fn: (client: DriftGuardClient) => Promise<T>,
+): Promise<T> {
   try {
     return await withClient(flags, io.env, { timeoutMs: connectTimeout(io.env) }, fn);
   } catch (err) {

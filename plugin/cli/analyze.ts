@@ -40,7 +40,8 @@ Exit codes (as kubectl diff):
 
 function seconds(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new CliError(`--timeout ${v}: expected a positive number of seconds`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new CliError(`--timeout ${v}: expected a positive number of seconds`);
   return n;
 }
 
@@ -54,13 +55,14 @@ export function registerAnalyze(program: Command, io: Io, setExit: (code: number
     .option('--path <dir>', 'subdirectory of the repository holding the manifests (--local)')
     .option('--exit-code', 'exit 1 when drift is found')
     .option('--no-wait', 'start the analysis on the agent and return at once')
-    .option('--timeout <seconds>', 'how long to wait for the agent\'s analysis', seconds, 300)
+    .option('--timeout <seconds>', "how long to wait for the agent's analysis", seconds, 300)
     .addHelpText('after', HELP)
     .action(async (opts: AnalyzeFlags, cmd: Command) => {
       const flags = globalFlags(cmd);
       if (opts.local) setExit(await runLocal(flags, opts, io));
       else {
-        if (opts.repo || opts.branch || opts.path) throw new CliError('--repo, --branch and --path need --local');
+        if (opts.repo || opts.branch || opts.path)
+          throw new CliError('--repo, --branch and --path need --local');
         setExit(await runOnAgent(flags, opts, io));
       }
     });
@@ -77,10 +79,14 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
     namespace: ns,
     defaultNamespace: ns ?? contextNamespace(kc),
   });
-  for (const e of analysis.errors) warn(io, `error: ${e.file}${e.line !== null ? `:${e.line}` : ''}: ${e.message}`);
+  for (const e of analysis.errors)
+    warn(io, `error: ${e.file}${e.line !== null ? `:${e.line}` : ''}: ${e.message}`);
   for (const w of analysis.warnings) warn(io, `warning: ${w}`);
   const doc = { drift_records: analysis.results, count: analysis.results.length };
-  out(io, printDocument(flags.output, doc, (wide) => renderLocalReport(analysis.results, wide, stdoutColors(io))));
+  out(
+    io,
+    printDocument(flags.output, doc, (wide) => renderLocalReport(analysis.results, wide, stdoutColors(io))),
+  );
   if (analysis.errors.length > 0) return EXIT_ERROR;
   return opts.exitCode && analysis.results.some((r: DriftResult) => r.drift_detected) ? EXIT_DRIFT : EXIT_OK;
 }
@@ -89,7 +95,10 @@ async function runOnAgent(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promi
   return withAgent(flags, io, async (client) => {
     const started = await client.analyze();
     if (!opts.wait) {
-      out(io, printDocument(flags.output, started, () => `analysis ${started.analysis_id} ${started.status}\n`));
+      out(
+        io,
+        printDocument(flags.output, started, () => `analysis ${started.analysis_id} ${started.status}\n`),
+      );
       return EXIT_OK;
     }
     const p = progress(io.stderr, `analysis ${started.analysis_id} running…`);
@@ -98,20 +107,31 @@ async function runOnAgent(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promi
       final = await client.waitForAnalysis(started.analysis_id, {
         intervalMs: 300,
         timeoutMs: opts.timeout * 1000,
-        onProgress: (s) => p.update(`analysis ${s.analysis_id} ${s.status}: ${s.resources} resources checked`),
+        onProgress: (s) =>
+          p.update(`analysis ${s.analysis_id} ${s.status}: ${s.resources} resources checked`),
       });
     } finally {
       p.done();
     }
-    if (final.status === 'failed') throw new CliError(`analysis ${final.analysis_id} failed: ${final.error ?? 'no reason given'}`);
-    const took = final.finished_at ? ((Date.parse(final.finished_at) - Date.parse(final.started_at)) / 1000).toFixed(1) : '?';
-    warn(io, `analysis ${final.analysis_id} completed in ${took}s: ${final.resources} resources, ${final.drifted} drifted (${final.detected} new, ${final.resolved} resolved)`);
+    if (final.status === 'failed')
+      throw new CliError(`analysis ${final.analysis_id} failed: ${final.error ?? 'no reason given'}`);
+    const took = final.finished_at
+      ? ((Date.parse(final.finished_at) - Date.parse(final.started_at)) / 1000).toFixed(1)
+      : '?';
+    warn(
+      io,
+      `analysis ${final.analysis_id} completed in ${took}s: ${final.resources} resources, ${final.drifted} drifted (${final.detected} new, ${final.resolved} resolved)`,
+    );
     const ns = namespaceFilter(flags);
     const active = await allPages((f) => client.active(f), ns ? { namespace: ns } : {});
-    out(io, printDocument(flags.output, active, (wide) =>
-      active.drift_records.length
-        ? renderDriftTable(active.drift_records, { wide, withAge: true, colors: stdoutColors(io) })
-        : 'No active drift\n'));
+    out(
+      io,
+      printDocument(flags.output, active, (wide) =>
+        active.drift_records.length
+          ? renderDriftTable(active.drift_records, { wide, withAge: true, colors: stdoutColors(io) })
+          : 'No active drift\n',
+      ),
+    );
     return opts.exitCode && active.drift_records.length > 0 ? EXIT_DRIFT : EXIT_OK;
   });
 }

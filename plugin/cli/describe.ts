@@ -18,7 +18,12 @@ export function registerDescribe(program: Command, io: Io, setExit: (code: numbe
       await withAgent(flags, io, async (client) => {
         const rec = await resolveRecord(client, resource, namespaceFilter(flags));
         const history = await client.history(rec.resource_id);
-        out(io, printDocument(flags.output, { record: rec, history: history.events }, () => renderDescribe(rec, history.events, stdoutColors(io))));
+        out(
+          io,
+          printDocument(flags.output, { record: rec, history: history.events }, () =>
+            renderDescribe(rec, history.events, stdoutColors(io)),
+          ),
+        );
       });
       setExit(EXIT_OK);
     });

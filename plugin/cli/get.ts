@@ -16,24 +16,40 @@ export function registerGet(program: Command, io: Io, setExit: (code: number) =>
     .description('list drift records (all namespaces unless -n), or show one')
     .option('--active', 'only active drifts')
     .option('--resolved', 'only resolved drifts')
-    .action(async (resource: string | undefined, opts: { active?: boolean; resolved?: boolean }, cmd: Command) => {
-      const flags = globalFlags(cmd);
-      if (opts.active && opts.resolved) throw new CliError('--active and --resolved are mutually exclusive');
-      await withAgent(flags, io, async (client) => {
-        const colors = stdoutColors(io);
-        const ns = namespaceFilter(flags);
-        if (resource) {
-          const rec = await resolveRecord(client, resource, ns);
-          out(io, printDocument(flags.output, rec, (wide) => renderDriftTable([rec], { wide, withAge: true, withStatus: true, colors })));
-          return;
-        }
-        const endpoint = opts.active ? client.active.bind(client) : opts.resolved ? client.resolved.bind(client) : client.records.bind(client);
-        const list = await allPages(endpoint, ns ? { namespace: ns } : {});
-        out(io, printDocument(flags.output, list, (wide) =>
-          list.drift_records.length
-            ? renderDriftTable(list.drift_records, { wide, withAge: true, withStatus: true, colors })
-            : `No drift records found${ns ? ` in namespace ${ns}` : ''}\n`));
-      });
-      setExit(EXIT_OK);
-    });
+    .action(
+      async (resource: string | undefined, opts: { active?: boolean; resolved?: boolean }, cmd: Command) => {
+        const flags = globalFlags(cmd);
+        if (opts.active && opts.resolved)
+          throw new CliError('--active and --resolved are mutually exclusive');
+        await withAgent(flags, io, async (client) => {
+          const colors = stdoutColors(io);
+          const ns = namespaceFilter(flags);
+          if (resource) {
+            const rec = await resolveRecord(client, resource, ns);
+            out(
+              io,
+              printDocument(flags.output, rec, (wide) =>
+                renderDriftTable([rec], { wide, withAge: true, withStatus: true, colors }),
+              ),
+            );
+            return;
+          }
+          const endpoint = opts.active
+            ? client.active.bind(client)
+            : opts.resolved
+              ? client.resolved.bind(client)
+              : client.records.bind(client);
+          const list = await allPages(endpoint, ns ? { namespace: ns } : {});
+          out(
+            io,
+            printDocument(flags.output, list, (wide) =>
+              list.drift_records.length
+                ? renderDriftTable(list.drift_records, { wide, withAge: true, withStatus: true, colors })
+                : `No drift records found${ns ? ` in namespace ${ns}` : ''}\n`,
+            ),
+          );
+        });
+        setExit(EXIT_OK);
+      },
+    );
 }

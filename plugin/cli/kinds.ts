@@ -25,7 +25,9 @@ const ALIASES: Record<string, string[]> = {
   PodDisruptionBudget: ['poddisruptionbudget', 'poddisruptionbudgets', 'pdb'],
 };
 
-const BY_ALIAS = new Map<string, string>(Object.entries(ALIASES).flatMap(([kind, names]) => names.map((n) => [n, kind] as [string, string])));
+const BY_ALIAS = new Map<string, string>(
+  Object.entries(ALIASES).flatMap(([kind, names]) => names.map((n) => [n, kind] as [string, string])),
+);
 
 /** The Kind for a kubectl-style name, or null when it is not a known alias (matched case-insensitively later). */
 export function kindFromAlias(name: string): string | null {

@@ -25,7 +25,8 @@ export const DEFAULT_AGENT_PORT = 8080;
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new CliError(`--agent-port ${value}: expected a port number 1-65535`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new CliError(`--agent-port ${value}: expected a port number 1-65535`);
   return n;
 }
 
@@ -35,8 +36,13 @@ export function addGlobalFlags(program: Command): Command {
     .option('--context <name>', 'kubeconfig context to use')
     .option('-n, --namespace <ns>', 'only this namespace')
     .option('-A, --all-namespaces', 'all namespaces (the default)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'))
-    .option('--agent-url <url>', 'talk to the agent at this URL instead of port-forwarding (env DRIFTGUARD_AGENT_URL)')
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices([...OUTPUT_FORMATS]).default('table'),
+    )
+    .option(
+      '--agent-url <url>',
+      'talk to the agent at this URL instead of port-forwarding (env DRIFTGUARD_AGENT_URL)',
+    )
     .option('--agent-namespace <ns>', 'namespace of the agent pod', DEFAULT_AGENT_NAMESPACE)
     .option('--agent-selector <selector>', 'label selector of the agent pod', DEFAULT_AGENT_SELECTOR)
     .option('--agent-port <port>', 'API port of the agent pod', port, DEFAULT_AGENT_PORT);
@@ -44,7 +50,8 @@ export function addGlobalFlags(program: Command): Command {
 
 export function globalFlags(cmd: Command): GlobalFlags {
   const flags = cmd.optsWithGlobals<GlobalFlags>();
-  if (flags.namespace !== undefined && flags.allNamespaces) throw new CliError('-n/--namespace and -A/--all-namespaces are mutually exclusive');
+  if (flags.namespace !== undefined && flags.allNamespaces)
+    throw new CliError('-n/--namespace and -A/--all-namespaces are mutually exclusive');
   if (flags.namespace === '') throw new CliError('-n/--namespace needs a namespace name');
   return flags;
 }

@@ -33,13 +33,24 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .exitOverride()
     .addHelpText('after', EXAMPLES);
   addGlobalFlags(program);
-  for (const register of [registerStatus, registerAnalyze, registerGet, registerDescribe, registerVersion, registerUi]) {
+  for (const register of [
+    registerStatus,
+    registerAnalyze,
+    registerGet,
+    registerDescribe,
+    registerVersion,
+    registerUi,
+  ]) {
     register(program, io, setExit);
   }
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const cmd of program.commands)
+    cmd
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   // Bare `kubectl driftguard`: the browser on a terminal, help otherwise.
   program.allowExcessArguments(true).action(async (_opts: unknown, cmd: Command) => {
-    if (cmd.args.length > 0) throw new CliError(`unknown command "${cmd.args[0] ?? ''}" (see kubectl driftguard --help)`);
+    if (cmd.args.length > 0)
+      throw new CliError(`unknown command "${cmd.args[0] ?? ''}" (see kubectl driftguard --help)`);
     if (io.stdinIsTTY && io.stdout.isTTY === true) {
       await runUiCommand(globalFlags(cmd), io);
       setExit(0);

@@ -15,7 +15,9 @@ export function parseTarget(input: string): Target | { id: string } {
   if (parseResourceId(input)) return { id: input };
   const m = /^([A-Za-z][A-Za-z0-9.]*)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(input);
   if (!m || m[1] === undefined || m[2] === undefined) {
-    throw new CliError(`${JSON.stringify(input)}: expected KIND/NAME (e.g. deployment/web) or a resource id (e.g. Deployment:shop:web)`);
+    throw new CliError(
+      `${JSON.stringify(input)}: expected KIND/NAME (e.g. deployment/web) or a resource id (e.g. Deployment:shop:web)`,
+    );
   }
   // `deployments.apps/web`: the group suffix does not matter for our ids.
   const kindName = m[1].split('.')[0] ?? m[1];
@@ -32,7 +34,11 @@ async function fetchRecord(client: DriftGuardClient, id: string): Promise<DriftR
 }
 
 /** The record the input names; throws a CliError when there is none or the name is ambiguous. */
-export async function resolveRecord(client: DriftGuardClient, input: string, namespace: string | undefined): Promise<DriftRecord> {
+export async function resolveRecord(
+  client: DriftGuardClient,
+  input: string,
+  namespace: string | undefined,
+): Promise<DriftRecord> {
   const target = parseTarget(input);
   if ('id' in target) {
     const rec = await fetchRecord(client, target.id);
@@ -45,9 +51,14 @@ export async function resolveRecord(client: DriftGuardClient, input: string, nam
     if (rec) return rec;
   }
   const list = await allPages((f) => client.records(f), namespace ? { namespace } : {});
-  const hits = list.drift_records.filter((r) => r.kind.toLowerCase() === target.kind.toLowerCase() && r.name === target.name);
+  const hits = list.drift_records.filter(
+    (r) => r.kind.toLowerCase() === target.kind.toLowerCase() && r.name === target.name,
+  );
   const where = namespace ? ` in namespace ${namespace}` : '';
   if (hits.length === 0) throw new CliError(`no drift record for ${input}${where}`);
-  if (hits.length > 1) throw new CliError(`${input} is ambiguous (${hits.map((h) => h.resource_id).join(', ')}): pass -n NAMESPACE or a resource id`);
+  if (hits.length > 1)
+    throw new CliError(
+      `${input} is ambiguous (${hits.map((h) => h.resource_id).join(', ')}): pass -n NAMESPACE or a resource id`,
+    );
   return hits[0] as DriftRecord;
 }

@@ -7,7 +7,8 @@ import type { Io } from './io.ts';
 import { buildProgram } from './program.ts';
 function describeError(err: unknown): string {
   if (err instanceof KubeApiError) {
-    if (err.status === 401) return 'unauthorized: the Kubernetes API server rejected the kubeconfig credentials';
+    if (err.status === 401)
+      return 'unauthorized: the Kubernetes API server rejected the kubeconfig credentials';
     if (err.status === 403) return `forbidden: ${err.message}`;
     return `Kubernetes API: ${err.message}`;
   }
@@ -16,7 +17,9 @@ function describeError(err: unknown): string {
 
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => { code = c; });
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -25,9 +28,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
       // Commander has printed its own message already; help and --version are successes.
       return err.exitCode === 0 ? 0 : EXIT_ERROR;
     }
-    if (io.env['DRIFTGUARD_DEBUG'] === '1' && err instanceof Error) io.stderr.write(`${err.stack ?? err.message}\n`);
+    if (io.env['DRIFTGUARD_DEBUG'] === '1' && err instanceof Error)
+      io.stderr.write(`${err.stack ?? err.message}\n`);
     io.stderr.write(`error: ${describeError(err)}\n`);
     return err instanceof CliError ? err.exitCode : EXIT_ERROR;
   }
 }
-

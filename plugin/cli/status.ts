@@ -13,7 +13,7 @@ import { globalFlags, namespaceFilter } from './options.ts';
 export function registerStatus(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('status')
-    .description('summary of the cluster\'s drift and the active drifts (all namespaces unless -n)')
+    .description("summary of the cluster's drift and the active drifts (all namespaces unless -n)")
     .addOption(new Option('--severity <level>', 'only drifts of this severity').choices([...SEVERITIES]))
     .action(async (opts: { severity?: Severity }, cmd: Command) => {
       const flags = globalFlags(cmd);
@@ -21,13 +21,17 @@ export function registerStatus(program: Command, io: Io, setExit: (code: number)
         const ns = namespaceFilter(flags);
         const active = await allPages((f) => client.active(f), { namespace: ns, severity: opts.severity });
         if (flags.output === 'json' || flags.output === 'yaml') {
-          out(io, printDocument(flags.output, active, () => ''));
+          out(
+            io,
+            printDocument(flags.output, active, () => ''),
+          );
           return;
         }
         const colors = stdoutColors(io);
         const stats = await client.statistics();
         const table = active.drift_records.length
-          ? '\n' + renderDriftTable(active.drift_records, { wide: flags.output === 'wide', withAge: true, colors })
+          ? '\n' +
+            renderDriftTable(active.drift_records, { wide: flags.output === 'wide', withAge: true, colors })
           : '';
         out(io, statusLine(stats, active.drift_records, colors) + table);
       });

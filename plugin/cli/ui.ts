@@ -8,7 +8,9 @@ import { globalFlags, namespaceFilter, type GlobalFlags } from './options.ts';
 
 export async function runUiCommand(flags: GlobalFlags, io: Io): Promise<void> {
   if (!io.stdinIsTTY || io.stdout.isTTY !== true) {
-    throw new CliError('the drift browser needs an interactive terminal: use `kubectl driftguard status` or `get -o json` instead');
+    throw new CliError(
+      'the drift browser needs an interactive terminal: use `kubectl driftguard status` or `get -o json` instead',
+    );
   }
   const { runUi } = await import('../ui/index.ts');
   await withAgent(flags, io, (client) => runUi({ client, namespace: namespaceFilter(flags) }));

@@ -11,7 +11,9 @@ type AgentVersion = { version: string; git_commit: string | null };
 
 async function agentVersion(flags: GlobalFlags, io: Io): Promise<AgentVersion | null> {
   try {
-    return await withClient(flags, io.env, { timeoutMs: 5000, requestTimeoutMs: 5000 }, (client) => client.version());
+    return await withClient(flags, io.env, { timeoutMs: 5000, requestTimeoutMs: 5000 }, (client) =>
+      client.version(),
+    );
   } catch (err) {
     warn(io, `note: agent version unknown: ${oneLine(err)}`);
     return null;
@@ -21,13 +23,23 @@ async function agentVersion(flags: GlobalFlags, io: Io): Promise<AgentVersion | 
 export function registerVersion(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('version')
-    .description('print the plugin\'s version and the agent\'s')
+    .description("print the plugin's version and the agent's")
     .action(async (_opts: unknown, cmd: Command) => {
       const flags = globalFlags(cmd);
       const agent = await agentVersion(flags, io);
       const doc = { plugin: { version: PLUGIN_VERSION }, agent };
-      out(io, printDocument(flags.output, doc, () =>
-        `Plugin Version: ${PLUGIN_VERSION}\n` + (agent ? `Agent Version: ${agent.version}${agent.git_commit ? ` (${agent.git_commit})` : ''}\n` : '')));
+      out(
+        io,
+        printDocument(
+          flags.output,
+          doc,
+          () =>
+            `Plugin Version: ${PLUGIN_VERSION}\n` +
+            (agent
+              ? `Agent Version: ${agent.version}${agent.git_commit ? ` (${agent.git_commit})` : ''}\n`
+              : ''),
+        ),
+      );
       setExit(EXIT_OK);
     });
 }

@@ -19,7 +19,11 @@ export function agentUrl(flags: GlobalFlags, env: NodeJS.ProcessEnv): string | u
   return flags.agentUrl || env['DRIFTGUARD_AGENT_URL'] || undefined;
 }
 
-export async function connectAgent(flags: GlobalFlags, env: NodeJS.ProcessEnv, opts: ConnectOptions = {}): Promise<AgentTransport> {
+export async function connectAgent(
+  flags: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+  opts: ConnectOptions = {},
+): Promise<AgentTransport> {
   const url = agentUrl(flags, env);
   if (url) {
     try {
@@ -30,11 +34,21 @@ export async function connectAgent(flags: GlobalFlags, env: NodeJS.ProcessEnv, o
   }
   const kc = loadKubeConfig(flags);
   const pod = await findAgentPod(kc, { namespace: flags.agentNamespace, selector: flags.agentSelector });
-  return openPortForward(kc, { namespace: flags.agentNamespace, pod, port: flags.agentPort, timeoutMs: opts.timeoutMs });
+  return openPortForward(kc, {
+    namespace: flags.agentNamespace,
+    pod,
+    port: flags.agentPort,
+    timeoutMs: opts.timeoutMs,
+  });
 }
 
 /** Connects, hands `fn` a client of the agent, and always closes the transport afterwards. */
-export async function withClient<T>(flags: GlobalFlags, env: NodeJS.ProcessEnv, opts: ConnectOptions, fn: (client: DriftGuardClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  flags: GlobalFlags,
+  env: NodeJS.ProcessEnv,
+  opts: ConnectOptions,
+  fn: (client: DriftGuardClient) => Promise<T>,
+): Promise<T> {
   const transport = await connectAgent(flags, env, opts);
   try {
     return await fn(new DriftGuardClient(transport.baseUrl, { timeoutMs: opts.requestTimeoutMs }));

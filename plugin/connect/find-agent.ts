@@ -38,7 +38,9 @@ export async function findAgentPod(kc: KubeConfig, loc: AgentLocation): Promise<
     items = ((res.body ?? {}) as { items?: PodLike[] }).items ?? [];
   } catch (err) {
     if (err instanceof KubeApiError && err.status === 403) {
-      throw new CliError(`forbidden: cannot list pods in namespace ${loc.namespace} (${rbacHint(loc.namespace)})`);
+      throw new CliError(
+        `forbidden: cannot list pods in namespace ${loc.namespace} (${rbacHint(loc.namespace)})`,
+      );
     }
     if (err instanceof KubeApiError && err.status === 401) {
       throw new CliError('unauthorized: the Kubernetes API server rejected the kubeconfig credentials');
@@ -49,12 +51,16 @@ export async function findAgentPod(kc: KubeConfig, loc: AgentLocation): Promise<
     throw err;
   }
   if (items.length === 0) {
-    throw new CliError(`no DriftGuard agent pod in namespace ${loc.namespace} (selector ${loc.selector}): install it with kubectl apply -f manifests/ or pass --agent-url`);
+    throw new CliError(
+      `no DriftGuard agent pod in namespace ${loc.namespace} (selector ${loc.selector}): install it with kubectl apply -f manifests/ or pass --agent-url`,
+    );
   }
   const ready = items.find(isReady);
   if (!ready?.metadata?.name) {
     const states = items.map((p) => `${p.metadata?.name ?? '?'}: ${podState(p)}`).join(', ');
-    throw new CliError(`DriftGuard agent pod in namespace ${loc.namespace} is not ready (${states}): check kubectl -n ${loc.namespace} describe pod, or pass --agent-url`);
+    throw new CliError(
+      `DriftGuard agent pod in namespace ${loc.namespace} is not ready (${states}): check kubectl -n ${loc.namespace} describe pod, or pass --agent-url`,
+    );
   }
   return ready.metadata.name;
 }

@@ -7,15 +7,25 @@ import { pipe, probe } from './port-forward.ts';
 const target = { namespace: 'driftguard', pod: 'agent-0', port: 8080 };
 
 /** A port-forward whose stream opens only when `open()` is called, and records whether it was closed. */
-function slowForward(): { pf: Pick<PortForward, 'portForward'>; open: () => Promise<void>; closed: () => boolean } {
+function slowForward(): {
+  pf: Pick<PortForward, 'portForward'>;
+  open: () => Promise<void>;
+  closed: () => boolean;
+} {
   let closed = false;
   let resolve: (ws: unknown) => void = () => undefined;
-  const opening = new Promise<unknown>((r) => { resolve = r; });
+  const opening = new Promise<unknown>((r) => {
+    resolve = r;
+  });
   const pf = { portForward: () => opening } as unknown as Pick<PortForward, 'portForward'>;
   return {
     pf,
     open: async () => {
-      resolve({ close: () => { closed = true; } });
+      resolve({
+        close: () => {
+          closed = true;
+        },
+      });
       await opening;
       await new Promise((r) => setImmediate(r));
     },
@@ -47,7 +57,10 @@ describe('port-forward connection piping', () => {
 
   it('a probe stream that opens after the deadline is still closed', async () => {
     const f = slowForward();
-    await assert.rejects(probe(f.pf, target, 10), /cannot port-forward to pod driftguard\/agent-0 port 8080: the port-forward did not open within/);
+    await assert.rejects(
+      probe(f.pf, target, 10),
+      /cannot port-forward to pod driftguard\/agent-0 port 8080: the port-forward did not open within/,
+    );
     await f.open();
     assert.equal(f.closed(), true);
   });

@@ -28,11 +28,18 @@ function asClosable(ws: unknown): Closable | null {
 
 function describeFailure(err: unknown, t: PortForwardTarget): string {
   const target = `pod ${t.namespace}/${t.pod} port ${t.port}`;
-  const msg = err instanceof Error ? err.message : typeof err === 'object' && err && 'message' in err ? String(err.message) : String(err);
+  const msg =
+    err instanceof Error
+      ? err.message
+      : typeof err === 'object' && err && 'message' in err
+        ? String(err.message)
+        : String(err);
   const status = /Unexpected server response: (\d+)/.exec(msg)?.[1];
   if (status === '403') return `forbidden: cannot port-forward to ${target} (${rbacHint(t.namespace)})`;
-  if (status === '404') return `cannot port-forward to ${target}: the pod no longer exists; retry, or pass --agent-url`;
-  if (status) return `cannot port-forward to ${target}: the API server answered ${status} (is the pod scheduled and its node reachable?); pass --agent-url to connect directly`;
+  if (status === '404')
+    return `cannot port-forward to ${target}: the pod no longer exists; retry, or pass --agent-url`;
+  if (status)
+    return `cannot port-forward to ${target}: the API server answered ${status} (is the pod scheduled and its node reachable?); pass --agent-url to connect directly`;
   return `cannot port-forward to ${target}: ${oneLine(msg)}; pass --agent-url to connect directly`;
 }
 
@@ -48,11 +55,17 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
   }
 }
 
-export async function probe(pf: Pick<PortForward, 'portForward'>, t: PortForwardTarget, timeoutMs: number): Promise<void> {
+export async function probe(
+  pf: Pick<PortForward, 'portForward'>,
+  t: PortForwardTarget,
+  timeoutMs: number,
+): Promise<void> {
   const sink = new PassThrough();
   const input = new PassThrough();
   // Closed whenever it opens, even after the deadline: a late stream must not keep the process alive.
-  const opened = pf.portForward(t.namespace, t.pod, [t.port], sink, sink, input).then((ws) => asClosable(ws)?.close());
+  const opened = pf
+    .portForward(t.namespace, t.pod, [t.port], sink, sink, input)
+    .then((ws) => asClosable(ws)?.close());
   try {
     await withTimeout(opened, timeoutMs, 'the port-forward');
   } catch (err) {

@@ -13,6 +13,7 @@ export function directTransport(url: string): AgentTransport {
   } catch {
     throw new Error(`--agent-url ${url}: not a URL (expected e.g. http://127.0.0.1:8080)`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`--agent-url ${url}: only http:// and https:// are supported`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new Error(`--agent-url ${url}: only http:// and https:// are supported`);
   return { baseUrl: url.replace(/\/+$/, ''), close: async () => undefined };
 }

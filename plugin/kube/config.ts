@@ -21,7 +21,9 @@ function load(flags: KubeFlags): KubeConfig {
     }
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(`cannot load kubeconfig: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new CliError(
+      `cannot load kubeconfig: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
   }
   return kc;
 }
@@ -30,13 +32,18 @@ export function loadKubeConfig(flags: KubeFlags): KubeConfig {
   const kc = load(flags);
   if (flags.context) {
     if (!kc.getContexts().some((c) => c.name === flags.context)) {
-      const known = kc.getContexts().map((c) => c.name).join(', ') || 'none';
+      const known =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
       throw new CliError(`context "${flags.context}" not found in kubeconfig (contexts: ${known})`);
     }
     kc.setCurrentContext(flags.context);
   }
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new CliError('no cluster in kubeconfig: pass --kubeconfig or --context, or set KUBECONFIG');
+  if (!cluster)
+    throw new CliError('no cluster in kubeconfig: pass --kubeconfig or --context, or set KUBECONFIG');
   if (cluster.server.startsWith('http://') && !cluster.skipTLSVerify) {
     // Plain HTTP has no TLS to verify; client-node refuses it unless this flag is set.
     kc.loadFromOptions({

@@ -25,7 +25,10 @@ export class KubeApiError extends Error {
 function statusMessage(body: unknown, status: number): { reason: string; message: string } {
   if (body && typeof body === 'object') {
     const b = body as { reason?: unknown; message?: unknown };
-    return { reason: typeof b.reason === 'string' ? b.reason : '', message: typeof b.message === 'string' ? b.message : `HTTP ${status}` };
+    return {
+      reason: typeof b.reason === 'string' ? b.reason : '',
+      message: typeof b.message === 'string' ? b.message : `HTTP ${status}`,
+    };
   }
   return { reason: '', message: `HTTP ${status}` };
 }
@@ -37,18 +40,26 @@ export async function kubeGet(kc: KubeConfig, path: string): Promise<KubeRespons
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new CliError('no cluster in kubeconfig');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
-  const opts: RequestOptions = { method: 'GET', headers: { accept: 'application/json' }, timeout: TIMEOUT_MS };
+  const opts: RequestOptions = {
+    method: 'GET',
+    headers: { accept: 'application/json' },
+    timeout: TIMEOUT_MS,
+  };
   await kc.applyToHTTPSOptions(opts);
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const req = send(url, opts, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000}s`)));
-    req.on('error', (err) => reject(new CliError(`cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`)));
+    req.on('error', (err) =>
+      reject(new CliError(`cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`)),
+    );
     req.end();
   });
   let body: unknown;

@@ -2,7 +2,12 @@
 // the engine. Nothing is stored. Parse errors are returned with the results so the caller can
 // report them and still print everything that could be analysed.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { analyzeAll, defaultEngineOptions, parseManifests, type ParseError } from '../../shared/engine/index.ts';
+import {
+  analyzeAll,
+  defaultEngineOptions,
+  parseManifests,
+  type ParseError,
+} from '../../shared/engine/index.ts';
 import type { DriftResult } from '../../shared/types.ts';
 import { checkoutRepo } from './repo.ts';
 import { readManifestFiles } from './files.ts';
@@ -32,9 +37,10 @@ export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): 
     const files = readManifestFiles(repo.dir, opts.path);
     const engineOpts = defaultEngineOptions({ defaultNamespace: opts.defaultNamespace });
     const parsed = parseManifests(files, engineOpts);
-    const desired = opts.namespace === undefined
-      ? parsed.objects
-      : parsed.objects.filter((d) => d.object.metadata['namespace'] === opts.namespace);
+    const desired =
+      opts.namespace === undefined
+        ? parsed.objects
+        : parsed.objects.filter((d) => d.object.metadata['namespace'] === opts.namespace);
     const { live, unserved } = await readLiveObjects(kc, desired);
     const results = analyzeAll(desired, live, engineOpts, { gitCommit: repo.commit });
     const warnings = [

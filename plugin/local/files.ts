@@ -12,7 +12,9 @@ export interface ManifestFile {
 const MANIFEST = /\.(ya?ml|json)$/i;
 
 function walk(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (entry.name.startsWith('.')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) walk(full, out);
@@ -23,10 +25,14 @@ function walk(dir: string, out: string[]): void {
 export function readManifestFiles(repoDir: string, subPath?: string): ManifestFile[] {
   const root = resolve(repoDir);
   const start = subPath ? resolve(root, subPath) : root;
-  if (start !== root && !start.startsWith(root + sep)) throw new CliError(`--path ${subPath} is outside the repository`);
+  if (start !== root && !start.startsWith(root + sep))
+    throw new CliError(`--path ${subPath} is outside the repository`);
   if (!existsSync(start)) throw new CliError(`--path ${subPath} does not exist in the repository`);
   const files: string[] = [];
   if (statSync(start).isDirectory()) walk(start, files);
   else files.push(start);
-  return files.map((f) => ({ path: relative(root, f).split(sep).join('/'), content: readFileSync(f, 'utf8') }));
+  return files.map((f) => ({
+    path: relative(root, f).split(sep).join('/'),
+    content: readFileSync(f, 'utf8'),
+  }));
 }

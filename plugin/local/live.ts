@@ -56,10 +56,13 @@ function withTypeMeta(item: unknown, g: Group): KubeObject {
 
 async function readGroup(kc: KubeConfig, g: Group, live: Map<string, KubeObject>): Promise<void> {
   if (g.items.length <= LIST_THRESHOLD) {
-    await pool(g.items.map((it) => async () => {
-      const res = await kubeGet(kc, `${basePath(g)}/${encodeURIComponent(it.name)}`);
-      if (res.status !== 404) live.set(it.id, res.body as KubeObject);
-    }), CONCURRENCY);
+    await pool(
+      g.items.map((it) => async () => {
+        const res = await kubeGet(kc, `${basePath(g)}/${encodeURIComponent(it.name)}`);
+        if (res.status !== 404) live.set(it.id, res.body as KubeObject);
+      }),
+      CONCURRENCY,
+    );
     return;
   }
   const wanted = new Map(g.items.map((it) => [it.name, it.id]));
@@ -92,12 +95,21 @@ export async function readLiveObjects(kc: KubeConfig, desired: DesiredRef[]): Pr
     const key = `${d.object.apiVersion}|${d.object.kind}|${ref.namespace}`;
     let g = groups.get(key);
     if (!g) {
-      g = { apiVersion: d.object.apiVersion, kind: d.object.kind, namespace: ref.namespace, resource, items: [] };
+      g = {
+        apiVersion: d.object.apiVersion,
+        kind: d.object.kind,
+        namespace: ref.namespace,
+        resource,
+        items: [],
+      };
       groups.set(key, g);
     }
     g.items.push({ id: d.id, name: ref.name });
   }
   const live = new Map<string, KubeObject>();
-  await pool([...groups.values()].map((g) => () => readGroup(kc, g, live)), 4);
+  await pool(
+    [...groups.values()].map((g) => () => readGroup(kc, g, live)),
+    4,
+  );
   return { live, unserved: [...unserved] };
 }

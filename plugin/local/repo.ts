@@ -51,7 +51,8 @@ export async function checkoutRepo(repo: string, branch?: string): Promise<Check
   if (!existsSync(dir)) throw new CliError(`--repo ${repo}: no such directory`);
   if (!statSync(dir).isDirectory()) throw new CliError(`--repo ${repo}: not a directory`);
   if (branch) {
-    if ((await headCommit(dir)) === null) throw new CliError(`--branch needs a Git repository, and ${repo} is not one`);
+    if ((await headCommit(dir)) === null)
+      throw new CliError(`--branch needs a Git repository, and ${repo} is not one`);
     return cloneInto(dir, branch);
   }
   return { dir, commit: await headCommit(dir), cleanup: () => undefined };

@@ -22,9 +22,18 @@ describe('colour', () => {
 
   it('aligns table columns by printable width, ignoring colour codes', () => {
     const c = palette(true);
-    const out = renderTable([{ header: 'sev', cell: (r: string) => c.severity('high', r) }, { header: 'x', cell: () => 'y' }], ['high', 'hi']);
+    const out = renderTable(
+      [
+        { header: 'sev', cell: (r: string) => c.severity('high', r) },
+        { header: 'x', cell: () => 'y' },
+      ],
+      ['high', 'hi'],
+    );
     const lines = out.trimEnd().split('\n');
-    assert.deepEqual(lines.map((l) => visibleLength(l)), [8, 8, 8]);
+    assert.deepEqual(
+      lines.map((l) => visibleLength(l)),
+      [8, 8, 8],
+    );
     assert.equal(lines[0], 'SEV    X');
   });
 });

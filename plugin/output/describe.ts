@@ -35,17 +35,25 @@ function detailBlock(rec: DriftRecord, d: DriftDetail, c: Palette, now: number):
 }
 
 function historyTable(events: DriftEvent[], c: Palette, now: number): string {
-  return renderTable<DriftEvent>([
-    { header: 'AGE', cell: (e) => age(e.time, now) },
-    { header: 'EVENT', cell: (e) => e.event },
-    { header: 'STATUS', cell: (e) => `${e.from_status} -> ${e.to_status}` },
-    { header: 'TYPE', cell: (e) => e.drift_type ?? '-' },
-    { header: 'SEVERITY', cell: (e) => c.severity(e.severity) },
-    { header: 'MESSAGE', cell: (e) => e.message ?? '' },
-  ], events).replace(/^(?=.)/gm, '  ');
+  return renderTable<DriftEvent>(
+    [
+      { header: 'AGE', cell: (e) => age(e.time, now) },
+      { header: 'EVENT', cell: (e) => e.event },
+      { header: 'STATUS', cell: (e) => `${e.from_status} -> ${e.to_status}` },
+      { header: 'TYPE', cell: (e) => e.drift_type ?? '-' },
+      { header: 'SEVERITY', cell: (e) => c.severity(e.severity) },
+      { header: 'MESSAGE', cell: (e) => e.message ?? '' },
+    ],
+    events,
+  ).replace(/^(?=.)/gm, '  ');
 }
 
-export function renderDescribe(rec: DriftRecord, events: DriftEvent[], c: Palette, now: number = Date.now()): string {
+export function renderDescribe(
+  rec: DriftRecord,
+  events: DriftEvent[],
+  c: Palette,
+  now: number = Date.now(),
+): string {
   const parts = [
     field('Name', rec.name),
     field('Namespace', rec.namespace || '<cluster-scoped>'),

@@ -6,29 +6,73 @@ import { renderDescribe } from './describe.ts';
 import { changedBy, detailText, resourceLabel } from './drift-rows.ts';
 
 function detail(over: Partial<DriftDetail>): DriftDetail {
-  return { path: 'spec.replicas', type: 'Scaling', severity: 'medium', desired: 3, live: 5, manager: 'kubectl', changed_at: '2026-01-01T00:00:00Z', ...over };
+  return {
+    path: 'spec.replicas',
+    type: 'Scaling',
+    severity: 'medium',
+    desired: 3,
+    live: 5,
+    manager: 'kubectl',
+    changed_at: '2026-01-01T00:00:00Z',
+    ...over,
+  };
 }
 
 function record(over: Partial<DriftRecord>): DriftRecord {
   return {
-    resource_id: 'Deployment:shop:web', kind: 'Deployment', namespace: 'shop', name: 'web', api_version: 'apps/v1',
-    drift_detected: true, drift_status: 'active', drift_type: 'Scaling', severity: 'medium', drift_details: [detail({})],
-    desired_hash: null, live_hash: null, git_commit: null, source_file: 'web.yaml', first_detected: '2026-01-01T00:00:00Z',
-    last_checked: '2026-01-01T00:00:00Z', resolved_at: null, last_known_good_hash: null, resolution_message: null, ...over,
+    resource_id: 'Deployment:shop:web',
+    kind: 'Deployment',
+    namespace: 'shop',
+    name: 'web',
+    api_version: 'apps/v1',
+    drift_detected: true,
+    drift_status: 'active',
+    drift_type: 'Scaling',
+    severity: 'medium',
+    drift_details: [detail({})],
+    desired_hash: null,
+    live_hash: null,
+    git_commit: null,
+    source_file: 'web.yaml',
+    first_detected: '2026-01-01T00:00:00Z',
+    last_checked: '2026-01-01T00:00:00Z',
+    resolved_at: null,
+    last_known_good_hash: null,
+    resolution_message: null,
+    ...over,
   };
 }
 
 describe('drift rows', () => {
   it('labels namespaced and cluster-scoped resources like kubectl', () => {
-    assert.equal(resourceLabel({ kind: 'Deployment', namespace: 'shop', name: 'web' }), 'Deployment/shop/web');
+    assert.equal(
+      resourceLabel({ kind: 'Deployment', namespace: 'shop', name: 'web' }),
+      'Deployment/shop/web',
+    );
     assert.equal(resourceLabel({ kind: 'Namespace', namespace: '', name: 'shop' }), 'Namespace/shop');
   });
 
-  it('stands for the detail of the record\'s type, the latest change winning (removed + added list item)', () => {
+  it("stands for the detail of the record's type, the latest change winning (removed + added list item)", () => {
     const r = record({
-      kind: 'Service', drift_type: 'PortChange', drift_details: [
-        detail({ path: 'spec.ports[port=80]', type: 'PortChange', desired: { port: 80 }, live: null, manager: 'kubectl-client-side-apply', changed_at: '2026-01-01T00:00:00Z' }),
-        detail({ path: 'spec.ports[port=8080]', type: 'PortChange', desired: null, live: { port: 8080 }, manager: 'kubectl-patch', changed_at: '2026-01-02T00:00:00Z' }),
+      kind: 'Service',
+      drift_type: 'PortChange',
+      drift_details: [
+        detail({
+          path: 'spec.ports[port=80]',
+          type: 'PortChange',
+          desired: { port: 80 },
+          live: null,
+          manager: 'kubectl-client-side-apply',
+          changed_at: '2026-01-01T00:00:00Z',
+        }),
+        detail({
+          path: 'spec.ports[port=8080]',
+          type: 'PortChange',
+          desired: null,
+          live: { port: 8080 },
+          manager: 'kubectl-patch',
+          changed_at: '2026-01-02T00:00:00Z',
+        }),
         detail({ path: 'metadata.labels.a', type: 'LabelChange', severity: 'low', manager: 'kubectl-label' }),
       ],
     });
@@ -39,25 +83,78 @@ describe('drift rows', () => {
   it('in a tie on time (same second), the added item stands for the row, not the removed one', () => {
     const t = '2026-01-01T00:00:00Z';
     const r = record({
-      kind: 'Deployment', drift_type: 'VolumeChange', drift_details: [
-        detail({ path: 'spec.template.spec.containers[name=web].volumeMounts[mountPath=/etc/web]', type: 'VolumeChange', desired: { mountPath: '/etc/web' }, live: null, manager: 'kubectl-client-side-apply', changed_at: t }),
-        detail({ path: 'spec.template.spec.containers[name=web].volumeMounts[mountPath=/etc/other]', type: 'VolumeChange', desired: null, live: { mountPath: '/etc/other' }, manager: 'kubectl-patch', changed_at: t }),
+      kind: 'Deployment',
+      drift_type: 'VolumeChange',
+      drift_details: [
+        detail({
+          path: 'spec.template.spec.containers[name=web].volumeMounts[mountPath=/etc/web]',
+          type: 'VolumeChange',
+          desired: { mountPath: '/etc/web' },
+          live: null,
+          manager: 'kubectl-client-side-apply',
+          changed_at: t,
+        }),
+        detail({
+          path: 'spec.template.spec.containers[name=web].volumeMounts[mountPath=/etc/other]',
+          type: 'VolumeChange',
+          desired: null,
+          live: { mountPath: '/etc/other' },
+          manager: 'kubectl-patch',
+          changed_at: t,
+        }),
       ],
     });
     assert.equal(changedBy(r), 'kubectl-patch');
   });
 
   it('shows the resolution message of a resolved record', () => {
-    assert.equal(detailText(record({ drift_status: 'resolved', drift_type: null, severity: null, drift_details: [], resolution_message: 'replicas back to 3 (kubectl)' })), 'replicas back to 3 (kubectl)');
+    assert.equal(
+      detailText(
+        record({
+          drift_status: 'resolved',
+          drift_type: null,
+          severity: null,
+          drift_details: [],
+          resolution_message: 'replicas back to 3 (kubectl)',
+        }),
+      ),
+      'replicas back to 3 (kubectl)',
+    );
   });
 
   it('describe never shows a Secret value, whatever the detail holds', () => {
-    const r = record({ kind: 'Secret', drift_type: 'SecretChange', severity: 'high', drift_details: [detail({ path: 'data.password', type: 'SecretChange', severity: 'high', desired: 'c2VjcmV0', live: 'bmV3' })] });
+    const r = record({
+      kind: 'Secret',
+      drift_type: 'SecretChange',
+      severity: 'high',
+      drift_details: [
+        detail({
+          path: 'data.password',
+          type: 'SecretChange',
+          severity: 'high',
+          desired: 'c2VjcmV0',
+          live: 'bmV3',
+        }),
+      ],
+    });
     const text = renderDescribe(r, [], palette(false), Date.parse('2026-01-01T00:01:00Z'));
     assert.ok(!text.includes('c2VjcmV0') && !text.includes('bmV3'));
     assert.match(text, /- desired: \(redacted\)\n\s+\+ live: {4}\(redacted\)\n/);
 
-    const binary = record({ kind: 'Secret', drift_type: 'SecretChange', severity: 'high', drift_details: [detail({ path: 'binaryData.key', type: 'SecretChange', severity: 'high', desired: 'a2V5', live: null })] });
+    const binary = record({
+      kind: 'Secret',
+      drift_type: 'SecretChange',
+      severity: 'high',
+      drift_details: [
+        detail({
+          path: 'binaryData.key',
+          type: 'SecretChange',
+          severity: 'high',
+          desired: 'a2V5',
+          live: null,
+        }),
+      ],
+    });
     const binaryText = renderDescribe(binary, [], palette(false), Date.parse('2026-01-01T00:01:00Z'));
     assert.ok(!binaryText.includes('a2V5'), binaryText);
     assert.match(binaryText, /- desired: \(redacted\)\n\s+\+ live: {4}<none>\n/);

@@ -29,7 +29,8 @@ export function mostSevere(details: DriftDetail[]): DriftDetail | undefined {
  * have one-second resolution, and both often carry the same second.
  */
 export function leadDetail(r: DriftRow): DriftDetail | undefined {
-  const key = (d: DriftDetail): string => `${d.changed_at ?? ''}|${d.live === null || d.live === undefined ? 0 : 1}`;
+  const key = (d: DriftDetail): string =>
+    `${d.changed_at ?? ''}|${d.live === null || d.live === undefined ? 0 : 1}`;
   let lead: DriftDetail | undefined;
   for (const d of r.drift_details) {
     if (d.type !== r.drift_type || d.severity !== r.severity) continue;
@@ -39,7 +40,8 @@ export function leadDetail(r: DriftRow): DriftDetail | undefined {
 }
 
 export function detailText(r: DriftRow): string {
-  if (r.drift_status === 'resolved' && 'resolution_message' in r && r.resolution_message) return r.resolution_message;
+  if (r.drift_status === 'resolved' && 'resolution_message' in r && r.resolution_message)
+    return r.resolution_message;
   const top = leadDetail(r);
   if (!top) return r.drift_type === 'Missing' ? 'not found in the cluster' : '-';
   const more = r.drift_details.length - 1;
@@ -68,9 +70,7 @@ export function driftColumns(opts: DriftTableOptions): Column<DriftRow>[] {
   const c = opts.colors;
   const cols: Column<DriftRow>[] = [];
   if (opts.wide) cols.push({ header: 'NAMESPACE', cell: (r) => r.namespace || '-' });
-  cols.push(
-    { header: 'RESOURCE', cell: (r) => resourceLabel(r) },
-  );
+  cols.push({ header: 'RESOURCE', cell: (r) => resourceLabel(r) });
   if (opts.withStatus) cols.push({ header: 'STATUS', cell: (r) => r.drift_status });
   cols.push(
     { header: 'TYPE', cell: (r) => r.drift_type ?? '-' },
@@ -81,7 +81,10 @@ export function driftColumns(opts: DriftTableOptions): Column<DriftRow>[] {
   if (opts.wide) {
     cols.push(
       { header: 'SOURCE', cell: (r) => r.source_file ?? '-' },
-      { header: 'PATHS', cell: (r) => (r.drift_details.length ? r.drift_details.map((d) => d.path).join(',') : '-') },
+      {
+        header: 'PATHS',
+        cell: (r) => (r.drift_details.length ? r.drift_details.map((d) => d.path).join(',') : '-'),
+      },
     );
   }
   cols.push({ header: 'DETAIL', cell: detailText });

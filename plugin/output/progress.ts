@@ -12,7 +12,12 @@ export const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', 
 export function progress(stream: NodeJS.WritableStream & { isTTY?: boolean }, first: string): Progress {
   if (stream.isTTY !== true) {
     stream.write(`${first}\n`);
-    return { update: () => undefined, done: (line) => { if (line) stream.write(`${line}\n`); } };
+    return {
+      update: () => undefined,
+      done: (line) => {
+        if (line) stream.write(`${line}\n`);
+      },
+    };
   }
   let text = first;
   let i = 0;
@@ -22,7 +27,9 @@ export function progress(stream: NodeJS.WritableStream & { isTTY?: boolean }, fi
   draw();
   const timer = setInterval(draw, 100);
   return {
-    update: (t) => { text = t; },
+    update: (t) => {
+      text = t;
+    },
     done: (line) => {
       clearInterval(timer);
       stream.write('\r\u001b[2K');

@@ -13,6 +13,11 @@ function hide(v: JsonValue | undefined): JsonValue | undefined {
 }
 
 /** The desired and live sides of a detail as they may be shown: Secret values become REDACTED. */
-export function shownSides(kind: string, d: DriftDetail): { desired: JsonValue | undefined; live: JsonValue | undefined } {
-  return isSecretValuePath(kind, d.path) ? { desired: hide(d.desired), live: hide(d.live) } : { desired: d.desired, live: d.live };
+export function shownSides(
+  kind: string,
+  d: DriftDetail,
+): { desired: JsonValue | undefined; live: JsonValue | undefined } {
+  return isSecretValuePath(kind, d.path)
+    ? { desired: hide(d.desired), live: hide(d.live) }
+    : { desired: d.desired, live: d.live };
 }

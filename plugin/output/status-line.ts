@@ -4,7 +4,12 @@ import type { DriftRecord, Statistics } from '../../shared/types.ts';
 import { age } from './age.ts';
 import type { Palette } from './color.ts';
 
-export function statusLine(stats: Statistics, active: DriftRecord[], colors: Palette, now: number = Date.now()): string {
+export function statusLine(
+  stats: Statistics,
+  active: DriftRecord[],
+  colors: Palette,
+  now: number = Date.now(),
+): string {
   const count = (s: string): number => active.filter((r) => r.severity === s).length;
   const bySeverity = [
     colors.severity('high', `${count('high')} high`),

@@ -13,8 +13,13 @@ function pad(s: string, width: number): string {
 
 export function renderTable<T>(columns: Column<T>[], rows: T[]): string {
   const cells = rows.map((r) => columns.map((c) => c.cell(r).replace(/[\r\n]+/g, ' ')));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => visibleLength(row[i] ?? ''))));
+  const widths = columns.map((c, i) =>
+    Math.max(c.header.length, ...cells.map((row) => visibleLength(row[i] ?? ''))),
+  );
   const line = (values: string[]): string =>
-    values.map((v, i) => (i === values.length - 1 ? v : pad(v, widths[i] ?? 0))).join('   ').trimEnd();
+    values
+      .map((v, i) => (i === values.length - 1 ? v : pad(v, widths[i] ?? 0)))
+      .join('   ')
+      .trimEnd();
   return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n') + '\n';
 }

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 
 // Bundled CommonJS packages call require() for Node built-ins; ESM output has no require, so make one.
-const REQUIRE_SHIM = "import { createRequire as __driftguardCreateRequire } from 'node:module';\nconst require = __driftguardCreateRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire as __driftguardCreateRequire } from 'node:module';\nconst require = __driftguardCreateRequire(import.meta.url);";
 
 // Ink imports its DevTools bridge (and through it `react-devtools-core`, not a dependency) only when
 // DEV=true. Bundled, that import would become a static one that fails at start, so the bridge is
@@ -13,7 +14,10 @@ const REQUIRE_SHIM = "import { createRequire as __driftguardCreateRequire } from
 const withoutInkDevtools: Plugin = {
   name: 'without-ink-devtools',
   setup(b) {
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/ }, () => ({ contents: 'export {};', loader: 'js' }));
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/ }, () => ({
+      contents: 'export {};',
+      loader: 'js',
+    }));
   },
 };
 
@@ -58,11 +62,16 @@ function packageDirs(meta: Metafile): string[] {
 export function thirdPartyNotices(root: string, dirs: readonly string[]): string {
   const sections = dirs.map((dir) => {
     const abs = join(root, dir);
-    const pkg = JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8')) as { name?: string; version?: string; license?: string };
+    const pkg = JSON.parse(readFileSync(join(abs, 'package.json'), 'utf8')) as {
+      name?: string;
+      version?: string;
+      license?: string;
+    };
     const file = readdirSync(abs).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-    const text = file ? readFileSync(join(abs, file), 'utf8').trim() : `(no licence file shipped; package.json says ${pkg.license ?? 'nothing'})`;
+    const text = file
+      ? readFileSync(join(abs, file), 'utf8').trim()
+      : `(no licence file shipped; package.json says ${pkg.license ?? 'nothing'})`;
     return `${pkg.name ?? dir}@${pkg.version ?? '?'} (${pkg.license ?? 'unknown'})\n\n${text}\n`;
   });
   return `kubectl-driftguard bundles the following packages:\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`;
 }
-

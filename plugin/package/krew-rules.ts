@@ -16,12 +16,14 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export function krewManifestProblems(doc: unknown): string[] {
   if (!isObj(doc)) return ['manifest is not a YAML mapping'];
   const problems: string[] = [];
-  if (doc['apiVersion'] !== KREW_API_VERSION) problems.push(`apiVersion must be ${KREW_API_VERSION}, got ${String(doc['apiVersion'])}`);
+  if (doc['apiVersion'] !== KREW_API_VERSION)
+    problems.push(`apiVersion must be ${KREW_API_VERSION}, got ${String(doc['apiVersion'])}`);
   if (doc['kind'] !== 'Plugin') problems.push(`kind must be Plugin, got ${String(doc['kind'])}`);
   const name = isObj(doc['metadata']) ? str(doc['metadata']['name']) : '';
   if (!SAFE_NAME.test(name)) problems.push(`metadata.name "${name}" must match ${SAFE_NAME}`);
   const spec = isObj(doc['spec']) ? doc['spec'] : {};
-  if (!SEMVER.test(str(spec['version']))) problems.push(`spec.version "${str(spec['version'])}" must be a v-prefixed semver`);
+  if (!SEMVER.test(str(spec['version'])))
+    problems.push(`spec.version "${str(spec['version'])}" must be a v-prefixed semver`);
   const short = str(spec['shortDescription']);
   if (!short) problems.push('spec.shortDescription is required');
   if (/[\r\n]/.test(short)) problems.push('spec.shortDescription must be one line');
@@ -37,12 +39,14 @@ function platformProblems(p: unknown): string[] {
   if (!isObj(p)) return ['not a mapping'];
   const out: string[] = [];
   if (!str(p['uri'])) out.push('uri is required');
-  if (!SHA256.test(str(p['sha256']))) out.push(`sha256 "${str(p['sha256'])}" must be 64 lowercase hex characters`);
+  if (!SHA256.test(str(p['sha256'])))
+    out.push(`sha256 "${str(p['sha256'])}" must be 64 lowercase hex characters`);
   if (!str(p['bin'])) out.push('bin is required');
   const files = p['files'];
   if (files !== undefined) {
     if (!Array.isArray(files) || files.length === 0) out.push('files must be unset or non-empty');
-    else if (files.some((f) => !isObj(f) || !str(f['from']) || !str(f['to']))) out.push('every files entry needs from and to');
+    else if (files.some((f) => !isObj(f) || !str(f['from']) || !str(f['to'])))
+      out.push('every files entry needs from and to');
   }
   const sel = p['selector'];
   if (!isObj(sel)) return [...out, 'selector is required'];
@@ -51,6 +55,7 @@ function platformProblems(p: unknown): string[] {
   if (!labels && !exprs?.length) out.push('selector must not be empty');
   if (labels && Object.keys(labels).length === 0) out.push('selector.matchLabels is empty');
   const keys = [...Object.keys(labels ?? {}), ...(exprs ?? []).map((e) => (isObj(e) ? str(e['key']) : ''))];
-  for (const k of keys) if (k !== 'os' && k !== 'arch') out.push(`selector key "${k}" is not supported (only os and arch)`);
+  for (const k of keys)
+    if (k !== 'os' && k !== 'arch') out.push(`selector key "${k}" is not supported (only os and arch)`);
   return out;
 }

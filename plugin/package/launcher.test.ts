@@ -18,7 +18,10 @@ mkdirSync(store, { recursive: true });
 copyFileSync(LAUNCHER, join(store, 'kubectl-driftguard'));
 chmodSync(join(store, 'kubectl-driftguard'), 0o755);
 // A stand-in bundle that reports how it was started.
-writeFileSync(join(store, 'kubectl-driftguard.mjs'), 'console.log(JSON.stringify({ argv: process.argv.slice(2), major: process.versions.node.split(".")[0] }));\n');
+writeFileSync(
+  join(store, 'kubectl-driftguard.mjs'),
+  'console.log(JSON.stringify({ argv: process.argv.slice(2), major: process.versions.node.split(".")[0] }));\n',
+);
 mkdirSync(join(root, 'bin'));
 symlinkSync('../store/driftguard/v0.1.0/kubectl-driftguard', join(root, 'bin', 'kubectl-driftguard'));
 mkdirSync(join(root, 'other'));
@@ -32,7 +35,10 @@ test('through a relative symlink (and a chain of them) it runs the bundle next t
   for (const entry of [join(root, 'bin', 'kubectl-driftguard'), join(root, 'other', 'kubectl-driftguard')]) {
     const r = run(entry, ['version', '--output', 'json with spaces']);
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { argv: ['version', '--output', 'json with spaces'], major: process.versions.node.split('.')[0] });
+    assert.deepEqual(JSON.parse(r.stdout), {
+      argv: ['version', '--output', 'json with spaces'],
+      major: process.versions.node.split('.')[0],
+    });
   }
 });
 
@@ -46,7 +52,9 @@ test('a Node older than 22 is refused with its version named', () => {
 });
 
 test('a missing Node is refused with where to get it', () => {
-  const r = run(join(root, 'bin', 'kubectl-driftguard'), ['version'], { KUBECTL_DRIFTGUARD_NODE: join(root, 'no-such-node') });
+  const r = run(join(root, 'bin', 'kubectl-driftguard'), ['version'], {
+    KUBECTL_DRIFTGUARD_NODE: join(root, 'no-such-node'),
+  });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /Node\.js >= 22 is required but .* was not found on PATH \(https:\/\/nodejs\.org\)/);
 });

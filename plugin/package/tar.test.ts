@@ -17,7 +17,11 @@ test('system tar reads back every entry, in sorted order, with its mode, content
   try {
     const archive = join(dir, 'x.tar.gz');
     writeFileSync(archive, tarGz(entries, 315532800));
-    assert.deepEqual(execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).trim().split('\n'), ['a.sh', 'b.txt', 'big']);
+    assert.deepEqual(execFileSync('tar', ['-tzf', archive], { encoding: 'utf8' }).trim().split('\n'), [
+      'a.sh',
+      'b.txt',
+      'big',
+    ]);
     execFileSync('tar', ['-xzf', archive, '-C', dir]);
     for (const e of entries) assert.deepEqual(readFileSync(join(dir, e.name)), e.data);
     assert.equal(statSync(join(dir, 'a.sh')).mode & 0o777, 0o755);

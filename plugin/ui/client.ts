@@ -2,7 +2,10 @@
 // stand-in object while `runUi` receives the real DriftGuardClient.
 import type { DriftGuardClient } from '../../shared/api/client.ts';
 
-export type UiClient = Pick<DriftGuardClient, 'active' | 'resolved' | 'record' | 'history' | 'statistics' | 'analyze' | 'analysis'>;
+export type UiClient = Pick<
+  DriftGuardClient,
+  'active' | 'resolved' | 'record' | 'history' | 'statistics' | 'analyze' | 'analysis'
+>;
 
 /** A client error as one status-line message (ApiError already carries the agent's own message). */
 export function errorMessage(err: unknown): string {

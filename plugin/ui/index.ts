@@ -20,16 +20,21 @@ export async function runUi(opts: RunUiOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   // Ink needs raw keyboard input: without a terminal it would crash, so refuse with a reason instead.
   if (!stdin.isTTY || !stdout.isTTY) {
-    throw new Error('the drift browser needs an interactive terminal (stdin and stdout must be TTYs); use `kubectl driftguard status` instead');
+    throw new Error(
+      'the drift browser needs an interactive terminal (stdin and stdout must be TTYs); use `kubectl driftguard status` instead',
+    );
   }
-  const app = render(createElement(App, { client: opts.client, namespace: opts.namespace, refreshMs: opts.refreshMs }), {
-    stdin,
-    stdout,
-    exitOnCtrlC: true,
-    alternateScreen: true,
-    // Both ends are terminals (checked above): a CI variable in the environment must not turn the
-    // browser into a one-frame printout, as Ink's own CI detection would.
-    interactive: true,
-  });
+  const app = render(
+    createElement(App, { client: opts.client, namespace: opts.namespace, refreshMs: opts.refreshMs }),
+    {
+      stdin,
+      stdout,
+      exitOnCtrlC: true,
+      alternateScreen: true,
+      // Both ends are terminals (checked above): a CI variable in the environment must not turn the
+      // browser into a one-frame printout, as Ink's own CI detection would.
+      interactive: true,
+    },
+  );
   await app.waitUntilExit();
 }

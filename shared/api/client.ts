@@ -1,6 +1,14 @@
 // The one HTTP client for the agent's REST API, shared by the CLI commands and the Ink UI.
 // Pure fetch (no Node-only modules) so shared/ stays free of I/O libraries.
-import type { AnalysisStatus, DriftEvent, DriftRecord, DriftRecordList, DriftType, Severity, Statistics } from '../types.ts';
+import type {
+  AnalysisStatus,
+  DriftEvent,
+  DriftRecord,
+  DriftRecordList,
+  DriftType,
+  Severity,
+  Statistics,
+} from '../types.ts';
 
 /** An API failure: `status` is the HTTP status, or null when the agent could not be reached at all. */
 export class ApiError extends Error {
@@ -55,7 +63,8 @@ async function errorMessage(res: Response): Promise<string> {
   const text = await res.text().catch(() => '');
   try {
     const body = JSON.parse(text) as unknown;
-    if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string') return body.error;
+    if (body && typeof body === 'object' && 'error' in body && typeof body.error === 'string')
+      return body.error;
   } catch {
     // not JSON: use the status line below
   }
@@ -63,7 +72,12 @@ async function errorMessage(res: Response): Promise<string> {
 }
 
 function unreachable(url: string, err: unknown): ApiError {
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+  const cause =
+    err instanceof Error && err.cause instanceof Error
+      ? err.cause.message
+      : err instanceof Error
+        ? err.message
+        : String(err);
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
     return new ApiError(`agent at ${url} did not answer in time`, null);
   }
@@ -75,7 +89,10 @@ const PAGE = 1000;
 const MAX_PAGES = 100;
 
 /** Every record a list endpoint matches (up to MAX_PAGES pages), not just the API's default first page. */
-export async function allPages(fetchPage: (f: RecordFilter) => Promise<DriftRecordList>, filter: RecordFilter = {}): Promise<DriftRecordList> {
+export async function allPages(
+  fetchPage: (f: RecordFilter) => Promise<DriftRecordList>,
+  filter: RecordFilter = {},
+): Promise<DriftRecordList> {
   const records: DriftRecordList['drift_records'] = [];
   for (let page = 0; page < MAX_PAGES; page++) {
     const res = await fetchPage({ ...filter, limit: PAGE, offset: page * PAGE });
@@ -99,7 +116,11 @@ export class DriftGuardClient {
   private async send(method: 'GET' | 'POST', path: string): Promise<Response> {
     const url = `${this.baseUrl}${path}`;
     try {
-      return await this.fetchImpl(url, { method, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await this.fetchImpl(url, {
+        method,
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
       throw unreachable(this.baseUrl, err);
     }
@@ -179,7 +200,8 @@ export class DriftGuardClient {
       const s = await this.analysis(id);
       opts.onProgress?.(s);
       if (s.status !== 'running') return s;
-      if (Date.now() + interval > deadline) throw new ApiError(`analysis ${id} still running after ${opts.timeoutMs ?? 300_000} ms`, null);
+      if (Date.now() + interval > deadline)
+        throw new ApiError(`analysis ${id} still running after ${opts.timeoutMs ?? 300_000} ms`, null);
       await new Promise((r) => setTimeout(r, interval));
     }
   }

@@ -18,12 +18,19 @@ import { REDACTED } from './secrets.ts';
 /** Re-exported here too: tables and the agent's resolution messages use it next to analyze*. */
 export { summarizeDetail } from './summary.ts';
 
-export interface AnalyzeContext { gitCommit: string | null }
+export interface AnalyzeContext {
+  gitCommit: string | null;
+}
 
 function globMatch(pattern: string | undefined, value: string): boolean {
   if (pattern === undefined) return true;
   if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(value);
 }
 
@@ -44,7 +51,13 @@ function isSecretValuePath(kind: string, path: string): boolean {
  * What a detail shows for one side: the value as written (e.g. `0.5`, not the canonical `0.5` of `500m`)
  * when it is a scalar we can find in the raw object, else the normalised value; null when absent.
  */
-function shown(kind: string, path: string, raw: KubeObject | undefined, segs: Segment[], normalized: JsonValue | undefined): JsonValue {
+function shown(
+  kind: string,
+  path: string,
+  raw: KubeObject | undefined,
+  segs: Segment[],
+  normalized: JsonValue | undefined,
+): JsonValue {
   if (kind === 'Secret') {
     if (normalized === undefined) return null;
     return isSecretValuePath(kind, path) || !isScalar(normalized) ? REDACTED : normalized;
@@ -57,7 +70,12 @@ function shown(kind: string, path: string, raw: KubeObject | undefined, segs: Se
   return normalized === undefined ? null : clone(normalized);
 }
 
-export function analyzeResource(desired: DesiredObject, live: KubeObject | undefined, opts: EngineOptions, context: AnalyzeContext): DriftResult {
+export function analyzeResource(
+  desired: DesiredObject,
+  live: KubeObject | undefined,
+  opts: EngineOptions,
+  context: AnalyzeContext,
+): DriftResult {
   const obj = desired.object;
   const kind = obj.kind;
   const namespace = namespaceOf(obj, opts.defaultNamespace);
@@ -76,8 +94,13 @@ export function analyzeResource(desired: DesiredObject, live: KubeObject | undef
 
   if (!norm.live) {
     return {
-      ...base, drift_detected: true, drift_status: 'active', drift_type: 'Missing',
-      severity: severityOf('Missing', opts.rules.severity), drift_details: [], live_hash: null,
+      ...base,
+      drift_detected: true,
+      drift_status: 'active',
+      drift_type: 'Missing',
+      severity: severityOf('Missing', opts.rules.severity),
+      drift_details: [],
+      live_hash: null,
     };
   }
   const nl = norm.live;
@@ -87,12 +110,22 @@ export function analyzeResource(desired: DesiredObject, live: KubeObject | undef
 
   for (const raw of diffObjects(norm.desired, nl)) {
     // Ignored fields are made equal on the live copy too, so live_hash agrees with the verdict.
-    const sync = () => { synced = true; setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired)); };
-    if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) { sync(); continue; }
+    const sync = () => {
+      synced = true;
+      setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired));
+    };
+    if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) {
+      sync();
+      continue;
+    }
     const who = attribute(norm.ctx.managed, raw.segs);
-    const byAutoscaler = (opts.rules.ignore_managers ?? []).some((r) =>
-      who.manager !== null && r.managers.includes(who.manager) && pathHasPrefix(raw.segs, r.path));
-    if (byAutoscaler) { sync(); continue; }
+    const byAutoscaler = (opts.rules.ignore_managers ?? []).some(
+      (r) => who.manager !== null && r.managers.includes(who.manager) && pathHasPrefix(raw.segs, r.path),
+    );
+    if (byAutoscaler) {
+      sync();
+      continue;
+    }
     const type = classify({ kind, path: raw.path, desired: raw.desired, live: raw.live });
     details.push({
       path: raw.path,
@@ -113,17 +146,39 @@ export function analyzeResource(desired: DesiredObject, live: KubeObject | undef
   const liveHash = stableHash(nl as JsonValue);
   const top = worst(details);
   if (!top) {
-    return { ...base, drift_detected: false, drift_status: 'none', drift_type: null, severity: null, drift_details: [], live_hash: liveHash };
+    return {
+      ...base,
+      drift_detected: false,
+      drift_status: 'none',
+      drift_type: null,
+      severity: null,
+      drift_details: [],
+      live_hash: liveHash,
+    };
   }
-  return { ...base, drift_detected: true, drift_status: 'active', drift_type: top.type, severity: top.severity, drift_details: details, live_hash: liveHash };
+  return {
+    ...base,
+    drift_detected: true,
+    drift_status: 'active',
+    drift_type: top.type,
+    severity: top.severity,
+    drift_details: details,
+    live_hash: liveHash,
+  };
 }
 
 /** Analyse every desired object against live objects (a map by resource id, or a list), in O(N). */
-export function analyzeAll(desired: readonly DesiredObject[], live: ReadonlyMap<string, KubeObject> | readonly KubeObject[], opts: EngineOptions, context: AnalyzeContext): DriftResult[] {
+export function analyzeAll(
+  desired: readonly DesiredObject[],
+  live: ReadonlyMap<string, KubeObject> | readonly KubeObject[],
+  opts: EngineOptions,
+  context: AnalyzeContext,
+): DriftResult[] {
   let byId: ReadonlyMap<string, KubeObject>;
   if (Array.isArray(live)) {
     const m = new Map<string, KubeObject>();
-    for (const o of live as readonly KubeObject[]) if (isObject(o) && isObject(o.metadata)) m.set(objectId(o, opts.defaultNamespace), o);
+    for (const o of live as readonly KubeObject[])
+      if (isObject(o) && isObject(o.metadata)) m.set(objectId(o, opts.defaultNamespace), o);
     byId = m;
   } else byId = live as ReadonlyMap<string, KubeObject>;
   return desired.map((d) => analyzeResource(d, byId.get(d.id), opts, context));

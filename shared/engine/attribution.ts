@@ -5,7 +5,11 @@ import type { ManagedFieldsEntry } from './managed-fields.ts';
 import { reach, type Reach } from './managed-fields.ts';
 import type { Segment } from './path.ts';
 
-export interface Attribution { manager: string | null; changed_at: string | null; subresource: string | null }
+export interface Attribution {
+  manager: string | null;
+  changed_at: string | null;
+  subresource: string | null;
+}
 
 const NOBODY: Attribution = { manager: null, changed_at: null, subresource: null };
 
@@ -26,7 +30,10 @@ export function attribute(entries: readonly ManagedFieldsEntry[], segs: readonly
   for (const e of entries) {
     const r = rank(reach(e.fields, segs));
     if (r === 0) continue;
-    if (best === null || r > bestRank || (r === bestRank && e.timeMs > best.timeMs)) { best = e; bestRank = r; }
+    if (best === null || r > bestRank || (r === bestRank && e.timeMs > best.timeMs)) {
+      best = e;
+      bestRank = r;
+    }
   }
   if (!best) return NOBODY;
   return { manager: best.manager, changed_at: best.time, subresource: best.subresource };

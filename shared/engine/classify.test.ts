@@ -26,7 +26,12 @@ const rows: [string, string, DriftType, JsonValue?][] = [
   ['StatefulSet', 'spec.volumeClaimTemplates[name=data]', 'VolumeChange'],
   ['Secret', 'data.password', 'SecretChange'],
   ['Deployment', `${C}.env[name=P].valueFrom.secretKeyRef.key`, 'SecretChange'],
-  ['Deployment', `${C}.env[name=P]`, 'SecretChange', { name: 'P', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }],
+  [
+    'Deployment',
+    `${C}.env[name=P]`,
+    'SecretChange',
+    { name: 'P', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
+  ],
   ['Deployment', `${C}.envFrom[secretRef=s]`, 'SecretChange', { secretRef: { name: 's' } }],
   ['Deployment', 'spec.template.spec.volumes[name=tls].secret.secretName', 'SecretChange'],
   ['Deployment', 'spec.template.spec.volumes[name=secret-looking-name].emptyDir', 'VolumeChange'],
@@ -39,16 +44,46 @@ const rows: [string, string, DriftType, JsonValue?][] = [
 
 describe('classify', () => {
   for (const [kind, path, type, value] of rows) {
-    it(`${kind} ${path} → ${type}`, () => assert.equal(classify({ kind, path, desired: value, live: undefined }), type));
+    it(`${kind} ${path} → ${type}`, () =>
+      assert.equal(classify({ kind, path, desired: value, live: undefined }), type));
   }
   it('default severities and overrides', () => {
-    assert.deepEqual((['Scaling', 'VersionChange', 'ResourceChange', 'ConfigurationChange', 'LabelChange', 'AnnotationChange', 'PortChange', 'VolumeChange', 'SecretChange', 'ConfigMapChange', 'Missing'] as const).map((t) => severityOf(t, undefined)),
-      ['medium', 'high', 'medium', 'medium', 'low', 'low', 'medium', 'medium', 'high', 'medium', 'high']);
+    assert.deepEqual(
+      (
+        [
+          'Scaling',
+          'VersionChange',
+          'ResourceChange',
+          'ConfigurationChange',
+          'LabelChange',
+          'AnnotationChange',
+          'PortChange',
+          'VolumeChange',
+          'SecretChange',
+          'ConfigMapChange',
+          'Missing',
+        ] as const
+      ).map((t) => severityOf(t, undefined)),
+      ['medium', 'high', 'medium', 'medium', 'low', 'low', 'medium', 'medium', 'high', 'medium', 'high'],
+    );
     assert.equal(severityOf('LabelChange', { LabelChange: 'high' }), 'high');
   });
   it('worst: highest severity, then type priority', () => {
-    assert.deepEqual(worst([{ type: 'LabelChange', severity: 'low' }, { type: 'ConfigurationChange', severity: 'medium' }, { type: 'Scaling', severity: 'medium' }]), { type: 'Scaling', severity: 'medium' });
-    assert.deepEqual(worst([{ type: 'LabelChange', severity: 'high' }, { type: 'SecretChange', severity: 'high' }]), { type: 'SecretChange', severity: 'high' });
+    assert.deepEqual(
+      worst([
+        { type: 'LabelChange', severity: 'low' },
+        { type: 'ConfigurationChange', severity: 'medium' },
+        { type: 'Scaling', severity: 'medium' },
+      ]),
+      { type: 'Scaling', severity: 'medium' },
+    );
+    assert.deepEqual(
+      worst([
+        { type: 'LabelChange', severity: 'high' },
+        { type: 'SecretChange', severity: 'high' },
+      ]),
+      { type: 'SecretChange', severity: 'high' },
+    );
     assert.equal(worst([]), null);
   });
 });

@@ -11,13 +11,28 @@ import { liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
 it('ConfigMap data changed by kubectl edit is ConfigMapChange with values shown', () => {
   const dir = join(TESTDATA, 'config-in-sync');
   const opts = defaultEngineOptions();
-  const desired = parseManifests([{ path: 'config.yaml', content: readText(join(dir, 'desired.yaml')) }], opts).objects.find((o) => o.id === 'ConfigMap:demo:app-config');
-  const live = liveObjects(join(dir, 'live.yaml')).find((o) => o.metadata['name'] === 'app-config') as KubeObject;
+  const desired = parseManifests(
+    [{ path: 'config.yaml', content: readText(join(dir, 'desired.yaml')) }],
+    opts,
+  ).objects.find((o) => o.id === 'ConfigMap:demo:app-config');
+  const live = liveObjects(join(dir, 'live.yaml')).find(
+    (o) => o.metadata['name'] === 'app-config',
+  ) as KubeObject;
   assert.ok(desired);
   (live['data'] as JsonObject)['LOG_LEVEL'] = 'debug';
-  (live.metadata['managedFields'] as JsonObject[]).push({ manager: 'kubectl-edit', operation: 'Update', apiVersion: 'v1', time: '2026-11-22T10:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:LOG_LEVEL': {} } } });
+  (live.metadata['managedFields'] as JsonObject[]).push({
+    manager: 'kubectl-edit',
+    operation: 'Update',
+    apiVersion: 'v1',
+    time: '2026-11-22T10:00:00Z',
+    fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:data': { 'f:LOG_LEVEL': {} } },
+  });
   const r = analyzeResource(desired, live, opts, { gitCommit: null });
   assert.equal(r.drift_type, 'ConfigMapChange');
   assert.equal(r.severity, 'medium');
-  assert.deepEqual(r.drift_details.map((d) => [d.path, d.desired, d.live, d.manager, d.changed_at]), [['data.LOG_LEVEL', 'info', 'debug', 'kubectl-edit', '2026-11-22T10:00:00Z']]);
+  assert.deepEqual(
+    r.drift_details.map((d) => [d.path, d.desired, d.live, d.manager, d.changed_at]),
+    [['data.LOG_LEVEL', 'info', 'debug', 'kubectl-edit', '2026-11-22T10:00:00Z']],
+  );
 });

@@ -9,15 +9,30 @@ import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
 import { fixtureCases, liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
 
-interface ExpectedDetail { path: string; type: string; severity: string; manager?: string | null; desired?: unknown; live?: unknown }
-interface Expected { drift: boolean; drift_type?: string; severity?: string; details?: ExpectedDetail[] }
+interface ExpectedDetail {
+  path: string;
+  type: string;
+  severity: string;
+  manager?: string | null;
+  desired?: unknown;
+  live?: unknown;
+}
+interface Expected {
+  drift: boolean;
+  drift_type?: string;
+  severity?: string;
+  details?: ExpectedDetail[];
+}
 
 describe('fixture pairs', () => {
   for (const name of fixtureCases()) {
     it(name, () => {
       const dir = join(TESTDATA, name);
       const opts = defaultEngineOptions();
-      const parsed = parseManifests([{ path: `${name}/desired.yaml`, content: readText(join(dir, 'desired.yaml')) }], opts);
+      const parsed = parseManifests(
+        [{ path: `${name}/desired.yaml`, content: readText(join(dir, 'desired.yaml')) }],
+        opts,
+      );
       assert.deepEqual(parsed.errors, []);
       const live = liveObjects(join(dir, 'live.yaml'));
       const results = analyzeAll(parsed.objects, live, opts, { gitCommit: 'abc123' });
@@ -27,8 +42,19 @@ describe('fixture pairs', () => {
       for (const [id, exp] of Object.entries(expected)) {
         const r = byId.get(id);
         assert.ok(r);
-        const got = r.drift_details.map((d) => ({ path: d.path, type: d.type, severity: d.severity, manager: d.manager, desired: d.desired, live: d.live }));
-        assert.equal(r.drift_detected, exp.drift, `${id} drift_detected; details: ${JSON.stringify(got, null, 1)}`);
+        const got = r.drift_details.map((d) => ({
+          path: d.path,
+          type: d.type,
+          severity: d.severity,
+          manager: d.manager,
+          desired: d.desired,
+          live: d.live,
+        }));
+        assert.equal(
+          r.drift_detected,
+          exp.drift,
+          `${id} drift_detected; details: ${JSON.stringify(got, null, 1)}`,
+        );
         if (!exp.drift) {
           assert.equal(r.desired_hash, r.live_hash, `${id} hashes`);
           assert.equal(r.drift_status, 'none');

@@ -1,8 +1,26 @@
 // Public API of the pure drift engine (data in, data out).
 export { analyzeAll, analyzeResource, type AnalyzeContext } from './analyze.ts';
 export { summarizeDetail, summarizeResult } from './summary.ts';
-export { parseManifests, MAX_FILE_BYTES, MAX_DEPTH, MAX_ALIAS_COUNT, type DesiredObject, type ManifestFile, type ParseError, type ParseResult, type ParseWarning } from './parse.ts';
-export { defaultEngineOptions, validateRules, DEFAULT_IGNORE_MANAGERS, type EngineOptions, type EngineRules, type IgnoreRule, type IgnoreManagersRule } from './options.ts';
+export {
+  parseManifests,
+  MAX_FILE_BYTES,
+  MAX_DEPTH,
+  MAX_ALIAS_COUNT,
+  type DesiredObject,
+  type ManifestFile,
+  type ParseError,
+  type ParseResult,
+  type ParseWarning,
+} from './parse.ts';
+export {
+  defaultEngineOptions,
+  validateRules,
+  DEFAULT_IGNORE_MANAGERS,
+  type EngineOptions,
+  type EngineRules,
+  type IgnoreRule,
+  type IgnoreManagersRule,
+} from './options.ts';
 export { objectId, isClusterScoped, namespaceOf, nameOf, CLUSTER_SCOPED_KINDS } from './identity.ts';
 export { normalizePair, NORMALIZERS, type Normalizer, type NormalizeContext } from './normalize/index.ts';
 export { stableHash } from './hash.ts';

@@ -34,9 +34,11 @@ export function parseManagedFields(live: KubeObject | undefined): ManagedFieldsE
     const fields = e['fieldsV1'];
     // Timestamps may arrive as strings or (from some clients' caches) already-serialised dates.
     const t: unknown = e['time'];
-    const time = typeof t === 'string' ? t : t instanceof Date ? t.toISOString().replace(/\.000Z$/, 'Z') : null;
+    const time =
+      typeof t === 'string' ? t : t instanceof Date ? t.toISOString().replace(/\.000Z$/, 'Z') : null;
     const ms = time ? Date.parse(time) : NaN;
-    const subresource = typeof e['subresource'] === 'string' && e['subresource'] !== '' ? e['subresource'] : null;
+    const subresource =
+      typeof e['subresource'] === 'string' && e['subresource'] !== '' ? e['subresource'] : null;
     out.push({
       manager: managerName(e['manager'], subresource),
       operation: typeof e['operation'] === 'string' ? e['operation'] : 'Update',
@@ -52,7 +54,11 @@ export function parseManagedFields(live: KubeObject | undefined): ManagedFieldsE
 /** Does a `k:{json}` key name the list item with merge key `key`? (ports come as numbers, keys compare as text) */
 function keyMatches(fvKey: string, key: Record<string, string | number>): boolean {
   let parsed: JsonValue;
-  try { parsed = JSON.parse(fvKey.slice(2)) as JsonValue; } catch { return false; }
+  try {
+    parsed = JSON.parse(fvKey.slice(2)) as JsonValue;
+  } catch {
+    return false;
+  }
   if (!isObject(parsed)) return false;
   const shared = Object.keys(parsed).filter((k) => k in key);
   if (shared.length === 0) return false;

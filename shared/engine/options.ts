@@ -37,7 +37,16 @@ export interface EngineOptions {
  * cover KEDA and the VPA (in-place resize).
  */
 export const DEFAULT_IGNORE_MANAGERS: IgnoreManagersRule[] = [
-  { path: 'spec.replicas', managers: ['kube-controller-manager', 'horizontal-pod-autoscaler', 'keda-operator', 'vpa-updater', 'cluster-autoscaler'] },
+  {
+    path: 'spec.replicas',
+    managers: [
+      'kube-controller-manager',
+      'horizontal-pod-autoscaler',
+      'keda-operator',
+      'vpa-updater',
+      'cluster-autoscaler',
+    ],
+  },
 ];
 
 export const DEFAULT_SECRET_SALT = 'driftguard/v1';
@@ -82,7 +91,8 @@ export function validateRules(input: unknown): { rules: EngineRules; errors: str
 
   const sev = input['severity'];
   if (sev !== undefined && sev !== null) {
-    if (!isObject(sev)) errors.push(`rules.severity: expected a map of drift type to severity, got ${describe(sev)}`);
+    if (!isObject(sev))
+      errors.push(`rules.severity: expected a map of drift type to severity, got ${describe(sev)}`);
     else {
       const out: Partial<Record<DriftType, Severity>> = {};
       for (const [k, v] of Object.entries(sev)) {
@@ -103,15 +113,27 @@ export function validateRules(input: unknown): { rules: EngineRules; errors: str
       rules.ignore = [];
       ign.forEach((item: unknown, i) => {
         const at = `rules.ignore[${i}]`;
-        if (!isObject(item)) { errors.push(`${at}: expected a map with kind/namespace/name/path, got ${describe(item)}`); return; }
+        if (!isObject(item)) {
+          errors.push(`${at}: expected a map with kind/namespace/name/path, got ${describe(item)}`);
+          return;
+        }
         const rule: IgnoreRule = {};
         let ok = true;
         for (const [k, v] of Object.entries(item)) {
-          if (!(IGNORE_KEYS as readonly string[]).includes(k)) { errors.push(`${at}.${k}: unknown key (expected one of ${IGNORE_KEYS.join(', ')})`); ok = false; }
-          else if (typeof v !== 'string' || v === '') { errors.push(`${at}.${k}: expected a non-empty string, got ${describe(v)}`); ok = false; }
-          else rule[k as (typeof IGNORE_KEYS)[number]] = v;
+          if (!(IGNORE_KEYS as readonly string[]).includes(k)) {
+            errors.push(`${at}.${k}: unknown key (expected one of ${IGNORE_KEYS.join(', ')})`);
+            ok = false;
+          } else if (typeof v !== 'string' || v === '') {
+            errors.push(`${at}.${k}: expected a non-empty string, got ${describe(v)}`);
+            ok = false;
+          } else rule[k as (typeof IGNORE_KEYS)[number]] = v;
         }
-        if (ok && Object.keys(rule).length === 0) { errors.push(`${at}: empty rule would ignore everything; set at least one of ${IGNORE_KEYS.join(', ')}`); ok = false; }
+        if (ok && Object.keys(rule).length === 0) {
+          errors.push(
+            `${at}: empty rule would ignore everything; set at least one of ${IGNORE_KEYS.join(', ')}`,
+          );
+          ok = false;
+        }
         if (ok) rules.ignore?.push(rule);
       });
     }
@@ -124,16 +146,32 @@ export function validateRules(input: unknown): { rules: EngineRules; errors: str
       rules.ignore_managers = [];
       im.forEach((item: unknown, i) => {
         const at = `rules.ignore_managers[${i}]`;
-        if (!isObject(item)) { errors.push(`${at}: expected a map with path and managers, got ${describe(item)}`); return; }
+        if (!isObject(item)) {
+          errors.push(`${at}: expected a map with path and managers, got ${describe(item)}`);
+          return;
+        }
         let ok = true;
         for (const k of Object.keys(item)) {
-          if (k !== 'path' && k !== 'managers') { errors.push(`${at}.${k}: unknown key (expected path, managers)`); ok = false; }
+          if (k !== 'path' && k !== 'managers') {
+            errors.push(`${at}.${k}: unknown key (expected path, managers)`);
+            ok = false;
+          }
         }
         const path = item['path'];
         const managers = item['managers'];
-        if (typeof path !== 'string' || path === '') { errors.push(`${at}.path: expected a non-empty string, got ${describe(path)}`); ok = false; }
-        if (!Array.isArray(managers) || managers.length === 0 || !managers.every((m) => typeof m === 'string' && m !== '')) {
-          errors.push(`${at}.managers: expected a non-empty list of manager names, got ${describe(managers)}`); ok = false;
+        if (typeof path !== 'string' || path === '') {
+          errors.push(`${at}.path: expected a non-empty string, got ${describe(path)}`);
+          ok = false;
+        }
+        if (
+          !Array.isArray(managers) ||
+          managers.length === 0 ||
+          !managers.every((m) => typeof m === 'string' && m !== '')
+        ) {
+          errors.push(
+            `${at}.managers: expected a non-empty list of manager names, got ${describe(managers)}`,
+          );
+          ok = false;
         }
         if (ok) rules.ignore_managers?.push({ path: path as string, managers: managers as string[] });
       });

@@ -15,10 +15,24 @@ export interface DesiredObject {
   sourceFile: string;
 }
 
-export interface ManifestFile { path: string; content: string | Uint8Array }
-export interface ParseError { file: string; line: number | null; message: string }
-export interface ParseWarning { file: string; message: string }
-export interface ParseResult { objects: DesiredObject[]; errors: ParseError[]; warnings: ParseWarning[] }
+export interface ManifestFile {
+  path: string;
+  content: string | Uint8Array;
+}
+export interface ParseError {
+  file: string;
+  line: number | null;
+  message: string;
+}
+export interface ParseWarning {
+  file: string;
+  message: string;
+}
+export interface ParseResult {
+  objects: DesiredObject[];
+  errors: ParseError[];
+  warnings: ParseWarning[];
+}
 
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_DEPTH = 100;
@@ -39,14 +53,23 @@ function nestingBomb(text: string): { line: number; what: string } | null {
   let leading = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) { line++; indent = 0; leading = true; continue; }
+    if (c === 10) {
+      line++;
+      indent = 0;
+      leading = true;
+      continue;
+    }
     if (leading) {
-      if (c === 32) { if (++indent > MAX_DEPTH * 4) return { line, what: 'indentation' }; continue; }
+      if (c === 32) {
+        if (++indent > MAX_DEPTH * 4) return { line, what: 'indentation' };
+        continue;
+      }
       leading = false;
       if (indent === 0 && text.startsWith('---', i)) depth = 0; // a new document
     }
-    if (c === 91 || c === 123) { if (++depth > MAX_DEPTH * 2) return { line, what: 'flow collections' }; }
-    else if ((c === 93 || c === 125) && depth > 0) depth--;
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH * 2) return { line, what: 'flow collections' };
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
   }
   return null;
 }
@@ -60,14 +83,23 @@ function tooDeep(v: unknown, limit: number, depth = 0): boolean {
 }
 
 function isKubeObject(v: JsonValue): v is KubeObject {
-  return isObject(v) && typeof v['apiVersion'] === 'string' && v['apiVersion'] !== '' && typeof v['kind'] === 'string' &&
-    v['kind'] !== '' && isObject(v['metadata']) && typeof v['metadata']['name'] === 'string' && v['metadata']['name'] !== '';
+  return (
+    isObject(v) &&
+    typeof v['apiVersion'] === 'string' &&
+    v['apiVersion'] !== '' &&
+    typeof v['kind'] === 'string' &&
+    v['kind'] !== '' &&
+    isObject(v['metadata']) &&
+    typeof v['metadata']['name'] === 'string' &&
+    v['metadata']['name'] !== ''
+  );
 }
 
 /** Give the object its effective namespace, as `kubectl apply` would: '' (none) for cluster-scoped kinds. */
 function withNamespace(o: KubeObject, defaultNamespace: string): KubeObject {
   if (isClusterScoped(o.kind)) delete o.metadata['namespace'];
-  else if (typeof o.metadata['namespace'] !== 'string' || o.metadata['namespace'] === '') o.metadata['namespace'] = defaultNamespace;
+  else if (typeof o.metadata['namespace'] !== 'string' || o.metadata['namespace'] === '')
+    o.metadata['namespace'] = defaultNamespace;
   return o;
 }
 
@@ -76,7 +108,10 @@ function isList(v: JsonValue): v is { items: JsonValue[] } & Record<string, Json
   return isObject(v) && typeof v['kind'] === 'string' && /List$/.test(v['kind']) && Array.isArray(v['items']);
 }
 
-export function parseManifests(files: readonly ManifestFile[], opts: Pick<EngineOptions, 'defaultNamespace'>): ParseResult {
+export function parseManifests(
+  files: readonly ManifestFile[],
+  opts: Pick<EngineOptions, 'defaultNamespace'>,
+): ParseResult {
   const result: ParseResult = { objects: [], errors: [], warnings: [] };
   const seen = new Map<string, string>();
   for (const file of files) {
@@ -91,7 +126,9 @@ export function parseManifests(files: readonly ManifestFile[], opts: Pick<Engine
  * no timestamps and no sexagesimal `12:30` numbers (both stay strings).
  */
 function kubectlTags(tags: Tags): Tags {
-  return tags.filter((t) => typeof t !== 'object' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'));
+  return tags.filter(
+    (t) => typeof t !== 'object' || (t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME'),
+  );
 }
 type Tags = Exclude<SchemaOptions['customTags'], ((tags: never) => unknown) | null | undefined>;
 
@@ -107,16 +144,31 @@ function sameKey(a: unknown, b: unknown): boolean {
   return false;
 }
 
-function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseResult, seen: Map<string, string>): void {
-  const size = typeof file.content === 'string' ? Buffer.byteLength(file.content, 'utf8') : file.content.byteLength;
+function parseFile(
+  file: ManifestFile,
+  defaultNamespace: string,
+  result: ParseResult,
+  seen: Map<string, string>,
+): void {
+  const size =
+    typeof file.content === 'string' ? Buffer.byteLength(file.content, 'utf8') : file.content.byteLength;
   if (size > MAX_FILE_BYTES) {
-    result.errors.push({ file: file.path, line: null, message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a manifest` });
+    result.errors.push({
+      file: file.path,
+      line: null,
+      message: `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a manifest`,
+    });
     return;
   }
-  const text = typeof file.content === 'string' ? file.content : new TextDecoder('utf-8').decode(file.content);
+  const text =
+    typeof file.content === 'string' ? file.content : new TextDecoder('utf-8').decode(file.content);
   const bomb = nestingBomb(text);
   if (bomb) {
-    result.errors.push({ file: file.path, line: bomb.line, message: `nested deeper than ${MAX_DEPTH} levels (${bomb.what})` });
+    result.errors.push({
+      file: file.path,
+      line: bomb.line,
+      message: `nested deeper than ${MAX_DEPTH} levels (${bomb.what})`,
+    });
     return;
   }
   const lineCounter = new LineCounter();
@@ -125,14 +177,23 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
   let docs;
   try {
     // YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean.
-    docs = parseAllDocuments(text, { lineCounter, version: '1.1', prettyErrors: false, uniqueKeys: sameKey, customTags: kubectlTags });
+    docs = parseAllDocuments(text, {
+      lineCounter,
+      version: '1.1',
+      prettyErrors: false,
+      uniqueKeys: sameKey,
+      customTags: kubectlTags,
+    });
   } catch (e) {
     result.errors.push({ file: file.path, line: null, message: `cannot parse: ${(e as Error).message}` });
     return;
   }
   // Duplicate keys: kubectl's YAML reader keeps the last value, so do the same but say so.
   for (const at of duplicates.splice(0)) {
-    result.warnings.push({ file: file.path, message: `line ${lineCounter.linePos(at).line}: duplicate key; the last value wins` });
+    result.warnings.push({
+      file: file.path,
+      message: `line ${lineCounter.linePos(at).line}: duplicate key; the last value wins`,
+    });
   }
   const list = Array.isArray(docs) ? docs : [];
   let skipped = 0;
@@ -143,7 +204,11 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         const at = err.pos[0];
-        result.errors.push({ file: file.path, line: typeof at === 'number' ? lineCounter.linePos(at).line : line, message: err.message.split('\n')[0] ?? err.message });
+        result.errors.push({
+          file: file.path,
+          line: typeof at === 'number' ? lineCounter.linePos(at).line : line,
+          message: err.message.split('\n')[0] ?? err.message,
+        });
       }
       continue;
     }
@@ -153,24 +218,41 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as JsonValue;
     } catch (e) {
       const msg = (e as Error).message;
-      result.errors.push({ file: file.path, line, message: /alias/i.test(msg) ? `document ${index}: too many YAML aliases (limit ${MAX_ALIAS_COUNT}; possible alias bomb): ${msg}` : `document ${index}: ${msg}` });
+      result.errors.push({
+        file: file.path,
+        line,
+        message: /alias/i.test(msg)
+          ? `document ${index}: too many YAML aliases (limit ${MAX_ALIAS_COUNT}; possible alias bomb): ${msg}`
+          : `document ${index}: ${msg}`,
+      });
       continue;
     }
     if (value === null || value === undefined) continue;
     if (tooDeep(value, MAX_DEPTH)) {
-      result.errors.push({ file: file.path, line, message: `document ${index}: nested deeper than ${MAX_DEPTH} levels` });
+      result.errors.push({
+        file: file.path,
+        line,
+        message: `document ${index}: nested deeper than ${MAX_DEPTH} levels`,
+      });
       continue;
     }
     // Round-trip through JSON: YAML timestamps/dates and other non-JSON values become plain JSON.
     value = JSON.parse(JSON.stringify(value)) as JsonValue;
     const items = isList(value) ? value.items : [value];
     for (const item of items) {
-      if (!isKubeObject(item)) { skipped++; continue; }
+      if (!isKubeObject(item)) {
+        skipped++;
+        continue;
+      }
       const object = withNamespace(item, defaultNamespace);
       const id = objectId(object, defaultNamespace);
       const first = seen.get(id);
       if (first !== undefined) {
-        result.errors.push({ file: file.path, line, message: `duplicate object ${id} (${nameOf(object)}): defined in ${first} and ${file.path}` });
+        result.errors.push({
+          file: file.path,
+          line,
+          message: `duplicate object ${id} (${nameOf(object)}): defined in ${first} and ${file.path}`,
+        });
         continue;
       }
       seen.set(id, file.path);
@@ -178,6 +260,9 @@ function parseFile(file: ManifestFile, defaultNamespace: string, result: ParseRe
     }
   }
   if (skipped > 0) {
-    result.warnings.push({ file: file.path, message: `${skipped} document(s) skipped: not Kubernetes objects (need apiVersion, kind and metadata.name)` });
+    result.warnings.push({
+      file: file.path,
+      message: `${skipped} document(s) skipped: not Kubernetes objects (need apiVersion, kind and metadata.name)`,
+    });
   }
 }

@@ -9,9 +9,7 @@ import type { JsonObject, JsonValue } from '../types.ts';
 import { isObject } from './json.ts';
 
 export type KeyValue = string | number;
-export type Segment =
-  | { field: string }
-  | KeySegment;
+export type Segment = { field: string } | KeySegment;
 
 const PLAIN = /^[A-Za-z0-9_\-/]+$/;
 
@@ -75,29 +73,48 @@ function keyFnFor(segs: readonly Segment[], kind: string): KeyFn | null {
   const last = segs[segs.length - 1];
   if (!last || !('field' in last)) return null;
   switch (last.field) {
-    case 'containers': case 'initContainers': case 'ephemeralContainers':
-    case 'env': case 'volumes': case 'imagePullSecrets': case 'volumeClaimTemplates':
+    case 'containers':
+    case 'initContainers':
+    case 'ephemeralContainers':
+    case 'env':
+    case 'volumes':
+    case 'imagePullSecrets':
+    case 'volumeClaimTemplates':
       return byName;
-    case 'volumeMounts': return fieldsKey(['mountPath']);
-    case 'volumeDevices': return fieldsKey(['devicePath']);
-    case 'hostAliases': return fieldsKey(['ip']);
-    case 'envFrom': return envFromKey;
+    case 'volumeMounts':
+      return fieldsKey(['mountPath']);
+    case 'volumeDevices':
+      return fieldsKey(['devicePath']);
+    case 'hostAliases':
+      return fieldsKey(['ip']);
+    case 'envFrom':
+      return envFromKey;
     case 'ports':
       // Service ports are keyed by port+protocol (the API's listMapKeys); container ports by containerPort+protocol.
-      if (kind === 'Service' && segs.length === 2) return fieldsKey(['port', 'protocol'], { protocol: 'TCP' });
+      if (kind === 'Service' && segs.length === 2)
+        return fieldsKey(['port', 'protocol'], { protocol: 'TCP' });
       return fieldsKey(['containerPort', 'protocol'], { protocol: 'TCP' });
-    default: return null;
+    default:
+      return null;
   }
 }
 
 export type KeySegment = { key: Record<string, KeyValue>; label: string };
-export interface KeyedItem { seg: KeySegment; id: string; value: JsonObject }
+export interface KeyedItem {
+  seg: KeySegment;
+  id: string;
+  value: JsonObject;
+}
 
 /**
  * Items of a list keyed by its merge key, or null when the list is compared whole (no merge key, an
  * item without the key, or duplicate keys). Unknown lists whose items all have a unique `name` are keyed by name.
  */
-export function keyedItems(list: readonly JsonValue[], segs: readonly Segment[], kind: string): KeyedItem[] | null {
+export function keyedItems(
+  list: readonly JsonValue[],
+  segs: readonly Segment[],
+  kind: string,
+): KeyedItem[] | null {
   if (list.length === 0 || !list.every(isObject)) return null;
   const items = list as JsonObject[];
   let fn = keyFnFor(segs, kind);
@@ -117,7 +134,11 @@ export function keyedItems(list: readonly JsonValue[], segs: readonly Segment[],
 }
 
 /** Value at `segs` in `root` (keyed segments resolved by merge key), or undefined. */
-export function getAt(root: JsonValue | undefined, segs: readonly Segment[], kind: string): JsonValue | undefined {
+export function getAt(
+  root: JsonValue | undefined,
+  segs: readonly Segment[],
+  kind: string,
+): JsonValue | undefined {
   let cur: JsonValue | undefined = root;
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i] as Segment;
@@ -138,7 +159,12 @@ export function getAt(root: JsonValue | undefined, segs: readonly Segment[], kin
  * Set (or delete, when value is undefined) the value at `segs`, creating parent maps as needed.
  * Returns false when a parent list item cannot be found.
  */
-export function setAt(root: JsonObject, segs: readonly Segment[], kind: string, value: JsonValue | undefined): boolean {
+export function setAt(
+  root: JsonObject,
+  segs: readonly Segment[],
+  kind: string,
+  value: JsonValue | undefined,
+): boolean {
   let cur: JsonValue = root;
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i] as Segment;

@@ -2,7 +2,14 @@
 // number of base units, so `1000m` = `1`, `1Gi` = `1024Mi` and `1000M` = `1G`. BigInt arithmetic
 // (value = digits / 10^scale) keeps it exact: `0.1` + float rounding would make equal values differ.
 
-const BINARY: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
+const BINARY: Record<string, bigint> = {
+  Ki: 1n << 10n,
+  Mi: 1n << 20n,
+  Gi: 1n << 30n,
+  Ti: 1n << 40n,
+  Pi: 1n << 50n,
+  Ei: 1n << 60n,
+};
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei)|([numkMGTPE])|[eE]([+-]?\d+))?$/;
@@ -14,7 +21,7 @@ export function canonicalQuantity(input: string | number): string | null {
   if (!m) return null;
   const [, sign = '', num = '', bin, dec, exp] = m;
   const [intPart = '', fracPart = ''] = num.split('.');
-  let digits = BigInt((intPart + fracPart) || '0');
+  let digits = BigInt(intPart + fracPart || '0');
   let scale = fracPart.length; // value = digits * 10^-scale
   if (bin) digits *= BINARY[bin] ?? 1n;
   const e = dec !== undefined ? (DECIMAL[dec] ?? 0) : exp !== undefined ? Number(exp) : 0;
@@ -25,7 +32,10 @@ export function canonicalQuantity(input: string | number): string | null {
     digits *= 10n ** BigInt(e - shift);
   } else scale -= e;
   if (digits === 0n) return '0';
-  while (scale > 0 && digits % 10n === 0n) { digits /= 10n; scale--; }
+  while (scale > 0 && digits % 10n === 0n) {
+    digits /= 10n;
+    scale--;
+  }
   let s = digits.toString();
   if (scale > 0) {
     s = s.padStart(scale + 1, '0');

@@ -12,9 +12,14 @@ import { liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
 
 const dir = join(TESTDATA, 'config-in-sync');
 const opts = defaultEngineOptions();
-const desired = parseManifests([{ path: 'secrets.yaml', content: readText(join(dir, 'desired.yaml')) }], opts).objects;
+const desired = parseManifests(
+  [{ path: 'secrets.yaml', content: readText(join(dir, 'desired.yaml')) }],
+  opts,
+).objects;
 const dbDesired = desired.find((d) => d.id === 'Secret:demo:db-credentials');
-const baseLive = liveObjects(join(dir, 'live.yaml')).find((o) => o.metadata['name'] === 'db-credentials') as KubeObject;
+const baseLive = liveObjects(join(dir, 'live.yaml')).find(
+  (o) => o.metadata['name'] === 'db-credentials',
+) as KubeObject;
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 const PLAIN = ['demo-password-change-me', 'demo', 'hunter2-new-password', 'sneaky-extra-value'];
@@ -35,22 +40,36 @@ describe('Secret values never leak', () => {
     const live = structuredClone(baseLive);
     live['data'] = { password: b64('hunter2-new-password'), extra: b64('sneaky-extra-value') };
     (live.metadata['managedFields'] as JsonObject[]).push({
-      apiVersion: 'v1', fieldsType: 'FieldsV1', manager: 'kubectl-edit', operation: 'Update', time: '2026-11-22T08:00:00Z',
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1',
+      manager: 'kubectl-edit',
+      operation: 'Update',
+      time: '2026-11-22T08:00:00Z',
       fieldsV1: { 'f:data': { 'f:password': {}, 'f:extra': {} } },
     });
     const r = analyzeResource(dbDesired, live, opts, { gitCommit: null });
     assert.equal(r.drift_type, 'SecretChange');
     assert.equal(r.severity, 'high');
     const got = r.drift_details.map((d) => [d.path, d.type, d.severity, d.desired, d.live, d.manager]);
-    assert.deepEqual(got.sort(), [
-      ['data.extra', 'SecretChange', 'high', null, REDACTED, 'kubectl-edit'],
-      ['data.password', 'SecretChange', 'high', REDACTED, REDACTED, 'kubectl-edit'],
-      ['data.username', 'SecretChange', 'high', REDACTED, null, 'kubectl-client-side-apply'],
-    ].sort());
-    assert.deepEqual(r.drift_details.map(summarizeDetail).sort(), ['data.extra added', 'data.password changed', 'data.username removed']);
+    assert.deepEqual(
+      got.sort(),
+      [
+        ['data.extra', 'SecretChange', 'high', null, REDACTED, 'kubectl-edit'],
+        ['data.password', 'SecretChange', 'high', REDACTED, REDACTED, 'kubectl-edit'],
+        ['data.username', 'SecretChange', 'high', REDACTED, null, 'kubectl-client-side-apply'],
+      ].sort(),
+    );
+    assert.deepEqual(r.drift_details.map(summarizeDetail).sort(), [
+      'data.extra added',
+      'data.password changed',
+      'data.username removed',
+    ]);
     const json = JSON.stringify(r);
     assertNoLeak(json);
-    assert.ok(!json.includes(saltedHash(opts.secretSalt, b64('hunter2-new-password'))), 'salted hashes stay internal too');
+    assert.ok(
+      !json.includes(saltedHash(opts.secretSalt, b64('hunter2-new-password'))),
+      'salted hashes stay internal too',
+    );
   });
 
   it('the last-applied annotation (which holds stringData in plain text) never reaches the result', () => {
@@ -72,7 +91,9 @@ describe('Secret values never leak', () => {
   it('hashes depend on the salt, and equal values hash equal', () => {
     assert.ok(dbDesired);
     const a = analyzeResource(dbDesired, baseLive, opts, { gitCommit: null });
-    const b = analyzeResource(dbDesired, baseLive, defaultEngineOptions({ secretSalt: 'other' }), { gitCommit: null });
+    const b = analyzeResource(dbDesired, baseLive, defaultEngineOptions({ secretSalt: 'other' }), {
+      gitCommit: null,
+    });
     assert.equal(a.desired_hash, a.live_hash);
     assert.notEqual(a.desired_hash, b.desired_hash);
     assert.equal(saltedHash('s', 'v'), saltedHash('s', 'v'));
@@ -88,11 +109,25 @@ describe('Secret values never leak', () => {
   });
 
   it('env values are shown (only Secret data is secret)', () => {
-    const d = parseManifests([{ path: 'p.yaml', content: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x:1\n    env: [{name: MODE, value: fast}]\n' }], opts).objects[0];
+    const d = parseManifests(
+      [
+        {
+          path: 'p.yaml',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x:1\n    env: [{name: MODE, value: fast}]\n',
+        },
+      ],
+      opts,
+    ).objects[0];
     assert.ok(d);
     const live = structuredClone(d.object);
-    ((((live['spec'] as JsonObject)['containers'] as JsonObject[])[0] as JsonObject)['env'] as JsonObject[])[0] = { name: 'MODE', value: 'slow' };
+    (
+      (((live['spec'] as JsonObject)['containers'] as JsonObject[])[0] as JsonObject)['env'] as JsonObject[]
+    )[0] = { name: 'MODE', value: 'slow' };
     const r = analyzeResource(d, live, opts, { gitCommit: null });
-    assert.deepEqual(r.drift_details.map((x) => [x.path, x.desired, x.live]), [['spec.containers[name=a].env[name=MODE].value', 'fast', 'slow']]);
+    assert.deepEqual(
+      r.drift_details.map((x) => [x.path, x.desired, x.live]),
+      [['spec.containers[name=a].env[name=MODE].value', 'fast', 'slow']],
+    );
   });
 });

@@ -27,7 +27,10 @@ export function hashSecretData(secret: JsonObject, salt: string): void {
     delete secret['stringData'];
   }
   for (const [k, v] of Object.entries(data)) {
-    if (typeof v !== 'string') { data[k] = saltedHash(salt, JSON.stringify(v)); continue; }
+    if (typeof v !== 'string') {
+      data[k] = saltedHash(salt, JSON.stringify(v));
+      continue;
+    }
     const canonical = Buffer.from(v.replace(/\s+/g, ''), 'base64').toString('base64');
     data[k] = saltedHash(salt, canonical);
   }

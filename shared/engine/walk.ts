@@ -9,17 +9,36 @@ import { keyedItems, type Segment } from './path.ts';
  * when the whole map is missing on one side, so a `kubectl label` on an object without labels reads
  * `metadata.labels.team`, not `metadata.labels`; and the server keeps their `""` values as written.
  */
-export const USER_MAPS: ReadonlySet<string> = new Set(['labels', 'annotations', 'data', 'binaryData', 'matchLabels', 'nodeSelector', 'selector', 'requests', 'limits']);
+export const USER_MAPS: ReadonlySet<string> = new Set([
+  'labels',
+  'annotations',
+  'data',
+  'binaryData',
+  'matchLabels',
+  'nodeSelector',
+  'selector',
+  'requests',
+  'limits',
+]);
 
 export type Visit = (segs: Segment[], desired: JsonValue | undefined, live: JsonValue | undefined) => void;
 
-export function walkPairs(d: JsonValue | undefined, l: JsonValue | undefined, segs: Segment[], kind: string, visit: Visit): void {
+export function walkPairs(
+  d: JsonValue | undefined,
+  l: JsonValue | undefined,
+  segs: Segment[],
+  kind: string,
+  visit: Visit,
+): void {
   if (d === undefined && l === undefined) return;
   const last = segs[segs.length - 1];
   const lastField = last && 'field' in last ? last.field : '';
   const entrywise = USER_MAPS.has(lastField);
 
-  if ((isObject(d) && isObject(l)) || (entrywise && (isObject(d) || isObject(l)) && (d === undefined || l === undefined))) {
+  if (
+    (isObject(d) && isObject(l)) ||
+    (entrywise && (isObject(d) || isObject(l)) && (d === undefined || l === undefined))
+  ) {
     const dob = isObject(d) ? d : {};
     const lob = isObject(l) ? l : {};
     const keys = new Set([...Object.keys(dob), ...Object.keys(lob)]);
@@ -39,7 +58,8 @@ export function walkPairs(d: JsonValue | undefined, l: JsonValue | undefined, se
         seen.add(it.id);
         walkPairs(it.value, liveById.get(it.id)?.value, [...segs, it.seg], kind, visit);
       }
-      for (const it of lk) if (!seen.has(it.id)) walkPairs(undefined, it.value, [...segs, it.seg], kind, visit);
+      for (const it of lk)
+        if (!seen.has(it.id)) walkPairs(undefined, it.value, [...segs, it.seg], kind, visit);
       return;
     }
   }

@@ -26,17 +26,43 @@ describe('driftguard-agent command line', () => {
     assert.match(r.stdout, /^driftguard-agent \d+\.\d+\.\d+/);
   });
 
-  const bad: { name: string; args: (f: string) => string[]; config?: string; env?: Record<string, string>; expect: RegExp[] }[] = [
+  const bad: {
+    name: string;
+    args: (f: string) => string[];
+    config?: string;
+    env?: Record<string, string>;
+    expect: RegExp[];
+  }[] = [
     { name: 'an unknown flag', args: () => ['--bogus'], expect: [/unknown argument "--bogus"/] },
-    { name: 'a missing config file', args: () => ['--config', '/nonexistent/dg.yaml'], expect: [/\/nonexistent\/dg\.yaml: cannot read the config file \(ENOENT\)/] },
+    {
+      name: 'a missing config file',
+      args: () => ['--config', '/nonexistent/dg.yaml'],
+      expect: [/\/nonexistent\/dg\.yaml: cannot read the config file \(ENOENT\)/],
+    },
     {
       name: 'several wrong keys at once',
       args: (f) => ['--config', f],
       config: 'server: { port: abc, prot: 1 }\nlogging: { format: xml }\n',
-      expect: [/server\.port: must be an integer/, /server\.prot: unknown key/, /logging\.format: must be one of json, pretty/, /git\.url: required/],
+      expect: [
+        /server\.port: must be an integer/,
+        /server\.prot: unknown key/,
+        /logging\.format: must be one of json, pretty/,
+        /git\.url: required/,
+      ],
     },
-    { name: 'a bad DRIFTGUARD_ override', args: (f) => ['--config', f], config: 'git: { url: /x }\n', env: { DRIFTGUARD_DRIFT_INTERVAL: 'often' }, expect: [/drift\.interval: must be a duration .*\(from DRIFTGUARD_DRIFT_INTERVAL\)/] },
-    { name: 'a kubeconfig that does not exist', args: (f) => ['--config', f], config: 'git: { url: /x }\nkubernetes: { kubeconfig: /nonexistent/kubeconfig }\n', expect: [/cannot start: .*nonexistent\/kubeconfig/] },
+    {
+      name: 'a bad DRIFTGUARD_ override',
+      args: (f) => ['--config', f],
+      config: 'git: { url: /x }\n',
+      env: { DRIFTGUARD_DRIFT_INTERVAL: 'often' },
+      expect: [/drift\.interval: must be a duration .*\(from DRIFTGUARD_DRIFT_INTERVAL\)/],
+    },
+    {
+      name: 'a kubeconfig that does not exist',
+      args: (f) => ['--config', f],
+      config: 'git: { url: /x }\nkubernetes: { kubeconfig: /nonexistent/kubeconfig }\n',
+      expect: [/cannot start: .*nonexistent\/kubeconfig/],
+    },
   ];
   for (const tc of bad) {
     it(`refuses to start on ${tc.name} (exit 2, message on stderr)`, async () => {

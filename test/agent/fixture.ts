@@ -42,7 +42,11 @@ export interface Fixture {
   files: Record<string, string>;
   /** Applies every manifest of the repo's working tree with kubectl. */
   applyAll(): Promise<void>;
-  startAgent(extra?: { config?: Record<string, Record<string, unknown>>; env?: Record<string, string>; gitUrl?: string }): Promise<AgentProcess>;
+  startAgent(extra?: {
+    config?: Record<string, Record<string, unknown>>;
+    env?: Record<string, string>;
+    gitUrl?: string;
+  }): Promise<AgentProcess>;
   stop(): Promise<void>;
 }
 
@@ -113,7 +117,12 @@ export async function allRecords(agent: AgentProcess): Promise<RecordJson[]> {
 }
 
 /** Polls the record until `pred` holds (or fails after `ms`, with the last record seen). */
-export async function waitForRecord(agent: AgentProcess, id: string, pred: (r: RecordJson) => boolean, ms = 5000): Promise<RecordJson> {
+export async function waitForRecord(
+  agent: AgentProcess,
+  id: string,
+  pred: (r: RecordJson) => boolean,
+  ms = 5000,
+): Promise<RecordJson> {
   const deadline = Date.now() + ms;
   let last: RecordJson | null = null;
   while (Date.now() < deadline) {
@@ -121,15 +130,22 @@ export async function waitForRecord(agent: AgentProcess, id: string, pred: (r: R
     if (last && pred(last)) return last;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`record ${id} did not reach the expected state within ${ms} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `record ${id} did not reach the expected state within ${ms} ms; last: ${JSON.stringify(last)}`,
+  );
 }
 
 /**
  * An agent with periodic analysis off (so whatever finds a drift is the watch), ready and past its
  * first full analysis.
  */
-export async function startWatchOnlyAgent(fx: Fixture, config: Record<string, Record<string, unknown>> = {}): Promise<AgentProcess> {
-  const agent = await fx.startAgent({ config: { ...config, drift: { periodic: false, interval: '1h', ...config['drift'] } } });
+export async function startWatchOnlyAgent(
+  fx: Fixture,
+  config: Record<string, Record<string, unknown>> = {},
+): Promise<AgentProcess> {
+  const agent = await fx.startAgent({
+    config: { ...config, drift: { periodic: false, interval: '1h', ...config['drift'] } },
+  });
   await agent.waitReady(60_000);
   await agent.waitForLog(isEvent('analysis_completed'), 30_000);
   return agent;

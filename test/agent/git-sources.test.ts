@@ -12,9 +12,18 @@ import { startGitHttpServer, type GitHttpServer } from '../git/http-backend.ts';
 import { isEvent, startFixture, waitForRecord, type Fixture } from './fixture.ts';
 import type { AgentProcess } from './run-agent.ts';
 
-async function ready(agent: AgentProcess): Promise<{ status: number; body: { message: string; components: { name: string; ready: boolean; message: string }[] } }> {
+async function ready(agent: AgentProcess): Promise<{
+  status: number;
+  body: { message: string; components: { name: string; ready: boolean; message: string }[] };
+}> {
   const res = await fetch(`${agent.healthUrl}/ready`);
-  return { status: res.status, body: (await res.json()) as { message: string; components: { name: string; ready: boolean; message: string }[] } };
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      message: string;
+      components: { name: string; ready: boolean; message: string }[];
+    },
+  };
 }
 
 describe('agent with Git over HTTP (Basic auth), embedded store', () => {
@@ -29,7 +38,10 @@ describe('agent with Git over HTTP (Basic auth), embedded store', () => {
     server = await startGitHttpServer(dirname(bareDir), 'alice', 'right-password');
     agent = await fx.startAgent({
       gitUrl: `${server.url}/repo.git`,
-      config: { git: { auth: { username: 'alice', password_env: 'TEST_GIT_PASSWORD' } }, drift: { periodic: false, interval: '1s' } },
+      config: {
+        git: { auth: { username: 'alice', password_env: 'TEST_GIT_PASSWORD' } },
+        drift: { periodic: false, interval: '1s' },
+      },
       env: { TEST_GIT_PASSWORD: 'right-password' },
     });
     await agent.waitReady(30_000);
@@ -52,7 +64,10 @@ describe('agent with Git over HTTP (Basic auth), embedded store', () => {
   });
 
   it('keeps running on the last good state after a malformed commit, then recovers', async () => {
-    fx.repo.commit({ 'manifests/web.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: [oops\n' });
+    fx.repo.commit({
+      'manifests/web.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: [oops\n',
+    });
     const err = await agent.waitForLog(isEvent('git_parse_error'), 10_000);
     assert.equal(err['file'], 'manifests/web.yaml');
     assert.equal(typeof err['line'], 'number');
@@ -61,11 +76,18 @@ describe('agent with Git over HTTP (Basic auth), embedded store', () => {
     assert.match(r.body.components.find((c) => c.name === 'git')?.message ?? '', /manifests\/web\.yaml:\d+/);
     // The last good desired state still drives detection.
     await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=9']);
-    await waitForRecord(agent, 'Deployment:demo:web', (rec) => rec.drift_status === 'active' && rec.drift_type === 'Scaling');
+    await waitForRecord(
+      agent,
+      'Deployment:demo:web',
+      (rec) => rec.drift_status === 'active' && rec.drift_type === 'Scaling',
+    );
     await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
     await waitForRecord(agent, 'Deployment:demo:web', (rec) => rec.drift_status === 'resolved');
     fx.repo.commit({ 'manifests/web.yaml': fx.files['web.yaml'] ?? '' });
-    await agent.waitForLog((l) => l['event'] === 'git_recovered' && l['file'] === 'manifests/web.yaml', 10_000);
+    await agent.waitForLog(
+      (l) => l['event'] === 'git_recovered' && l['file'] === 'manifests/web.yaml',
+      10_000,
+    );
   });
 
   it('keeps running while Git is unreachable, then recovers', async () => {
@@ -95,7 +117,11 @@ describe('agent with Git over HTTP (Basic auth), embedded store', () => {
     assert.equal(r.body.components.find((c) => c.name === 'git')?.ready, false);
     assert.equal(wrong.child.exitCode, null);
     const text = wrong.logs().join('\n') + wrong.stderr();
-    assert.ok(!text.includes('wrong-password') && !text.includes(Buffer.from('alice:wrong-password').toString('base64')), 'credential leaked');
+    assert.ok(
+      !text.includes('wrong-password') &&
+        !text.includes(Buffer.from('alice:wrong-password').toString('base64')),
+      'credential leaked',
+    );
     assert.equal(await wrong.stop(), 0);
   });
 
@@ -113,7 +139,10 @@ describe('agent with a file:// bare repo and FerretDB', () => {
     fx = await startFixture();
     ferret = await startFerretDB();
     await fx.applyAll();
-    agent = await fx.startAgent({ gitUrl: fx.repo.bare().url, config: { database: { uri: ferret.uri, name: 'dgtest' } } });
+    agent = await fx.startAgent({
+      gitUrl: fx.repo.bare().url,
+      config: { database: { uri: ferret.uri, name: 'dgtest' } },
+    });
     await agent.waitReady(30_000);
     await agent.waitForLog(isEvent('analysis_completed'), 20_000);
   });
@@ -124,17 +153,38 @@ describe('agent with a file:// bare repo and FerretDB', () => {
 
   it('records drift found by the watch in MongoDB, without Secret values', async () => {
     await fx.plane.kubectlOk(['scale', 'deployment/api', '-n', 'demo', '--replicas=1']);
-    await waitForRecord(agent, 'Deployment:demo:api', (r) => r.drift_status === 'active' && r.drift_type === 'Scaling');
-    await fx.plane.kubectlOk(['patch', 'secret/api-token', '-n', 'demo', '-p', JSON.stringify({ stringData: { token: 'mongo-leak-check' } })]);
-    await waitForRecord(agent, 'Secret:demo:api-token', (r) => r.drift_status === 'active' && r.drift_type === 'SecretChange');
+    await waitForRecord(
+      agent,
+      'Deployment:demo:api',
+      (r) => r.drift_status === 'active' && r.drift_type === 'Scaling',
+    );
+    await fx.plane.kubectlOk([
+      'patch',
+      'secret/api-token',
+      '-n',
+      'demo',
+      '-p',
+      JSON.stringify({ stringData: { token: 'mongo-leak-check' } }),
+    ]);
+    await waitForRecord(
+      agent,
+      'Secret:demo:api-token',
+      (r) => r.drift_status === 'active' && r.drift_type === 'SecretChange',
+    );
     const client = new MongoClient(ferret.uri);
     try {
       const db = client.db('dgtest');
       let dump = '';
-      for (const { name } of await db.listCollections().toArray()) dump += JSON.stringify(await db.collection(name).find().toArray());
+      for (const { name } of await db.listCollections().toArray())
+        dump += JSON.stringify(await db.collection(name).find().toArray());
       assert.match(dump, /Deployment:demo:api/);
       assert.match(dump, /Secret:demo:api-token/);
-      for (const v of ['mongo-leak-check', Buffer.from('mongo-leak-check').toString('base64'), 'demo-api-token', 'ZGVtby1hcGktdG9rZW4=']) {
+      for (const v of [
+        'mongo-leak-check',
+        Buffer.from('mongo-leak-check').toString('base64'),
+        'demo-api-token',
+        'ZGVtby1hcGktdG9rZW4=',
+      ]) {
         assert.ok(!dump.includes(v), `MongoDB holds ${v}`);
         assert.ok(!agent.logs().join('\n').includes(v), `logs hold ${v}`);
       }

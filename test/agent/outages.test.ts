@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { freePort } from '../cluster/ports.ts';
-import { getRecord, isEvent, startFixture, startWatchOnlyAgent, waitForRecord, type Fixture } from './fixture.ts';
+import {
+  getRecord,
+  isEvent,
+  startFixture,
+  startWatchOnlyAgent,
+  waitForRecord,
+  type Fixture,
+} from './fixture.ts';
 import type { AgentProcess } from './run-agent.ts';
 
 async function readyStatus(agent: AgentProcess): Promise<{ code: number; message: string }> {
@@ -36,7 +43,10 @@ describe('agent through a kube-apiserver restart', () => {
     // reconnect backoff after two seconds of refused connections.
     const rec = await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'active', 30_000);
     assert.equal(rec.drift_type, 'Scaling');
-    assert.ok(agent.logs().some((l) => l.includes('"watch_error"') || l.includes('"watch_restarted"')), 'the broken watch was logged');
+    assert.ok(
+      agent.logs().some((l) => l.includes('"watch_error"') || l.includes('"watch_restarted"')),
+      'the broken watch was logged',
+    );
     await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
     await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'resolved', 10_000);
   });
@@ -54,7 +64,9 @@ describe('agent through a database outage', () => {
     db = await startFerretDB({ port, dir });
     fx = await startFixture();
     await fx.applyAll();
-    agent = await startWatchOnlyAgent(fx, { database: { uri: db.uri, name: 'driftguard_outage', connect_timeout: '2s' } });
+    agent = await startWatchOnlyAgent(fx, {
+      database: { uri: db.uri, name: 'driftguard_outage', connect_timeout: '2s' },
+    });
   });
   after(async () => {
     await fx?.stop();
@@ -69,7 +81,14 @@ describe('agent through a database outage', () => {
     await db.stop();
     // While the database is down: one drift resolved, another detected.
     await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
-    await fx.plane.kubectlOk(['set', 'image', 'deployment/frontend', '-n', 'demo', 'podinfo=ghcr.io/stefanprodan/podinfo:6.7.2']);
+    await fx.plane.kubectlOk([
+      'set',
+      'image',
+      'deployment/frontend',
+      '-n',
+      'demo',
+      'podinfo=ghcr.io/stefanprodan/podinfo:6.7.2',
+    ]);
     await agent.waitForLog(isEvent('store_write_failed'), 15_000);
     const down = await readyStatus(agent);
     assert.equal(down.code, 503);
@@ -78,12 +97,27 @@ describe('agent through a database outage', () => {
 
     db = await startFerretDB({ port, dir });
     await agent.waitForLog(isEvent('store_recovered'), 30_000);
-    const web = await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'resolved', 15_000);
+    const web = await waitForRecord(
+      agent,
+      'Deployment:demo:web',
+      (r) => r.drift_status === 'resolved',
+      15_000,
+    );
     assert.ok(web.resolved_at);
-    const frontend = await waitForRecord(agent, 'Deployment:demo:frontend', (r) => r.drift_status === 'active', 15_000);
+    const frontend = await waitForRecord(
+      agent,
+      'Deployment:demo:frontend',
+      (r) => r.drift_status === 'active',
+      15_000,
+    );
     assert.equal(frontend.drift_type, 'VersionChange');
-    const history = (await (await fetch(`${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent('Deployment:demo:web')}/history`)).json()) as { events: { event: string }[] };
-    assert.deepEqual(history.events.map((e) => e.event), ['resolved', 'detected']);
+    const history = (await (
+      await fetch(`${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent('Deployment:demo:web')}/history`)
+    ).json()) as { events: { event: string }[] };
+    assert.deepEqual(
+      history.events.map((e) => e.event),
+      ['resolved', 'detected'],
+    );
     assert.equal((await readyStatus(agent)).code, 200);
     assert.ok(await getRecord(agent, 'Secret:demo:db-credentials'));
   });

@@ -64,9 +64,17 @@ function parse(line: string): LogLine | null {
 }
 
 /** Runs the agent to completion with these arguments (for --help, --version, bad configs). */
-export function runAgentOnce(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runAgentOnce(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [AGENT_BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [AGENT_BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -84,23 +92,35 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
   const dbPath = join(dir, 'data', 'driftguard.db');
   const config = {
     ...opts.config,
-    server: { port: 0, health_port: 0, address: '127.0.0.1', health_address: '127.0.0.1', ...opts.config['server'] },
+    server: {
+      port: 0,
+      health_port: 0,
+      address: '127.0.0.1',
+      health_address: '127.0.0.1',
+      ...opts.config['server'],
+    },
     logging: { level: 'info', format: 'json', ...opts.config['logging'] },
     database: opts.config['database'] ?? { path: dbPath },
   };
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, stringify(config));
-  const child = spawn(process.execPath, [AGENT_BIN, '--config', configFile], { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [AGENT_BIN, '--config', configFile], {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   const lines: string[] = [];
   const waiters: { pred: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
   let stderr = '';
   let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    exitCode = code;
-    running.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   createInterface({ input: child.stdout! }).on('line', (line) => {
     lines.push(line);
@@ -118,13 +138,20 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
     const found = lines.map(parse).find((l) => l !== null && pred(l));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
-      const waiter = { pred, resolve: (l: LogLine) => {
-        clearTimeout(timer);
-        resolve(l);
-      } };
+      const waiter = {
+        pred,
+        resolve: (l: LogLine) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      };
       const timer = setTimeout(() => {
         waiters.splice(waiters.indexOf(waiter), 1);
-        reject(new Error(`no matching agent log line within ${ms} ms (exit ${String(exitCode)}).\nstderr: ${stderr}\nlast lines:\n${lines.slice(-15).join('\n')}`));
+        reject(
+          new Error(
+            `no matching agent log line within ${ms} ms (exit ${String(exitCode)}).\nstderr: ${stderr}\nlast lines:\n${lines.slice(-15).join('\n')}`,
+          ),
+        );
       }, ms);
       waiters.push(waiter);
     });
@@ -146,7 +173,9 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
     listening = await Promise.race([
       waitForLog((l) => l['event'] === 'server_listening', opts.startTimeoutMs ?? 30_000),
       exited.then((code) => {
-        throw new Error(`agent exited (${String(code)}) before listening.\nstderr: ${stderr}\nstdout:\n${lines.join('\n')}`);
+        throw new Error(
+          `agent exited (${String(code)}) before listening.\nstderr: ${stderr}\nstdout:\n${lines.join('\n')}`,
+        );
       }),
     ]);
   } catch (err) {

@@ -17,8 +17,18 @@ describe('agent smoke', () => {
 
   it('records every tracked example in sync', async () => {
     const records = await allRecords(agent);
-    console.log(records.map((r) => `${r.resource_id} ${r.drift_status} ${r.drift_type} ${JSON.stringify(r.drift_details.map((d) => d.path))}`).join('\n'));
+    console.log(
+      records
+        .map(
+          (r) =>
+            `${r.resource_id} ${r.drift_status} ${r.drift_type} ${JSON.stringify(r.drift_details.map((d) => d.path))}`,
+        )
+        .join('\n'),
+    );
     assert.ok(records.length > 0);
-    assert.deepEqual(records.filter((r) => r.drift_status !== 'none').map((r) => r.resource_id), []);
+    assert.deepEqual(
+      records.filter((r) => r.drift_status !== 'none').map((r) => r.resource_id),
+      [],
+    );
   });
 });

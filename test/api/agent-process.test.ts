@@ -107,12 +107,19 @@ describe('real agent: a drift made and undone with kubectl, as the API and metri
     await fetch(`${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent(ID)}`);
     const m = parseMetrics(await (await fetch(`${agent.healthUrl}/metrics`)).text());
     const route = '/api/v1/drift-records/:resourceId';
-    assert.ok(value(m, 'driftguard_api_request_duration_seconds_count', { method: 'GET', route, status: '200' }) >= 1);
+    assert.ok(
+      value(m, 'driftguard_api_request_duration_seconds_count', { method: 'GET', route, status: '200' }) >= 1,
+    );
   });
 
   it('reports the episode in history and statistics', async () => {
-    const h = await getJson<{ events: { event: string; message: string | null }[] }>(`${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent(ID)}/history`);
-    assert.deepEqual(h.events.map((e) => e.event), ['resolved', 'detected']);
+    const h = await getJson<{ events: { event: string; message: string | null }[] }>(
+      `${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent(ID)}/history`,
+    );
+    assert.deepEqual(
+      h.events.map((e) => e.event),
+      ['resolved', 'detected'],
+    );
     assert.match(h.events[0]?.message ?? '', /replicas back to 2/);
     const { statistics: s } = await getJson<{ statistics: Statistics }>(`${agent.apiUrl}/api/v1/statistics`);
     assert.equal(s.active_drifts, 0);

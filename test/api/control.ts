@@ -38,7 +38,12 @@ export class TestControl implements AgentControl {
   finish(outcome: Partial<AnalysisStatus> = {}): AnalysisStatus {
     const running = this.running;
     if (!running) throw new Error('no analysis running');
-    const done: AnalysisStatus = { ...running, status: 'completed', finished_at: new Date().toISOString(), ...outcome };
+    const done: AnalysisStatus = {
+      ...running,
+      status: 'completed',
+      finished_at: new Date().toISOString(),
+      ...outcome,
+    };
     this.analyses.set(done.analysis_id, done);
     this.running = undefined;
     return done;

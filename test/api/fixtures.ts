@@ -30,7 +30,17 @@ function record(s: Shape): DriftRecord {
     severity,
     drift_details:
       active && type && severity
-        ? [{ path: 'spec.replicas', type, severity, desired: 3, live: 5, manager: 'kubectl-scale', changed_at: at(2) }]
+        ? [
+            {
+              path: 'spec.replicas',
+              type,
+              severity,
+              desired: 3,
+              live: 5,
+              manager: 'kubectl-scale',
+              changed_at: at(2),
+            },
+          ]
         : [],
     desired_hash: 'sha256:desired',
     live_hash: active ? 'sha256:live' : 'sha256:desired',
@@ -45,15 +55,42 @@ function record(s: Shape): DriftRecord {
 }
 
 export const RECORDS: DriftRecord[] = [
-  record({ kind: 'Deployment', namespace: 'shop', name: 'web', status: 'active', type: 'Scaling', severity: 'high' }),
-  record({ kind: 'Deployment', namespace: 'shop', name: 'api', status: 'active', type: 'VersionChange', severity: 'medium' }),
+  record({
+    kind: 'Deployment',
+    namespace: 'shop',
+    name: 'web',
+    status: 'active',
+    type: 'Scaling',
+    severity: 'high',
+  }),
+  record({
+    kind: 'Deployment',
+    namespace: 'shop',
+    name: 'api',
+    status: 'active',
+    type: 'VersionChange',
+    severity: 'medium',
+  }),
   record({ kind: 'ConfigMap', namespace: 'shop', name: 'settings', status: 'resolved' }),
   record({ kind: 'Service', namespace: 'billing', name: 'gateway', status: 'none' }),
-  record({ kind: 'Secret', namespace: 'billing', name: 'creds', status: 'active', type: 'SecretChange', severity: 'low' }),
+  record({
+    kind: 'Secret',
+    namespace: 'billing',
+    name: 'creds',
+    status: 'active',
+    type: 'SecretChange',
+    severity: 'low',
+  }),
   record({ kind: 'Namespace', namespace: '', name: 'shop', status: 'none' }),
 ];
 
-function event(r: DriftRecord, kind: DriftEvent['event'], hoursAgo: number, from: DriftEvent['from_status'], to: DriftEvent['to_status']): DriftEvent {
+function event(
+  r: DriftRecord,
+  kind: DriftEvent['event'],
+  hoursAgo: number,
+  from: DriftEvent['from_status'],
+  to: DriftEvent['to_status'],
+): DriftEvent {
   const time = at(hoursAgo);
   return {
     event_id: `${r.resource_id}|${kind}|${time}`,

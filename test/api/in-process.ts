@@ -1,6 +1,11 @@
 // Serves the API and health apps in this process on loopback ports, over a given real store,
 // with the stand-in control and a fresh metrics registry.
-import { createApiApp, createHealthApp, startHttpServers, type ServerTimeouts } from '../../agent/api/index.ts';
+import {
+  createApiApp,
+  createHealthApp,
+  startHttpServers,
+  type ServerTimeouts,
+} from '../../agent/api/index.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import type { Store } from '../../agent/store/store.ts';
 import { TestControl } from './control.ts';

@@ -29,7 +29,9 @@ function registeredRoutes(app: Koa): string[] {
 
 function documentedRoutes(doc: OpenApiDoc): string[] {
   const paths = doc.doc['paths'] as Record<string, Record<string, unknown>>;
-  return Object.entries(paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+  return Object.entries(paths).flatMap(([path, item]) =>
+    Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
+  );
 }
 
 function refs(node: unknown): string[] {
@@ -42,12 +44,20 @@ describe('OpenAPI document', () => {
   const doc = new OpenApiDoc();
 
   it('documents exactly the routes the API and health apps register', () => {
-    const deps = { store: new SqliteStore({ path: ':memory:' }), control: new TestControl(), metrics: new AgentMetrics() };
+    const deps = {
+      store: new SqliteStore({ path: ':memory:' }),
+      control: new TestControl(),
+      metrics: new AgentMetrics(),
+    };
     // /health and /ready are on both listeners; the document lists each path once.
-    const registered = [...new Set([
-      ...registeredRoutes(createApiApp({ ...deps, limits: { bodyLimitBytes: 1024, requestTimeoutMs: 1000 } })),
-      ...registeredRoutes(createHealthApp(deps)),
-    ])].sort();
+    const registered = [
+      ...new Set([
+        ...registeredRoutes(
+          createApiApp({ ...deps, limits: { bodyLimitBytes: 1024, requestTimeoutMs: 1000 } }),
+        ),
+        ...registeredRoutes(createHealthApp(deps)),
+      ]),
+    ].sort();
     assert.ok(registered.length >= 12, `found the routers (${registered.join(', ')})`);
     assert.deepEqual(documentedRoutes(doc).sort(), registered);
   });
@@ -65,17 +75,35 @@ describe('OpenAPI document', () => {
     const { resolution_message: _dropped, ...missing } = { ...good };
     assert.match(doc.checker.check(schema, missing).join('\n'), /missing required 'resolution_message'/);
     assert.match(doc.checker.check(schema, { ...good, extra: 1 }).join('\n'), /unexpected property 'extra'/);
-    assert.match(doc.checker.check(schema, { ...good, severity: 'urgent' }).join('\n'), /matches none of anyOf/);
-    assert.match(doc.checker.check(schema, { ...good, last_checked: 'yesterday' }).join('\n'), /not an RFC 3339 date-time/);
+    assert.match(
+      doc.checker.check(schema, { ...good, severity: 'urgent' }).join('\n'),
+      /matches none of anyOf/,
+    );
+    assert.match(
+      doc.checker.check(schema, { ...good, last_checked: 'yesterday' }).join('\n'),
+      /not an RFC 3339 date-time/,
+    );
     assert.match(doc.checker.check(schema, { ...good, drift_detected: null }).join('\n'), /expected boolean/);
   });
 
   it('checks answers by path, method and status', () => {
     const list = { drift_records: RECORDS, count: RECORDS.length };
-    assert.deepEqual(doc.check('GET', '/api/v1/drift-records/active?limit=1', 200, 'application/json', list), []);
-    assert.match(doc.check('GET', '/api/v1/drift-records', 200, 'application/json', { drift_records: RECORDS }).join(), /missing required 'count'/);
-    assert.match(doc.check('GET', '/api/v1/statistics', 418, 'application/json', { error: 'x' }).join(), /status not documented/);
+    assert.deepEqual(
+      doc.check('GET', '/api/v1/drift-records/active?limit=1', 200, 'application/json', list),
+      [],
+    );
+    assert.match(
+      doc.check('GET', '/api/v1/drift-records', 200, 'application/json', { drift_records: RECORDS }).join(),
+      /missing required 'count'/,
+    );
+    assert.match(
+      doc.check('GET', '/api/v1/statistics', 418, 'application/json', { error: 'x' }).join(),
+      /status not documented/,
+    );
     assert.match(doc.check('GET', '/nowhere', 404, 'text/plain', 'Not Found').join(), /not JSON/);
-    assert.match(doc.check('GET', '/api/v1/drift-records', 400, 'application/json', { message: 'x' }).join(), /missing required 'error'/);
+    assert.match(
+      doc.check('GET', '/api/v1/drift-records', 400, 'application/json', { message: 'x' }).join(),
+      /missing required 'error'/,
+    );
   });
 });

@@ -52,7 +52,9 @@ export class OpenApiDoc {
   check(method: string, url: string, status: number, contentType: string, body: unknown): string[] {
     const path = new URL(url, 'http://x').pathname;
     const template = this.template(path);
-    const operation = template ? child(child(child(this.doc, 'paths'), template), method.toLowerCase()) : undefined;
+    const operation = template
+      ? child(child(child(this.doc, 'paths'), template), method.toLowerCase())
+      : undefined;
     const where = `${method} ${path} -> ${status}`;
     if (!operation) {
       if (status === 404 || status === 405) return this.checkError(where, contentType, body);
@@ -65,14 +67,16 @@ export class OpenApiDoc {
     }
     const content = child(response, 'content') ?? {};
     const mediaType = Object.keys(content).find((t) => contentType.startsWith(t));
-    if (!mediaType) return [`${where}: content type ${contentType} not documented (${Object.keys(content).join(', ')})`];
+    if (!mediaType)
+      return [`${where}: content type ${contentType} not documented (${Object.keys(content).join(', ')})`];
     const schema = child(child(content, mediaType), 'schema');
     if (!schema || mediaType !== 'application/json') return [];
     return this.checker.check(schema, body).map((e) => `${where}: ${e}`);
   }
 
   private checkError(where: string, contentType: string, body: unknown): string[] {
-    if (!contentType.startsWith('application/json')) return [`${where}: error answer is not JSON (${contentType})`];
+    if (!contentType.startsWith('application/json'))
+      return [`${where}: error answer is not JSON (${contentType})`];
     return this.checker.check({ $ref: '#/components/schemas/Error' }, body).map((e) => `${where}: ${e}`);
   }
 }

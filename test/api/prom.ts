@@ -24,5 +24,7 @@ export function parseMetrics(text: string): Sample[] {
 
 /** Samples of `name` whose labels include every pair in `labels`. */
 export function find(samples: Sample[], name: string, labels: Record<string, string> = {}): Sample[] {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  return samples.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
 }

@@ -8,10 +8,13 @@ import { apiSuite } from './suite.ts';
 
 apiSuite('ResilientStore over MongoDB on FerretDB', async () => {
   const db = await startFerretDB();
-  const store = new ResilientStore(new MongoStore({ uri: db.uri, name: 'driftguard_api_test', connectTimeoutMs: 1500 }), {
-    initialBackoffMs: 100,
-    maxBackoffMs: 500,
-  });
+  const store = new ResilientStore(
+    new MongoStore({ uri: db.uri, name: 'driftguard_api_test', connectTimeoutMs: 1500 }),
+    {
+      initialBackoffMs: 100,
+      maxBackoffMs: 500,
+    },
+  );
   await store.init();
   return serveInProcess(store, {
     servesCachedRecords: true,

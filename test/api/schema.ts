@@ -6,8 +6,21 @@ type Schema = { [key: string]: unknown };
 
 const IGNORED = new Set(['description', 'default', 'example', 'title']);
 const KNOWN = new Set([
-  '$ref', 'type', 'const', 'enum', 'properties', 'required', 'additionalProperties', 'propertyNames',
-  'items', 'anyOf', 'minimum', 'maximum', 'minLength', 'pattern', 'format',
+  '$ref',
+  'type',
+  'const',
+  'enum',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'anyOf',
+  'minimum',
+  'maximum',
+  'minLength',
+  'pattern',
+  'format',
 ]);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -44,13 +57,16 @@ export class SchemaChecker {
   check(schema: Schema, value: unknown, at = '$'): string[] {
     const errors: string[] = [];
     for (const key of Object.keys(schema)) {
-      if (!KNOWN.has(key) && !IGNORED.has(key)) errors.push(`${at}: schema uses unsupported keyword '${key}'`);
+      if (!KNOWN.has(key) && !IGNORED.has(key))
+        errors.push(`${at}: schema uses unsupported keyword '${key}'`);
     }
-    if (typeof schema['$ref'] === 'string') return [...errors, ...this.check(this.resolve(schema['$ref']), value, at)];
+    if (typeof schema['$ref'] === 'string')
+      return [...errors, ...this.check(this.resolve(schema['$ref']), value, at)];
     errors.push(...this.checkScalar(schema, value, at));
     if (Array.isArray(schema['anyOf'])) {
       const branches = schema['anyOf'].filter(isSchema);
-      if (!branches.some((b) => this.check(b, value, at).length === 0)) errors.push(`${at}: matches none of anyOf`);
+      if (!branches.some((b) => this.check(b, value, at).length === 0))
+        errors.push(`${at}: matches none of anyOf`);
     }
     if (isSchema(value)) errors.push(...this.checkObject(schema, value, at));
     if (Array.isArray(value) && isSchema(schema['items'])) {
@@ -67,16 +83,20 @@ export class SchemaChecker {
     if (types.length > 0 && !types.some((t) => typeMatches(value, t))) {
       errors.push(`${at}: expected ${types.join('|')}, got ${typeOf(value)} ${JSON.stringify(value)}`);
     }
-    if ('const' in schema && value !== schema['const']) errors.push(`${at}: expected ${JSON.stringify(schema['const'])}`);
+    if ('const' in schema && value !== schema['const'])
+      errors.push(`${at}: expected ${JSON.stringify(schema['const'])}`);
     if (Array.isArray(schema['enum']) && !schema['enum'].includes(value)) {
       errors.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(schema['enum'])}`);
     }
     if (typeof value === 'number') {
-      if (typeof schema['minimum'] === 'number' && value < schema['minimum']) errors.push(`${at}: ${value} < minimum`);
-      if (typeof schema['maximum'] === 'number' && value > schema['maximum']) errors.push(`${at}: ${value} > maximum`);
+      if (typeof schema['minimum'] === 'number' && value < schema['minimum'])
+        errors.push(`${at}: ${value} < minimum`);
+      if (typeof schema['maximum'] === 'number' && value > schema['maximum'])
+        errors.push(`${at}: ${value} > maximum`);
     }
     if (typeof value === 'string') {
-      if (typeof schema['minLength'] === 'number' && value.length < schema['minLength']) errors.push(`${at}: too short`);
+      if (typeof schema['minLength'] === 'number' && value.length < schema['minLength'])
+        errors.push(`${at}: too short`);
       if (typeof schema['pattern'] === 'string' && !new RegExp(schema['pattern'], 'u').test(value)) {
         errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema['pattern']}`);
       }
@@ -101,7 +121,8 @@ export class SchemaChecker {
         errors.push(...this.check(property, v, `${at}.${key}`));
         continue;
       }
-      if (isSchema(schema['propertyNames'])) errors.push(...this.check(schema['propertyNames'], key, `${at}{${key}}`));
+      if (isSchema(schema['propertyNames']))
+        errors.push(...this.check(schema['propertyNames'], key, `${at}{${key}}`));
       const extra = schema['additionalProperties'];
       if (extra === false) errors.push(`${at}: unexpected property '${key}'`);
       else if (isSchema(extra)) errors.push(...this.check(extra, v, `${at}.${key}`));

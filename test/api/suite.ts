@@ -42,7 +42,9 @@ function records(a: Answer): DriftRecord[] {
 }
 
 function ids(a: Answer): string[] {
-  return records(a).map((r) => r.resource_id).sort();
+  return records(a)
+    .map((r) => r.resource_id)
+    .sort();
 }
 
 function count(a: Answer): number {
@@ -54,14 +56,19 @@ function errorOf(a: Answer): string {
 }
 
 function expected(filter: (r: DriftRecord) => boolean): string[] {
-  return RECORDS.filter(filter).map((r) => r.resource_id).sort();
+  return RECORDS.filter(filter)
+    .map((r) => r.resource_id)
+    .sort();
 }
 
 export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): void {
   describe(`API contract (${name})`, () => {
     let f: ApiFixture;
-    const api = (method: string, path: string, init?: { body?: string; headers?: Record<string, string> }): Promise<Answer> =>
-      call(f.apiUrl, method, path, init);
+    const api = (
+      method: string,
+      path: string,
+      init?: { body?: string; headers?: Record<string, string> },
+    ): Promise<Answer> => call(f.apiUrl, method, path, init);
     const health = (path: string): Promise<Answer> => call(f.healthUrl, 'GET', path);
     const needControl = (t: TestContext): TestControl | undefined => {
       if (!f.control) t.skip('needs the in-process stand-in control');
@@ -86,7 +93,11 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       it('GET /ready answers ready with every component', async () => {
         const a = await health('/ready');
         assert.equal(a.status, 200);
-        const body = a.body as { status: string; message: string; components: { name: string; ready: boolean }[] };
+        const body = a.body as {
+          status: string;
+          message: string;
+          components: { name: string; ready: boolean }[];
+        };
         assert.equal(body.status, 'ready');
         assert.equal(body.message, 'All components ready');
         assert.deepEqual(body.components.map((c) => c.name).sort(), ['git', 'store', 'watches']);
@@ -100,12 +111,22 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         try {
           const a = await health('/ready');
           assert.equal(a.status, 503);
-          const body = a.body as { status: string; message: string; components: { name: string; ready: boolean }[] };
+          const body = a.body as {
+            status: string;
+            message: string;
+            components: { name: string; ready: boolean }[];
+          };
           assert.equal(body.status, 'not_ready');
           assert.match(body.message, /watches: 1 of 3 watches not synced \(ConfigMap\)/);
           assert.match(body.message, /git: clone failed: repository not found/);
           assert.doesNotMatch(body.message, /store/);
-          assert.deepEqual(body.components.filter((c) => !c.ready).map((c) => c.name).sort(), ['git', 'watches']);
+          assert.deepEqual(
+            body.components
+              .filter((c) => !c.ready)
+              .map((c) => c.name)
+              .sort(),
+            ['git', 'watches'],
+          );
         } finally {
           control.setReady('watches', true, 'all watches synced');
           control.setReady('git', true, 'desired state loaded');
@@ -122,8 +143,15 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         const samples = parseMetrics(a.text);
         assert.equal(find(samples, 'driftguard_resources_watched', { kind: 'Deployment' })[0]?.value, 7);
         assert.equal(find(samples, 'driftguard_resources_watched', { kind: 'Secret' })[0]?.value, 2);
-        assert.equal(find(samples, 'driftguard_resources_watched', { kind: 'ConfigMap' }).length, 0, 'kinds no longer watched disappear');
-        assert.ok(find(samples, 'process_cpu_user_seconds_total').length > 0, 'Node default metrics are exported');
+        assert.equal(
+          find(samples, 'driftguard_resources_watched', { kind: 'ConfigMap' }).length,
+          0,
+          'kinds no longer watched disappear',
+        );
+        assert.ok(
+          find(samples, 'process_cpu_user_seconds_total').length > 0,
+          'Node default metrics are exported',
+        );
       });
 
       it('answers unknown paths and wrong methods with JSON errors', async () => {
@@ -139,7 +167,10 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       it('lists every record with the total count', async () => {
         const a = await api('GET', '/api/v1/drift-records');
         assert.equal(a.status, 200);
-        assert.deepEqual(ids(a), expected(() => true));
+        assert.deepEqual(
+          ids(a),
+          expected(() => true),
+        );
         assert.equal(count(a), RECORDS.length);
         const web = records(a).find((r) => r.resource_id === 'Deployment:shop:web');
         assert.deepEqual(web, byId('Deployment:shop:web'), 'records come back exactly as stored');
@@ -173,7 +204,11 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
           assert.equal(records(a).length, Math.min(4, RECORDS.length - offset));
           seen.push(...ids(a));
         }
-        assert.deepEqual(seen.sort(), expected(() => true), 'pages cover every record once');
+        assert.deepEqual(
+          seen.sort(),
+          expected(() => true),
+          'pages cover every record once',
+        );
         const beyond = await api('GET', '/api/v1/drift-records?offset=100');
         assert.deepEqual(records(beyond), []);
         assert.equal(count(beyond), RECORDS.length);
@@ -182,7 +217,10 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       it('lists active drifts at /active, with the same filters', async () => {
         const a = await api('GET', '/api/v1/drift-records/active');
         assert.equal(a.status, 200);
-        assert.deepEqual(ids(a), expected((r) => r.drift_status === 'active'));
+        assert.deepEqual(
+          ids(a),
+          expected((r) => r.drift_status === 'active'),
+        );
         const shop = await api('GET', '/api/v1/drift-records/active?namespace=shop&limit=1');
         assert.equal(count(shop), 2);
         assert.equal(records(shop).length, 1);
@@ -224,7 +262,14 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         assert.match(errorOf(a), /Deployment:shop:ghost/);
       });
 
-      for (const bad of ['web', 'Deployment:shop', 'Deployment:Shop:web', 'Deployment:shop:web/x', ':shop:web', 'Deployment:shop:web:x']) {
+      for (const bad of [
+        'web',
+        'Deployment:shop',
+        'Deployment:Shop:web',
+        'Deployment:shop:web/x',
+        ':shop:web',
+        'Deployment:shop:web:x',
+      ]) {
         it(`answers 400 for the malformed id ${JSON.stringify(bad)}`, async () => {
           const a = await api('GET', `/api/v1/drift-records/${enc(bad)}`);
           assert.equal(a.status, 400);
@@ -237,9 +282,16 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       it('returns the transitions newest first', async () => {
         const a = await api('GET', `/api/v1/drift-records/${enc('ConfigMap:shop:settings')}/history`);
         assert.equal(a.status, 200);
-        const body = a.body as { resource_id: string; events: { event: string; time: string }[]; count: number };
+        const body = a.body as {
+          resource_id: string;
+          events: { event: string; time: string }[];
+          count: number;
+        };
         assert.equal(body.resource_id, 'ConfigMap:shop:settings');
-        assert.deepEqual(body.events.map((e) => e.event), ['resolved', 'detected']);
+        assert.deepEqual(
+          body.events.map((e) => e.event),
+          ['resolved', 'detected'],
+        );
         assert.equal(body.count, 2);
         const expectedEvents = EVENTS.filter((e) => e.resource_id === 'ConfigMap:shop:settings').reverse();
         assert.deepEqual(body.events, expectedEvents);
@@ -248,7 +300,10 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       it('honours limit', async () => {
         const a = await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:web')}/history?limit=1`);
         const body = a.body as { events: { event: string }[]; count: number };
-        assert.deepEqual(body.events.map((e) => e.event), ['updated']);
+        assert.deepEqual(
+          body.events.map((e) => e.event),
+          ['updated'],
+        );
         assert.equal(body.count, 1);
       });
 
@@ -259,9 +314,15 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       });
 
       it('answers 404 for an unknown resource and 400 for a malformed id or limit', async () => {
-        assert.equal((await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:ghost')}/history`)).status, 404);
+        assert.equal(
+          (await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:ghost')}/history`)).status,
+          404,
+        );
         assert.equal((await api('GET', '/api/v1/drift-records/nonsense/history')).status, 400);
-        assert.equal((await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:web')}/history?limit=abc`)).status, 400);
+        assert.equal(
+          (await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:web')}/history?limit=abc`)).status,
+          400,
+        );
       });
     });
 
@@ -299,9 +360,16 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         assert.equal(body.message, 'Analysis triggered');
         assert.equal(body.status, 'started');
         assert.equal(first.headers.get('location'), `/api/v1/analyses/${body.analysis_id}`);
-        const second = await api('POST', '/api/v1/analyze', { body: '{}', headers: { 'content-type': 'application/json' } });
+        const second = await api('POST', '/api/v1/analyze', {
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        });
         assert.equal(second.status, 202);
-        assert.equal((second.body as { analysis_id: string }).analysis_id, body.analysis_id, 'joins the running analysis');
+        assert.equal(
+          (second.body as { analysis_id: string }).analysis_id,
+          body.analysis_id,
+          'joins the running analysis',
+        );
 
         const running = await api('GET', `/api/v1/analyses/${body.analysis_id}`);
         assert.equal(running.status, 200);
@@ -313,7 +381,11 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         assert.equal((done.body as { drifted: number }).drifted, 3);
 
         const next = await api('POST', '/api/v1/analyze');
-        assert.notEqual((next.body as { analysis_id: string }).analysis_id, body.analysis_id, 'a finished analysis is not joined');
+        assert.notEqual(
+          (next.body as { analysis_id: string }).analysis_id,
+          body.analysis_id,
+          'a finished analysis is not joined',
+        );
         control.finish({ status: 'failed', error: 'git fetch failed' });
       });
 
@@ -326,17 +398,28 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
 
       it('POST /api/v1/analyze refuses bodies over the limit with 413, declared or chunked', async () => {
         const big = JSON.stringify({ pad: 'x'.repeat(f.bodyLimitBytes) });
-        const declared = await api('POST', '/api/v1/analyze', { body: big, headers: { 'content-type': 'application/json' } });
+        const declared = await api('POST', '/api/v1/analyze', {
+          body: big,
+          headers: { 'content-type': 'application/json' },
+        });
         assert.equal(declared.status, 413);
         assert.match(errorOf(declared), /exceeds the limit/);
         const third = Math.ceil(f.bodyLimitBytes / 2);
-        const chunked = await postChunked(f.apiUrl, '/api/v1/analyze', ['{"pad":"', 'y'.repeat(third), 'y'.repeat(third), '"}']);
+        const chunked = await postChunked(f.apiUrl, '/api/v1/analyze', [
+          '{"pad":"',
+          'y'.repeat(third),
+          'y'.repeat(third),
+          '"}',
+        ]);
         assert.equal(chunked.status, 413);
       });
 
       it('POST /api/v1/analyze refuses a body that is not an empty JSON object', async () => {
         for (const body of ['not json', '[1]', '{"trigger":"periodic"}']) {
-          const a = await api('POST', '/api/v1/analyze', { body, headers: { 'content-type': 'application/json' } });
+          const a = await api('POST', '/api/v1/analyze', {
+            body,
+            headers: { 'content-type': 'application/json' },
+          });
           assert.equal(a.status, 400, body);
         }
       });
@@ -381,7 +464,10 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
 
       it('answers 400 for query parameters on endpoints that take none', async () => {
         assert.equal((await api('GET', '/api/v1/statistics?x=1')).status, 400);
-        assert.equal((await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:web')}?namespace[$ne]=x`)).status, 400);
+        assert.equal(
+          (await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:web')}?namespace[$ne]=x`)).status,
+          400,
+        );
       });
 
       it('answers unknown routes with 404 JSON and wrong methods with 405 JSON', async () => {
@@ -403,7 +489,10 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
 
       it('the injection attempts changed nothing', async () => {
         const a = await api('GET', '/api/v1/drift-records');
-        assert.deepEqual(ids(a), expected(() => true));
+        assert.deepEqual(
+          ids(a),
+          expected(() => true),
+        );
       });
     });
 
@@ -416,16 +505,35 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         f.metrics.setDriftState({ high: 1, medium: 1, low: 1 }, 0.3333);
         f.metrics.observeSync('manual', 0.2);
         const samples = parseMetrics((await health('/metrics')).text);
-        const detected = find(samples, 'driftguard_drift_events_total', { type: 'Scaling', severity: 'high', kind: 'Deployment', event: 'detected' });
+        const detected = find(samples, 'driftguard_drift_events_total', {
+          type: 'Scaling',
+          severity: 'high',
+          kind: 'Deployment',
+          event: 'detected',
+        });
         assert.equal(detected[0]?.value, 1);
-        const resolved = find(samples, 'driftguard_drift_events_total', { type: 'ConfigMapChange', severity: 'medium', kind: 'ConfigMap', event: 'resolved' });
+        const resolved = find(samples, 'driftguard_drift_events_total', {
+          type: 'ConfigMapChange',
+          severity: 'medium',
+          kind: 'ConfigMap',
+          event: 'resolved',
+        });
         assert.equal(resolved[0]?.value, 1);
         assert.equal(find(samples, 'driftguard_drift_score')[0]?.value, 0.3333);
         assert.deepEqual(
-          find(samples, 'driftguard_active_drifts').map((s) => [s.labels['severity'], s.value]).sort(),
-          [['high', 1], ['low', 1], ['medium', 1]],
+          find(samples, 'driftguard_active_drifts')
+            .map((s) => [s.labels['severity'], s.value])
+            .sort(),
+          [
+            ['high', 1],
+            ['low', 1],
+            ['medium', 1],
+          ],
         );
-        assert.equal(find(samples, 'driftguard_sync_duration_seconds_count', { trigger: 'manual' })[0]?.value, 1);
+        assert.equal(
+          find(samples, 'driftguard_sync_duration_seconds_count', { trigger: 'manual' })[0]?.value,
+          1,
+        );
       });
 
       it('labels API request durations with the route pattern, never the raw path', async () => {
@@ -437,15 +545,32 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         const samples = parseMetrics((await health('/metrics')).text);
         const counts = find(samples, 'driftguard_api_request_duration_seconds_count');
         const routes = new Set(counts.map((s) => s.labels['route']));
-        for (const route of ['/api/v1/drift-records/:resourceId', '/api/v1/drift-records/:resourceId/history', '/api/v1/drift-records/active', 'unmatched']) {
+        for (const route of [
+          '/api/v1/drift-records/:resourceId',
+          '/api/v1/drift-records/:resourceId/history',
+          '/api/v1/drift-records/active',
+          'unmatched',
+        ]) {
           assert.ok(routes.has(route), `route label ${route} present (have ${[...routes].join(', ')})`);
         }
-        for (const route of routes) assert.doesNotMatch(route ?? '', /shop|ghost|Deployment/, 'no raw path in labels');
-        const one = find(samples, 'driftguard_api_request_duration_seconds_count', { method: 'GET', route: '/api/v1/drift-records/:resourceId', status: '200' });
+        for (const route of routes)
+          assert.doesNotMatch(route ?? '', /shop|ghost|Deployment/, 'no raw path in labels');
+        const one = find(samples, 'driftguard_api_request_duration_seconds_count', {
+          method: 'GET',
+          route: '/api/v1/drift-records/:resourceId',
+          status: '200',
+        });
         assert.ok((one[0]?.value ?? 0) >= 1);
-        const notFound = find(samples, 'driftguard_api_request_duration_seconds_count', { method: 'GET', route: '/api/v1/drift-records/:resourceId', status: '404' });
+        const notFound = find(samples, 'driftguard_api_request_duration_seconds_count', {
+          method: 'GET',
+          route: '/api/v1/drift-records/:resourceId',
+          status: '404',
+        });
         assert.ok((notFound[0]?.value ?? 0) >= 1, 'a 404 of a matched route keeps its pattern');
-        const unmatched = find(samples, 'driftguard_api_request_duration_seconds_count', { route: 'unmatched', status: '404' });
+        const unmatched = find(samples, 'driftguard_api_request_duration_seconds_count', {
+          route: 'unmatched',
+          status: '404',
+        });
         assert.ok((unmatched[0]?.value ?? 0) >= 1);
       });
     });
@@ -455,14 +580,20 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       it('answers 503 with a clear message, and keeps serving', async (t) => {
         if (!f.breakStore) return t.skip('the fixture cannot break its store');
         await f.breakStore();
-        const paths = ['/api/v1/drift-records', '/api/v1/drift-records/active', '/api/v1/statistics', `/api/v1/drift-records/${enc('Deployment:shop:web')}/history`];
+        const paths = [
+          '/api/v1/drift-records',
+          '/api/v1/drift-records/active',
+          '/api/v1/statistics',
+          `/api/v1/drift-records/${enc('Deployment:shop:web')}/history`,
+        ];
         for (const path of paths) {
           const a = await api('GET', path);
           assert.equal(a.status, 503, path);
           assert.match(errorOf(a), /unavailable|timed out/);
         }
         const one = await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:web')}`);
-        if (f.servesCachedRecords && one.status === 200) assert.deepEqual(one.body, byId('Deployment:shop:web'), 'a cached record is the stored one');
+        if (f.servesCachedRecords && one.status === 200)
+          assert.deepEqual(one.body, byId('Deployment:shop:web'), 'a cached record is the stored one');
         else assert.equal(one.status, 503);
         const stillUp = await health('/health');
         assert.equal(stillUp.status, 200);

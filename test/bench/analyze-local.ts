@@ -43,7 +43,10 @@ function generateRepo(): string {
   mkdirSync(join(dir, 'namespaces'));
   for (let n = 0; n < NAMESPACES; n++) {
     const ns = `bench-${n}`;
-    writeFileSync(join(dir, 'namespaces', `${ns}.yaml`), `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${ns} }\n`);
+    writeFileSync(
+      join(dir, 'namespaces', `${ns}.yaml`),
+      `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${ns} }\n`,
+    );
     const docs: string[] = [];
     for (let i = 0; i < PER_NAMESPACE; i++) {
       docs.push(i < 40 ? deployment(ns, i) : i < 80 ? configMap(ns, i) : service(ns, i));
@@ -58,7 +61,10 @@ async function timeRuns(plane: ControlPlane, repo: string): Promise<{ ms: number
   let count = 0;
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
-    const r = await runPlugin(['analyze', '--local', '--repo', repo, '--kubeconfig', plane.kubeconfig, '-o', 'json'], { timeoutMs: 300_000 });
+    const r = await runPlugin(
+      ['analyze', '--local', '--repo', repo, '--kubeconfig', plane.kubeconfig, '-o', 'json'],
+      { timeoutMs: 300_000 },
+    );
     ms.push(performance.now() - start);
     if (r.code !== 0) throw new Error(`analyze --local failed (${r.code}): ${r.stderr}`);
     count = (JSON.parse(r.stdout) as { count: number }).count;
@@ -86,8 +92,11 @@ export async function benchAnalyzeLocal(): Promise<void> {
     await plane.kubectlOk(['apply', '-f', join(repo, 'namespaces')]);
     const applyStart = performance.now();
     // One namespace (100 objects) per kubectl apply: batches keep each request set small.
-    for (let n = 0; n < NAMESPACES; n++) await plane.kubectlOk(['apply', '-f', join(repo, `bench-${n}.yaml`)]);
-    console.log(`kubectl apply of ${NAMESPACES * PER_NAMESPACE} objects in ${NAMESPACES} batches: ${(performance.now() - applyStart).toFixed(0)} ms`);
+    for (let n = 0; n < NAMESPACES; n++)
+      await plane.kubectlOk(['apply', '-f', join(repo, `bench-${n}.yaml`)]);
+    console.log(
+      `kubectl apply of ${NAMESPACES * PER_NAMESPACE} objects in ${NAMESPACES} batches: ${(performance.now() - applyStart).toFixed(0)} ms`,
+    );
     console.log(describeRuns('analyze --local on 1,000 objects', await timeRuns(plane, repo)));
   } finally {
     rmSync(repo, { recursive: true, force: true });

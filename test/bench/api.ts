@@ -59,8 +59,11 @@ async function measure(label: string, store: Store, seeded: string): Promise<Map
       // Requests still queued when the load stopped finish before the next figure is taken.
       await sequentialMs(`${fixture.apiUrl}${path}`, 1);
       const problems = r.non2xx + r.errors > 0 ? `  (${r.non2xx} non-2xx, ${r.errors} errors/timeouts)` : '';
-      const underLoad = r.requests > 0 ? `p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms` : 'no request completed under load';
-      console.log(`${name.padEnd(44)} alone ${single.toFixed(1).padStart(7)} ms   ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s   ${underLoad}${problems}`);
+      const underLoad =
+        r.requests > 0 ? `p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms` : 'no request completed under load';
+      console.log(
+        `${name.padEnd(44)} alone ${single.toFixed(1).padStart(7)} ms   ${r.requestsPerSecond.toFixed(0).padStart(6)} req/s   ${underLoad}${problems}`,
+      );
     }
   } finally {
     await fixture.close();
@@ -87,7 +90,9 @@ async function ferret(): Promise<Map<string, LoadResult>> {
   const store = new MongoStore({ uri: db.uri, name, connectTimeoutMs: 5000 });
   try {
     await store.init();
-    const seeded = await timed(`bulk-inserted seedRecords' ${RECORDS} records`, () => bulkSeedMongo(db.uri, name, RECORDS));
+    const seeded = await timed(`bulk-inserted seedRecords' ${RECORDS} records`, () =>
+      bulkSeedMongo(db.uri, name, RECORDS),
+    );
     return await measure('MongoDB store on FerretDB', store, seeded);
   } finally {
     await store.close();
@@ -96,7 +101,9 @@ async function ferret(): Promise<Map<string, LoadResult>> {
 }
 
 export async function runApiBench(): Promise<void> {
-  console.log(`# API: GET drift records, ${RECORDS} records, ${SECONDS} s per query, ${CONNECTIONS} connections (autocannon, loopback)`);
+  console.log(
+    `# API: GET drift records, ${RECORDS} records, ${SECONDS} s per query, ${CONNECTIONS} connections (autocannon, loopback)`,
+  );
   const a = await embedded();
   const b = await ferret();
   console.log('\n## FerretDB / embedded');
@@ -105,6 +112,8 @@ export async function runApiBench(): Promise<void> {
     const y = b.get(name);
     if (!x || !y) continue;
     const ratio = x.requestsPerSecond > 0 ? (y.requestsPerSecond / x.requestsPerSecond).toFixed(3) : 'n/a';
-    console.log(`${name.padEnd(44)} throughput ×${ratio}   p99 ${y.requests > 0 ? `${y.p99Ms} ms` : 'n/a'} vs ${x.p99Ms} ms`);
+    console.log(
+      `${name.padEnd(44)} throughput ×${ratio}   p99 ${y.requests > 0 ? `${y.p99Ms} ms` : 'n/a'} vs ${x.p99Ms} ms`,
+    );
   }
 }

@@ -24,15 +24,33 @@ class Collector implements Store {
   async ping(): Promise<boolean> {
     return true;
   }
-  getRecord(): Promise<DriftRecord | null> { return this.refuse(); }
-  getRecords(): Promise<Map<string, DriftRecord>> { return this.refuse(); }
-  allRecords(): Promise<DriftRecord[]> { return this.refuse(); }
-  listRecords(): never { return this.refuse(); }
-  deleteRecord(): Promise<void> { return this.refuse(); }
-  history(): Promise<DriftEvent[]> { return this.refuse(); }
-  eventsSince(): Promise<DriftEvent[]> { return this.refuse(); }
-  saveLastAnalysis(_a: LastAnalysis): Promise<void> { return this.refuse(); }
-  lastAnalysis(): Promise<LastAnalysis | null> { return this.refuse(); }
+  getRecord(): Promise<DriftRecord | null> {
+    return this.refuse();
+  }
+  getRecords(): Promise<Map<string, DriftRecord>> {
+    return this.refuse();
+  }
+  allRecords(): Promise<DriftRecord[]> {
+    return this.refuse();
+  }
+  listRecords(): never {
+    return this.refuse();
+  }
+  deleteRecord(): Promise<void> {
+    return this.refuse();
+  }
+  history(): Promise<DriftEvent[]> {
+    return this.refuse();
+  }
+  eventsSince(): Promise<DriftEvent[]> {
+    return this.refuse();
+  }
+  saveLastAnalysis(_a: LastAnalysis): Promise<void> {
+    return this.refuse();
+  }
+  lastAnalysis(): Promise<LastAnalysis | null> {
+    return this.refuse();
+  }
 }
 
 /** Inserts seedRecords' n records and events into `database` (collections as MongoStore names them). */

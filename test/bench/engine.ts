@@ -6,6 +6,8 @@ export async function runEngineBench(): Promise<void> {
   console.log('\n# Engine (parse → normalise → compare → classify)');
   for (const n of [1000, 10_000]) {
     const r = benchEngine(n);
-    console.log(`n=${String(n).padEnd(6)} ${r.ms.toFixed(0).padStart(6)} ms total   ${r.perObjectUs.toFixed(1)} µs/object   ${r.drifted} drifted`);
+    console.log(
+      `n=${String(n).padEnd(6)} ${r.ms.toFixed(0).padStart(6)} ms total   ${r.perObjectUs.toFixed(1)} µs/object   ${r.drifted} drifted`,
+    );
   }
 }

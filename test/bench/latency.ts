@@ -14,7 +14,9 @@ function summary(label: string, values: number[]): string {
 }
 
 export async function runLatencyBench(): Promise<void> {
-  console.log(`\n== detection latency: kubectl scale → drift record (${ROUNDS} drifts and ${ROUNDS} reverts, watch only) ==`);
+  console.log(
+    `\n== detection latency: kubectl scale → drift record (${ROUNDS} drifts and ${ROUNDS} reverts, watch only) ==`,
+  );
   const fx = await startFixture();
   try {
     await fx.applyAll();
@@ -23,7 +25,10 @@ export async function runLatencyBench(): Promise<void> {
     const visible: number[] = [];
     const resolvedWritten: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      for (const [replicas, status] of [[5 + i, 'active'], [2, 'resolved']] as const) {
+      for (const [replicas, status] of [
+        [5 + i, 'active'],
+        [2, 'resolved'],
+      ] as const) {
         const start = Date.now();
         await fx.plane.kubectlOk(['scale', 'deployment/web', '-n', 'demo', `--replicas=${replicas}`]);
         const returned = Date.now();

@@ -24,9 +24,13 @@ const autocannonBin = createRequire(import.meta.url).resolve('autocannon/autocan
 export function load(url: string, opts: { seconds: number; connections: number }): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     // A 60 s request timeout: a slow backend shows as latency rather than as dropped requests.
-    const child = spawn(process.execPath, [autocannonBin, '-j', '-t', '60', '-d', String(opts.seconds), '-c', String(opts.connections), url], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [autocannonBin, '-j', '-t', '60', '-d', String(opts.seconds), '-c', String(opts.connections), url],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

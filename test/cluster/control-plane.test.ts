@@ -35,7 +35,10 @@ describe('local control plane', () => {
   });
 
   it('serves the pinned Kubernetes version to the built kubectl', async () => {
-    const out = JSON.parse(await plane.kubectlOk(['version', '-o', 'json'])) as { clientVersion: { gitVersion: string }; serverVersion: { gitVersion: string } };
+    const out = JSON.parse(await plane.kubectlOk(['version', '-o', 'json'])) as {
+      clientVersion: { gitVersion: string };
+      serverVersion: { gitVersion: string };
+    };
     assert.equal(out.serverVersion.gitVersion, binaries().kubernetesVersion);
     assert.equal(out.clientVersion.gitVersion, binaries().kubernetesVersion);
   });
@@ -57,7 +60,9 @@ describe('local control plane', () => {
   });
 
   it('enforces RBAC for an unprivileged user', async () => {
-    const r = await plane.kubectl(['get', 'deployments', '-n', 'default'], { kubeconfig: plane.viewerKubeconfig });
+    const r = await plane.kubectl(['get', 'deployments', '-n', 'default'], {
+      kubeconfig: plane.viewerKubeconfig,
+    });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /forbidden/i);
   });

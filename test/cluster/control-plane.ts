@@ -62,10 +62,14 @@ function kubeconfigYaml(server: string, user: string, token: string): string {
 
 function readyz(server: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(`${server}/readyz`, { rejectUnauthorized: false, headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, timeout: 2000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    });
+    const req = request(
+      `${server}/readyz`,
+      { rejectUnauthorized: false, headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, timeout: 2000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());
     req.end();
@@ -73,15 +77,23 @@ function readyz(server: string): Promise<boolean> {
 }
 
 function etcdHealthy(url: string): Promise<boolean> {
-  return fetch(`${url}/health`).then((r) => r.ok, () => false);
+  return fetch(`${url}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 export function runKubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
   return new Promise((resolve) => {
-    const child = execFile(binaries().kubectl, ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      binaries().kubectl,
+      ['--kubeconfig', kubeconfig, ...args],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
@@ -99,7 +111,18 @@ export async function startControlPlane(): Promise<ControlPlane> {
     const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
     const etcdUrl = `http://127.0.0.1:${etcdClient}`;
     mkdirSync(join(dir, 'etcd'));
-    const etcd = startServer(bins.etcd, ['--data-dir', join(dir, 'etcd'), '--listen-client-urls', etcdUrl, '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`], join(dir, 'etcd.log'));
+    const etcd = startServer(
+      bins.etcd,
+      [
+        '--data-dir',
+        join(dir, 'etcd'),
+        '--listen-client-urls',
+        etcdUrl,
+        '--listen-peer-urls',
+        `http://127.0.0.1:${etcdPeer}`,
+      ],
+      join(dir, 'etcd.log'),
+    );
     servers.push(etcd);
     await waitFor('etcd', etcd, () => etcdHealthy(etcdUrl), 30_000);
 
@@ -107,7 +130,10 @@ export async function startControlPlane(): Promise<ControlPlane> {
     const saKey = join(dir, 'sa.pem');
     writeFileSync(saKey, privateKey.export({ type: 'pkcs1', format: 'pem' }));
     const tokens = join(dir, 'tokens.csv');
-    writeFileSync(tokens, `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n${VIEWER_TOKEN},viewer,viewer-uid\n`);
+    writeFileSync(
+      tokens,
+      `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n${VIEWER_TOKEN},viewer,viewer-uid\n`,
+    );
     const apiArgs = [
       `--etcd-servers=${etcdUrl}`,
       `--cert-dir=${join(dir, 'certs')}`,
@@ -145,7 +171,8 @@ export async function startControlPlane(): Promise<ControlPlane> {
     const viewerKubeconfig = join(dir, 'viewer.kubeconfig');
     writeFileSync(viewerKubeconfig, kubeconfigYaml(server, 'viewer', VIEWER_TOKEN));
 
-    const kubectl = (args: string[], opts?: { input?: string; kubeconfig?: string }) => runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input);
+    const kubectl = (args: string[], opts?: { input?: string; kubeconfig?: string }) =>
+      runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input);
     const kubectlOk = async (args: string[], opts?: { input?: string; kubeconfig?: string }) => {
       const r = await kubectl(args, opts);
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);

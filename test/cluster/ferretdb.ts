@@ -30,12 +30,17 @@ export async function startFerretDB(opts: { port?: number; dir?: string } = {}):
   const data = join(dir, 'data');
   mkdirSync(data, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const server = startServer(binaries().ferretdb, [
-    `--sqlite-url=file:${data}/`,
-    `--listen-addr=127.0.0.1:${port}`,
-    '--log-level=warn',
-  // FerretDB writes a state.json into its working directory: keep it in the temp dir.
-  ], join(dir, 'ferretdb.log'), { cwd: dir });
+  const server = startServer(
+    binaries().ferretdb,
+    [
+      `--sqlite-url=file:${data}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--log-level=warn',
+      // FerretDB writes a state.json into its working directory: keep it in the temp dir.
+    ],
+    join(dir, 'ferretdb.log'),
+    { cwd: dir },
+  );
   const stopAll = async (): Promise<void> => {
     await server.stop();
     if (!opts.dir) rmSync(dir, { recursive: true, force: true });

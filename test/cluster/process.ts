@@ -31,9 +31,18 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export function startServer(command: string, args: string[], logFile: string, opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Server {
+export function startServer(
+  command: string,
+  args: string[],
+  logFile: string,
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Server {
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, args, { stdio: ['ignore', fd, fd], env: opts.env ?? process.env, cwd: opts.cwd });
+  const child = spawn(command, args, {
+    stdio: ['ignore', fd, fd],
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+  });
   closeSync(fd);
   live.add(child);
   let exited = false;
@@ -62,7 +71,12 @@ export function startServer(command: string, args: string[], logFile: string, op
 }
 
 /** Polls `probe` until it returns true; fails early when the server process has exited. */
-export async function waitFor(what: string, server: Server, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  server: Server,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {

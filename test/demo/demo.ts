@@ -85,9 +85,22 @@ async function main(): Promise<void> {
   step('Making real drifts with kubectl');
   await kubectl(['scale', 'deployment/web', '-n', 'demo', '--replicas=5']);
   await kubectl(['set', 'image', 'deployment/api', '-n', 'demo', 'api=ghcr.io/stefanprodan/podinfo:6.7.2']);
-  await kubectl(['patch', 'secret', 'db-credentials', '-n', 'demo', '-p', '{"stringData":{"password":"changed-by-hand"}}'],
-    `patch secret db-credentials -n demo -p '{"stringData":{"password":"<new value>"}}'`);
-  await waitFor('the drifts to be recorded', async () => (await recordStatus(url, 'Secret:demo:db-credentials')) === 'active');
+  await kubectl(
+    [
+      'patch',
+      'secret',
+      'db-credentials',
+      '-n',
+      'demo',
+      '-p',
+      '{"stringData":{"password":"changed-by-hand"}}',
+    ],
+    `patch secret db-credentials -n demo -p '{"stringData":{"password":"<new value>"}}'`,
+  );
+  await waitFor(
+    'the drifts to be recorded',
+    async () => (await recordStatus(url, 'Secret:demo:db-credentials')) === 'active',
+  );
 
   if (interactive) {
     step('Opening the drift browser (Enter: details, a: analyze, ?: keys, q: quit)');
@@ -102,7 +115,10 @@ async function main(): Promise<void> {
 
   step('Reverting one drift: scaling web back to what Git says');
   await kubectl(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
-  await waitFor('web to be resolved', async () => (await recordStatus(url, 'Deployment:demo:web')) === 'resolved');
+  await waitFor(
+    'web to be resolved',
+    async () => (await recordStatus(url, 'Deployment:demo:web')) === 'resolved',
+  );
   await plugin(['get', '--resolved'], url);
   step('kubectl driftguard status (two drifts still active)');
   await plugin(['status'], url);

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { analyzeResource, defaultEngineOptions, parseManifests, type DesiredObject } from '../../shared/engine/index.ts';
+import {
+  analyzeResource,
+  defaultEngineOptions,
+  parseManifests,
+  type DesiredObject,
+} from '../../shared/engine/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 
@@ -27,7 +32,9 @@ function loadCorpus(mode: string): { objects: DesiredObject[]; namespaces: strin
   const namespaces: string[] = [];
   files.forEach((file, i) => {
     const ns = `${mode}-${i}`;
-    const parsed = parseManifests([{ path: relative(CORPUS, file), content: readFileSync(file) }], { defaultNamespace: ns });
+    const parsed = parseManifests([{ path: relative(CORPUS, file), content: readFileSync(file) }], {
+      defaultNamespace: ns,
+    });
     for (const o of parsed.objects) {
       if (o.object.kind === 'Namespace') continue;
       if (o.object.metadata['namespace'] !== undefined || o.id.split(':')[1] === ns) {
@@ -41,12 +48,16 @@ function loadCorpus(mode: string): { objects: DesiredObject[]; namespaces: strin
   return { objects, namespaces };
 }
 
-const KINDS = 'deployments,services,persistentvolumeclaims,serviceaccounts,secrets,horizontalpodautoscalers,replicationcontrollers,cronjobs,statefulsets,ingresses,daemonsets,configmaps';
+const KINDS =
+  'deployments,services,persistentvolumeclaims,serviceaccounts,secrets,horizontalpodautoscalers,replicationcontrollers,cronjobs,statefulsets,ingresses,daemonsets,configmaps';
 
 async function liveObjects(plane: ControlPlane): Promise<Map<string, KubeObject>> {
-  const out = JSON.parse(await plane.kubectlOk(['get', KINDS, '-A', '-o', 'json', '--show-managed-fields'])) as { items: KubeObject[] };
+  const out = JSON.parse(
+    await plane.kubectlOk(['get', KINDS, '-A', '-o', 'json', '--show-managed-fields']),
+  ) as { items: KubeObject[] };
   const map = new Map<string, KubeObject>();
-  for (const o of out.items) map.set(`${o.kind}:${String(o.metadata['namespace'])}:${String(o.metadata['name'])}`, o);
+  for (const o of out.items)
+    map.set(`${o.kind}:${String(o.metadata['namespace'])}:${String(o.metadata['name'])}`, o);
   return map;
 }
 
@@ -67,10 +78,16 @@ describe('corpus round trip through a real API server', () => {
   for (const mode of modes) {
     it(`kubectl ${mode.args.slice(0, -2).join(' ')}: no drift on anything the server accepted`, async () => {
       const { objects, namespaces } = loadCorpus(mode.name);
-      const nsList = { apiVersion: 'v1', kind: 'List', items: namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })) };
+      const nsList = {
+        apiVersion: 'v1',
+        kind: 'List',
+        items: namespaces.map((n) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } })),
+      };
       await plane.kubectlOk(['create', '-f', '-'], { input: JSON.stringify(nsList) });
       // Some corpus objects use API versions that 1.37 no longer serves: the rest still applies.
-      await plane.kubectl(mode.args, { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.map((o) => o.object) }) });
+      await plane.kubectl(mode.args, {
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.map((o) => o.object) }),
+      });
       const live = await liveObjects(plane);
       const opts = defaultEngineOptions();
       let compared = 0;
@@ -80,10 +97,16 @@ describe('corpus round trip through a real API server', () => {
         if (!l) continue;
         compared++;
         const r = analyzeResource(o, l, opts, { gitCommit: null });
-        if (r.drift_detected) falsePositives.push(`${o.id} (${o.sourceFile}): ${JSON.stringify(r.drift_details)}`);
+        if (r.drift_detected)
+          falsePositives.push(`${o.id} (${o.sourceFile}): ${JSON.stringify(r.drift_details)}`);
       }
-      console.log(`corpus ${mode.name}: ${compared} of ${objects.length} objects accepted and compared, ${falsePositives.length} reported as drift`);
-      assert.ok(compared >= objects.length * 0.8, `the server accepted only ${compared} of ${objects.length}`);
+      console.log(
+        `corpus ${mode.name}: ${compared} of ${objects.length} objects accepted and compared, ${falsePositives.length} reported as drift`,
+      );
+      assert.ok(
+        compared >= objects.length * 0.8,
+        `the server accepted only ${compared} of ${objects.length}`,
+      );
       assert.deepEqual(falsePositives, []);
     });
   }

@@ -26,7 +26,9 @@ function cgi(root: string, req: IncomingMessage, res: ServerResponse, user: stri
       REMOTE_USER: user,
       REMOTE_ADDR: '127.0.0.1',
       HTTP_GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
-      ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) } : {}),
+      ...(req.headers['content-encoding']
+        ? { HTTP_CONTENT_ENCODING: String(req.headers['content-encoding']) }
+        : {}),
     },
     stdio: ['pipe', 'pipe', 'ignore'],
   });
@@ -58,7 +60,11 @@ function cgi(root: string, req: IncomingMessage, res: ServerResponse, user: stri
 }
 
 /** Serves every bare repository under `root`; only `username:password` gets in. */
-export async function startGitHttpServer(root: string, username: string, password: string): Promise<GitHttpServer> {
+export async function startGitHttpServer(
+  root: string,
+  username: string,
+  password: string,
+): Promise<GitHttpServer> {
   const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   const state = { rejected: 0 };
   const server = createServer((req, res) => {
@@ -76,9 +82,10 @@ export async function startGitHttpServer(root: string, username: string, passwor
     get rejected() {
       return state.rejected;
     },
-    stop: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

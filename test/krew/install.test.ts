@@ -10,7 +10,8 @@ import { after, test } from 'node:test';
 import { binaries } from '../cluster/binaries.ts';
 import { buildPackage, ROOT } from '../../plugin/package/build.ts';
 
-const pkgVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const pkgVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 const work = mkdtempSync(join(tmpdir(), 'driftguard-krew-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -32,7 +33,11 @@ test('krew installs the archive and kubectl runs `kubectl driftguard version`', 
     DRIFTGUARD_AGENT_URL: 'http://127.0.0.1:9',
   };
 
-  const install = spawnSync(krew, ['install', `--manifest=${built.manifestPath}`, `--archive=${built.archivePath}`], { env, encoding: 'utf8' });
+  const install = spawnSync(
+    krew,
+    ['install', `--manifest=${built.manifestPath}`, `--archive=${built.archivePath}`],
+    { env, encoding: 'utf8' },
+  );
   assert.equal(install.status, 0, `krew install failed:\n${install.stdout}\n${install.stderr}`);
   const link = join(krewRoot, 'bin', 'kubectl-driftguard');
   assert.ok(lstatSync(link).isSymbolicLink(), 'krew links the plugin into $KREW_ROOT/bin');

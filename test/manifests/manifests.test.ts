@@ -9,10 +9,27 @@ import { parseConfig } from '../../agent/config/load.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 
 const dir = join(import.meta.dirname, '..', '..', 'manifests');
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
-interface Doc { kind?: string; data?: Record<string, string>; spec?: { template?: { spec?: { containers?: { ports?: { name: string; containerPort: number }[]; readinessProbe?: { httpGet?: { port: string } } }[] } } } }
-const docs = files.flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Doc));
+interface Doc {
+  kind?: string;
+  data?: Record<string, string>;
+  spec?: {
+    template?: {
+      spec?: {
+        containers?: {
+          ports?: { name: string; containerPort: number }[];
+          readinessProbe?: { httpGet?: { port: string } };
+        }[];
+      };
+    };
+  };
+}
+const docs = files.flatMap((f) =>
+  parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Doc),
+);
 
 describe('shipped manifests', () => {
   let plane: ControlPlane;
@@ -33,7 +50,11 @@ describe('shipped manifests', () => {
 
   it('carry an agent config the agent accepts, with the database URI from the Secret', () => {
     const cm = docs.find((d) => d.kind === 'ConfigMap');
-    const config = parseConfig(cm?.data?.['config.yaml'] ?? '', { DRIFTGUARD_DATABASE_URI: 'mongodb://db:27017/' }, 'manifests/20-config.yaml');
+    const config = parseConfig(
+      cm?.data?.['config.yaml'] ?? '',
+      { DRIFTGUARD_DATABASE_URI: 'mongodb://db:27017/' },
+      'manifests/20-config.yaml',
+    );
     assert.equal(config.server.address, '127.0.0.1');
     assert.equal(config.database.uri, 'mongodb://db:27017/');
     assert.equal(config.kubernetes.in_cluster, true);
@@ -47,6 +68,9 @@ describe('shipped manifests', () => {
     const agent = docs.find((d) => d.kind === 'Deployment');
     const container = agent?.spec?.template?.spec?.containers?.[0];
     assert.equal(container?.readinessProbe?.httpGet?.port, 'health');
-    assert.deepEqual(container?.ports?.map((p) => p.containerPort), [8080, 8081]);
+    assert.deepEqual(
+      container?.ports?.map((p) => p.containerPort),
+      [8080, 8081],
+    );
   });
 });

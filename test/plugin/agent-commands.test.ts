@@ -17,7 +17,12 @@ const WEB = 'Deployment:demo:web';
 const SECRET = 'Secret:demo:db-credentials';
 const OLD_SECRET = 'demo-password-change-me';
 const NEW_SECRET = 'rotated-by-hand-42';
-const SECRET_VALUES = [OLD_SECRET, NEW_SECRET, Buffer.from(OLD_SECRET).toString('base64'), Buffer.from(NEW_SECRET).toString('base64')];
+const SECRET_VALUES = [
+  OLD_SECRET,
+  NEW_SECRET,
+  Buffer.from(OLD_SECRET).toString('base64'),
+  Buffer.from(NEW_SECRET).toString('base64'),
+];
 
 let fx: Fixture;
 let agent: AgentProcess;
@@ -38,7 +43,14 @@ describe('agent-backed commands', () => {
     await agent.waitReady(30_000);
     await agent.waitForLog((l) => l['event'] === 'analysis_completed', 30_000);
     await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=5']);
-    await fx.plane.kubectlOk(['-n', 'demo', 'patch', 'secret/db-credentials', '-p', JSON.stringify({ stringData: { password: NEW_SECRET } })]);
+    await fx.plane.kubectlOk([
+      '-n',
+      'demo',
+      'patch',
+      'secret/db-credentials',
+      '-p',
+      JSON.stringify({ stringData: { password: NEW_SECRET } }),
+    ]);
     await waitForRecord(agent, WEB, (r) => r.drift_status === 'active', 20_000);
     await waitForRecord(agent, SECRET, (r) => r.drift_status === 'active', 20_000);
   });
@@ -50,28 +62,45 @@ describe('agent-backed commands', () => {
     const r = await dg(['status']);
     assert.equal(r.code, 0, r.stderr);
     const [summary, blank, header, ...rows] = r.stdout.trimEnd().split('\n');
-    assert.match(summary ?? '', /^\d+ resources tracked, 2 active drifts \(1 high, 1 medium, 0 low\), last analysis \d+[smh] ago, commit [0-9a-f]{7}$/);
+    assert.match(
+      summary ?? '',
+      /^\d+ resources tracked, 2 active drifts \(1 high, 1 medium, 0 low\), last analysis \d+[smh] ago, commit [0-9a-f]{7}$/,
+    );
     assert.equal(blank, '');
     assert.match(header ?? '', /^RESOURCE\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+DETAIL$/);
-    assert.deepEqual(rows.map((l) => l.split(/\s{3,}/).slice(0, 5)).sort(), [
-      ['Deployment/demo/web', 'Scaling', 'medium', rows[0]?.split(/\s{3,}/)[3] ?? '', 'kubectl-scale'],
-      ['Secret/demo/db-credentials', 'SecretChange', 'high', rows[1]?.split(/\s{3,}/)[3] ?? '', 'kubectl-patch'],
-    ].sort());
+    assert.deepEqual(
+      rows.map((l) => l.split(/\s{3,}/).slice(0, 5)).sort(),
+      [
+        ['Deployment/demo/web', 'Scaling', 'medium', rows[0]?.split(/\s{3,}/)[3] ?? '', 'kubectl-scale'],
+        [
+          'Secret/demo/db-credentials',
+          'SecretChange',
+          'high',
+          rows[1]?.split(/\s{3,}/)[3] ?? '',
+          'kubectl-patch',
+        ],
+      ].sort(),
+    );
     assert.match(r.stdout, /replicas 2 → 5/);
     assertNoSecret(r.stdout);
   });
 
-  it('status -o json prints the API\'s active records unchanged; filters apply', async () => {
+  it("status -o json prints the API's active records unchanged; filters apply", async () => {
     const r = await dg(['status', '-o', 'json']);
     assert.equal(r.code, 0, r.stderr);
     const printed = parseJson<DriftRecordList>(r);
-    const api = (await (await fetch(`${agent.apiUrl}/api/v1/drift-records/active?limit=1000`)).json()) as DriftRecordList;
+    const api = (await (
+      await fetch(`${agent.apiUrl}/api/v1/drift-records/active?limit=1000`)
+    ).json()) as DriftRecordList;
     assert.deepEqual(printed.drift_records, api.drift_records);
     assert.equal(printed.count, 2);
     assertNoSecret(r.stdout);
 
     const high = parseJson<DriftRecordList>(await dg(['status', '--severity', 'high', '-o', 'json']));
-    assert.deepEqual(high.drift_records.map((d) => d.resource_id), [SECRET]);
+    assert.deepEqual(
+      high.drift_records.map((d) => d.resource_id),
+      [SECRET],
+    );
     const other = parseJson<DriftRecordList>(await dg(['status', '-n', 'kube-system', '-o', 'json']));
     assert.equal(other.count, 0);
     const yaml = parseYaml((await dg(['status', '-o', 'yaml'])).stdout) as DriftRecordList;
@@ -92,7 +121,10 @@ describe('agent-backed commands', () => {
     assert.equal(one.resource_id, WEB);
     assert.equal(one.drift_type, 'Scaling');
     const byName = await dg(['get', 'deploy/web', '-n', 'demo', '-o', 'wide']);
-    assert.match(byName.stdout, /^NAMESPACE\s+RESOURCE\s+STATUS\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+SOURCE\s+PATHS\s+DETAIL\ndemo\s+Deployment\/demo\/web\s+active\s+Scaling\s+medium\s+\S+\s+kubectl-scale\s+manifests\/web\.yaml\s+spec\.replicas\s/);
+    assert.match(
+      byName.stdout,
+      /^NAMESPACE\s+RESOURCE\s+STATUS\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+SOURCE\s+PATHS\s+DETAIL\ndemo\s+Deployment\/demo\/web\s+active\s+Scaling\s+medium\s+\S+\s+kubectl-scale\s+manifests\/web\.yaml\s+spec\.replicas\s/,
+    );
     const missing = await dg(['get', 'deploy/nope', '-n', 'demo']);
     assert.equal(missing.code, 2);
     assert.equal(missing.stderr, 'error: no drift record for deploy/nope in namespace demo\n');
@@ -101,14 +133,25 @@ describe('agent-backed commands', () => {
   it('describe: header, a desired-vs-live diff per field, and the history', async () => {
     const r = await dg(['describe', 'deployment/web', '-n', 'demo']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Name:\s+web\nNamespace:\s+demo\nKind:\s+Deployment \(apps\/v1\)\nResource ID:\s+Deployment:demo:web\nStatus:\s+active\nDrift Type:\s+Scaling\nSeverity:\s+medium\n/);
-    assert.match(r.stdout, /\nChanges \(1\):\n {2}spec\.replicas {2}Scaling {2}medium {2}by kubectl-scale(, \S+ \(\d+[sm] ago\))?\n {4}- desired: 2\n {4}\+ live: {4}5\n/);
-    assert.match(r.stdout, /\nHistory \(1\):\n {2}AGE\s+EVENT\s+STATUS\s+TYPE\s+SEVERITY\s+MESSAGE\n {2}\S+\s+detected\s+none -> active\s+Scaling\s+medium\s/);
+    assert.match(
+      r.stdout,
+      /^Name:\s+web\nNamespace:\s+demo\nKind:\s+Deployment \(apps\/v1\)\nResource ID:\s+Deployment:demo:web\nStatus:\s+active\nDrift Type:\s+Scaling\nSeverity:\s+medium\n/,
+    );
+    assert.match(
+      r.stdout,
+      /\nChanges \(1\):\n {2}spec\.replicas {2}Scaling {2}medium {2}by kubectl-scale(, \S+ \(\d+[sm] ago\))?\n {4}- desired: 2\n {4}\+ live: {4}5\n/,
+    );
+    assert.match(
+      r.stdout,
+      /\nHistory \(1\):\n {2}AGE\s+EVENT\s+STATUS\s+TYPE\s+SEVERITY\s+MESSAGE\n {2}\S+\s+detected\s+none -> active\s+Scaling\s+medium\s/,
+    );
     const secret = await dg(['describe', SECRET]);
     assert.equal(secret.code, 0, secret.stderr);
     assert.match(secret.stdout, /- desired: \(redacted\)\n\s+\+ live: {4}\(redacted\)\n/);
     assertNoSecret(secret.stdout);
-    const json = parseJson<{ record: DriftRecord; history: unknown[] }>(await dg(['describe', SECRET, '-o', 'json']));
+    const json = parseJson<{ record: DriftRecord; history: unknown[] }>(
+      await dg(['describe', SECRET, '-o', 'json']),
+    );
     assert.equal(json.record.resource_id, SECRET);
     assertNoSecret(JSON.stringify(json));
   });
@@ -121,33 +164,46 @@ describe('agent-backed commands', () => {
   it('analyze: runs an analysis, shows progress on stderr, the active drifts on stdout; --exit-code', async () => {
     const r = await dg(['analyze', '--exit-code']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /^analysis \S+ running…\nanalysis \S+ completed in [\d.]+s: \d+ resources, 2 drifted \(0 new, 0 resolved\)\n$/);
+    assert.match(
+      r.stderr,
+      /^analysis \S+ running…\nanalysis \S+ completed in [\d.]+s: \d+ resources, 2 drifted \(0 new, 0 resolved\)\n$/,
+    );
     assert.match(r.stdout, /^RESOURCE\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+DETAIL\n/);
     const json = await dg(['analyze', '-o', 'json']);
     assert.equal(json.code, 0);
     assert.equal(parseJson<DriftRecordList>(json).count, 2);
-    const started = parseJson<{ analysis_id: string; status: string }>(await dg(['analyze', '--no-wait', '-o', 'json']));
+    const started = parseJson<{ analysis_id: string; status: string }>(
+      await dg(['analyze', '--no-wait', '-o', 'json']),
+    );
     assert.match(started.analysis_id, /\S/);
   });
 
-  it('version: the plugin\'s and the agent\'s; a note, not a failure, when the agent is away', async () => {
+  it("version: the plugin's and the agent's; a note, not a failure, when the agent is away", async () => {
     const r = await dg(['version']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Plugin Version: 0\.1\.0\nAgent Version: \S+/);
-    const json = parseJson<{ plugin: { version: string }; agent: { version: string } | null }>(await dg(['version', '-o', 'json']));
+    const json = parseJson<{ plugin: { version: string }; agent: { version: string } | null }>(
+      await dg(['version', '-o', 'json']),
+    );
     assert.equal(json.plugin.version, '0.1.0');
     assert.ok(json.agent?.version);
     const away = await runPlugin(['version', '--agent-url', 'http://127.0.0.1:9']);
     assert.equal(away.code, 0);
     assert.equal(away.stdout, 'Plugin Version: 0.1.0\n');
-    assert.match(away.stderr, /^note: agent version unknown: agent unreachable at http:\/\/127\.0\.0\.1:9: .*\n$/);
+    assert.match(
+      away.stderr,
+      /^note: agent version unknown: agent unreachable at http:\/\/127\.0\.0\.1:9: .*\n$/,
+    );
   });
 
   it('an unreachable agent is one line and exit 2 for every agent-backed command', async () => {
     for (const args of [['status'], ['get'], ['describe', WEB], ['analyze']]) {
       const r = await runPlugin([...args, '--agent-url', 'http://127.0.0.1:9'], { timeoutMs: 30_000 });
       assert.equal(r.code, 2, args.join(' '));
-      assert.match(r.stderr, /^error: agent unreachable at http:\/\/127\.0\.0\.1:9: [^\n]+\(is the agent running\? pass --agent-url or check the agent pod\)\n$/);
+      assert.match(
+        r.stderr,
+        /^error: agent unreachable at http:\/\/127\.0\.0\.1:9: [^\n]+\(is the agent running\? pass --agent-url or check the agent pod\)\n$/,
+      );
       assert.equal(r.stdout, '');
     }
     const env = await runPlugin(['status', '-o', 'json'], { env: { DRIFTGUARD_AGENT_URL: agent.apiUrl } });
@@ -155,23 +211,43 @@ describe('agent-backed commands', () => {
   });
 
   it('completion lists resource ids from the agent, through the real kubectl', async () => {
-    const direct = await runBin(COMPLETE, ['describe', 'Deployment:'], { env: { DRIFTGUARD_AGENT_URL: agent.apiUrl } });
+    const direct = await runBin(COMPLETE, ['describe', 'Deployment:'], {
+      env: { DRIFTGUARD_AGENT_URL: agent.apiUrl },
+    });
     assert.equal(direct.code, 0);
     assert.ok(direct.stdout.split('\n').includes(WEB), direct.stdout);
     assert.match(direct.stdout, /\n:4\n$/);
     // kubectl finds kubectl-driftguard and kubectl_complete-driftguard on PATH.
     const bin = tempDir('driftguard-path-');
-    for (const [name, target] of [['kubectl-driftguard', PLUGIN], ['kubectl_complete-driftguard', COMPLETE]] as const) {
+    for (const [name, target] of [
+      ['kubectl-driftguard', PLUGIN],
+      ['kubectl_complete-driftguard', COMPLETE],
+    ] as const) {
       writeFileSync(join(bin, name), `#!/bin/sh\nexec "${process.execPath}" "${target}" "$@"\n`);
       chmodSync(join(bin, name), 0o755);
     }
     // No --kubeconfig: kubectl refuses global flags before a plugin's name; KUBECONFIG instead.
-    const env = { ...process.env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, KUBECONFIG: fx.plane.kubeconfig, DRIFTGUARD_AGENT_URL: agent.apiUrl, NO_COLOR: '1' };
-    const kubectl = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => new Promise((resolve) => {
-      execFile(binaries().kubectl, args, { env, timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? -1) : 0, stdout, stderr }));
-    });
+    const env = {
+      ...process.env,
+      PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+      KUBECONFIG: fx.plane.kubeconfig,
+      DRIFTGUARD_AGENT_URL: agent.apiUrl,
+      NO_COLOR: '1',
+    };
+    const kubectl = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        execFile(binaries().kubectl, args, { env, timeout: 60_000 }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number(err.code ?? -1) : 0, stdout, stderr }),
+        );
+      });
     const cmds = await kubectl(['__complete', 'driftguard', '']);
-    assert.deepEqual(cmds.stdout.split('\n').map((l) => l.split('\t')[0]).filter(Boolean), ['status', 'analyze', 'get', 'describe', 'version', 'ui', ':4']);
+    assert.deepEqual(
+      cmds.stdout
+        .split('\n')
+        .map((l) => l.split('\t')[0])
+        .filter(Boolean),
+      ['status', 'analyze', 'get', 'describe', 'version', 'ui', ':4'],
+    );
     const ids = await kubectl(['__complete', 'driftguard', 'get', 'Secret:']);
     assert.ok(ids.stdout.split('\n').includes(SECRET), ids.stdout);
     const viaPlugin = await kubectl(['driftguard', 'status', '-o', 'json']);
@@ -181,13 +257,23 @@ describe('agent-backed commands', () => {
 
   it('analyze --exit-code is 0 once the drift is undone', async () => {
     await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=2']);
-    await fx.plane.kubectlOk(['-n', 'demo', 'patch', 'secret/db-credentials', '-p', JSON.stringify({ stringData: { password: OLD_SECRET } })]);
+    await fx.plane.kubectlOk([
+      '-n',
+      'demo',
+      'patch',
+      'secret/db-credentials',
+      '-p',
+      JSON.stringify({ stringData: { password: OLD_SECRET } }),
+    ]);
     await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 20_000);
     await waitForRecord(agent, SECRET, (r) => r.drift_status === 'resolved', 20_000);
     const r = await dg(['analyze', '--exit-code']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.stdout, 'No active drift\n');
     const resolved = await dg(['get', '--resolved']);
-    assert.match(resolved.stdout, /\nDeployment\/demo\/web\s+resolved\s+-\s+-\s+\S+\s+-\s+replicas back to 2/);
+    assert.match(
+      resolved.stdout,
+      /\nDeployment\/demo\/web\s+resolved\s+-\s+-\s+\S+\s+-\s+replicas back to 2/,
+    );
   });
 });

@@ -49,7 +49,8 @@ describe('analyze --local', () => {
       await plane.kubectlOk(['apply', '-f', join(EXAMPLES, 'namespace.yaml')]);
     });
     const deleteExamples = async (): Promise<void> => {
-      for (const f of EXAMPLE_FILES) await plane.kubectlOk(['delete', '--wait=false', '--ignore-not-found', '-f', f]);
+      for (const f of EXAMPLE_FILES)
+        await plane.kubectlOk(['delete', '--wait=false', '--ignore-not-found', '-f', f]);
     };
     for (const [how, args] of [
       ['kubectl apply', ['apply', '-f', EXAMPLES]],
@@ -66,7 +67,10 @@ describe('analyze --local', () => {
         const json = parseJson<JsonReport<DriftResult>>(await analyze(EXAMPLES, ['-o', 'json']));
         assert.ok(json.count >= 10, `only ${json.count} objects analysed`);
         assert.equal(json.count, json.drift_records.length);
-        assert.deepEqual(drifted(json).map((d) => d.resource_id), []);
+        assert.deepEqual(
+          drifted(json).map((d) => d.resource_id),
+          [],
+        );
         assert.deepEqual(Object.keys(json), ['drift_records', 'count']);
       });
     }
@@ -74,23 +78,146 @@ describe('analyze --local', () => {
 
   describe('each drift type, made by a real kubectl command', () => {
     const replaceMinReady = async (ns: string): Promise<void> => {
-      const obj = JSON.parse(await plane.kubectlOk(['-n', ns, 'get', 'deployment', 'web', '-o', 'json'])) as { spec: { minReadySeconds: number } };
+      const obj = JSON.parse(await plane.kubectlOk(['-n', ns, 'get', 'deployment', 'web', '-o', 'json'])) as {
+        spec: { minReadySeconds: number };
+      };
       obj.spec.minReadySeconds = 20;
       await plane.kubectlOk(['-n', ns, 'replace', '-f', '-'], { input: JSON.stringify(obj) });
     };
-    const cases: { name: string; change: (ns: string) => Promise<unknown>; id: (ns: string) => string; type: string; severity: string; manager: string | null }[] = [
-      { name: 'scale', change: (ns) => plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=5']), id: (ns) => `Deployment:${ns}:web`, type: 'Scaling', severity: 'medium', manager: 'kubectl-scale' },
-      { name: 'set image', change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'image', 'deployment/web', 'web=nginx:1.28.0']), id: (ns) => `Deployment:${ns}:web`, type: 'VersionChange', severity: 'high', manager: 'kubectl-set' },
-      { name: 'set resources', change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'resources', 'deployment/web', '--limits=cpu=1,memory=512Mi']), id: (ns) => `Deployment:${ns}:web`, type: 'ResourceChange', severity: 'medium', manager: 'kubectl-set' },
-      { name: 'set env', change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'env', 'deployment/web', 'LOG_LEVEL=debug']), id: (ns) => `Deployment:${ns}:web`, type: 'ConfigurationChange', severity: 'medium', manager: 'kubectl-set' },
-      { name: 'label', change: (ns) => plane.kubectlOk(['-n', ns, 'label', 'deployment/web', 'team=checkout', '--overwrite']), id: (ns) => `Deployment:${ns}:web`, type: 'LabelChange', severity: 'low', manager: 'kubectl-label' },
-      { name: 'annotate', change: (ns) => plane.kubectlOk(['-n', ns, 'annotate', 'deployment/web', 'owner=ops@example.com', '--overwrite']), id: (ns) => `Deployment:${ns}:web`, type: 'AnnotationChange', severity: 'low', manager: 'kubectl-annotate' },
-      { name: 'patch a Service port', change: (ns) => plane.kubectlOk(['-n', ns, 'patch', 'service/web', '--type=json', '-p', '[{"op":"replace","path":"/spec/ports/0/port","value":8080}]']), id: (ns) => `Service:${ns}:web`, type: 'PortChange', severity: 'medium', manager: 'kubectl-patch' },
-      { name: 'patch a volume mount', change: (ns) => plane.kubectlOk(['-n', ns, 'patch', 'deployment/web', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/volumeMounts/0/mountPath","value":"/etc/other"}]']), id: (ns) => `Deployment:${ns}:web`, type: 'VolumeChange', severity: 'medium', manager: 'kubectl-patch' },
-      { name: 'edit-style replace', change: replaceMinReady, id: (ns) => `Deployment:${ns}:web`, type: 'ConfigurationChange', severity: 'medium', manager: 'kubectl-replace' },
-      { name: 'patch Secret data', change: (ns) => plane.kubectlOk(['-n', ns, 'patch', 'secret/db-credentials', '-p', '{"stringData":{"password":"n3w-S3cret-Valu3"}}']), id: (ns) => `Secret:${ns}:db-credentials`, type: 'SecretChange', severity: 'high', manager: 'kubectl-patch' },
-      { name: 'patch ConfigMap data', change: (ns) => plane.kubectlOk(['-n', ns, 'patch', 'configmap/web-config', '-p', '{"data":{"mode":"debug"}}']), id: (ns) => `ConfigMap:${ns}:web-config`, type: 'ConfigMapChange', severity: 'medium', manager: 'kubectl-patch' },
-      { name: 'delete', change: (ns) => plane.kubectlOk(['-n', ns, 'delete', 'configmap/web-config']), id: (ns) => `ConfigMap:${ns}:web-config`, type: 'Missing', severity: 'high', manager: null },
+    const cases: {
+      name: string;
+      change: (ns: string) => Promise<unknown>;
+      id: (ns: string) => string;
+      type: string;
+      severity: string;
+      manager: string | null;
+    }[] = [
+      {
+        name: 'scale',
+        change: (ns) => plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=5']),
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'Scaling',
+        severity: 'medium',
+        manager: 'kubectl-scale',
+      },
+      {
+        name: 'set image',
+        change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'image', 'deployment/web', 'web=nginx:1.28.0']),
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'VersionChange',
+        severity: 'high',
+        manager: 'kubectl-set',
+      },
+      {
+        name: 'set resources',
+        change: (ns) =>
+          plane.kubectlOk(['-n', ns, 'set', 'resources', 'deployment/web', '--limits=cpu=1,memory=512Mi']),
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'ResourceChange',
+        severity: 'medium',
+        manager: 'kubectl-set',
+      },
+      {
+        name: 'set env',
+        change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'env', 'deployment/web', 'LOG_LEVEL=debug']),
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'ConfigurationChange',
+        severity: 'medium',
+        manager: 'kubectl-set',
+      },
+      {
+        name: 'label',
+        change: (ns) =>
+          plane.kubectlOk(['-n', ns, 'label', 'deployment/web', 'team=checkout', '--overwrite']),
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'LabelChange',
+        severity: 'low',
+        manager: 'kubectl-label',
+      },
+      {
+        name: 'annotate',
+        change: (ns) =>
+          plane.kubectlOk(['-n', ns, 'annotate', 'deployment/web', 'owner=ops@example.com', '--overwrite']),
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'AnnotationChange',
+        severity: 'low',
+        manager: 'kubectl-annotate',
+      },
+      {
+        name: 'patch a Service port',
+        change: (ns) =>
+          plane.kubectlOk([
+            '-n',
+            ns,
+            'patch',
+            'service/web',
+            '--type=json',
+            '-p',
+            '[{"op":"replace","path":"/spec/ports/0/port","value":8080}]',
+          ]),
+        id: (ns) => `Service:${ns}:web`,
+        type: 'PortChange',
+        severity: 'medium',
+        manager: 'kubectl-patch',
+      },
+      {
+        name: 'patch a volume mount',
+        change: (ns) =>
+          plane.kubectlOk([
+            '-n',
+            ns,
+            'patch',
+            'deployment/web',
+            '--type=json',
+            '-p',
+            '[{"op":"replace","path":"/spec/template/spec/containers/0/volumeMounts/0/mountPath","value":"/etc/other"}]',
+          ]),
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'VolumeChange',
+        severity: 'medium',
+        manager: 'kubectl-patch',
+      },
+      {
+        name: 'edit-style replace',
+        change: replaceMinReady,
+        id: (ns) => `Deployment:${ns}:web`,
+        type: 'ConfigurationChange',
+        severity: 'medium',
+        manager: 'kubectl-replace',
+      },
+      {
+        name: 'patch Secret data',
+        change: (ns) =>
+          plane.kubectlOk([
+            '-n',
+            ns,
+            'patch',
+            'secret/db-credentials',
+            '-p',
+            '{"stringData":{"password":"n3w-S3cret-Valu3"}}',
+          ]),
+        id: (ns) => `Secret:${ns}:db-credentials`,
+        type: 'SecretChange',
+        severity: 'high',
+        manager: 'kubectl-patch',
+      },
+      {
+        name: 'patch ConfigMap data',
+        change: (ns) =>
+          plane.kubectlOk(['-n', ns, 'patch', 'configmap/web-config', '-p', '{"data":{"mode":"debug"}}']),
+        id: (ns) => `ConfigMap:${ns}:web-config`,
+        type: 'ConfigMapChange',
+        severity: 'medium',
+        manager: 'kubectl-patch',
+      },
+      {
+        name: 'delete',
+        change: (ns) => plane.kubectlOk(['-n', ns, 'delete', 'configmap/web-config']),
+        id: (ns) => `ConfigMap:${ns}:web-config`,
+        type: 'Missing',
+        severity: 'high',
+        manager: null,
+      },
     ];
     for (const c of cases) {
       it(`${c.name} -> ${c.type} (${c.severity})`, async () => {
@@ -101,16 +228,31 @@ describe('analyze --local', () => {
         const res = await analyze(repo, ['-n', ns, '-o', 'json', '--exit-code']);
         assert.equal(res.code, 1, res.stderr);
         const rows = drifted(parseJson<JsonReport<DriftResult>>(res));
-        assert.deepEqual(rows.map((r) => [r.resource_id, r.drift_type, r.severity]), [[c.id(ns), c.type, c.severity]]);
-        const managers = (rows[0]?.drift_details ?? []).filter((d) => d.type === c.type).map((d) => d.manager);
+        assert.deepEqual(
+          rows.map((r) => [r.resource_id, r.drift_type, r.severity]),
+          [[c.id(ns), c.type, c.severity]],
+        );
+        const managers = (rows[0]?.drift_details ?? [])
+          .filter((d) => d.type === c.type)
+          .map((d) => d.manager);
         // Missing has no field to attribute; every other type names the manager that made the change.
-        if (c.manager) assert.ok(managers.includes(c.manager), `managers of ${c.type}: ${managers.join(', ')}`);
-        else assert.deepEqual(managers.filter((m) => m !== null), []);
+        if (c.manager)
+          assert.ok(managers.includes(c.manager), `managers of ${c.type}: ${managers.join(', ')}`);
+        else
+          assert.deepEqual(
+            managers.filter((m) => m !== null),
+            [],
+          );
         const table = await analyze(repo, ['-n', ns]);
         assert.equal(table.code, 0);
         const [, row] = table.stdout.split('\n');
         const kindName = c.id(ns).split(':');
-        assert.match(row ?? '', new RegExp(`^${kindName[0]}/${ns}/${kindName[2]}\\s+${c.type}\\s+${c.severity}\\s+${c.manager ?? '-'}\\s`));
+        assert.match(
+          row ?? '',
+          new RegExp(
+            `^${kindName[0]}/${ns}/${kindName[2]}\\s+${c.type}\\s+${c.severity}\\s+${c.manager ?? '-'}\\s`,
+          ),
+        );
         assert.match(table.stdout, /\n1 of 4 resources drifted\n$/);
       });
     }
@@ -120,8 +262,20 @@ describe('analyze --local', () => {
     const { ns, repo } = await shopRepo();
     const oldValue = 's3cr3t-Pa55w0rd';
     const newValue = 'n3w-S3cret-Valu3';
-    await plane.kubectlOk(['-n', ns, 'patch', 'secret/db-credentials', '-p', JSON.stringify({ data: { password: Buffer.from(newValue).toString('base64') }, stringData: null })]);
-    const forbidden = [oldValue, newValue, Buffer.from(oldValue).toString('base64'), Buffer.from(newValue).toString('base64')];
+    await plane.kubectlOk([
+      '-n',
+      ns,
+      'patch',
+      'secret/db-credentials',
+      '-p',
+      JSON.stringify({ data: { password: Buffer.from(newValue).toString('base64') }, stringData: null }),
+    ]);
+    const forbidden = [
+      oldValue,
+      newValue,
+      Buffer.from(oldValue).toString('base64'),
+      Buffer.from(newValue).toString('base64'),
+    ];
     for (const output of ['table', 'wide', 'json', 'yaml']) {
       const r = await analyze(repo, ['-n', ns, '-o', output]);
       assert.equal(r.code, 0, r.stderr);
@@ -136,7 +290,19 @@ describe('analyze --local', () => {
 
   it('reports a malformed manifest with file and line and analyses the rest', async () => {
     const { ns, repo } = await shopRepo();
-    writeFileSync(join(repo, 'broken.yaml'), ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: broken', `  namespace: ${ns}`, 'data:', '  key: [unclosed', ''].join('\n'));
+    writeFileSync(
+      join(repo, 'broken.yaml'),
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: broken',
+        `  namespace: ${ns}`,
+        'data:',
+        '  key: [unclosed',
+        '',
+      ].join('\n'),
+    );
     await plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=4']);
     const r = await analyze(repo, ['-n', ns, '-o', 'json', '--exit-code']);
     assert.equal(r.code, 2, 'a parse error is an error even when drift was found');
@@ -145,13 +311,20 @@ describe('analyze --local', () => {
     assert.match(errors[0] ?? '', /^error: broken\.yaml:[78]: \S/);
     const json = parseJson<JsonReport<DriftResult>>(r);
     assert.equal(json.count, 4);
-    assert.deepEqual(drifted(json).map((d) => d.drift_type), ['Scaling']);
+    assert.deepEqual(
+      drifted(json).map((d) => d.drift_type),
+      ['Scaling'],
+    );
   });
 
   it('reads a Git repository by file:// URL with --branch and --path, and a local work tree', async () => {
     const { ns, repo } = await shopRepo();
     const git = mkdtempSync(join(tmpdir(), 'driftguard-git-'));
-    const run = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: git, encoding: 'utf8' });
+    const run = (...args: string[]): string =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: git,
+        encoding: 'utf8',
+      });
     run('init', '-q', '-b', 'main');
     mkdirSync(join(git, 'deploy'));
     cpSync(repo, join(git, 'deploy'), { recursive: true });
@@ -164,20 +337,48 @@ describe('analyze --local', () => {
     run('commit', '-q', '-am', 'scale up in Git');
     run('checkout', '-q', 'main');
 
-    const onMain = await analyze(`file://${git}`, ['--branch', 'main', '--path', 'deploy', '-n', ns, '-o', 'json', '--exit-code']);
+    const onMain = await analyze(`file://${git}`, [
+      '--branch',
+      'main',
+      '--path',
+      'deploy',
+      '-n',
+      ns,
+      '-o',
+      'json',
+      '--exit-code',
+    ]);
     assert.equal(onMain.code, 0, onMain.stderr);
     const mainJson = parseJson<JsonReport<DriftResult>>(onMain);
     assert.equal(mainJson.count, 4);
     assert.ok(mainJson.drift_records.every((d) => d.git_commit === mainCommit));
 
-    const onBranch = await analyze(`file://${git}`, ['--branch', 'more-replicas', '--path', 'deploy', '-n', ns, '-o', 'json', '--exit-code']);
+    const onBranch = await analyze(`file://${git}`, [
+      '--branch',
+      'more-replicas',
+      '--path',
+      'deploy',
+      '-n',
+      ns,
+      '-o',
+      'json',
+      '--exit-code',
+    ]);
     assert.equal(onBranch.code, 1, onBranch.stderr);
     const detail = drifted(parseJson<JsonReport<DriftResult>>(onBranch))[0]?.drift_details[0];
     assert.deepEqual([detail?.path, detail?.desired, detail?.live], ['spec.replicas', 7, 3]);
 
     const workTree = await analyze(git, ['--path', 'deploy', '-n', ns, '--exit-code']);
     assert.equal(workTree.code, 0, workTree.stderr);
-    const viaBranchOfLocal = await analyze(git, ['--branch', 'more-replicas', '--path', 'deploy', '-n', ns, '--exit-code']);
+    const viaBranchOfLocal = await analyze(git, [
+      '--branch',
+      'more-replicas',
+      '--path',
+      'deploy',
+      '-n',
+      ns,
+      '--exit-code',
+    ]);
     assert.equal(viaBranchOfLocal.code, 1);
   });
 
@@ -186,18 +387,38 @@ describe('analyze --local', () => {
     const cases: [string[], RegExp][] = [
       [['--context', 'nope'], /^error: context "nope" not found in kubeconfig/],
       [['--repo', '/does/not/exist'], /^error: --repo \/does\/not\/exist: no such directory\n$/],
-      [['--repo', 'file:///does/not/exist', '--branch', 'x'], /^error: cannot clone file:\/\/\/does\/not\/exist \(branch x\): /],
+      [
+        ['--repo', 'file:///does/not/exist', '--branch', 'x'],
+        /^error: cannot clone file:\/\/\/does\/not\/exist \(branch x\): /,
+      ],
       [['--path', '../..'], /^error: --path \.\.\/\.\. is outside the repository\n$/],
       [['-n', ns, '-A'], /mutually exclusive/],
     ];
     for (const [extra, message] of cases) {
-      const r = await runPlugin(['analyze', '--local', '--repo', repo, '--kubeconfig', plane.kubeconfig, ...extra]);
+      const r = await runPlugin([
+        'analyze',
+        '--local',
+        '--repo',
+        repo,
+        '--kubeconfig',
+        plane.kubeconfig,
+        ...extra,
+      ]);
       assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
       assert.match(r.stderr, message);
       assert.equal(r.stdout, '');
     }
-    const forbidden = await runPlugin(['analyze', '--local', '--repo', repo, '-n', ns, '--kubeconfig', plane.viewerKubeconfig]);
+    const forbidden = await runPlugin([
+      'analyze',
+      '--local',
+      '--repo',
+      repo,
+      '-n',
+      ns,
+      '--kubeconfig',
+      plane.viewerKubeconfig,
+    ]);
     assert.equal(forbidden.code, 2);
     assert.match(forbidden.stderr, /^error: forbidden: .*cannot get resource/);
     assert.equal(forbidden.stderr.trim().split('\n').length, 1);

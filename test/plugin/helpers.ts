@@ -17,17 +17,29 @@ export interface RunResult {
 }
 
 /** Runs a launcher with this test's Node (the pinned one), never a TTY; kills it after `timeoutMs`. */
-export function runBin(bin: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runBin(
+  bin: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const env = { ...process.env, NO_COLOR: '1', DRIFTGUARD_AGENT_URL: '', ...opts.env };
-    execFile(process.execPath, [bin, ...args], { cwd: ROOT, env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: ROOT, env, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
-export function runPlugin(args: string[], opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
+export function runPlugin(
+  args: string[],
+  opts?: { env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<RunResult> {
   return runBin(PLUGIN, args, opts);
 }
 

@@ -4,7 +4,13 @@
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 
-export const KEYS = { enter: '\r', escape: '\u001b', backspace: '\u007f', up: '\u001b[A', down: '\u001b[B' } as const;
+export const KEYS = {
+  enter: '\r',
+  escape: '\u001b',
+  backspace: '\u007f',
+  up: '\u001b[A',
+  down: '\u001b[B',
+} as const;
 
 export type Rendered = ReturnType<typeof render> & {
   resize: (columns: number, rows: number) => void;

@@ -1,12 +1,23 @@
 // A stand-in UiClient for view tests: serves fixed records from memory and counts calls, so a view
 // test can show what the UI does with the data. The real agent is exercised by the tmux test.
-import type { AnalysisStatus, DriftEvent, DriftRecord, DriftRecordList, Statistics } from '../../shared/types.ts';
+import type {
+  AnalysisStatus,
+  DriftEvent,
+  DriftRecord,
+  DriftRecordList,
+  Statistics,
+} from '../../shared/types.ts';
 import type { UiClient } from '../../plugin/ui/client.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const iso = (minutes: number): string => new Date(T0 + minutes * 60_000).toISOString();
 
-export function record(kind: string, namespace: string, name: string, over: Partial<DriftRecord> = {}): DriftRecord {
+export function record(
+  kind: string,
+  namespace: string,
+  name: string,
+  over: Partial<DriftRecord> = {},
+): DriftRecord {
   return {
     resource_id: `${kind}:${namespace}:${name}`,
     kind,
@@ -18,7 +29,15 @@ export function record(kind: string, namespace: string, name: string, over: Part
     drift_type: 'Scaling',
     severity: 'medium',
     drift_details: [
-      { path: 'spec.replicas', type: 'Scaling', severity: 'medium', desired: 3, live: 5, manager: 'kubectl-scale', changed_at: iso(1) },
+      {
+        path: 'spec.replicas',
+        type: 'Scaling',
+        severity: 'medium',
+        desired: 3,
+        live: 5,
+        manager: 'kubectl-scale',
+        changed_at: iso(1),
+      },
     ],
     desired_hash: 'd1',
     live_hash: 'l1',
@@ -40,7 +59,15 @@ export const ACTIVE: DriftRecord[] = [
     severity: 'high',
     first_detected: iso(5),
     drift_details: [
-      { path: 'spec.template.spec.containers[name=api].image', type: 'VersionChange', severity: 'high', desired: 'api:1.0', live: 'api:1.1-hotfix', manager: 'kubectl-set', changed_at: iso(5) },
+      {
+        path: 'spec.template.spec.containers[name=api].image',
+        type: 'VersionChange',
+        severity: 'high',
+        desired: 'api:1.0',
+        live: 'api:1.1-hotfix',
+        manager: 'kubectl-set',
+        changed_at: iso(5),
+      },
     ],
   }),
   record('ConfigMap', 'billing', 'settings', {
@@ -49,7 +76,15 @@ export const ACTIVE: DriftRecord[] = [
     severity: 'low',
     first_detected: iso(3),
     drift_details: [
-      { path: 'data.LOG_LEVEL', type: 'ConfigMapChange', severity: 'low', desired: 'info', live: 'debug', manager: 'kubectl-edit', changed_at: iso(3) },
+      {
+        path: 'data.LOG_LEVEL',
+        type: 'ConfigMapChange',
+        severity: 'low',
+        desired: 'info',
+        live: 'debug',
+        manager: 'kubectl-edit',
+        changed_at: iso(3),
+      },
     ],
   }),
 ];
@@ -76,7 +111,13 @@ export const STATS: Statistics = {
   by_namespace: { shop: 2, billing: 1 },
   mean_time_to_resolve_seconds: 120,
   drift_score: 25,
-  last_analysis: { started_at: iso(10), finished_at: iso(10), duration_seconds: 0.5, resources: 12, git_commit: 'abcdef0' },
+  last_analysis: {
+    started_at: iso(10),
+    finished_at: iso(10),
+    duration_seconds: 0.5,
+    resources: 12,
+    git_commit: 'abcdef0',
+  },
   trend: [0, 1, 1, 2, 3, 3].map((active, i) => ({ time: iso(i), active })),
 };
 
@@ -93,16 +134,26 @@ export function standInClient(): StandIn {
     calls: [],
     failWith: null,
     runningPolls: 1,
-    async active() { return answer(c, 'active', list(ACTIVE)); },
-    async resolved() { return answer(c, 'resolved', list(RESOLVED)); },
+    async active() {
+      return answer(c, 'active', list(ACTIVE));
+    },
+    async resolved() {
+      return answer(c, 'resolved', list(RESOLVED));
+    },
     async record(id) {
       const r = [...ACTIVE, ...RESOLVED].find((x) => x.resource_id === id);
       if (!r) throw new Error(`drift record ${id} not found`);
       return answer(c, `record ${id}`, r);
     },
-    async history(id) { return answer(c, `history ${id}`, { resource_id: id, events: events(id), count: 1 }); },
-    async statistics() { return answer(c, 'statistics', STATS); },
-    async analyze() { return answer(c, 'analyze', { message: 'analysis started', status: 'accepted', analysis_id: 'an-1' }); },
+    async history(id) {
+      return answer(c, `history ${id}`, { resource_id: id, events: events(id), count: 1 });
+    },
+    async statistics() {
+      return answer(c, 'statistics', STATS);
+    },
+    async analyze() {
+      return answer(c, 'analyze', { message: 'analysis started', status: 'accepted', analysis_id: 'an-1' });
+    },
     async analysis(id) {
       const running = c.runningPolls-- > 0;
       return answer(c, `analysis ${id}`, analysisStatus(id, running));
@@ -123,12 +174,34 @@ function list(records: DriftRecord[]): DriftRecordList {
 
 function events(id: string): DriftEvent[] {
   const [kind = '', namespace = ''] = id.split(':');
-  return [{ event_id: `${id}-d`, resource_id: id, event: 'detected', from_status: 'none', to_status: 'active', time: iso(1), drift_type: 'Scaling', severity: 'medium', kind, namespace, message: 'replicas 3 → 5' }];
+  return [
+    {
+      event_id: `${id}-d`,
+      resource_id: id,
+      event: 'detected',
+      from_status: 'none',
+      to_status: 'active',
+      time: iso(1),
+      drift_type: 'Scaling',
+      severity: 'medium',
+      kind,
+      namespace,
+      message: 'replicas 3 → 5',
+    },
+  ];
 }
 
 function analysisStatus(id: string, running: boolean): AnalysisStatus {
   return {
-    analysis_id: id, status: running ? 'running' : 'completed', trigger: 'manual', started_at: iso(10),
-    finished_at: running ? null : iso(11), resources: 12, drifted: 3, detected: 1, resolved: 0, error: null,
+    analysis_id: id,
+    status: running ? 'running' : 'completed',
+    trigger: 'manual',
+    started_at: iso(10),
+    finished_at: running ? null : iso(11),
+    resources: 12,
+    drifted: 3,
+    detected: 1,
+    resolved: 0,
+    error: null,
   };
 }

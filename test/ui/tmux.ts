@@ -21,9 +21,13 @@ export function tmuxAvailable(): boolean {
   return spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 }
 
-export function startTmux(command: string[], opts: { columns: number; rows: number; env: Record<string, string>; cwd: string }): TmuxSession {
+export function startTmux(
+  command: string[],
+  opts: { columns: number; rows: number; env: Record<string, string>; cwd: string },
+): TmuxSession {
   const socket = `driftguard-test-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env, ...opts.env } });
+  const tmux = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', env: { ...process.env, ...opts.env } });
   // Our own config instead of the user's; the pane stays after the program exits.
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-tmux-'));
   const conf = join(dir, 'tmux.conf');
@@ -32,9 +36,29 @@ export function startTmux(command: string[], opts: { columns: number; rows: numb
   // shell around the program writes it to a file.
   const statusFile = join(dir, 'status');
   const wrapped = ['sh', '-c', '"$@"; echo $? > "$DRIFTGUARD_TMUX_STATUS"', 'sh', ...command];
-  execFileSync('tmux', ['-L', socket, '-f', conf, 'new-session', '-d', '-s', 'ui', '-x', String(opts.columns), '-y', String(opts.rows), '-c', opts.cwd, ...wrapped], {
-    env: { ...process.env, ...opts.env, DRIFTGUARD_TMUX_STATUS: statusFile },
-  });
+  execFileSync(
+    'tmux',
+    [
+      '-L',
+      socket,
+      '-f',
+      conf,
+      'new-session',
+      '-d',
+      '-s',
+      'ui',
+      '-x',
+      String(opts.columns),
+      '-y',
+      String(opts.rows),
+      '-c',
+      opts.cwd,
+      ...wrapped,
+    ],
+    {
+      env: { ...process.env, ...opts.env, DRIFTGUARD_TMUX_STATUS: statusFile },
+    },
+  );
   const screen = (): string => tmux('capture-pane', '-p', '-t', 'ui');
   const exitStatus = (): number | null => {
     if (!existsSync(statusFile)) return null;
@@ -47,7 +71,12 @@ export function startTmux(command: string[], opts: { columns: number; rows: numb
     screen,
     exitStatus,
     async waitFor(pred, ms = 15_000) {
-      const test = typeof pred === 'string' ? (s: string) => s.includes(pred) : pred instanceof RegExp ? (s: string) => pred.test(s) : pred;
+      const test =
+        typeof pred === 'string'
+          ? (s: string) => s.includes(pred)
+          : pred instanceof RegExp
+            ? (s: string) => pred.test(s)
+            : pred;
       const deadline = Date.now() + ms;
       let last = '';
       while (Date.now() < deadline) {
@@ -55,7 +84,9 @@ export function startTmux(command: string[], opts: { columns: number; rows: numb
         if (test(last)) return last;
         await new Promise((r) => setTimeout(r, 100));
       }
-      throw new Error(`terminal never showed ${String(pred)} (exit status ${String(exitStatus())}); screen:\n${last}`);
+      throw new Error(
+        `terminal never showed ${String(pred)} (exit status ${String(exitStatus())}); screen:\n${last}`,
+      );
     },
     stop: () => {
       spawnSync('tmux', ['-L', socket, 'kill-server']);

@@ -13,7 +13,11 @@ export function analysisMessage(s: AnalysisStatus): string {
   return `analysis done: ${s.resources} resources, ${s.drifted} drifted (${s.detected} new, ${s.resolved} resolved)`;
 }
 
-export function useAnalysis(client: UiClient, pollMs: number, onFinished: () => void): [AnalysisView, () => void] {
+export function useAnalysis(
+  client: UiClient,
+  pollMs: number,
+  onFinished: () => void,
+): [AnalysisView, () => void] {
   const [view, setView] = useState<AnalysisView>({ phase: 'idle' });
   const running = useRef(false);
   const mounted = useRef(true);
@@ -36,7 +40,8 @@ export function useAnalysis(client: UiClient, pollMs: number, onFinished: () => 
           if (s.status === 'running') setTimeout(() => poll(id), pollMs);
           else finish({ phase: 'done', message: analysisMessage(s), ok: s.status === 'completed' });
         },
-        (err: unknown) => finish({ phase: 'done', message: `analysis status unavailable: ${errorMessage(err)}`, ok: false }),
+        (err: unknown) =>
+          finish({ phase: 'done', message: `analysis status unavailable: ${errorMessage(err)}`, ok: false }),
       );
     };
     client.analyze().then(
@@ -44,7 +49,8 @@ export function useAnalysis(client: UiClient, pollMs: number, onFinished: () => 
         if (mounted.current) setView({ phase: 'running', id: r.analysis_id });
         poll(r.analysis_id);
       },
-      (err: unknown) => finish({ phase: 'done', message: `analysis not started: ${errorMessage(err)}`, ok: false }),
+      (err: unknown) =>
+        finish({ phase: 'done', message: `analysis not started: ${errorMessage(err)}`, ok: false }),
     );
   }, [client, pollMs, onFinished]);
 

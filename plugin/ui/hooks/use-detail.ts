@@ -10,7 +10,12 @@ export interface DetailData {
   error: string | null;
 }
 
-export function useDetail(client: UiClient, resourceId: string | null, known: DriftRecord | null, refreshMs: number): DetailData {
+export function useDetail(
+  client: UiClient,
+  resourceId: string | null,
+  known: DriftRecord | null,
+  refreshMs: number,
+): DetailData {
   const [record, setRecord] = useState<DriftRecord | null>(known);
   const [history, setHistory] = useState<DriftEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);

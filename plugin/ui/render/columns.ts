@@ -42,7 +42,11 @@ function shrink(mins: number[], budget: number): number[] {
 }
 
 /** Cells laid out into one line of exactly the given widths. */
-export function formatCells(cells: readonly string[], widths: readonly number[], columns: readonly Column[]): string {
+export function formatCells(
+  cells: readonly string[],
+  widths: readonly number[],
+  columns: readonly Column[],
+): string {
   return widths
     .map((w, i) => (w > 0 ? fit(cells[i] ?? '', w, columns[i]?.align) : null))
     .filter((c): c is string => c !== null)

@@ -21,7 +21,9 @@ export function formatValue(value: JsonValue | undefined | null): string {
 }
 
 function detailLines(kind: string, d: DriftDetail, width: number): DetailLine[] {
-  const meta = [d.type, d.severity, d.manager ?? 'unknown manager', d.changed_at ?? 'unknown time'].join(' · ');
+  const meta = [d.type, d.severity, d.manager ?? 'unknown manager', d.changed_at ?? 'unknown time'].join(
+    ' · ',
+  );
   const { desired, live } = shownSides(kind, d);
   return [
     { text: truncate(d.path, width), tone: d.severity },
@@ -43,7 +45,9 @@ function summaryLines(r: DriftRecord, width: number): DetailLine[] {
     { text: truncate(`${r.kind} ${r.namespace ? r.namespace + '/' : ''}${r.name}`, width), tone: 'title' },
     { text: truncate(facts.join('  '), width), tone: 'dim' },
   ];
-  const source = [r.source_file, r.git_commit ? `@ ${r.git_commit.slice(0, 12)}` : null].filter(Boolean).join(' ');
+  const source = [r.source_file, r.git_commit ? `@ ${r.git_commit.slice(0, 12)}` : null]
+    .filter(Boolean)
+    .join(' ');
   if (source) lines.push({ text: truncate(`source ${source}`, width), tone: 'dim' });
   if (r.resolution_message) lines.push({ text: truncate(`resolution: ${r.resolution_message}`, width) });
   return lines;

@@ -18,10 +18,18 @@ test('truncate and fit hold an exact width', () => {
 test('columns fill the width exactly, and shrink from the right when the screen is narrow', () => {
   for (const width of [200, 80, 60]) {
     const widths = layoutColumns(DRIFT_COLUMNS, width);
-    const line = formatCells(DRIFT_COLUMNS.map((c) => c.name), widths, DRIFT_COLUMNS);
+    const line = formatCells(
+      DRIFT_COLUMNS.map((c) => c.name),
+      widths,
+      DRIFT_COLUMNS,
+    );
     assert.equal(line.length, width, `width ${width}: "${line}"`);
   }
-  const narrow = formatCells(DRIFT_COLUMNS.map((c) => c.name), layoutColumns(DRIFT_COLUMNS, 30), DRIFT_COLUMNS);
+  const narrow = formatCells(
+    DRIFT_COLUMNS.map((c) => c.name),
+    layoutColumns(DRIFT_COLUMNS, 30),
+    DRIFT_COLUMNS,
+  );
   assert.ok(narrow.length <= 30, narrow);
   assert.match(narrow, /^SEV/);
 });
@@ -30,7 +38,14 @@ test('a drift row names severity, namespace, resource, type, manager and age', (
   const [web] = ACTIVE;
   assert.ok(web);
   const now = Date.parse(web.first_detected ?? '') + 12 * 60_000;
-  assert.deepEqual(driftRow(web, now), ['medium', 'shop', 'Deployment/web', 'Scaling', 'kubectl-scale', '12m']);
+  assert.deepEqual(driftRow(web, now), [
+    'medium',
+    'shop',
+    'Deployment/web',
+    'Scaling',
+    'kubectl-scale',
+    '12m',
+  ]);
   const [frontend] = RESOLVED;
   assert.ok(frontend);
   assert.equal(driftRow(frontend, Date.parse(frontend.resolved_at ?? '') + 5000)[5], '5s');
@@ -39,7 +54,9 @@ test('a drift row names severity, namespace, resource, type, manager and age', (
 test('detail lines show each field as desired vs live and the history, never the raw record', () => {
   const [, api] = ACTIVE;
   assert.ok(api);
-  const text = recordDetailLines(api, [], 80).map((l) => l.text).join('\n');
+  const text = recordDetailLines(api, [], 80)
+    .map((l) => l.text)
+    .join('\n');
   assert.match(text, /spec\.template\.spec\.containers\[name=api\]\.image/);
   assert.match(text, /VersionChange · high · kubectl-set · 2026-01-01T00:05:00/);
   assert.match(text, /- desired: api:1\.0\n {2}\+ live: {4}api:1\.1-hotfix/);
@@ -50,13 +67,33 @@ test('detail lines show each field as desired vs live and the history, never the
 
 test('detail lines never show a Secret value, whatever the record holds', () => {
   const secret = record('Secret', 'shop', 'creds', {
-    api_version: 'v1', drift_type: 'SecretChange', severity: 'high',
+    api_version: 'v1',
+    drift_type: 'SecretChange',
+    severity: 'high',
     drift_details: [
-      { path: 'data.password', type: 'SecretChange', severity: 'high', desired: 'c2VjcmV0', live: 'bmV3', manager: 'kubectl-edit', changed_at: null },
-      { path: 'binaryData.key', type: 'SecretChange', severity: 'high', desired: null, live: 'a2V5', manager: 'kubectl-edit', changed_at: null },
+      {
+        path: 'data.password',
+        type: 'SecretChange',
+        severity: 'high',
+        desired: 'c2VjcmV0',
+        live: 'bmV3',
+        manager: 'kubectl-edit',
+        changed_at: null,
+      },
+      {
+        path: 'binaryData.key',
+        type: 'SecretChange',
+        severity: 'high',
+        desired: null,
+        live: 'a2V5',
+        manager: 'kubectl-edit',
+        changed_at: null,
+      },
     ],
   });
-  const text = recordDetailLines(secret, [], 80).map((l) => l.text).join('\n');
+  const text = recordDetailLines(secret, [], 80)
+    .map((l) => l.text)
+    .join('\n');
   assert.ok(!/c2VjcmV0|bmV3|a2V5/.test(text), text);
   assert.match(text, /data\.password\n.*\n {2}- desired: \(redacted\)\n {2}\+ live: {4}\(redacted\)/);
   assert.match(text, /binaryData\.key\n.*\n {2}- desired: null\n {2}\+ live: {4}\(redacted\)/);

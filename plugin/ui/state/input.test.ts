@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import { applyPress, splitPress } from './input.ts';
 import { contextOf, initialState, type ViewFacts } from './ui-state.ts';
 
-const facts: ViewFacts = { listLength: 3, selectedId: 'Deployment:shop:web', choices: [null], detailLength: 0, pageSize: 10 };
+const facts: ViewFacts = {
+  listLength: 3,
+  selectedId: 'Deployment:shop:web',
+  choices: [null],
+  detailLength: 0,
+  pageSize: 10,
+};
 
 test('characters that arrive in one read are pressed one by one, each in the context the last left', () => {
   const { state, effects } = applyPress(initialState(), { input: '/web' }, facts);

@@ -7,7 +7,20 @@ import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 
 export type Effect = 'analyze';
 
-const NAMED = ['upArrow', 'downArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'escape', 'backspace', 'delete', 'ctrl', 'meta'] as const;
+const NAMED = [
+  'upArrow',
+  'downArrow',
+  'pageUp',
+  'pageDown',
+  'home',
+  'end',
+  'return',
+  'escape',
+  'backspace',
+  'delete',
+  'ctrl',
+  'meta',
+] as const;
 
 export function splitPress(press: KeyPress): KeyPress[] {
   const chars = [...press.input];
@@ -15,7 +28,11 @@ export function splitPress(press: KeyPress): KeyPress[] {
   return chars.map((input) => ({ input }));
 }
 
-export function applyPress(state: UiState, press: KeyPress, facts: ViewFacts): { state: UiState; effects: Effect[] } {
+export function applyPress(
+  state: UiState,
+  press: KeyPress,
+  facts: ViewFacts,
+): { state: UiState; effects: Effect[] } {
   const effects: Effect[] = [];
   let s = state;
   for (const p of splitPress(press)) {

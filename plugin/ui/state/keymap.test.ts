@@ -23,7 +23,10 @@ test('while filtering, letters are text, not commands', () => {
 test('no key is bound twice in one context', () => {
   const contexts: Context[] = ['list', 'detail', 'help', 'picker', 'filter'];
   for (const ctx of contexts) {
-    const keys = BINDINGS.filter((b) => b.contexts.includes(ctx)).flatMap((b) => [...(b.inputs ?? []), ...(b.specials ?? [])]);
+    const keys = BINDINGS.filter((b) => b.contexts.includes(ctx)).flatMap((b) => [
+      ...(b.inputs ?? []),
+      ...(b.specials ?? []),
+    ]);
     assert.equal(new Set(keys).size, keys.length, `duplicate key in ${ctx}: ${keys.join(' ')}`);
   }
 });

@@ -21,12 +21,36 @@ export interface KeyPress {
 export type Context = 'list' | 'detail' | 'help' | 'picker' | 'filter';
 
 export type Command =
-  | 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom'
-  | 'open' | 'back' | 'quit'
-  | 'filter' | 'sort' | 'toggle' | 'namespace' | 'analyze' | 'help'
-  | 'filterDone' | 'filterClear' | 'filterBackspace';
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'open'
+  | 'back'
+  | 'quit'
+  | 'filter'
+  | 'sort'
+  | 'toggle'
+  | 'namespace'
+  | 'analyze'
+  | 'help'
+  | 'filterDone'
+  | 'filterClear'
+  | 'filterBackspace';
 
-type Special = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace' | 'delete';
+type Special =
+  | 'upArrow'
+  | 'downArrow'
+  | 'pageUp'
+  | 'pageDown'
+  | 'home'
+  | 'end'
+  | 'return'
+  | 'escape'
+  | 'backspace'
+  | 'delete';
 
 export interface Binding {
   /** Characters that trigger it. */
@@ -47,26 +71,148 @@ export interface Binding {
 const BROWSE: readonly Context[] = ['list', 'detail', 'picker'];
 
 export const BINDINGS: readonly Binding[] = [
-  { specials: ['return'], label: '⏎', description: 'open the drift detail', command: 'open', contexts: ['list'], hint: 2 },
-  { inputs: ['/'], label: '/', description: 'filter by resource, type or manager', command: 'filter', contexts: ['list'], hint: 1 },
-  { inputs: ['s'], label: 's', description: 'sort by severity / age / namespace', command: 'sort', contexts: ['list'], hint: 4 },
-  { inputs: ['r'], label: 'r', description: 'toggle active / resolved drifts', command: 'toggle', contexts: ['list'], hint: 5 },
-  { inputs: ['n'], label: 'n', description: 'pick a namespace', command: 'namespace', contexts: ['list'], hint: 6 },
-  { inputs: ['a'], label: 'a', description: 'run an analysis now', command: 'analyze', contexts: ['list', 'detail'], hint: 7 },
-  { inputs: ['?'], label: '?', description: 'show / hide this help', command: 'help', contexts: ['list', 'detail', 'help'], hint: 0 },
-  { specials: ['return'], label: '⏎', description: 'choose the namespace', command: 'open', contexts: ['picker'], hint: 1, short: 'choose' },
-  { inputs: ['k'], specials: ['upArrow'], label: '↑/k', description: 'move up', command: 'up', contexts: BROWSE, hint: 8 },
-  { inputs: ['j'], specials: ['downArrow'], label: '↓/j', description: 'move down', command: 'down', contexts: BROWSE, hint: 8 },
+  {
+    specials: ['return'],
+    label: '⏎',
+    description: 'open the drift detail',
+    command: 'open',
+    contexts: ['list'],
+    hint: 2,
+  },
+  {
+    inputs: ['/'],
+    label: '/',
+    description: 'filter by resource, type or manager',
+    command: 'filter',
+    contexts: ['list'],
+    hint: 1,
+  },
+  {
+    inputs: ['s'],
+    label: 's',
+    description: 'sort by severity / age / namespace',
+    command: 'sort',
+    contexts: ['list'],
+    hint: 4,
+  },
+  {
+    inputs: ['r'],
+    label: 'r',
+    description: 'toggle active / resolved drifts',
+    command: 'toggle',
+    contexts: ['list'],
+    hint: 5,
+  },
+  {
+    inputs: ['n'],
+    label: 'n',
+    description: 'pick a namespace',
+    command: 'namespace',
+    contexts: ['list'],
+    hint: 6,
+  },
+  {
+    inputs: ['a'],
+    label: 'a',
+    description: 'run an analysis now',
+    command: 'analyze',
+    contexts: ['list', 'detail'],
+    hint: 7,
+  },
+  {
+    inputs: ['?'],
+    label: '?',
+    description: 'show / hide this help',
+    command: 'help',
+    contexts: ['list', 'detail', 'help'],
+    hint: 0,
+  },
+  {
+    specials: ['return'],
+    label: '⏎',
+    description: 'choose the namespace',
+    command: 'open',
+    contexts: ['picker'],
+    hint: 1,
+    short: 'choose',
+  },
+  {
+    inputs: ['k'],
+    specials: ['upArrow'],
+    label: '↑/k',
+    description: 'move up',
+    command: 'up',
+    contexts: BROWSE,
+    hint: 8,
+  },
+  {
+    inputs: ['j'],
+    specials: ['downArrow'],
+    label: '↓/j',
+    description: 'move down',
+    command: 'down',
+    contexts: BROWSE,
+    hint: 8,
+  },
   { specials: ['pageUp'], label: 'PgUp', description: 'page up', command: 'pageUp', contexts: BROWSE },
   { specials: ['pageDown'], label: 'PgDn', description: 'page down', command: 'pageDown', contexts: BROWSE },
-  { inputs: ['g'], specials: ['home'], label: 'g', description: 'go to the top', command: 'top', contexts: BROWSE },
-  { inputs: ['G'], specials: ['end'], label: 'G', description: 'go to the bottom', command: 'bottom', contexts: BROWSE },
+  {
+    inputs: ['g'],
+    specials: ['home'],
+    label: 'g',
+    description: 'go to the top',
+    command: 'top',
+    contexts: BROWSE,
+  },
+  {
+    inputs: ['G'],
+    specials: ['end'],
+    label: 'G',
+    description: 'go to the bottom',
+    command: 'bottom',
+    contexts: BROWSE,
+  },
   { inputs: ['q'], label: 'q', description: 'quit', command: 'quit', contexts: ['list'], hint: 3 },
-  { specials: ['escape'], label: 'esc', description: 'clear the filter, or quit', command: 'back', contexts: ['list'] },
-  { inputs: ['q'], specials: ['escape'], label: 'q/esc', description: 'back', command: 'back', contexts: ['detail', 'help', 'picker'], hint: 3 },
-  { specials: ['return'], label: '⏎', description: 'keep the filter', command: 'filterDone', contexts: ['filter'], hint: 1 },
-  { specials: ['escape'], label: 'esc', description: 'clear the filter', command: 'filterClear', contexts: ['filter'], hint: 2 },
-  { specials: ['backspace', 'delete'], label: '⌫', description: 'delete a character', command: 'filterBackspace', contexts: ['filter'], hint: 3 },
+  {
+    specials: ['escape'],
+    label: 'esc',
+    description: 'clear the filter, or quit',
+    command: 'back',
+    contexts: ['list'],
+  },
+  {
+    inputs: ['q'],
+    specials: ['escape'],
+    label: 'q/esc',
+    description: 'back',
+    command: 'back',
+    contexts: ['detail', 'help', 'picker'],
+    hint: 3,
+  },
+  {
+    specials: ['return'],
+    label: '⏎',
+    description: 'keep the filter',
+    command: 'filterDone',
+    contexts: ['filter'],
+    hint: 1,
+  },
+  {
+    specials: ['escape'],
+    label: 'esc',
+    description: 'clear the filter',
+    command: 'filterClear',
+    contexts: ['filter'],
+    hint: 2,
+  },
+  {
+    specials: ['backspace', 'delete'],
+    label: '⌫',
+    description: 'delete a character',
+    command: 'filterBackspace',
+    contexts: ['filter'],
+    hint: 3,
+  },
 ];
 
 function matches(b: Binding, press: KeyPress): boolean {
@@ -115,9 +261,20 @@ function joinHints(hints: readonly { text: string }[]): string {
 }
 
 const SHORT: Partial<Record<Command, string>> = {
-  open: 'open', filter: 'filter', sort: 'sort', toggle: 'active/resolved', namespace: 'ns',
-  analyze: 'analyze', help: 'help', up: 'up', down: 'down', quit: 'quit', back: 'back',
-  filterDone: 'keep', filterClear: 'clear', filterBackspace: 'delete',
+  open: 'open',
+  filter: 'filter',
+  sort: 'sort',
+  toggle: 'active/resolved',
+  namespace: 'ns',
+  analyze: 'analyze',
+  help: 'help',
+  up: 'up',
+  down: 'down',
+  quit: 'quit',
+  back: 'back',
+  filterDone: 'keep',
+  filterClear: 'clear',
+  filterBackspace: 'delete',
 };
 
 function shortName(b: Binding): string {

@@ -16,9 +16,21 @@ test('the filter matches resource id, drift type or manager, ignoring case', () 
 });
 
 test('sorts by severity (worst first), age (newest first) and namespace, ties by id', () => {
-  assert.deepEqual(ids(sortRecords(ACTIVE, 'severity')), ['Deployment:shop:api', 'Deployment:shop:web', 'ConfigMap:billing:settings']);
-  assert.deepEqual(ids(sortRecords(ACTIVE, 'age')), ['Deployment:shop:api', 'ConfigMap:billing:settings', 'Deployment:shop:web']);
-  assert.deepEqual(ids(sortRecords(ACTIVE, 'namespace')), ['ConfigMap:billing:settings', 'Deployment:shop:api', 'Deployment:shop:web']);
+  assert.deepEqual(ids(sortRecords(ACTIVE, 'severity')), [
+    'Deployment:shop:api',
+    'Deployment:shop:web',
+    'ConfigMap:billing:settings',
+  ]);
+  assert.deepEqual(ids(sortRecords(ACTIVE, 'age')), [
+    'Deployment:shop:api',
+    'ConfigMap:billing:settings',
+    'Deployment:shop:web',
+  ]);
+  assert.deepEqual(ids(sortRecords(ACTIVE, 'namespace')), [
+    'ConfigMap:billing:settings',
+    'Deployment:shop:api',
+    'Deployment:shop:web',
+  ]);
 });
 
 test('sort cycles severity → age → namespace → severity', () => {
@@ -28,8 +40,13 @@ test('sort cycles severity → age → namespace → severity', () => {
 });
 
 test('visible records apply namespace, then filter, then sort', () => {
-  assert.deepEqual(ids(visibleRecords(ACTIVE, { namespace: 'shop', filter: '', sort: 'severity' })), ['Deployment:shop:api', 'Deployment:shop:web']);
-  assert.deepEqual(ids(visibleRecords(ACTIVE, { namespace: 'shop', filter: 'scale', sort: 'severity' })), ['Deployment:shop:web']);
+  assert.deepEqual(ids(visibleRecords(ACTIVE, { namespace: 'shop', filter: '', sort: 'severity' })), [
+    'Deployment:shop:api',
+    'Deployment:shop:web',
+  ]);
+  assert.deepEqual(ids(visibleRecords(ACTIVE, { namespace: 'shop', filter: 'scale', sort: 'severity' })), [
+    'Deployment:shop:web',
+  ]);
   assert.deepEqual(ids(visibleRecords(ACTIVE, { namespace: 'billing', filter: 'scale', sort: 'age' })), []);
 });
 

@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import type { Command } from './keymap.ts';
 import { contextOf, initialState, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 
-const facts: ViewFacts = { listLength: 3, selectedId: 'Deployment:shop:web', choices: [null, 'billing', 'shop'], detailLength: 30, pageSize: 10 };
+const facts: ViewFacts = {
+  listLength: 3,
+  selectedId: 'Deployment:shop:web',
+  choices: [null, 'billing', 'shop'],
+  detailLength: 30,
+  pageSize: 10,
+};
 const run = (s: UiState, ...commands: Command[]): UiState =>
   commands.reduce((acc, command) => reduce(acc, { type: 'command', command }, facts), s);
 
@@ -34,7 +40,10 @@ test('Enter opens the selected record; back returns to the list without quitting
   const b = run(s, 'back');
   assert.equal(contextOf(b), 'list');
   assert.equal(b.quit, false);
-  assert.equal(reduce(initialState(), { type: 'command', command: 'open' }, { ...facts, selectedId: null }).stack.length, 1);
+  assert.equal(
+    reduce(initialState(), { type: 'command', command: 'open' }, { ...facts, selectedId: null }).stack.length,
+    1,
+  );
 });
 
 test('cursor moves stay inside the list; detail scroll stays inside the text', () => {

@@ -65,19 +65,32 @@ export function reduce(s: UiState, action: Action, f: ViewFacts): UiState {
   if (action.type === 'text') return { ...s, filter: s.filter + action.text, cursor: 0 };
   const context = contextOf(s);
   switch (action.command) {
-    case 'filter': return { ...s, filterEditing: true };
-    case 'filterDone': return { ...s, filterEditing: false };
-    case 'filterClear': return { ...s, filterEditing: false, filter: '', cursor: 0 };
-    case 'filterBackspace': return { ...s, filter: [...s.filter].slice(0, -1).join(''), cursor: 0 };
-    case 'sort': return { ...s, sort: nextSort(s.sort), cursor: 0 };
-    case 'toggle': return { ...s, mode: s.mode === 'active' ? 'resolved' : 'active', cursor: 0 };
-    case 'namespace': return { ...s, overlay: 'picker', pickerCursor: Math.max(0, f.choices.indexOf(s.namespace)) };
-    case 'help': return { ...s, overlay: s.overlay === 'help' ? 'none' : 'help' };
-    case 'open': return open(s, f);
-    case 'back': return back(s, context);
-    case 'quit': return { ...s, quit: true };
-    case 'analyze': return s;
-    default: return move(s, action.command, context, f);
+    case 'filter':
+      return { ...s, filterEditing: true };
+    case 'filterDone':
+      return { ...s, filterEditing: false };
+    case 'filterClear':
+      return { ...s, filterEditing: false, filter: '', cursor: 0 };
+    case 'filterBackspace':
+      return { ...s, filter: [...s.filter].slice(0, -1).join(''), cursor: 0 };
+    case 'sort':
+      return { ...s, sort: nextSort(s.sort), cursor: 0 };
+    case 'toggle':
+      return { ...s, mode: s.mode === 'active' ? 'resolved' : 'active', cursor: 0 };
+    case 'namespace':
+      return { ...s, overlay: 'picker', pickerCursor: Math.max(0, f.choices.indexOf(s.namespace)) };
+    case 'help':
+      return { ...s, overlay: s.overlay === 'help' ? 'none' : 'help' };
+    case 'open':
+      return open(s, f);
+    case 'back':
+      return back(s, context);
+    case 'quit':
+      return { ...s, quit: true };
+    case 'analyze':
+      return s;
+    default:
+      return move(s, action.command, context, f);
   }
 }
 
@@ -112,12 +125,16 @@ function step(command: Move, page: number, length: number): (n: number) => numbe
 function move(s: UiState, command: Move, context: Context, f: ViewFacts): UiState {
   const page = Math.max(1, f.pageSize);
   if (context === 'picker') {
-    return { ...s, pickerCursor: clamp(step(command, page, f.choices.length)(s.pickerCursor), f.choices.length) };
+    return {
+      ...s,
+      pickerCursor: clamp(step(command, page, f.choices.length)(s.pickerCursor), f.choices.length),
+    };
   }
   if (context === 'detail') {
     const maxScroll = Math.max(0, f.detailLength - page + 1);
     return { ...s, detailScroll: clamp(step(command, page, maxScroll)(s.detailScroll), maxScroll) };
   }
-  if (context === 'list') return { ...s, cursor: clamp(step(command, page, f.listLength)(s.cursor), f.listLength) };
+  if (context === 'list')
+    return { ...s, cursor: clamp(step(command, page, f.listLength)(s.cursor), f.listLength) };
   return s;
 }

@@ -15,7 +15,9 @@ function open(client: StandIn = standInClient(), namespace?: string): Rendered {
 }
 
 const rowOrder = (screen: string): string[] =>
-  screen.split('\n').flatMap((l) => /(Deployment\/\w+|ConfigMap\/\w+|Service\/\w+)/.exec(l)?.slice(1, 2) ?? []);
+  screen
+    .split('\n')
+    .flatMap((l) => /(Deployment\/\w+|ConfigMap\/\w+|Service\/\w+)/.exec(l)?.slice(1, 2) ?? []);
 
 function assertFits(screen: string, columns: number, rows: number): void {
   const lines = screen.split('\n');
@@ -82,7 +84,10 @@ test('a starts an analysis, shows a spinner while it runs and the result when do
   await ui.waitFor('Deployment/api');
   await ui.press('a');
   await ui.waitFor('analysis done: 12 resources, 3 drifted (1 new, 0 resolved)');
-  assert.ok(ui.frames.some((f) => /analysing/.test(f)), 'a frame showed the analysis running');
+  assert.ok(
+    ui.frames.some((f) => /analysing/.test(f)),
+    'a frame showed the analysis running',
+  );
   assert.equal(client.calls.filter((c) => c === 'analyze').length, 1);
   assert.ok(client.calls.filter((c) => c === 'analysis an-1').length >= 4);
 });
@@ -145,7 +150,9 @@ test('a resize re-lays the table to the new width', async () => {
   const ui = open();
   await ui.waitFor('Deployment/api');
   ui.resize(60, 16);
-  const screen = await ui.waitFor((s) => s.split('\n').every((l) => [...l].length <= 60) && s.includes('SEV'));
+  const screen = await ui.waitFor(
+    (s) => s.split('\n').every((l) => [...l].length <= 60) && s.includes('SEV'),
+  );
   assertFits(screen, 60, 16);
   ui.resize(120, 30);
   await ui.waitFor((s) => s.split('\n')[2]?.length === 120);
@@ -159,8 +166,10 @@ test('keys that arrive in one burst (fast typing, a paste) still filter', async 
   assert.deepEqual(rowOrder(screen), ['ConfigMap/settings']);
 });
 
-test('the list holds every active drift, not only the API\'s first page of 100', async () => {
-  const many = Array.from({ length: 150 }, (_, i) => record('Deployment', 'shop', `app-${String(i).padStart(3, '0')}`));
+test("the list holds every active drift, not only the API's first page of 100", async () => {
+  const many = Array.from({ length: 150 }, (_, i) =>
+    record('Deployment', 'shop', `app-${String(i).padStart(3, '0')}`),
+  );
   const client = standInClient();
   // Pages like the agent: 100 records unless a limit is given.
   client.active = async (f) => {

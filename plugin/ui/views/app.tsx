@@ -43,14 +43,20 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
   const page = top(state.stack);
   const detailId = page.view === 'detail' ? page.resourceId : null;
   const rowsShown = visibleRecords(data.records ?? [], state);
-  const known = detailId ? (data.records ?? []).find((r) => r.resource_id === detailId) ?? null : null;
+  const known = detailId ? ((data.records ?? []).find((r) => r.resource_id === detailId) ?? null) : null;
   const detail = useDetail(client, detailId, known, refreshMs);
   const bodyHeight = Math.max(3, rows - CHROME_ROWS);
   const detailLines = detail.record ? recordDetailLines(detail.record, detail.history, width) : [];
   const choices = namespaceChoices(data.records ?? [], state.namespace);
 
   // What the reducer needs to know about this render's screen.
-  const facts = useRef<ViewFacts>({ listLength: 0, selectedId: null, choices: [], detailLength: 0, pageSize: 1 });
+  const facts = useRef<ViewFacts>({
+    listLength: 0,
+    selectedId: null,
+    choices: [],
+    detailLength: 0,
+    pageSize: 1,
+  });
   facts.current = {
     listLength: rowsShown.length,
     selectedId: rowsShown[Math.min(state.cursor, rowsShown.length - 1)]?.resource_id ?? null,
@@ -88,12 +94,29 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
 
   return (
     <Box flexDirection="column" width={width}>
-      <TitleBar crumbs={crumbs(state.stack, listLabel)} right={`ns:${namespaceLabel(state.namespace)} sort:${state.sort}`} width={width} />
-      <StatsBar stats={data.stats} shown={rowsShown.length} total={data.records?.length ?? 0} mode={state.mode} width={width} now={now} />
+      <TitleBar
+        crumbs={crumbs(state.stack, listLabel)}
+        right={`ns:${namespaceLabel(state.namespace)} sort:${state.sort}`}
+        width={width}
+      />
+      <StatsBar
+        stats={data.stats}
+        shown={rowsShown.length}
+        total={data.records?.length ?? 0}
+        mode={state.mode}
+        width={width}
+        now={now}
+      />
       {state.overlay === 'help' ? (
         <HelpView context={page.view} width={width} height={bodyHeight} />
       ) : state.overlay === 'picker' ? (
-        <PickerView choices={choices} cursor={state.pickerCursor} current={state.namespace} width={width} height={bodyHeight} />
+        <PickerView
+          choices={choices}
+          cursor={state.pickerCursor}
+          current={state.namespace}
+          width={width}
+          height={bodyHeight}
+        />
       ) : page.view === 'detail' ? (
         <DetailView lines={detailLines} scroll={state.detailScroll} height={bodyHeight} />
       ) : (
@@ -104,7 +127,11 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
           width={width}
           height={bodyHeight}
           now={now}
-          emptyText={state.filter || state.namespace !== null ? 'no drift matches the filter' : `no ${state.mode} drift`}
+          emptyText={
+            state.filter || state.namespace !== null
+              ? 'no drift matches the filter'
+              : `no ${state.mode} drift`
+          }
         />
       )}
       <StatusLine text={status.text} tone={status.tone} width={width} />

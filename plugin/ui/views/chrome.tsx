@@ -11,12 +11,22 @@ export function TitleBar(props: { crumbs: string[]; right: string; width: number
   const left = fit(`DriftGuard ▸ ${props.crumbs.join(' ▸ ')}`, Math.max(0, props.width - right.length - 1));
   return (
     <Text wrap="truncate">
-      <Text bold color="cyan">{left}</Text> <Text color="gray">{right}</Text>
+      <Text bold color="cyan">
+        {left}
+      </Text>{' '}
+      <Text color="gray">{right}</Text>
     </Text>
   );
 }
 
-export function StatsBar(props: { stats: Statistics | null; shown: number; total: number; mode: string; width: number; now: number }) {
+export function StatsBar(props: {
+  stats: Statistics | null;
+  shown: number;
+  total: number;
+  mode: string;
+  width: number;
+  now: number;
+}) {
   const { stats, width } = props;
   const counts = `${props.mode} ${props.shown}/${props.total}`;
   if (!stats) return <Text wrap="truncate">{truncate(`${counts}  statistics loading…`, width)}</Text>;
@@ -25,7 +35,13 @@ export function StatsBar(props: { stats: Statistics | null; shown: number; total
     : 'no analysis yet';
   const text = `${counts}  active ${stats.active_drifts} resolved ${stats.resolved_drifts}  ${last}`;
   const room = width - text.length - 2;
-  const spark = room >= 4 ? sparkline(stats.trend.map((t) => t.active), Math.min(room, 30)) : '';
+  const spark =
+    room >= 4
+      ? sparkline(
+          stats.trend.map((t) => t.active),
+          Math.min(room, 30),
+        )
+      : '';
   return (
     <Text wrap="truncate">
       {truncate(text, width)}
@@ -38,9 +54,17 @@ export type StatusTone = 'error' | 'ok' | 'info';
 
 export function StatusLine(props: { text: string; tone: StatusTone; width: number }) {
   const color = props.tone === 'error' ? 'red' : props.tone === 'ok' ? 'green' : 'gray';
-  return <Text color={color} wrap="truncate">{fit(props.text, props.width)}</Text>;
+  return (
+    <Text color={color} wrap="truncate">
+      {fit(props.text, props.width)}
+    </Text>
+  );
 }
 
 export function HintBar(props: { text: string }) {
-  return <Text inverse wrap="truncate">{props.text}</Text>;
+  return (
+    <Text inverse wrap="truncate">
+      {props.text}
+    </Text>
+  );
 }

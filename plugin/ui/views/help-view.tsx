@@ -9,7 +9,9 @@ export function HelpView(p: { context: Context; width: number; height: number })
     <Box flexDirection="column" height={p.height}>
       <Text bold>{truncate(`Keys (${p.context} view)`, p.width)}</Text>
       {lines.slice(0, Math.max(0, p.height - 1)).map((l) => (
-        <Text key={l} wrap="truncate">{truncate(l, p.width)}</Text>
+        <Text key={l} wrap="truncate">
+          {truncate(l, p.width)}
+        </Text>
       ))}
     </Box>
   );

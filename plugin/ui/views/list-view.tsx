@@ -23,13 +23,19 @@ export function windowStart(cursor: number, height: number, length: number): num
 
 export function ListView(p: ListViewProps) {
   const widths = layoutColumns(DRIFT_COLUMNS, p.width);
-  const header = formatCells(DRIFT_COLUMNS.map((c) => c.name), widths, DRIFT_COLUMNS);
+  const header = formatCells(
+    DRIFT_COLUMNS.map((c) => c.name),
+    widths,
+    DRIFT_COLUMNS,
+  );
   const bodyHeight = Math.max(1, p.height - 1);
   const start = windowStart(p.cursor, bodyHeight, p.rows.length);
   const shown = p.rows.slice(start, start + bodyHeight);
   return (
     <Box flexDirection="column" height={p.height}>
-      <Text bold wrap="truncate">{header}</Text>
+      <Text bold wrap="truncate">
+        {header}
+      </Text>
       {!p.loaded ? <Text color="gray">loading…</Text> : null}
       {p.loaded && p.rows.length === 0 ? <Text color="gray">{p.emptyText}</Text> : null}
       {shown.map((r, i) => (

@@ -8,7 +8,13 @@ export function namespaceLabel(ns: string | null): string {
   return ns === '' ? '(cluster-scoped)' : ns;
 }
 
-export function PickerView(p: { choices: readonly (string | null)[]; cursor: number; current: string | null; width: number; height: number }) {
+export function PickerView(p: {
+  choices: readonly (string | null)[];
+  cursor: number;
+  current: string | null;
+  width: number;
+  height: number;
+}) {
   const body = Math.max(1, p.height - 1);
   const start = windowStart(p.cursor, body, p.choices.length);
   return (

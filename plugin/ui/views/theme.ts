@@ -6,11 +6,17 @@ export const SEVERITY_COLOR: Record<Severity, string> = { high: 'red', medium: '
 
 export function toneColor(tone: DetailLine['tone']): string | undefined {
   switch (tone) {
-    case undefined: return undefined;
-    case 'desired': return 'green';
-    case 'live': return 'red';
-    case 'dim': return 'gray';
-    case 'title': return 'white';
-    default: return SEVERITY_COLOR[tone];
+    case undefined:
+      return undefined;
+    case 'desired':
+      return 'green';
+    case 'live':
+      return 'red';
+    case 'dim':
+      return 'gray';
+    case 'title':
+      return 'white';
+    default:
+      return SEVERITY_COLOR[tone];
   }
 }

@@ -19,4 +19,6 @@ export function pruneEmpty(node: JsonValue): boolean {
   return false;
 }
 
-export const emptyNormalizer = eachSide('empty-vs-absent', (o) => { pruneEmpty(o); });
+export const emptyNormalizer = eachSide('empty-vs-absent', (o) => {
+  pruneEmpty(o);
+});

@@ -4,8 +4,13 @@ import type { JsonValue } from '../../types.ts';
 import { dropIfEqual, obj } from '../json.ts';
 import { eachSide } from './types.ts';
 
-const DEFAULT_METRICS: JsonValue = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
-const SCALE_UP_POLICIES: JsonValue = [{ type: 'Pods', value: 4, periodSeconds: 15 }, { type: 'Percent', value: 100, periodSeconds: 15 }];
+const DEFAULT_METRICS: JsonValue = [
+  { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+];
+const SCALE_UP_POLICIES: JsonValue = [
+  { type: 'Pods', value: 4, periodSeconds: 15 },
+  { type: 'Percent', value: 100, periodSeconds: 15 },
+];
 const SCALE_DOWN_POLICIES: JsonValue = [{ type: 'Percent', value: 100, periodSeconds: 15 }];
 
 export const hpaNormalizer = eachSide('hpa-defaults', (o) => {

@@ -41,7 +41,12 @@ export interface NormalizedPair {
 }
 
 /** Normalise copies of both sides; the inputs are never modified. */
-export function normalizePair(desired: KubeObject, live: KubeObject | undefined, opts: EngineOptions, normalizers: readonly Normalizer[] = NORMALIZERS): NormalizedPair {
+export function normalizePair(
+  desired: KubeObject,
+  live: KubeObject | undefined,
+  opts: EngineOptions,
+  normalizers: readonly Normalizer[] = NORMALIZERS,
+): NormalizedPair {
   const ctx: NormalizeContext = { kind: desired.kind, opts, managed: parseManagedFields(live) };
   const d = clone(desired);
   const l = live ? clone(live) : undefined;

@@ -10,11 +10,15 @@ export function sortKeyedLists(node: JsonValue, segs: Segment[], kind: string): 
     const items = keyedItems(node, segs, kind);
     if (items) {
       items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      items.forEach((it, i) => { node[i] = it.value; sortKeyedLists(it.value, [...segs, it.seg], kind); });
+      items.forEach((it, i) => {
+        node[i] = it.value;
+        sortKeyedLists(it.value, [...segs, it.seg], kind);
+      });
     }
     return;
   }
-  if (isObject(node)) for (const [k, v] of Object.entries(node)) sortKeyedLists(v, [...segs, { field: k }], kind);
+  if (isObject(node))
+    for (const [k, v] of Object.entries(node)) sortKeyedLists(v, [...segs, { field: k }], kind);
 }
 
 export const keyedListsNormalizer = eachSide('keyed-list-order', (o) => sortKeyedLists(o, [], o.kind));

@@ -3,22 +3,46 @@ import type { JsonObject } from '../../types.ts';
 import { isObject, obj } from '../json.ts';
 import type { Normalizer } from './types.ts';
 
-const SERVER_METADATA = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink',
-  'deletionGracePeriodSeconds', 'deletionTimestamp', 'ownerReferences'];
+const SERVER_METADATA = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+  'deletionGracePeriodSeconds',
+  'deletionTimestamp',
+  'ownerReferences',
+];
 
 /** Annotations the tooling or controllers write; last-applied also embeds Secret values in plain text. */
-const SERVER_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision',
-  'deprecated.daemonset.template.generation', 'autoscaling.alpha.kubernetes.io/conditions',
-  'autoscaling.alpha.kubernetes.io/current-metrics', 'endpoints.kubernetes.io/last-change-trigger-time'];
+const SERVER_ANNOTATIONS = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'deployment.kubernetes.io/revision',
+  'deprecated.daemonset.template.generation',
+  'autoscaling.alpha.kubernetes.io/conditions',
+  'autoscaling.alpha.kubernetes.io/current-metrics',
+  'endpoints.kubernetes.io/last-change-trigger-time',
+];
 
 /** Annotations controllers add to live objects only; dropped from live unless Git sets them. */
-const CONTROLLER_ANNOTATIONS = ['pv.kubernetes.io/bind-completed', 'pv.kubernetes.io/bound-by-controller',
-  'volume.beta.kubernetes.io/storage-provisioner', 'volume.kubernetes.io/storage-provisioner',
-  'volume.kubernetes.io/selected-node'];
+const CONTROLLER_ANNOTATIONS = [
+  'pv.kubernetes.io/bind-completed',
+  'pv.kubernetes.io/bound-by-controller',
+  'volume.beta.kubernetes.io/storage-provisioner',
+  'volume.kubernetes.io/storage-provisioner',
+  'volume.kubernetes.io/selected-node',
+];
 
 /** Finalizers that admission plugins and controllers add on their own (PVC protection, LB cleanup, ...). */
-const SYSTEM_FINALIZERS = new Set(['kubernetes.io/pvc-protection', 'kubernetes.io/pv-protection',
-  'service.kubernetes.io/load-balancer-cleanup', 'batch.kubernetes.io/job-tracking', 'foregroundDeletion', 'orphan']);
+const SYSTEM_FINALIZERS = new Set([
+  'kubernetes.io/pvc-protection',
+  'kubernetes.io/pv-protection',
+  'service.kubernetes.io/load-balancer-cleanup',
+  'batch.kubernetes.io/job-tracking',
+  'foregroundDeletion',
+  'orphan',
+]);
 
 function strip(meta: JsonObject | undefined): void {
   if (!meta) return;
@@ -38,7 +62,12 @@ export const metadataNormalizer: Normalizer = {
       strip(obj(obj(spec, 'template'), 'metadata'));
       strip(obj(obj(obj(obj(spec, 'jobTemplate'), 'spec'), 'template'), 'metadata'));
       const vcts = spec?.['volumeClaimTemplates'];
-      if (Array.isArray(vcts)) for (const t of vcts) if (isObject(t)) { strip(obj(t, 'metadata')); delete t['status']; }
+      if (Array.isArray(vcts))
+        for (const t of vcts)
+          if (isObject(t)) {
+            strip(obj(t, 'metadata'));
+            delete t['status'];
+          }
     }
     if (live) {
       const la = obj(live.metadata, 'annotations');
@@ -48,7 +77,9 @@ export const metadataNormalizer: Normalizer = {
       const df = desired.metadata['finalizers'];
       if (Array.isArray(lf)) {
         const wanted = new Set(Array.isArray(df) ? df : []);
-        live.metadata['finalizers'] = lf.filter((f) => typeof f !== 'string' || !SYSTEM_FINALIZERS.has(f) || wanted.has(f));
+        live.metadata['finalizers'] = lf.filter(
+          (f) => typeof f !== 'string' || !SYSTEM_FINALIZERS.has(f) || wanted.has(f),
+        );
       }
     }
   },

@@ -17,9 +17,20 @@ const isZero = (v: JsonValue | undefined): boolean => v === false || v === 0 || 
  * out: the server clears it when its feature gate is off.)
  */
 const KEPT_ZERO_FIELDS: ReadonlySet<string> = new Set([
-  'privileged', 'allowPrivilegeEscalation', 'readOnlyRootFilesystem', 'runAsNonRoot', 'runAsUser', 'runAsGroup', 'fsGroup',
-  'automountServiceAccountToken', 'shareProcessNamespace', 'immutable', 'optional',
-  'terminationGracePeriodSeconds', 'backoffLimit', 'ttlSecondsAfterFinished',
+  'privileged',
+  'allowPrivilegeEscalation',
+  'readOnlyRootFilesystem',
+  'runAsNonRoot',
+  'runAsUser',
+  'runAsGroup',
+  'fsGroup',
+  'automountServiceAccountToken',
+  'shareProcessNamespace',
+  'immutable',
+  'optional',
+  'terminationGracePeriodSeconds',
+  'backoffLimit',
+  'ttlSecondsAfterFinished',
 ]);
 
 function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kind: string): void {

@@ -3,7 +3,12 @@
 import type { JsonObject, JsonValue } from '../../types.ts';
 import { arr, dropIfEqual, isObject, obj } from '../json.ts';
 
-const PROBE_DEFAULTS: [string, JsonValue][] = [['timeoutSeconds', 1], ['periodSeconds', 10], ['successThreshold', 1], ['failureThreshold', 3]];
+const PROBE_DEFAULTS: [string, JsonValue][] = [
+  ['timeoutSeconds', 1],
+  ['periodSeconds', 10],
+  ['successThreshold', 1],
+  ['failureThreshold', 3],
+];
 
 function handler(h: JsonObject | undefined): void {
   dropIfEqual(obj(h, 'httpGet'), 'scheme', 'HTTP');
@@ -39,10 +44,13 @@ function container(c: JsonValue): void {
 
 function volume(v: JsonValue): void {
   if (!isObject(v)) return;
-  for (const src of ['secret', 'configMap', 'projected', 'downwardAPI']) dropIfEqual(obj(v, src), 'defaultMode', 420);
-  for (const item of arr(obj(v, 'downwardAPI'), 'items') ?? []) dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
+  for (const src of ['secret', 'configMap', 'projected', 'downwardAPI'])
+    dropIfEqual(obj(v, src), 'defaultMode', 420);
+  for (const item of arr(obj(v, 'downwardAPI'), 'items') ?? [])
+    dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
   for (const s of arr(obj(v, 'projected'), 'sources') ?? []) {
-    for (const item of arr(obj(s, 'downwardAPI'), 'items') ?? []) dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
+    for (const item of arr(obj(s, 'downwardAPI'), 'items') ?? [])
+      dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
   }
   dropIfEqual(obj(v, 'hostPath'), 'type', '');
 }
@@ -56,7 +64,9 @@ export function normalizePodSpec(spec: JsonObject | undefined): void {
   dropIfEqual(spec, 'terminationGracePeriodSeconds', 30);
   dropIfEqual(spec, 'enableServiceLinks', true);
   // `serviceAccount` is the deprecated alias the server copies from `serviceAccountName`.
-  if (typeof spec['serviceAccountName'] === 'string') dropIfEqual(spec, 'serviceAccount', spec['serviceAccountName']);
-  for (const key of ['containers', 'initContainers', 'ephemeralContainers']) for (const c of arr(spec, key) ?? []) container(c);
+  if (typeof spec['serviceAccountName'] === 'string')
+    dropIfEqual(spec, 'serviceAccount', spec['serviceAccountName']);
+  for (const key of ['containers', 'initContainers', 'ephemeralContainers'])
+    for (const c of arr(spec, key) ?? []) container(c);
   for (const v of arr(spec, 'volumes') ?? []) volume(v);
 }

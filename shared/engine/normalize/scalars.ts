@@ -22,18 +22,36 @@ function quantity(v: JsonValue): JsonValue {
 }
 
 function walk(node: JsonValue, parentKey: string): void {
-  if (Array.isArray(node)) { for (const x of node) walk(x, parentKey); return; }
+  if (Array.isArray(node)) {
+    for (const x of node) walk(x, parentKey);
+    return;
+  }
   if (!isObject(node)) return;
   const o: JsonObject = node;
   for (const [k, v] of Object.entries(o)) {
     // Top-level `data` is opaque text (a ConfigMap value `port: "08080"` is not `8080`); see below.
     if (parentKey === '' && (k === 'data' || k === 'binaryData')) continue;
-    if (STRING_MAPS.has(k) && isObject(v)) { for (const [lk, lv] of Object.entries(v)) v[lk] = toStr(lv); continue; }
-    if (QUANTITY_MAPS.has(k) && isObject(v)) { for (const [qk, qv] of Object.entries(v)) v[qk] = quantity(qv); continue; }
-    if (QUANTITY_KEYS.has(k) || (k === 'value' && parentKey === 'target')) { o[k] = quantity(v); continue; }
-    if (PORT_KEYS.has(k) && typeof v === 'string' && /^\d+$/.test(v)) { o[k] = Number(v); continue; }
+    if (STRING_MAPS.has(k) && isObject(v)) {
+      for (const [lk, lv] of Object.entries(v)) v[lk] = toStr(lv);
+      continue;
+    }
+    if (QUANTITY_MAPS.has(k) && isObject(v)) {
+      for (const [qk, qv] of Object.entries(v)) v[qk] = quantity(qv);
+      continue;
+    }
+    if (QUANTITY_KEYS.has(k) || (k === 'value' && parentKey === 'target')) {
+      o[k] = quantity(v);
+      continue;
+    }
+    if (PORT_KEYS.has(k) && typeof v === 'string' && /^\d+$/.test(v)) {
+      o[k] = Number(v);
+      continue;
+    }
     // Env var values are strings in the API; a YAML `value: 8080` means "8080".
-    if (k === 'value' && parentKey === 'env') { o[k] = toStr(v); continue; }
+    if (k === 'value' && parentKey === 'env') {
+      o[k] = toStr(v);
+      continue;
+    }
     walk(v, k);
   }
 }

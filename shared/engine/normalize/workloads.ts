@@ -4,7 +4,11 @@ import { arr, dropIfEqual, isObject, obj } from '../json.ts';
 import { normalizePodSpec } from './pod-spec.ts';
 import { eachSide } from './types.ts';
 
-function rolling(strategy: JsonObject | undefined, surge: string | number, unavailable: string | number): void {
+function rolling(
+  strategy: JsonObject | undefined,
+  surge: string | number,
+  unavailable: string | number,
+): void {
   const ru = obj(strategy, 'rollingUpdate');
   dropIfEqual(ru, 'maxSurge', surge);
   dropIfEqual(ru, 'maxUnavailable', unavailable);
@@ -14,15 +18,31 @@ function rolling(strategy: JsonObject | undefined, surge: string | number, unava
 }
 
 /** Labels the Job controller generates into selector and template when Git sets no selector. */
-const JOB_LABELS = ['controller-uid', 'batch.kubernetes.io/controller-uid', 'job-name', 'batch.kubernetes.io/job-name'];
+const JOB_LABELS = [
+  'controller-uid',
+  'batch.kubernetes.io/controller-uid',
+  'job-name',
+  'batch.kubernetes.io/job-name',
+];
 
 function job(spec: JsonObject | undefined): void {
   if (!spec) return;
-  for (const [k, v] of [['backoffLimit', 6], ['completionMode', 'NonIndexed'], ['completions', 1], ['parallelism', 1],
-    ['suspend', false], ['manualSelector', false], ['podReplacementPolicy', 'TerminatingOrFailed']] as const) dropIfEqual(spec, k, v);
+  for (const [k, v] of [
+    ['backoffLimit', 6],
+    ['completionMode', 'NonIndexed'],
+    ['completions', 1],
+    ['parallelism', 1],
+    ['suspend', false],
+    ['manualSelector', false],
+    ['podReplacementPolicy', 'TerminatingOrFailed'],
+  ] as const)
+    dropIfEqual(spec, k, v);
   const sel = obj(obj(spec, 'selector'), 'matchLabels');
   const tl = obj(obj(obj(spec, 'template'), 'metadata'), 'labels');
-  for (const l of JOB_LABELS) { if (sel) delete sel[l]; if (tl) delete tl[l]; }
+  for (const l of JOB_LABELS) {
+    if (sel) delete sel[l];
+    if (tl) delete tl[l];
+  }
   normalizePodSpec(obj(obj(spec, 'template'), 'spec'));
 }
 
@@ -46,7 +66,8 @@ export const workloadsNormalizer = eachSide('workload-defaults', (o) => {
       dropIfEqual(spec, 'minReadySeconds', 0);
       // kube-apiserver 1.37 defaults rollingUpdate to { partition: 0, maxUnavailable: 1 }.
       rolling(obj(spec, 'updateStrategy'), '', 1);
-      for (const k of ['whenDeleted', 'whenScaled']) dropIfEqual(obj(spec, 'persistentVolumeClaimRetentionPolicy'), k, 'Retain');
+      for (const k of ['whenDeleted', 'whenScaled'])
+        dropIfEqual(obj(spec, 'persistentVolumeClaimRetentionPolicy'), k, 'Retain');
       for (const t of arr(spec, 'volumeClaimTemplates') ?? []) {
         if (!isObject(t)) continue;
         dropIfEqual(t, 'apiVersion', 'v1');
@@ -82,7 +103,13 @@ export const workloadsNormalizer = eachSide('workload-defaults', (o) => {
       job(spec);
       break;
     case 'CronJob':
-      for (const [k, v] of [['concurrencyPolicy', 'Allow'], ['failedJobsHistoryLimit', 1], ['successfulJobsHistoryLimit', 3], ['suspend', false]] as const) dropIfEqual(spec, k, v);
+      for (const [k, v] of [
+        ['concurrencyPolicy', 'Allow'],
+        ['failedJobsHistoryLimit', 1],
+        ['successfulJobsHistoryLimit', 3],
+        ['suspend', false],
+      ] as const)
+        dropIfEqual(spec, k, v);
       job(obj(obj(spec, 'jobTemplate'), 'spec'));
       break;
     case 'Pod':
