@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the real test servers (kube-apiserver, kubectl, etcd, FerretDB, krew) from the Go
+# Builds the real test servers and tools (kube-apiserver, kube-controller-manager, kube-scheduler,
+# kubectl, etcd, FerretDB, kwok, krew, kustomize, helm, promtool) from the Go
 # modules beside this script, once, into a cache outside the work tree keyed by version.
 # Prints per-binary timings; a warm run (everything cached) returns in well under a second.
 set -euo pipefail
@@ -10,6 +11,11 @@ K8S_VERSION=v1.37.2
 ETCD_VERSION=v3.7.3
 FERRETDB_VERSION=v1.24.2
 KREW_VERSION=v0.4.3
+KWOK_VERSION=v0.8.0
+KUSTOMIZE_VERSION=v5.8.2
+HELM_VERSION=v4.3.2
+PROMETHEUS_MODULE_VERSION=v0.316.0
+PROMETHEUS_VERSION=3.16.0
 
 if ! command -v go >/dev/null 2>&1; then
   echo "driftguard: no Go toolchain on PATH; install Go >= 1.26 (https://go.dev/doc/install or 'apt-get install golang') and run again." >&2
@@ -55,23 +61,54 @@ key() { (cd "$here/go/$1" && cat go.mod go.sum ./*.go 2>/dev/null | sha256sum | 
 
 total=$SECONDS
 kdir="$cache/kubernetes-$K8S_VERSION-$(key kube)"
-build kube k8s.io/kubernetes/cmd/kubectl "$kdir/kubectl" "$(ver_flags)"
-build kube k8s.io/kubernetes/cmd/kube-apiserver "$kdir/kube-apiserver" "$(ver_flags)"
+for cmd in kubectl kube-apiserver kube-controller-manager kube-scheduler; do
+  build kube "k8s.io/kubernetes/cmd/$cmd" "$kdir/$cmd" "$(ver_flags)"
+done
 etcd_bin="$cache/etcd-$ETCD_VERSION-$(key etcd)/etcd"
 build etcd . "$etcd_bin"
 ferretdb_bin="$cache/ferretdb-$FERRETDB_VERSION-$(key ferretdb)/ferretdb"
 build ferretdb . "$ferretdb_bin"
 krew_bin="$cache/krew-$KREW_VERSION-$(key krew)/kubectl-krew"
 build krew sigs.k8s.io/krew/cmd/krew "$krew_bin"
+kwok_dir="$cache/kwok-$KWOK_VERSION-$(key kwok)"
+build kwok sigs.k8s.io/kwok/cmd/kwok "$kwok_dir/kwok"
+# kwok's own stage files (node Ready + lease heartbeat, pods Running fast), from its module, in one file.
+if [ ! -s "$kwok_dir/stages.yaml" ]; then
+  kwok_src=$(cd "$here/go/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  for f in "$kwok_src"/kustomize/stage/{node/fast,node/heartbeat-with-lease,pod/fast}/*.yaml; do
+    case "$f" in */kustomization.yaml) continue ;; esac
+    printf -- '---\n'; cat "$f"
+  done > "$kwok_dir/stages.yaml.tmp"
+  mv "$kwok_dir/stages.yaml.tmp" "$kwok_dir/stages.yaml"
+  cp "$kwok_src/kustomize/crd/bases/kwok.x-k8s.io_clusterportforwards.yaml" "$kwok_dir/clusterportforwards-crd.yaml"
+fi
+kustomize_bin="$cache/kustomize-$KUSTOMIZE_VERSION-$(key kustomize)/kustomize"
+build kustomize sigs.k8s.io/kustomize/kustomize/v5 "$kustomize_bin" \
+  "-X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION"
+helm_bin="$cache/helm-$HELM_VERSION-$(key helm)/helm"
+build helm helm.sh/helm/v4/cmd/helm "$helm_bin" "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION"
+promtool_bin="$cache/promtool-$PROMETHEUS_MODULE_VERSION-$(key promtool)/promtool"
+build promtool github.com/prometheus/prometheus/cmd/promtool "$promtool_bin" \
+  "-X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION"
 
 # The TypeScript harness reads the paths from here.
 cat > "$cache/binaries.json.tmp" <<JSON
 {
   "kubectl": "$kdir/kubectl",
   "kubeApiserver": "$kdir/kube-apiserver",
+  "kubeControllerManager": "$kdir/kube-controller-manager",
+  "kubeScheduler": "$kdir/kube-scheduler",
   "etcd": "$etcd_bin",
   "ferretdb": "$ferretdb_bin",
   "krew": "$krew_bin",
+  "kwok": "$kwok_dir/kwok",
+  "kwokStages": "$kwok_dir/stages.yaml",
+  "kwokPortForwardCrd": "$kwok_dir/clusterportforwards-crd.yaml",
+  "kustomize": "$kustomize_bin",
+  "kustomizeVersion": "$KUSTOMIZE_VERSION",
+  "helm": "$helm_bin",
+  "helmVersion": "$HELM_VERSION",
+  "promtool": "$promtool_bin",
   "kubernetesVersion": "$K8S_VERSION"
 }
 JSON
