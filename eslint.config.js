@@ -1,6 +1,8 @@
 // Lint rules that keep the layering honest: shared/ is the pure engine and types, so the
 // I/O libraries (Kubernetes client, MongoDB, koa, simple-git) may only be used by agent/ and plugin/,
-// and the plugin never reaches into the agent.
+// and the plugin never reaches into the agent. The one exception is shared/node/: Node-side adapters
+// that the agent and the plugin both need (Kubernetes REST, rendering, Git file listing). They may do
+// I/O; the pure parts of shared/ never import them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -28,6 +30,7 @@ export default tseslint.config(
   },
   {
     files: ['shared/**/*.{ts,tsx}'],
+    ignores: ['shared/node/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       'no-restricted-imports': [
@@ -53,6 +56,27 @@ export default tseslint.config(
             {
               group: ['**/agent/**', '**/plugin/**'],
               message: 'Dependencies run plugin -> shared <- agent.',
+            },
+            { group: ['**/node/**'], message: 'The pure shared code never imports the Node-side adapters.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/node/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/agent/**', '**/plugin/**'],
+              message: 'Dependencies run plugin -> shared <- agent.',
+            },
+            {
+              group: ['ink', 'react', 'koa', '@koa/*', 'mongodb'],
+              message: 'shared/node/ holds adapters only.',
             },
           ],
         },
