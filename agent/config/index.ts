@@ -1,4 +1,5 @@
 export { ConfigError, envName, loadConfig, parseConfig } from './load.ts';
+export { agentConfigSchema, configSections } from './schema.ts';
 export type {
   AgentConfig,
   DatabaseConfig,

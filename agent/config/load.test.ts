@@ -217,3 +217,25 @@ describe('agent/config.example.yaml', () => {
     assert.equal(c.server.idle_timeout, 120_000);
   });
 });
+
+describe('agent/config.example.yaml documents the schema', () => {
+  it('names every key of every section (set or commented out)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { z } = await import('zod');
+    const { configSections } = await import('./schema.ts');
+    const text = readFileSync(new URL('../config.example.yaml', import.meta.url), 'utf8');
+    const missing: string[] = [];
+    for (const [name, section] of Object.entries(configSections.shape)) {
+      // The section's block: from `name:` at the left margin to the next top-level line.
+      const block = new RegExp(`^${name}:\\n((?:[ #].*\\n|\\n)*)`, 'm').exec(text)?.[1] ?? '';
+      const walk = (shape: Record<string, unknown>, path: string[]) => {
+        for (const [key, field] of Object.entries(shape)) {
+          if (!new RegExp(`^[ ]*(#[ ]*)?${key}:`, 'm').test(block)) missing.push([...path, key].join('.'));
+          if (field instanceof z.ZodObject) walk(field.shape, [...path, key]);
+        }
+      };
+      walk(section.shape, [name]);
+    }
+    assert.deepEqual(missing, []);
+  });
+});

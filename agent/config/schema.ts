@@ -1,165 +1,138 @@
-// What the agent's config file may hold: every section, key, type and default in one table, so
-// parsing, DRIFTGUARD_* overrides, validation messages and the example file all agree.
+// The agent's config file, declared once. This zod schema is the contract: the TypeScript types
+// below are inferred from it, load.ts validates the file (and every DRIFTGUARD_* override, which it
+// derives by walking this shape) with it, and each wrong key is reported with its path.
 // Keys are snake_case as in the YAML; durations are parsed to milliseconds, sizes to bytes.
-
-export type FieldSpec =
-  | { type: 'string'; default?: string }
-  | { type: 'int'; min: number; max: number; default?: number }
-  | { type: 'bool'; default: boolean }
-  | { type: 'duration'; default?: number }
-  | { type: 'size'; default: number }
-  | { type: 'enum'; values: readonly string[]; default: string }
-  | { type: 'list'; default: readonly string[] }
-  /** Free-form YAML handed to another validator (the engine's validateRules). */
-  | { type: 'any' }
-  | { type: 'section'; fields: Record<string, FieldSpec> };
+//
+// To add a key: add it to its section with a kind from fields.ts, then `.default(value)` (output
+// units: ms, bytes) or `.optional()`; its env variable DRIFTGUARD_<SECTION>_<KEY> follows by
+// itself. A new section is `section({...})` here plus its type export below. A key that holds
+// structured YAML (a list of maps, say) is `fromEnvAs('yaml', z.array(section({...})))`. A rule
+// across keys of one section is a `.superRefine()` on that section (it runs once the section's keys
+// are valid); give the issue a `path` to name the key. Document the key in ../config.example.yaml.
+import { z } from 'zod';
+import { validateRules } from '../../shared/engine/options.ts';
+import { unknownKinds } from '../kube/kinds.ts';
+import { bool, duration, envName, fromEnvAs, oneOf, port, section, size, strings, text } from './fields.ts';
 
 export const DEFAULT_RESOURCE_TYPES = ['Deployment', 'Service', 'ConfigMap', 'Secret'] as const;
 export const DEFAULT_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
 
-const port = (def?: number): FieldSpec => ({
-  type: 'int',
-  min: 0,
-  max: 65535,
-  ...(def === undefined ? {} : { default: def }),
+const server = section({
+  port: port().default(8080),
+  address: text().default('127.0.0.1'),
+  health_port: port().default(8081),
+  health_address: text().default('0.0.0.0'),
+  read_timeout: duration().default(30_000),
+  write_timeout: duration().default(30_000),
+  idle_timeout: duration().default(120_000),
+  body_limit: size().default(1024 * 1024),
+}).superRefine((s, ctx) => {
+  if (s.port !== 0 && s.port === s.health_port && s.address === s.health_address)
+    ctx.addIssue({ code: 'custom', path: ['health_port'], message: 'must differ from server.port' });
 });
 
-export const SCHEMA: Record<string, Record<string, FieldSpec>> = {
-  server: {
-    port: port(8080),
-    address: { type: 'string', default: '127.0.0.1' },
-    health_port: port(8081),
-    health_address: { type: 'string', default: '0.0.0.0' },
-    read_timeout: { type: 'duration', default: 30_000 },
-    write_timeout: { type: 'duration', default: 30_000 },
-    idle_timeout: { type: 'duration', default: 120_000 },
-    body_limit: { type: 'size', default: 1024 * 1024 },
-  },
-  logging: {
-    level: {
-      type: 'enum',
-      values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
-      default: 'info',
-    },
-    format: { type: 'enum', values: ['json', 'pretty'], default: 'json' },
-  },
-  database: {
-    uri: { type: 'string' },
-    host: { type: 'string' },
-    port: port(27017),
-    name: { type: 'string', default: 'driftguard' },
-    connect_timeout: { type: 'duration', default: 10_000 },
-    path: { type: 'string' },
-  },
-  kubernetes: {
-    kubeconfig: { type: 'string' },
-    in_cluster: { type: 'bool', default: false },
-    context: { type: 'string' },
-    namespaces: { type: 'list', default: [] },
-    resource_types: { type: 'list', default: DEFAULT_RESOURCE_TYPES },
-    exclude_system_namespaces: { type: 'bool', default: true },
-    system_namespaces: { type: 'list', default: DEFAULT_SYSTEM_NAMESPACES },
-    watchdog_timeout: { type: 'duration', default: 120_000 },
-  },
-  git: {
-    url: { type: 'string' },
-    branch: { type: 'string', default: 'main' },
-    path: { type: 'string', default: '' },
-    work_dir: { type: 'string' },
-    clone_timeout: { type: 'duration', default: 120_000 },
-    pull_timeout: { type: 'duration', default: 60_000 },
-    auth: {
-      type: 'section',
-      fields: {
-        token_env: { type: 'string' },
-        token_file: { type: 'string' },
-        username: { type: 'string' },
-        password_env: { type: 'string' },
-        password_file: { type: 'string' },
-        ssh_key_file: { type: 'string' },
-      },
-    },
-  },
-  drift: {
-    interval: { type: 'duration', default: 30_000 },
-    periodic: { type: 'bool', default: true },
-    watch: { type: 'bool', default: true },
-    rules: { type: 'any' },
-    secret_salt: { type: 'string' },
-  },
-};
-
-export interface ServerConfig {
-  port: number;
-  address: string;
-  health_port: number;
-  health_address: string;
-  read_timeout: number;
-  write_timeout: number;
-  idle_timeout: number;
-  body_limit: number;
-}
-
-export interface LoggingConfig {
-  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-  format: 'json' | 'pretty';
-}
+const logging = section({
+  level: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  format: oneOf(['json', 'pretty']).default('json'),
+});
 
 /** MongoDB when `uri` (or `host`) is set, otherwise the embedded store at `path`. */
-export interface DatabaseConfig {
-  uri?: string;
-  host?: string;
-  port: number;
-  name: string;
-  connect_timeout: number;
-  path: string;
-}
+const database = section({
+  uri: text().optional(),
+  host: text().optional(),
+  port: port().default(27017),
+  name: text().default('driftguard'),
+  connect_timeout: duration().default(10_000),
+  /** Default: ./data/driftguard.db, in-cluster /var/lib/driftguard/driftguard.db (set below). */
+  path: text().optional(),
+}).superRefine((d, ctx) => {
+  if (d.uri && d.host) ctx.addIssue({ code: 'custom', message: 'set uri or host, not both' });
+  if (d.uri && !/^mongodb(\+srv)?:\/\//.test(d.uri))
+    ctx.addIssue({ code: 'custom', path: ['uri'], message: 'must start with mongodb:// or mongodb+srv://' });
+});
 
-export interface KubernetesConfig {
-  kubeconfig?: string;
-  in_cluster: boolean;
-  context?: string;
-  namespaces: string[];
-  resource_types: string[];
-  exclude_system_namespaces: boolean;
-  system_namespaces: string[];
+const kubernetes = section({
+  kubeconfig: text().optional(),
+  in_cluster: bool().default(false),
+  context: text().optional(),
+  namespaces: strings().default(() => []),
+  resource_types: strings()
+    .superRefine((kinds, ctx) => {
+      for (const message of unknownKinds(kinds)) ctx.addIssue({ code: 'custom', message });
+    })
+    .default(() => [...DEFAULT_RESOURCE_TYPES]),
+  exclude_system_namespaces: bool().default(true),
+  system_namespaces: strings().default(() => [...DEFAULT_SYSTEM_NAMESPACES]),
   /** A watch with no event nor reconnect for this long is restarted. */
-  watchdog_timeout: number;
-}
+  watchdog_timeout: duration().default(120_000),
+}).superRefine((k, ctx) => {
+  if (k.kubeconfig && k.in_cluster)
+    ctx.addIssue({ code: 'custom', message: 'set kubeconfig or in_cluster, not both' });
+});
 
-export interface GitAuthConfig {
-  token_env?: string;
-  token_file?: string;
-  username?: string;
-  password_env?: string;
-  password_file?: string;
-  ssh_key_file?: string;
-}
+const gitAuth = section({
+  token_env: text().optional(),
+  token_file: text().optional(),
+  username: text().optional(),
+  password_env: text().optional(),
+  password_file: text().optional(),
+  ssh_key_file: text().optional(),
+}).superRefine((a, ctx) => {
+  if (a.token_env && a.token_file)
+    ctx.addIssue({ code: 'custom', message: 'set token_env or token_file, not both' });
+  if (a.password_env && a.password_file)
+    ctx.addIssue({ code: 'custom', message: 'set password_env or password_file, not both' });
+  if ((a.password_env || a.password_file) && !a.username)
+    ctx.addIssue({ code: 'custom', path: ['username'], message: 'required with a password' });
+});
 
-export interface GitConfig {
-  url: string;
-  branch: string;
-  path: string;
+const git = section({
+  url: text(`required (a remote URL or a local path; or set ${envName(['git', 'url'])})`),
+  branch: text().default('main'),
+  path: text().default(''),
   /** Where the clone lives; default: a `git` folder beside the embedded database, or a temp dir. */
-  work_dir?: string;
-  clone_timeout: number;
-  pull_timeout: number;
-  auth: GitAuthConfig;
-}
+  work_dir: text().optional(),
+  clone_timeout: duration().default(120_000),
+  pull_timeout: duration().default(60_000),
+  auth: gitAuth,
+});
 
-export interface DriftConfig {
-  interval: number;
-  periodic: boolean;
-  watch: boolean;
-  rules?: unknown;
-  secret_salt?: string;
-}
+const drift = section({
+  interval: duration()
+    .refine((ms) => ms >= 1000, { error: 'must be at least 1s' })
+    .default(30_000),
+  periodic: bool().default(true),
+  watch: bool().default(true),
+  /** Kept as written; the engine's validateRules types it (its messages are checked here). */
+  rules: fromEnvAs('yaml', z.unknown()).superRefine((rules, ctx) => {
+    for (const error of validateRules(rules).errors) {
+      // The engine names the key as `rules.<path>: message`; keep its path under drift.rules.
+      const [, at = '', message = error] = /^rules(\S*): (.*)$/s.exec(error) ?? [];
+      ctx.addIssue({ code: 'custom', message, path: at === '' ? [] : [at.replace(/^\./, '')] });
+    }
+  }),
+  secret_salt: text().optional(),
+});
 
-export interface AgentConfig {
-  server: ServerConfig;
-  logging: LoggingConfig;
-  database: DatabaseConfig;
-  kubernetes: KubernetesConfig;
-  git: GitConfig;
-  drift: DriftConfig;
-}
+/** The config file's sections, as written (load.ts walks this shape for env overrides). */
+export const configSections = z.strictObject({ server, logging, database, kubernetes, git, drift });
+
+/** The whole config, with the defaults that depend on other keys filled in. */
+export const agentConfigSchema = configSections.transform((c) => ({
+  ...c,
+  database: {
+    ...c.database,
+    path:
+      c.database.path ??
+      (c.kubernetes.in_cluster ? '/var/lib/driftguard/driftguard.db' : './data/driftguard.db'),
+  },
+}));
+
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+export type ServerConfig = AgentConfig['server'];
+export type LoggingConfig = AgentConfig['logging'];
+export type DatabaseConfig = AgentConfig['database'];
+export type KubernetesConfig = AgentConfig['kubernetes'];
+export type GitConfig = AgentConfig['git'];
+export type GitAuthConfig = GitConfig['auth'];
+export type DriftConfig = AgentConfig['drift'];

@@ -56,12 +56,11 @@ export function collectionPath(info: KindInfo, namespace?: string): string {
     : `${root}/${info.plural}`;
 }
 
-/** One message per resource type the agent does not know. */
+/** One message per resource type the agent does not know (the config names the key). */
 export function unknownKinds(kinds: readonly string[]): string[] {
   return kinds
     .filter((kind) => !kindInfo(kind))
     .map(
-      (kind) =>
-        `kubernetes.resource_types: unknown kind ${JSON.stringify(kind)} (supported: ${KINDS.map((i) => i.kind).join(', ')})`,
+      (kind) => `unknown kind ${JSON.stringify(kind)} (supported: ${KINDS.map((i) => i.kind).join(', ')})`,
     );
 }
