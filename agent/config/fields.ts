@@ -3,6 +3,7 @@
 // as ... (got "soon")"); load.ts only prefixes the key's path. Each kind also says how the text of
 // its DRIFTGUARD_* variable becomes a value (environment variables are strings; YAML is not).
 import { z } from 'zod';
+import { strictMap } from '../../shared/schema.ts';
 import { parseDuration, parseSize } from './units.ts';
 
 /** How a DRIFTGUARD_* variable's text is read for a key: as is, or as an integer, boolean, comma list or YAML. */
@@ -85,8 +86,4 @@ export const duration = () => parsedBy(parseDuration, 'must be a duration such a
 export const size = () => parsedBy(parseSize, 'must be a size such as "1mb" or "512kb"');
 
 /** A section (or sub-section) of keys; any other key is reported as unknown. */
-export const section = <S extends z.ZodRawShape>(shape: S) =>
-  z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'invalid_type' ? `must be a map (got ${describeGiven(issue.input)})` : undefined,
-  });
+export const section = <S extends z.ZodRawShape>(shape: S) => strictMap(shape, expect('must be a map'));

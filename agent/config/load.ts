@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { issueEntries, keyPath } from '../../shared/schema.ts';
 import { envKindOf, envName, type EnvKind } from './fields.ts';
 import { agentConfigSchema, configSections, type AgentConfig } from './schema.ts';
 
@@ -17,7 +18,6 @@ export class ConfigError extends Error {
 }
 
 type Raw = Record<string, unknown>;
-type Path = readonly PropertyKey[];
 
 const isMap = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -41,13 +41,6 @@ function fromEnvText(kind: EnvKind, text: string): unknown {
     case 'text':
       return text;
   }
-}
-
-/** `server.port`, `drift.rules.ignore[0].kind`. */
-function formatPath(path: Path): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join('');
 }
 
 /**
@@ -74,7 +67,7 @@ function overlay(
     const text = env[name];
     if (text !== undefined) {
       out[key] = fromEnvText(envKindOf(field), text);
-      from.set(formatPath(at), name);
+      from.set(keyPath(at), name);
     } else out[key] = out[key] ?? undefined;
   }
   return out;
@@ -98,25 +91,12 @@ function unknownEnv(env: NodeJS.ProcessEnv): string[] {
     .map((name) => `${name}: unknown setting (no such config key)`);
 }
 
-/** The keys a section of the schema allows, for "unknown key (expected one of ...)". */
-function keysAt(path: Path): string[] {
-  let schema: unknown = configSections;
-  for (const p of path) schema = schema instanceof z.ZodObject ? (schema.shape as Raw)[String(p)] : undefined;
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
-}
-
-/** One message per problem, each starting with the key's path. */
+/** One message per problem, each starting with the key's path; a value from the environment names its variable. */
 function messages(issue: z.core.$ZodIssue, from: Map<string, string>): string[] {
-  if (issue.code === 'unrecognized_keys') {
-    const what = issue.path.length === 0 ? 'section' : 'key';
-    const expected = keysAt(issue.path).join(', ');
-    return issue.keys.map(
-      (k) => `${formatPath([...issue.path, k])}: unknown ${what} (expected one of ${expected})`,
-    );
-  }
-  const at = formatPath(issue.path);
-  const name = from.get(at);
-  return [`${at}: ${issue.message}${name ? ` (from ${name})` : ''}`];
+  return issueEntries(issue).map(({ path, message }) => {
+    const name = from.get(keyPath(path));
+    return `${keyPath(path)}: ${message}${name ? ` (from ${name})` : ''}`;
+  });
 }
 
 function parseYaml(text: string, file: string, problems: string[]): Raw {

@@ -10,7 +10,8 @@
 // across keys of one section is a `.superRefine()` on that section (it runs once the section's keys
 // are valid); give the issue a `path` to name the key. Document the key in ../config.example.yaml.
 import { z } from 'zod';
-import { validateRules } from '../../shared/engine/options.ts';
+import { engineRulesSchema } from '../../shared/engine/rules.ts';
+import { strictMap } from '../../shared/schema.ts';
 import { unknownKinds } from '../kube/kinds.ts';
 import { bool, duration, envName, fromEnvAs, oneOf, port, section, size, strings, text } from './fields.ts';
 
@@ -103,19 +104,17 @@ const drift = section({
     .default(30_000),
   periodic: bool().default(true),
   watch: bool().default(true),
-  /** Kept as written; the engine's validateRules types it (its messages are checked here). */
-  rules: fromEnvAs('yaml', z.unknown()).superRefine((rules, ctx) => {
-    for (const error of validateRules(rules).errors) {
-      // The engine names the key as `rules.<path>: message`; keep its path under drift.rules.
-      const [, at = '', message = error] = /^rules(\S*): (.*)$/s.exec(error) ?? [];
-      ctx.addIssue({ code: 'custom', message, path: at === '' ? [] : [at.replace(/^\./, '')] });
-    }
-  }),
+  /** The engine's rules (shared/engine/rules.ts); validateRules applies their defaults. */
+  rules: fromEnvAs('yaml', engineRulesSchema.optional()),
   secret_salt: text().optional(),
 });
 
 /** The config file's sections, as written (load.ts walks this shape for env overrides). */
-export const configSections = z.strictObject({ server, logging, database, kubernetes, git, drift });
+export const configSections = strictMap(
+  { server, logging, database, kubernetes, git, drift },
+  () => 'the top level must be a map of sections',
+  'section',
+);
 
 /** The whole config, with the defaults that depend on other keys filled in. */
 export const agentConfigSchema = configSections.transform((c) => ({
