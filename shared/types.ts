@@ -138,17 +138,26 @@ export interface AnalysisStatus {
   error: string | null;
 }
 
-/** `Kind:namespace:name`; cluster-scoped objects have an empty namespace (`Kind::name`). */
+/**
+ * `Kind:namespace:name`; cluster-scoped objects have an empty namespace (`Kind::name`). `kind` is the
+ * kind key: the bare kind for kinds kube-apiserver serves itself, `Kind.group` for a CRD or an
+ * aggregated API (see kindKey in shared/engine/identity.ts), so two `Gateway`s never collide.
+ */
 export function resourceId(kind: string, namespace: string, name: string): string {
   return `${kind}:${namespace}:${name}`;
 }
 
+/**
+ * Split from the left on the kind and the namespace only: names may contain `:` (ClusterRole
+ * `system:controller:foo`), kinds and namespaces never do.
+ */
 export function parseResourceId(id: string): { kind: string; namespace: string; name: string } | null {
-  const m = /^([A-Za-z][A-Za-z0-9]*):([a-z0-9]([-a-z0-9]*[a-z0-9])?)?:([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(
-    id,
-  );
-  if (!m || m[1] === undefined || m[4] === undefined) return null;
-  return { kind: m[1], namespace: m[2] ?? '', name: m[4] };
+  const m =
+    /^([A-Za-z][A-Za-z0-9]*(?:\.[a-z0-9]([-.a-z0-9]*[a-z0-9])?)?):([a-z0-9]([-a-z0-9]*[a-z0-9])?)?:([^/\s]+)$/.exec(
+      id,
+    );
+  if (!m || m[1] === undefined || m[5] === undefined) return null;
+  return { kind: m[1], namespace: m[3] ?? '', name: m[5] };
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };

@@ -1,6 +1,7 @@
 // The live cluster as plain JSON objects keyed by resource id, fed by the watches. It tells its
 // listener about each real change (a new resourceVersion, an add, a delete) so that one object can
 // be analysed at once.
+import { kindKeyOf } from '../../shared/engine/index.ts';
 import { resourceId, type KubeObject } from '../../shared/types.ts';
 
 export type ChangeKind = 'add' | 'update' | 'delete';
@@ -14,7 +15,7 @@ export interface LiveChange {
 export function liveId(obj: KubeObject): string {
   const ns = obj.metadata['namespace'];
   const name = obj.metadata['name'];
-  return resourceId(obj.kind, typeof ns === 'string' ? ns : '', typeof name === 'string' ? name : '');
+  return resourceId(kindKeyOf(obj), typeof ns === 'string' ? ns : '', typeof name === 'string' ? name : '');
 }
 
 function versionOf(obj: KubeObject): string {

@@ -443,10 +443,35 @@ const rows: Row[] = [
       (ps['containers'] as JsonObject[]).reverse();
       (ps['volumes'] as JsonObject[]).reverse();
       const c = container(l, 'podinfo');
-      (c['env'] as JsonObject[]).reverse();
       (c['ports'] as JsonObject[]).reverse();
       (c['volumeMounts'] as JsonObject[]).reverse();
     },
+  },
+  {
+    // `$(VAR)` references see only the variables before them, so env order is part of the config.
+    name: 'env in another order is drift on the whole list',
+    live: (l) => {
+      (container(l, 'podinfo')['env'] as JsonObject[]).reverse();
+      wrote(l, 'kubectl-edit', inContainer('podinfo', { 'f:env': {} }));
+    },
+    type: 'ConfigurationChange',
+    details: [
+      {
+        path: `${C}.env`,
+        type: 'ConfigurationChange',
+        manager: 'kubectl-edit',
+        desired: [
+          { name: 'COLOR', value: '#34577c' },
+          { name: 'PORT', value: '9898' },
+          { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        ],
+        live: [
+          { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: 'PORT', value: '9898' },
+          { name: 'COLOR', value: '#34577c' },
+        ],
+      },
+    ],
   },
   {
     name: 'most severe detail wins: image (high) over label (low)',

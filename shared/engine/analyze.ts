@@ -78,7 +78,7 @@ export function analyzeResource(
 ): DriftResult {
   const obj = desired.object;
   const kind = obj.kind;
-  const namespace = namespaceOf(obj, opts.defaultNamespace);
+  const namespace = namespaceOf(obj, opts.defaultNamespace, opts.scopes);
   const name = nameOf(obj);
   const norm = normalizePair(obj, live, opts);
   const base = {
@@ -178,7 +178,7 @@ export function analyzeAll(
   if (Array.isArray(live)) {
     const m = new Map<string, KubeObject>();
     for (const o of live as readonly KubeObject[])
-      if (isObject(o) && isObject(o.metadata)) m.set(objectId(o, opts.defaultNamespace), o);
+      if (isObject(o) && isObject(o.metadata)) m.set(objectId(o, opts.defaultNamespace, opts.scopes), o);
     byId = m;
   } else byId = live as ReadonlyMap<string, KubeObject>;
   return desired.map((d) => analyzeResource(d, byId.get(d.id), opts, context));

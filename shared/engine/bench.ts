@@ -91,7 +91,8 @@ function liveFor(desired: KubeObject, i: number): KubeObject {
     (p['httpGet'] as JsonObject)['scheme'] = 'HTTP';
   }
   ((pod['volumes'] as JsonObject[])[0]?.['configMap'] as JsonObject)['defaultMode'] = 420;
-  (c['env'] as JsonObject[]).reverse();
+  // Containers in another order (a merge-keyed list: not drift); env keeps its order (it is ordered).
+  (pod['containers'] as JsonObject[]).reverse();
   live.metadata = {
     ...live.metadata,
     uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,

@@ -7,7 +7,7 @@ import type { DriftResult } from '../types.ts';
 import { analyzeAll } from './analyze.ts';
 import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
-import { fixtureCases, liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
+import { fixtureCases, liveCrdSchemas, liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
 
 interface ExpectedDetail {
   path: string;
@@ -28,13 +28,13 @@ describe('fixture pairs', () => {
   for (const name of fixtureCases()) {
     it(name, () => {
       const dir = join(TESTDATA, name);
-      const opts = defaultEngineOptions();
+      const live = liveObjects(join(dir, 'live.yaml'));
+      const opts = defaultEngineOptions({ crdSchemas: liveCrdSchemas(live) });
       const parsed = parseManifests(
         [{ path: `${name}/desired.yaml`, content: readText(join(dir, 'desired.yaml')) }],
         opts,
       );
       assert.deepEqual(parsed.errors, []);
-      const live = liveObjects(join(dir, 'live.yaml'));
       const results = analyzeAll(parsed.objects, live, opts, { gitCommit: 'abc123' });
       const expected = JSON.parse(readText(join(dir, 'expected.json'))) as Record<string, Expected>;
       const byId = new Map<string, DriftResult>(results.map((r) => [r.resource_id, r]));

@@ -21,7 +21,18 @@ export {
   type IgnoreRule,
   type IgnoreManagersRule,
 } from './options.ts';
-export { objectId, isClusterScoped, namespaceOf, nameOf, CLUSTER_SCOPED_KINDS } from './identity.ts';
+export {
+  objectId,
+  isClusterScoped,
+  namespaceOf,
+  nameOf,
+  kindKey,
+  kindKeyOf,
+  groupOf,
+  BUILTIN_GROUPS,
+  CLUSTER_SCOPED_KINDS,
+  type KindScopes,
+} from './identity.ts';
 export { normalizePair, NORMALIZERS, type Normalizer, type NormalizeContext } from './normalize/index.ts';
 export { stableHash } from './hash.ts';
 export { canonicalQuantity, quantitiesEqual } from './quantity.ts';
@@ -31,3 +42,4 @@ export { parseManagedFields, type ManagedFieldsEntry } from './managed-fields.ts
 export { attribute, type Attribution } from './attribution.ts';
 export { formatPath, pathHasPrefix, type Segment } from './path.ts';
 export { REDACTED } from './secrets.ts';
+export { crdSchemas, applyStructuralSchema, schemaFor, type CrdSchemas } from './crd-schema.ts';

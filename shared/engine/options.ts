@@ -1,5 +1,7 @@
 // Engine options. `rules` comes straight from the user's YAML config file; its schema and lenient
 // reader are in rules.ts.
+import type { CrdSchemas } from './crd-schema.ts';
+import type { KindScopes } from './identity.ts';
 import { readRules, type EngineRules, type IgnoreManagersRule } from './rules.ts';
 
 export type { EngineRules, IgnoreManagersRule, IgnoreRule } from './rules.ts';
@@ -10,6 +12,10 @@ export interface EngineOptions {
   rules: EngineRules;
   /** Salt for Secret value hashes; keep it stable across restarts so hashes stay comparable. */
   secretSalt: string;
+  /** Kind key → namespaced, from the API server's discovery (CRDs included); absent: built-in table. */
+  scopes?: KindScopes;
+  /** The structural schemas of the cluster's CRDs; custom resources get their defaults from them. */
+  crdSchemas?: CrdSchemas;
 }
 
 /**

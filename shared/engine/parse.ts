@@ -1,11 +1,12 @@
 // Manifests from Git to desired objects. Untrusted input: every file is parsed on its own, so one
 // malformed file is reported (file, line, message) and never stops the others; alias bombs, huge
 // files and absurd nesting are rejected with a clear error instead of eating memory.
-import { isScalar, LineCounter, parseAllDocuments, type SchemaOptions } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, type Document, type SchemaOptions } from 'yaml';
 import type { JsonValue, KubeObject } from '../types.ts';
-import { isClusterScoped, nameOf, objectId } from './identity.ts';
+import { isClusterScoped, kindKeyOf, nameOf, objectId, type KindScopes } from './identity.ts';
 import { isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
+import { indentQuotedContinuations } from './yaml-indent.ts';
 
 export interface DesiredObject {
   /** `Kind:namespace:name` (see resourceId). */
@@ -96,8 +97,8 @@ function isKubeObject(v: JsonValue): v is KubeObject {
 }
 
 /** Give the object its effective namespace, as `kubectl apply` would: '' (none) for cluster-scoped kinds. */
-function withNamespace(o: KubeObject, defaultNamespace: string): KubeObject {
-  if (isClusterScoped(o.kind)) delete o.metadata['namespace'];
+function withNamespace(o: KubeObject, defaultNamespace: string, scopes: KindScopes | undefined): KubeObject {
+  if (isClusterScoped(kindKeyOf(o), scopes)) delete o.metadata['namespace'];
   else if (typeof o.metadata['namespace'] !== 'string' || o.metadata['namespace'] === '')
     o.metadata['namespace'] = defaultNamespace;
   return o;
@@ -110,13 +111,13 @@ function isList(v: JsonValue): v is { items: JsonValue[] } & Record<string, Json
 
 export function parseManifests(
   files: readonly ManifestFile[],
-  opts: Pick<EngineOptions, 'defaultNamespace'>,
+  opts: Pick<EngineOptions, 'defaultNamespace' | 'scopes'>,
 ): ParseResult {
   const result: ParseResult = { objects: [], errors: [], warnings: [] };
   const seen = new Map<string, string>();
   for (const file of files) {
     if (!MANIFEST_EXT.test(file.path)) continue;
-    parseFile(file, opts.defaultNamespace, result, seen);
+    parseFile(file, opts.defaultNamespace, opts.scopes, result, seen);
   }
   return result;
 }
@@ -144,9 +145,24 @@ function sameKey(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean. */
+function parseYaml(text: string, lineCounter: LineCounter): Document.Parsed[] {
+  // A parser error mid-file (or a first attempt) would leave duplicates behind for the next parse.
+  duplicates.length = 0;
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    version: '1.1',
+    prettyErrors: false,
+    uniqueKeys: sameKey,
+    customTags: kubectlTags,
+  });
+  return Array.isArray(docs) ? docs : [];
+}
+
 function parseFile(
   file: ManifestFile,
   defaultNamespace: string,
+  scopes: KindScopes | undefined,
   result: ParseResult,
   seen: Map<string, string>,
 ): void {
@@ -171,19 +187,22 @@ function parseFile(
     });
     return;
   }
-  const lineCounter = new LineCounter();
-  // A parser error mid-file would leave this file's duplicates behind for the next file.
-  duplicates.length = 0;
+  let lineCounter = new LineCounter();
   let docs;
   try {
-    // YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean.
-    docs = parseAllDocuments(text, {
-      lineCounter,
-      version: '1.1',
-      prettyErrors: false,
-      uniqueKeys: sameKey,
-      customTags: kubectlTags,
-    });
+    docs = parseYaml(text, lineCounter);
+    if (docs.some((d) => d.errors.length > 0)) {
+      // go-yaml accepts quoted scalars whose continuation lines are under-indented; so do we.
+      const fixed = indentQuotedContinuations(text);
+      if (fixed !== null) {
+        const again = new LineCounter();
+        const retry = parseYaml(fixed, again);
+        if (retry.every((d) => d.errors.length === 0)) {
+          docs = retry;
+          lineCounter = again;
+        }
+      }
+    }
   } catch (e) {
     result.errors.push({ file: file.path, line: null, message: `cannot parse: ${(e as Error).message}` });
     return;
@@ -195,7 +214,7 @@ function parseFile(
       message: `line ${lineCounter.linePos(at).line}: duplicate key; the last value wins`,
     });
   }
-  const list = Array.isArray(docs) ? docs : [];
+  const list = docs;
   let skipped = 0;
   let index = 0;
   for (const doc of list) {
@@ -244,8 +263,8 @@ function parseFile(
         skipped++;
         continue;
       }
-      const object = withNamespace(item, defaultNamespace);
-      const id = objectId(object, defaultNamespace);
+      const object = withNamespace(item, defaultNamespace, scopes);
+      const id = objectId(object, defaultNamespace, scopes);
       const first = seen.get(id);
       if (first !== undefined) {
         result.errors.push({

@@ -99,6 +99,18 @@ function keyFnFor(segs: readonly Segment[], kind: string): KeyFn | null {
   }
 }
 
+/**
+ * Keyed lists whose order has meaning: `env` (a `$(VAR)` sees only the variables before it) and
+ * `initContainers` (they run one after another). Items are still matched by name, so an edit reads
+ * `env[name=A].value`, but a reordering is drift too.
+ */
+const ORDERED_FIELDS: ReadonlySet<string> = new Set(['env', 'initContainers']);
+
+export function isOrderedList(segs: readonly Segment[]): boolean {
+  const last = segs[segs.length - 1];
+  return last !== undefined && 'field' in last && ORDERED_FIELDS.has(last.field);
+}
+
 export type KeySegment = { key: Record<string, KeyValue>; label: string };
 export interface KeyedItem {
   seg: KeySegment;

@@ -2,7 +2,7 @@
 // core of the diff (what changed) and of the ownership normaliser (which live-only fields count).
 import type { JsonValue } from '../types.ts';
 import { deepEqual, isObject } from './json.ts';
-import { keyedItems, type Segment } from './path.ts';
+import { isOrderedList, keyedItems, type KeyedItem, type Segment } from './path.ts';
 
 /**
  * Maps keyed by user data rather than by schema fields. Their entries are reported one by one even
@@ -60,9 +60,20 @@ export function walkPairs(
       }
       for (const it of lk)
         if (!seen.has(it.id)) walkPairs(undefined, it.value, [...segs, it.seg], kind, visit);
+      // Same items in another order: the whole list is the change (its items may also differ).
+      if (dl && ll && isOrderedList(segs) && reordered(dk, lk)) visit(segs, dl, ll);
       return;
     }
   }
 
   if (!deepEqual(d, l)) visit(segs, d, l);
+}
+
+/** Do the items both sides have come in a different order? */
+function reordered(d: readonly KeyedItem[], l: readonly KeyedItem[]): boolean {
+  const inLive = new Set(l.map((it) => it.id));
+  const inDesired = new Set(d.map((it) => it.id));
+  const a = d.filter((it) => inLive.has(it.id));
+  const b = l.filter((it) => inDesired.has(it.id));
+  return a.some((it, i) => it.id !== b[i]?.id);
 }

@@ -5,12 +5,16 @@ import type { KubeObject } from '../../types.ts';
 import { clone } from '../json.ts';
 import { parseManagedFields } from '../managed-fields.ts';
 import type { EngineOptions } from '../options.ts';
+import { crdNormalizer } from './crd.ts';
+import { customResourceNormalizer } from './custom-resource.ts';
 import { emptyNormalizer } from './empty.ts';
 import { hpaNormalizer } from './hpa.ts';
 import { keyedListsNormalizer } from './keyed-lists.ts';
 import { metadataNormalizer } from './metadata.ts';
 import { miscNormalizer } from './misc.ts';
+import { networkingNormalizer } from './networking.ts';
 import { omittedZeroNormalizer } from './omitted-zero.ts';
+import { otherKindsNormalizer } from './other-kinds.ts';
 import { ownershipNormalizer } from './ownership.ts';
 import { scalarsNormalizer } from './scalars.ts';
 import { secretNormalizer } from './secret.ts';
@@ -22,11 +26,15 @@ export type { NormalizeContext, Normalizer } from './types.ts';
 
 export const NORMALIZERS: readonly Normalizer[] = [
   metadataNormalizer,
+  customResourceNormalizer,
   secretNormalizer,
   scalarsNormalizer,
   workloadsNormalizer,
   serviceNormalizer,
   hpaNormalizer,
+  networkingNormalizer,
+  crdNormalizer,
+  otherKindsNormalizer,
   miscNormalizer,
   emptyNormalizer,
   keyedListsNormalizer,

@@ -9,13 +9,15 @@ import { diffObjects } from '../diff.ts';
 import { stableHash } from '../hash.ts';
 import { defaultEngineOptions } from '../options.ts';
 import { parseManifests } from '../parse.ts';
-import { fixtureCases, liveObjects, readText, TESTDATA } from '../testdata/fixtures.ts';
+import { fixtureCases, liveCrdSchemas, liveObjects, readText, TESTDATA } from '../testdata/fixtures.ts';
 import { normalizePair, NORMALIZERS, type Normalizer } from './index.ts';
 import { defaultPullPolicy } from './pod-spec.ts';
 
-const opts = defaultEngineOptions();
+const inSync = fixtureCases().filter((n) => n.endsWith('-in-sync'));
+const allLive = inSync.flatMap((name) => liveObjects(join(TESTDATA, name, 'live.yaml')));
+const opts = defaultEngineOptions({ crdSchemas: liveCrdSchemas(allLive) });
 const pairs: { desired: KubeObject; live: KubeObject }[] = [];
-for (const name of fixtureCases().filter((n) => n.endsWith('-in-sync'))) {
+for (const name of inSync) {
   const dir = join(TESTDATA, name);
   const desired = parseManifests(
     [{ path: 'd.yaml', content: readText(join(dir, 'desired.yaml')) }],

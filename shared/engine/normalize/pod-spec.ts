@@ -12,6 +12,7 @@ const PROBE_DEFAULTS: [string, JsonValue][] = [
 
 function handler(h: JsonObject | undefined): void {
   dropIfEqual(obj(h, 'httpGet'), 'scheme', 'HTTP');
+  dropIfEqual(obj(h, 'httpGet'), 'path', '/');
   dropIfEqual(obj(h, 'grpc'), 'service', '');
 }
 
@@ -49,6 +50,7 @@ function volume(v: JsonValue): void {
   for (const item of arr(obj(v, 'downwardAPI'), 'items') ?? [])
     dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
   for (const s of arr(obj(v, 'projected'), 'sources') ?? []) {
+    dropIfEqual(obj(s, 'serviceAccountToken'), 'expirationSeconds', 3600);
     for (const item of arr(obj(s, 'downwardAPI'), 'items') ?? [])
       dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
   }
@@ -63,9 +65,13 @@ export function normalizePodSpec(spec: JsonObject | undefined): void {
   dropIfEqual(spec, 'securityContext', {});
   dropIfEqual(spec, 'terminationGracePeriodSeconds', 30);
   dropIfEqual(spec, 'enableServiceLinks', true);
-  // `serviceAccount` is the deprecated alias the server copies from `serviceAccountName`.
-  if (typeof spec['serviceAccountName'] === 'string')
-    dropIfEqual(spec, 'serviceAccount', spec['serviceAccountName']);
+  // `serviceAccount` is the deprecated alias: the server reads it when `serviceAccountName` is empty
+  // and always writes it back as a copy of `serviceAccountName` (core/v1 PodSpec conversion).
+  const alias = spec['serviceAccount'];
+  const sa = spec['serviceAccountName'];
+  if ((sa === undefined || sa === '') && typeof alias === 'string' && alias !== '')
+    spec['serviceAccountName'] = alias;
+  delete spec['serviceAccount'];
   for (const key of ['containers', 'initContainers', 'ephemeralContainers'])
     for (const c of arr(spec, key) ?? []) container(c);
   for (const v of arr(spec, 'volumes') ?? []) volume(v);

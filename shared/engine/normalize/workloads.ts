@@ -27,16 +27,21 @@ const JOB_LABELS = [
 
 function job(spec: JsonObject | undefined): void {
   if (!spec) return;
+  // backoffLimit is MaxInt32 with a per-index limit; pods are replaced only once Failed with a failure policy.
+  const perIndex = spec['backoffLimitPerIndex'] !== undefined;
+  const failurePolicy = obj(spec, 'podFailurePolicy');
   for (const [k, v] of [
-    ['backoffLimit', 6],
+    ['backoffLimit', perIndex ? 2147483647 : 6],
     ['completionMode', 'NonIndexed'],
     ['completions', 1],
     ['parallelism', 1],
     ['suspend', false],
     ['manualSelector', false],
-    ['podReplacementPolicy', 'TerminatingOrFailed'],
+    ['podReplacementPolicy', failurePolicy ? 'Failed' : 'TerminatingOrFailed'],
   ] as const)
     dropIfEqual(spec, k, v);
+  for (const rule of arr(failurePolicy, 'rules') ?? [])
+    for (const c of arr(rule, 'onPodConditions') ?? []) if (isObject(c)) dropIfEqual(c, 'status', 'True');
   const sel = obj(obj(spec, 'selector'), 'matchLabels');
   const tl = obj(obj(obj(spec, 'template'), 'metadata'), 'labels');
   for (const l of JOB_LABELS) {
@@ -99,9 +104,13 @@ export const workloadsNormalizer = eachSide('workload-defaults', (o) => {
       dropIfEqual(spec, 'minReadySeconds', 0);
       normalizePodSpec(template);
       break;
-    case 'Job':
+    case 'Job': {
       job(spec);
+      // A Job without labels of its own gets its template's labels (before the controller adds its own).
+      const templateLabels = obj(obj(obj(spec, 'template'), 'metadata'), 'labels');
+      if (templateLabels) dropIfEqual(obj(o, 'metadata'), 'labels', templateLabels);
       break;
+    }
     case 'CronJob':
       for (const [k, v] of [
         ['concurrencyPolicy', 'Allow'],

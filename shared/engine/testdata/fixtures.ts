@@ -6,6 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../types.ts';
+import { crdSchemas, type CrdSchemas } from '../crd-schema.ts';
 import type { ManifestFile } from '../parse.ts';
 
 export const TESTDATA = dirname(fileURLToPath(import.meta.url));
@@ -39,6 +40,11 @@ export function manifestFiles(dir: string): ManifestFile[] {
 /** Live objects from a YAML fixture (several documents allowed). */
 export function liveObjects(path: string): KubeObject[] {
   return parseAllDocuments(readText(path)).flatMap((d) => (Array.isArray(d) ? [] : [d.toJS() as KubeObject])).filter(Boolean);
+}
+
+/** The live CRDs' schemas, as an adapter passes them to the engine (EngineOptions.crdSchemas). */
+export function liveCrdSchemas(live: readonly KubeObject[]): CrdSchemas {
+  return crdSchemas(live.filter((o) => o.kind === 'CustomResourceDefinition'));
 }
 
 export function fixtureCases(): string[] {
