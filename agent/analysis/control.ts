@@ -1,12 +1,8 @@
 // What the HTTP API may ask of the running agent. The analysis scheduler implements it;
 // API tests may implement it with a real scheduler or a small stand-in.
-import type { AnalysisStatus } from '../../shared/types.ts';
+import type { AnalysisStatus, ComponentState, Version } from '../../shared/types.ts';
 
-export interface ComponentState {
-  name: 'store' | 'watches' | 'git';
-  ready: boolean;
-  message: string;
-}
+export type { ComponentState } from '../../shared/types.ts';
 
 export interface AgentControl {
   /** Starts a full analysis, or joins the one already running; returns its status at once. */
@@ -17,5 +13,5 @@ export interface AgentControl {
   readiness(): Promise<ComponentState[]>;
   /** Objects currently watched, by kind. */
   watchedCounts(): Record<string, number>;
-  version(): { version: string; git_commit: string | null };
+  version(): Version;
 }

@@ -1,18 +1,14 @@
 // Analysis endpoints: trigger one (joining the run in progress, if any), read its status, and the
 // agent's version. The scheduler behind AgentControl decides what "joining" means.
 import type Router from '@koa/router';
+import type { AnalyzeResponse } from '../../shared/types.ts';
 import type { AgentControl } from '../analysis/control.ts';
 import { ApiError } from './errors.ts';
 import { readEmptyJsonBody } from './limits.ts';
 import { noParams } from './query.ts';
 
-export interface AnalyzeResponse {
-  message: 'Analysis triggered';
-  status: 'started';
-  analysis_id: string;
-}
-
-const ANALYSIS_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** What an analysis id may look like (also the OpenAPI path parameter's pattern). */
+export const ANALYSIS_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function analysisRoutes(router: Router, control: AgentControl, bodyLimitBytes: number): void {
   router.post('/api/v1/analyze', async (ctx) => {

@@ -4,6 +4,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../store/resilient.ts';
+import type { ErrorBody } from '../../shared/types.ts';
 import type { Store } from '../store/store.ts';
 
 export class ApiError extends Error {
@@ -14,10 +15,6 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
   }
-}
-
-export interface ErrorBody {
-  error: string;
 }
 
 /** How long the error path waits for a ping before calling the store unreachable. */

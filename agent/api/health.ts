@@ -3,7 +3,8 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import type { AgentControl, ComponentState } from '../analysis/control.ts';
+import type { ComponentState, Readiness } from '../../shared/types.ts';
+import type { AgentControl } from '../analysis/control.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { errorResponses, routeFallbacks } from './errors.ts';
 
@@ -13,11 +14,8 @@ export interface HealthDeps {
   logger?: Logger;
 }
 
-export interface ReadyResponse {
-  status: 'ready' | 'not_ready';
-  message: string;
-  components: ComponentState[];
-}
+/** The body of /ready (shared/api/shapes.ts). */
+export type ReadyResponse = Readiness;
 
 async function readiness(control: AgentControl): Promise<ReadyResponse> {
   let components: ComponentState[];

@@ -3,19 +3,13 @@
 import type Router from '@koa/router';
 import {
   parseResourceId,
-  type DriftEvent,
+  type DriftHistory,
   type DriftRecord,
   type DriftRecordList,
 } from '../../shared/types.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 import { historyLimit, noParams, recordQuery } from './query.ts';
-
-export interface HistoryResponse {
-  resource_id: string;
-  events: DriftEvent[];
-  count: number;
-}
 
 function validResourceId(raw: string | undefined): string {
   const id = raw ?? '';
@@ -61,6 +55,6 @@ export function recordRoutes(router: Router, store: Store): void {
     const [events, record] = await Promise.all([store.history(id, limit), store.getRecord(id)]);
     // A deleted record may still have history worth showing; only a resource never seen is unknown.
     if (events.length === 0 && !record) throw new ApiError(404, `no drift record or history for ${id}`);
-    ctx.body = { resource_id: id, events, count: events.length } satisfies HistoryResponse;
+    ctx.body = { resource_id: id, events, count: events.length } satisfies DriftHistory;
   });
 }

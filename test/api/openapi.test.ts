@@ -1,9 +1,12 @@
-// The published document itself: every registered route is documented (and nothing else), every
-// $ref resolves, and the checker the API suite relies on does reject non-conforming answers.
+// The published document itself: it is what the declarations generate, every registered route is
+// documented (and nothing else), every $ref resolves, and the checker the API suite relies on does
+// reject non-conforming answers.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type Koa from 'koa';
 import { createApiApp, createHealthApp } from '../../agent/api/index.ts';
+import { openApiYaml } from '../../agent/api/openapi/document.ts';
 import { AgentMetrics } from '../../agent/metrics.ts';
 import { SqliteStore } from '../../agent/store/sqlite.ts';
 import { TestControl } from './control.ts';
@@ -42,6 +45,11 @@ function refs(node: unknown): string[] {
 
 describe('OpenAPI document', () => {
   const doc = new OpenApiDoc();
+
+  it('is what the zod declarations generate (agent/api/openapi.yaml is not stale)', () => {
+    const file = readFileSync(new URL('../../agent/api/openapi.yaml', import.meta.url), 'utf8');
+    assert.ok(file === openApiYaml(), 'agent/api/openapi.yaml is stale: run `npm run openapi`');
+  });
 
   it('documents exactly the routes the API and health apps register', () => {
     const deps = {

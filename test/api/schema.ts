@@ -1,27 +1,12 @@
-// A small JSON Schema checker for the subset the OpenAPI document uses ($ref, type, const, enum,
-// properties, required, additionalProperties, propertyNames, items, anyOf, numeric and string
-// bounds, pattern, format date-time). Unknown keywords fail loudly, so the document cannot use a
-// keyword this checker would silently ignore.
+// JSON Schema validation of answers against the OpenAPI document, with ajv (draft 2020-12, the
+// dialect of OpenAPI 3.1). The whole document is added once so `#/components/...` refs resolve;
+// ajv's strict mode rejects a keyword it does not know, so the document cannot use one that would
+// be silently ignored. Errors are spelled the way the suite's assertions read them.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+
 type Schema = { [key: string]: unknown };
 
-const IGNORED = new Set(['description', 'default', 'example', 'title']);
-const KNOWN = new Set([
-  '$ref',
-  'type',
-  'const',
-  'enum',
-  'properties',
-  'required',
-  'additionalProperties',
-  'propertyNames',
-  'items',
-  'anyOf',
-  'minimum',
-  'maximum',
-  'minLength',
-  'pattern',
-  'format',
-]);
+const DOC_ID = 'openapi';
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 function isSchema(v: unknown): v is Schema {
@@ -35,98 +20,86 @@ function typeOf(v: unknown): string {
   return typeof v;
 }
 
-function typeMatches(v: unknown, type: string): boolean {
-  const actual = typeOf(v);
-  return actual === type || (type === 'number' && actual === 'integer');
+/** `/drift_records/0/severity` -> `$.drift_records[0].severity`. */
+function location(instancePath: string): string {
+  return (
+    '$' +
+    instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+      .join('')
+  );
+}
+
+function describeError(e: ErrorObject): string {
+  const at = location(e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return `${at}: missing required '${String(params['missingProperty'])}'`;
+    case 'additionalProperties':
+      return `${at}: unexpected property '${String(params['additionalProperty'])}'`;
+    case 'anyOf':
+      return `${at}: matches none of anyOf`;
+    case 'type':
+      return `${at}: expected ${String(params['type'])}, got ${typeOf(e.data)} ${JSON.stringify(e.data)}`;
+    case 'format':
+      return params['format'] === 'date-time'
+        ? `${at}: ${JSON.stringify(e.data)} is not an RFC 3339 date-time`
+        : `${at}: ${JSON.stringify(e.data)} is not a ${String(params['format'])}`;
+    default:
+      return `${at}: ${e.message ?? e.keyword}`;
+  }
 }
 
 export class SchemaChecker {
-  constructor(private readonly root: Schema) {}
+  private readonly ajv: Ajv2020;
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(private readonly root: Schema) {
+    this.ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
+    this.ajv.addFormat('date-time', (s: string) => DATE_TIME.test(s) && !Number.isNaN(Date.parse(s)));
+    // The document's own keywords are not JSON Schema; ajv walks into `components` and `paths`
+    // for refs and sees these as unknown keywords of the root.
+    for (const keyword of ['openapi', 'info', 'servers', 'tags', 'paths', 'components'])
+      this.ajv.addKeyword({ keyword });
+    this.ajv.addSchema({ ...root, $id: DOC_ID }, DOC_ID);
+  }
 
   /** Resolves `#/a/b/c` inside the document. */
   resolve(ref: string): Schema {
     let node: unknown = this.root;
     for (const part of ref.replace(/^#\//, '').split('/')) {
-      node = isSchema(node) ? node[part] : undefined;
+      node = isSchema(node) ? node[part.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
     }
     if (!isSchema(node)) throw new Error(`unresolvable $ref ${ref}`);
     return node;
   }
 
-  /** Error messages (empty when `value` conforms). */
-  check(schema: Schema, value: unknown, at = '$'): string[] {
-    const errors: string[] = [];
-    for (const key of Object.keys(schema)) {
-      if (!KNOWN.has(key) && !IGNORED.has(key))
-        errors.push(`${at}: schema uses unsupported keyword '${key}'`);
+  /** Error messages (empty when `value` conforms). `schema` is a schema of the document. */
+  check(schema: Schema, value: unknown): string[] {
+    const key = JSON.stringify(schema);
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      // Refs in the document are relative to it; compile this schema as if it sat in the document.
+      validate = this.ajv.compile(rebase(schema) as Schema);
+      this.compiled.set(key, validate);
     }
-    if (typeof schema['$ref'] === 'string')
-      return [...errors, ...this.check(this.resolve(schema['$ref']), value, at)];
-    errors.push(...this.checkScalar(schema, value, at));
-    if (Array.isArray(schema['anyOf'])) {
-      const branches = schema['anyOf'].filter(isSchema);
-      if (!branches.some((b) => this.check(b, value, at).length === 0))
-        errors.push(`${at}: matches none of anyOf`);
-    }
-    if (isSchema(value)) errors.push(...this.checkObject(schema, value, at));
-    if (Array.isArray(value) && isSchema(schema['items'])) {
-      const items = schema['items'];
-      value.forEach((item, i) => errors.push(...this.check(items, item, `${at}[${i}]`)));
-    }
-    return errors;
+    if (validate(value)) return [];
+    return [...new Set((validate.errors ?? []).map(describeError))];
   }
+}
 
-  private checkScalar(schema: Schema, value: unknown, at: string): string[] {
-    const errors: string[] = [];
-    const type = schema['type'];
-    const types = typeof type === 'string' ? [type] : Array.isArray(type) ? type.map(String) : [];
-    if (types.length > 0 && !types.some((t) => typeMatches(value, t))) {
-      errors.push(`${at}: expected ${types.join('|')}, got ${typeOf(value)} ${JSON.stringify(value)}`);
-    }
-    if ('const' in schema && value !== schema['const'])
-      errors.push(`${at}: expected ${JSON.stringify(schema['const'])}`);
-    if (Array.isArray(schema['enum']) && !schema['enum'].includes(value)) {
-      errors.push(`${at}: ${JSON.stringify(value)} not in ${JSON.stringify(schema['enum'])}`);
-    }
-    if (typeof value === 'number') {
-      if (typeof schema['minimum'] === 'number' && value < schema['minimum'])
-        errors.push(`${at}: ${value} < minimum`);
-      if (typeof schema['maximum'] === 'number' && value > schema['maximum'])
-        errors.push(`${at}: ${value} > maximum`);
-    }
-    if (typeof value === 'string') {
-      if (typeof schema['minLength'] === 'number' && value.length < schema['minLength'])
-        errors.push(`${at}: too short`);
-      if (typeof schema['pattern'] === 'string' && !new RegExp(schema['pattern'], 'u').test(value)) {
-        errors.push(`${at}: ${JSON.stringify(value)} does not match ${schema['pattern']}`);
-      }
-      if (schema['format'] === 'date-time' && !(DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)))) {
-        errors.push(`${at}: ${JSON.stringify(value)} is not an RFC 3339 date-time`);
-      }
-    }
-    return errors;
-  }
-
-  private checkObject(schema: Schema, value: Schema, at: string): string[] {
-    const errors: string[] = [];
-    const properties = isSchema(schema['properties']) ? schema['properties'] : {};
-    if (Array.isArray(schema['required'])) {
-      for (const name of schema['required']) {
-        if (!(String(name) in value)) errors.push(`${at}: missing required '${String(name)}'`);
-      }
-    }
-    for (const [key, v] of Object.entries(value)) {
-      const property = properties[key];
-      if (isSchema(property)) {
-        errors.push(...this.check(property, v, `${at}.${key}`));
-        continue;
-      }
-      if (isSchema(schema['propertyNames']))
-        errors.push(...this.check(schema['propertyNames'], key, `${at}{${key}}`));
-      const extra = schema['additionalProperties'];
-      if (extra === false) errors.push(`${at}: unexpected property '${key}'`);
-      else if (isSchema(extra)) errors.push(...this.check(extra, v, `${at}.${key}`));
-    }
-    return errors;
-  }
+/** `#/components/...` refs made absolute (`openapi#/components/...`) for a schema outside the document. */
+function rebase(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(rebase);
+  if (!isSchema(node)) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && v.startsWith('#') ? `${DOC_ID}${v}` : rebase(v),
+    ]),
+  );
 }

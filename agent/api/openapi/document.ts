@@ -1,0 +1,279 @@
+// The OpenAPI document of the agent's API, built from the declarations: the schemas from the zod
+// shapes (shared/api/shapes.ts), the query parameters from the zod query schemas (../query.ts).
+// Only what no schema says is written here: routes, statuses and their prose. `npm run openapi`
+// writes it to agent/api/openapi.yaml; test/api/openapi.test.ts fails when that file is stale.
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { apiSchemas, Timestamp } from '../../../shared/api/shapes.ts';
+import { ANALYSIS_ID } from '../analyses.ts';
+import { historyParams, recordParams } from '../query.ts';
+
+type Node = Record<string, unknown>;
+
+const COMPONENTS = '#/components/schemas/';
+const ref = (name: string): Node => ({ $ref: `${COMPONENTS}${name}` });
+const responseRef = (name: string): Node => ({ $ref: `#/components/responses/${name}` });
+
+/** JSON Schema without the noise zod adds for standalone use. */
+function tidy(schema: Node): Node {
+  const { $schema: _s, $id: _i, ...rest } = schema;
+  return rest;
+}
+
+/** `override` for z.toJSONSchema: the document's spelling of what zod says at length. */
+function override(ctx: { zodSchema: unknown; jsonSchema: Node }): void {
+  const s = ctx.jsonSchema;
+  // Integers are bounded by Number.MAX_SAFE_INTEGER in zod; saying so on every count is noise.
+  if (s['maximum'] === Number.MAX_SAFE_INTEGER) delete s['maximum'];
+  // `format: date-time` says it; zod's long pattern for it adds nothing a reader needs.
+  if (ctx.zodSchema === Timestamp) delete s['pattern'];
+}
+
+function componentSchemas(): Node {
+  const { schemas } = z.toJSONSchema(apiSchemas, {
+    uri: (id) => `${COMPONENTS}${id}`,
+    io: 'output',
+    override,
+  });
+  return Object.fromEntries(Object.entries(schemas).map(([name, s]) => [name, tidy(s as Node)]));
+}
+
+/** One query parameter per key of a query schema, with its description at parameter level. */
+function queryParameters(schema: z.ZodObject): Record<string, Node> {
+  return Object.fromEntries(
+    Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
+      const { description, ...json } = tidy(z.toJSONSchema(field, { io: 'output', override }) as Node);
+      return [name, { name, in: 'query', ...(description ? { description } : {}), schema: json }];
+    }),
+  );
+}
+
+const json = (description: string, schema: string): Node => ({
+  description,
+  content: { 'application/json': { schema: ref(schema) } },
+});
+
+const parameterRef = (name: string): Node => ({ $ref: `#/components/parameters/${name}` });
+const listParameters = Object.keys(recordParams.shape).map(parameterRef);
+
+const fails = (...statuses: (400 | 404 | 413 | 500 | 503)[]): Node => {
+  const names = { 400: 'BadRequest', 404: 'NotFound', 413: 'TooLarge', 500: 'Internal', 503: 'Unavailable' };
+  return Object.fromEntries(statuses.map((s) => [String(s), responseRef(names[s])]));
+};
+
+const recordList = (operationId: string, summary: string): Node => ({
+  get: {
+    tags: ['records'],
+    operationId,
+    summary,
+    parameters: listParameters,
+    responses: { '200': responseRef('RecordList'), ...fails(400, 500, 503) },
+  },
+});
+
+const DESCRIPTION = `The DriftGuard agent's REST API (served on its own listener, 127.0.0.1 in the shipped
+manifests and reached through \`kubectl port-forward\`) and its health/metrics endpoints
+(a separate listener on 0.0.0.0 for probes and Prometheus).
+
+Every body is JSON with snake_case fields. Every error is \`{"error": "..."}\` with the status
+that fits: 400 (bad input: unknown or repeated query parameter, wrong type, malformed id),
+404 (unknown resource, analysis or route), 405 (wrong method), 413 (body over the limit),
+500 (internal error), 503 (store unavailable or request timed out).
+
+Resource ids are \`Kind:namespace:name\`, URL-encoded in paths; cluster-scoped objects have an
+empty namespace (\`Kind::name\`). A kind served by a CRD or an aggregated API carries its group
+(\`Gateway.gateway.networking.k8s.io:web:edge\`); names may contain \`:\` (ids split from the left).
+`;
+
+const METRICS = `Prometheus text exposition format. Metrics:
+\`driftguard_drift_events_total{type,severity,kind,event}\` (counter; event is detected|resolved),
+\`driftguard_resources_watched{kind}\` (gauge, set at scrape time),
+\`driftguard_drift_score\` (gauge; see Statistics.drift_score),
+\`driftguard_active_drifts{severity}\` (gauge),
+\`driftguard_sync_duration_seconds{trigger}\` (histogram; trigger is periodic|watch|manual|git),
+\`driftguard_api_request_duration_seconds{method,route,status}\` (histogram; route is the
+route pattern such as \`/api/v1/drift-records/:resourceId\`, or \`unmatched\`),
+and the Node.js process defaults.
+`;
+
+/** The whole document as a plain object. */
+export function openApiDocument(): Node {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'DriftGuard agent API',
+      version: '0.1.0',
+      description: DESCRIPTION,
+      license: { name: 'Apache-2.0' },
+    },
+    servers: [
+      { url: 'http://127.0.0.1:8080', description: 'API listener (through kubectl port-forward)' },
+      { url: 'http://127.0.0.1:8081', description: 'health and metrics listener' },
+    ],
+    tags: [{ name: 'records' }, { name: 'analysis' }, { name: 'health' }],
+    paths: {
+      '/health': {
+        get: {
+          tags: ['health'],
+          operationId: 'health',
+          summary: 'Liveness; answers while the process serves requests (on both listeners).',
+          responses: { '200': json('The process is running.', 'Health') },
+        },
+      },
+      '/ready': {
+        get: {
+          tags: ['health'],
+          operationId: 'ready',
+          summary:
+            'Readiness (on both listeners); 200 only when the store is reachable, watches are synced and the desired state is loaded.',
+          responses: {
+            '200': json('Every component is ready.', 'Readiness'),
+            '503': json(
+              'At least one component is not ready; `message` names each one and why.',
+              'Readiness',
+            ),
+          },
+        },
+      },
+      '/metrics': {
+        get: {
+          tags: ['health'],
+          operationId: 'metrics',
+          summary: 'Prometheus metrics of this agent.',
+          description: METRICS,
+          responses: {
+            '200': {
+              description: 'Metrics in the Prometheus text format.',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      '/api/v1/version': {
+        get: {
+          tags: ['analysis'],
+          operationId: 'version',
+          summary: "The agent's version and the commit it was built from.",
+          responses: { '200': json('Version.', 'Version'), ...fails(400, 503) },
+        },
+      },
+      '/api/v1/drift-records': recordList('listDriftRecords', 'Drift records matching the filters.'),
+      '/api/v1/drift-records/active': recordList(
+        'listActiveDriftRecords',
+        'Records whose drift is active (same filters).',
+      ),
+      '/api/v1/drift-records/resolved': recordList(
+        'listResolvedDriftRecords',
+        'Records whose drift was resolved (same filters).',
+      ),
+      '/api/v1/drift-records/{resourceId}': {
+        get: {
+          tags: ['records'],
+          operationId: 'getDriftRecord',
+          summary: 'One record.',
+          parameters: [parameterRef('resourceId')],
+          responses: { '200': json('The record.', 'DriftRecord'), ...fails(400, 404, 500, 503) },
+        },
+      },
+      '/api/v1/drift-records/{resourceId}/history': {
+        get: {
+          tags: ['records'],
+          operationId: 'getDriftHistory',
+          summary: 'Transitions of one record, newest first.',
+          parameters: [parameterRef('resourceId'), ...Object.keys(historyParams.shape).map(parameterRef)],
+          responses: {
+            '200': json(
+              "The record's transitions, newest first; `count` is the number returned.",
+              'DriftHistory',
+            ),
+            ...fails(400, 404, 500, 503),
+          },
+        },
+      },
+      '/api/v1/statistics': {
+        get: {
+          tags: ['records'],
+          operationId: 'getStatistics',
+          summary: 'Aggregates over every record, the last 24 hours of transitions and the last analysis.',
+          responses: { '200': json('Statistics.', 'StatisticsResponse'), ...fails(400, 500, 503) },
+        },
+      },
+      '/api/v1/analyze': {
+        post: {
+          tags: ['analysis'],
+          operationId: 'triggerAnalysis',
+          summary: 'Starts a full analysis, or joins the one already running (same analysis_id).',
+          requestBody: {
+            required: false,
+            description: 'Empty, or an empty JSON object.',
+            content: { 'application/json': { schema: ref('EmptyBody') } },
+          },
+          responses: {
+            '202': {
+              ...json(
+                'Analysis started or joined; poll /api/v1/analyses/{id} (also in the Location header).',
+                'AnalyzeResponse',
+              ),
+              headers: { Location: { schema: { type: 'string' } } },
+            },
+            ...fails(400, 413, 503),
+          },
+        },
+      },
+      '/api/v1/analyses/{id}': {
+        get: {
+          tags: ['analysis'],
+          operationId: 'getAnalysis',
+          summary: 'Status of a recent analysis (the agent keeps at least the last 100).',
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: ANALYSIS_ID.source },
+            },
+          ],
+          responses: { '200': json('The analysis.', 'AnalysisStatus'), ...fails(400, 404, 503) },
+        },
+      },
+    },
+    components: {
+      parameters: {
+        resourceId: {
+          name: 'resourceId',
+          in: 'path',
+          required: true,
+          description:
+            '`Kind:namespace:name` (cluster-scoped: `Kind::name`; CRD kinds `Kind.group`), URL-encoded.',
+          schema: { type: 'string' },
+          example: 'Deployment%3Ashop%3Aweb',
+        },
+        ...queryParameters(recordParams),
+        ...queryParameters(historyParams),
+      },
+      responses: {
+        RecordList: json(
+          'A page of records; `count` is the total matching the filters (ignoring limit/offset).',
+          'DriftRecordList',
+        ),
+        BadRequest: json(
+          'Invalid input (unknown or repeated query parameter, wrong type, malformed id or body).',
+          'Error',
+        ),
+        NotFound: json('Unknown resource, analysis or route.', 'Error'),
+        TooLarge: json('Request body over the configured limit.', 'Error'),
+        Internal: json("Unexpected failure (details are in the agent's log).", 'Error'),
+        Unavailable: json('The store is unreachable, or the request timed out.', 'Error'),
+      },
+      schemas: componentSchemas(),
+    },
+  };
+}
+
+/** The document as agent/api/openapi.yaml holds it. */
+export function openApiYaml(): string {
+  const header =
+    '# Generated from shared/api/shapes.ts, agent/api/query.ts and agent/api/openapi/document.ts by\n' +
+    '# `npm run openapi`; do not edit (test/api/openapi.test.ts fails when this file is stale).\n';
+  return header + stringify(openApiDocument(), { lineWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,215 @@
+// The API's JSON shapes, declared once with zod: shared/types.ts infers the TypeScript types from
+// them (the engine's output, the stored records, the API bodies and the plugin's `-o json` are the
+// same snake_case shapes), and agent/api/openapi/ generates the OpenAPI document's schemas from
+// them. Every shape that the document names is in `apiSchemas` under its component name.
+import { z } from 'zod';
+
+export const DRIFT_TYPES = [
+  'Scaling',
+  'VersionChange',
+  'ResourceChange',
+  'ConfigurationChange',
+  'LabelChange',
+  'AnnotationChange',
+  'PortChange',
+  'VolumeChange',
+  'SecretChange',
+  'ConfigMapChange',
+  'Missing',
+] as const;
+export const SEVERITIES = ['low', 'medium', 'high'] as const;
+export const DRIFT_STATUSES = ['none', 'active', 'resolved'] as const;
+export const TRANSITIONS = ['detected', 'updated', 'resolved'] as const;
+
+/** The shapes the OpenAPI document names, by component name. */
+export const apiSchemas = z.registry<{ id: string }>();
+const named = <T extends z.ZodType>(id: string, schema: T): T => {
+  apiSchemas.add(schema, { id });
+  return schema;
+};
+
+const count = () => z.int().min(0);
+
+export const DriftType = named('DriftType', z.enum(DRIFT_TYPES));
+export const Severity = named('Severity', z.enum(SEVERITIES));
+export const DriftStatus = named('DriftStatus', z.enum(DRIFT_STATUSES));
+/** ISO 8601 / RFC 3339, as `Date.toISOString()` writes it. */
+export const Timestamp = named('Timestamp', z.iso.datetime({ offset: true }));
+export const JsonValue = named('JsonValue', z.json());
+
+export const DriftDetail = named(
+  'DriftDetail',
+  z
+    .strictObject({
+      path: z.string().describe('JSON path, e.g. `spec.template.spec.containers[name=web].image`.'),
+      type: DriftType,
+      severity: Severity,
+      desired: JsonValue.optional().describe('Any JSON value.'),
+      live: JsonValue.optional().describe('Any JSON value.'),
+      manager: z.string().nullable().describe('Field manager that last wrote the live field.'),
+      /** When that manager last wrote it, if known. */
+      changed_at: Timestamp.nullable(),
+    })
+    .describe(
+      'One changed field. Secret values never appear in desired/live. desired/live are absent when the field is absent on that side.',
+    ),
+);
+
+/** The engine's verdict for one resource: what `analyze --local -o json` prints per record. */
+export const DriftResult = z.strictObject({
+  resource_id: z.string().describe('`Kind:namespace:name`'),
+  kind: z.string(),
+  namespace: z.string().describe('Empty for cluster-scoped objects.'),
+  name: z.string(),
+  api_version: z.string(),
+  drift_detected: z.boolean(),
+  drift_status: z.enum(['none', 'active']),
+  drift_type: DriftType.nullable(),
+  severity: Severity.nullable(),
+  drift_details: z.array(DriftDetail),
+  desired_hash: z.string().nullable(),
+  live_hash: z.string().nullable(),
+  git_commit: z.string().nullable(),
+  source_file: z.string().nullable(),
+});
+
+/** A drift record as the agent stores it and the API serves it. */
+export const DriftRecord = named(
+  'DriftRecord',
+  DriftResult.extend({
+    drift_status: DriftStatus,
+    first_detected: Timestamp.nullable(),
+    last_checked: Timestamp,
+    resolved_at: Timestamp.nullable(),
+    last_known_good_hash: z.string().nullable().describe('The live hash when live last matched Git.'),
+    resolution_message: z.string().nullable().describe('e.g. "replicas back to 3 (kubectl-scale)".'),
+  }),
+);
+
+/** One transition of a record's life, appended to its history. */
+export const DriftEvent = named(
+  'DriftEvent',
+  z.strictObject({
+    /** Deterministic (resource id, transition, time), so a retried write stores it once. */
+    event_id: z.string(),
+    resource_id: z.string(),
+    event: z.enum(TRANSITIONS),
+    from_status: DriftStatus,
+    to_status: DriftStatus,
+    time: Timestamp,
+    drift_type: DriftType.nullable(),
+    severity: Severity.nullable(),
+    kind: z.string(),
+    namespace: z.string(),
+    message: z.string().nullable(),
+  }),
+);
+
+export const DriftRecordList = named(
+  'DriftRecordList',
+  z
+    .strictObject({ drift_records: z.array(DriftRecord), count: count() })
+    .describe('A page of records; `count` is the total matching the filters (ignoring limit/offset).'),
+);
+
+export const DriftHistory = named(
+  'DriftHistory',
+  z
+    .strictObject({ resource_id: z.string(), events: z.array(DriftEvent), count: count() })
+    .describe("The record's transitions, newest first; `count` is the number returned."),
+);
+
+export const LastAnalysis = named(
+  'LastAnalysis',
+  z.strictObject({
+    started_at: Timestamp,
+    finished_at: Timestamp,
+    duration_seconds: z.number().min(0),
+    resources: count(),
+    git_commit: z.string().nullable(),
+  }),
+);
+
+export const Statistics = named(
+  'Statistics',
+  z.strictObject({
+    total_resources: count(),
+    drifted_resources: count(),
+    active_drifts: count(),
+    resolved_drifts: count(),
+    by_type: z
+      .partialRecord(DriftType, count())
+      .describe('Counts by drift type (types with no drift may be absent).'),
+    by_severity: z.partialRecord(Severity, count()),
+    by_namespace: z.record(z.string(), count()),
+    mean_time_to_resolve_seconds: z.number().min(0).nullable(),
+    drift_score: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe(
+        'Severity-weighted share of tracked resources in active drift: each actively drifted resource weighs low=1, medium=2, high=3, and the sum is divided by 3 × total tracked resources. 0 = everything in sync; 1 = every resource in high-severity drift.',
+      ),
+    last_analysis: LastAnalysis.nullable(),
+    trend: z
+      .array(z.strictObject({ time: Timestamp, active: count() }))
+      .describe('Active drifts over the last 24 hours.'),
+  }),
+);
+
+export const StatisticsResponse = named('StatisticsResponse', z.strictObject({ statistics: Statistics }));
+
+export const AnalysisStatus = named(
+  'AnalysisStatus',
+  z.strictObject({
+    analysis_id: z.string(),
+    status: z.enum(['running', 'completed', 'failed']),
+    trigger: z.enum(['periodic', 'watch', 'manual', 'git']),
+    started_at: Timestamp,
+    finished_at: Timestamp.nullable(),
+    resources: count(),
+    drifted: count(),
+    detected: count(),
+    resolved: count(),
+    error: z.string().nullable(),
+  }),
+);
+
+export const AnalyzeResponse = named(
+  'AnalyzeResponse',
+  z.strictObject({
+    message: z.literal('Analysis triggered'),
+    status: z.literal('started'),
+    analysis_id: z.string().min(1),
+  }),
+);
+
+/** The body POST /api/v1/analyze accepts: nothing, or `{}`. */
+export const EmptyBody = named('EmptyBody', z.strictObject({}));
+
+export const ComponentState = named(
+  'ComponentState',
+  z.strictObject({ name: z.enum(['store', 'watches', 'git']), ready: z.boolean(), message: z.string() }),
+);
+
+export const Readiness = named(
+  'Readiness',
+  z.strictObject({
+    status: z.enum(['ready', 'not_ready']),
+    message: z.string().describe('"All components ready", or each failing component and why.'),
+    components: z.array(ComponentState),
+  }),
+);
+
+export const Health = named(
+  'Health',
+  z.strictObject({ status: z.literal('healthy'), message: z.literal('Service is running') }),
+);
+
+export const Version = named(
+  'Version',
+  z.strictObject({ version: z.string(), git_commit: z.string().nullable() }),
+);
+
+/** Every error the API answers with. */
+export const ApiErrorBody = named('Error', z.strictObject({ error: z.string().min(1) }));
