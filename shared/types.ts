@@ -42,6 +42,20 @@ export type Readiness = z.output<typeof shapes.Readiness>;
 export type Version = z.output<typeof shapes.Version>;
 export type ErrorBody = z.output<typeof shapes.ApiErrorBody>;
 
+/** One step of a field path: a map key, or a list item named by its merge key (e.g. `name=web`). */
+export type FieldSegment = z.output<typeof shapes.FieldSegment>;
+/** A field set in the cluster that the desired object does not set (removed by `revert --prune-fields`). */
+export type PruneField = z.output<typeof shapes.PruneField>;
+/** What putting one object back to its desired state means (see shapes.RevertPlan). */
+export type RevertPlan = Omit<z.output<typeof shapes.RevertPlan>, 'apply' | 'desired_view' | 'live_view'> & {
+  desired_view: JsonObject;
+  live_view: JsonObject | null;
+  apply: KubeObject;
+};
+/** `GET /api/v1/drift-records/{id}/desired`: the agent's desired object for a record, at its commit. */
+export type DesiredObjectResponse = RevertPlan &
+  Pick<z.output<typeof shapes.DesiredObject>, 'git_commit' | 'head_commit'>;
+
 /**
  * `Kind:namespace:name`; cluster-scoped objects have an empty namespace (`Kind::name`). `kind` is the
  * kind key: the bare kind for kinds kube-apiserver serves itself, `Kind.group` for a CRD or an

@@ -1,6 +1,6 @@
 // What the HTTP API may ask of the running agent. The analysis scheduler implements it;
 // API tests may implement it with a real scheduler or a small stand-in.
-import type { AnalysisStatus, ComponentState, Version } from '../../shared/types.ts';
+import type { AnalysisStatus, ComponentState, DesiredObjectResponse, Version } from '../../shared/types.ts';
 
 export type { ComponentState } from '../../shared/types.ts';
 
@@ -14,4 +14,9 @@ export interface AgentControl {
   /** Objects currently watched, by kind. */
   watchedCounts(): Record<string, number>;
   version(): Version;
+  /**
+   * The desired object Git declares for a tracked resource, with its revert plan against the live
+   * object the agent watches; undefined when Git does not declare it. Secret values are withheld.
+   */
+  desired(id: string): DesiredObjectResponse | undefined;
 }

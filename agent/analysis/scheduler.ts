@@ -2,8 +2,14 @@
 // Single objects (from watch events and Git changes) go first, batched; full runs (periodic,
 // manual, first Git load) coalesce: a trigger while one is queued or running joins it.
 import { randomUUID } from 'node:crypto';
-import type { DesiredObject } from '../../shared/engine/index.ts';
-import type { AnalysisStatus, DriftRecord, KubeObject, Severity } from '../../shared/types.ts';
+import { revertPlan, type DesiredObject } from '../../shared/engine/index.ts';
+import type {
+  AnalysisStatus,
+  DesiredObjectResponse,
+  DriftRecord,
+  KubeObject,
+  Severity,
+} from '../../shared/types.ts';
 import type { SyncTrigger } from '../metrics.ts';
 import { driftScore } from '../records/statistics.ts';
 import type { AgentControl, ComponentState } from './control.ts';
@@ -110,6 +116,16 @@ export class Scheduler implements AgentControl {
 
   version(): { version: string; git_commit: string | null } {
     return { version: this.deps.version, git_commit: this.deps.gitCommit() };
+  }
+
+  desired(id: string): DesiredObjectResponse | undefined {
+    const entry = this.deps.desired.get(id);
+    if (!entry) return undefined;
+    // The same engine options as the verdict, so the plan drops what the verdict ignores.
+    const plan = revertPlan(entry.desired, this.deps.live.get(id), this.deps.engine, {
+      withholdSecretValues: true,
+    });
+    return { ...plan, git_commit: entry.commit, head_commit: this.deps.gitCommit() };
   }
 
   /** Resolves when the queue is empty (tests and shutdown). */

@@ -29,7 +29,7 @@ export function createApiApp(deps: ApiDeps): Koa {
   app.silent = true;
   const router = new Router();
   probeRoutes(router, deps.control);
-  recordRoutes(router, deps.store);
+  recordRoutes(router, deps.store, deps.control);
   statisticsRoutes(router, deps.store);
   analysisRoutes(router, deps.control, deps.limits.bodyLimitBytes);
   app.use(requestTiming(deps.metrics));

@@ -7,6 +7,7 @@ import {
   type DriftRecord,
   type DriftRecordList,
 } from '../../shared/types.ts';
+import type { AgentControl } from '../analysis/control.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 import { historyLimit, noParams, recordQuery } from './query.ts';
@@ -31,7 +32,7 @@ async function list(
   return { drift_records: page.records, count: page.count };
 }
 
-export function recordRoutes(router: Router, store: Store): void {
+export function recordRoutes(router: Router, store: Store, control: AgentControl): void {
   const base = '/api/v1/drift-records';
   router.get(base, async (ctx) => {
     ctx.body = await list(store, ctx.querystring);
@@ -48,6 +49,13 @@ export function recordRoutes(router: Router, store: Store): void {
     const record: DriftRecord | null = await store.getRecord(id);
     if (!record) throw new ApiError(404, `no drift record for ${id}`);
     ctx.body = record;
+  });
+  router.get(`${base}/:resourceId/desired`, (ctx) => {
+    const id = validResourceId(ctx.params['resourceId']);
+    noParams(ctx.querystring);
+    const desired = control.desired(id);
+    if (!desired) throw new ApiError(404, `Git declares no object ${id}`);
+    ctx.body = desired;
   });
   router.get(`${base}/:resourceId/history`, async (ctx) => {
     const id = validResourceId(ctx.params['resourceId']);

@@ -4,10 +4,12 @@ import { Command } from 'commander';
 import { PLUGIN_VERSION } from '../version.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerDescribe } from './describe.ts';
+import { registerDiff } from './diff.ts';
 import { registerGet } from './get.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
 import { addGlobalFlags, globalFlags } from './options.ts';
+import { registerRevert } from './revert.ts';
 import { registerStatus } from './status.ts';
 import { registerUi, runUiCommand } from './ui.ts';
 import { registerVersion } from './version.ts';
@@ -17,6 +19,8 @@ Examples:
   kubectl driftguard analyze --local --repo ./deploy -n shop   compare a repo with the cluster, no agent
   kubectl driftguard status                                   active drifts, through the agent
   kubectl driftguard describe deployment/web -n shop          one resource's diff and history
+  kubectl driftguard diff deployment/web -n shop              its drift as a kubectl diff
+  kubectl driftguard revert deployment/web -n shop            put it back (asks first)
   kubectl driftguard analyze --exit-code                      analyse now; exit 1 on drift
 
 Exit codes: 0 in sync or success, 1 drift found (with --exit-code), 2 or more: error.
@@ -38,6 +42,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     registerAnalyze,
     registerGet,
     registerDescribe,
+    registerDiff,
+    registerRevert,
     registerVersion,
     registerUi,
   ]) {

@@ -1,14 +1,17 @@
 // `analyze --local`: desired state from a repository, live state from the cluster, verdicts from
 // the engine. Nothing is stored. Parse errors are returned with the results so the caller can
-// report them and still print everything that could be analysed.
+// report them and still print everything that could be analysed. `diff`/`revert --local` read the
+// repository and the cluster through the same loadLocal.
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   analyzeAll,
   defaultEngineOptions,
   parseManifests,
+  type DesiredObject,
+  type EngineOptions,
   type ParseError,
 } from '../../shared/engine/index.ts';
-import type { DriftResult } from '../../shared/types.ts';
+import type { DriftResult, KubeObject } from '../../shared/types.ts';
 import { checkoutRepo } from './repo.ts';
 import { readManifestFiles } from './files.ts';
 import { readLiveObjects } from './live.ts';
@@ -31,24 +34,51 @@ export interface LocalAnalysis {
   files: number;
 }
 
-export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): Promise<LocalAnalysis> {
+/** A repository's desired objects (those `select` keeps) with their live counterparts. */
+export interface LocalState {
+  desired: DesiredObject[];
+  live: Map<string, KubeObject>;
+  engine: EngineOptions;
+  errors: ParseError[];
+  warnings: string[];
+  commit: string | null;
+  files: number;
+}
+
+export async function loadLocal(
+  kc: KubeConfig,
+  opts: LocalAnalysisOptions,
+  select: (d: DesiredObject) => boolean = () => true,
+): Promise<LocalState> {
   const repo = await checkoutRepo(opts.repo, opts.branch);
   try {
     const files = readManifestFiles(repo.dir, opts.path);
-    const engineOpts = defaultEngineOptions({ defaultNamespace: opts.defaultNamespace });
-    const parsed = parseManifests(files, engineOpts);
-    const desired =
-      opts.namespace === undefined
-        ? parsed.objects
-        : parsed.objects.filter((d) => d.object.metadata['namespace'] === opts.namespace);
+    const engine = defaultEngineOptions({ defaultNamespace: opts.defaultNamespace });
+    const parsed = parseManifests(files, engine);
+    const desired = parsed.objects.filter(
+      (d) => (opts.namespace === undefined || d.object.metadata['namespace'] === opts.namespace) && select(d),
+    );
     const { live, unserved } = await readLiveObjects(kc, desired);
-    const results = analyzeAll(desired, live, engineOpts, { gitCommit: repo.commit });
     const warnings = [
       ...parsed.warnings.map((w) => `${w.file}: ${w.message}`),
       ...unserved.map((k) => `the cluster does not serve ${k}: its objects are reported as Missing`),
     ];
-    return { results, errors: parsed.errors, warnings, commit: repo.commit, files: files.length };
+    return {
+      desired,
+      live,
+      engine,
+      errors: parsed.errors,
+      warnings,
+      commit: repo.commit,
+      files: files.length,
+    };
   } finally {
     repo.cleanup();
   }
+}
+
+export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): Promise<LocalAnalysis> {
+  const s = await loadLocal(kc, opts);
+  const results = analyzeAll(s.desired, s.live, s.engine, { gitCommit: s.commit });
+  return { results, errors: s.errors, warnings: s.warnings, commit: s.commit, files: s.files };
 }

@@ -4,7 +4,7 @@
 import { REDACTED } from '../../shared/engine/index.ts';
 import type { DriftDetail, JsonValue } from '../../shared/types.ts';
 
-function isSecretValuePath(kind: string, path: string): boolean {
+export function isSecretValuePath(kind: string, path: string): boolean {
   return kind === 'Secret' && /^(data|binaryData|stringData)(\.|\[|$)/.test(path);
 }
 

@@ -2,6 +2,7 @@
 // Pure fetch (no Node-only modules) so shared/ stays free of I/O libraries.
 import type {
   AnalysisStatus,
+  DesiredObjectResponse,
   DriftEvent,
   DriftRecord,
   DriftRecordList,
@@ -177,6 +178,11 @@ export class DriftGuardClient {
 
   history(resourceId: string): Promise<{ resource_id: string; events: DriftEvent[]; count: number }> {
     return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}/history`);
+  }
+
+  /** The agent's desired object for a record, at the commit it came from, with its revert plan. */
+  desired(resourceId: string): Promise<DesiredObjectResponse> {
+    return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}/desired`);
   }
 
   async statistics(): Promise<Statistics> {

@@ -211,5 +211,57 @@ export const Version = named(
   z.strictObject({ version: z.string(), git_commit: z.string().nullable() }),
 );
 
+export const FieldSegment = named(
+  'FieldSegment',
+  z
+    .union([
+      z.strictObject({ field: z.string() }),
+      z.strictObject({ key: z.record(z.string(), z.union([z.string(), z.number()])), label: z.string() }),
+    ])
+    .describe('One step of a field path: a map key, or a list item named by its merge key (`name=web`).'),
+);
+
+export const PruneField = named(
+  'PruneField',
+  z
+    .strictObject({ path: z.string(), segments: z.array(FieldSegment) })
+    .describe('A field set in the cluster that Git does not set (removed by `revert --prune-fields`).'),
+);
+
+const JsonObject = z.record(z.string(), JsonValue);
+
+/** What putting one object back to its desired state means. */
+export const RevertPlan = z.strictObject({
+  resource_id: z.string(),
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  api_version: z.string(),
+  source_file: z.string(),
+  drift_detected: z.boolean(),
+  desired_view: JsonObject.describe('The normalised desired object; Secret values shown as `(redacted)`.'),
+  live_view: JsonObject.nullable().describe(
+    'The desired view with every drift field at its live value (the two differ only where there is drift); null when the object is missing.',
+  ),
+  apply: JsonObject.describe(
+    "What a server-side apply sends: the object as declared, minus the fields the agent's rules ignore on it.",
+  ),
+  secret_values_withheld: z
+    .boolean()
+    .describe('True when Secret values were left out of `apply`: the agent never serves them.'),
+  drift_paths: z.array(z.string()).describe('Paths of the drift fields, as in drift details.'),
+  prune: z.array(PruneField),
+});
+
+export const DesiredObject = named(
+  'DesiredObject',
+  RevertPlan.extend({
+    git_commit: z.string().describe('The commit the desired object came from.'),
+    head_commit: z.string().nullable().describe("The agent's current Git HEAD."),
+  }).describe(
+    'The object Git declares for a tracked resource, at the commit the agent holds it from, with its revert plan against the live object the agent watches.',
+  ),
+);
+
 /** Every error the API answers with. */
 export const ApiErrorBody = named('Error', z.strictObject({ error: z.string().min(1) }));

@@ -3,12 +3,12 @@
 import type { DriftDetail, DriftResult, JsonValue, KubeObject } from '../types.ts';
 import { attribute } from './attribution.ts';
 import { classify, severityOf, worst } from './classify.ts';
-import { diffObjects } from './diff.ts';
+import { diffObjects, type RawDetail } from './diff.ts';
 import { stableHash } from './hash.ts';
 import { nameOf, namespaceOf, objectId } from './identity.ts';
 import { clone, isObject } from './json.ts';
 import { pruneEmpty } from './normalize/empty.ts';
-import { normalizePair } from './normalize/index.ts';
+import { normalizePair, type NormalizedPair } from './normalize/index.ts';
 import { sortKeyedLists } from './normalize/keyed-lists.ts';
 import type { EngineOptions, IgnoreRule } from './options.ts';
 import type { DesiredObject } from './parse.ts';
@@ -70,6 +70,70 @@ function shown(
   return normalized === undefined ? null : clone(normalized);
 }
 
+/** One field where desired and live differ and that no rule ignores, with who last wrote it. */
+export interface DriftField {
+  raw: RawDetail;
+  manager: string | null;
+  changed_at: string | null;
+}
+
+export interface Comparison {
+  norm: NormalizedPair;
+  /** Drift fields, in walk order. Empty when live is absent (Missing). */
+  fields: DriftField[];
+  /** Fields that differ but that the rules ignore here (ignore rules, fields owned by an autoscaler). */
+  ignored: Segment[][];
+}
+
+/**
+ * Normalise both sides, diff them, and drop what the rules ignore: the one comparison behind a
+ * verdict (analyzeResource) and a revert plan (revertPlan), so both agree on what counts as drift.
+ * Ignored fields are made equal on the normalised live copy, so live_hash agrees with the verdict.
+ */
+export function compareResource(
+  desired: DesiredObject,
+  live: KubeObject | undefined,
+  opts: EngineOptions,
+): Comparison {
+  const obj = desired.object;
+  const kind = obj.kind;
+  const norm = normalizePair(obj, live, opts);
+  const fields: DriftField[] = [];
+  const ignored: Segment[][] = [];
+  const nl = norm.live;
+  if (!nl) return { norm, fields, ignored };
+  const namespace = namespaceOf(obj, opts.defaultNamespace, opts.scopes);
+  const name = nameOf(obj);
+  const ignores = (opts.rules.ignore ?? []).filter((r) => ruleMatchesResource(r, kind, namespace, name));
+  let synced = false;
+  for (const raw of diffObjects(norm.desired, nl)) {
+    const sync = () => {
+      synced = true;
+      ignored.push(raw.segs);
+      setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired));
+    };
+    if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) {
+      sync();
+      continue;
+    }
+    const who = attribute(norm.ctx.managed, raw.segs);
+    const byAutoscaler = (opts.rules.ignore_managers ?? []).some(
+      (r) => who.manager !== null && r.managers.includes(who.manager) && pathHasPrefix(raw.segs, r.path),
+    );
+    if (byAutoscaler) {
+      sync();
+      continue;
+    }
+    fields.push({ raw, manager: who.manager, changed_at: who.changed_at });
+  }
+  if (synced) {
+    // A sync may leave an empty map behind (annotations: {}) or append a list item out of key order.
+    pruneEmpty(nl);
+    sortKeyedLists(nl as JsonValue, [], kind);
+  }
+  return { norm, fields, ignored };
+}
+
 export function analyzeResource(
   desired: DesiredObject,
   live: KubeObject | undefined,
@@ -78,14 +142,12 @@ export function analyzeResource(
 ): DriftResult {
   const obj = desired.object;
   const kind = obj.kind;
-  const namespace = namespaceOf(obj, opts.defaultNamespace, opts.scopes);
-  const name = nameOf(obj);
-  const norm = normalizePair(obj, live, opts);
+  const { norm, fields } = compareResource(desired, live, opts);
   const base = {
     resource_id: desired.id,
     kind,
-    namespace,
-    name,
+    namespace: namespaceOf(obj, opts.defaultNamespace, opts.scopes),
+    name: nameOf(obj),
     api_version: obj.apiVersion,
     desired_hash: stableHash(norm.desired as JsonValue),
     git_commit: context.gitCommit,
@@ -103,47 +165,19 @@ export function analyzeResource(
       live_hash: null,
     };
   }
-  const nl = norm.live;
-  const ignores = (opts.rules.ignore ?? []).filter((r) => ruleMatchesResource(r, kind, namespace, name));
-  const details: DriftDetail[] = [];
-  let synced = false;
-
-  for (const raw of diffObjects(norm.desired, nl)) {
-    // Ignored fields are made equal on the live copy too, so live_hash agrees with the verdict.
-    const sync = () => {
-      synced = true;
-      setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired));
-    };
-    if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) {
-      sync();
-      continue;
-    }
-    const who = attribute(norm.ctx.managed, raw.segs);
-    const byAutoscaler = (opts.rules.ignore_managers ?? []).some(
-      (r) => who.manager !== null && r.managers.includes(who.manager) && pathHasPrefix(raw.segs, r.path),
-    );
-    if (byAutoscaler) {
-      sync();
-      continue;
-    }
+  const details: DriftDetail[] = fields.map(({ raw, manager, changed_at }) => {
     const type = classify({ kind, path: raw.path, desired: raw.desired, live: raw.live });
-    details.push({
+    return {
       path: raw.path,
       type,
       severity: severityOf(type, opts.rules.severity),
       desired: shown(kind, raw.path, obj, raw.segs, raw.desired),
       live: shown(kind, raw.path, live, raw.segs, raw.live),
-      manager: who.manager,
-      changed_at: who.changed_at,
-    });
-  }
-
-  if (synced) {
-    // A sync may leave an empty map behind (annotations: {}) or append a list item out of key order.
-    pruneEmpty(nl);
-    sortKeyedLists(nl as JsonValue, [], kind);
-  }
-  const liveHash = stableHash(nl as JsonValue);
+      manager,
+      changed_at,
+    };
+  });
+  const liveHash = stableHash(norm.live as JsonValue);
   const top = worst(details);
   if (!top) {
     return {

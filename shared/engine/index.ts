@@ -43,3 +43,11 @@ export { attribute, type Attribution } from './attribution.ts';
 export { formatPath, pathHasPrefix, type Segment } from './path.ts';
 export { REDACTED } from './secrets.ts';
 export { crdSchemas, applyStructuralSchema, schemaFor, type CrdSchemas } from './crd-schema.ts';
+export { compareResource, type Comparison, type DriftField } from './analyze.ts';
+export {
+  revertPlan,
+  jsonPointer,
+  REDACTED_AFTER,
+  REDACTED_BEFORE,
+  type RevertPlanOptions,
+} from './revert.ts';

@@ -2,7 +2,7 @@
 // set by the test, and a triggered analysis stays running until the test finishes it, so joining
 // a running analysis can be observed.
 import type { AgentControl, ComponentState } from '../../agent/analysis/control.ts';
-import type { AnalysisStatus } from '../../shared/types.ts';
+import type { AnalysisStatus, DesiredObjectResponse } from '../../shared/types.ts';
 
 export class TestControl implements AgentControl {
   components: ComponentState[] = [
@@ -11,6 +11,8 @@ export class TestControl implements AgentControl {
     { name: 'git', ready: true, message: 'desired state loaded' },
   ];
   watched: Record<string, number> = { Deployment: 2, ConfigMap: 1 };
+  /** Desired objects by resource id, set by the test. */
+  desiredObjects = new Map<string, DesiredObjectResponse>();
   private readonly analyses = new Map<string, AnalysisStatus>();
   private running: AnalysisStatus | undefined;
   private next = 1;
@@ -64,6 +66,10 @@ export class TestControl implements AgentControl {
 
   version(): { version: string; git_commit: string | null } {
     return { version: '0.1.0-test', git_commit: 'abc1234' };
+  }
+
+  desired(id: string): DesiredObjectResponse | undefined {
+    return this.desiredObjects.get(id);
   }
 
   setReady(name: ComponentState['name'], ready: boolean, message: string): void {

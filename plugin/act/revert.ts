@@ -1,0 +1,142 @@
+// Diff and revert of one object, shared by the `diff`/`revert` commands and the terminal UI's `d`
+// and `R` keys: where the plan comes from (the agent's desired object at the record's commit, or a
+// repository with --local), what must stop a revert, and the writes themselves.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { DriftGuardClient } from '../../shared/api/client.ts';
+import { revertPlan } from '../../shared/engine/index.ts';
+import type { DesiredObjectResponse, DriftRecord, KubeObject, RevertPlan } from '../../shared/types.ts';
+import { CliError } from '../cli/errors.ts';
+import { loadLocal, type LocalAnalysisOptions } from '../local/analyze-local.ts';
+import type { Palette } from '../output/color.ts';
+import { isSecretValuePath } from '../output/redact.ts';
+import { renderObjectDiff } from '../output/unified-diff.ts';
+import {
+  FIELD_MANAGER,
+  locate,
+  missingPermission,
+  pruneFields,
+  readLive,
+  serverSideApply,
+  type Located,
+} from './kube-write.ts';
+
+export interface PlanSource {
+  plan: RevertPlan;
+  /** The agent's record and desired object, when the plan came from the agent. */
+  agent?: { record: DriftRecord; desired: DesiredObjectResponse };
+  /** The repository's commit, when the plan came from --local. */
+  commit?: string | null;
+}
+
+/** The agent's plan for a record: the desired object it compared, at the commit it came from. */
+export async function agentPlan(client: DriftGuardClient, record: DriftRecord): Promise<PlanSource> {
+  const desired = await client.desired(record.resource_id);
+  return { plan: desired, agent: { record, desired } };
+}
+
+/** Plans computed here from a repository (`--local --repo`), for the objects `select` keeps. */
+export async function localPlans(
+  kc: KubeConfig,
+  opts: LocalAnalysisOptions,
+  select?: (id: string, kind: string, name: string) => boolean,
+): Promise<{ sources: PlanSource[]; warnings: string[]; errors: string[] }> {
+  const s = await loadLocal(
+    kc,
+    opts,
+    select ? (d) => select(d.id, d.object.kind, String(d.object.metadata['name'] ?? '')) : undefined,
+  );
+  return {
+    sources: s.desired.map((d) => ({ plan: revertPlan(d, s.live.get(d.id), s.engine), commit: s.commit })),
+    warnings: s.warnings,
+    errors: s.errors.map((e) => `${e.file}${e.line !== null ? `:${e.line}` : ''}: ${e.message}`),
+  };
+}
+
+/** The drift diff of a plan, in kubectl diff's format ('' when in sync). */
+export function planDiff(plan: RevertPlan, c: Palette): string {
+  return renderObjectDiff(plan, c);
+}
+
+/** Notes under a diff: which fields only --prune-fields removes. */
+export function pruneNote(plan: RevertPlan, prune: boolean): string {
+  if (plan.prune.length === 0) return '';
+  const list = plan.prune.map((p) => p.path).join(', ');
+  return prune
+    ? `--prune-fields: removes ${plan.prune.length} field(s) the cluster added and Git does not set: ${list}\n`
+    : `${plan.resource_id}: set in the cluster, not by Git (revert removes them only with --prune-fields): ${list}\n`;
+}
+
+export interface PreparedRevert {
+  source: PlanSource;
+  at: Located;
+  live: KubeObject | undefined;
+  /** Nothing to put back: the object matches Git. */
+  inSync: boolean;
+}
+
+export interface RevertFlags {
+  dryRun: boolean;
+  force: boolean;
+  prune: boolean;
+}
+
+/** Everything a revert needs checked before anyone is asked; throws a CliError naming what stops it. */
+export async function prepareRevert(kc: KubeConfig, source: PlanSource): Promise<PreparedRevert> {
+  const { plan } = source;
+  if (source.agent) {
+    const { record, desired } = source.agent;
+    if (record.git_commit !== desired.git_commit)
+      throw new CliError(
+        `refusing to revert ${plan.resource_id}: its record was analysed at commit ${short(record.git_commit)}, ` +
+          `but the agent now holds its desired state from commit ${short(desired.git_commit)}; ` +
+          'wait for the agent to analyse it again (kubectl driftguard analyze) and retry',
+      );
+  }
+  if (plan.secret_values_withheld && plan.drift_paths.some((p) => isSecretValuePath(plan.kind, p)))
+    throw new CliError(
+      `refusing to revert ${plan.resource_id}: its values drifted, and the agent never hands out Secret values; ` +
+        'revert it from the repository with --local --repo PATH',
+    );
+  const at = await locate(kc, {
+    apiVersion: plan.api_version,
+    kind: plan.kind,
+    namespace: plan.namespace,
+    name: plan.name,
+  });
+  const live = await readLive(kc, at);
+  const verbs = live ? ['patch'] : ['create', 'patch'];
+  for (const verb of verbs) {
+    const missing = await missingPermission(kc, at, verb);
+    if (missing)
+      throw new CliError(
+        `refusing to revert ${plan.resource_id}: your kubeconfig's user may not ${missing} (RBAC permission "${verb}" on ${at.display} is needed)`,
+      );
+  }
+  return { source, at, live, inSync: !plan.drift_detected };
+}
+
+function short(commit: string | null | undefined): string {
+  return commit ? commit.slice(0, 12) : '<none>';
+}
+
+/** The writes: prune (when asked) then a server-side apply as driftguard-revert. Returns what was done. */
+export async function executeRevert(kc: KubeConfig, p: PreparedRevert, flags: RevertFlags): Promise<string> {
+  const { plan } = p.source;
+  const lines: string[] = [];
+  const suffix = flags.dryRun ? ' (server dry run)' : '';
+  if (flags.prune && p.live && plan.prune.length > 0) {
+    const removed = await pruneFields(kc, p.at, p.live, plan, { dryRun: flags.dryRun });
+    if (removed.length > 0) lines.push(`removed ${removed.join(', ')}${suffix}`);
+  }
+  const apply = structuredClone(plan.apply);
+  apply.metadata = { ...apply.metadata, name: plan.name };
+  if (p.at.resource.namespaced) apply.metadata['namespace'] = plan.namespace;
+  await serverSideApply(kc, p.at, apply, { dryRun: flags.dryRun, force: flags.force });
+  lines.push(
+    `${p.at.display}/${plan.name} reverted${suffix}: server-side apply as ${FIELD_MANAGER}` +
+      (p.source.agent ? ` from commit ${short(p.source.agent.desired.git_commit)}` : '') +
+      (p.source.commit ? ` from commit ${short(p.source.commit)}` : ''),
+  );
+  if (!flags.prune && plan.prune.length > 0) lines.push(pruneNote(plan, false).trimEnd());
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,73 @@
+// Which plans a diff or revert is about: one KIND/NAME (or resource id) or every active drift,
+// through the agent or from a repository (--local), so `diff` and `revert` resolve targets alike.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { allPages, type DriftGuardClient } from '../../shared/api/client.ts';
+import { isClusterScoped } from '../../shared/engine/index.ts';
+import { resourceId } from '../../shared/types.ts';
+import { CliError } from '../cli/errors.ts';
+import { resolveRecord, parseTarget } from '../cli/resolve-target.ts';
+import { contextNamespace } from '../kube/config.ts';
+import { agentPlan, localPlans, type PlanSource } from './revert.ts';
+
+export interface LocalFlags {
+  local?: boolean;
+  repo?: string;
+  branch?: string;
+  path?: string;
+}
+
+export function checkLocalFlags(opts: LocalFlags, command: string): void {
+  if (opts.local && !opts.repo) throw new CliError(`${command} --local needs --repo PATH|URL`);
+  if (!opts.local && (opts.repo || opts.branch || opts.path))
+    throw new CliError('--repo, --branch and --path need --local');
+}
+
+/** The agent's plans: one resource, or (input undefined) every active drift in the namespace filter. */
+export async function agentPlans(
+  client: DriftGuardClient,
+  input: string | undefined,
+  namespace: string | undefined,
+): Promise<PlanSource[]> {
+  if (input !== undefined) return [await agentPlan(client, await resolveRecord(client, input, namespace))];
+  const active = await allPages((f) => client.active(f), namespace ? { namespace } : {});
+  const out: PlanSource[] = [];
+  for (const r of active.drift_records) out.push(await agentPlan(client, r));
+  return out;
+}
+
+/** Plans from a repository: one resource, or (input undefined) every object it declares. */
+export async function repoPlans(
+  kc: KubeConfig,
+  opts: LocalFlags,
+  input: string | undefined,
+  namespace: string | undefined,
+): Promise<{ sources: PlanSource[]; warnings: string[]; errors: string[] }> {
+  const defaultNamespace = namespace ?? contextNamespace(kc);
+  const local = {
+    repo: opts.repo ?? '.',
+    branch: opts.branch,
+    path: opts.path,
+    namespace,
+    defaultNamespace,
+  };
+  if (input === undefined) return localPlans(kc, local);
+  const target = parseTarget(input);
+  const wantedId =
+    'id' in target
+      ? target.id
+      : resourceId(target.kind, isClusterScoped(target.kind) ? '' : defaultNamespace, target.name);
+  const found = await localPlans(kc, { ...local, namespace: undefined }, (id, kind, name) =>
+    'id' in target
+      ? id === wantedId
+      : id === wantedId ||
+        (namespace === undefined && kind.toLowerCase() === target.kind.toLowerCase() && name === target.name),
+  );
+  const exact = found.sources.filter((s) => s.plan.resource_id === wantedId);
+  const sources = exact.length > 0 ? exact : found.sources;
+  if (sources.length === 0) throw new CliError(`${opts.repo ?? '.'} declares no ${input}`);
+  if (sources.length > 1)
+    throw new CliError(
+      `${input} is ambiguous (${sources.map((s) => s.plan.resource_id).join(', ')}): pass -n NAMESPACE or a resource id`,
+    );
+  return { ...found, sources };
+}

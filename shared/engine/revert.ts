@@ -1,0 +1,116 @@
+// What putting one object back to its desired state means, as data: two views that differ only
+// where there is drift (for a diff), the object a server-side apply should send, and the fields the
+// cluster added that Git does not set (removed only on request). The agent serves this for a record
+// and `revert --local` computes it from a repository: one function, so both show the same diff.
+import type { JsonObject, JsonValue, KubeObject, RevertPlan } from '../types.ts';
+import { compareResource } from './analyze.ts';
+import { nameOf, namespaceOf } from './identity.ts';
+import { clone, isObject } from './json.ts';
+import type { EngineOptions } from './options.ts';
+import type { DesiredObject } from './parse.ts';
+import { keyedItems, setAt, type Segment } from './path.ts';
+import { REDACTED } from './secrets.ts';
+
+export interface RevertPlanOptions {
+  /** Leave Secret data out of `apply` (for a server that must never hand out Secret values). */
+  withholdSecretValues?: boolean;
+}
+
+const SECRET_VALUES = ['data', 'stringData', 'binaryData'];
+/** kubectl diff spells a changed Secret value `*** (before)` / `*** (after)`; the same with our marker. */
+export const REDACTED_BEFORE = `${REDACTED} (before)`;
+export const REDACTED_AFTER = `${REDACTED} (after)`;
+
+/** Secret values never reach a view: equal values show REDACTED, changed ones say which side is which. */
+function redactSecretViews(desired: JsonObject, live: JsonObject | null): void {
+  const d = isObject(desired['data']) ? desired['data'] : undefined;
+  const l = live && isObject(live['data']) ? live['data'] : undefined;
+  const keys = new Set([...Object.keys(d ?? {}), ...Object.keys(l ?? {})]);
+  for (const k of keys) {
+    const changed = d?.[k] !== undefined && l?.[k] !== undefined && d[k] !== l[k];
+    if (d && d[k] !== undefined) d[k] = changed ? REDACTED_AFTER : REDACTED;
+    if (l && l[k] !== undefined) l[k] = changed ? REDACTED_BEFORE : REDACTED;
+  }
+  for (const side of [desired, live]) {
+    if (!side) continue;
+    for (const f of ['stringData', 'binaryData']) {
+      const m = side[f];
+      if (isObject(m)) for (const k of Object.keys(m)) m[k] = REDACTED;
+    }
+  }
+}
+
+export function revertPlan(
+  desired: DesiredObject,
+  live: KubeObject | undefined,
+  opts: EngineOptions,
+  planOpts: RevertPlanOptions = {},
+): RevertPlan {
+  const obj = desired.object;
+  const kind = obj.kind;
+  const { norm, fields, ignored } = compareResource(desired, live, opts);
+  const desiredView = clone(norm.desired) as JsonObject;
+  let liveView: JsonObject | null = null;
+  if (norm.live) {
+    liveView = clone(norm.desired) as JsonObject;
+    for (const f of fields)
+      setAt(liveView, f.raw.segs, kind, f.raw.live === undefined ? undefined : clone(f.raw.live));
+  }
+  if (kind === 'Secret') redactSecretViews(desiredView, liveView);
+
+  const apply = clone(obj);
+  delete apply['status'];
+  // Never fight an autoscaler or an ignore rule: what the verdict ignores, revert does not set.
+  for (const segs of ignored) setAt(apply, segs, kind, undefined);
+  const withhold = planOpts.withholdSecretValues === true && kind === 'Secret';
+  if (withhold) for (const f of SECRET_VALUES) delete apply[f];
+
+  const prune = fields
+    .filter((f) => f.raw.desired === undefined && f.raw.live !== undefined)
+    .map((f) => ({ path: f.raw.path, segments: f.raw.segs }));
+  return {
+    resource_id: desired.id,
+    kind,
+    namespace: namespaceOf(obj, opts.defaultNamespace, opts.scopes),
+    name: nameOf(obj),
+    api_version: obj.apiVersion,
+    source_file: desired.sourceFile,
+    drift_detected: !norm.live || fields.length > 0,
+    desired_view: desiredView,
+    live_view: liveView,
+    apply,
+    secret_values_withheld: withhold,
+    drift_paths: fields.map((f) => f.raw.path),
+    prune,
+  };
+}
+
+function escapePointer(s: string): string {
+  return s.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * The JSON pointer (RFC 6901) of `segs` in `root` (keyed segments resolved to list indices), or
+ * null when the field is not there: what a JSON patch `remove` needs for a prune field.
+ */
+export function jsonPointer(root: JsonValue, segs: readonly Segment[], kind: string): string | null {
+  let cur: JsonValue | undefined = root;
+  let out = '';
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i] as Segment;
+    if ('field' in s) {
+      if (!isObject(cur) || !(s.field in cur)) return null;
+      cur = cur[s.field];
+      out += `/${escapePointer(s.field)}`;
+    } else {
+      if (!Array.isArray(cur)) return null;
+      const items = keyedItems(cur, segs.slice(0, i), kind);
+      const id = JSON.stringify(s.key);
+      const idx = items?.findIndex((it) => it.id === id) ?? -1;
+      if (idx < 0) return null;
+      cur = cur[idx];
+      out += `/${idx}`;
+    }
+  }
+  return out;
+}
