@@ -1,6 +1,7 @@
 // `ui`: the interactive drift browser (plugin/ui), loaded only when asked for so the other
 // commands never pay for Ink and React.
 import type { Command } from 'commander';
+import { loadKubeConfig } from '../kube/config.ts';
 import { withAgent } from './agent-client.ts';
 import { CliError, EXIT_OK } from './errors.ts';
 import type { Io } from './io.ts';
@@ -13,7 +14,15 @@ export async function runUiCommand(flags: GlobalFlags, io: Io): Promise<void> {
     );
   }
   const { runUi } = await import('../ui/index.ts');
-  await withAgent(flags, io, (client) => runUi({ client, namespace: namespaceFilter(flags) }));
+  const { driftActions } = await import('../act/actions.ts');
+  // The kubeconfig is read when a revert needs it, so browsing works with --agent-url alone.
+  await withAgent(flags, io, (client) =>
+    runUi({
+      client,
+      namespace: namespaceFilter(flags),
+      actions: driftActions(client, () => loadKubeConfig(flags)),
+    }),
+  );
 }
 
 export function registerUi(program: Command, io: Io, setExit: (code: number) => void): void {

@@ -2,6 +2,7 @@
 // A .ts file (createElement, no JSX) so the CLI can import `plugin/ui/index.ts` by that name.
 import { render } from 'ink';
 import { createElement } from 'react';
+import type { DriftActions } from '../act/actions.ts';
 import type { UiClient } from './client.ts';
 import { App } from './views/app.tsx';
 
@@ -11,6 +12,7 @@ export interface RunUiOptions {
   client: UiClient;
   namespace?: string;
   refreshMs?: number;
+  actions?: DriftActions;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }
@@ -25,7 +27,12 @@ export async function runUi(opts: RunUiOptions): Promise<void> {
     );
   }
   const app = render(
-    createElement(App, { client: opts.client, namespace: opts.namespace, refreshMs: opts.refreshMs }),
+    createElement(App, {
+      client: opts.client,
+      namespace: opts.namespace,
+      refreshMs: opts.refreshMs,
+      actions: opts.actions,
+    }),
     {
       stdin,
       stdout,

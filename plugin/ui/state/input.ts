@@ -3,9 +3,11 @@
 // back into single presses, each resolved in the context the previous one left behind
 // ("/web" = open the filter, then type "web").
 import { resolveKey, type KeyPress } from './keymap.ts';
+import { top } from './nav.ts';
 import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 
-export type Effect = 'analyze';
+/** What a key asks of the world: an analysis, or the revert of the resource on the confirmation page. */
+export type Effect = 'analyze' | { revert: string };
 
 const NAMED = [
   'upArrow',
@@ -40,7 +42,12 @@ export function applyPress(
     if (!resolved) continue;
     if ('text' in resolved) s = reduce(s, { type: 'text', text: resolved.text }, facts);
     else if (resolved.command === 'analyze') effects.push('analyze');
-    else s = reduce(s, { type: 'command', command: resolved.command }, facts);
+    else {
+      const page = top(s.stack);
+      if (resolved.command === 'confirm' && page.view === 'diff' && page.confirm)
+        effects.push({ revert: page.resourceId });
+      s = reduce(s, { type: 'command', command: resolved.command }, facts);
+    }
   }
   return { state: s, effects };
 }

@@ -18,7 +18,7 @@ export interface KeyPress {
   meta?: boolean;
 }
 
-export type Context = 'list' | 'detail' | 'help' | 'picker' | 'filter';
+export type Context = 'list' | 'detail' | 'diff' | 'confirm' | 'help' | 'picker' | 'filter';
 
 export type Command =
   | 'up'
@@ -35,6 +35,9 @@ export type Command =
   | 'toggle'
   | 'namespace'
   | 'analyze'
+  | 'diff'
+  | 'revert'
+  | 'confirm'
   | 'help'
   | 'filterDone'
   | 'filterClear'
@@ -68,7 +71,7 @@ export interface Binding {
   short?: string;
 }
 
-const BROWSE: readonly Context[] = ['list', 'detail', 'picker'];
+const BROWSE: readonly Context[] = ['list', 'detail', 'diff', 'confirm', 'picker'];
 
 export const BINDINGS: readonly Binding[] = [
   {
@@ -120,11 +123,46 @@ export const BINDINGS: readonly Binding[] = [
     hint: 7,
   },
   {
+    inputs: ['d'],
+    label: 'd',
+    description: 'show the diff of the selected drift (as kubectl driftguard diff)',
+    command: 'diff',
+    contexts: ['list', 'detail'],
+    hint: 9,
+  },
+  {
+    inputs: ['R'],
+    label: 'R',
+    description: 'revert the selected drift to Git (shows the diff and asks first)',
+    command: 'revert',
+    contexts: ['list', 'detail', 'diff'],
+    hint: 9,
+  },
+  {
+    inputs: ['y'],
+    label: 'y',
+    description: 'yes: revert it (server-side apply with your kubeconfig)',
+    command: 'confirm',
+    contexts: ['confirm'],
+    hint: 1,
+    short: 'revert',
+  },
+  {
+    inputs: ['n', 'q'],
+    specials: ['escape'],
+    label: 'n/esc',
+    description: 'no: leave it as it is',
+    command: 'back',
+    contexts: ['confirm'],
+    hint: 2,
+    short: 'cancel',
+  },
+  {
     inputs: ['?'],
     label: '?',
     description: 'show / hide this help',
     command: 'help',
-    contexts: ['list', 'detail', 'help'],
+    contexts: ['list', 'detail', 'diff', 'help'],
     hint: 0,
   },
   {
@@ -186,7 +224,7 @@ export const BINDINGS: readonly Binding[] = [
     label: 'q/esc',
     description: 'back',
     command: 'back',
-    contexts: ['detail', 'help', 'picker'],
+    contexts: ['detail', 'diff', 'help', 'picker'],
     hint: 3,
   },
   {
@@ -267,6 +305,8 @@ const SHORT: Partial<Record<Command, string>> = {
   toggle: 'active/resolved',
   namespace: 'ns',
   analyze: 'analyze',
+  diff: 'diff',
+  revert: 'revert',
   help: 'help',
   up: 'up',
   down: 'down',

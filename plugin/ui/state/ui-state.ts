@@ -1,6 +1,6 @@
 // The drift browser's whole state and its transitions, as a pure reducer: views render it, the
 // input hook turns key presses into actions, and data fetching lives elsewhere.
-import { ROOT, pop, push, top, type NavStack } from './nav.ts';
+import { ROOT, pop, push, replaceTop, top, type NavStack } from './nav.ts';
 import { nextSort, type SortKey } from './list.ts';
 import type { Command, Context } from './keymap.ts';
 
@@ -56,7 +56,9 @@ export function contextOf(s: UiState): Context {
   if (s.filterEditing) return 'filter';
   if (s.overlay === 'help') return 'help';
   if (s.overlay === 'picker') return 'picker';
-  return top(s.stack).view;
+  const page = top(s.stack);
+  if (page.view === 'diff') return page.confirm ? 'confirm' : 'diff';
+  return page.view;
 }
 
 const clamp = (n: number, max: number): number => Math.max(0, Math.min(n, Math.max(0, max - 1)));
@@ -89,6 +91,12 @@ export function reduce(s: UiState, action: Action, f: ViewFacts): UiState {
       return { ...s, quit: true };
     case 'analyze':
       return s;
+    case 'diff':
+    case 'revert':
+      return openDiff(s, context, f, action.command === 'revert');
+    case 'confirm':
+      // The revert itself is an effect (input.ts); the page drops back to the diff so it runs once.
+      return confirmed(s);
     default:
       return move(s, action.command, context, f);
   }
@@ -101,6 +109,22 @@ function open(s: UiState, f: ViewFacts): UiState {
   }
   if (!f.selectedId) return s;
   return { ...s, stack: push(s.stack, { view: 'detail', resourceId: f.selectedId }), detailScroll: 0 };
+}
+
+/** `d` and `R`: the diff of the drift under the cursor (list) or on screen (detail, diff). */
+function openDiff(s: UiState, context: Context, f: ViewFacts, confirm: boolean): UiState {
+  const page = top(s.stack);
+  if (page.view === 'diff')
+    return { ...s, stack: replaceTop(s.stack, { ...page, confirm: confirm || page.confirm }) };
+  const id = page.view === 'detail' ? page.resourceId : context === 'list' ? f.selectedId : null;
+  if (!id) return s;
+  return { ...s, stack: push(s.stack, { view: 'diff', resourceId: id, confirm }), detailScroll: 0 };
+}
+
+function confirmed(s: UiState): UiState {
+  const page = top(s.stack);
+  if (page.view !== 'diff') return s;
+  return { ...s, stack: replaceTop(s.stack, { ...page, confirm: false }) };
 }
 
 function back(s: UiState, context: Context): UiState {
@@ -130,7 +154,7 @@ function move(s: UiState, command: Move, context: Context, f: ViewFacts): UiStat
       pickerCursor: clamp(step(command, page, f.choices.length)(s.pickerCursor), f.choices.length),
     };
   }
-  if (context === 'detail') {
+  if (context === 'detail' || context === 'diff' || context === 'confirm') {
     const maxScroll = Math.max(0, f.detailLength - page + 1);
     return { ...s, detailScroll: clamp(step(command, page, maxScroll)(s.detailScroll), maxScroll) };
   }

@@ -2,9 +2,11 @@
 // render/, this file only decides which view fills the body.
 import { Box, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useRef, useState } from 'react';
+import type { DriftActions } from '../../act/actions.ts';
 import type { UiClient } from '../client.ts';
 import { useAnalysis } from '../hooks/use-analysis.ts';
 import { useDetail } from '../hooks/use-detail.ts';
+import { useDiff } from '../hooks/use-diff.ts';
 import { useDriftData } from '../hooks/use-drift-data.ts';
 import { useSpinner } from '../hooks/use-spinner.ts';
 import { recordDetailLines } from '../render/detail.ts';
@@ -26,12 +28,14 @@ export interface AppProps {
   refreshMs?: number;
   /** How often a running analysis is polled. */
   pollMs?: number;
+  /** `d` and `R` (absent: the keys say they are unavailable). */
+  actions?: DriftActions;
 }
 
 /** Title, statistics, status and hint lines, plus one spare so the frame never scrolls the terminal. */
 const CHROME_ROWS = 5;
 
-export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppProps) {
+export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions }: AppProps) {
   const { exit } = useApp();
   const { columns: width, rows } = useWindowSize();
   const [state, setState] = useState(() => initialState(namespace));
@@ -46,7 +50,29 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
   const known = detailId ? ((data.records ?? []).find((r) => r.resource_id === detailId) ?? null) : null;
   const detail = useDetail(client, detailId, known, refreshMs);
   const bodyHeight = Math.max(3, rows - CHROME_ROWS);
-  const detailLines = detail.record ? recordDetailLines(detail.record, detail.history, width) : [];
+  const diffPage = page.view === 'diff' ? page : null;
+  const diff = useDiff(actions, diffPage?.resourceId ?? null, data.refresh);
+  const diffLines = diffPage
+    ? [
+        ...(diffPage.confirm
+          ? [
+              {
+                text: `Revert ${diffPage.resourceId} to what Git declares?  y = revert, n = cancel`,
+                tone: 'title' as const,
+              },
+              { text: '' },
+            ]
+          : []),
+        ...(diff.lines ?? [
+          { text: diff.reverting ? 'reverting…' : 'loading the diff…', tone: 'dim' as const },
+        ]),
+      ]
+    : [];
+  const detailLines = diffPage
+    ? diffLines
+    : detail.record
+      ? recordDetailLines(detail.record, detail.history, width)
+      : [];
   const choices = namespaceChoices(data.records ?? [], state.namespace);
 
   // What the reducer needs to know about this render's screen.
@@ -73,7 +99,10 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
     const { state: next, effects } = applyPress(latest.current, { input, ...key }, facts.current);
     latest.current = next;
     setState(next);
-    if (effects.includes('analyze')) analyze();
+    for (const e of effects) {
+      if (e === 'analyze') analyze();
+      else diff.revert(e.revert);
+    }
   });
 
   useEffect(() => {
@@ -84,7 +113,8 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
   const status = statusLine({
     filterEditing: state.filterEditing,
     filter: state.filter,
-    error: data.error ?? (detailId ? detail.error : null),
+    error: data.error ?? (detailId ? detail.error : null) ?? (diffPage ? diff.error : null),
+    notice: diff.reverting ? { text: 'reverting…', ok: true } : diff.notice,
     analysis,
     spinner,
     updatedAt: data.updatedAt,
@@ -108,7 +138,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
         now={now}
       />
       {state.overlay === 'help' ? (
-        <HelpView context={page.view} width={width} height={bodyHeight} />
+        <HelpView context={page.view === 'diff' ? 'diff' : page.view} width={width} height={bodyHeight} />
       ) : state.overlay === 'picker' ? (
         <PickerView
           choices={choices}
@@ -117,7 +147,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500 }: AppPr
           width={width}
           height={bodyHeight}
         />
-      ) : page.view === 'detail' ? (
+      ) : page.view === 'detail' || page.view === 'diff' ? (
         <DetailView lines={detailLines} scroll={state.detailScroll} height={bodyHeight} />
       ) : (
         <ListView

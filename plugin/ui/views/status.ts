@@ -7,6 +7,8 @@ export interface StatusInput {
   filterEditing: boolean;
   filter: string;
   error: string | null;
+  /** An action's outcome (a revert), shown until the next one. */
+  notice?: { text: string; ok: boolean } | null;
   analysis: AnalysisView;
   spinner: string;
   updatedAt: number | null;
@@ -17,6 +19,7 @@ export interface StatusInput {
 export function statusLine(s: StatusInput): { text: string; tone: StatusTone } {
   if (s.filterEditing) return { text: `/${s.filter}▏`, tone: 'info' };
   if (s.error) return { text: s.error, tone: 'error' };
+  if (s.notice) return { text: s.notice.text, tone: s.notice.ok ? 'ok' : 'error' };
   if (s.analysis.phase === 'running') {
     return { text: `${s.spinner} analysing${s.analysis.id ? ` (${s.analysis.id})` : ''}…`, tone: 'info' };
   }

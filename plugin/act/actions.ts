@@ -1,0 +1,40 @@
+// Diff and revert for the terminal UI, over the same functions as the `diff` and `revert` commands
+// (agentPlan, planDiff, prepareRevert, executeRevert): the UI only decides when to call them.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { DriftGuardClient } from '../../shared/api/client.ts';
+import { palette } from '../output/color.ts';
+import { agentPlan, executeRevert, planDiff, prepareRevert, pruneNote } from './revert.ts';
+
+export interface DiffText {
+  /** The diff in kubectl diff's format, uncoloured (the view colours lines by their first character). */
+  lines: string[];
+  /** Fields only --prune-fields would remove, or ''. */
+  note: string;
+}
+
+export interface DriftActions {
+  diff(resourceId: string): Promise<DiffText>;
+  /** The checks of `revert` (commit, permission), then the writes; resolves with what was done. */
+  revert(resourceId: string): Promise<string>;
+}
+
+export function driftActions(client: DriftGuardClient, kubeConfig: () => KubeConfig): DriftActions {
+  const plan = async (id: string) => agentPlan(client, await client.record(id));
+  return {
+    async diff(id) {
+      const source = await plan(id);
+      const text = planDiff(source.plan, palette(false));
+      return {
+        lines: text ? text.replace(/\n$/, '').split('\n') : [],
+        note: pruneNote(source.plan, false).trim(),
+      };
+    },
+    async revert(id) {
+      const kc = kubeConfig();
+      const prepared = await prepareRevert(kc, await plan(id));
+      if (prepared.inSync) return `${id} matches Git: nothing to revert`;
+      const done = await executeRevert(kc, prepared, { dryRun: false, force: false, prune: false });
+      return done.trim().split('\n').join('; ');
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// `d` and `R`: the diff of one drift (loaded when its page opens), and the revert after a `y` on
+// the confirmation page. Both go through DriftActions, the code behind `diff` and `revert`.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { DriftActions } from '../../act/actions.ts';
+import { errorMessage } from '../client.ts';
+import type { DetailLine } from '../render/detail.ts';
+
+export interface DiffData {
+  lines: DetailLine[] | null;
+  error: string | null;
+  /** The last revert's outcome, shown on the status line. */
+  notice: { text: string; ok: boolean } | null;
+  reverting: boolean;
+}
+
+/** Tones by the diff's own markers, headers first (`---` is not a removal). */
+export function diffLine(text: string): DetailLine {
+  if (/^(diff |--- |\+\+\+ )/.test(text)) return { text, tone: 'title' };
+  if (text.startsWith('@@')) return { text, tone: 'low' };
+  if (text.startsWith('-')) return { text, tone: 'live' };
+  if (text.startsWith('+')) return { text, tone: 'desired' };
+  return { text };
+}
+
+export function useDiff(
+  actions: DriftActions | undefined,
+  resourceId: string | null,
+  onReverted: () => void,
+): DiffData & { revert(id: string): void } {
+  const [lines, setLines] = useState<DetailLine[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<DiffData['notice']>(null);
+  const [reverting, setReverting] = useState(false);
+  const [reload, setReload] = useState(0);
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
+
+  useEffect(() => {
+    setLines(null);
+    setError(null);
+    if (!resourceId) return;
+    if (!actions) {
+      setError('diff and revert need the agent and a kubeconfig');
+      return;
+    }
+    let live = true;
+    actions.diff(resourceId).then(
+      (d) => {
+        if (!live) return;
+        const body = d.lines.length
+          ? d.lines.map(diffLine)
+          : [{ text: 'no drift: the object matches Git', tone: 'dim' as const }];
+        setLines(d.note ? [...body, { text: '' }, { text: d.note, tone: 'dim' }] : body);
+      },
+      (err: unknown) => live && setError(`cannot diff ${resourceId}: ${errorMessage(err)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [actions, resourceId, reload]);
+
+  const revert = useCallback(
+    (id: string) => {
+      if (!actions) return;
+      setReverting(true);
+      setNotice(null);
+      actions.revert(id).then(
+        (text) => {
+          if (!mounted.current) return;
+          setReverting(false);
+          setNotice({ text, ok: true });
+          setReload((n) => n + 1);
+          onReverted();
+        },
+        (err: unknown) => {
+          if (!mounted.current) return;
+          setReverting(false);
+          setNotice({ text: errorMessage(err), ok: false });
+        },
+      );
+    },
+    [actions, onReverted],
+  );
+
+  return { lines, error, notice, reverting, revert };
+}
