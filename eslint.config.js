@@ -101,4 +101,23 @@ export default tseslint.config(
       ],
     },
   },
+  // Test kits (store contract suites, seeds, fixtures, benches) live under test/ or in *.testkit.ts;
+  // product code never imports them. A second rule name, so the layering rules above still apply.
+  {
+    files: ['agent/**/*.{ts,tsx}', 'shared/**/*.{ts,tsx}', 'plugin/**/*.{ts,tsx}', 'bin/**'],
+    ignores: ['**/*.test.{ts,tsx}', '**/*.testkit.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/test/**', '**/*.testkit', '**/*.testkit.*'],
+              message: 'Product code never imports test code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DriftRecord, DriftResult, DriftStatus, Transition } from '../../shared/types.ts';
 import { eventId, transition } from './lifecycle.ts';
-import { imageDetail, result, scalingDetail } from './testing.ts';
+import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:01:00.000Z';

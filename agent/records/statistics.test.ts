@@ -5,7 +5,7 @@ import { transition } from './lifecycle.ts';
 import { buildStatistics, driftScore } from './statistics.ts';
 import { meanTimeToResolveSeconds } from './resolve-time.ts';
 import { activeTrend } from './trend.ts';
-import { imageDetail, result, scalingDetail } from './testing.ts';
+import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
 
 const NOW = '2026-01-02T00:00:00.000Z';
 const minutesAgo = (m: number): string => new Date(Date.parse(NOW) - m * 60_000).toISOString();

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { REDACTED } from '../../shared/engine/index.ts';
 import type { DriftDetail } from '../../shared/types.ts';
 import { describeDrift, fieldName, formatValue, resolutionMessage } from './wording.ts';
-import { imageDetail, scalingDetail } from './testing.ts';
+import { imageDetail, scalingDetail } from '../../test/records/details.ts';
 
 describe('wording', () => {
   it('names fields by their last segment, keeping a list selector', () => {

@@ -9,7 +9,7 @@ import type { DriftEvent, DriftRecord, DriftResult, LastAnalysis } from '../../s
 import { startFerretDB, type FerretDB } from '../../test/cluster/ferretdb.ts';
 import { freePort } from '../../test/cluster/ports.ts';
 import { transition } from '../records/lifecycle.ts';
-import { imageDetail, result, scalingDetail } from '../records/testing.ts';
+import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
 import { MongoStore } from './mongo.ts';
 import { ResilientStore, StoreUnavailableError } from './resilient.ts';
 

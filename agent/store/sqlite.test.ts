@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { storeContract } from './contract.ts';
+import { storeContract } from '../../test/store/contract.ts';
 import { SqliteStore } from './sqlite.ts';
 
 storeContract('sqlite', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { transition } from '../records/lifecycle.ts';
-import { result, scalingDetail } from '../records/testing.ts';
+import { result, scalingDetail } from '../../test/records/details.ts';
 import { WriteQueue, type WriteOp } from './write-queue.ts';
 
 const T = (m: number): string => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();

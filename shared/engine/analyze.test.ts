@@ -10,7 +10,7 @@ import { obj } from './json.ts';
 import { defaultEngineOptions, type EngineRules } from './options.ts';
 import { parseManifests, type DesiredObject } from './parse.ts';
 import { summarizeDetail, summarizeResult } from './summary.ts';
-import { liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
+import { liveObjects, readText, TESTDATA } from '../../test/engine/testdata/fixtures.ts';
 
 const dir = join(TESTDATA, 'deployment-in-sync');
 const baseDesired = parseManifests(

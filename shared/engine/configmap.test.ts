@@ -6,7 +6,7 @@ import type { JsonObject, KubeObject } from '../types.ts';
 import { analyzeResource } from './analyze.ts';
 import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
-import { liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
+import { liveObjects, readText, TESTDATA } from '../../test/engine/testdata/fixtures.ts';
 
 it('ConfigMap data changed by kubectl edit is ConfigMapChange with values shown', () => {
   const dir = join(TESTDATA, 'config-in-sync');

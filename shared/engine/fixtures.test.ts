@@ -7,7 +7,13 @@ import type { DriftResult } from '../types.ts';
 import { analyzeAll } from './analyze.ts';
 import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
-import { fixtureCases, liveCrdSchemas, liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
+import {
+  fixtureCases,
+  liveCrdSchemas,
+  liveObjects,
+  readText,
+  TESTDATA,
+} from '../../test/engine/testdata/fixtures.ts';
 
 interface ExpectedDetail {
   path: string;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_FILE_BYTES, parseManifests } from './parse.ts';
-import { CORPUS, EXAMPLES, exists, manifestFiles } from './testdata/fixtures.ts';
+import { CORPUS, EXAMPLES, exists, manifestFiles } from '../../test/engine/testdata/fixtures.ts';
 
 const opts = { defaultNamespace: 'default' };
 const cm = (name: string, ns?: string) =>

@@ -10,7 +10,7 @@ import { clone, obj } from './json.ts';
 import { defaultEngineOptions } from './options.ts';
 import { parseManifests, type DesiredObject } from './parse.ts';
 import { jsonPointer, REDACTED_AFTER, REDACTED_BEFORE, revertPlan } from './revert.ts';
-import { liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
+import { liveObjects, readText, TESTDATA } from '../../test/engine/testdata/fixtures.ts';
 
 const opts = defaultEngineOptions({ defaultNamespace: 'default' });
 

@@ -6,7 +6,7 @@ import type { JsonObject, KubeObject } from '../types.ts';
 import { analyzeAll, analyzeResource } from './analyze.ts';
 import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
-import { CORPUS, EXAMPLES, exists, manifestFiles } from './testdata/fixtures.ts';
+import { CORPUS, EXAMPLES, exists, manifestFiles } from '../../test/engine/testdata/fixtures.ts';
 
 const opts = defaultEngineOptions();
 

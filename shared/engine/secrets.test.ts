@@ -8,7 +8,7 @@ import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
 import { REDACTED, saltedHash } from './secrets.ts';
 import { summarizeDetail } from './summary.ts';
-import { liveObjects, readText, TESTDATA } from './testdata/fixtures.ts';
+import { liveObjects, readText, TESTDATA } from '../../test/engine/testdata/fixtures.ts';
 
 const dir = join(TESTDATA, 'config-in-sync');
 const opts = defaultEngineOptions();

@@ -9,7 +9,7 @@ import { SqliteStore } from '../../agent/store/sqlite.ts';
 import type { Store } from '../../agent/store/store.ts';
 import { serveInProcess } from '../api/in-process.ts';
 import { startFerretDB } from '../cluster/ferretdb.ts';
-import { seedRecords } from '../../agent/store/bench.ts';
+import { seedRecords } from '../store/seed.ts';
 import { bulkSeedMongo } from './bulk-seed.ts';
 import { load, type LoadResult } from './load.ts';
 

@@ -1,6 +1,6 @@
-// Engine cost per object: the engine's own benchEngine(n) (shared/engine/bench.ts) over 1,000 and
+// Engine cost per object: the engine's own benchEngine(n) (test/engine/bench.ts) over 1,000 and
 // 10,000 realistic desired/live pairs, some of them drifted.
-import { benchEngine } from '../../shared/engine/bench.ts';
+import { benchEngine } from '../engine/bench.ts';
 
 export async function runEngineBench(): Promise<void> {
   console.log('\n# Engine (parse → normalise → compare → classify)');

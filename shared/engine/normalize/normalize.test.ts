@@ -4,12 +4,18 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { JsonObject, JsonValue, KubeObject } from '../../types.ts';
-import { ownAll } from '../bench.ts';
+import { ownAll } from '../../../test/engine/bench.ts';
 import { diffObjects } from '../diff.ts';
 import { stableHash } from '../hash.ts';
 import { defaultEngineOptions } from '../options.ts';
 import { parseManifests } from '../parse.ts';
-import { fixtureCases, liveCrdSchemas, liveObjects, readText, TESTDATA } from '../testdata/fixtures.ts';
+import {
+  fixtureCases,
+  liveCrdSchemas,
+  liveObjects,
+  readText,
+  TESTDATA,
+} from '../../../test/engine/testdata/fixtures.ts';
 import { normalizePair, NORMALIZERS, type Normalizer } from './index.ts';
 import { defaultPullPolicy } from './pod-spec.ts';
 

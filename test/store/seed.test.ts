@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { seedRecords } from './bench.ts';
-import { SqliteStore } from './sqlite.ts';
+import { seedRecords } from './seed.ts';
+import { SqliteStore } from '../../agent/store/sqlite.ts';
 
 describe('embedded store with 10,000 records', () => {
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-bench-'));

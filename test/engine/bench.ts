@@ -1,10 +1,10 @@
 // Benchmark helper: builds n realistic desired/live pairs and times analyzeAll over them. The runner
 // (test/bench) prints the numbers; nothing here asserts timings.
-import type { JsonObject, JsonValue, KubeObject } from '../types.ts';
-import { analyzeAll } from './analyze.ts';
-import { clone } from './json.ts';
-import { defaultEngineOptions } from './options.ts';
-import type { DesiredObject } from './parse.ts';
+import type { JsonObject, JsonValue, KubeObject } from '../../shared/types.ts';
+import { analyzeAll } from '../../shared/engine/analyze.ts';
+import { clone } from '../../shared/engine/json.ts';
+import { defaultEngineOptions } from '../../shared/engine/options.ts';
+import type { DesiredObject } from '../../shared/engine/parse.ts';
 
 function desiredDeployment(name: string): KubeObject {
   return {

@@ -1,13 +1,12 @@
-// Test-only helper: reads fixture files for the engine's tests. The engine itself does no I/O; tests
-// need to read their fixtures and the shared corpus, hence the one lint exception below.
-// eslint-disable-next-line no-restricted-imports -- tests read fixture files; engine code never does
+// Test kit: reads fixture files (beside this file) and the shared corpus for the engine's tests. It
+// lives under test/ because the engine itself does no I/O.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../types.ts';
-import { crdSchemas, type CrdSchemas } from '../crd-schema.ts';
-import type { ManifestFile } from '../parse.ts';
+import type { KubeObject } from '../../../shared/types.ts';
+import { crdSchemas, type CrdSchemas } from '../../../shared/engine/crd-schema.ts';
+import type { ManifestFile } from '../../../shared/engine/parse.ts';
 
 export const TESTDATA = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(TESTDATA, '..', '..', '..');

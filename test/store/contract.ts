@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { DriftDetail, DriftEvent, DriftRecord, DriftResult, LastAnalysis } from '../../shared/types.ts';
-import { transition } from '../records/lifecycle.ts';
-import { imageDetail, result, scalingDetail } from '../records/testing.ts';
-import type { RecordQuery, Store } from './store.ts';
+import { transition } from '../../agent/records/lifecycle.ts';
+import { imageDetail, result, scalingDetail } from '../records/details.ts';
+import type { RecordQuery, Store } from '../../agent/store/store.ts';
 
 /** One empty database per test; `open` may be called again to reopen the same database. */
 export interface StoreBackend {

@@ -2,8 +2,8 @@
 // drifting, 15 % resolved), kinds, namespaces, drift types and severities, each record written with
 // the events of its life (built by `transition`, as the agent would).
 import type { DriftDetail, DriftResult } from '../../shared/types.ts';
-import { transition } from '../records/lifecycle.ts';
-import type { Store } from './store.ts';
+import { transition } from '../../agent/records/lifecycle.ts';
+import type { Store } from '../../agent/store/store.ts';
 
 const NAMESPACES = [
   'default',
