@@ -3,12 +3,11 @@
 // repository with --local), what must stop a revert, and the writes themselves.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
-import { revertPlan } from '../../shared/engine/index.ts';
+import { isSecretValuePath, revertPlan } from '../../shared/engine/index.ts';
 import type { DesiredObjectResponse, DriftRecord, KubeObject, RevertPlan } from '../../shared/types.ts';
 import { CliError } from '../cli/errors.ts';
 import { loadLocal, type LocalAnalysisOptions } from '../local/analyze-local.ts';
 import type { Palette } from '../output/color.ts';
-import { isSecretValuePath } from '../output/redact.ts';
 import { renderObjectDiff } from '../output/unified-diff.ts';
 import {
   FIELD_MANAGER,

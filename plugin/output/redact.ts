@@ -1,12 +1,9 @@
 // Secret values are redacted by the engine already; every view that prints a record's values (the
 // CLI's describe and the UI's detail view) passes them through here too, so a record from anywhere
 // never puts a Secret value on screen.
-import { REDACTED } from '../../shared/engine/index.ts';
-import type { DriftDetail, JsonValue } from '../../shared/types.ts';
+import { isSecretValuePath, REDACTED } from '../../shared/engine/index.ts';
 
-export function isSecretValuePath(kind: string, path: string): boolean {
-  return kind === 'Secret' && /^(data|binaryData|stringData)(\.|\[|$)/.test(path);
-}
+import type { DriftDetail, JsonValue } from '../../shared/types.ts';
 
 function hide(v: JsonValue | undefined): JsonValue | undefined {
   return v === null || v === undefined ? v : REDACTED;

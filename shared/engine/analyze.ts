@@ -13,7 +13,7 @@ import { sortKeyedLists } from './normalize/keyed-lists.ts';
 import type { EngineOptions, IgnoreRule } from './options.ts';
 import type { DesiredObject } from './parse.ts';
 import { getAt, pathHasPrefix, setAt, type Segment } from './path.ts';
-import { REDACTED } from './secrets.ts';
+import { isSecretValuePath, REDACTED } from './secrets.ts';
 
 /** Re-exported here too: tables and the agent's resolution messages use it next to analyze*. */
 export { summarizeDetail } from './summary.ts';
@@ -40,11 +40,6 @@ function ruleMatchesResource(r: IgnoreRule, kind: string, namespace: string, nam
 
 function isScalar(v: JsonValue | undefined): v is string | number | boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-}
-
-/** Secret data must never leave the engine: present values become REDACTED, absent ones null. */
-function isSecretValuePath(kind: string, path: string): boolean {
-  return kind === 'Secret' && /^(data|binaryData|stringData)\b/.test(path);
 }
 
 /**

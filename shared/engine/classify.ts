@@ -3,6 +3,7 @@
 import type { DriftType, JsonValue, Severity } from '../types.ts';
 import { SEVERITY_RANK } from '../types.ts';
 import { isObject } from './json.ts';
+import { isSecretValuePath } from './secrets.ts';
 
 export const DEFAULT_SEVERITY: Record<DriftType, Severity> = {
   Scaling: 'medium',
@@ -63,7 +64,7 @@ interface Rule {
 export const CLASSIFY_RULES: readonly Rule[] = [
   {
     type: 'SecretChange',
-    when: (i) => i.kind === 'Secret' && /^(data|binaryData|stringData)\b/.test(i.path),
+    when: (i) => isSecretValuePath(i.kind, i.path),
   },
   { type: 'ConfigMapChange', when: (i) => i.kind === 'ConfigMap' && /^(data|binaryData)\b/.test(i.path) },
   { type: 'LabelChange', when: (i) => /(^|\.)metadata\.labels\b/.test(i.path) },

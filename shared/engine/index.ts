@@ -41,7 +41,7 @@ export { classify, DEFAULT_SEVERITY, TYPE_PRIORITY } from './classify.ts';
 export { parseManagedFields, type ManagedFieldsEntry } from './managed-fields.ts';
 export { attribute, type Attribution } from './attribution.ts';
 export { formatPath, pathHasPrefix, type Segment } from './path.ts';
-export { REDACTED } from './secrets.ts';
+export { isSecretValuePath, REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
 export { crdSchemas, applyStructuralSchema, schemaFor, type CrdSchemas } from './crd-schema.ts';
 export { compareResource, type Comparison, type DriftField } from './analyze.ts';
 export {

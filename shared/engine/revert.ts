@@ -9,14 +9,13 @@ import { clone, isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
 import type { DesiredObject } from './parse.ts';
 import { keyedItems, setAt, type Segment } from './path.ts';
-import { REDACTED } from './secrets.ts';
+import { REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
 
 export interface RevertPlanOptions {
   /** Leave Secret data out of `apply` (for a server that must never hand out Secret values). */
   withholdSecretValues?: boolean;
 }
 
-const SECRET_VALUES = ['data', 'stringData', 'binaryData'];
 /** kubectl diff spells a changed Secret value `*** (before)` / `*** (after)`; the same with our marker. */
 export const REDACTED_BEFORE = `${REDACTED} (before)`;
 export const REDACTED_AFTER = `${REDACTED} (after)`;
@@ -63,7 +62,7 @@ export function revertPlan(
   // Never fight an autoscaler or an ignore rule: what the verdict ignores, revert does not set.
   for (const segs of ignored) setAt(apply, segs, kind, undefined);
   const withhold = planOpts.withholdSecretValues === true && kind === 'Secret';
-  if (withhold) for (const f of SECRET_VALUES) delete apply[f];
+  if (withhold) for (const f of SECRET_VALUE_FIELDS) delete apply[f];
 
   const prune = fields
     .filter((f) => f.raw.desired === undefined && f.raw.live !== undefined)

@@ -6,7 +6,7 @@ import type { JsonObject, KubeObject } from '../types.ts';
 import { analyzeAll, analyzeResource } from './analyze.ts';
 import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
-import { REDACTED, saltedHash } from './secrets.ts';
+import { isSecretValuePath, REDACTED, saltedHash } from './secrets.ts';
 import { summarizeDetail } from './summary.ts';
 import { liveObjects, readText, TESTDATA } from '../../test/engine/testdata/fixtures.ts';
 
@@ -130,4 +130,21 @@ describe('Secret values never leak', () => {
       [['spec.containers[name=a].env[name=MODE].value', 'fast', 'slow']],
     );
   });
+});
+
+describe('isSecretValuePath (the one rule the engine and the plugin share)', () => {
+  const cases: [string, string, boolean][] = [
+    ['Secret', 'data', true],
+    ['Secret', 'data.password', true],
+    ['Secret', 'stringData.token', true],
+    ['Secret', 'binaryData[key]', true],
+    ['Secret', 'dataset', false],
+    ['Secret', 'data-x', false],
+    ['Secret', 'metadata.labels.data', false],
+    ['Secret', 'type', false],
+    ['ConfigMap', 'data.password', false],
+  ];
+  for (const [kind, path, expected] of cases) {
+    it(`${kind} ${path}: ${expected}`, () => assert.equal(isSecretValuePath(kind, path), expected));
+  }
 });

@@ -7,6 +7,19 @@ import { isObject } from './json.ts';
 
 export const REDACTED = '(redacted)';
 
+/** The fields of a Secret that hold its values. */
+export const SECRET_VALUE_FIELDS = ['data', 'stringData', 'binaryData'] as const;
+
+const SECRET_VALUE_PATH = new RegExp(`^(${SECRET_VALUE_FIELDS.join('|')})(\\.|\\[|$)`);
+
+/**
+ * The one rule for "this path holds a Secret value" (`data`, `data.password`, `stringData[...]`),
+ * used by the engine's redaction and classification and by every view of the plugin.
+ */
+export function isSecretValuePath(kind: string, path: string): boolean {
+  return kind === 'Secret' && SECRET_VALUE_PATH.test(path);
+}
+
 export function saltedHash(salt: string, value: string): string {
   return `sha256:${createHash('sha256').update(salt).update('\0').update(value).digest('hex')}`;
 }
