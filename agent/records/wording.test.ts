@@ -14,7 +14,8 @@ describe('wording', () => {
 
   it('formats values: bare strings, absent, cut long JSON', () => {
     assert.equal(formatValue('nginx:1.25'), 'nginx:1.25');
-    assert.equal(formatValue(undefined), 'absent');
+    // Absent is null (issue 10, item 7): one spelling in every view.
+    assert.equal(formatValue(undefined), 'null');
     assert.equal(formatValue(null), 'null');
     assert.equal(formatValue({ a: 'x'.repeat(100) }).length, 40);
   });
@@ -32,6 +33,12 @@ describe('wording', () => {
       changed_at: null,
     };
     assert.equal(resolutionMessage([added]), 'team removed (was ops by kubectl-label)');
+    // The engine spells the absent side null, and so does a record read back from a store.
+    assert.equal(resolutionMessage([{ ...added, desired: null }]), 'team removed (was ops by kubectl-label)');
+    assert.equal(
+      resolutionMessage([{ ...added, desired: 'ops', live: null }]),
+      'team back to ops (was removed by kubectl-label)',
+    );
     const missing: DriftDetail = {
       path: '',
       type: 'Missing',

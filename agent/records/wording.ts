@@ -2,17 +2,16 @@
 // table cell and a log line. Values are never secret here: the engine redacts Secret data before
 // it reaches a DriftDetail.
 import { REDACTED, summarizeDetail } from '../../shared/engine/index.ts';
+import { describeValue, isAbsent } from '../../shared/describe.ts';
 import type { DriftDetail, JsonValue } from '../../shared/types.ts';
 
 const MAX_VALUE_CHARS = 40;
 /** More fields than this are summarised as "… and N more" so a message stays one short line. */
 const MAX_FIELDS = 3;
 
-/** A value as shown in a message: strings bare, absent as "absent", long JSON cut with "…". */
+/** A value as shown in a message (shared/describe.ts), cut to a table cell's width. */
 export function formatValue(value: JsonValue | undefined | null): string {
-  if (value === undefined) return 'absent';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+  return describeValue(value, MAX_VALUE_CHARS);
 }
 
 /**
@@ -38,8 +37,9 @@ export function describeDrift(detail: DriftDetail): string {
 
 /**
  * How one field came back to Git: `replicas back to 3 (was 5 by kubectl-scale)`. A field that Git
- * does not set but the cluster had added reads `team removed (was ops by kubectl-label)`; a Secret
- * value reads `password back in sync (changed by kubectl-edit)`.
+ * does not set but the cluster had added reads `team removed (was ops by kubectl-label)`, one the
+ * cluster had removed `team back to ops (was removed by kubectl-label)`; a Secret value reads
+ * `password back in sync (changed by kubectl-edit)`. Absent is null (shared/describe.ts).
  */
 export function describeResolution(detail: DriftDetail): string {
   if (detail.type === 'Missing') return 'present in the cluster again';
@@ -47,7 +47,9 @@ export function describeResolution(detail: DriftDetail): string {
   // Secret values never appear, not even redacted placeholders in a sentence.
   if (detail.desired === REDACTED || detail.live === REDACTED)
     return `${name} back in sync${detail.manager ? ` (changed by ${detail.manager})` : ''}`;
-  if (detail.desired === undefined) return `${name} removed (was ${formatValue(detail.live)}${who(detail)})`;
+  if (isAbsent(detail.desired)) return `${name} removed (was ${formatValue(detail.live)}${who(detail)})`;
+  if (isAbsent(detail.live))
+    return `${name} back to ${formatValue(detail.desired)} (was removed${who(detail)})`;
   return `${name} back to ${formatValue(detail.desired)} (was ${formatValue(detail.live)}${who(detail)})`;
 }
 

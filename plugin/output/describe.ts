@@ -1,7 +1,8 @@
 // `describe`: one record in full, kubectl-describe style. Header fields, then each changed field
 // as a small diff (`- desired` red, `+ live` green) with its path, type, severity, manager and
 // time, then the history of the record's episodes.
-import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../shared/types.ts';
+import { describeValue } from '../../shared/describe.ts';
+import type { DriftDetail, DriftEvent, DriftRecord } from '../../shared/types.ts';
 import { age } from './age.ts';
 import type { Palette } from './color.ts';
 import { shownSides } from './redact.ts';
@@ -15,16 +16,10 @@ function when(iso: string | null, now: number): string {
   return iso ? `${iso} (${age(iso, now)} ago)` : '<none>';
 }
 
-export function formatValue(v: JsonValue | undefined | null): string {
-  if (v === undefined || v === null) return '<none>';
-  if (typeof v === 'string') return v;
-  return JSON.stringify(v);
-}
-
 function detailBlock(rec: DriftRecord, d: DriftDetail, c: Palette, now: number): string {
   const shown = shownSides(rec.kind, d);
-  const desired = formatValue(shown.desired);
-  const live = formatValue(shown.live);
+  const desired = describeValue(shown.desired);
+  const live = describeValue(shown.live);
   const by = d.manager ? `by ${d.manager}` : 'by unknown manager';
   const at = d.changed_at ? `, ${d.changed_at} (${age(d.changed_at, now)} ago)` : '';
   return [

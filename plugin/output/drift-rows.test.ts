@@ -157,6 +157,6 @@ describe('drift rows', () => {
     });
     const binaryText = renderDescribe(binary, [], palette(false), Date.parse('2026-01-01T00:01:00Z'));
     assert.ok(!binaryText.includes('a2V5'), binaryText);
-    assert.match(binaryText, /- desired: \(redacted\)\n\s+\+ live: {4}<none>\n/);
+    assert.match(binaryText, /- desired: \(redacted\)\n\s+\+ live: {4}null\n/);
   });
 });

@@ -1,13 +1,9 @@
 // One-line human text for a drift detail, shared by tables and the agent's resolution messages.
+import { describeValue, isAbsent } from '../describe.ts';
 import type { DriftDetail, DriftResult, JsonValue } from '../types.ts';
 import { REDACTED } from './secrets.ts';
 
-function fmt(v: JsonValue | undefined): string {
-  if (v === undefined || v === null) return 'none';
-  if (typeof v === 'string') return v === '' ? '""' : v;
-  const s = JSON.stringify(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
+const fmt = (v: JsonValue | undefined): string => describeValue(v, 60);
 
 /** Short field name for the common cases (`replicas`, `image`), otherwise the full path. */
 function label(path: string): string {
@@ -20,8 +16,8 @@ function label(path: string): string {
 export function summarizeDetail(d: DriftDetail): string {
   if (d.type === 'Missing') return 'missing from the cluster';
   const name = label(d.path);
-  const absentD = d.desired === null || d.desired === undefined;
-  const absentL = d.live === null || d.live === undefined;
+  const absentD = isAbsent(d.desired);
+  const absentL = isAbsent(d.live);
   if (d.desired === REDACTED || d.live === REDACTED) {
     if (absentD) return `${name} added`;
     if (absentL) return `${name} removed`;

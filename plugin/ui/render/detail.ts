@@ -1,8 +1,9 @@
 // The detail view's text: one drifted resource's per-field desired-vs-live diff and its history.
 // Fields are printed one by one (never the raw record), so nothing but the diff reaches the screen;
 // Secret values arrive already redacted by the agent, and are redacted again here (output/redact.ts).
-import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../../shared/types.ts';
+import type { DriftDetail, DriftEvent, DriftRecord } from '../../../shared/types.ts';
 import type { Severity } from '../../../shared/types.ts';
+import { describeValue } from '../../../shared/describe.ts';
 import { shownSides } from '../../output/redact.ts';
 import { truncate } from './text.ts';
 
@@ -10,14 +11,6 @@ export interface DetailLine {
   text: string;
   /** Colour hint for the view: severity colour, diff sides, or a dim label. */
   tone?: Severity | 'desired' | 'live' | 'dim' | 'title';
-}
-
-/** A JSON value in one line: strings bare, absent fields marked, objects as compact JSON. */
-export function formatValue(value: JsonValue | undefined | null): string {
-  if (value === undefined) return '<absent>';
-  if (value === null) return 'null';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
 }
 
 function detailLines(kind: string, d: DriftDetail, width: number): DetailLine[] {
@@ -28,8 +21,8 @@ function detailLines(kind: string, d: DriftDetail, width: number): DetailLine[] 
   return [
     { text: truncate(d.path, width), tone: d.severity },
     { text: truncate(`  ${meta}`, width), tone: 'dim' },
-    { text: truncate(`  - desired: ${formatValue(desired)}`, width), tone: 'desired' },
-    { text: truncate(`  + live:    ${formatValue(live)}`, width), tone: 'live' },
+    { text: truncate(`  - desired: ${describeValue(desired)}`, width), tone: 'desired' },
+    { text: truncate(`  + live:    ${describeValue(live)}`, width), tone: 'live' },
   ];
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ACTIVE, RESOLVED, record } from '../../../test/ui/stand-in-client.ts';
 import { formatCells, layoutColumns } from './columns.ts';
-import { recordDetailLines, formatValue } from './detail.ts';
+import { describeValue as formatValue } from '../../../shared/describe.ts';
+import { recordDetailLines } from './detail.ts';
 import { DRIFT_COLUMNS, driftRow } from './drift-row.ts';
 import { sparkline } from './sparkline.ts';
 import { fit, truncate } from './text.ts';
@@ -101,7 +102,8 @@ test('detail lines never show a Secret value, whatever the record holds', () => 
 
 test('values print in one line: strings bare, absent marked, objects as compact JSON', () => {
   assert.equal(formatValue('x'), 'x');
-  assert.equal(formatValue(undefined), '<absent>');
+  // Absent is null (issue 10, item 7): one spelling in every view.
+  assert.equal(formatValue(undefined), 'null');
   assert.equal(formatValue(null), 'null');
   assert.equal(formatValue({ a: [1, 2] }), '{"a":[1,2]}');
 });
