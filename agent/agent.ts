@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { defaultEngineOptions, validateRules } from '../shared/engine/index.ts';
+import { defaultEngineOptions, kindKeyOf, validateRules } from '../shared/engine/index.ts';
 import type { ComponentState } from './analysis/control.ts';
 import { Scheduler } from './analysis/scheduler.ts';
 import { createApiApp, createHealthApp, startHttpServers, type HttpServers } from './api/index.ts';
@@ -13,7 +13,6 @@ import { safeUrl } from './git/auth.ts';
 import { GitSource } from './git/git-source.ts';
 import { ClusterWatch } from './kube/cluster-watch.ts';
 import { loadKubeConfig } from './kube/client.ts';
-import { trackedScope } from './kube/scope.ts';
 import type { DesiredView } from './analysis/scheduler.ts';
 import { createLogger, type LogSink, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
@@ -57,14 +56,14 @@ function gitWorkDir(config: AgentConfig): { dir: string; temporary: boolean } {
   return { dir: join(dirname(resolve(config.database.path)), 'git-clone'), temporary: false };
 }
 
-/** The desired objects within the watched kinds and namespaces. */
+/** The desired objects within the watched kinds (by kind key) and namespaces. */
 function trackedOnly(
   desired: DesiredView,
-  tracked: (kind: string, namespace: string) => boolean,
+  tracked: (key: string, namespace: string) => boolean,
 ): DesiredView {
   const ok = (entry: ReturnType<DesiredView['get']>) =>
     entry !== undefined &&
-    tracked(entry.desired.object.kind, String(entry.desired.object.metadata['namespace'] ?? ''));
+    tracked(kindKeyOf(entry.desired.object), String(entry.desired.object.metadata['namespace'] ?? ''));
   return {
     get: (id) => {
       const entry = desired.get(id);
@@ -112,8 +111,25 @@ export class Agent {
       ...(config.drift.secret_salt ? { secretSalt: config.drift.secret_salt } : {}),
     });
     this.gitDir = gitWorkDir(config);
-    this.git = new GitSource(config.git, this.gitDir.dir, this.log, engine.defaultNamespace);
-    this.watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, this.log);
+    this.git = new GitSource(
+      config.git,
+      this.gitDir.dir,
+      this.log,
+      engine.defaultNamespace,
+      () => engine.scopes,
+    );
+    this.watch = new ClusterWatch(
+      loadKubeConfig(config.kubernetes),
+      config.kubernetes,
+      this.log,
+      (key) => this.gitVersions(key),
+      (facts) => {
+        // The engine reads these on every analysis: scope of every kind, CRD schema defaults.
+        engine.scopes = facts.scopes;
+        if (facts.crdSchemas) engine.crdSchemas = facts.crdSchemas;
+        else delete engine.crdSchemas;
+      },
+    );
     const gitLoaded = new Promise<void>((resolve) => {
       this.markGitLoaded = resolve;
     });
@@ -123,7 +139,7 @@ export class Agent {
       log: this.log,
       engine,
       touchAfterMs: TOUCH_AFTER_MS,
-      desired: trackedOnly(this.git.desired, trackedScope(config.kubernetes)),
+      desired: trackedOnly(this.git.desired, (key, ns) => this.watch.tracks(key, ns)),
       live: this.watch.state,
       gitCommit: () => this.git.commit,
       readiness: () => this.readiness(),
@@ -159,6 +175,7 @@ export class Agent {
       { event: 'server_listening', api_url: this.servers.apiUrl, health_url: this.servers.healthUrl },
       `API on ${this.servers.apiUrl}, health on ${this.servers.healthUrl}`,
     );
+    await this.watch.prepare();
     await this.syncGit();
     this.gitTimer = setInterval(() => void this.syncGit(), this.config.drift.interval);
     await this.watch.start();
@@ -178,10 +195,21 @@ export class Agent {
     if (this.gitDir.temporary) rmSync(this.gitDir.dir, { recursive: true, force: true });
   }
 
+  /** The versions Git's objects use for a kind key, so its watch reads live objects in that version. */
+  private gitVersions(key: string): string[] {
+    const out = new Set<string>();
+    for (const [, entry] of this.git.desired.entries()) {
+      const o = entry.desired.object;
+      if (kindKeyOf(o) === key) out.add(o.apiVersion.slice(o.apiVersion.indexOf('/') + 1));
+    }
+    return [...out];
+  }
+
   async readiness(): Promise<ComponentState[]> {
     const storeUp = await this.store.ping().catch(() => false);
     const pending = this.store.pendingWrites();
     const unsynced = this.watch.unsynced();
+    const issues = this.watch.issues();
     const git = this.git.status();
     return [
       {
@@ -195,8 +223,10 @@ export class Agent {
       },
       {
         name: 'watches',
-        ready: unsynced.length === 0,
-        message:
+        // A resource type discovery cannot resolve makes the agent unready; CRDs it cannot read are
+        // said here too (custom resources are then left out rather than compared without defaults).
+        ready: unsynced.length === 0 && this.watch.unresolved().length === 0,
+        message: [
           unsynced.length === 0
             ? `synced (${
                 Object.entries(this.watch.counts())
@@ -204,6 +234,8 @@ export class Agent {
                   .join(', ') || 'no objects'
               })`
             : `waiting for ${unsynced.join(', ')}`,
+          ...issues,
+        ].join('; '),
       },
       { name: 'git', ready: git.ready, message: git.message },
     ];

@@ -144,8 +144,9 @@ describe('config errors', () => {
       expect: /^kubernetes\.namespaces: must be a list of strings/,
     },
     {
-      yaml: 'kubernetes: { resource_types: [Deployment, Deploymnet] }',
-      expect: /^kubernetes\.resource_types: unknown kind "Deploymnet"/,
+      // Whether a kind exists is discovery's to say when the watches start (cluster-watch.test.ts).
+      yaml: 'kubernetes: { resource_types: [Deployment, "deploy ments"] }',
+      expect: /^kubernetes\.resource_types: "deploy ments" is not a resource type/,
     },
     { yaml: 'kubernetes: { in_cluster: maybe }', expect: /^kubernetes\.in_cluster: must be true or false/ },
     {

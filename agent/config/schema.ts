@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { engineRulesSchema } from '../../shared/engine/rules.ts';
 import { strictMap } from '../../shared/schema.ts';
-import { unknownKinds } from '../kube/kinds.ts';
+import { RESOURCE_TYPE } from '../kube/kinds.ts';
 import { bool, duration, envName, fromEnvAs, oneOf, port, section, size, strings, text } from './fields.ts';
 
 export const DEFAULT_RESOURCE_TYPES = ['Deployment', 'Service', 'ConfigMap', 'Secret'] as const;
@@ -59,7 +59,13 @@ const kubernetes = section({
   namespaces: strings().default(() => []),
   resource_types: strings()
     .superRefine((kinds, ctx) => {
-      for (const message of unknownKinds(kinds)) ctx.addIssue({ code: 'custom', message });
+      // Which kinds exist is the API server's to say (discovery, when the watches start); here only the spelling.
+      for (const k of kinds)
+        if (!RESOURCE_TYPE.test(k))
+          ctx.addIssue({
+            code: 'custom',
+            message: `${JSON.stringify(k)} is not a resource type (a kind, plural or short name, with .group when ambiguous)`,
+          });
     })
     .default(() => [...DEFAULT_RESOURCE_TYPES]),
   exclude_system_namespaces: bool().default(true),

@@ -1,7 +1,12 @@
 // What Git says the cluster should hold, kept per file: a file that stops parsing keeps the
 // objects of its last good version (and the commit they came from) until it parses again, so a
 // bad commit to one file never makes the agent forget the others or report everything Missing.
-import { parseManifests, type DesiredObject, type ParseError } from '../../shared/engine/index.ts';
+import {
+  parseManifests,
+  type DesiredObject,
+  type KindScopes,
+  type ParseError,
+} from '../../shared/engine/index.ts';
 
 export interface FileState {
   objects: DesiredObject[];
@@ -32,7 +37,11 @@ export class DesiredState {
   private duplicates: ParseError[] = [];
   loaded = false;
 
-  constructor(private readonly defaultNamespace: string) {}
+  constructor(
+    private readonly defaultNamespace: string,
+    /** Kind scopes from discovery, so a cluster-scoped custom resource gets no namespace. */
+    private readonly scopes: () => KindScopes | undefined = () => undefined,
+  ) {}
 
   /** Re-parses the given files, drops the deleted ones, and reports what changed. */
   apply(commit: string, updates: FileUpdate[], deleted: string[]): ApplyOutcome {
@@ -44,7 +53,11 @@ export class DesiredState {
     }
     for (const update of updates) {
       for (const id of idsOf(update.path)) outcome.touched.add(id);
-      const parsed = parseManifests([update], { defaultNamespace: this.defaultNamespace });
+      const scopes = this.scopes();
+      const parsed = parseManifests([update], {
+        defaultNamespace: this.defaultNamespace,
+        ...(scopes ? { scopes } : {}),
+      });
       const previous = this.files.get(update.path);
       const error = parsed.errors[0] ?? null;
       if (error) {

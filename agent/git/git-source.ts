@@ -1,5 +1,6 @@
 // Desired state from Git: sync the clone, re-read only the files that changed, keep the last good
 // state when Git is unreachable or a file does not parse, and say what changed.
+import type { KindScopes } from '../../shared/engine/index.ts';
 import { readFile } from 'node:fs/promises';
 import type { GitConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
@@ -29,9 +30,10 @@ export class GitSource {
     workDir: string,
     private readonly log: Logger,
     defaultNamespace = 'default',
+    scopes: () => KindScopes | undefined = () => undefined,
   ) {
     this.repo = new GitRepo(config, workDir);
-    this.desired = new DesiredState(defaultNamespace);
+    this.desired = new DesiredState(defaultNamespace, scopes);
   }
 
   get commit(): string | null {

@@ -123,6 +123,70 @@ describe('cluster watch', () => {
   });
 });
 
+const crd = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: clusterwidgets.example.com }
+spec:
+  group: example.com
+  scope: Cluster
+  names: { kind: ClusterWidget, plural: clusterwidgets, shortNames: [cw] }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec: { type: object, properties: { size: { type: integer, default: 3 } } }
+`;
+
+describe('cluster watch of any kind, found by discovery', () => {
+  let plane: ControlPlane;
+  let watch: ClusterWatch;
+  const logLines: string[] = [];
+  before(async () => {
+    plane = await startControlPlane();
+  });
+  after(async () => {
+    await watch?.stop();
+    await plane?.stop();
+  });
+
+  it('watches a cluster-scoped CRD kind by short name, with its group in ids; an unknown kind is a readiness message', async () => {
+    await plane.kubectlOk(['apply', '-f', '-'], { input: crd });
+    await plane.kubectlOk(['wait', '--for=condition=Established', 'crd/clusterwidgets.example.com']);
+    await plane.kubectlOk(['apply', '-f', '-'], {
+      input: 'apiVersion: example.com/v1\nkind: ClusterWidget\nmetadata: { name: big }\nspec: {}\n',
+    });
+    const config = parseConfig(
+      `git: { url: /x }\nkubernetes: { kubeconfig: ${plane.kubeconfig}, resource_types: [cw, Deploymnet] }\n`,
+      {},
+    );
+    const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
+    let scopes: ReadonlyMap<string, boolean> | undefined;
+    let schemaKeys: string[] = [];
+    watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log, undefined, (f) => {
+      scopes = f.scopes;
+      schemaKeys = [...(f.crdSchemas?.keys() ?? [])];
+    });
+    await watch.start();
+    await watch.whenSynced();
+    const live = watch.state.get('ClusterWidget.example.com::big');
+    assert.ok(live, `ids: ${JSON.stringify(watch.counts())}`);
+    // The server applied the schema default; the engine gets the same schema to apply to Git's copy.
+    assert.deepEqual(live['spec'], { size: 3 });
+    assert.deepEqual(schemaKeys, ['ClusterWidget.example.com']);
+    assert.equal(scopes?.get('ClusterWidget.example.com'), false);
+    assert.equal(scopes?.get('Deployment'), true);
+    assert.ok(watch.tracks('ClusterWidget.example.com', ''));
+    assert.deepEqual(watch.unresolved(), [
+      'kubernetes.resource_types: the API server serves no resource type "Deploymnet"',
+    ]);
+  });
+});
+
 describe('cluster watch after errors', () => {
   let plane: ControlPlane;
   let watch: ClusterWatch;

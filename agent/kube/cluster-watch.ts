@@ -1,52 +1,145 @@
 // All the watches the config asks for: each resource type, cluster-wide (minus the system
-// namespaces) or once per listed namespace, feeding one LiveState.
+// namespaces) or once per listed namespace, feeding one LiveState. Resource types are resolved with
+// the API server's discovery when the watches start (and retried while some cannot be), and the
+// CRDs are read for the engine's custom resource defaults; what fails is a readiness message.
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { CrdSchemas, KindScopes } from '../../shared/engine/index.ts';
+import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
+import { Discovery } from '../../shared/node/kube/discovery.ts';
 import type { KubernetesConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { KindWatch } from './kind-watch.ts';
-import { kindInfo } from './kinds.ts';
+import { resolveKinds, type KindInfo } from './kinds.ts';
 import { LiveState } from './live-state.ts';
+
+/** What discovery told the engine: scopes by kind key and the CRDs' schemas. */
+export interface ClusterFacts {
+  scopes: KindScopes;
+  crdSchemas: CrdSchemas | undefined;
+}
+
+const RETRY_MS = 30_000;
 
 export class ClusterWatch {
   readonly state = new LiveState();
   private readonly watches: KindWatch[] = [];
   private syncWaiters: (() => void)[] = [];
+  private resolved = false;
+  private stopped = false;
+  private retry: NodeJS.Timeout | undefined;
+  private problems: string[] = [];
+  private crdProblem: string | null = null;
+  private kinds: KindInfo[] = [];
+  private readonly excluded: readonly string[];
+  private readonly namespaces: readonly string[];
 
-  constructor(kc: KubeConfig, config: KubernetesConfig, log: Logger) {
-    const excluded = config.exclude_system_namespaces ? config.system_namespaces : [];
-    const namespaces = config.namespaces.filter((ns) => !excluded.includes(ns));
-    for (const kind of config.resource_types) {
-      const info = kindInfo(kind);
-      if (!info) continue; // validated at start (unknownKinds)
-      const scopes = info.namespaced && namespaces.length > 0 ? namespaces : [undefined];
-      for (const namespace of scopes) {
-        this.watches.push(
-          new KindWatch({
-            kc,
-            info,
-            namespace,
-            excludeNamespaces: excluded,
-            state: this.state,
-            log,
-            watchdogMs: config.watchdog_timeout,
-            onSynced: () => this.checkSynced(),
-          }),
-        );
-      }
-    }
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly config: KubernetesConfig,
+    private readonly log: Logger,
+    /** Versions the desired objects use for a kind key (the watch reads that version). */
+    private readonly gitVersions: (key: string) => readonly string[] = () => [],
+    /** Told each time discovery has new facts for the engine. */
+    private readonly onFacts: (facts: ClusterFacts) => void = () => undefined,
+  ) {
+    this.excluded = config.exclude_system_namespaces ? config.system_namespaces : [];
+    this.namespaces = config.namespaces.filter((ns) => !this.excluded.includes(ns));
+  }
+
+  /**
+   * Discovery's facts for the engine (scopes, CRD schemas), before Git is first parsed; failures are
+   * left for start() to report and retry.
+   */
+  async prepare(): Promise<void> {
+    await this.learn(new Discovery(this.kc)).catch(() => undefined);
   }
 
   async start(): Promise<void> {
-    await Promise.all(this.watches.map((w) => w.start()));
+    this.stopped = false;
+    await this.discover();
+  }
+
+  private async learn(discovery: Discovery): Promise<void> {
+    const crds = await readCrdSchemas(this.kc);
+    if (!crds.ok && this.crdProblem !== crds.message)
+      this.log.warn({ event: 'crd_read_failed' }, crds.message);
+    this.crdProblem = crds.ok ? null : crds.message;
+    this.onFacts({ scopes: await discovery.scopes(), crdSchemas: crds.ok ? crds.schemas : undefined });
+  }
+
+  /** Resolve the kinds not yet watched and start their watches; retried while some fail. */
+  private async discover(): Promise<void> {
+    if (this.stopped) return;
+    const discovery = new Discovery(this.kc);
+    try {
+      const served = await discovery.kinds();
+      const r = resolveKinds(served, this.config.resource_types, this.gitVersions);
+      for (const w of r.warnings) this.log.warn({ event: 'watch_version' }, w);
+      await this.learn(discovery);
+      const fresh = r.kinds.filter((k) => !this.kinds.some((w) => w.key === k.key));
+      this.kinds.push(...fresh);
+      for (const info of fresh) this.addWatches(info);
+      this.problems = r.problems;
+      for (const p of r.problems) this.log.error({ event: 'resource_type_unresolved' }, p);
+      this.resolved = true;
+      await Promise.all(this.watches.filter((w) => fresh.some((f) => f.key === w.key)).map((w) => w.start()));
+    } catch (err) {
+      this.problems = [`API discovery failed: ${(err as Error).message}`];
+      this.log.error({ event: 'discovery_failed', err: (err as Error).message }, this.problems[0]);
+    }
+    if (this.problems.length > 0 || this.crdProblem) this.scheduleRetry();
+    this.checkSynced();
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.discover();
+    }, RETRY_MS);
+    this.retry.unref();
+  }
+
+  private addWatches(info: KindInfo): void {
+    const scopes = info.namespaced && this.namespaces.length > 0 ? this.namespaces : [undefined];
+    for (const namespace of scopes) {
+      this.watches.push(
+        new KindWatch({
+          kc: this.kc,
+          info,
+          namespace,
+          excludeNamespaces: this.excluded,
+          state: this.state,
+          log: this.log,
+          watchdogMs: this.config.watchdog_timeout,
+          onSynced: () => this.checkSynced(),
+        }),
+      );
+    }
+  }
+
+  /** Is an object of this kind key in this namespace watched? ('' namespace: cluster-scoped). */
+  tracks(key: string, namespace: string): boolean {
+    const info = this.kinds.find((k) => k.key === key);
+    if (!info) return false;
+    // Without the CRDs a custom resource would drift on every schema default: leave it out instead.
+    if (this.crdProblem && info.key !== info.kind) return false;
+    if (!info.namespaced) return true;
+    if (this.excluded.includes(namespace)) return false;
+    return this.namespaces.length === 0 || this.namespaces.includes(namespace);
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    this.retry = undefined;
     await Promise.all(this.watches.map((w) => w.stop()));
     this.checkSynced();
   }
 
+  /** Every resolved kind has loaded its first list (kinds discovery cannot resolve do not hold this up). */
   synced(): boolean {
-    return this.watches.every((w) => w.synced);
+    return this.resolved && this.watches.every((w) => w.synced);
   }
 
   /** Resolves once every watch has loaded its first list (or at once if they have). */
@@ -57,7 +150,18 @@ export class ClusterWatch {
 
   /** For readiness: which scopes still wait for their first list. */
   unsynced(): string[] {
+    if (!this.resolved) return ['API discovery'];
     return this.watches.filter((w) => !w.synced).map((w) => w.scope);
+  }
+
+  /** Resource types discovery could not resolve (or discovery itself failing). */
+  unresolved(): string[] {
+    return this.problems;
+  }
+
+  /** For readiness: resource types that could not be resolved and a CRD read that failed. */
+  issues(): string[] {
+    return [...this.problems, ...(this.crdProblem ? [this.crdProblem] : [])];
   }
 
   counts(): Record<string, number> {

@@ -10,7 +10,8 @@ import {
 } from '@kubernetes/client-node';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
-import { getJson } from './client.ts';
+import { listObjects } from '../../shared/node/kube/live.ts';
+import { KubeApiError } from '../../shared/node/kube/rest.ts';
 import { apiVersionOf, collectionPath, type KindInfo } from './kinds.ts';
 import type { LiveState } from './live-state.ts';
 
@@ -50,8 +51,12 @@ export class KindWatch {
       exclusions.length > 0 ? exclusions.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
   }
 
+  get key(): string {
+    return this.opts.info.key;
+  }
+
   get scope(): string {
-    return `${this.opts.info.kind}${this.opts.namespace === undefined ? '' : ` in ${this.opts.namespace}`}`;
+    return `${this.opts.info.key}${this.opts.namespace === undefined ? '' : ` in ${this.opts.namespace}`}`;
   }
 
   async start(): Promise<void> {
@@ -96,15 +101,21 @@ export class KindWatch {
   /** The list as plain JSON; it updates the live state itself so changes found by a relist are reported. */
   private async list(): Promise<KubernetesListObject<Raw>> {
     const query = this.fieldSelector ? `?fieldSelector=${encodeURIComponent(this.fieldSelector)}` : '';
-    const list = (await getJson(this.opts.kc, `${this.path}${query}`)) as KubernetesListObject<Raw>;
-    // List items carry no kind/apiVersion; watch events do. Make both look alike.
-    const items = (list.items ?? []).map((item) => ({
-      ...item,
-      kind: this.opts.info.kind,
+    // The same list read as `analyze --local` uses; items get their kind/apiVersion back, as watch events have.
+    const got = await listObjects(
+      this.opts.kc,
+      `${this.path}${query}`,
+      apiVersionOf(this.opts.info),
+      this.opts.info.kind,
+    );
+    const items = got.items as Raw[];
+    const list: KubernetesListObject<Raw> = {
       apiVersion: apiVersionOf(this.opts.info),
-    }));
-    list.items = items;
-    this.opts.state.replaceScope(this.opts.info.kind, this.opts.namespace, items, this.synced);
+      kind: `${this.opts.info.kind}List`,
+      metadata: { resourceVersion: got.resourceVersion },
+      items,
+    };
+    this.opts.state.replaceScope(this.opts.info.key, this.opts.namespace, items, this.synced);
     this.lastActivity = Date.now();
     this.backoffMs = 500;
     if (!this.synced) {
@@ -138,7 +149,12 @@ export class KindWatch {
 
   private onError(lw: ListWatch<Raw> | undefined, err: unknown): void {
     if (this.stopped || lw !== this.lw || this.restartTimer) return;
-    const message = err instanceof Error ? err.message : String(err);
+    const message =
+      err instanceof KubeApiError
+        ? `HTTP ${err.status} ${err.message}`
+        : err instanceof Error
+          ? err.message
+          : String(err);
     this.opts.log.warn(
       {
         event: 'watch_error',

@@ -1,47 +1,65 @@
-// The kinds the agent can watch: where each lives in the API and whether it is namespaced.
-// A table rather than API discovery: the set is small, fixed and must be validated at start.
+// The kinds the agent watches: the config's `kubernetes.resource_types` (kubectl's spellings: kind,
+// plural or short name, `Kind.group` when ambiguous) resolved against the API server's discovery,
+// so any built-in, CRD or aggregated kind works, with its real scope and served versions.
+import { resolveKind, type ServedKind } from '../../shared/node/kube/discovery.ts';
 
 export interface KindInfo {
   kind: string;
   group: string;
+  /** The version watched: the one Git names for this kind, else the group's preferred one. */
   version: string;
   plural: string;
   namespaced: boolean;
+  /** kindKey: `Deployment`, `Gateway.gateway.networking.k8s.io`. */
+  key: string;
 }
 
-const k = (kind: string, group: string, version: string, plural: string, namespaced = true): KindInfo => ({
-  kind,
-  group,
-  version,
-  plural,
-  namespaced,
-});
+/** What a `resource_types` entry must look like (checked when the config is read). */
+export const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9]*(\.[a-z0-9]([-.a-z0-9]*[a-z0-9])?)?$/;
 
-export const KINDS: readonly KindInfo[] = [
-  k('Deployment', 'apps', 'v1', 'deployments'),
-  k('StatefulSet', 'apps', 'v1', 'statefulsets'),
-  k('DaemonSet', 'apps', 'v1', 'daemonsets'),
-  k('ReplicaSet', 'apps', 'v1', 'replicasets'),
-  k('Service', '', 'v1', 'services'),
-  k('ConfigMap', '', 'v1', 'configmaps'),
-  k('Secret', '', 'v1', 'secrets'),
-  k('ServiceAccount', '', 'v1', 'serviceaccounts'),
-  k('PersistentVolumeClaim', '', 'v1', 'persistentvolumeclaims'),
-  k('Namespace', '', 'v1', 'namespaces', false),
-  k('HorizontalPodAutoscaler', 'autoscaling', 'v2', 'horizontalpodautoscalers'),
-  k('Ingress', 'networking.k8s.io', 'v1', 'ingresses'),
-  k('NetworkPolicy', 'networking.k8s.io', 'v1', 'networkpolicies'),
-  k('Job', 'batch', 'v1', 'jobs'),
-  k('CronJob', 'batch', 'v1', 'cronjobs'),
-  k('PodDisruptionBudget', 'policy', 'v1', 'poddisruptionbudgets'),
-  k('Role', 'rbac.authorization.k8s.io', 'v1', 'roles'),
-  k('RoleBinding', 'rbac.authorization.k8s.io', 'v1', 'rolebindings'),
-  k('ClusterRole', 'rbac.authorization.k8s.io', 'v1', 'clusterroles', false),
-  k('ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', false),
-];
+export interface ResolvedKinds {
+  kinds: KindInfo[];
+  /** One message per entry discovery could not resolve (unknown, ambiguous, not served). */
+  problems: string[];
+  /** Kinds whose objects in Git use several versions: only `version` is watched. */
+  warnings: string[];
+}
 
-export function kindInfo(kind: string): KindInfo | undefined {
-  return KINDS.find((i) => i.kind === kind);
+/**
+ * Resolve the configured resource types. `gitVersions(key)` lists the versions the desired
+ * objects use for a kind, so the watch reads live objects in the version Git compares against.
+ */
+export function resolveKinds(
+  served: readonly ServedKind[],
+  specs: readonly string[],
+  gitVersions: (key: string) => readonly string[],
+): ResolvedKinds {
+  const out: ResolvedKinds = { kinds: [], problems: [], warnings: [] };
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    const k = resolveKind(served, spec);
+    if (typeof k === 'string') {
+      out.problems.push(`kubernetes.resource_types: ${k}`);
+      continue;
+    }
+    if (seen.has(k.key)) continue;
+    seen.add(k.key);
+    const inGit = gitVersions(k.key).filter((v) => k.versions.includes(v));
+    const version = inGit.includes(k.version) || inGit.length === 0 ? k.version : (inGit[0] as string);
+    if (new Set(inGit).size > 1)
+      out.warnings.push(
+        `${k.key}: Git uses versions ${[...new Set(inGit)].join(', ')}; watching ${version}, objects in another version compare against it`,
+      );
+    out.kinds.push({
+      kind: k.kind,
+      group: k.group,
+      version,
+      plural: k.name,
+      namespaced: k.namespaced,
+      key: k.key,
+    });
+  }
+  return out;
 }
 
 export function apiVersionOf(info: KindInfo): string {
@@ -52,15 +70,6 @@ export function apiVersionOf(info: KindInfo): string {
 export function collectionPath(info: KindInfo, namespace?: string): string {
   const root = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
   return info.namespaced && namespace !== undefined
-    ? `${root}/namespaces/${namespace}/${info.plural}`
+    ? `${root}/namespaces/${encodeURIComponent(namespace)}/${info.plural}`
     : `${root}/${info.plural}`;
-}
-
-/** One message per resource type the agent does not know (the config names the key). */
-export function unknownKinds(kinds: readonly string[]): string[] {
-  return kinds
-    .filter((kind) => !kindInfo(kind))
-    .map(
-      (kind) => `unknown kind ${JSON.stringify(kind)} (supported: ${KINDS.map((i) => i.kind).join(', ')})`,
-    );
 }

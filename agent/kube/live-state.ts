@@ -37,7 +37,10 @@ export class LiveState {
 
   counts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const obj of this.objects.values()) out[obj.kind] = (out[obj.kind] ?? 0) + 1;
+    for (const obj of this.objects.values()) {
+      const key = kindKeyOf(obj);
+      out[key] = (out[key] ?? 0) + 1;
+    }
     return out;
   }
 
@@ -57,11 +60,11 @@ export class LiveState {
   }
 
   /**
-   * A fresh list of one kind in one scope (namespace, or all when undefined) replaces what was
-   * known there; objects missing from it are deleted. Returns the changes.
+   * A fresh list of one kind (by kind key) in one scope (namespace, or all when undefined) replaces
+   * what was known there; objects missing from it are deleted. Returns the changes.
    */
   replaceScope(
-    kind: string,
+    key: string,
     namespace: string | undefined,
     items: KubeObject[],
     notify: boolean,
@@ -69,7 +72,7 @@ export class LiveState {
     const seen = new Set(items.map(liveId));
     const changes: LiveChange[] = [];
     for (const [id, obj] of this.objects) {
-      if (obj.kind !== kind || seen.has(id)) continue;
+      if (kindKeyOf(obj) !== key || seen.has(id)) continue;
       if (namespace !== undefined && obj.metadata['namespace'] !== namespace) continue;
       const c = this.remove(obj, notify);
       if (c) changes.push(c);

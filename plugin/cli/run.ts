@@ -1,12 +1,13 @@
 // Runs one command line: every failure becomes one line on stderr and an exit code of 2 or more
 // (a stack trace only with DRIFTGUARD_DEBUG=1).
 import { CommanderError } from 'commander';
-import { KubeApiError } from '../kube/rest.ts';
+import { KubeApiError } from '../../shared/node/kube/rest.ts';
 import { CliError, EXIT_ERROR, oneLine } from './errors.ts';
 import type { Io } from './io.ts';
 import { buildProgram } from './program.ts';
 function describeError(err: unknown): string {
   if (err instanceof KubeApiError) {
+    if (err.status === 0) return err.message; // no answer: the message names the server
     if (err.status === 401)
       return 'unauthorized: the Kubernetes API server rejected the kubeconfig credentials';
     if (err.status === 403) return `forbidden: ${err.message}`;

@@ -2,7 +2,7 @@
 // the agent's namespace. Each way this can fail gets one line that says what to do about it.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CliError } from '../cli/errors.ts';
-import { KubeApiError, kubeGet } from '../kube/rest.ts';
+import { KubeApiError, kubeGet } from '../../shared/node/kube/rest.ts';
 
 export interface AgentLocation {
   namespace: string;

@@ -14,7 +14,9 @@ import {
 import type { DriftResult, KubeObject } from '../../shared/types.ts';
 import { checkoutRepo } from './repo.ts';
 import { readManifestFiles } from './files.ts';
-import { readLiveObjects } from './live.ts';
+import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
+import { Discovery } from '../../shared/node/kube/discovery.ts';
+import { readLiveObjects } from '../../shared/node/kube/live.ts';
 
 export interface LocalAnalysisOptions {
   repo: string;
@@ -53,15 +55,24 @@ export async function loadLocal(
   const repo = await checkoutRepo(opts.repo, opts.branch);
   try {
     const files = readManifestFiles(repo.dir, opts.path);
-    const engine = defaultEngineOptions({ defaultNamespace: opts.defaultNamespace });
+    // Scope and CRD schemas from the server itself: a cluster-scoped custom resource gets no
+    // namespace, and a custom resource gets its schema's defaults before it is compared.
+    const discovery = new Discovery(kc);
+    const [scopes, crds] = await Promise.all([discovery.scopes(), readCrdSchemas(kc)]);
+    const engine = defaultEngineOptions({
+      defaultNamespace: opts.defaultNamespace,
+      scopes,
+      ...(crds.ok ? { crdSchemas: crds.schemas } : {}),
+    });
     const parsed = parseManifests(files, engine);
     const desired = parsed.objects.filter(
       (d) => (opts.namespace === undefined || d.object.metadata['namespace'] === opts.namespace) && select(d),
     );
-    const { live, unserved } = await readLiveObjects(kc, desired);
+    const { live, unserved } = await readLiveObjects(kc, desired, discovery);
     const warnings = [
       ...parsed.warnings.map((w) => `${w.file}: ${w.message}`),
       ...unserved.map((k) => `the cluster does not serve ${k}: its objects are reported as Missing`),
+      ...(crds.ok ? [] : [crds.message]),
     ];
     return {
       desired,

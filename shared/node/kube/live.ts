@@ -1,11 +1,12 @@
-// Reads the live counterpart of every desired object. Small groups are read with one GET per
+// Reads the live counterpart of every desired object (`analyze --local`; the agent lists the same
+// collections through listObjects, so both see the same JSON). Small groups are read with one GET per
 // object; a kind+namespace with many desired objects is read with one paginated LIST instead,
 // which is what keeps 1,000 objects fast. Objects not found are simply absent from the map.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject } from '../../shared/types.ts';
-import { parseResourceId } from '../../shared/types.ts';
-import { apiPrefix, Discovery, type ApiResource } from '../kube/discovery.ts';
-import { kubeGet } from '../kube/rest.ts';
+import type { KubeObject } from '../../types.ts';
+import { parseResourceId } from '../../types.ts';
+import { apiPrefix, Discovery, type ApiResource } from './discovery.ts';
+import { KubeApiError, kubeGet } from './rest.ts';
 
 export interface DesiredRef {
   id: string;
@@ -50,8 +51,30 @@ async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]>
 }
 
 /** Lists carry `kind: XList` and items without apiVersion/kind: put them back, as a GET returns them. */
-function withTypeMeta(item: unknown, g: Group): KubeObject {
-  return { ...(item as KubeObject), apiVersion: g.apiVersion, kind: g.kind };
+export function withTypeMeta(item: unknown, apiVersion: string, kind: string): KubeObject {
+  return { ...(item as KubeObject), apiVersion, kind };
+}
+
+export interface ObjectList {
+  items: KubeObject[];
+  /** The list's resourceVersion, where a watch resumes. */
+  resourceVersion: string;
+}
+
+/** One LIST of a collection path (with its query), items given their apiVersion and kind back. */
+export async function listObjects(
+  kc: KubeConfig,
+  path: string,
+  apiVersion: string,
+  kind: string,
+): Promise<ObjectList> {
+  const res = await kubeGet(kc, path);
+  if (res.status === 404) throw new KubeApiError(404, 'NotFound', `GET ${path}: not found`);
+  const body = (res.body ?? {}) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
+  return {
+    items: (body.items ?? []).map((i) => withTypeMeta(i, apiVersion, kind)),
+    resourceVersion: body.metadata?.resourceVersion ?? '',
+  };
 }
 
 async function readGroup(kc: KubeConfig, g: Group, live: Map<string, KubeObject>): Promise<void> {
@@ -74,14 +97,17 @@ async function readGroup(kc: KubeConfig, g: Group, live: Map<string, KubeObject>
     for (const item of body.items ?? []) {
       const name = (item as KubeObject).metadata?.['name'];
       const id = typeof name === 'string' ? wanted.get(name) : undefined;
-      if (id) live.set(id, withTypeMeta(item, g));
+      if (id) live.set(id, withTypeMeta(item, g.apiVersion, g.kind));
     }
     cont = body.metadata?.continue ?? '';
   } while (cont);
 }
 
-export async function readLiveObjects(kc: KubeConfig, desired: DesiredRef[]): Promise<LiveResult> {
-  const discovery = new Discovery(kc);
+export async function readLiveObjects(
+  kc: KubeConfig,
+  desired: DesiredRef[],
+  discovery: Discovery = new Discovery(kc),
+): Promise<LiveResult> {
   const groups = new Map<string, Group>();
   const unserved = new Set<string>();
   for (const d of desired) {

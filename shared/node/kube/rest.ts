@@ -1,27 +1,27 @@
 // Raw JSON requests against the API server with the kubeconfig's credentials. Raw on purpose: the typed
 // models of client-node drop fields they do not know (newer API fields, CRD fields), and a dropped
-// field would look like drift. Dates stay strings, exactly as the server sent them.
+// field would look like drift. Dates stay strings, exactly as the server sent them. The agent only
+// reads (GET); writes (POST, PATCH) are the plugin's, with the user's own credentials.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { CliError } from '../cli/errors.ts';
 
 export interface KubeResponse {
   status: number;
   body: unknown;
 }
 
+/** A non-2xx answer (other than a 404), or no answer at all (status 0). */
 export class KubeApiError extends Error {
-  readonly status: number;
-  readonly reason: string;
-  /** The Status object the server sent (details.causes name the fields of a conflict). */
-  readonly body: unknown;
-  constructor(status: number, reason: string, message: string, body: unknown = null) {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    /** The Status object the server sent (details.causes name the fields of a conflict). */
+    readonly body: unknown = null,
+  ) {
     super(message);
     this.name = 'KubeApiError';
-    this.status = status;
-    this.reason = reason;
-    this.body = body;
   }
 }
 
@@ -46,14 +46,19 @@ function statusMessage(body: unknown, status: number): { reason: string; message
 const TIMEOUT_MS = 30_000;
 
 /** GET `path` (e.g. `/api/v1/namespaces/x/pods`); 404 resolves with status 404, other non-2xx throw KubeApiError. */
-export function kubeGet(kc: KubeConfig, path: string): Promise<KubeResponse> {
-  return kubeRequest(kc, path, { method: 'GET' });
+export function kubeGet(kc: KubeConfig, path: string, timeoutMs = TIMEOUT_MS): Promise<KubeResponse> {
+  return kubeRequest(kc, path, { method: 'GET' }, timeoutMs);
 }
 
 /** One request; 404 resolves with status 404, other non-2xx throw KubeApiError. */
-export async function kubeRequest(kc: KubeConfig, path: string, req: KubeRequest): Promise<KubeResponse> {
+export async function kubeRequest(
+  kc: KubeConfig,
+  path: string,
+  req: KubeRequest,
+  timeoutMs = TIMEOUT_MS,
+): Promise<KubeResponse> {
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new CliError('no cluster in kubeconfig');
+  if (!cluster) throw new KubeApiError(0, '', 'no cluster in kubeconfig');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
   const opts: RequestOptions = {
@@ -67,7 +72,7 @@ export async function kubeRequest(kc: KubeConfig, path: string, req: KubeRequest
           }
         : {}),
     },
-    timeout: TIMEOUT_MS,
+    timeout: timeoutMs,
   };
   await kc.applyToHTTPSOptions(opts);
   const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
@@ -80,9 +85,11 @@ export async function kubeRequest(kc: KubeConfig, path: string, req: KubeRequest
       );
       res.on('error', reject);
     });
-    r.on('timeout', () => r.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000}s`)));
+    r.on('timeout', () => r.destroy(new Error(`no answer in ${timeoutMs / 1000}s`)));
     r.on('error', (err) =>
-      reject(new CliError(`cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`)),
+      reject(
+        new KubeApiError(0, '', `cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`),
+      ),
     );
     r.end(payload);
   });
@@ -92,8 +99,14 @@ export async function kubeRequest(kc: KubeConfig, path: string, req: KubeRequest
   } catch {
     body = null;
   }
-  if (status >= 200 && status < 300) return { status, body };
-  if (status === 404) return { status, body };
+  if ((status >= 200 && status < 300) || status === 404) return { status, body };
   const { reason, message } = statusMessage(body, status);
   throw new KubeApiError(status, reason, message, body);
+}
+
+/** GET that must succeed: a 404 throws too. */
+export async function kubeGetOk(kc: KubeConfig, path: string, timeoutMs = TIMEOUT_MS): Promise<unknown> {
+  const res = await kubeGet(kc, path, timeoutMs);
+  if (res.status === 404) throw new KubeApiError(404, 'NotFound', `GET ${path}: not found`);
+  return res.body;
 }

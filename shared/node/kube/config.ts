@@ -1,0 +1,72 @@
+// The one kubeconfig loader for the agent and the plugin: --kubeconfig / a config path, else
+// KUBECONFIG or ~/.kube/config, or the in-cluster service account; then the context. It fixes two
+// client-node traps: an unknown context is accepted silently, and an http:// server is refused
+// unless skipTLSVerify is set. Errors are KubeConfigError with one readable line.
+import { existsSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export interface KubeConfigSource {
+  /** A kubeconfig file; else KUBECONFIG or ~/.kube/config. */
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  /** The pod's service account (token and CA under /var/run/secrets/kubernetes.io/serviceaccount). */
+  inCluster?: boolean | undefined;
+}
+
+export class KubeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeConfigError';
+  }
+}
+
+function load(src: KubeConfigSource): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (src.inCluster) kc.loadFromCluster();
+    else if (src.kubeconfig) {
+      if (!existsSync(src.kubeconfig))
+        throw new KubeConfigError(`kubeconfig ${src.kubeconfig} does not exist`);
+      kc.loadFromFile(src.kubeconfig);
+    } else kc.loadFromDefault();
+  } catch (err) {
+    if (err instanceof KubeConfigError) throw err;
+    const first = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+    throw new KubeConfigError(`cannot load kubeconfig: ${first}`);
+  }
+  return kc;
+}
+
+export function loadKubeConfig(src: KubeConfigSource): KubeConfig {
+  const kc = load(src);
+  if (src.context) {
+    if (!kc.getContexts().some((c) => c.name === src.context)) {
+      const known =
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || 'none';
+      throw new KubeConfigError(`context "${src.context}" not found in kubeconfig (contexts: ${known})`);
+    }
+    kc.setCurrentContext(src.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster)
+    throw new KubeConfigError('no cluster in kubeconfig: pass a kubeconfig or a context, or set KUBECONFIG');
+  if (cluster.server.startsWith('http://') && !cluster.skipTLSVerify) {
+    // Plain HTTP has no TLS to verify; client-node refuses it unless this flag is set.
+    kc.loadFromOptions({
+      clusters: kc.clusters.map((c) => (c.name === cluster.name ? { ...c, skipTLSVerify: true } : c)),
+      users: kc.users,
+      contexts: kc.contexts,
+      currentContext: kc.currentContext,
+    });
+  }
+  return kc;
+}
+
+/** The namespace of the current context, like kubectl's default for -n. */
+export function contextNamespace(kc: KubeConfig): string {
+  const ctx = kc.getContextObject(kc.getCurrentContext());
+  return ctx?.namespace || 'default';
+}

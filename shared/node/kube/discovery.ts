@@ -1,0 +1,162 @@
+// What the API server serves, from its own discovery: every kind (built-in, CRD or aggregated), its
+// versions, plural resource name and scope. One request per group version, cached for the object's
+// life. Kinds are named by kind key (Deployment, Gateway.gateway.networking.k8s.io), as resource ids are.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kindKey, type KindScopes } from '../../engine/identity.ts';
+import { kubeGet } from './rest.ts';
+
+export interface ApiResource {
+  /** Plural resource name used in URLs, e.g. `deployments`. */
+  name: string;
+  namespaced: boolean;
+}
+
+export interface ServedKind extends ApiResource {
+  kind: string;
+  group: string;
+  /** The group's preferred version that serves this kind (what a watch reads by default). */
+  version: string;
+  /** Every served version of the kind, preferred first. */
+  versions: string[];
+  /** kindKey(kind, group). */
+  key: string;
+  /** Lower-case short names from discovery (`deploy`, `svc`). */
+  shortNames: string[];
+}
+
+interface ResourceList {
+  resources?: {
+    name?: string;
+    kind?: string;
+    namespaced?: boolean;
+    shortNames?: string[];
+    verbs?: string[];
+  }[];
+}
+interface GroupList {
+  groups?: { name?: string; versions?: { version?: string }[]; preferredVersion?: { version?: string } }[];
+}
+
+export function apiPrefix(apiVersion: string): string {
+  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+}
+
+export function apiVersionOf(group: string, version: string): string {
+  return group === '' ? version : `${group}/${version}`;
+}
+
+/** The collection path of a kind, in one namespace or (undefined) across all. */
+export function collectionPath(
+  k: Pick<ServedKind, 'group' | 'version' | 'name' | 'namespaced'>,
+  namespace?: string,
+): string {
+  const ns = k.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${apiPrefix(apiVersionOf(k.group, k.version))}${ns}/${k.name}`;
+}
+
+interface Entry extends ApiResource {
+  kind: string;
+  shortNames: string[];
+}
+
+export class Discovery {
+  private readonly versions = new Map<string, Promise<Map<string, Entry> | null>>();
+  private all: Promise<ServedKind[]> | undefined;
+  constructor(private readonly kc: KubeConfig) {}
+
+  private load(apiVersion: string): Promise<Map<string, Entry> | null> {
+    let p = this.versions.get(apiVersion);
+    if (!p) {
+      p = kubeGet(this.kc, apiPrefix(apiVersion)).then((res) => {
+        if (res.status === 404) return null;
+        const kinds = new Map<string, Entry>();
+        for (const r of (res.body as ResourceList).resources ?? []) {
+          // Subresources (deployments/scale) share the kind name of their parent: skip them.
+          if (!r.name || !r.kind || r.name.includes('/')) continue;
+          kinds.set(r.kind, {
+            name: r.name,
+            kind: r.kind,
+            namespaced: r.namespaced === true,
+            shortNames: r.shortNames ?? [],
+          });
+        }
+        return kinds;
+      });
+      this.versions.set(apiVersion, p);
+    }
+    return p;
+  }
+
+  /** The resource for a kind, or null when the cluster does not serve it (e.g. a CRD not installed). */
+  async resource(apiVersion: string, kind: string): Promise<ApiResource | null> {
+    const e = (await this.load(apiVersion))?.get(kind);
+    return e ? { name: e.name, namespaced: e.namespaced } : null;
+  }
+
+  /** Every kind the server serves, at its group's preferred version (watchable list resources only). */
+  kinds(): Promise<ServedKind[]> {
+    this.all ??= this.loadAll();
+    return this.all;
+  }
+
+  private async loadAll(): Promise<ServedKind[]> {
+    const groups: { name: string; versions: string[] }[] = [{ name: '', versions: ['v1'] }];
+    const res = await kubeGet(this.kc, '/apis');
+    for (const g of (res.body as GroupList | null)?.groups ?? []) {
+      if (!g.name) continue;
+      const preferred = g.preferredVersion?.version;
+      const vs = (g.versions ?? []).map((v) => v.version).filter((v): v is string => !!v);
+      groups.push({
+        name: g.name,
+        versions: preferred ? [preferred, ...vs.filter((v) => v !== preferred)] : vs,
+      });
+    }
+    const out = new Map<string, ServedKind>();
+    for (const g of groups) {
+      const lists = await Promise.all(g.versions.map((v) => this.load(apiVersionOf(g.name, v))));
+      g.versions.forEach((version, i) => {
+        for (const e of lists[i]?.values() ?? []) {
+          const key = kindKey(e.kind, g.name);
+          const seen = out.get(key);
+          if (seen) seen.versions.push(version);
+          else
+            out.set(key, {
+              ...e,
+              group: g.name,
+              version,
+              versions: [version],
+              key,
+            });
+        }
+      });
+    }
+    return [...out.values()];
+  }
+
+  /** Scope of every served kind by kind key, for the engine (EngineOptions.scopes). */
+  async scopes(): Promise<KindScopes> {
+    return new Map((await this.kinds()).map((k) => [k.key, k.namespaced]));
+  }
+}
+
+/**
+ * A resource type as a user names it, kubectl's spellings: kind (`Deployment`), plural or short name
+ * (`deployments`, `deploy`), with `.group` when the name alone is ambiguous (`Gateway.gateway.networking.k8s.io`).
+ * Returns the kind, or a message saying why not.
+ */
+export function resolveKind(kinds: readonly ServedKind[], spec: string): ServedKind | string {
+  const dot = spec.indexOf('.');
+  const name = (dot < 0 ? spec : spec.slice(0, dot)).toLowerCase();
+  const group = dot < 0 ? undefined : spec.slice(dot + 1);
+  const hits = kinds.filter(
+    (k) =>
+      (group === undefined || k.group === group) &&
+      (k.kind.toLowerCase() === name || k.name === name || k.shortNames.includes(name)),
+  );
+  if (hits.length === 1) return hits[0] as ServedKind;
+  if (hits.length === 0) return `the API server serves no resource type ${JSON.stringify(spec)}`;
+  // A built-in kind wins over CRD kinds of the same name, as the bare name is its id.
+  const builtin = hits.filter((k) => k.key === k.kind);
+  if (group === undefined && builtin.length === 1) return builtin[0] as ServedKind;
+  return `${JSON.stringify(spec)} is ambiguous (${hits.map((k) => `${k.kind}.${k.group || 'core'}`).join(', ')}): write Kind.group`;
+}
