@@ -47,6 +47,8 @@ export const otherKindsNormalizer = eachSide('other-kind-defaults', (o) => {
     case 'v1/PersistentVolume':
       dropIfEqual(spec, 'persistentVolumeReclaimPolicy', 'Retain');
       dropIfEqual(spec, 'volumeMode', 'Filesystem');
+      // SetDefaults_HostPathVolumeSource applies to a PV's hostPath as to a pod volume's.
+      dropIfEqual(obj(spec, 'hostPath'), 'type', '');
       break;
     case 'v1/Endpoints':
       for (const s of arr(o, 'subsets') ?? []) if (isObject(s)) ports(s, 'ports', false);

@@ -1,0 +1,433 @@
+// The rows of the defaults oracle (defaults-oracle.test.ts) and of DEFAULTS.md: a manifest that
+// leaves fields to kube-apiserver, the defaults the server must put there (path → value), and the
+// normaliser rule that makes them no drift.
+import type { JsonObject, KubeObject } from '../../shared/types.ts';
+
+export interface DefaultRow {
+  name: string;
+  /** Resource for `kubectl get <resource>/<name>`. */
+  resource: string;
+  clusterScoped?: boolean;
+  object: KubeObject;
+  /** Dotted path (list indexes as numbers) → the value the server defaults it to. */
+  defaults: Record<string, JsonObject[string]>;
+  /** Name of the normaliser that covers these defaults. */
+  rule: string;
+}
+
+const meta = (name: string): JsonObject => ({ name });
+const pod = (spec: JsonObject, labels: JsonObject = { app: 'x' }): JsonObject => ({
+  metadata: { labels },
+  spec,
+});
+const c = (extra: JsonObject = {}): JsonObject => ({
+  name: 'c',
+  image: 'registry.example.com/app:1.0',
+  ...extra,
+});
+
+export const DEFAULT_ROWS: DefaultRow[] = [
+  {
+    name: 'Deployment: replicas, strategy, history, progress deadline',
+    resource: 'deployment',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('d1'),
+      spec: { selector: { matchLabels: { app: 'x' } }, template: pod({ containers: [c()] }) },
+    },
+    defaults: {
+      'spec.replicas': 1,
+      'spec.revisionHistoryLimit': 10,
+      'spec.progressDeadlineSeconds': 600,
+      'spec.strategy': { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'PodSpec and Container defaults in a template (dnsPolicy, restartPolicy, pull policy, termination)',
+    resource: 'deployment',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('d2'),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'x' } },
+        template: pod({ containers: [c(), { name: 'l', image: 'nginx:latest' }] }),
+      },
+    },
+    defaults: {
+      'spec.template.spec.dnsPolicy': 'ClusterFirst',
+      'spec.template.spec.restartPolicy': 'Always',
+      'spec.template.spec.schedulerName': 'default-scheduler',
+      'spec.template.spec.terminationGracePeriodSeconds': 30,
+      'spec.template.spec.securityContext': {},
+      'spec.template.spec.containers.0.imagePullPolicy': 'IfNotPresent',
+      'spec.template.spec.containers.1.imagePullPolicy': 'Always',
+      'spec.template.spec.containers.0.terminationMessagePath': '/dev/termination-log',
+      'spec.template.spec.containers.0.terminationMessagePolicy': 'File',
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'deprecated serviceAccount alias: serviceAccountName copied from it, and back',
+    resource: 'deployment',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('d3'),
+      spec: {
+        selector: { matchLabels: { app: 'x' } },
+        template: pod({ serviceAccount: 'builder', containers: [c()] }),
+      },
+    },
+    defaults: {
+      'spec.template.spec.serviceAccountName': 'builder',
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'probes, httpGet path and scheme, volume modes, token expiry, fieldRef apiVersion',
+    resource: 'deployment',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('d4'),
+      spec: {
+        selector: { matchLabels: { app: 'x' } },
+        template: pod({
+          containers: [
+            c({
+              readinessProbe: { httpGet: { port: 8080 } },
+              env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+            }),
+          ],
+          volumes: [
+            { name: 's', secret: { secretName: 's' } },
+            { name: 'm', configMap: { name: 'm' } },
+            { name: 'p', projected: { sources: [{ serviceAccountToken: { path: 't' } }] } },
+            { name: 'h', hostPath: { path: '/tmp' } },
+          ],
+        }),
+      },
+    },
+    defaults: {
+      'spec.template.spec.containers.0.readinessProbe.httpGet.path': '/',
+      'spec.template.spec.containers.0.readinessProbe.httpGet.scheme': 'HTTP',
+      'spec.template.spec.containers.0.readinessProbe.periodSeconds': 10,
+      'spec.template.spec.containers.0.readinessProbe.timeoutSeconds': 1,
+      'spec.template.spec.containers.0.readinessProbe.successThreshold': 1,
+      'spec.template.spec.containers.0.readinessProbe.failureThreshold': 3,
+      'spec.template.spec.containers.0.env.0.valueFrom.fieldRef.apiVersion': 'v1',
+      'spec.template.spec.volumes.0.secret.defaultMode': 420,
+      'spec.template.spec.volumes.1.configMap.defaultMode': 420,
+      'spec.template.spec.volumes.2.projected.defaultMode': 420,
+      'spec.template.spec.volumes.2.projected.sources.0.serviceAccountToken.expirationSeconds': 3600,
+      'spec.template.spec.volumes.3.hostPath.type': '',
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'Service: clusterIP "" and targetPort 0 are allocated/defaulted like absent ones',
+    resource: 'service',
+    object: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('s1'),
+      spec: { clusterIP: '', selector: { app: 'x' }, ports: [{ port: 80, targetPort: 0 }] },
+    },
+    defaults: {
+      'spec.type': 'ClusterIP',
+      'spec.sessionAffinity': 'None',
+      'spec.internalTrafficPolicy': 'Cluster',
+      'spec.ipFamilyPolicy': 'SingleStack',
+      'spec.ipFamilies': ['IPv4'],
+      'spec.ports.0.protocol': 'TCP',
+      'spec.ports.0.targetPort': 80,
+    },
+    rule: 'service-defaults',
+  },
+  {
+    name: 'Service NodePort/LoadBalancer: nodePort allocated, externalTrafficPolicy, LB node ports, ClientIP timeout',
+    resource: 'service',
+    object: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: meta('s2'),
+      spec: {
+        type: 'LoadBalancer',
+        sessionAffinity: 'ClientIP',
+        selector: { app: 'x' },
+        ports: [{ port: 443, nodePort: 0 }],
+      },
+    },
+    defaults: {
+      'spec.externalTrafficPolicy': 'Cluster',
+      'spec.allocateLoadBalancerNodePorts': true,
+      'spec.sessionAffinityConfig': { clientIP: { timeoutSeconds: 10800 } },
+    },
+    rule: 'service-defaults',
+  },
+  {
+    name: 'NetworkPolicy: policyTypes from the rules, port protocol TCP',
+    resource: 'networkpolicy',
+    object: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('np1'),
+      spec: { podSelector: {}, ingress: [{ ports: [{ port: 80 }] }], egress: [{}] },
+    },
+    defaults: { 'spec.policyTypes': ['Ingress', 'Egress'], 'spec.ingress.0.ports.0.protocol': 'TCP' },
+    rule: 'networking-defaults',
+  },
+  {
+    name: 'IngressClass: parameters scope Cluster',
+    resource: 'ingressclass',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: meta('ic1'),
+      spec: { controller: 'example.com/c', parameters: { apiGroup: 'example.com', kind: 'P', name: 'p' } },
+    },
+    defaults: { 'spec.parameters.scope': 'Cluster' },
+    rule: 'networking-defaults',
+  },
+  {
+    name: 'Job: completions, parallelism, backoff, mode, suspend, replacement, labels from template',
+    resource: 'job',
+    object: {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: meta('j1'),
+      spec: { template: pod({ restartPolicy: 'Never', containers: [c()] }, { app: 'batch' }) },
+    },
+    defaults: {
+      'spec.completions': 1,
+      'spec.parallelism': 1,
+      'spec.backoffLimit': 6,
+      'spec.completionMode': 'NonIndexed',
+      'spec.suspend': false,
+      'spec.podReplacementPolicy': 'TerminatingOrFailed',
+      'metadata.labels.app': 'batch',
+      'metadata.labels.job-name': 'j1',
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'CronJob: concurrency, suspend, history limits',
+    resource: 'cronjob',
+    object: {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: meta('cj1'),
+      spec: {
+        schedule: '*/5 * * * *',
+        jobTemplate: { spec: { template: pod({ restartPolicy: 'OnFailure', containers: [c()] }) } },
+      },
+    },
+    defaults: {
+      'spec.concurrencyPolicy': 'Allow',
+      'spec.suspend': false,
+      'spec.successfulJobsHistoryLimit': 3,
+      'spec.failedJobsHistoryLimit': 1,
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'StatefulSet: pod management, update strategy, PVC retention',
+    resource: 'statefulset',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: meta('ss1'),
+      spec: {
+        serviceName: 'x',
+        selector: { matchLabels: { app: 'x' } },
+        template: pod({ containers: [c()] }),
+      },
+    },
+    defaults: {
+      'spec.podManagementPolicy': 'OrderedReady',
+      'spec.updateStrategy': { type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: 1 } },
+      'spec.persistentVolumeClaimRetentionPolicy': { whenDeleted: 'Retain', whenScaled: 'Retain' },
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'DaemonSet: update strategy (maxSurge 0, maxUnavailable 1)',
+    resource: 'daemonset',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: meta('ds1'),
+      spec: { selector: { matchLabels: { app: 'x' } }, template: pod({ containers: [c()] }) },
+    },
+    defaults: {
+      'spec.updateStrategy': { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'HorizontalPodAutoscaler: minReplicas, CPU 80% metric',
+    resource: 'hpa',
+    object: {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: meta('h1'),
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd1' }, maxReplicas: 5 },
+    },
+    defaults: {
+      'spec.minReplicas': 1,
+      'spec.metrics': [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+        },
+      ],
+    },
+    rule: 'hpa-defaults',
+  },
+  {
+    name: 'RoleBinding: roleRef and User subject API group',
+    resource: 'rolebinding',
+    object: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta('rb1'),
+      roleRef: { kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'User', name: 'alice' }],
+    },
+    defaults: {
+      'roleRef.apiGroup': 'rbac.authorization.k8s.io',
+      'subjects.0.apiGroup': 'rbac.authorization.k8s.io',
+    },
+    rule: 'other-kind-defaults',
+  },
+  {
+    name: 'StorageClass: reclaimPolicy Delete, volumeBindingMode Immediate',
+    resource: 'storageclass',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: meta('sc1'),
+      provisioner: 'example.com/p',
+    },
+    defaults: { reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' },
+    rule: 'other-kind-defaults',
+  },
+  {
+    name: 'PriorityClass: preemptionPolicy PreemptLowerPriority',
+    resource: 'priorityclass',
+    clusterScoped: true,
+    object: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: meta('pc1'), value: 10 },
+    defaults: { preemptionPolicy: 'PreemptLowerPriority' },
+    rule: 'other-kind-defaults',
+  },
+  {
+    name: 'PersistentVolume: reclaim policy Retain, volumeMode Filesystem',
+    resource: 'pv',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: meta('pv1'),
+      spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/tmp/pv1' } },
+    },
+    defaults: { 'spec.persistentVolumeReclaimPolicy': 'Retain', 'spec.volumeMode': 'Filesystem' },
+    rule: 'other-kind-defaults',
+  },
+  {
+    name: 'CSIDriver: attach, pod info, capacity, fsGroup policy, lifecycle modes, republish',
+    resource: 'csidriver',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'CSIDriver',
+      metadata: meta('csi1.example.com'),
+      spec: {},
+    },
+    defaults: {
+      'spec.attachRequired': true,
+      'spec.podInfoOnMount': false,
+      'spec.storageCapacity': false,
+      'spec.fsGroupPolicy': 'ReadWriteOnceWithFSType',
+      'spec.volumeLifecycleModes': ['Persistent'],
+      'spec.requiresRepublish': false,
+    },
+    rule: 'other-kind-defaults',
+  },
+  {
+    name: 'EndpointSlice: port name "" and protocol TCP',
+    resource: 'endpointslice',
+    object: {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: meta('es1'),
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.1.2.3'] }],
+      ports: [{ port: 80 }],
+    },
+    defaults: { 'ports.0.name': '', 'ports.0.protocol': 'TCP' },
+    rule: 'other-kind-defaults',
+  },
+  {
+    name: 'CustomResourceDefinition: conversion None, singular, listKind',
+    resource: 'crd',
+    object: {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: meta('gadgets.example.com'),
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { kind: 'Gadget', plural: 'gadgets' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    properties: {
+                      size: { type: 'integer', default: 3 },
+                      tls: {
+                        type: 'object',
+                        default: {},
+                        properties: { port: { type: 'integer', default: 443 } },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    },
+    defaults: {
+      'spec.conversion': { strategy: 'None' },
+      'spec.names.singular': 'gadget',
+      'spec.names.listKind': 'GadgetList',
+    },
+    rule: 'crd-defaults',
+  },
+  {
+    name: 'custom resource: its CRD schema defaults',
+    resource: 'gadgets.example.com',
+    object: {
+      apiVersion: 'example.com/v1',
+      kind: 'Gadget',
+      metadata: meta('g1'),
+      spec: {},
+    },
+    defaults: { 'spec.size': 3, 'spec.tls': { port: 443 } },
+    rule: 'crd-schema-defaults',
+  },
+];
