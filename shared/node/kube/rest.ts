@@ -88,7 +88,11 @@ export async function kubeRequest(
     r.on('timeout', () => r.destroy(new Error(`no answer in ${timeoutMs / 1000}s`)));
     r.on('error', (err) =>
       reject(
-        new KubeApiError(0, '', `cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`),
+        new KubeApiError(
+          0,
+          '',
+          `cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`,
+        ),
       ),
     );
     r.end(payload);
