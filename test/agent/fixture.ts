@@ -1,7 +1,7 @@
 // Shared set-up for the agent's process tests: a real control plane with the examples applied,
 // a Git repo holding the same manifests, and an agent process watching both.
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
 import { startAgent, type AgentProcess, type LogLine } from './run-agent.ts';
 
@@ -37,7 +37,7 @@ stringData: { password: demo-password-change-me }
 };
 
 export interface Fixture {
-  plane: ControlPlane;
+  plane: Cluster;
   repo: TestRepo;
   files: Record<string, string>;
   /** Applies every manifest of the repo's working tree with kubectl. */
@@ -51,7 +51,7 @@ export interface Fixture {
 }
 
 export async function startFixture(): Promise<Fixture> {
-  const plane = await startControlPlane();
+  const plane = await startCluster();
   const files = exampleManifests(FALLBACK);
   const repo = makeRepo(Object.fromEntries(Object.entries(files).map(([p, c]) => [`manifests/${p}`, c])));
   const agents: AgentProcess[] = [];

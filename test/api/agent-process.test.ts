@@ -12,7 +12,7 @@ import { DriftGuardClient } from '../../shared/api/client.ts';
 import type { AnalysisStatus, Statistics } from '../../shared/types.ts';
 import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
 import { isEvent, startFixture, startWatchOnlyAgent, waitForRecord, type Fixture } from '../agent/fixture.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { find, parseMetrics, type Sample } from './prom.ts';
@@ -22,7 +22,7 @@ const BODY_LIMIT = 1024;
 
 /** A real agent over a repository with no manifests, and a second client on its database. */
 async function agentFixture(backend: 'sqlite' | 'mongo'): Promise<ApiFixture> {
-  const plane: ControlPlane = await startControlPlane();
+  const plane: Cluster = await startCluster();
   const repo: TestRepo = makeRepo({ 'README.md': 'no manifests yet\n' });
   const ferret: FerretDB | undefined = backend === 'mongo' ? await startFerretDB() : undefined;
   const database = ferret ? { uri: ferret.uri, name: 'driftguard_api' } : undefined;

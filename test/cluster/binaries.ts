@@ -7,11 +7,26 @@ import { join } from 'node:path';
 export interface Binaries {
   kubectl: string;
   kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
   etcd: string;
   ferretdb: string;
   krew: string;
+  kwok: string;
+  /** kwok's own stage files (nodes Ready with a lease heartbeat, pods Running), one YAML stream. */
+  kwokStages: string;
+  /** The ClusterPortForward CRD from kwok's module. */
+  kwokPortForwardCrd: string;
+  kustomize: string;
+  kustomizeVersion: string;
+  helm: string;
+  helmVersion: string;
+  promtool: string;
   kubernetesVersion: string;
 }
+
+/** binaries.json entries that are versions, not paths. */
+const VERSION_KEYS = new Set(['kubernetesVersion', 'kustomizeVersion', 'helmVersion']);
 
 export function cacheDir(): string {
   const base = process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache');
@@ -28,7 +43,7 @@ export function binaries(): Binaries {
   }
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as Binaries;
   for (const [name, path] of Object.entries(parsed)) {
-    if (name !== 'kubernetesVersion' && !existsSync(path)) {
+    if (!VERSION_KEYS.has(name) && !existsSync(path)) {
       throw new Error(`test binary ${name} missing at ${path}: run 'npm run build:binaries'`);
     }
   }

@@ -1,6 +1,8 @@
 // A real Kubernetes control plane for tests: etcd + kube-apiserver on free loopback ports, RBAC
 // on, token users for an admin and an unprivileged user, an admin kubeconfig in a temp dir.
-// No controllers or kubelet run: nothing schedules Pods, nothing garbage-collects.
+// No controllers or kubelet run: nothing schedules Pods, nothing garbage-collects. The full
+// cluster (cluster.ts) starts this plane with the ServiceAccount admission plugin on and adds the
+// controllers, the scheduler and a kwok node; tests that only need the API use this bare plane.
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,13 @@ export interface KubectlResult {
 
 export interface ControlPlane {
   server: string;
+  /** The API server's secure port on 127.0.0.1. */
+  port: number;
   dir: string;
+  /** The API server's self-signed serving certificate (with its CA): the cluster's root CA. */
+  caFile: string;
+  /** The RSA key that signs and verifies service-account tokens. */
+  serviceAccountKey: string;
   kubeconfig: string;
   /** A kubeconfig for the unprivileged user `viewer`. */
   viewerKubeconfig: string;
@@ -99,7 +107,15 @@ export function runKubectl(kubeconfig: string, args: string[], input?: string): 
   });
 }
 
-export async function startControlPlane(): Promise<ControlPlane> {
+export interface ControlPlaneOptions {
+  /**
+   * Keep the ServiceAccount admission plugin on (a real cluster's default). Only with a
+   * controller manager running: it creates the `default` ServiceAccount pods need.
+   */
+  serviceAccountAdmission?: boolean;
+}
+
+export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const bins = binaries();
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-plane-'));
   const servers: Server[] = [];
@@ -141,10 +157,11 @@ export async function startControlPlane(): Promise<ControlPlane> {
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
       '--endpoint-reconciler-type=none',
-      '--service-cluster-ip-range=10.0.0.0/24',
+      // A realistic range: a /24 holds only ~250 Services ("range is full" past that).
+      '--service-cluster-ip-range=10.96.0.0/12',
       '--authorization-mode=RBAC',
       `--token-auth-file=${tokens}`,
-      '--disable-admission-plugins=ServiceAccount',
+      ...(opts.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
       '--allow-privileged=true',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${saKey}`,
@@ -178,7 +195,20 @@ export async function startControlPlane(): Promise<ControlPlane> {
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
       return r.stdout;
     };
-    return { server, dir, kubeconfig, viewerKubeconfig, kubectl, kubectlOk, restartApiServer, stop };
+    const caFile = join(dir, 'certs', 'apiserver.crt');
+    return {
+      server,
+      port: apiPort,
+      dir,
+      caFile,
+      serviceAccountKey: saKey,
+      kubeconfig,
+      viewerKubeconfig,
+      kubectl,
+      kubectlOk,
+      restartApiServer,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -1,22 +1,25 @@
-// `npm run demo`: the whole product on this machine in a few minutes. It starts a real control
-// plane, makes a Git repository from examples/, applies it, starts the agent on its embedded store,
-// makes real drifts with kubectl, shows them (the drift browser in a terminal; `status` and
-// `describe` otherwise), then reverts one drift and shows it resolved. Ctrl-C stops everything
-// it started and removes its temp files.
+// `npm run demo`: the whole product on this machine in a few minutes. It starts a small real
+// cluster (etcd, kube-apiserver, controller manager, scheduler, a kwok node), makes a Git repository
+// from examples/, applies it, installs the agent from manifests/ (its pod scheduled onto the node,
+// the agent process running with its ServiceAccount's identity and embedded store), makes real
+// drifts with kubectl, shows them through the plugin as a user runs it — no --agent-url, the pod
+// found and port-forwarded to (the drift browser in a terminal; `status` and `describe` otherwise)
+// — then reverts one drift and shows it resolved. Ctrl-C stops everything it started and removes
+// its temp files.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { installAgent, type InstalledAgent } from '../agent/in-cluster.ts';
 import { binaries } from '../cluster/binaries.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
-import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PLUGIN = join(ROOT, 'bin', 'kubectl-driftguard.js');
 const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env['CI'];
 
-let plane: ControlPlane | undefined;
+let plane: Cluster | undefined;
 let repo: TestRepo | undefined;
-let agent: AgentProcess | undefined;
+let agent: InstalledAgent | undefined;
 
 function step(text: string): void {
   process.stdout.write(`\n\u001b[1m▶ ${text}\u001b[0m\n`);
@@ -28,10 +31,12 @@ async function cleanup(): Promise<void> {
   repo?.remove();
 }
 
-/** Runs the plugin as a user would, with the terminal attached. */
-function plugin(args: string[], agentUrl: string): Promise<number | null> {
+/** Runs the plugin as a user would, with the terminal attached: it finds the agent pod itself. */
+function plugin(args: string[]): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [PLUGIN, ...args, '--agent-url', agentUrl], { stdio: 'inherit' });
+    const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: plane!.kubeconfig };
+    delete env['DRIFTGUARD_AGENT_URL'];
+    const child = spawn(process.execPath, [PLUGIN, ...args], { stdio: 'inherit', env });
     child.on('exit', (code) => resolve(code));
   });
 }
@@ -59,9 +64,13 @@ async function recordStatus(agentUrl: string, id: string): Promise<string | null
 }
 
 async function main(): Promise<void> {
-  step(`Starting a local control plane (kube-apiserver ${binaries().kubernetesVersion} + etcd)`);
-  plane = await startControlPlane();
-  console.log(`  API server ${plane.server}; kubeconfig ${plane.kubeconfig}`);
+  step(
+    `Starting a local cluster: etcd, kube-apiserver, controller manager, scheduler ${binaries().kubernetesVersion}, one kwok node`,
+  );
+  plane = await startCluster();
+  console.log(
+    `  API server ${plane.server}; kubeconfig ${plane.kubeconfig} (up in ${plane.startSeconds.toFixed(0)} s)`,
+  );
 
   step('Making a Git repository from examples/ and applying it with kubectl');
   const files = exampleManifests({});
@@ -69,18 +78,18 @@ async function main(): Promise<void> {
   await kubectl(['apply', '-f', join(repo.dir, 'manifests', 'namespace.yaml')]);
   await kubectl(['apply', '-f', join(repo.dir, 'manifests')]);
 
-  step('Starting the DriftGuard agent (embedded store, watching the cluster, desired state from Git)');
-  agent = await startAgent({
+  step('Installing DriftGuard: kubectl apply of manifests/, the agent with its ServiceAccount token');
+  agent = await installAgent(plane, {
     config: {
-      kubernetes: { kubeconfig: plane.kubeconfig },
       git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
       drift: { interval: '30s' },
     },
   });
-  await agent.waitReady(60_000);
-  const url = agent.apiUrl;
-  console.log(`  agent API ${url}`);
-  await plugin(['status'], url);
+  await agent.agent.waitReady(60_000);
+  const url = agent.agent.apiUrl;
+  console.log(`  agent pod driftguard/${agent.pod}, agent API ${url}`);
+  console.log('  the plugin finds the pod and port-forwards to it through the API server (no --agent-url)');
+  await plugin(['status']);
 
   step('Making real drifts with kubectl');
   await kubectl(['scale', 'deployment/web', '-n', 'demo', '--replicas=5']);
@@ -105,12 +114,12 @@ async function main(): Promise<void> {
   if (interactive) {
     step('Opening the drift browser (Enter: details, a: analyze, ?: keys, q: quit)');
     await new Promise((r) => setTimeout(r, 1500));
-    await plugin(['ui'], url);
+    await plugin(['ui']);
   } else {
     step('kubectl driftguard status');
-    await plugin(['status'], url);
+    await plugin(['status']);
     step('kubectl driftguard describe deployment/web -n demo');
-    await plugin(['describe', 'deployment/web', '-n', 'demo'], url);
+    await plugin(['describe', 'deployment/web', '-n', 'demo']);
   }
 
   step('Reverting one drift: scaling web back to what Git says');
@@ -119,9 +128,9 @@ async function main(): Promise<void> {
     'web to be resolved',
     async () => (await recordStatus(url, 'Deployment:demo:web')) === 'resolved',
   );
-  await plugin(['get', '--resolved'], url);
+  await plugin(['get', '--resolved']);
   step('kubectl driftguard status (two drifts still active)');
-  await plugin(['status'], url);
+  await plugin(['status']);
   step('Done. Everything the demo started is being stopped and removed.');
 }
 

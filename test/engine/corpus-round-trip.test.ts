@@ -13,7 +13,7 @@ import {
   type DesiredObject,
 } from '../../shared/engine/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 
 const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
 
@@ -51,7 +51,7 @@ function loadCorpus(mode: string): { objects: DesiredObject[]; namespaces: strin
 const KINDS =
   'deployments,services,persistentvolumeclaims,serviceaccounts,secrets,horizontalpodautoscalers,replicationcontrollers,cronjobs,statefulsets,ingresses,daemonsets,configmaps';
 
-async function liveObjects(plane: ControlPlane): Promise<Map<string, KubeObject>> {
+async function liveObjects(plane: Cluster): Promise<Map<string, KubeObject>> {
   const out = JSON.parse(
     await plane.kubectlOk(['get', KINDS, '-A', '-o', 'json', '--show-managed-fields']),
   ) as { items: KubeObject[] };
@@ -62,9 +62,9 @@ async function liveObjects(plane: ControlPlane): Promise<Map<string, KubeObject>
 }
 
 describe('corpus round trip through a real API server', () => {
-  let plane: ControlPlane;
+  let plane: Cluster;
   before(async () => {
-    plane = await startControlPlane();
+    plane = await startCluster();
   });
   after(async () => {
     await plane?.stop();

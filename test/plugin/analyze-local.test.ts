@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { DriftResult } from '../../shared/types.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { copyRepo, parseJson, ROOT, runPlugin, type JsonReport } from './helpers.ts';
 
 const EXAMPLES = join(ROOT, 'examples');
 const SHOP = join(ROOT, 'test', 'plugin', 'fixtures', 'shop');
 const EXAMPLE_FILES = ['api', 'config', 'frontend', 'secrets', 'web'].map((f) => join(EXAMPLES, `${f}.yaml`));
 
-let plane: ControlPlane;
+let plane: Cluster;
 let nsCounter = 0;
 
 async function shopRepo(): Promise<{ ns: string; repo: string }> {
@@ -38,7 +38,7 @@ function drifted(r: JsonReport<DriftResult>): DriftResult[] {
 
 describe('analyze --local', () => {
   before(async () => {
-    plane = await startControlPlane();
+    plane = await startCluster();
   });
   after(async () => {
     await plane?.stop();

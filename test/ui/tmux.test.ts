@@ -5,18 +5,18 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
 import { ROOT } from '../../plugin/package/build.ts';
 import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
 
-let plane: ControlPlane;
+let plane: Cluster;
 let repo: TestRepo;
 let agent: AgentProcess;
 let term: TmuxSession | undefined;
 
 before(async () => {
-  plane = await startControlPlane();
+  plane = await startCluster();
   // The namespace first: a directory apply does not order it before the objects in it.
   await plane.kubectlOk(['apply', '-f', join(ROOT, 'examples', 'namespace.yaml')]);
   await plane.kubectlOk(['apply', '-f', join(ROOT, 'examples')]);

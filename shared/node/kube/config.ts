@@ -2,14 +2,22 @@
 // KUBECONFIG or ~/.kube/config, or the in-cluster service account; then the context. It fixes two
 // client-node traps: an unknown context is accepted silently, and an http:// server is refused
 // unless skipTLSVerify is set. Errors are KubeConfigError with one readable line.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+
+/** Where a pod's service-account files are mounted; DRIFTGUARD_SERVICE_ACCOUNT_DIR points elsewhere. */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface KubeConfigSource {
   /** A kubeconfig file; else KUBECONFIG or ~/.kube/config. */
   kubeconfig?: string | undefined;
   context?: string | undefined;
-  /** The pod's service account (token and CA under /var/run/secrets/kubernetes.io/serviceaccount). */
+  /**
+   * The pod's service account: token, ca.crt and namespace under
+   * /var/run/secrets/kubernetes.io/serviceaccount (or DRIFTGUARD_SERVICE_ACCOUNT_DIR), the API server
+   * from KUBERNETES_SERVICE_HOST/PORT.
+   */
   inCluster?: boolean | undefined;
 }
 
@@ -20,10 +28,33 @@ export class KubeConfigError extends Error {
   }
 }
 
+/**
+ * client-node's loadFromCluster, with the service-account directory configurable, so that the agent
+ * can run outside a pod with exactly a pod's identity (the tests run it so).
+ */
+function loadInCluster(kc: KubeConfig, dir: string): void {
+  const host = process.env['KUBERNETES_SERVICE_HOST'];
+  const port = process.env['KUBERNETES_SERVICE_PORT'];
+  if (!host || !port) throw new KubeConfigError('in cluster: KUBERNETES_SERVICE_HOST/PORT are not set');
+  const token = join(dir, 'token');
+  if (!existsSync(token)) throw new KubeConfigError(`in cluster: no service-account token at ${token}`);
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  kc.loadFromClusterAndUser(
+    { name: 'inCluster', server, caFile: join(dir, 'ca.crt'), skipTLSVerify: false },
+    { name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: token } } },
+  );
+  const nsFile = join(dir, 'namespace');
+  if (existsSync(nsFile)) {
+    const namespace = readFileSync(nsFile, 'utf8').trim();
+    kc.contexts = kc.contexts.map((c) => ({ ...c, namespace }));
+  }
+}
+
 function load(src: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
   try {
-    if (src.inCluster) kc.loadFromCluster();
+    if (src.inCluster)
+      loadInCluster(kc, process.env['DRIFTGUARD_SERVICE_ACCOUNT_DIR'] || SERVICE_ACCOUNT_DIR);
     else if (src.kubeconfig) {
       if (!existsSync(src.kubeconfig))
         throw new KubeConfigError(`kubeconfig ${src.kubeconfig} does not exist`);
