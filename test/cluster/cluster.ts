@@ -26,7 +26,7 @@ export interface Cluster extends ControlPlane {
   startSeconds: number;
   /**
    * Routes `port` of the matching pods in `namespace` to `target` on this machine (a port on
-   * 127.0.0.1, or host+port). Resolves once kwok has seen the rule.
+   * 127.0.0.1, or host+port). kwok picks the rule up from its watch within moments.
    */
   forwardPod(
     namespace: string,
@@ -136,6 +136,9 @@ async function startComponents(plane: ControlPlane): Promise<Server[]> {
       '--cidr=10.244.0.0/16',
       `--config=${bins.kwokStages}`,
       '--enable-crds=ClusterPortForward',
+      // Without a lease the node controller marks the node unreachable after ~50 s and every
+      // Pod on it NotReady (kwok's default leaves leases off when no kwok config file sets it).
+      '--node-lease-duration-seconds=40',
     ],
     join(plane.dir, 'kwok.log'),
     { env: { ...process.env, KWOK_WORKDIR: workdir } },

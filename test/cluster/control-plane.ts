@@ -157,6 +157,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
       '--endpoint-reconciler-type=none',
+      // kwok's node names no resolvable host: reach kubelets (kwok) by the node's InternalIP.
+      '--kubelet-preferred-address-types=InternalIP,Hostname',
       // A realistic range: a /24 holds only ~250 Services ("range is full" past that).
       '--service-cluster-ip-range=10.96.0.0/12',
       '--authorization-mode=RBAC',
