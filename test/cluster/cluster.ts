@@ -36,6 +36,61 @@ export interface Cluster extends ControlPlane {
   ): Promise<void>;
   /** Waits until every Deployment in `namespace` has all its replicas available. */
   waitForDeployments(namespace: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Waits until the controllers have acted on everything in `namespaces`: each Deployment has its
+   * revision annotation and an observed generation, each HPA has been reconciled (its conditions
+   * written), each Service with a selector has an EndpointSlice. Lists what is still pending on
+   * timeout.
+   */
+  settle(namespaces: string[], timeoutMs?: number): Promise<void>;
+}
+
+interface Listed {
+  items: {
+    kind: string;
+    metadata: { name: string; namespace: string; generation?: number; annotations?: Record<string, string> };
+    spec?: { selector?: unknown };
+    status?: { observedGeneration?: number; conditions?: unknown[] };
+  }[];
+}
+
+/** What the controllers have not yet written, as `Kind ns/name: what` lines. */
+async function unsettled(plane: ControlPlane, namespaces: Set<string>): Promise<string[]> {
+  const out = JSON.parse(
+    await plane.kubectlOk([
+      'get',
+      'deployments.apps,horizontalpodautoscalers.autoscaling,services',
+      '-A',
+      '-o',
+      'json',
+    ]),
+  ) as Listed;
+  const slices = JSON.parse(
+    await plane.kubectlOk(['get', 'endpointslices.discovery.k8s.io', '-A', '-o', 'json']),
+  ) as {
+    items: { metadata: { namespace: string; labels?: Record<string, string> } }[];
+  };
+  const sliced = new Set(
+    slices.items.map(
+      (s) => `${s.metadata.namespace}/${s.metadata.labels?.['kubernetes.io/service-name'] ?? ''}`,
+    ),
+  );
+  const pending: string[] = [];
+  for (const o of out.items) {
+    const { name, namespace } = o.metadata;
+    if (!namespaces.has(namespace)) continue;
+    const id = `${o.kind} ${namespace}/${name}`;
+    if (o.kind === 'Deployment') {
+      if (!o.metadata.annotations?.['deployment.kubernetes.io/revision']) pending.push(`${id}: no revision`);
+      else if ((o.status?.observedGeneration ?? 0) < (o.metadata.generation ?? 0))
+        pending.push(`${id}: not observed`);
+    } else if (o.kind === 'HorizontalPodAutoscaler') {
+      if (!o.status?.conditions?.length) pending.push(`${id}: not reconciled`);
+    } else if (o.kind === 'Service' && o.spec?.selector && !sliced.has(`${namespace}/${name}`)) {
+      pending.push(`${id}: no EndpointSlice`);
+    }
+  }
+  return pending;
 }
 
 export interface LocalTarget {
@@ -239,7 +294,18 @@ export async function startCluster(): Promise<Cluster> {
       ]);
     };
 
-    return { ...plane, nodeName: NODE_NAME, startSeconds, forwardPod, waitForDeployments, stop };
+    const settle = async (namespaces: string[], timeoutMs = 120_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      let pending = await unsettled(plane, new Set(namespaces));
+      while (pending.length > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        pending = await unsettled(plane, new Set(namespaces));
+      }
+      if (pending.length > 0)
+        throw new Error(`controllers have not acted within ${timeoutMs} ms:\n${pending.join('\n')}`);
+    };
+
+    return { ...plane, nodeName: NODE_NAME, startSeconds, forwardPod, waitForDeployments, settle, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -88,6 +88,9 @@ describe('corpus round trip through a real API server', () => {
       await plane.kubectl(mode.args, {
         input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects.map((o) => o.object) }),
       });
+      // Compare only once the controllers have written what they write (revisions, HPA
+      // corrections, EndpointSlices): that is the state a user's cluster is in.
+      await plane.settle(namespaces);
       const live = await liveObjects(plane);
       const opts = defaultEngineOptions();
       let compared = 0;
