@@ -53,6 +53,23 @@ function graceful(app: Koa, timeouts: ServerTimeouts): GracefulServer {
     });
     handler(req, res);
   });
+  // A request Node cannot parse (headers over its 16 KiB limit, a broken request line) never
+  // reaches koa; answer it as every other refusal is answered, a JSON error, instead of Node's
+  // bare status line or a reset. Reading on until the client is done avoids a reset that would
+  // discard the answer while the client is still sending.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || socket.writableEnded) return socket.destroy();
+    const overflow = err.code === 'HPE_HEADER_OVERFLOW';
+    const status = overflow ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    const body = JSON.stringify({
+      error: overflow ? 'request line and headers exceed the 16 KiB limit' : 'malformed HTTP request',
+    });
+    socket.on('data', () => undefined);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
   server.requestTimeout = timeouts.readMs;
   server.headersTimeout = Math.min(timeouts.readMs, 60_000);
   server.keepAliveTimeout = timeouts.idleMs;
