@@ -24,9 +24,9 @@ fi
 
 export GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
-# build <module dir> <package> <output path> [ldflags]
+# build <module dir> <package> <output path> [ldflags] [build tags]
 build() {
-  local mod=$1 pkg=$2 out=$3 extra=${4:-}
+  local mod=$1 pkg=$2 out=$3 extra=${4:-} tags=${5:-}
   if [ -x "$out" ]; then return 0; fi
   mkdir -p "$(dirname "$out")"
   local start=$SECONDS
@@ -35,7 +35,7 @@ build() {
   ( while sleep 30; do echo "driftguard:   ... still building $(basename "$out") ($((SECONDS - start))s)" >&2; done ) &
   local beat=$!
   local rc=0
-  (cd "$here/go/$mod" && go build -trimpath -ldflags "-s -w $extra" -o "$out.tmp" "$pkg") || rc=$?
+  (cd "$here/go/$mod" && go build -trimpath -tags "$tags" -ldflags "-s -w $extra" -o "$out.tmp" "$pkg") || rc=$?
   kill "$beat" 2>/dev/null || true
   wait "$beat" 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
@@ -89,7 +89,7 @@ helm_bin="$cache/helm-$HELM_VERSION-$(key helm)/helm"
 build helm helm.sh/helm/v4/cmd/helm "$helm_bin" "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION"
 promtool_bin="$cache/promtool-$PROMETHEUS_MODULE_VERSION-$(key promtool)/promtool"
 build promtool github.com/prometheus/prometheus/cmd/promtool "$promtool_bin" \
-  "-X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION"
+  "-X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" remove_all_sd
 
 # The TypeScript harness reads the paths from here.
 cat > "$cache/binaries.json.tmp" <<JSON
