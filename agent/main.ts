@@ -4,45 +4,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.ts';
+import { parseArgs, USAGE } from './args.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
-
-const USAGE = `Usage: driftguard-agent [--config FILE]
-
-Watches a Kubernetes cluster, compares it with the manifests in Git and records drift.
-
-Options:
-  -c, --config FILE   YAML config file (see agent/config.example.yaml); every key can also be
-                      set with DRIFTGUARD_<SECTION>_<KEY>, e.g. DRIFTGUARD_SERVER_PORT=9090
-  -h, --help          show this help
-  -v, --version       print the version
-`;
 
 function version(): string {
   const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json');
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
-}
-
-type Args =
-  | { kind: 'run'; config?: string }
-  | { kind: 'help' }
-  | { kind: 'version' }
-  | { kind: 'error'; message: string };
-
-export function parseArgs(argv: string[]): Args {
-  let config: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (arg === '-v' || arg === '--version') return { kind: 'version' };
-    if (arg === '-c' || arg === '--config') {
-      const next = argv[++i];
-      if (next === undefined || next.startsWith('-'))
-        return { kind: 'error', message: `${arg} needs a file name` };
-      config = next;
-    } else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
-    else return { kind: 'error', message: `unknown argument ${JSON.stringify(arg)}` };
-  }
-  return config === undefined ? { kind: 'run' } : { kind: 'run', config };
 }
 
 function fail(message: string, code: number): never {
