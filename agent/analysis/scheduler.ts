@@ -2,6 +2,7 @@
 // Single objects (from watch events and Git changes) go first, batched; full runs (periodic,
 // manual, first Git load) coalesce: a trigger while one is queued or running joins it.
 import { randomUUID } from 'node:crypto';
+import { Backoff } from '../../shared/backoff.ts';
 import { revertPlan, type DesiredObject } from '../../shared/engine/index.ts';
 import type {
   AnalysisStatus,
@@ -44,6 +45,8 @@ export class Scheduler implements AgentControl {
   /** Last written record per id: the previous record for single-object analyses and the gauges. */
   private readonly records = new Map<string, DriftRecord>();
   private readonly pendingIds = new Map<string, 'watch' | 'git'>();
+  /** Pacing of record reads retried while the store is down: 1 s, growing to 10 s. */
+  private readonly readRetry = new Backoff({ initialMs: 1000, maxMs: 10_000 });
   private queuedFull: AnalysisStatus | null = null;
   private runningFull: AnalysisStatus | null = null;
   private draining: Promise<void> | null = null;
@@ -169,14 +172,16 @@ export class Scheduler implements AgentControl {
     if (unknown.length > 0) {
       try {
         fetched = await this.deps.store.getRecords(unknown);
+        this.readRetry.reset();
       } catch (err) {
         this.deps.log.error(
           { event: 'store_write_failed', err: err instanceof Error ? err.message : String(err) },
           'could not read records; will retry',
         );
         for (const id of ids) this.pendingIds.set(id, batch.get(id) ?? 'watch');
-        // Wait before the retry, but not past a stop.
-        await Promise.race([new Promise((r) => setTimeout(r, 1000).unref()), this.stopping]);
+        // Wait before the retry (longer while the store stays down), but not past a stop.
+        const delay = this.readRetry.next();
+        await Promise.race([new Promise((r) => setTimeout(r, delay).unref()), this.stopping]);
         return;
       }
     }

@@ -8,6 +8,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { Backoff } from '../../shared/backoff.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
 import { listObjects } from '../../shared/node/kube/live.ts';
@@ -29,7 +30,8 @@ export interface KindWatchOptions {
   onSynced: () => void;
 }
 
-const MAX_BACKOFF_MS = 30_000;
+/** Restart pacing after a failed or silent watch: 500 ms doubling to 30 s, with jitter. */
+const RESTART_BACKOFF = { initialMs: 500, maxMs: 30_000 };
 
 type Raw = KubernetesObject & KubeObject;
 
@@ -37,7 +39,7 @@ export class KindWatch {
   synced = false;
   private lw: ListWatch<Raw> | undefined;
   private stopped = false;
-  private backoffMs = 500;
+  private readonly backoff = new Backoff(RESTART_BACKOFF);
   private restartTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private lastActivity = Date.now();
@@ -117,7 +119,7 @@ export class KindWatch {
     };
     this.opts.state.replaceScope(this.opts.info.key, this.opts.namespace, items, this.synced);
     this.lastActivity = Date.now();
-    this.backoffMs = 500;
+    this.backoff.reset();
     if (!this.synced) {
       this.synced = true;
       this.opts.log.info(
@@ -136,7 +138,7 @@ export class KindWatch {
 
   private onObject(obj: Raw, deleted: boolean): void {
     this.lastActivity = Date.now();
-    this.backoffMs = 500;
+    this.backoff.reset();
     if (this.lw === undefined) return;
     const plain: KubeObject = {
       ...obj,
@@ -155,17 +157,18 @@ export class KindWatch {
         : err instanceof Error
           ? err.message
           : String(err);
+    const delay = this.backoff.next();
     this.opts.log.warn(
       {
         event: 'watch_error',
         kind: this.opts.info.kind,
         namespace: this.opts.namespace ?? null,
-        retry_ms: this.backoffMs,
+        retry_ms: delay,
         err: message,
       },
       `watch of ${this.scope} failed; restarting`,
     );
-    this.scheduleRestart('error');
+    this.scheduleRestart('error', delay);
   }
 
   private checkSilence(): void {
@@ -175,20 +178,18 @@ export class KindWatch {
       { event: 'watch_error', kind: this.opts.info.kind, namespace: this.opts.namespace ?? null },
       `watch of ${this.scope} silent for ${this.opts.watchdogMs} ms; restarting`,
     );
-    this.scheduleRestart('silent');
+    this.scheduleRestart('silent', this.backoff.next());
   }
 
   /**
    * After an error the same ListWatch is started again: it resumes from its last resourceVersion
    * (or relists when it had none or gets 410). A silent watch is replaced by a new one, which relists.
    */
-  private scheduleRestart(reason: 'error' | 'silent'): void {
+  private scheduleRestart(reason: 'error' | 'silent', delay: number): void {
     if (reason === 'silent') {
       void this.lw?.stop();
       this.lw = undefined;
     }
-    const delay = this.backoffMs;
-    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopped) return;

@@ -4,6 +4,7 @@
 // come from the queue or from the records this agent last read or wrote (it is their only writer),
 // so the agent keeps computing transitions during the outage; list, history and event reads first
 // try to write the queue out and otherwise fail with StoreUnavailableError (the API answers 503).
+import { Backoff } from '../../shared/backoff.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
 import { RecordCache } from './record-cache.ts';
 import type { RecordPage, RecordQuery, Store } from './store.ts';
@@ -24,7 +25,7 @@ export interface ResilientStoreOptions {
   onError?: (err: Error, op: string) => void;
   /** The queue was written out after an outage; `written` writes were replayed (log `store_recovered`). */
   onRecovered?: (written: number) => void;
-  /** First retry delay (default 250 ms), doubled after each failed retry up to maxBackoffMs (default 10 s). */
+  /** First retry delay (default 250 ms), doubled after each failed retry up to maxBackoffMs (default 10 s), with jitter (shared/backoff.ts). */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -46,7 +47,7 @@ export class ResilientStore implements Store {
   private chain: Promise<void> = Promise.resolve();
   private draining: Promise<boolean> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private backoffMs: number;
+  private readonly backoff: Backoff;
   private initPending = false;
   private inOutage = false;
   private replayed = 0;
@@ -58,7 +59,10 @@ export class ResilientStore implements Store {
     private readonly inner: Store,
     private readonly options: ResilientStoreOptions = {},
   ) {
-    this.backoffMs = options.initialBackoffMs ?? 250;
+    this.backoff = new Backoff({
+      initialMs: options.initialBackoffMs ?? 250,
+      maxMs: options.maxBackoffMs ?? 10_000,
+    });
   }
 
   /** Writes waiting for the database (for readiness and logs). */
@@ -132,11 +136,9 @@ export class ResilientStore implements Store {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.drain().then((ok) => {
-        if (ok) return;
-        this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 10_000);
-        this.schedule();
+        if (!ok) this.schedule();
       });
-    }, this.backoffMs);
+    }, this.backoff.next());
     // Pending retries alone do not keep the process alive; close() makes a last attempt.
     this.timer.unref();
   }
@@ -175,7 +177,7 @@ export class ResilientStore implements Store {
   }
 
   private recovered(): void {
-    this.backoffMs = this.options.initialBackoffMs ?? 250;
+    this.backoff.reset();
     if (!this.inOutage) return;
     this.inOutage = false;
     const n = this.replayed;
