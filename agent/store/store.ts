@@ -1,27 +1,15 @@
 // The storage contract of the agent. Two implementations (MongoDB through the `mongodb` driver,
 // and an embedded one on node:sqlite) pass one contract suite. Only simple queries are used, so
 // the same code runs on MongoDB and on FerretDB; aggregates are computed in code.
-import type {
-  DriftEvent,
-  DriftRecord,
-  DriftStatus,
-  DriftType,
-  LastAnalysis,
-  Severity,
-} from '../../shared/types.ts';
+import type { RecordFilter } from '../../shared/api/query.ts';
+import type { DriftEvent, DriftRecord, DriftStatus, LastAnalysis } from '../../shared/types.ts';
 
-/** Validated filters: the API builds these from query strings, never passing raw input through. */
-export interface RecordQuery {
-  namespace?: string;
-  kind?: string;
-  drift_detected?: boolean;
-  drift_status?: DriftStatus;
-  severity?: Severity;
-  type?: DriftType;
-  /** Default 100 in the API; the store applies what it is given. */
-  limit?: number;
-  offset?: number;
-}
+/**
+ * Validated filters: the API builds these from query strings (shared/api/query.ts; limit defaults to
+ * 100 there, the store applies what it is given), never passing raw input through, plus the status
+ * that /active and /resolved fix.
+ */
+export type RecordQuery = RecordFilter & { drift_status?: DriftStatus };
 
 export interface RecordPage {
   records: DriftRecord[];

@@ -6,10 +6,9 @@ import type {
   DriftEvent,
   DriftRecord,
   DriftRecordList,
-  DriftType,
-  Severity,
   Statistics,
 } from '../types.ts';
+import type { RecordFilter } from './query.ts';
 
 /** An API failure: `status` is the HTTP status, or null when the agent could not be reached at all. */
 export class ApiError extends Error {
@@ -21,15 +20,7 @@ export class ApiError extends Error {
   }
 }
 
-export interface RecordFilter {
-  namespace?: string;
-  kind?: string;
-  drift_detected?: boolean;
-  severity?: Severity;
-  type?: DriftType;
-  limit?: number;
-  offset?: number;
-}
+export type { RecordFilter };
 
 export interface ProbeResult {
   status: string;

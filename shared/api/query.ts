@@ -1,0 +1,49 @@
+// The API's query parameters, declared once with zod: the agent reads query strings with them
+// (agent/api/query.ts), the OpenAPI document's parameters are generated from them, and the plugin's
+// client takes its filters in their typed form (RecordFilter).
+import { z } from 'zod';
+import { DRIFT_TYPES, SEVERITIES } from './shapes.ts';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+/** Far beyond any real page; keeps offsets small integers for every backend. */
+export const MAX_OFFSET = 1_000_000_000;
+
+// Each error map says what was expected; `readQuery` adds the parameter and the text it was given.
+const name = (pattern: RegExp, what: string) =>
+  z.string().max(253, { error: what, abort: true }).regex(pattern, { error: what });
+
+/** Digits only (no sign, exponent or blank), then a safe integer within the bounds. */
+const integer = (min: number, max: number) => {
+  const error = `an integer from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^[0-9]+$/, { error, abort: true })
+    .transform(Number)
+    .pipe(z.int({ error }).min(min, { error }).max(max, { error }));
+};
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `one of ${values.join(', ')}` });
+
+/** The parameters of the list endpoints; `status` is fixed by /active and /resolved. */
+export const pageParams = {
+  limit: integer(1, MAX_LIMIT).default(DEFAULT_LIMIT),
+  offset: integer(0, MAX_OFFSET).default(0),
+};
+
+export const recordParams = z.strictObject({
+  namespace: name(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name')
+    .optional()
+    .describe('Only records in this namespace (a Kubernetes namespace name).'),
+  drift_detected: z.stringbool({ truthy: ['true'], falsy: ['false'], error: 'true or false' }).optional(),
+  kind: name(/^[A-Za-z][A-Za-z0-9]*$/, 'a Kubernetes kind (letters and digits)').optional(),
+  severity: oneOf(SEVERITIES).optional(),
+  type: oneOf(DRIFT_TYPES).optional(),
+  ...pageParams,
+});
+
+export const historyParams = z.strictObject({ limit: pageParams.limit });
+
+/** The typed filters of the drift-record lists, as the plugin's client passes them. */
+export type RecordFilter = Partial<z.output<typeof recordParams>>;
