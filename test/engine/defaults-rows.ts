@@ -195,7 +195,7 @@ export const DEFAULT_ROWS: DefaultRow[] = [
     rule: 'networking-defaults',
   },
   {
-    name: 'Job: completions, parallelism, backoff, mode, suspend, replacement, labels from template',
+    name: 'Job: completions, parallelism, backoff, mode, suspend, replacement',
     resource: 'job',
     object: {
       apiVersion: 'batch/v1',
@@ -210,10 +210,20 @@ export const DEFAULT_ROWS: DefaultRow[] = [
       'spec.completionMode': 'NonIndexed',
       'spec.suspend': false,
       'spec.podReplacementPolicy': 'TerminatingOrFailed',
-      'metadata.labels.app': 'batch',
-      'metadata.labels.job-name': 'j1',
     },
     rule: 'workload-defaults',
+  },
+  {
+    name: 'Job: labels copied from the template, the controller labels included',
+    resource: 'job',
+    object: {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: meta('j2'),
+      spec: { template: pod({ restartPolicy: 'Never', containers: [c()] }, { app: 'batch' }) },
+    },
+    defaults: { 'metadata.labels.app': 'batch', 'metadata.labels.job-name': 'j2' },
+    rule: 'job-labels-from-template',
   },
   {
     name: 'CronJob: concurrency, suspend, history limits',

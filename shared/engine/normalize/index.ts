@@ -9,12 +9,14 @@ import { crdNormalizer } from './crd.ts';
 import { customResourceNormalizer } from './custom-resource.ts';
 import { emptyNormalizer } from './empty.ts';
 import { hpaNormalizer } from './hpa.ts';
+import { jobLabelsNormalizer } from './job-labels.ts';
 import { keyedListsNormalizer } from './keyed-lists.ts';
 import { metadataNormalizer } from './metadata.ts';
 import { miscNormalizer } from './misc.ts';
 import { networkingNormalizer } from './networking.ts';
 import { omittedZeroNormalizer } from './omitted-zero.ts';
 import { otherKindsNormalizer } from './other-kinds.ts';
+import { pullPolicyNormalizer } from './pull-policy.ts';
 import { ownershipNormalizer } from './ownership.ts';
 import { scalarsNormalizer } from './scalars.ts';
 import { secretNormalizer } from './secret.ts';
@@ -26,10 +28,12 @@ export type { NormalizeContext, Normalizer } from './types.ts';
 
 export const NORMALIZERS: readonly Normalizer[] = [
   metadataNormalizer,
+  jobLabelsNormalizer,
   customResourceNormalizer,
   secretNormalizer,
   scalarsNormalizer,
   workloadsNormalizer,
+  pullPolicyNormalizer,
   serviceNormalizer,
   hpaNormalizer,
   networkingNormalizer,

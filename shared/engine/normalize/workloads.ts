@@ -1,6 +1,6 @@
 // Workload controller defaults (apps/v1, batch/v1) and their pod templates.
 import type { JsonObject } from '../../types.ts';
-import { arr, deepEqual, dropIfEqual, isObject, obj } from '../json.ts';
+import { arr, dropIfEqual, isObject, obj } from '../json.ts';
 import { normalizePodSpec } from './pod-spec.ts';
 import { eachSide } from './types.ts';
 
@@ -18,7 +18,7 @@ function rolling(
 }
 
 /** Labels the Job controller generates into selector and template when Git sets no selector. */
-const JOB_LABELS = [
+export const JOB_LABELS = [
   'controller-uid',
   'batch.kubernetes.io/controller-uid',
   'job-name',
@@ -106,15 +106,6 @@ export const workloadsNormalizer = eachSide('workload-defaults', (o) => {
       break;
     case 'Job': {
       job(spec);
-      // A Job without labels of its own gets its template's labels, the controller's included.
-      const templateLabels = obj(obj(obj(spec, 'template'), 'metadata'), 'labels');
-      const labels = obj(o.metadata, 'labels');
-      if (templateLabels && labels) {
-        const own = Object.fromEntries(Object.entries(labels).filter(([k]) => !JOB_LABELS.includes(k)));
-        if (Object.keys(own).length < Object.keys(labels).length && deepEqual(own, templateLabels))
-          delete o.metadata['labels'];
-        else dropIfEqual(o.metadata, 'labels', templateLabels);
-      }
       break;
     }
     case 'CronJob':
