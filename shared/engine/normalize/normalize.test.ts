@@ -633,6 +633,65 @@ const cases: { name: string; kind: string; desired: JsonObject; live: JsonObject
     },
     equal: true,
   },
+  {
+    name: 'Endpoints port protocol TCP is the default',
+    kind: 'Endpoints',
+    desired: { subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80 }] }] },
+    live: { subsets: [{ addresses: [{ ip: '10.0.0.1' }], ports: [{ port: 80, protocol: 'TCP' }] }] },
+    equal: true,
+  },
+  {
+    name: 'Job podFailurePolicy onPodConditions status True is the default',
+    kind: 'Job',
+    desired: {
+      spec: {
+        podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] }] },
+      },
+    },
+    live: {
+      spec: {
+        podReplacementPolicy: 'Failed',
+        podFailurePolicy: {
+          rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }],
+        },
+      },
+    },
+    equal: true,
+  },
+  {
+    name: 'ephemeral containers get the container defaults',
+    kind: 'Pod',
+    desired: { spec: { containers: [], ephemeralContainers: [{ name: 'dbg', image: 'busybox:1' }] } },
+    live: {
+      spec: {
+        containers: [],
+        ephemeralContainers: [
+          {
+            name: 'dbg',
+            image: 'busybox:1',
+            imagePullPolicy: 'IfNotPresent',
+            terminationMessagePath: '/dev/termination-log',
+            terminationMessagePolicy: 'File',
+          },
+        ],
+      },
+    },
+    equal: true,
+  },
+  {
+    name: 'enable service links: a Pod gets enableServiceLinks true',
+    kind: 'Pod',
+    desired: { spec: { containers: [{ name: 'a', image: 'x:1' }] } },
+    live: { spec: { containers: [{ name: 'a', image: 'x:1' }], enableServiceLinks: true } },
+    equal: true,
+  },
+  {
+    name: 'a volume without a source is an emptyDir',
+    kind: 'Pod',
+    desired: { spec: { volumes: [{ name: 'scratch' }] } },
+    live: { spec: { volumes: [{ name: 'scratch', emptyDir: {} }] } },
+    equal: true,
+  },
 ];
 
 describe('normalisers, case by case', () => {
