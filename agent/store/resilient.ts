@@ -25,7 +25,10 @@ export interface ResilientStoreOptions {
   onError?: (err: Error, op: string) => void;
   /** The queue was written out after an outage; `written` writes were replayed (log `store_recovered`). */
   onRecovered?: (written: number) => void;
-  /** First retry delay (default 250 ms), doubled after each failed retry up to maxBackoffMs (default 10 s), with jitter (shared/backoff.ts). */
+  /**
+   * First retry delay (default 250 ms), doubled after each failed retry up to maxBackoffMs
+   * (default 10 s), with jitter (shared/backoff.ts).
+   */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
 }

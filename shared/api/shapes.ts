@@ -148,7 +148,9 @@ export const Statistics = named(
       .min(0)
       .max(1)
       .describe(
-        'Severity-weighted share of tracked resources in active drift: each actively drifted resource weighs low=1, medium=2, high=3, and the sum is divided by 3 × total tracked resources. 0 = everything in sync; 1 = every resource in high-severity drift.',
+        'Severity-weighted share of tracked resources in active drift: each actively drifted resource ' +
+          'weighs low=1, medium=2, high=3, and the sum is divided by 3 × total tracked resources. 0 = ' +
+          'everything in sync; 1 = every resource in high-severity drift.',
       ),
     last_analysis: LastAnalysis.nullable(),
     trend: z
@@ -241,7 +243,8 @@ export const RevertPlan = z.strictObject({
   drift_detected: z.boolean(),
   desired_view: JsonObject.describe('The normalised desired object; Secret values shown as `(redacted)`.'),
   live_view: JsonObject.nullable().describe(
-    'The desired view with every drift field at its live value (the two differ only where there is drift); null when the object is missing.',
+    'The desired view with every drift field at its live value (the two differ only where there is ' +
+      'drift); null when the object is missing.',
   ),
   apply: JsonObject.describe(
     "What a server-side apply sends: the object as declared, minus the fields the agent's rules ignore on it.",
@@ -259,7 +262,8 @@ export const DesiredObject = named(
     git_commit: z.string().describe('The commit the desired object came from.'),
     head_commit: z.string().nullable().describe("The agent's current Git HEAD."),
   }).describe(
-    'The object Git declares for a tracked resource, at the commit the agent holds it from, with its revert plan against the live object the agent watches.',
+    'The object Git declares for a tracked resource, at the commit the agent holds it from, with its ' +
+      'revert plan against the live object the agent watches.',
   ),
 );
 

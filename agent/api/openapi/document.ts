@@ -195,7 +195,10 @@ export function openApiDocument(): Node {
           tags: ['records'],
           operationId: 'getDesiredObject',
           summary:
-            "The object Git declares for a tracked resource, at the commit the agent holds it from, and its revert plan against the live object the agent watches: what `kubectl driftguard diff` shows and `revert` applies. Secret values are never served: a Secret's `apply` has no data and `secret_values_withheld` is true.",
+            'The object Git declares for a tracked resource, at the commit the agent holds it from, and its ' +
+            'revert plan against the live object the agent watches: what `kubectl driftguard diff` shows and ' +
+            "`revert` applies. Secret values are never served: a Secret's `apply` has no data and " +
+            '`secret_values_withheld` is true.',
           parameters: [parameterRef('resourceId')],
           responses: {
             '200': json('The desired object and its revert plan.', 'DesiredObject'),
