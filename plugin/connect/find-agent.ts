@@ -52,7 +52,7 @@ export async function findAgentPod(kc: KubeConfig, loc: AgentLocation): Promise<
   }
   if (items.length === 0) {
     throw new CliError(
-      `no DriftGuard agent pod in namespace ${loc.namespace} (selector ${loc.selector}): install it with kubectl apply -f manifests/ or pass --agent-url`,
+      `no DriftGuard agent pod in namespace ${loc.namespace} (selector ${loc.selector}): install it with kubectl apply -k manifests/ or pass --agent-url`,
     );
   }
   const ready = items.find(isReady);

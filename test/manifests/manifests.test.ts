@@ -1,59 +1,79 @@
-// The shipped manifests are accepted by a real API server (server-side dry run), and the
-// API is bound to loopback while probes and metrics use the second listener.
+// The shipped manifests, built with kustomize as `kubectl apply -k` does, are accepted by a real API
+// server; the agent's config in them is one the agent accepts; the Deployment is hardened; the API
+// is bound to loopback while probes and metrics use the second listener.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parseAllDocuments } from 'yaml';
 import { parseConfig } from '../../agent/config/load.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { MANIFESTS, build, buildYaml, find, type ManifestDoc } from './kustomize.ts';
 
-const dir = join(import.meta.dirname, '..', '..', 'manifests');
-const files = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort();
-
-interface Doc {
-  kind?: string;
-  data?: Record<string, string>;
-  spec?: {
-    template?: {
-      spec?: {
-        containers?: {
-          ports?: { name: string; containerPort: number }[];
-          readinessProbe?: { httpGet?: { port: string } };
-        }[];
-      };
-    };
+interface Container {
+  name: string;
+  ports?: { name: string; containerPort: number }[];
+  readinessProbe?: { httpGet?: { path: string; port: string } };
+  livenessProbe?: { httpGet?: { path: string; port: string } };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    runAsNonRoot?: boolean;
+    capabilities?: { drop?: string[]; add?: string[] };
   };
 }
-const docs = files.flatMap((f) =>
-  parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Doc),
-);
+interface PodSpec {
+  serviceAccountName?: string;
+  securityContext?: { runAsNonRoot?: boolean; seccompProfile?: { type: string } };
+  affinity?: { podAntiAffinity?: unknown };
+  containers: Container[];
+}
+type Deployment = ManifestDoc & {
+  spec: { replicas: number; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+};
+
+function configText(docs: ManifestDoc[]): string {
+  const cm = find(docs, 'ConfigMap', 'driftguard-config') as ManifestDoc & { data: Record<string, string> };
+  return cm.data['config.yaml'] ?? '';
+}
 
 describe('shipped manifests', () => {
   let plane: ControlPlane;
+  let base: ManifestDoc[];
   before(async () => {
+    base = await build(MANIFESTS);
     plane = await startControlPlane();
   });
   after(async () => {
     await plane?.stop();
   });
 
-  it('are accepted by the API server in order', async () => {
-    // The namespace must exist for a server-side dry run of namespaced objects.
-    await plane.kubectlOk(['apply', '-f', join(dir, files[0] ?? '')]);
-    for (const f of files.slice(1)) {
-      await plane.kubectlOk(['apply', '--dry-run=server', '-f', join(dir, f)]);
-    }
+  it('kubectl apply -k manifests/ creates every object of the base', async () => {
+    await plane.kubectlOk(['apply', '-k', MANIFESTS]);
+    const names = (
+      await plane.kubectlOk(['get', '-f', '-', '-o', 'name'], { input: await buildYaml(MANIFESTS) })
+    )
+      .trim()
+      .split('\n');
+    assert.equal(names.length, base.length);
+    assert.ok(names.includes('deployment.apps/driftguard-agent'), names.join(' '));
+    assert.ok(names.includes('serviceaccount/driftguard-agent'), names.join(' '));
+    assert.ok(names.includes('role.rbac.authorization.k8s.io/driftguard-user'), names.join(' '));
+  });
+
+  it('the with-mongodb overlay is accepted (server-side dry run) and adds MongoDB and the Secret', async () => {
+    const dir = join(MANIFESTS, 'overlays', 'with-mongodb');
+    await plane.kubectlOk(['apply', '-k', dir, '--dry-run=server']);
+    const docs = await build(dir);
+    find(docs, 'StatefulSet', 'driftguard-mongodb');
+    find(docs, 'Secret', 'driftguard-db');
+    assert.equal(docs.filter((d) => d.kind === 'Deployment').length, 1, 'the base is included once');
   });
 
   it('carry an agent config the agent accepts, with the database URI from the Secret', () => {
-    const cm = docs.find((d) => d.kind === 'ConfigMap');
     const config = parseConfig(
-      cm?.data?.['config.yaml'] ?? '',
+      configText(base),
       { DRIFTGUARD_DATABASE_URI: 'mongodb://db:27017/' },
-      'manifests/20-config.yaml',
+      'manifests/base/config.yaml',
     );
     assert.equal(config.server.address, '127.0.0.1');
     assert.equal(config.database.uri, 'mongodb://db:27017/');
@@ -61,16 +81,56 @@ describe('shipped manifests', () => {
   });
 
   it('keep the API on loopback and probes on the health port', () => {
-    const cm = docs.find((d) => d.kind === 'ConfigMap');
-    const config = cm?.data?.['config.yaml'] ?? '';
+    const config = configText(base);
     assert.match(config, /address: 127\.0\.0\.1/);
     assert.match(config, /health_port: 8081/);
-    const agent = docs.find((d) => d.kind === 'Deployment');
-    const container = agent?.spec?.template?.spec?.containers?.[0];
+    const agent = find(base, 'Deployment', 'driftguard-agent') as Deployment;
+    const container = agent.spec.template.spec.containers[0];
     assert.equal(container?.readinessProbe?.httpGet?.port, 'health');
+    assert.equal(container?.readinessProbe?.httpGet?.path, '/ready');
+    assert.equal(container?.livenessProbe?.httpGet?.path, '/health');
     assert.deepEqual(
       container?.ports?.map((p) => p.containerPort),
       [8080, 8081],
+    );
+  });
+
+  it('run two hardened replicas spread over nodes, with a PodDisruptionBudget', () => {
+    const agent = find(base, 'Deployment', 'driftguard-agent') as Deployment;
+    assert.equal(agent.metadata.namespace, 'driftguard');
+    assert.equal(agent.spec.replicas, 2);
+    const pod = agent.spec.template.spec;
+    assert.equal(agent.spec.template.metadata.labels['app.kubernetes.io/name'], 'driftguard');
+    assert.equal(pod.serviceAccountName, 'driftguard-agent');
+    assert.equal(pod.securityContext?.runAsNonRoot, true);
+    assert.equal(pod.securityContext?.seccompProfile?.type, 'RuntimeDefault');
+    assert.ok(pod.affinity?.podAntiAffinity, 'pod anti-affinity');
+    for (const c of pod.containers) {
+      assert.equal(c.securityContext?.allowPrivilegeEscalation, false, c.name);
+      assert.equal(c.securityContext?.readOnlyRootFilesystem, true, c.name);
+      assert.deepEqual(c.securityContext?.capabilities?.drop, ['ALL'], c.name);
+      assert.equal(c.securityContext?.capabilities?.add, undefined, c.name);
+      assert.ok(c.resources?.requests?.['cpu'] && c.resources.requests['memory'], `${c.name} requests`);
+      assert.ok(c.resources?.limits?.['memory'], `${c.name} memory limit`);
+    }
+    const pdb = find(base, 'PodDisruptionBudget', 'driftguard-agent') as ManifestDoc & {
+      spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } };
+    };
+    assert.equal(pdb.spec.minAvailable, 1);
+    assert.deepEqual(pdb.spec.selector.matchLabels, {
+      'app.kubernetes.io/name': 'driftguard',
+      'app.kubernetes.io/component': 'agent',
+    });
+  });
+
+  it('admit only the metrics port to the agent pod', () => {
+    const np = find(base, 'NetworkPolicy', 'driftguard-agent') as ManifestDoc & {
+      spec: { policyTypes: string[]; ingress: { ports: { port: number }[] }[] };
+    };
+    assert.deepEqual(np.spec.policyTypes, ['Ingress']);
+    assert.deepEqual(
+      np.spec.ingress.flatMap((r) => r.ports.map((p) => p.port)),
+      [8081],
     );
   });
 });

@@ -39,7 +39,7 @@ describe('connecting to the agent through the cluster', () => {
     assert.equal(r.code, 2);
     assert.equal(
       r.stderr,
-      'error: no DriftGuard agent pod in namespace driftguard (selector app.kubernetes.io/name=driftguard): install it with kubectl apply -f manifests/ or pass --agent-url\n',
+      'error: no DriftGuard agent pod in namespace driftguard (selector app.kubernetes.io/name=driftguard): install it with kubectl apply -k manifests/ or pass --agent-url\n',
     );
     assert.equal(r.stdout, '');
   });
