@@ -13,6 +13,8 @@ import { safeUrl } from './git/auth.ts';
 import { GitSource } from './git/git-source.ts';
 import { ClusterWatch } from './kube/cluster-watch.ts';
 import { loadKubeConfig } from './kube/client.ts';
+import { LeaderElector } from './kube/leader.ts';
+import { scopeLabel } from './kube/permissions.ts';
 import type { DesiredView } from './analysis/scheduler.ts';
 import { createLogger, type LogSink, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
@@ -20,8 +22,19 @@ import { ResilientStore } from './store/resilient.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 
+/** Leader election on a coordination.k8s.io Lease (see kube/leader.ts); off: this replica always leads. */
+export interface LeaderElectionSettings {
+  namespace: string;
+  leaseName: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
 export interface AgentOptions {
   version?: string;
+  leaderElection?: LeaderElectionSettings;
   /** Where log lines go (default stdout). */
   logSink?: LogSink;
 }
@@ -88,6 +101,8 @@ export class Agent {
   private markGitLoaded: () => void = () => undefined;
   private stopping = false;
   private readonly gitDir: { dir: string; temporary: boolean };
+  private readonly kc: ReturnType<typeof loadKubeConfig>;
+  private readonly elector: LeaderElector | undefined;
 
   constructor(
     private readonly config: AgentConfig,
@@ -118,8 +133,9 @@ export class Agent {
       engine.defaultNamespace,
       () => engine.scopes,
     );
+    this.kc = loadKubeConfig(config.kubernetes);
     this.watch = new ClusterWatch(
-      loadKubeConfig(config.kubernetes),
+      this.kc,
       config.kubernetes,
       this.log,
       (key) => this.gitVersions(key),
@@ -140,6 +156,8 @@ export class Agent {
       engine,
       touchAfterMs: TOUCH_AFTER_MS,
       desired: trackedOnly(this.git.desired, (key, ns) => this.watch.tracks(key, ns)),
+      analysable: (key, ns) => !this.watch.denies(key, ns),
+      leadership: () => this.leadership(),
       live: this.watch.state,
       gitCommit: () => this.git.commit,
       readiness: () => this.readiness(),
@@ -149,6 +167,35 @@ export class Agent {
     });
     if (config.drift.watch)
       this.watch.state.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
+    const election = options.leaderElection;
+    if (election) {
+      // A follower serves the API from the store and keeps its watches and Git current, so it can
+      // take over at once; it analyses and writes nothing until it holds the Lease.
+      this.scheduler.setActive(false);
+      this.metrics.leader.set(0);
+      this.elector = new LeaderElector({
+        kc: this.kc,
+        namespace: election.namespace,
+        name: election.leaseName,
+        identity: election.identity,
+        leaseDurationMs: election.leaseDurationMs,
+        renewDeadlineMs: election.renewDeadlineMs,
+        retryPeriodMs: election.retryPeriodMs,
+        log: this.log,
+        onStartedLeading: () => {
+          this.metrics.leader.set(1);
+          this.scheduler.setActive(true);
+        },
+        onStoppedLeading: () => {
+          this.metrics.leader.set(0);
+          this.scheduler.setActive(false);
+        },
+      });
+    } else this.metrics.leader.set(1);
+  }
+
+  leadership(): { leading: boolean; holder: string | null; identity: string | null } {
+    return this.elector?.status() ?? { leading: true, holder: null, identity: null };
   }
 
   async start(): Promise<RunningAgent> {
@@ -180,6 +227,7 @@ export class Agent {
     this.gitTimer = setInterval(() => void this.syncGit(), this.config.drift.interval);
     await this.watch.start();
     this.scheduler.start(this.config.drift.interval, this.config.drift.periodic);
+    this.elector?.start();
     return { apiUrl: this.servers.apiUrl, healthUrl: this.servers.healthUrl };
   }
 
@@ -188,6 +236,8 @@ export class Agent {
     this.stopping = true;
     clearInterval(this.gitTimer);
     await this.scheduler.stop();
+    // After the last write: the Lease is released so a follower takes over without waiting.
+    await this.elector?.stop();
     await this.gitSyncing;
     await this.watch.stop();
     await this.servers?.close();
@@ -211,6 +261,7 @@ export class Agent {
     const unsynced = this.watch.unsynced();
     const issues = this.watch.issues();
     const git = this.git.status();
+    const denied = this.watch.deniedScopes();
     return [
       {
         name: 'store',
@@ -238,7 +289,27 @@ export class Agent {
         ].join('; '),
       },
       { name: 'git', ready: git.ready, message: git.message },
+      {
+        name: 'permissions',
+        ready: denied.length === 0,
+        message:
+          denied.length === 0
+            ? 'may read every tracked kind'
+            : `forbidden: ${denied
+                .map((d) => `${d.verbs.join('/')} ${scopeLabel(d)}`)
+                .join(', ')}; not analysed (every other kind is)`,
+      },
+      ...(this.elector ? [this.leaderState()] : []),
     ];
+  }
+
+  private leaderState(): ComponentState {
+    const { leading, holder } = this.leadership();
+    return {
+      name: 'leader',
+      ready: true,
+      message: leading ? 'leading' : holder ? `following ${holder}` : 'following (no leader yet)',
+    };
   }
 
   /** One Git sync at a time; the first load triggers a full analysis, later ones analyse what changed. */

@@ -50,6 +50,12 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly leader = new Gauge({
+    name: 'driftguard_leader',
+    help: '1 when this replica holds the leader Lease and analyses, 0 while it follows.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -19,4 +19,6 @@ export interface AgentControl {
    * object the agent watches; undefined when Git does not declare it. Secret values are withheld.
    */
   desired(id: string): DesiredObjectResponse | undefined;
+  /** Leader election: whether this replica analyses (a follower only serves the API). */
+  leadership?(): { leading: boolean; holder: string | null };
 }

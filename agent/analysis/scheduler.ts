@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { Backoff } from '../../shared/backoff.ts';
 import { revertPlan, type DesiredObject } from '../../shared/engine/index.ts';
-import type {
-  AnalysisStatus,
-  DesiredObjectResponse,
-  DriftRecord,
-  KubeObject,
-  Severity,
+import {
+  parseResourceId,
+  type AnalysisStatus,
+  type DesiredObjectResponse,
+  type DriftRecord,
+  type KubeObject,
+  type Severity,
 } from '../../shared/types.ts';
 import type { SyncTrigger } from '../metrics.ts';
 import { driftScore } from '../records/statistics.ts';
@@ -35,6 +36,13 @@ export interface SchedulerDeps extends StepDeps {
   version: string;
   /** Resolves once desired and live state are both loaded: before that every object would look Missing. */
   loaded: Promise<void>;
+  /**
+   * False for objects of a kind (and namespace) the agent may not read: they are neither analysed
+   * nor removed, so a missing permission never shows up as drift or deletes a record.
+   */
+  analysable?: (kind: string, namespace: string) => boolean;
+  /** Leader election state, for the API (absent: this replica always leads). */
+  leadership?: () => { leading: boolean; holder: string | null };
   now?: () => Date;
 }
 
@@ -52,6 +60,8 @@ export class Scheduler implements AgentControl {
   private draining: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Only the leader analyses and writes (leader election); true when there is no election. */
+  private active = true;
   private stopSignal: () => void = () => undefined;
   private readonly stopping = new Promise<void>((resolve) => {
     this.stopSignal = resolve;
@@ -62,7 +72,9 @@ export class Scheduler implements AgentControl {
   /** Periodic full runs every `intervalMs` (when enabled). */
   start(intervalMs: number, periodic: boolean): void {
     if (periodic) {
-      this.timer = setInterval(() => this.triggerAnalysis('periodic'), intervalMs);
+      this.timer = setInterval(() => {
+        if (this.active) this.triggerAnalysis('periodic');
+      }, intervalMs);
       this.timer.unref();
     }
   }
@@ -77,7 +89,43 @@ export class Scheduler implements AgentControl {
     await this.draining;
   }
 
+  /**
+   * Leader election: a replica that starts leading forgets what it last wrote (the previous leader
+   * may have written since) and runs a full analysis from the stored records; one that stops
+   * leading drops its queue, ends the run in progress after the write in flight and zeroes its
+   * drift gauges (the leader's are the ones that count).
+   */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    this.pendingIds.clear();
+    this.queuedFull = null;
+    this.records.clear();
+    if (active) this.triggerAnalysis('periodic');
+    else this.deps.metrics.setDriftState({}, 0);
+  }
+
+  leadership(): { leading: boolean; holder: string | null } {
+    return this.deps.leadership?.() ?? { leading: true, holder: null };
+  }
+
   triggerAnalysis(trigger: 'manual' | 'periodic' | 'git'): AnalysisStatus {
+    if (!this.active) {
+      // Not kept in the status log: a follower has no analyses (the API answers 503 before this).
+      const now = this.nowIso();
+      return {
+        analysis_id: randomUUID(),
+        status: 'failed',
+        trigger,
+        started_at: now,
+        finished_at: now,
+        resources: 0,
+        drifted: 0,
+        detected: 0,
+        resolved: 0,
+        error: 'not the leader: another replica analyses',
+      };
+    }
     const joined = this.queuedFull ?? this.runningFull;
     if (joined) return { ...joined };
     const status: AnalysisStatus = {
@@ -100,7 +148,7 @@ export class Scheduler implements AgentControl {
 
   /** Analyse these objects soon (batched with others arriving meanwhile). */
   analyzeObjects(ids: Iterable<string>, trigger: 'watch' | 'git'): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.active) return;
     for (const id of ids) if (this.pendingIds.get(id) !== 'git') this.pendingIds.set(id, trigger);
     this.kick();
   }
@@ -137,7 +185,7 @@ export class Scheduler implements AgentControl {
   }
 
   private kick(): void {
-    if (this.draining || this.stopped) return;
+    if (this.draining || this.stopped || !this.active) return;
     this.draining = this.drain().finally(() => {
       this.draining = null;
       if (!this.stopped && (this.pendingIds.size > 0 || this.queuedFull)) this.kick();
@@ -146,7 +194,7 @@ export class Scheduler implements AgentControl {
 
   private async drain(): Promise<void> {
     await Promise.race([this.deps.loaded, this.stopping]);
-    while (!this.stopped) {
+    while (!this.stopped && this.active) {
       if (this.pendingIds.size > 0) {
         const batch = new Map(this.pendingIds);
         this.pendingIds.clear();
@@ -254,7 +302,7 @@ export class Scheduler implements AgentControl {
     let lastError = '';
     const now = this.nowIso();
     for (const id of ids) {
-      if (this.stopped) break;
+      if (this.stopped || !this.active) break;
       try {
         const outcome = await this.analyzeId(id, previous.get(id) ?? null, now);
         if (outcome === null) continue;
@@ -281,6 +329,10 @@ export class Scheduler implements AgentControl {
     previous: DriftRecord | null,
     now: string,
   ): Promise<StepOutcome | null> {
+    if (this.deps.analysable) {
+      const parsed = parseResourceId(id);
+      if (parsed && !this.deps.analysable(parsed.kind, parsed.namespace)) return null;
+    }
     const entry = this.deps.desired.get(id);
     if (!entry) {
       if (!previous && !this.records.has(id)) return null;

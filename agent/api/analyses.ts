@@ -14,6 +14,12 @@ export function analysisRoutes(router: Router, control: AgentControl, bodyLimitB
   router.post('/api/v1/analyze', async (ctx) => {
     noParams(ctx.querystring);
     await readEmptyJsonBody(ctx, bodyLimitBytes);
+    const lead = control.leadership?.();
+    if (lead && !lead.leading)
+      throw new ApiError(
+        503,
+        `this replica follows${lead.holder ? ` ${lead.holder}` : ''}: only the leader analyses (it does so on every change and timer tick); the records here are current`,
+      );
     const status = control.triggerAnalysis('manual');
     ctx.status = 202;
     ctx.set('Location', `/api/v1/analyses/${encodeURIComponent(status.analysis_id)}`);

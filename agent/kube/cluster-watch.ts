@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import { KindWatch } from './kind-watch.ts';
 import { resolveKinds, type KindInfo } from './kinds.ts';
 import { LiveState } from './live-state.ts';
+import { deniedScopes, type Denied } from './permissions.ts';
 
 /** What discovery told the engine: scopes by kind key and the CRDs' schemas. */
 export interface ClusterFacts {
@@ -30,6 +31,8 @@ export class ClusterWatch {
   private problems: string[] = [];
   private crdProblem: string | null = null;
   private kinds: KindInfo[] = [];
+  /** Scopes the agent may not read (its own permission check): not watched, not analysed. */
+  private denied: Denied[] = [];
   private readonly excluded: readonly string[];
   private readonly namespaces: readonly string[];
 
@@ -41,6 +44,8 @@ export class ClusterWatch {
     private readonly gitVersions: (key: string) => readonly string[] = () => [],
     /** Told each time discovery has new facts for the engine. */
     private readonly onFacts: (facts: ClusterFacts) => void = () => undefined,
+    /** Called for each failure or silence that restarts a watch (metrics). */
+    private readonly onRestart: (kind: string) => void = () => undefined,
   ) {
     this.excluded = config.exclude_system_namespaces ? config.system_namespaces : [];
     this.namespaces = config.namespaces.filter((ns) => !this.excluded.includes(ns));
@@ -79,6 +84,7 @@ export class ClusterWatch {
       const fresh = r.kinds.filter((k) => !this.kinds.some((w) => w.key === k.key));
       this.kinds.push(...fresh);
       for (const info of fresh) this.addWatches(info);
+      await this.dropDenied(fresh);
       this.problems = r.problems;
       for (const p of r.problems) this.log.error({ event: 'resource_type_unresolved' }, p);
       this.resolved = true;
@@ -113,15 +119,42 @@ export class ClusterWatch {
           log: this.log,
           watchdogMs: this.config.watchdog_timeout,
           onSynced: () => this.checkSynced(),
+          onRestart: this.onRestart,
         }),
       );
     }
+  }
+
+  /**
+   * The agent's own permission check before new watches start: a scope it may not list or watch
+   * (SelfSubjectAccessReview) is left out and named, so every other scope syncs and is analysed.
+   */
+  private async dropDenied(fresh: KindInfo[]): Promise<void> {
+    const candidates = this.watches.filter((w) => fresh.some((f) => f.key === w.key)).map((w) => w.target);
+    const denied = await deniedScopes(this.kc, candidates, this.log);
+    if (denied.length === 0) return;
+    this.denied.push(...denied);
+    for (let i = this.watches.length - 1; i >= 0; i--) {
+      const w = this.watches[i];
+      if (w && this.denies(w.key, w.target.namespace ?? '')) this.watches.splice(i, 1);
+    }
+  }
+
+  /** Scopes the agent may not read, for readiness and the log. */
+  deniedScopes(): readonly Denied[] {
+    return this.denied;
+  }
+
+  /** Denied by RBAC: this kind cluster-wide, or in this namespace (a per-namespace watch). */
+  denies(key: string, namespace: string): boolean {
+    return this.denied.some((d) => d.key === key && (d.namespace === null || d.namespace === namespace));
   }
 
   /** Is an object of this kind key in this namespace watched? ('' namespace: cluster-scoped). */
   tracks(key: string, namespace: string): boolean {
     const info = this.kinds.find((k) => k.key === key);
     if (!info) return false;
+    if (this.denies(key, info.namespaced ? namespace : '')) return false;
     // Without the CRDs a custom resource would drift on every schema default: leave it out instead.
     if (this.crdProblem && info.key !== info.kind) return false;
     if (!info.namespaced) return true;

@@ -57,6 +57,12 @@ export class KindWatch {
     return this.opts.info.key;
   }
 
+  get target(): { info: KindWatchOptions['info']; namespace?: string } {
+    return this.opts.namespace === undefined
+      ? { info: this.opts.info }
+      : { info: this.opts.info, namespace: this.opts.namespace };
+  }
+
   get scope(): string {
     return `${this.opts.info.key}${this.opts.namespace === undefined ? '' : ` in ${this.opts.namespace}`}`;
   }

@@ -191,7 +191,11 @@ export const EmptyBody = named('EmptyBody', z.strictObject({}));
 
 export const ComponentState = named(
   'ComponentState',
-  z.strictObject({ name: z.enum(['store', 'watches', 'git']), ready: z.boolean(), message: z.string() }),
+  z.strictObject({
+    name: z.enum(['store', 'watches', 'git', 'permissions', 'leader']),
+    ready: z.boolean(),
+    message: z.string(),
+  }),
 );
 
 export const Readiness = named(

@@ -1,7 +1,8 @@
 // Raw JSON requests against the API server with the kubeconfig's credentials. Raw on purpose: the typed
 // models of client-node drop fields they do not know (newer API fields, CRD fields), and a dropped
-// field would look like drift. Dates stay strings, exactly as the server sent them. The agent only
-// reads (GET); writes (POST, PATCH) are the plugin's, with the user's own credentials.
+// field would look like drift. Dates stay strings, exactly as the server sent them. The agent
+// reads (GET) and writes only its Lease and Events (POST, PUT); writes to user objects are the
+// plugin's, with the user's own credentials.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -26,7 +27,7 @@ export class KubeApiError extends Error {
 }
 
 export interface KubeRequest {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   body?: unknown;
   /** Content type of the body (a PATCH names its patch type this way). */
   contentType?: string;
