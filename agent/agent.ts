@@ -1,8 +1,8 @@
 // The agent, composed: config → logger → store → Git → watches → scheduler → HTTP servers.
 // start() brings it up (the servers answer /health at once; /ready says what is still loading);
 // stop() finishes the write in flight, then closes watches, servers and the store.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultEngineOptions, kindKeyOf, validateRules } from '../shared/engine/index.ts';
 import type { ComponentState } from './analysis/control.ts';
@@ -22,19 +22,8 @@ import { ResilientStore } from './store/resilient.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
 
-/** Leader election on a coordination.k8s.io Lease (see kube/leader.ts); off: this replica always leads. */
-export interface LeaderElectionSettings {
-  namespace: string;
-  leaseName: string;
-  identity: string;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-}
-
 export interface AgentOptions {
   version?: string;
-  leaderElection?: LeaderElectionSettings;
   /** Where log lines go (default stdout). */
   logSink?: LogSink;
 }
@@ -46,6 +35,14 @@ export interface RunningAgent {
 
 /** Unchanged records get their last_checked rewritten about this often (see record-step.ts). */
 const TOUCH_AFTER_MS = 5 * 60_000;
+
+const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+/** The pod's namespace, from its service account mount (in-cluster only). */
+function podNamespace(config: AgentConfig): string | undefined {
+  if (!config.kubernetes.in_cluster || !existsSync(SA_NAMESPACE_FILE)) return undefined;
+  return readFileSync(SA_NAMESPACE_FILE, 'utf8').trim() || undefined;
+}
 
 function mongoUri(config: AgentConfig): string | undefined {
   if (config.database.uri) return config.database.uri;
@@ -167,20 +164,22 @@ export class Agent {
     });
     if (config.drift.watch)
       this.watch.state.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
-    const election = options.leaderElection;
-    if (election) {
+    const election = config.leader_election;
+    if (election.enabled) {
       // A follower serves the API from the store and keeps its watches and Git current, so it can
       // take over at once; it analyses and writes nothing until it holds the Lease.
       this.scheduler.setActive(false);
       this.metrics.leader.set(0);
       this.elector = new LeaderElector({
         kc: this.kc,
-        namespace: election.namespace,
-        name: election.leaseName,
-        identity: election.identity,
-        leaseDurationMs: election.leaseDurationMs,
-        renewDeadlineMs: election.renewDeadlineMs,
-        retryPeriodMs: election.retryPeriodMs,
+        namespace: election.namespace ?? podNamespace(config) ?? 'driftguard',
+        name: election.lease_name,
+        // In a pod the host name is the pod name; outside, two agents on one host need the pid too.
+        identity:
+          election.identity ?? (config.kubernetes.in_cluster ? hostname() : `${hostname()}-${process.pid}`),
+        leaseDurationMs: election.lease_duration,
+        renewDeadlineMs: election.renew_deadline,
+        retryPeriodMs: election.retry_period,
         log: this.log,
         onStartedLeading: () => {
           this.metrics.leader.set(1);

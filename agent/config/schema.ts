@@ -52,7 +52,16 @@ const database = section({
     ctx.addIssue({ code: 'custom', path: ['uri'], message: 'must start with mongodb:// or mongodb+srv://' });
 });
 
+/** A DNS label: it is stored on every record and names the cluster in the API, events and metrics. */
+const clusterName = text()
+  .refine((s) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s), {
+    error: 'must be a DNS label (lower-case letters, digits and -, at most 63)',
+  })
+  .default('default');
+
 const kubernetes = section({
+  /** Several clusters may share one MongoDB: an agent only changes or deletes its own cluster's records. */
+  cluster: clusterName,
   kubeconfig: text().optional(),
   in_cluster: bool().default(false),
   context: text().optional(),
@@ -113,11 +122,37 @@ const drift = section({
   /** The engine's rules (shared/engine/rules.ts); validateRules applies their defaults. */
   rules: fromEnvAs('yaml', engineRulesSchema.optional()),
   secret_salt: text().optional(),
+  /** Kubernetes Events DriftDetected/DriftResolved on drifted objects (needs `events` create). */
+  events: bool().default(false),
+});
+
+/** Several replicas, one leader on a coordination.k8s.io Lease (see kube/leader.ts). */
+const leaderElection = section({
+  enabled: bool().default(false),
+  /** Default: the pod's namespace in-cluster, else driftguard. */
+  namespace: text().optional(),
+  lease_name: text().default('driftguard-agent'),
+  /** Default: the host name (the pod name in-cluster). */
+  identity: text().optional(),
+  lease_duration: duration()
+    .refine((ms) => ms >= 1000, { error: 'must be at least 1s' })
+    .default(15_000),
+  renew_deadline: duration().default(10_000),
+  retry_period: duration().default(2_000),
+}).superRefine((l, ctx) => {
+  if (l.renew_deadline >= l.lease_duration)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['renew_deadline'],
+      message: 'must be shorter than lease_duration',
+    });
+  if (l.retry_period >= l.renew_deadline)
+    ctx.addIssue({ code: 'custom', path: ['retry_period'], message: 'must be shorter than renew_deadline' });
 });
 
 /** The config file's sections, as written (load.ts walks this shape for env overrides). */
 export const configSections = strictMap(
-  { server, logging, database, kubernetes, git, drift },
+  { server, logging, database, kubernetes, git, drift, leader_election: leaderElection },
   () => 'the top level must be a map of sections',
   'section',
 );
@@ -141,3 +176,4 @@ export type KubernetesConfig = AgentConfig['kubernetes'];
 export type GitConfig = AgentConfig['git'];
 export type GitAuthConfig = GitConfig['auth'];
 export type DriftConfig = AgentConfig['drift'];
+export type LeaderElectionConfig = AgentConfig['leader_election'];

@@ -87,10 +87,11 @@ describe('agent RBAC', () => {
     const tracked = new Set(kinds.map((k) => `${k.group}/${k.plural}`));
     tracked.add('apiextensions.k8s.io/customresourcedefinitions');
     const roles = agentRoles(docs);
+    // Events create only when drift.events is on, the Lease only with leader election.
     assert.deepEqual(roles.map((r) => `${r.kind}/${r.metadata.name}`).sort(), [
       'ClusterRole/driftguard-agent',
-      'ClusterRole/driftguard-agent-events',
-      'Role/driftguard-agent-leader',
+      ...(config.drift.events ? ['ClusterRole/driftguard-agent-events'] : []),
+      ...(config.leader_election.enabled ? ['Role/driftguard-agent-leader'] : []),
     ]);
     for (const role of roles) {
       for (const rule of role.rules) {
@@ -103,7 +104,11 @@ describe('agent RBAC', () => {
               assert.equal(role.kind, 'Role', `${what}: the Lease is in the agent's namespace only`);
               for (const verb of rule.verbs) assert.ok(['get', 'create', 'update'].includes(verb), what);
               if (!rule.verbs.every((v) => v === 'create'))
-                assert.deepEqual(rule.resourceNames, ['driftguard-agent'], `${what}: only its own Lease`);
+                assert.deepEqual(
+                  rule.resourceNames,
+                  [config.leader_election.lease_name],
+                  `${what}: only its own Lease`,
+                );
             } else if (group === '' && resource === 'events') {
               assert.deepEqual(rule.verbs, ['create'], what);
             } else {
