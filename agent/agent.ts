@@ -13,6 +13,7 @@ import { safeUrl } from './git/auth.ts';
 import { GitSource } from './git/git-source.ts';
 import { ClusterWatch } from './kube/cluster-watch.ts';
 import { loadKubeConfig } from './kube/client.ts';
+import { EventRecorder } from './kube/events.ts';
 import { LeaderElector } from './kube/leader.ts';
 import { scopeLabel } from './kube/permissions.ts';
 import type { DesiredView } from './analysis/scheduler.ts';
@@ -53,9 +54,15 @@ function mongoUri(config: AgentConfig): string | undefined {
 /** MongoDB when a database URI or host is configured, else the embedded store on disk. */
 function innerStore(config: AgentConfig): Store {
   const uri = mongoUri(config);
+  const cluster = config.kubernetes.cluster;
   if (uri)
-    return openStore({ uri, name: config.database.name, connectTimeoutMs: config.database.connect_timeout });
-  return openStore({ path: resolve(config.database.path) });
+    return openStore({
+      uri,
+      name: config.database.name,
+      connectTimeoutMs: config.database.connect_timeout,
+      cluster,
+    });
+  return openStore({ path: resolve(config.database.path), cluster });
 }
 
 /** The clone lives beside the embedded database, or in a temp dir when MongoDB holds the data. */
@@ -131,6 +138,10 @@ export class Agent {
       () => engine.scopes,
     );
     this.kc = loadKubeConfig(config.kubernetes);
+    // In a pod the host name is the pod name; outside, two agents on one host need the pid too.
+    const identity =
+      config.leader_election.identity ??
+      (config.kubernetes.in_cluster ? hostname() : `${hostname()}-${process.pid}`);
     this.watch = new ClusterWatch(
       this.kc,
       config.kubernetes,
@@ -152,6 +163,8 @@ export class Agent {
       log: this.log,
       engine,
       touchAfterMs: TOUCH_AFTER_MS,
+      cluster: config.kubernetes.cluster,
+      ...(config.drift.events ? { events: new EventRecorder(this.kc, this.log, identity) } : {}),
       desired: trackedOnly(this.git.desired, (key, ns) => this.watch.tracks(key, ns)),
       analysable: (key, ns) => !this.watch.denies(key, ns),
       leadership: () => this.leadership(),

@@ -3,6 +3,7 @@
 // costs reads and hashing, not 10,000 writes.
 import { analyzeResource, type DesiredObject, type EngineOptions } from '../../shared/engine/index.ts';
 import type { DriftRecord, KubeObject } from '../../shared/types.ts';
+import type { EventSink } from '../kube/events.ts';
 import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { transition } from '../records/lifecycle.ts';
@@ -19,6 +20,10 @@ export interface StepDeps {
    * (see touchDue) so 10,000 records do not all come due in the same run.
    */
   touchAfterMs: number;
+  /** The cluster stamped on every record and event (config kubernetes.cluster); default "default". */
+  cluster?: string;
+  /** Kubernetes Events on detected and resolved drift (config drift.events). */
+  events?: EventSink;
 }
 
 export type StepOutcome = 'detected' | 'resolved' | 'updated' | 'written' | 'skipped' | 'removed';
@@ -61,11 +66,12 @@ export async function analyzeAndStore(
   now: string,
 ): Promise<{ outcome: StepOutcome; record: DriftRecord }> {
   const result = analyzeResource(desired, live, deps.engine, { gitCommit: commit });
-  const { record, event } = transition(previous, result, now);
+  const { record, event } = transition(previous, result, now, deps.cluster);
   if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs))
     return { outcome: 'skipped', record: previous ?? record };
   await deps.store.saveRecord(record, event);
   if (!event) return { outcome: 'written', record };
+  deps.events?.emit(record, event, live);
   const fields = {
     resource_id: record.resource_id,
     kind: record.kind,

@@ -17,12 +17,22 @@ export interface TransitionOutcome {
   event: DriftEvent | null;
 }
 
+/** The cluster of records written without a configured one (config kubernetes.cluster's default). */
+export const DEFAULT_CLUSTER = 'default';
+
 /**
- * Deterministic, so a write retried after a timeout stores the event once:
- * `<resource_id>|<event>|<time>`.
+ * Deterministic, so a write retried after a timeout stores the event once, and unique across the
+ * clusters sharing a database: `<resource_id>|<event>|<time>`, prefixed by `<cluster>|` when the
+ * cluster is not the default one (the default keeps the ids it always had).
  */
-export function eventId(resourceId: string, event: Transition, time: string): string {
-  return `${resourceId}|${event}|${time}`;
+export function eventId(
+  resourceId: string,
+  event: Transition,
+  time: string,
+  cluster = DEFAULT_CLUSTER,
+): string {
+  const id = `${resourceId}|${event}|${time}`;
+  return cluster === DEFAULT_CLUSTER ? id : `${cluster}|${id}`;
 }
 
 /**
@@ -34,23 +44,31 @@ export function transition(
   previous: DriftRecord | null,
   result: DriftResult,
   now: string,
+  cluster: string = DEFAULT_CLUSTER,
 ): TransitionOutcome {
   if (Number.isNaN(Date.parse(now)))
     throw new TypeError(`transition: time ${JSON.stringify(now)} is not an ISO 8601 date`);
+  if (previous && (previous.cluster ?? DEFAULT_CLUSTER) !== cluster)
+    throw new Error(
+      `transition: previous record of ${previous.resource_id} belongs to cluster ${previous.cluster}, not ${cluster}`,
+    );
   if (previous && previous.resource_id !== result.resource_id) {
     throw new Error(
       `transition: previous record ${previous.resource_id} does not belong to ${result.resource_id}`,
     );
   }
   const from: DriftStatus = previous?.drift_status ?? 'none';
+  const verdict = { ...result, cluster };
   if (result.drift_detected)
-    return from === 'active' ? stillDrifting(previous, result, now) : detected(previous, from, result, now);
-  return from === 'active' ? resolved(previous, result, now) : inSync(previous, from, result, now);
+    return from === 'active' ? stillDrifting(previous, verdict, now) : detected(previous, from, verdict, now);
+  return from === 'active' ? resolved(previous, verdict, now) : inSync(previous, from, verdict, now);
 }
+
+type Verdict = DriftResult & { cluster: string };
 
 /** The fields every next record takes from the engine's result and the clock. */
 function base(
-  result: DriftResult,
+  result: Verdict,
   now: string,
 ): Omit<
   DriftRecord,
@@ -69,7 +87,8 @@ function makeEvent(
   message: string | null,
 ): DriftEvent {
   return {
-    event_id: eventId(record.resource_id, event, now),
+    event_id: eventId(record.resource_id, event, now, record.cluster),
+    cluster: record.cluster,
     resource_id: record.resource_id,
     event,
     from_status: from,
@@ -86,7 +105,7 @@ function makeEvent(
 function detected(
   previous: DriftRecord | null,
   from: DriftStatus,
-  result: DriftResult,
+  result: Verdict,
   now: string,
 ): TransitionOutcome {
   const record: DriftRecord = {
@@ -103,7 +122,7 @@ function detected(
   };
 }
 
-function stillDrifting(previous: DriftRecord | null, result: DriftResult, now: string): TransitionOutcome {
+function stillDrifting(previous: DriftRecord | null, result: Verdict, now: string): TransitionOutcome {
   const record: DriftRecord = {
     ...base(result, now),
     drift_status: 'active',
@@ -119,7 +138,7 @@ function stillDrifting(previous: DriftRecord | null, result: DriftResult, now: s
   return { record, event };
 }
 
-function resolved(previous: DriftRecord | null, result: DriftResult, now: string): TransitionOutcome {
+function resolved(previous: DriftRecord | null, result: Verdict, now: string): TransitionOutcome {
   const message = resolutionMessage(previous?.drift_details ?? []);
   const record: DriftRecord = {
     ...base(result, now),
@@ -137,7 +156,7 @@ function resolved(previous: DriftRecord | null, result: DriftResult, now: string
 function inSync(
   previous: DriftRecord | null,
   from: DriftStatus,
-  result: DriftResult,
+  result: Verdict,
   now: string,
 ): TransitionOutcome {
   const wasResolved = from === 'resolved';

@@ -4,7 +4,7 @@
 import type { RecordQuery } from './store.ts';
 
 export type FilterField =
-  'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type';
+  'cluster' | 'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type';
 
 export interface Condition {
   field: FilterField;
@@ -12,6 +12,7 @@ export interface Condition {
 }
 
 const STRING_FIELDS: [keyof RecordQuery, FilterField][] = [
+  ['cluster', 'cluster'],
   ['namespace', 'namespace'],
   ['kind', 'kind'],
   ['drift_status', 'drift_status'],
@@ -47,4 +48,11 @@ export function paging(query: RecordQuery): { limit: number | undefined; offset:
   checkCount('listRecords: limit', query.limit);
   checkCount('listRecords: offset', query.offset);
   return { limit: query.limit, offset: query.offset ?? 0 };
+}
+
+/** Thrown for a write of another cluster's record: a bug, never done silently. */
+export function foreignRecord(cluster: string, record: { cluster: string; resource_id: string }): Error {
+  return new Error(
+    `store of cluster ${cluster}: refusing to write ${record.resource_id} of cluster ${record.cluster}`,
+  );
 }

@@ -16,8 +16,14 @@ export type StoreConfig = (Omit<MongoStoreConfig, 'uri'> & { uri?: string }) | S
  * Throws a clear error when neither a uri nor a path is given.
  */
 export function openStore(config: StoreConfig): Store {
+  const cluster = config.cluster === undefined ? {} : { cluster: config.cluster };
   if ('uri' in config && config.uri)
-    return new MongoStore({ uri: config.uri, name: config.name, connectTimeoutMs: config.connectTimeoutMs });
-  if ('path' in config && config.path) return new SqliteStore({ path: config.path });
+    return new MongoStore({
+      uri: config.uri,
+      name: config.name,
+      connectTimeoutMs: config.connectTimeoutMs,
+      ...cluster,
+    });
+  if ('path' in config && config.path) return new SqliteStore({ path: config.path, ...cluster });
   throw new Error('database: set database.uri (MongoDB) or database.path (embedded store)');
 }

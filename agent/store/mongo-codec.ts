@@ -4,6 +4,7 @@
 // ("key must not contain '.' sign", "nested arrays are not supported"). So those two values are
 // stored as JSON text; everything else stays a plain, queryable field.
 import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../shared/types.ts';
+import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 
 export interface StoredDetail extends Omit<DriftDetail, 'desired' | 'live'> {
   /** JSON text of `desired`; absent when the field is absent in Git. */
@@ -37,9 +38,17 @@ export function encodeRecord(record: DriftRecord): StoredRecord {
   return { ...record, drift_details: record.drift_details.map(encodeDetail) };
 }
 
-/** The stored document: keyed by `_id` = resource_id, so lookups need no scan on FerretDB. */
+/**
+ * The `_id` of a record: its resource_id in the default cluster (the ids records always had), else
+ * `<cluster>/<resource_id>` (a resource id never holds a `/`), so lookups need no scan on FerretDB
+ * and two clusters' records of the same object never share a key.
+ */
+export function recordKey(cluster: string, resourceId: string): string {
+  return cluster === DEFAULT_CLUSTER ? String(resourceId) : `${cluster}/${String(resourceId)}`;
+}
+
 export function recordDocument(record: DriftRecord): StoredRecord & { _id: string } {
-  return { ...encodeRecord(record), _id: String(record.resource_id) };
+  return { ...encodeRecord(record), _id: recordKey(record.cluster, record.resource_id) };
 }
 
 /** The stored event: keyed by `_id` = event_id, so a second write of it is a duplicate key. */

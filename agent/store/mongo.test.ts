@@ -20,8 +20,8 @@ storeContract('mongodb (FerretDB)', async () => {
   const uri = server.uri;
   const name = `contract_${process.pid}_${n++}`;
   return {
-    async open() {
-      const store = new MongoStore({ uri, name, connectTimeoutMs: 5000 });
+    async open(cluster?: string) {
+      const store = new MongoStore({ uri, name, connectTimeoutMs: 5000, ...(cluster ? { cluster } : {}) });
       await store.init();
       return store;
     },

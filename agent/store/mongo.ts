@@ -11,8 +11,9 @@
 // The unique indexes on resource_id and event_id stay as a second guarantee.
 import { MongoClient, MongoServerError, type Collection, type Document, type Filter } from 'mongodb';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
-import { checkCount, conditions, paging } from './filters.ts';
-import { decodeRecord, eventDocument, recordDocument, type StoredRecord } from './mongo-codec.ts';
+import { checkCount, conditions, foreignRecord, paging } from './filters.ts';
+import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
+import { decodeRecord, eventDocument, recordDocument, recordKey, type StoredRecord } from './mongo-codec.ts';
 import type { RecordPage, RecordQuery, Store } from './store.ts';
 
 export interface MongoStoreConfig {
@@ -22,6 +23,8 @@ export interface MongoStoreConfig {
   name: string;
   /** How long an operation waits for a reachable server before failing (serverSelectionTimeoutMS). */
   connectTimeoutMs: number;
+  /** The cluster this store writes and reads (default: "default"). */
+  cluster?: string;
 }
 
 /** `getRecords` asks for ids in batches of this size, keeping each query document small. */
@@ -54,8 +57,10 @@ export class MongoStore implements Store {
   private readonly records: Collection<RecordDoc>;
   private readonly events: Collection<EventDoc>;
   private readonly analyses: Collection<StoredAnalysis>;
+  private readonly cluster: string;
 
   constructor(config: MongoStoreConfig) {
+    this.cluster = config.cluster ?? DEFAULT_CLUSTER;
     if (!config.uri) throw new Error('MongoDB store: database uri is empty');
     if (!/^[^/\\. "$*<>:|?]{1,63}$/.test(config.name))
       throw new Error(`MongoDB store: invalid database name ${JSON.stringify(config.name)}`);
@@ -76,7 +81,16 @@ export class MongoStore implements Store {
 
   async init(): Promise<void> {
     await this.client.connect();
-    await this.records.createIndex({ resource_id: 1 }, { unique: true, name: 'resource_id_unique' });
+    // Records and events written before clusters had names belong to the default cluster.
+    await this.records.updateMany({ cluster: { $exists: false } }, { $set: { cluster: DEFAULT_CLUSTER } });
+    await this.events.updateMany({ cluster: { $exists: false } }, { $set: { cluster: DEFAULT_CLUSTER } });
+    // A resource id is unique per cluster, not per database: the old index would refuse the
+    // second cluster's record of the same object.
+    await this.records.dropIndex('resource_id_unique').catch(() => undefined);
+    await this.records.createIndex(
+      { cluster: 1, resource_id: 1 },
+      { unique: true, name: 'cluster_resource_id_unique' },
+    );
     await this.records.createIndex({ drift_status: 1 }, { name: 'drift_status' });
     await this.records.createIndex({ namespace: 1 }, { name: 'namespace' });
     await this.events.createIndex({ event_id: 1 }, { unique: true, name: 'event_id_unique' });
@@ -94,14 +108,14 @@ export class MongoStore implements Store {
   }
 
   async getRecord(resourceId: string): Promise<DriftRecord | null> {
-    const doc = await this.records.findOne({ _id: String(resourceId) });
+    const doc = await this.records.findOne({ _id: recordKey(this.cluster, resourceId) });
     return doc ? decodeRecord(withoutId(doc)) : null;
   }
 
   async getRecords(resourceIds: string[]): Promise<Map<string, DriftRecord>> {
     const out = new Map<string, DriftRecord>();
     for (let i = 0; i < resourceIds.length; i += ID_BATCH) {
-      const ids = resourceIds.slice(i, i + ID_BATCH).map(String);
+      const ids = resourceIds.slice(i, i + ID_BATCH).map((id) => recordKey(this.cluster, id));
       for (const doc of await this.records.find({ _id: { $in: ids } }).toArray()) {
         const record = decodeRecord(withoutId(doc));
         out.set(record.resource_id, record);
@@ -111,7 +125,7 @@ export class MongoStore implements Store {
   }
 
   async allRecords(): Promise<DriftRecord[]> {
-    const docs = await this.records.find({}).sort({ resource_id: 1 }).toArray();
+    const docs = await this.records.find({ cluster: this.cluster }).sort({ resource_id: 1 }).toArray();
     return docs.map((d) => decodeRecord(withoutId(d)));
   }
 
@@ -119,7 +133,8 @@ export class MongoStore implements Store {
     const { limit, offset } = paging(query);
     // Built field by field from typed, cast values: never a caller's object.
     const filter: Filter<RecordDoc> = {};
-    for (const c of conditions(query)) (filter as Record<string, string | boolean>)[c.field] = c.value;
+    for (const c of conditions({ ...query, cluster: query.cluster ?? this.cluster }))
+      (filter as Record<string, string | boolean>)[c.field] = c.value;
     const count = await this.records.countDocuments(filter);
     if (limit === 0) return { records: [], count };
     let cursor = this.records.find(filter).sort({ resource_id: 1 }).skip(offset);
@@ -129,6 +144,8 @@ export class MongoStore implements Store {
   }
 
   async saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
+    if (record.cluster !== this.cluster || (event && event.cluster !== this.cluster))
+      throw foreignRecord(this.cluster, record);
     // Record first, then event: a crash in between leaves the record current and the retry
     // (same event id) adds the event once.
     await this.upsertRecord(recordDocument(record));
@@ -160,12 +177,14 @@ export class MongoStore implements Store {
   }
 
   async deleteRecord(resourceId: string): Promise<void> {
-    await this.records.deleteOne({ _id: String(resourceId) });
+    await this.records.deleteOne({ _id: recordKey(this.cluster, resourceId) });
   }
 
   async history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
     checkCount('history: limit', limit);
-    let cursor = this.events.find({ resource_id: String(resourceId) }).sort({ time: -1, event_id: -1 });
+    let cursor = this.events
+      .find({ cluster: this.cluster, resource_id: String(resourceId) })
+      .sort({ time: -1, event_id: -1 });
     if (limit !== undefined) {
       if (limit === 0) return [];
       cursor = cursor.limit(limit);
@@ -175,19 +194,23 @@ export class MongoStore implements Store {
 
   async eventsSince(since: string): Promise<DriftEvent[]> {
     const docs = await this.events
-      .find({ time: { $gte: String(since) } })
+      .find({ cluster: this.cluster, time: { $gte: String(since) } })
       .sort({ time: 1, event_id: 1 })
       .toArray();
     return docs.map((d) => withoutId<DriftEvent>(d));
   }
 
   async saveLastAnalysis(analysis: LastAnalysis): Promise<void> {
-    await this.analyses.replaceOne({ _id: LAST_ANALYSIS_ID }, { ...analysis }, { upsert: true });
+    await this.analyses.replaceOne({ _id: this.lastAnalysisId() }, { ...analysis }, { upsert: true });
   }
 
   async lastAnalysis(): Promise<LastAnalysis | null> {
-    const doc = await this.analyses.findOne({ _id: LAST_ANALYSIS_ID });
+    const doc = await this.analyses.findOne({ _id: this.lastAnalysisId() });
     return doc ? withoutId<LastAnalysis>(doc) : null;
+  }
+
+  private lastAnalysisId(): string {
+    return this.cluster === DEFAULT_CLUSTER ? LAST_ANALYSIS_ID : `${LAST_ANALYSIS_ID}/${this.cluster}`;
   }
 
   async close(): Promise<void> {

@@ -5,40 +5,73 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
-import { checkCount, conditions, paging, type FilterField } from './filters.ts';
+import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
+import { checkCount, conditions, foreignRecord, paging, type FilterField } from './filters.ts';
 import type { RecordPage, RecordQuery, Store } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS drift_records (
-  resource_id TEXT PRIMARY KEY,
+  cluster TEXT NOT NULL,
+  resource_id TEXT NOT NULL,
   drift_status TEXT NOT NULL,
   namespace TEXT NOT NULL,
   kind TEXT NOT NULL,
   severity TEXT,
   drift_type TEXT,
   drift_detected INTEGER NOT NULL,
-  doc TEXT NOT NULL
+  doc TEXT NOT NULL,
+  PRIMARY KEY (cluster, resource_id)
 );
--- Each filter index ends with resource_id so a filtered page comes out in order without a sort.
-CREATE INDEX IF NOT EXISTS drift_records_status ON drift_records (drift_status, resource_id);
-CREATE INDEX IF NOT EXISTS drift_records_namespace ON drift_records (namespace, resource_id);
-CREATE INDEX IF NOT EXISTS drift_records_kind ON drift_records (kind, resource_id);
-CREATE INDEX IF NOT EXISTS drift_records_severity ON drift_records (severity, resource_id);
-CREATE INDEX IF NOT EXISTS drift_records_type ON drift_records (drift_type, resource_id);
-CREATE INDEX IF NOT EXISTS drift_records_detected ON drift_records (drift_detected, resource_id);
+-- Each filter index starts with the cluster (every query names one) and ends with resource_id so
+-- a filtered page comes out in order without a sort.
+CREATE INDEX IF NOT EXISTS drift_records_c_status ON drift_records (cluster, drift_status, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_c_namespace ON drift_records (cluster, namespace, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_c_kind ON drift_records (cluster, kind, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_c_severity ON drift_records (cluster, severity, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_c_type ON drift_records (cluster, drift_type, resource_id);
+CREATE INDEX IF NOT EXISTS drift_records_c_detected ON drift_records (cluster, drift_detected, resource_id);
 CREATE TABLE IF NOT EXISTS drift_events (
   event_id TEXT PRIMARY KEY,
+  cluster TEXT NOT NULL,
   resource_id TEXT NOT NULL,
   time TEXT NOT NULL,
   doc TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS drift_events_resource_time ON drift_events (resource_id, time);
-CREATE INDEX IF NOT EXISTS drift_events_time ON drift_events (time);
+CREATE INDEX IF NOT EXISTS drift_events_c_resource_time ON drift_events (cluster, resource_id, time);
+CREATE INDEX IF NOT EXISTS drift_events_c_time ON drift_events (cluster, time);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+`;
+
+/**
+ * A database file from before clusters had names: its tables are rebuilt with a cluster column,
+ * every row in the default cluster (the one its agent had).
+ */
+const MIGRATE_V1 = `
+ALTER TABLE drift_records RENAME TO drift_records_v1;
+ALTER TABLE drift_events RENAME TO drift_events_v1;
+DROP INDEX IF EXISTS drift_records_status;
+DROP INDEX IF EXISTS drift_records_namespace;
+DROP INDEX IF EXISTS drift_records_kind;
+DROP INDEX IF EXISTS drift_records_severity;
+DROP INDEX IF EXISTS drift_records_type;
+DROP INDEX IF EXISTS drift_records_detected;
+DROP INDEX IF EXISTS drift_events_resource_time;
+DROP INDEX IF EXISTS drift_events_time;
+${SCHEMA}
+INSERT INTO drift_records
+  SELECT '${DEFAULT_CLUSTER}', resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected,
+         json_set(doc, '$.cluster', '${DEFAULT_CLUSTER}')
+  FROM drift_records_v1;
+INSERT INTO drift_events
+  SELECT event_id, '${DEFAULT_CLUSTER}', resource_id, time, json_set(doc, '$.cluster', '${DEFAULT_CLUSTER}')
+  FROM drift_events_v1;
+DROP TABLE drift_records_v1;
+DROP TABLE drift_events_v1;
 `;
 
 /** Column names come only from this map, never from input. */
 const COLUMNS: Record<FilterField, string> = {
+  cluster: 'cluster',
   namespace: 'namespace',
   kind: 'kind',
   drift_detected: 'drift_detected',
@@ -50,6 +83,8 @@ const COLUMNS: Record<FilterField, string> = {
 export interface SqliteStoreConfig {
   /** Database file; its directory is created if needed. `:memory:` works for throwaway use. */
   path: string;
+  /** The cluster this store writes and reads (default: "default"). */
+  cluster?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -61,8 +96,11 @@ function docs<T>(rows: Row[]): T[] {
 export class SqliteStore implements Store {
   private db: DatabaseSync | undefined;
   private readonly statements = new Map<string, StatementSync>();
+  private readonly cluster: string;
 
-  constructor(private readonly config: SqliteStoreConfig) {}
+  constructor(private readonly config: SqliteStoreConfig) {
+    this.cluster = config.cluster ?? DEFAULT_CLUSTER;
+  }
 
   async init(): Promise<void> {
     if (this.db) return;
@@ -71,6 +109,9 @@ export class SqliteStore implements Store {
       if (this.config.path !== ':memory:') mkdirSync(dirname(this.config.path), { recursive: true });
       db = new DatabaseSync(this.config.path);
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+      const columns = db.prepare('PRAGMA table_info(drift_records)').all();
+      if (columns.length > 0 && !columns.some((c) => c['name'] === 'cluster'))
+        db.exec(`BEGIN IMMEDIATE; ${MIGRATE_V1} COMMIT;`);
       db.exec(SCHEMA);
     } catch (err) {
       db?.close();
@@ -89,7 +130,10 @@ export class SqliteStore implements Store {
   }
 
   async getRecord(resourceId: string): Promise<DriftRecord | null> {
-    const row = this.stmt('SELECT doc FROM drift_records WHERE resource_id = ?').get(String(resourceId));
+    const row = this.stmt('SELECT doc FROM drift_records WHERE cluster = ? AND resource_id = ?').get(
+      this.cluster,
+      String(resourceId),
+    );
     return row ? (JSON.parse(String(row['doc'])) as DriftRecord) : null;
   }
 
@@ -98,19 +142,21 @@ export class SqliteStore implements Store {
     if (resourceIds.length === 0) return out;
     // One statement for any number of ids: the list travels as one JSON parameter.
     const rows = this.stmt(
-      'SELECT doc FROM drift_records WHERE resource_id IN (SELECT value FROM json_each(?))',
-    ).all(JSON.stringify(resourceIds.map(String)));
+      'SELECT doc FROM drift_records WHERE cluster = ? AND resource_id IN (SELECT value FROM json_each(?))',
+    ).all(this.cluster, JSON.stringify(resourceIds.map(String)));
     for (const r of docs<DriftRecord>(rows)) out.set(r.resource_id, r);
     return out;
   }
 
   async allRecords(): Promise<DriftRecord[]> {
-    return docs<DriftRecord>(this.stmt('SELECT doc FROM drift_records ORDER BY resource_id').all());
+    return docs<DriftRecord>(
+      this.stmt('SELECT doc FROM drift_records WHERE cluster = ? ORDER BY resource_id').all(this.cluster),
+    );
   }
 
   async listRecords(query: RecordQuery): Promise<RecordPage> {
     const { limit, offset } = paging(query);
-    const conds = conditions(query);
+    const conds = conditions({ ...query, cluster: query.cluster ?? this.cluster });
     const where = conds.length ? `WHERE ${conds.map((c) => `${COLUMNS[c.field]} = ?`).join(' AND ')}` : '';
     const params = conds.map((c) => (typeof c.value === 'boolean' ? (c.value ? 1 : 0) : c.value));
     const count = Number(
@@ -124,13 +170,16 @@ export class SqliteStore implements Store {
   }
 
   async saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
+    if (record.cluster !== this.cluster || (event && event.cluster !== this.cluster))
+      throw foreignRecord(this.cluster, record);
     const db = this.open();
     db.exec('BEGIN IMMEDIATE');
     try {
       this.stmt(
-        `INSERT OR REPLACE INTO drift_records (resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected, doc)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO drift_records (cluster, resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected, doc)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
+        record.cluster,
         record.resource_id,
         record.drift_status,
         record.namespace,
@@ -142,8 +191,8 @@ export class SqliteStore implements Store {
       );
       if (event) {
         this.stmt(
-          'INSERT OR IGNORE INTO drift_events (event_id, resource_id, time, doc) VALUES (?, ?, ?, ?)',
-        ).run(event.event_id, event.resource_id, event.time, JSON.stringify(event));
+          'INSERT OR IGNORE INTO drift_events (event_id, cluster, resource_id, time, doc) VALUES (?, ?, ?, ?, ?)',
+        ).run(event.event_id, event.cluster, event.resource_id, event.time, JSON.stringify(event));
       }
       db.exec('COMMIT');
     } catch (err) {
@@ -153,32 +202,43 @@ export class SqliteStore implements Store {
   }
 
   async deleteRecord(resourceId: string): Promise<void> {
-    this.stmt('DELETE FROM drift_records WHERE resource_id = ?').run(String(resourceId));
+    this.stmt('DELETE FROM drift_records WHERE cluster = ? AND resource_id = ?').run(
+      this.cluster,
+      String(resourceId),
+    );
   }
 
   async history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
     checkCount('history: limit', limit);
     const rows = this.stmt(
-      'SELECT doc FROM drift_events WHERE resource_id = ? ORDER BY time DESC, event_id DESC LIMIT ?',
-    ).all(String(resourceId), limit ?? -1);
+      'SELECT doc FROM drift_events WHERE cluster = ? AND resource_id = ? ORDER BY time DESC, event_id DESC LIMIT ?',
+    ).all(this.cluster, String(resourceId), limit ?? -1);
     return docs<DriftEvent>(rows);
   }
 
   async eventsSince(since: string): Promise<DriftEvent[]> {
     return docs<DriftEvent>(
-      this.stmt('SELECT doc FROM drift_events WHERE time >= ? ORDER BY time, event_id').all(String(since)),
+      this.stmt('SELECT doc FROM drift_events WHERE cluster = ? AND time >= ? ORDER BY time, event_id').all(
+        this.cluster,
+        String(since),
+      ),
     );
   }
 
   async saveLastAnalysis(analysis: LastAnalysis): Promise<void> {
-    this.stmt("INSERT OR REPLACE INTO meta (key, doc) VALUES ('last_analysis', ?)").run(
+    this.stmt('INSERT OR REPLACE INTO meta (key, doc) VALUES (?, ?)').run(
+      this.lastAnalysisKey(),
       JSON.stringify(analysis),
     );
   }
 
   async lastAnalysis(): Promise<LastAnalysis | null> {
-    const row = this.stmt("SELECT doc FROM meta WHERE key = 'last_analysis'").get();
+    const row = this.stmt('SELECT doc FROM meta WHERE key = ?').get(this.lastAnalysisKey());
     return row ? (JSON.parse(String(row['doc'])) as LastAnalysis) : null;
+  }
+
+  private lastAnalysisKey(): string {
+    return this.cluster === DEFAULT_CLUSTER ? 'last_analysis' : `last_analysis/${this.cluster}`;
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,7 @@ function detail(over: Partial<DriftDetail>): DriftDetail {
 
 function record(over: Partial<DriftRecord>): DriftRecord {
   return {
+    cluster: 'default',
     resource_id: 'Deployment:shop:web',
     kind: 'Deployment',
     namespace: 'shop',

@@ -33,6 +33,11 @@ export const pageParams = {
 };
 
 export const recordParams = z.strictObject({
+  cluster: name(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a cluster name (a DNS label)')
+    .optional()
+    .describe(
+      "Another cluster's records, when several clusters share one database (default: the agent's own, config kubernetes.cluster).",
+    ),
   namespace: name(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name')
     .optional()
     .describe('Only records in this namespace (a Kubernetes namespace name).'),

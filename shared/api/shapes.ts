@@ -77,6 +77,11 @@ export const DriftResult = z.strictObject({
 export const DriftRecord = named(
   'DriftRecord',
   DriftResult.extend({
+    cluster: z
+      .string()
+      .describe(
+        'The cluster of the agent that wrote it (config kubernetes.cluster); several may share one database.',
+      ),
     drift_status: DriftStatus,
     first_detected: Timestamp.nullable(),
     last_checked: Timestamp,
@@ -90,8 +95,9 @@ export const DriftRecord = named(
 export const DriftEvent = named(
   'DriftEvent',
   z.strictObject({
-    /** Deterministic (resource id, transition, time), so a retried write stores it once. */
+    /** Deterministic (cluster, resource id, transition, time), so a retried write stores it once. */
     event_id: z.string(),
+    cluster: z.string(),
     resource_id: z.string(),
     event: z.enum(TRANSITIONS),
     from_status: DriftStatus,

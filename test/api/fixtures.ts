@@ -19,6 +19,7 @@ function record(s: Shape): DriftRecord {
   const type = active ? (s.type ?? null) : null;
   const severity = active ? (s.severity ?? null) : null;
   return {
+    cluster: 'default',
     resource_id: `${s.kind}:${s.namespace}:${s.name}`,
     kind: s.kind,
     namespace: s.namespace,
@@ -94,6 +95,7 @@ function event(
   const time = at(hoursAgo);
   return {
     event_id: `${r.resource_id}|${kind}|${time}`,
+    cluster: 'default',
     resource_id: r.resource_id,
     event: kind,
     from_status: from,

@@ -10,8 +10,8 @@ import type { RecordQuery, Store } from '../../agent/store/store.ts';
 
 /** One empty database per test; `open` may be called again to reopen the same database. */
 export interface StoreBackend {
-  /** A new, initialised store on this backend's database. */
-  open(): Promise<Store>;
+  /** A new, initialised store on this backend's database, of this cluster (default: "default"). */
+  open(cluster?: string): Promise<Store>;
   /** Removes the database (called after the test, stores already closed). */
   cleanup(): Promise<void>;
 }
@@ -60,9 +60,9 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       backend = await makeBackend();
       return reopen();
     }
-    async function reopen(): Promise<Store> {
+    async function reopen(cluster?: string): Promise<Store> {
       assert.ok(backend);
-      const s = await backend.open();
+      const s = await backend.open(cluster);
       opened.push(s);
       return s;
     }
@@ -70,6 +70,59 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       for (const s of opened.splice(0)) await s.close();
       await backend?.cleanup();
       backend = undefined;
+    });
+
+    it('two clusters share the database: each reads, changes and deletes only its own records', async () => {
+      const a = await fresh();
+      const b = await reopen('eu-west');
+      const id = 'Deployment:default:web';
+      const inA = recordOf(result('web', [scalingDetail(3, 5)]));
+      const inB = transition(null, result('web', [imageDetail('a:1', 'a:2')]), T0, 'eu-west');
+      await a.saveRecord(inA.record, inA.event);
+      await b.saveRecord(inB.record, inB.event);
+      assert.equal(inB.record.cluster, 'eu-west');
+      assert.notEqual(inA.event?.event_id, inB.event?.event_id, 'event ids differ across clusters');
+      assert.deepEqual(await a.getRecord(id), json(inA.record));
+      assert.deepEqual(await b.getRecord(id), json(inB.record));
+      assert.deepEqual(ids(await a.allRecords()), [id]);
+      assert.deepEqual(
+        (await b.allRecords()).map((r) => r.cluster),
+        ['eu-west'],
+      );
+      assert.deepEqual(
+        [...(await b.getRecords([id])).values()].map((r) => r.drift_type),
+        ['VersionChange'],
+      );
+      assert.deepEqual(
+        (await a.history(id)).map((e) => e.cluster),
+        ['default'],
+      );
+      assert.deepEqual(
+        (await b.eventsSince(T0)).map((e) => e.cluster),
+        ['eu-west'],
+      );
+      // Another cluster's records are read only through the list filter.
+      const page = await a.listRecords({ cluster: 'eu-west' });
+      assert.deepEqual(
+        page.records.map((r) => r.cluster),
+        ['eu-west'],
+      );
+      assert.equal((await a.listRecords({})).records[0]?.cluster, 'default');
+      // A full run of cluster B that no longer tracks the object removes B's record only.
+      await b.deleteRecord(id);
+      assert.equal(await b.getRecord(id), null);
+      assert.deepEqual(await a.getRecord(id), json(inA.record));
+      await b.saveLastAnalysis({
+        started_at: T0,
+        finished_at: at(1),
+        duration_seconds: 60,
+        resources: 7,
+        git_commit: null,
+      });
+      assert.equal(await a.lastAnalysis(), null);
+      assert.equal((await b.lastAnalysis())?.resources, 7);
+      // A store never writes another cluster's record.
+      await assert.rejects(() => b.saveRecord(inA.record, inA.event), /refusing to write/);
     });
 
     it('answers ping and starts empty', async () => {

@@ -19,6 +19,7 @@ export function record(
   over: Partial<DriftRecord> = {},
 ): DriftRecord {
   return {
+    cluster: 'default',
     resource_id: `${kind}:${namespace}:${name}`,
     kind,
     namespace,
@@ -177,6 +178,7 @@ function events(id: string): DriftEvent[] {
   return [
     {
       event_id: `${id}-d`,
+      cluster: 'default',
       resource_id: id,
       event: 'detected',
       from_status: 'none',
