@@ -153,6 +153,7 @@ export class Agent {
         if (facts.crdSchemas) engine.crdSchemas = facts.crdSchemas;
         else delete engine.crdSchemas;
       },
+      (kind) => this.metrics.watchErrors.inc({ kind }),
     );
     const gitLoaded = new Promise<void>((resolve) => {
       this.markGitLoaded = resolve;
@@ -177,6 +178,7 @@ export class Agent {
     });
     if (config.drift.watch)
       this.watch.state.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
+    this.metrics.info.set({ version: options.version ?? '0.0.0', cluster: config.kubernetes.cluster }, 1);
     const election = config.leader_election;
     if (election.enabled) {
       // A follower serves the API from the store and keeps its watches and Git current, so it can

@@ -1,7 +1,7 @@
 // The agent's Prometheus metrics, one Registry per agent instance (tests build several agents
 // in one process; the global registry would throw "already registered").
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SEVERITIES, type DriftType, type Severity } from '../shared/types.ts';
+import { DRIFT_TYPES, SEVERITIES, type DriftType, type Severity } from '../shared/types.ts';
 
 export type SyncTrigger = 'periodic' | 'watch' | 'manual' | 'git';
 
@@ -35,6 +35,18 @@ export class AgentMetrics {
     labelNames: ['severity'] as const,
     registers: [this.registry],
   });
+  readonly activeDriftsByType = new Gauge({
+    name: 'driftguard_active_drifts_by_type',
+    help: 'Resources with an active drift, by drift type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly info = new Gauge({
+    name: 'driftguard_info',
+    help: 'Always 1; the labels name the agent version and the cluster it watches (config kubernetes.cluster).',
+    labelNames: ['version', 'cluster'] as const,
+    registers: [this.registry],
+  });
   readonly syncDuration = new Histogram({
     name: 'driftguard_sync_duration_seconds',
     help: 'Duration of analysis runs, by trigger.',
@@ -50,6 +62,28 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly analysisRuns = new Counter({
+    name: 'driftguard_analysis_runs_total',
+    help: 'Full analysis runs by trigger and result (completed|failed).',
+    labelNames: ['trigger', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly lastAnalysisSuccess = new Gauge({
+    name: 'driftguard_last_analysis_success_timestamp_seconds',
+    help: 'Unix time of the last full analysis that completed without error (0: none yet).',
+    registers: [this.registry],
+  });
+  readonly watchErrors = new Counter({
+    name: 'driftguard_watch_errors_total',
+    help: 'Watches that failed or went silent and were restarted, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly ready = new Gauge({
+    name: 'driftguard_ready',
+    help: '1 when /ready answers ready (store reachable, watches synced, Git loaded, permissions complete).',
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({
     name: 'driftguard_leader',
     help: '1 when this replica holds the leader Lease and analyses, 0 while it follows.',
@@ -69,6 +103,12 @@ export class AgentMetrics {
     this.driftEvents.inc({ type: type ?? 'none', severity: severity ?? 'none', kind, event });
   }
 
+  /** A full analysis ended (completed: without a failed write). */
+  analysisRun(trigger: SyncTrigger, completed: boolean, at: Date): void {
+    this.analysisRuns.inc({ trigger, result: completed ? 'completed' : 'failed' });
+    if (completed) this.lastAnalysisSuccess.set(at.getTime() / 1000);
+  }
+
   observeSync(trigger: SyncTrigger, seconds: number): void {
     this.syncDuration.observe({ trigger }, seconds);
   }
@@ -80,8 +120,13 @@ export class AgentMetrics {
   }
 
   /** Sets the active-drift gauges after an analysis; every severity is exported, 0 when absent. */
-  setDriftState(activeBySeverity: Partial<Record<Severity, number>>, driftScore: number): void {
+  setDriftState(
+    activeBySeverity: Partial<Record<Severity, number>>,
+    driftScore: number,
+    activeByType: Partial<Record<DriftType, number>> = {},
+  ): void {
     for (const severity of SEVERITIES) this.activeDrifts.set({ severity }, activeBySeverity[severity] ?? 0);
+    for (const type of DRIFT_TYPES) this.activeDriftsByType.set({ type }, activeByType[type] ?? 0);
     this.driftScore.set(driftScore);
   }
 }

@@ -9,6 +9,7 @@ import {
   type AnalysisStatus,
   type DesiredObjectResponse,
   type DriftRecord,
+  type DriftType,
   type KubeObject,
   type Severity,
 } from '../../shared/types.ts';
@@ -266,6 +267,7 @@ export class Scheduler implements AgentControl {
         git_commit: this.deps.gitCommit(),
       });
       this.deps.metrics.observeSync(status.trigger as SyncTrigger, seconds);
+      this.deps.metrics.analysisRun(status.trigger as SyncTrigger, status.error === null, new Date());
       this.finish(status, counts, status.error);
       this.deps.log.info(
         {
@@ -282,6 +284,7 @@ export class Scheduler implements AgentControl {
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      this.deps.metrics.analysisRun(status.trigger as SyncTrigger, false, new Date());
       this.finish(status, status, message);
       this.deps.log.error(
         { event: 'analysis_failed', analysis_id: status.analysis_id, trigger: status.trigger, err: message },
@@ -387,9 +390,13 @@ export class Scheduler implements AgentControl {
   private updateGauges(): void {
     const records = [...this.records.values()];
     const active: Partial<Record<Severity, number>> = {};
-    for (const r of records)
-      if (r.drift_status === 'active') active[r.severity ?? 'low'] = (active[r.severity ?? 'low'] ?? 0) + 1;
-    this.deps.metrics.setDriftState(active, driftScore(records));
+    const byType: Partial<Record<DriftType, number>> = {};
+    for (const r of records) {
+      if (r.drift_status !== 'active') continue;
+      active[r.severity ?? 'low'] = (active[r.severity ?? 'low'] ?? 0) + 1;
+      if (r.drift_type) byType[r.drift_type] = (byType[r.drift_type] ?? 0) + 1;
+    }
+    this.deps.metrics.setDriftState(active, driftScore(records), byType);
   }
 
   private nowIso(): string {

@@ -53,6 +53,7 @@ export function createHealthApp(deps: HealthDeps): Koa {
   probeRoutes(router, deps.control);
   router.get('/metrics', async (ctx) => {
     deps.metrics.setWatched(deps.control.watchedCounts());
+    deps.metrics.ready.set((await readiness(deps.control)).status === 'ready' ? 1 : 0);
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
   });

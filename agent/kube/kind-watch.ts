@@ -28,6 +28,8 @@ export interface KindWatchOptions {
   watchdogMs: number;
   /** Called once when the first list has been loaded. */
   onSynced: () => void;
+  /** Called for each failure or silence that restarts the watch (metrics). */
+  onRestart?: (kind: string) => void;
 }
 
 /** Restart pacing after a failed or silent watch: 500 ms doubling to 30 s, with jitter. */
@@ -192,6 +194,7 @@ export class KindWatch {
    * (or relists when it had none or gets 410). A silent watch is replaced by a new one, which relists.
    */
   private scheduleRestart(reason: 'error' | 'silent', delay: number): void {
+    this.opts.onRestart?.(this.opts.info.kind);
     if (reason === 'silent') {
       void this.lw?.stop();
       this.lw = undefined;
