@@ -11,7 +11,7 @@ const opts = defaultEngineOptions();
 const T0 = '2026-03-01T10:00:00.000Z';
 const T1 = '2026-03-01T10:05:00.000Z';
 
-function verdict(desiredYaml: string, live: KubeObject) {
+function verdict(desiredYaml: string) {
   const [desired] = parseManifests([{ path: 'x.yaml', content: desiredYaml }], opts).objects;
   assert.ok(desired);
   return (l: KubeObject | undefined) => analyzeResource(desired, l, opts, { gitCommit: 'abcdef1234' });
@@ -38,7 +38,6 @@ describe('drift Events', () => {
     };
     const analyse = verdict(
       'apiVersion: v1\nkind: Secret\nmetadata: { name: db, namespace: shop }\ntype: Opaque\nstringData: { password: old-password }\n',
-      live,
     );
     const { record, event } = transition(null, analyse(live), T0, 'eu-west');
     assert.ok(event);
@@ -90,7 +89,7 @@ describe('drift Events', () => {
         },
       },
     });
-    const analyse = verdict(desiredYaml, live(5));
+    const analyse = verdict(desiredYaml);
     const drifted = transition(null, analyse(live(5)), T0);
     assert.ok(drifted.event);
     const detected = driftEventObject(drifted.record, drifted.event, live(5), 'agent-0');
