@@ -9,6 +9,7 @@ export class TestControl implements AgentControl {
     { name: 'store', ready: true, message: 'store reachable' },
     { name: 'watches', ready: true, message: 'all watches synced' },
     { name: 'git', ready: true, message: 'desired state loaded' },
+    { name: 'permissions', ready: true, message: 'may read every tracked kind' },
   ];
   watched: Record<string, number> = { Deployment: 2, ConfigMap: 1 };
   /** Desired objects by resource id, set by the test. */
