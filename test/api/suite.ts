@@ -100,7 +100,12 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         };
         assert.equal(body.status, 'ready');
         assert.equal(body.message, 'All components ready');
-        assert.deepEqual(body.components.map((c) => c.name).sort(), ['git', 'permissions', 'store', 'watches']);
+        assert.deepEqual(body.components.map((c) => c.name).sort(), [
+          'git',
+          'permissions',
+          'store',
+          'watches',
+        ]);
       });
 
       it('GET /ready answers 503 naming each failing component and why', async (t) => {
