@@ -23,7 +23,7 @@ const RETRY_MS = 30_000;
 
 export class ClusterWatch {
   readonly state = new LiveState();
-  private readonly watches: KindWatch[] = [];
+  private watches: KindWatch[] = [];
   private syncWaiters: (() => void)[] = [];
   private resolved = false;
   private stopped = false;
@@ -33,6 +33,9 @@ export class ClusterWatch {
   private kinds: KindInfo[] = [];
   /** Scopes the agent may not read (its own permission check): not watched, not analysed. */
   private denied: Denied[] = [];
+  /** Their watches, started once a re-check finds the permission granted. */
+  private held: KindWatch[] = [];
+  private recheck: NodeJS.Timeout | undefined;
   private readonly excluded: readonly string[];
   private readonly namespaces: readonly string[];
 
@@ -46,6 +49,8 @@ export class ClusterWatch {
     private readonly onFacts: (facts: ClusterFacts) => void = () => undefined,
     /** Called for each failure or silence that restarts a watch (metrics). */
     private readonly onRestart: (kind: string) => void = () => undefined,
+    /** How often denied scopes are asked about again (a later RBAC grant starts their watch). */
+    private readonly recheckMs = RETRY_MS,
   ) {
     this.excluded = config.exclude_system_namespaces ? config.system_namespaces : [];
     this.namespaces = config.namespaces.filter((ns) => !this.excluded.includes(ns));
@@ -134,10 +139,37 @@ export class ClusterWatch {
     const denied = await deniedScopes(this.kc, candidates, this.log);
     if (denied.length === 0) return;
     this.denied.push(...denied);
-    for (let i = this.watches.length - 1; i >= 0; i--) {
-      const w = this.watches[i];
-      if (w && this.denies(w.key, w.target.namespace ?? '')) this.watches.splice(i, 1);
+    this.held.push(...this.watches.filter((w) => this.denies(w.key, w.target.namespace ?? '')));
+    this.watches = this.watches.filter((w) => !this.held.includes(w));
+    if (!this.recheck) {
+      this.recheck = setInterval(() => void this.recheckDenied(), this.recheckMs);
+      this.recheck.unref();
     }
+  }
+
+  /** Starts the held watches whose permission has been granted since. */
+  private async recheckDenied(): Promise<void> {
+    if (this.stopped || this.held.length === 0) return;
+    const still = await deniedScopes(
+      this.kc,
+      this.held.map((w) => w.target),
+      this.log,
+      false,
+    );
+    const granted = this.held.filter(
+      (w) => !still.some((d) => d.key === w.key && d.namespace === (w.target.namespace ?? null)),
+    );
+    if (granted.length === 0) return;
+    this.denied = still;
+    this.held = this.held.filter((w) => !granted.includes(w));
+    this.watches.push(...granted);
+    for (const w of granted)
+      this.log.info(
+        { event: 'permission_granted', kind: w.key, namespace: w.target.namespace ?? null },
+        `may now read ${w.scope}: watching it`,
+      );
+    if (this.held.length === 0) clearInterval(this.recheck);
+    await Promise.all(granted.map((w) => w.start()));
   }
 
   /** Scopes the agent may not read, for readiness and the log. */
@@ -165,6 +197,7 @@ export class ClusterWatch {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    clearInterval(this.recheck);
     this.retry = undefined;
     await Promise.all(this.watches.map((w) => w.stop()));
     this.checkSynced();

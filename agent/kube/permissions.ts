@@ -66,7 +66,13 @@ export function scopeLabel(s: { key: string; namespace: string | null }): string
  * The scopes among `scopes` the agent may not list or watch. A review that cannot be asked (an old
  * API server, a network error) counts as allowed: the watch then reports its own error, as before.
  */
-export async function deniedScopes(kc: KubeConfig, scopes: WatchScope[], log: Logger): Promise<Denied[]> {
+export async function deniedScopes(
+  kc: KubeConfig,
+  scopes: WatchScope[],
+  log: Logger,
+  /** false for a re-check: each denied scope was logged when it was first found. */
+  report = true,
+): Promise<Denied[]> {
   const results = await Promise.all(
     scopes.map(async (scope): Promise<Denied | null> => {
       try {
@@ -95,10 +101,17 @@ export async function deniedScopes(kc: KubeConfig, scopes: WatchScope[], log: Lo
     }),
   );
   const denied = results.filter((d): d is Denied => d !== null);
-  for (const d of denied)
-    log.error(
-      { event: 'permission_denied', kind: d.kind, namespace: d.namespace, verbs: d.verbs, reason: d.reason },
-      `forbidden to ${d.verbs.join(' and ')} ${scopeLabel(d)}: not analysed; grant get/list/watch on it or remove it from kubernetes.resource_types`,
-    );
+  if (report)
+    for (const d of denied)
+      log.error(
+        {
+          event: 'permission_denied',
+          kind: d.kind,
+          namespace: d.namespace,
+          verbs: d.verbs,
+          reason: d.reason,
+        },
+        `forbidden to ${d.verbs.join(' and ')} ${scopeLabel(d)}: not analysed; grant get/list/watch on it or remove it from kubernetes.resource_types`,
+      );
   return denied;
 }
