@@ -45,7 +45,7 @@ export async function applyManifests(cluster: Cluster): Promise<void> {
 }
 
 /** A service-account directory (token, ca.crt, namespace) as the kubelet mounts it in the pod. */
-async function serviceAccountDir(cluster: Cluster): Promise<string> {
+export async function serviceAccountDir(cluster: Cluster): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-sa-'));
   const token = await cluster.kubectlOk([
     '-n',
