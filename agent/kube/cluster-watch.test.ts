@@ -103,11 +103,10 @@ describe('cluster watch', () => {
   });
 
   it('restarts a silent watch and keeps delivering events', async () => {
-    await new Promise((r) => setTimeout(r, 2500));
-    assert.ok(
-      logLines.some((l) => l.includes('"event":"watch_restarted"')),
-      'watchdog restarted a watch',
-    );
+    // The watchdog fires after 1.5 s of silence; on a loaded machine the restart can take longer.
+    const restarted = () => logLines.some((l) => l.includes('"event":"watch_restarted"'));
+    for (let i = 0; i < 150 && !restarted(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(restarted(), 'watchdog restarted a watch');
     await plane.kubectlOk(['create', 'configmap', 'later', '-n', 'watch-test', '--from-literal=k=v']);
     await waitForChange(changes, (c) => c.id === 'ConfigMap:watch-test:later' && c.change === 'add');
   });
