@@ -13,7 +13,8 @@ export interface Target {
 
 export function parseTarget(input: string): Target | { id: string } {
   if (parseResourceId(input)) return { id: input };
-  const m = /^([A-Za-z][A-Za-z0-9.]*)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(input);
+  // Names may contain `:` (ClusterRole `system:controller:x`); never `/` or spaces.
+  const m = /^([A-Za-z][A-Za-z0-9.-]*)\/([^/\s]+)$/.exec(input);
   if (!m || m[1] === undefined || m[2] === undefined) {
     throw new CliError(
       `${JSON.stringify(input)}: expected KIND/NAME (e.g. deployment/web) or a resource id (e.g. Deployment:shop:web)`,

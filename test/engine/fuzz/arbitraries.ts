@@ -463,6 +463,36 @@ export function kindArbitraries(schemas: SchemaIndex, name: string): Record<stri
           subjects,
         }),
       ),
+    // A custom resource of FUZZ_CRD: its schema defaults fill what the generator leaves out.
+    FuzzWidget: fc
+      .record(
+        {
+          size: fc.integer({ min: 0, max: 9 }),
+          mode: fc.constantFrom('fast', 'safe'),
+          tags: fc.array(fc.stringMatching(/^[a-z]{1,5}$/), { maxLength: 3 }),
+          ports: fc.uniqueArray(
+            fc.record(
+              {
+                name: dnsLabel,
+                port: fc.integer({ min: 1, max: 65535 }),
+                protocol: fc.constantFrom('TCP', 'UDP'),
+              },
+              { requiredKeys: ['name', 'port'] },
+            ),
+            { selector: (p) => p.name, maxLength: 3 },
+          ),
+          tls: fc.record({ port: fc.integer({ min: 1, max: 65535 }) }, { requiredKeys: [] }),
+        },
+        { requiredKeys: [] },
+      )
+      .map((spec) =>
+        ns('FuzzWidget', 'fuzzwidgets.fuzz.example.com', {
+          apiVersion: 'fuzz.example.com/v1',
+          kind: 'FuzzWidget',
+          metadata: meta(name, {}),
+          spec,
+        }),
+      ),
     ClusterRole: rules.map((r) =>
       cl('ClusterRole', 'clusterrole', {
         apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -482,3 +512,57 @@ export function kindArbitraries(schemas: SchemaIndex, name: string): Record<stri
     ),
   };
 }
+
+/** The CRD FuzzWidget objects belong to: defaults at several depths, a map-type list, an atomic list. */
+export const FUZZ_CRD: JsonObject = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'fuzzwidgets.fuzz.example.com' },
+  spec: {
+    group: 'fuzz.example.com',
+    scope: 'Namespaced',
+    names: { kind: 'FuzzWidget', plural: 'fuzzwidgets' },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                default: {},
+                properties: {
+                  size: { type: 'integer', default: 1 },
+                  mode: { type: 'string', enum: ['fast', 'safe'], default: 'safe' },
+                  tags: { type: 'array', items: { type: 'string' } },
+                  ports: {
+                    type: 'array',
+                    'x-kubernetes-list-type': 'map',
+                    'x-kubernetes-list-map-keys': ['name'],
+                    items: {
+                      type: 'object',
+                      required: ['name', 'port'],
+                      properties: {
+                        name: { type: 'string' },
+                        port: { type: 'integer' },
+                        protocol: { type: 'string', default: 'TCP' },
+                      },
+                    },
+                  },
+                  tls: {
+                    type: 'object',
+                    default: {},
+                    properties: { port: { type: 'integer', default: 443 } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};

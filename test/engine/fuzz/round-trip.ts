@@ -5,10 +5,15 @@
 // A failure throws fast-check's report: the shrunk object, the seed and the path to replay it.
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { analyzeResource, defaultEngineOptions, parseManifests } from '../../../shared/engine/index.ts';
+import {
+  analyzeResource,
+  crdSchemas,
+  defaultEngineOptions,
+  parseManifests,
+} from '../../../shared/engine/index.ts';
 import type { DriftType, JsonObject, KubeObject } from '../../../shared/types.ts';
 import type { ControlPlane } from '../../cluster/control-plane.ts';
-import { kindArbitraries, type Generated } from './arbitraries.ts';
+import { FUZZ_CRD, kindArbitraries, type Generated } from './arbitraries.ts';
 import { loadSchemas } from './openapi.ts';
 
 export const NAMESPACE = 'fuzz';
@@ -131,7 +136,13 @@ export async function fuzzRoundTrip(plane: ControlPlane, opts: FuzzOptions): Pro
   const kinds = opts.kinds ?? Object.keys(arbs);
   const stats: FuzzStats = { runs: 0, rejected: 0, rejections: [], mutations: 0, byKind: {} };
   let counter = 0;
-  const engine = defaultEngineOptions({ defaultNamespace: NAMESPACE });
+  await plane.kubectlOk(['apply', '-f', '-'], { input: JSON.stringify(FUZZ_CRD) });
+  await plane.kubectlOk(['wait', '--for=condition=Established', 'crd/fuzzwidgets.fuzz.example.com']);
+  // The engine gets the CRD as the server holds it, as the agent and analyze --local read it.
+  const crd = JSON.parse(
+    await plane.kubectlOk(['get', 'crd/fuzzwidgets.fuzz.example.com', '-o', 'json']),
+  ) as JsonObject;
+  const engine = defaultEngineOptions({ defaultNamespace: NAMESPACE, crdSchemas: crdSchemas([crd]) });
   const perKind = Math.max(1, Math.ceil(opts.runs / kinds.length));
   for (const [i, kind] of kinds.entries()) {
     const arb = arbs[kind];
