@@ -283,6 +283,9 @@ export function kindArbitraries(schemas: SchemaIndex, name: string): Record<stri
           'externalTrafficPolicy',
           'trafficDistribution',
           'publishNotReadyAddresses',
+          // Cross-field rules the generator does not model: dual-stack, LoadBalancer-only.
+          'ipFamilyPolicy',
+          'allocateLoadBalancerNodePorts',
         ]),
       })
       .map(({ l, type, clusterIP, ports, sel, s }) => {
