@@ -169,7 +169,7 @@ export class Agent {
       desired: trackedOnly(this.git.desired, (key, ns) => this.watch.tracks(key, ns)),
       analysable: (key, ns) => !this.watch.denies(key, ns),
       leadership: () => this.leadership(),
-      live: this.watch.state,
+      live: this.watch,
       gitCommit: () => this.git.commit,
       readiness: () => this.readiness(),
       watchedCounts: () => this.watch.counts(),
@@ -177,7 +177,7 @@ export class Agent {
       loaded: Promise.all([gitLoaded, this.watch.whenSynced()]).then(() => undefined),
     });
     if (config.drift.watch)
-      this.watch.state.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
+      this.watch.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
     this.metrics.info.set({ version: options.version ?? '0.0.0', cluster: config.kubernetes.cluster }, 1);
     const election = config.leader_election;
     if (election.enabled) {

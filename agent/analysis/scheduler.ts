@@ -25,7 +25,8 @@ export interface DesiredView {
 }
 
 export interface LiveView {
-  get(id: string): KubeObject | undefined;
+  /** The live object, read in `apiVersion` when that version is watched (else the watched one). */
+  get(id: string, apiVersion?: string): KubeObject | undefined;
 }
 
 export interface SchedulerDeps extends StepDeps {
@@ -174,9 +175,14 @@ export class Scheduler implements AgentControl {
     const entry = this.deps.desired.get(id);
     if (!entry) return undefined;
     // The same engine options as the verdict, so the plan drops what the verdict ignores.
-    const plan = revertPlan(entry.desired, this.deps.live.get(id), this.deps.engine, {
-      withholdSecretValues: true,
-    });
+    const plan = revertPlan(
+      entry.desired,
+      this.deps.live.get(id, entry.desired.object.apiVersion),
+      this.deps.engine,
+      {
+        withholdSecretValues: true,
+      },
+    );
     return { ...plan, git_commit: entry.commit, head_commit: this.deps.gitCommit() };
   }
 
@@ -349,7 +355,7 @@ export class Scheduler implements AgentControl {
       this.deps,
       entry.desired,
       entry.commit,
-      this.deps.live.get(id),
+      this.deps.live.get(id, entry.desired.object.apiVersion),
       previous,
       now,
     );

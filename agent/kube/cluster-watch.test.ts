@@ -160,13 +160,20 @@ describe('cluster watch of any kind, found by discovery', () => {
       input: 'apiVersion: example.com/v1\nkind: ClusterWidget\nmetadata: { name: big }\nspec: {}\n',
     });
     const config = parseConfig(
-      `git: { url: /x }\nkubernetes: { kubeconfig: ${plane.kubeconfig}, resource_types: [cw, Deploymnet] }\n`,
+      `git: { url: /x }\nkubernetes: { kubeconfig: ${plane.kubeconfig}, resource_types: [cw, Deploymnet, hpa] }\n`,
       {},
     );
     const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
     let scopes: ReadonlyMap<string, boolean> | undefined;
     let schemaKeys: string[] = [];
-    watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log, undefined, (f) => {
+    await plane.kubectlOk(['create', 'namespace', 'versions']);
+    await plane.kubectlOk(['apply', '-f', '-'], {
+      input:
+        'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: web, namespace: versions }\nspec: { scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }, maxReplicas: 3 }\n',
+    });
+    // Git names the HPA in both versions: each is watched, each desired object gets its own.
+    const gitVersions = (key: string) => (key === 'HorizontalPodAutoscaler' ? ['v1', 'v2'] : []);
+    watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log, gitVersions, (f) => {
       scopes = f.scopes;
       schemaKeys = [...(f.crdSchemas?.keys() ?? [])];
     });
@@ -180,6 +187,13 @@ describe('cluster watch of any kind, found by discovery', () => {
     assert.equal(scopes?.get('ClusterWidget.example.com'), false);
     assert.equal(scopes?.get('Deployment'), true);
     assert.ok(watch.tracks('ClusterWidget.example.com', ''));
+    const id = 'HorizontalPodAutoscaler:versions:web';
+    assert.equal(watch.get(id, 'autoscaling/v1')?.apiVersion, 'autoscaling/v1');
+    assert.ok(
+      watch.get(id, 'autoscaling/v1')?.['spec'] &&
+        'targetCPUUtilizationPercentage' in (watch.get(id, 'autoscaling/v1')?.['spec'] as object),
+    );
+    assert.equal(watch.get(id, 'autoscaling/v2')?.apiVersion, 'autoscaling/v2');
     assert.deepEqual(watch.unresolved(), [
       'kubernetes.resource_types: the API server serves no resource type "Deploymnet"',
     ]);

@@ -10,7 +10,7 @@ import type { KubernetesConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { KindWatch } from './kind-watch.ts';
 import { resolveKinds, type KindInfo } from './kinds.ts';
-import { LiveState } from './live-state.ts';
+import { LiveState, type LiveChange } from './live-state.ts';
 import { deniedScopes, type Denied } from './permissions.ts';
 
 /** What discovery told the engine: scopes by kind key and the CRDs' schemas. */
@@ -22,7 +22,11 @@ export interface ClusterFacts {
 const RETRY_MS = 30_000;
 
 export class ClusterWatch {
+  /** Live objects in the version each kind is watched in (Git's, else the preferred one). */
   readonly state = new LiveState();
+  /** Live objects of the other versions Git uses, by apiVersion (several versions of a kind in Git). */
+  private readonly otherVersions = new Map<string, LiveState>();
+  private readonly listeners: ((change: LiveChange) => void)[] = [];
   private watches: KindWatch[] = [];
   private syncWaiters: (() => void)[] = [];
   private resolved = false;
@@ -111,7 +115,40 @@ export class ClusterWatch {
     this.retry.unref();
   }
 
+  /** Changes from every watch, whatever version it reads. */
+  onChange(listener: (change: LiveChange) => void): void {
+    this.listeners.push(listener);
+    this.state.onChange(listener);
+    for (const s of this.otherVersions.values()) s.onChange(listener);
+  }
+
+  /** The live object for a desired object: in the version Git names for it when that is watched. */
+  get(id: string, apiVersion?: string): ReturnType<LiveState['get']> {
+    return (
+      (apiVersion !== undefined ? this.otherVersions.get(apiVersion)?.get(id) : undefined) ??
+      this.state.get(id)
+    );
+  }
+
+  private stateFor(apiVersion: string): LiveState {
+    let s = this.otherVersions.get(apiVersion);
+    if (!s) {
+      s = new LiveState();
+      for (const l of this.listeners) s.onChange(l);
+      this.otherVersions.set(apiVersion, s);
+    }
+    return s;
+  }
+
   private addWatches(info: KindInfo): void {
+    for (const version of info.alsoVersions) {
+      const other: KindInfo = { ...info, version, alsoVersions: [] };
+      this.addScopes(other, this.stateFor(info.group === '' ? version : `${info.group}/${version}`));
+    }
+    this.addScopes(info, this.state);
+  }
+
+  private addScopes(info: KindInfo, state: LiveState): void {
     const scopes = info.namespaced && this.namespaces.length > 0 ? this.namespaces : [undefined];
     for (const namespace of scopes) {
       this.watches.push(
@@ -120,7 +157,7 @@ export class ClusterWatch {
           info,
           namespace,
           excludeNamespaces: this.excluded,
-          state: this.state,
+          state,
           log: this.log,
           watchdogMs: this.config.watchdog_timeout,
           onSynced: () => this.checkSynced(),

@@ -12,6 +12,8 @@ export interface KindInfo {
   namespaced: boolean;
   /** kindKey: `Deployment`, `Gateway.gateway.networking.k8s.io`. */
   key: string;
+  /** Other served versions Git also uses for this kind: each gets a watch of its own. */
+  alsoVersions: string[];
 }
 
 /** What a `resource_types` entry must look like (checked when the config is read). */
@@ -21,7 +23,7 @@ export interface ResolvedKinds {
   kinds: KindInfo[];
   /** One message per entry discovery could not resolve (unknown, ambiguous, not served). */
   problems: string[];
-  /** Kinds whose objects in Git use several versions: only `version` is watched. */
+  /** Git versions of a kind that the server does not serve (their objects read as Missing). */
   warnings: string[];
 }
 
@@ -44,12 +46,12 @@ export function resolveKinds(
     }
     if (seen.has(k.key)) continue;
     seen.add(k.key);
-    const inGit = gitVersions(k.key).filter((v) => k.versions.includes(v));
+    const named = [...new Set(gitVersions(k.key))];
+    const inGit = named.filter((v) => k.versions.includes(v));
     const version = inGit.includes(k.version) || inGit.length === 0 ? k.version : (inGit[0] as string);
-    if (new Set(inGit).size > 1)
-      out.warnings.push(
-        `${k.key}: Git uses versions ${[...new Set(inGit)].join(', ')}; watching ${version}, objects in another version compare against it`,
-      );
+    const unserved = named.filter((v) => !k.versions.includes(v));
+    if (unserved.length > 0)
+      out.warnings.push(`${k.key}: Git uses ${unserved.join(', ')}, which the API server does not serve`);
     out.kinds.push({
       kind: k.kind,
       group: k.group,
@@ -57,6 +59,7 @@ export function resolveKinds(
       plural: k.name,
       namespaced: k.namespaced,
       key: k.key,
+      alsoVersions: inGit.filter((v) => v !== version),
     });
   }
   return out;
