@@ -31,6 +31,16 @@ const KEPT_ZERO_FIELDS: ReadonlySet<string> = new Set([
   'terminationGracePeriodSeconds',
   'backoffLimit',
   'ttlSecondsAfterFinished',
+  // Pointers with a non-zero default: Git's 0 is kept, and the default normalisers drop a live
+  // value equal to the default, so without these `replicas: 0` in Git against 1 live read as in sync.
+  'replicas',
+  'minReplicas',
+  'revisionHistoryLimit',
+  'progressDeadlineSeconds',
+  'parallelism',
+  'completions',
+  'successfulJobsHistoryLimit',
+  'failedJobsHistoryLimit',
 ]);
 
 function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kind: string): void {

@@ -28,6 +28,8 @@ try {
   for (const r of stats.rejections) console.log(`  rejected: ${r}`);
 } catch (err) {
   console.error(err instanceof Error ? err.message : String(err));
+  // fast-check keeps the property's own error as the cause: the reason the shrunk object fails.
+  if (err instanceof Error && err.cause instanceof Error) console.error(`cause: ${err.cause.message}`);
   code = 1;
 } finally {
   await plane.stop();
