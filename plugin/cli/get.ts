@@ -16,11 +16,18 @@ export function registerGet(program: Command, io: Io, setExit: (code: number) =>
     .description('list drift records (all namespaces unless -n), or show one')
     .option('--active', 'only active drifts')
     .option('--resolved', 'only resolved drifts')
+    .option('--cluster <name>', "another cluster's records, when several share the agent's database")
     .action(
-      async (resource: string | undefined, opts: { active?: boolean; resolved?: boolean }, cmd: Command) => {
+      async (
+        resource: string | undefined,
+        opts: { active?: boolean; resolved?: boolean; cluster?: string },
+        cmd: Command,
+      ) => {
         const flags = globalFlags(cmd);
         if (opts.active && opts.resolved)
           throw new CliError('--active and --resolved are mutually exclusive');
+        if (opts.cluster !== undefined && resource)
+          throw new CliError("--cluster lists another cluster's records; it takes no resource");
         await withAgent(flags, io, async (client) => {
           const colors = stdoutColors(io);
           const ns = namespaceFilter(flags);
@@ -39,13 +46,18 @@ export function registerGet(program: Command, io: Io, setExit: (code: number) =>
             : opts.resolved
               ? client.resolved.bind(client)
               : client.records.bind(client);
-          const list = await allPages(endpoint, ns ? { namespace: ns } : {});
+          const list = await allPages(endpoint, {
+            ...(ns ? { namespace: ns } : {}),
+            ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+          });
           out(
             io,
             printDocument(flags.output, list, (wide) =>
               list.drift_records.length
                 ? renderDriftTable(list.drift_records, { wide, withAge: true, withStatus: true, colors })
-                : `No drift records found${ns ? ` in namespace ${ns}` : ''}\n`,
+                : `No drift records found${ns ? ` in namespace ${ns}` : ''}${
+                    opts.cluster !== undefined ? ` of cluster ${opts.cluster}` : ''
+                  }\n`,
             ),
           );
         });

@@ -15,6 +15,7 @@ import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { allRecords, getRecord, waitForRecord } from './fixture.ts';
 import { applyManifests, serviceAccountDir, AGENT_NAMESPACE } from './in-cluster.ts';
+import { runPlugin } from '../plugin/helpers.ts';
 import { startAgent, type AgentProcess } from './run-agent.ts';
 
 const LEASE = { lease_duration: '4s', renew_deadline: '3s', retry_period: '1s' };
@@ -233,5 +234,49 @@ describe('high availability and shared databases', () => {
       other.drift_records.map((r) => `${r.cluster}/${r.resource_id}`),
       ['west/ConfigMap:shop:settings'],
     );
+    // And so does the plugin, through the same API.
+    const r = await runPlugin(['get', '--cluster', 'west', '-o', 'json', '--agent-url', east.apiUrl]);
+    assert.equal(r.code, 0, r.stderr);
+    const listed = JSON.parse(r.stdout) as { drift_records: { resource_id: string; cluster: string }[] };
+    assert.deepEqual(
+      listed.drift_records.map((x) => `${x.cluster}/${x.resource_id}`),
+      ['west/ConfigMap:shop:settings'],
+    );
+    const own = JSON.parse((await runPlugin(['get', '-o', 'json', '--agent-url', east.apiUrl])).stdout) as {
+      drift_records: { cluster: string }[];
+    };
+    assert.deepEqual(
+      own.drift_records.map((x) => x.cluster),
+      ['east'],
+    );
+  });
+
+  it('a kind the ServiceAccount may not read is named in /ready and the log; the others are analysed', async () => {
+    const db = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db, namespace: shop }
+spec:
+  serviceName: db
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec: { containers: [{ name: db, image: "mongo:8.0.4" }] }
+`;
+    const repo = makeRepo({ 'manifests/web.yaml': web, 'manifests/db.yaml': db });
+    repos.push(repo);
+    const a = await agent(repo, 'north', 'forbidden', {
+      kubernetes: { in_cluster: true, cluster: 'north', resource_types: ['Deployment', 'StatefulSet'] },
+    });
+    await waitForRecord(a, 'Deployment:shop:web', () => true, 30_000);
+    const ready = await fetch(`${a.healthUrl}/ready`);
+    assert.equal(ready.status, 503);
+    const body = (await ready.json()) as { components: { name: string; ready: boolean; message: string }[] };
+    const perms = body.components.find((c) => c.name === 'permissions');
+    assert.equal(perms?.ready, false);
+    assert.match(perms?.message ?? '', /forbidden: list\/watch StatefulSet \(cluster-wide\)/);
+    assert.ok(body.components.filter((c) => c.name !== 'permissions').every((c) => c.ready));
+    assert.ok(a.logs().some((l) => l.includes('"event":"permission_denied"') && l.includes('StatefulSet')));
+    // Never reported as drift (it would look Missing): no record at all.
+    assert.equal(await getRecord(a, 'StatefulSet:shop:db'), null);
   });
 });
