@@ -261,6 +261,12 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         assert.deepEqual(a.body, byId('Namespace::shop'));
       });
 
+      it('reads a name with ":" as the name (ids split from the left): 404, not malformed', async () => {
+        const a = await api('GET', `/api/v1/drift-records/${enc('ClusterRole::acme:reader')}`);
+        assert.equal(a.status, 404);
+        assert.match(errorOf(a), /ClusterRole::acme:reader/);
+      });
+
       it('answers 404 for an unknown resource', async () => {
         const a = await api('GET', `/api/v1/drift-records/${enc('Deployment:shop:ghost')}`);
         assert.equal(a.status, 404);
@@ -273,7 +279,7 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         'Deployment:Shop:web',
         'Deployment:shop:web/x',
         ':shop:web',
-        'Deployment:shop:web:x',
+        'Deployment:shop:',
       ]) {
         it(`answers 400 for the malformed id ${JSON.stringify(bad)}`, async () => {
           const a = await api('GET', `/api/v1/drift-records/${enc(bad)}`);
