@@ -138,6 +138,7 @@ function podSpec(schemas: SchemaIndex, restart?: string): fc.Arbitrary<JsonObjec
           'hostNetwork',
           'hostUsers',
           'setHostnameAsFQDN',
+          'dnsPolicy', // None needs a dnsConfig
         ]),
       },
       { requiredKeys: ['containers', 'sa'] },
