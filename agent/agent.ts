@@ -9,9 +9,20 @@ import type { ComponentState } from './analysis/control.ts';
 import { Scheduler } from './analysis/scheduler.ts';
 import { createApiApp, createHealthApp, startHttpServers, type HttpServers } from './api/index.ts';
 import type { AgentConfig } from './config/schema.ts';
+import {
+  clusterInfo,
+  findTools,
+  RenderCache,
+  type ClusterInfo,
+  type Tools,
+} from '../shared/node/render/index.ts';
+import type { SourceStatistics } from '../shared/types.ts';
 import { safeUrl } from './git/auth.ts';
-import { GitSource } from './git/git-source.ts';
+import { GitSource, type RenderDeps } from './git/git-source.ts';
+import { sourceSpecs } from './git/source-spec.ts';
+import { Sources } from './git/sources.ts';
 import { ClusterWatch } from './kube/cluster-watch.ts';
+import { kubeGetOk } from '../shared/node/kube/rest.ts';
 import { loadKubeConfig } from './kube/client.ts';
 import { EventRecorder } from './kube/events.ts';
 import { LeaderElector } from './kube/leader.ts';
@@ -96,8 +107,10 @@ export class Agent {
   readonly log: Logger;
   readonly metrics = new AgentMetrics();
   readonly store: ResilientStore;
-  readonly git: GitSource;
+  readonly sources: Sources;
   readonly watch: ClusterWatch;
+  /** Rendered sources by (tool, version, commit, path, parameters, cluster): the 30 s poll re-renders nothing unchanged. */
+  readonly renderCache = new RenderCache();
   readonly scheduler: Scheduler;
   private servers: HttpServers | undefined;
   private gitTimer: NodeJS.Timeout | undefined;
@@ -130,14 +143,24 @@ export class Agent {
       ...(config.drift.secret_salt ? { secretSalt: config.drift.secret_salt } : {}),
     });
     this.gitDir = gitWorkDir(config);
-    this.git = new GitSource(
-      config.git,
-      this.gitDir.dir,
-      this.log,
-      engine.defaultNamespace,
-      () => engine.scopes,
-    );
     this.kc = loadKubeConfig(config.kubernetes);
+    const renderDeps = this.renderDeps(this.kc);
+    const specs = sourceSpecs(config, engine.defaultNamespace);
+    this.sources = new Sources(
+      specs.map(
+        (spec) =>
+          new GitSource(
+            spec,
+            // The old single source keeps its clone where it always was.
+            specs.length === 1 && spec.name === 'default'
+              ? this.gitDir.dir
+              : join(this.gitDir.dir, encodeURIComponent(spec.name)),
+            this.log,
+            renderDeps,
+            () => engine.scopes,
+          ),
+      ),
+    );
     // In a pod the host name is the pod name; outside, two agents on one host need the pid too.
     const identity =
       config.leader_election.identity ??
@@ -166,11 +189,12 @@ export class Agent {
       touchAfterMs: TOUCH_AFTER_MS,
       cluster: config.kubernetes.cluster,
       ...(config.drift.events ? { events: new EventRecorder(this.kc, this.log, identity) } : {}),
-      desired: trackedOnly(this.git.desired, (key, ns) => this.watch.tracks(key, ns)),
+      desired: trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns)),
       analysable: (key, ns) => !this.watch.denies(key, ns),
       leadership: () => this.leadership(),
       live: this.watch,
-      gitCommit: () => this.git.commit,
+      gitCommit: () => this.sources.commit,
+      sources: () => this.sourceStatistics(),
       readiness: () => this.readiness(),
       watchedCounts: () => this.watch.counts(),
       version: options.version ?? '0.0.0',
@@ -215,7 +239,11 @@ export class Agent {
   async start(): Promise<RunningAgent> {
     const { server } = this.config;
     this.log.info(
-      { event: 'agent_started', version: this.options.version ?? null, git: safeUrl(this.config.git.url) },
+      {
+        event: 'agent_started',
+        version: this.options.version ?? null,
+        sources: this.sources.list.map((s) => `${s.name}=${safeUrl(s.spec.git.url)}`),
+      },
       'DriftGuard agent starting',
     );
     await this.store.init();
@@ -262,7 +290,7 @@ export class Agent {
   /** The versions Git's objects use for a kind key, so its watch reads live objects in that version. */
   private gitVersions(key: string): string[] {
     const out = new Set<string>();
-    for (const [, entry] of this.git.desired.entries()) {
+    for (const [, entry] of this.sources.entries()) {
       const o = entry.desired.object;
       if (kindKeyOf(o) === key) out.add(o.apiVersion.slice(o.apiVersion.indexOf('/') + 1));
     }
@@ -274,7 +302,20 @@ export class Agent {
     const pending = this.store.pendingWrites();
     const unsynced = this.watch.unsynced();
     const issues = this.watch.issues();
-    const git = this.git.status();
+    const perSource = this.sources.list.map((s) => ({
+      source: s,
+      status: s.status(),
+      stats: s.sourceStatus(),
+    }));
+    const notLoaded = perSource.filter((p) => !p.status.ready);
+    const duplicates = this.sources.crossSourceDuplicates();
+    const gitMessage =
+      perSource.length === 1 && duplicates.length === 0
+        ? (perSource[0]?.status.message ?? '')
+        : [
+            ...perSource.map((p) => `${p.source.name}: ${p.status.message}`),
+            ...duplicates.map((d) => d.message),
+          ].join('; ');
     const denied = this.watch.deniedScopes();
     return [
       {
@@ -302,7 +343,14 @@ export class Agent {
           ...issues,
         ].join('; '),
       },
-      { name: 'git', ready: git.ready, message: git.message },
+      { name: 'git', ready: notLoaded.length === 0, message: gitMessage },
+      ...perSource.map((p): ComponentState => ({
+        name: `source:${p.source.name}`,
+        ready: p.status.ready,
+        message: p.status.message,
+        type: p.stats.type,
+        render_failed: p.stats.render_failed,
+      })),
       {
         name: 'permissions',
         ready: denied.length === 0,
@@ -315,6 +363,41 @@ export class Agent {
       },
       ...(this.elector ? [this.leaderState()] : []),
     ];
+  }
+
+  /** Per source: its type, tool, objects, drifted records and whether its newest commit rendered. */
+  sourceStatistics(): Omit<SourceStatistics, 'drifted'>[] {
+    return this.sources.list.map((s) => {
+      const st = s.sourceStatus();
+      return {
+        name: st.name,
+        type: st.type,
+        tool: st.tool,
+        git_commit: st.commit,
+        objects: st.objects,
+        skipped: st.skipped,
+        unstable: st.unstable,
+        render_failed: st.render_failed,
+      };
+    });
+  }
+
+  private renderDeps(kc: ReturnType<typeof loadKubeConfig>): RenderDeps {
+    let tools: Promise<Tools> | null = null;
+    let info: { at: number; value: ClusterInfo | null } | null = null;
+    return {
+      tools: () =>
+        (tools ??= findTools({ kustomize: this.config.render.kustomize, helm: this.config.render.helm })),
+      cache: this.renderCache,
+      // Capabilities for helm (auto): asked at most every 5 minutes; an error keeps the last answer.
+      cluster: async () => {
+        if (info && Date.now() - info.at < 5 * 60_000) return info.value;
+        const value = await clusterInfo((path) => kubeGetOk(kc, path)).catch(() => info?.value ?? null);
+        info = { at: Date.now(), value };
+        return value;
+      },
+      timeoutMs: this.config.render.timeout,
+    };
   }
 
   private leaderState(): ComponentState {
@@ -330,8 +413,10 @@ export class Agent {
   private syncGit(): Promise<void> {
     if (this.gitSyncing || this.stopping) return this.gitSyncing ?? Promise.resolve();
     this.gitSyncing = (async () => {
-      const change = await this.git.sync();
+      const change = await this.sources.sync();
       if (!change) return;
+      for (const d of change.newDuplicates)
+        this.log.error({ event: 'git_parse_error', file: d.file, line: null }, d.message);
       this.markGitLoaded();
       if (change.initial) this.scheduler.triggerAnalysis('git');
       else if (change.touched.size > 0) this.scheduler.analyzeObjects(change.touched, 'git');

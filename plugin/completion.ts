@@ -3,6 +3,7 @@
 // cobra's __complete format: one candidate per line (optionally `value\tdescription`), then a
 // last line `:<directive>`. Resource ids come from the agent when it answers quickly; any failure
 // there just means no candidates, never an error on the user's prompt.
+import { SOURCE_TYPES } from '../shared/node/render/types.ts';
 import { Command } from 'commander';
 import { SEVERITIES } from '../shared/types.ts';
 import { buildProgram } from './cli/program.ts';
@@ -87,7 +88,7 @@ function parseSeen(
   };
 }
 
-const FILE_FLAGS = new Set(['--kubeconfig', '--repo', '--path']);
+const FILE_FLAGS = new Set(['--kubeconfig', '--repo', '--path', '--helm-values']);
 
 export async function completions(
   args: string[],
@@ -107,6 +108,8 @@ export async function completions(
     if (FILE_FLAGS.has(prevFlag.name)) return { candidates: [], directive: DIRECTIVE.default };
     if (prevFlag.name === '-o' || prevFlag.name === '--output')
       return { candidates: match([...OUTPUT_FORMATS]), directive: DIRECTIVE.noFileComp };
+    if (prevFlag.name === '--type')
+      return { candidates: match([...SOURCE_TYPES]), directive: DIRECTIVE.noFileComp };
     if (prevFlag.name === '--severity')
       return { candidates: match([...SEVERITIES]), directive: DIRECTIVE.noFileComp };
     if (prevFlag.name === '--context')

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type * as shapes from './api/shapes.ts';
 
-export { DRIFT_STATUSES, DRIFT_TYPES, SEVERITIES, TRANSITIONS } from './api/shapes.ts';
+export { DRIFT_STATUSES, DRIFT_TYPES, SEVERITIES, SOURCE_NAME, TRANSITIONS } from './api/shapes.ts';
 
 export type DriftType = z.output<typeof shapes.DriftType>;
 export type Severity = z.output<typeof shapes.Severity>;
@@ -34,6 +34,8 @@ export type DriftRecordList = z.output<typeof shapes.DriftRecordList>;
 export type DriftHistory = z.output<typeof shapes.DriftHistory>;
 export type LastAnalysis = z.output<typeof shapes.LastAnalysis>;
 export type Statistics = z.output<typeof shapes.Statistics>;
+/** One configured source in /api/v1/statistics. */
+export type SourceStatistics = z.output<typeof shapes.SourceStatistics>;
 export type AnalysisStatus = z.output<typeof shapes.AnalysisStatus>;
 export type AnalysisState = AnalysisStatus['status'];
 export type AnalyzeResponse = z.output<typeof shapes.AnalyzeResponse>;

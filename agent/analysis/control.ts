@@ -1,6 +1,12 @@
 // What the HTTP API may ask of the running agent. The analysis scheduler implements it;
 // API tests may implement it with a real scheduler or a small stand-in.
-import type { AnalysisStatus, ComponentState, DesiredObjectResponse, Version } from '../../shared/types.ts';
+import type {
+  AnalysisStatus,
+  ComponentState,
+  DesiredObjectResponse,
+  SourceStatistics,
+  Version,
+} from '../../shared/types.ts';
 
 export type { ComponentState } from '../../shared/types.ts';
 
@@ -21,4 +27,6 @@ export interface AgentControl {
   desired(id: string): DesiredObjectResponse | undefined;
   /** Leader election: whether this replica analyses (a follower only serves the API). */
   leadership?(): { leading: boolean; holder: string | null };
+  /** The configured sources for /api/v1/statistics (drift counts are added from the records). */
+  sources?(): Omit<SourceStatistics, 'drifted'>[];
 }

@@ -1,10 +1,11 @@
 // One object through the pipeline: engine verdict → record life transition → store → metrics and
 // log. Unchanged records are not rewritten (see `shouldWrite`), so a full run over a quiet cluster
 // costs reads and hashing, not 10,000 writes.
-import { analyzeResource, type DesiredObject, type EngineOptions } from '../../shared/engine/index.ts';
+import { analyzeResource, type EngineOptions } from '../../shared/engine/index.ts';
 import type { DriftRecord, KubeObject } from '../../shared/types.ts';
 import type { EventSink } from '../kube/events.ts';
 import type { Logger } from '../log.ts';
+import type { DesiredEntry } from './scheduler.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { transition } from '../records/lifecycle.ts';
 import type { Store } from '../store/store.ts';
@@ -56,17 +57,29 @@ export function shouldWrite(
   return touchDue(previous, now, touchAfterMs);
 }
 
+/** The engine options for one entry: its source's unstable fields join the ignore rules. */
+export function engineFor(engine: EngineOptions, entry: DesiredEntry): EngineOptions {
+  if (!entry.ignore?.length) return engine;
+  return { ...engine, rules: { ...engine.rules, ignore: [...(engine.rules.ignore ?? []), ...entry.ignore] } };
+}
+
 /** Analyses one desired object against its live counterpart and stores the outcome. Returns the new record (or the unchanged previous). */
 export async function analyzeAndStore(
   deps: StepDeps,
-  desired: DesiredObject,
-  commit: string,
+  entry: DesiredEntry,
   live: KubeObject | undefined,
   previous: DriftRecord | null,
   now: string,
 ): Promise<{ outcome: StepOutcome; record: DriftRecord }> {
-  const result = analyzeResource(desired, live, deps.engine, { gitCommit: commit });
-  const { record, event } = transition(previous, result, now, deps.cluster);
+  const result = analyzeResource(entry.desired, live, engineFor(deps.engine, entry), {
+    gitCommit: entry.commit,
+  });
+  const { record, event } = transition(
+    previous,
+    { ...result, source: entry.source ?? null },
+    now,
+    deps.cluster,
+  );
   if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs))
     return { outcome: 'skipped', record: previous ?? record };
   await deps.store.saveRecord(record, event);
@@ -79,6 +92,7 @@ export async function analyzeAndStore(
     type: event.drift_type,
     severity: event.severity,
     git_commit: record.git_commit,
+    source: record.source,
     source_file: record.source_file,
   };
   if (event.event === 'detected') {

@@ -3,7 +3,7 @@
 // manual, first Git load) coalesce: a trigger while one is queued or running joins it.
 import { randomUUID } from 'node:crypto';
 import { Backoff } from '../../shared/backoff.ts';
-import { revertPlan, type DesiredObject } from '../../shared/engine/index.ts';
+import { revertPlan, type DesiredObject, type IgnoreRule } from '../../shared/engine/index.ts';
 import {
   parseResourceId,
   type AnalysisStatus,
@@ -12,16 +12,28 @@ import {
   type DriftType,
   type KubeObject,
   type Severity,
+  type SourceStatistics,
 } from '../../shared/types.ts';
 import type { SyncTrigger } from '../metrics.ts';
 import { driftScore } from '../records/statistics.ts';
 import type { AgentControl, ComponentState } from './control.ts';
-import { analyzeAndStore, type StepDeps, type StepOutcome } from './record-step.ts';
+import { analyzeAndStore, engineFor, type StepDeps, type StepOutcome } from './record-step.ts';
 import { StatusLog } from './status-log.ts';
 
+export interface DesiredEntry {
+  desired: DesiredObject;
+  commit: string;
+  /** The source it comes from, recorded on its record and events. */
+  source?: string;
+  /** Fields of this object that are unstable across renders: never drift. */
+  ignore?: IgnoreRule[];
+  /** The newest commit of its source (the entry's own commit may be older for a plain directory). */
+  headCommit?: string | null;
+}
+
 export interface DesiredView {
-  get(id: string): { desired: DesiredObject; commit: string } | undefined;
-  entries(): IterableIterator<[string, { desired: DesiredObject; commit: string }]>;
+  get(id: string): DesiredEntry | undefined;
+  entries(): IterableIterator<[string, DesiredEntry]>;
 }
 
 export interface LiveView {
@@ -35,6 +47,7 @@ export interface SchedulerDeps extends StepDeps {
   gitCommit: () => string | null;
   readiness: () => Promise<ComponentState[]>;
   watchedCounts: () => Record<string, number>;
+  sources?: () => Omit<SourceStatistics, 'drifted'>[];
   version: string;
   /** Resolves once desired and live state are both loaded: before that every object would look Missing. */
   loaded: Promise<void>;
@@ -178,12 +191,14 @@ export class Scheduler implements AgentControl {
     const plan = revertPlan(
       entry.desired,
       this.deps.live.get(id, entry.desired.object.apiVersion),
-      this.deps.engine,
-      {
-        withholdSecretValues: true,
-      },
+      engineFor(this.deps.engine, entry),
+      { withholdSecretValues: true },
     );
-    return { ...plan, git_commit: entry.commit, head_commit: this.deps.gitCommit() };
+    return { ...plan, git_commit: entry.commit, head_commit: entry.headCommit ?? this.deps.gitCommit() };
+  }
+
+  sources(): Omit<SourceStatistics, 'drifted'>[] {
+    return this.deps.sources?.() ?? [];
   }
 
   /** Resolves when the queue is empty (tests and shutdown). */
@@ -353,8 +368,7 @@ export class Scheduler implements AgentControl {
     }
     const { outcome, record } = await analyzeAndStore(
       this.deps,
-      entry.desired,
-      entry.commit,
+      entry,
       this.deps.live.get(id, entry.desired.object.apiVersion),
       previous,
       now,

@@ -30,7 +30,7 @@ export function createApiApp(deps: ApiDeps): Koa {
   const router = new Router();
   probeRoutes(router, deps.control);
   recordRoutes(router, deps.store, deps.control);
-  statisticsRoutes(router, deps.store);
+  statisticsRoutes(router, deps.store, deps.control);
   analysisRoutes(router, deps.control, deps.limits.bodyLimitBytes);
   app.use(requestTiming(deps.metrics));
   app.use(errorResponses(deps.store, deps.logger));

@@ -26,8 +26,18 @@ async function readiness(control: AgentControl): Promise<ReadyResponse> {
     return { status: 'not_ready', message, components: [] };
   }
   const failing = components.filter((c) => !c.ready);
-  if (failing.length === 0) return { status: 'ready', message: 'All components ready', components };
-  const message = failing.map((c) => `${c.name}: ${c.message}`).join('; ');
+  // A source whose newest commit does not render is still analysed from its last good state:
+  // ready, but named.
+  const renderFailed = components
+    .filter((c) => c.ready && c.render_failed)
+    .map((c) => `${c.name}: render_failed: ${c.render_failed} (last good state kept)`);
+  if (failing.length === 0)
+    return {
+      status: 'ready',
+      message: ['All components ready', ...renderFailed].join('; '),
+      components,
+    };
+  const message = [...failing.map((c) => `${c.name}: ${c.message}`), ...renderFailed].join('; ');
   return { status: 'not_ready', message, components };
 }
 

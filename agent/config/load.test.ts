@@ -120,6 +120,40 @@ describe('DRIFTGUARD_* overrides', () => {
     it(`applies ${Object.keys(tc.env).join(',')}`, () =>
       tc.check(parseConfig(`${minimal}server: { port: 1 }\n`, tc.env)));
   }
+  it('reads sources: with their defaults, and needs no git.url then', () => {
+    const c = parseConfig(
+      'sources:\n  - { name: plain, url: /r, path: a }\n  - name: chart\n    url: /r\n    path: charts/x\n    namespace: apps\n    helm: { values_files: [v.yaml], set: { a.b: 1 }, values: { x: [1, { y: z }] } }\n',
+      {},
+    );
+    assert.equal(c.git.url, undefined);
+    assert.equal(c.sources?.length, 2);
+    assert.deepEqual(c.sources?.[0], {
+      name: 'plain',
+      url: '/r',
+      branch: 'main',
+      path: 'a',
+      type: 'auto',
+      kustomize: { load_restrictor: 'RootOnly', enable_helm: false },
+      helm: {
+        values_files: [],
+        values: {},
+        set: {},
+        include_crds: true,
+        skip_tests: true,
+        kube_version: 'auto',
+        api_versions: 'auto',
+      },
+      network: false,
+    });
+    assert.deepEqual(c.sources?.[1]?.helm.set, { 'a.b': '1' });
+    assert.deepEqual(c.sources?.[1]?.helm.values, { x: [1, { y: 'z' }] });
+    assert.equal(c.sources?.[1]?.namespace, 'apps');
+    assert.equal(c.render.timeout, 90_000);
+  });
+  it('takes sources: from DRIFTGUARD_SOURCES as YAML', () => {
+    const c = parseConfig('', { DRIFTGUARD_SOURCES: '[{ name: a, url: /r, type: helm }]' });
+    assert.equal(c.sources?.[0]?.type, 'helm');
+  });
   it('lets the environment supply a required key', () => {
     assert.equal(parseConfig('', { DRIFTGUARD_GIT_URL: '/x' }).git.url, '/x');
   });
@@ -129,6 +163,29 @@ describe('config errors', () => {
   const cases: { yaml: string; env?: Record<string, string>; bare?: boolean; expect: RegExp }[] = [
     { yaml: '', expect: /^git\.url: required/ },
     { yaml: 'servre: {}', expect: /^servre: unknown section/ },
+    { yaml: 'sources: {}', expect: /^sources: must be a list of sources/ },
+    { yaml: 'sources: [{ url: /r }]', expect: /^sources\[0\]\.name: required/ },
+    { yaml: 'sources: [{ name: Shop_1, url: /r }]', expect: /^sources\[0\]\.name: must be lowercase/ },
+    {
+      yaml: 'sources: [{ name: a, url: /r }, { name: a, url: /s }]',
+      expect: /^sources\[1\]\.name: a is used by two sources/,
+    },
+    {
+      yaml: 'git: { url: /g }\nsources: [{ name: default, url: /r }]',
+      expect: /^sources\[0\]\.name: default is/,
+    },
+    {
+      yaml: 'sources: [{ name: a, url: /r, type: jsonnet }]',
+      expect: /^sources\[0\]\.type: must be one of auto/,
+    },
+    {
+      yaml: 'sources: [{ name: a, url: /r, kustomize: { load_restrictor: Any } }]',
+      expect: /^sources\[0\]\.kustomize\.load_restrictor: must be one of RootOnly, None/,
+    },
+    {
+      yaml: 'sources: [{ name: a, url: /r, helm: { valuesFiles: [] } }]',
+      expect: /^sources\[0\]\.helm\.valuesFiles: unknown key/,
+    },
     { yaml: 'server: { prot: 1 }', expect: /^server\.prot: unknown key/ },
     {
       yaml: 'server: { port: abc }',
@@ -228,14 +285,23 @@ describe('agent/config.example.yaml documents the schema', () => {
     const missing: string[] = [];
     for (const [name, section] of Object.entries(configSections.shape)) {
       // The section's block: from `name:` at the left margin to the next top-level line.
-      const block = new RegExp(`^${name}:\\n((?:[ #].*\\n|\\n)*)`, 'm').exec(text)?.[1] ?? '';
+      const block = new RegExp(`^(?:#[ ]*)?${name}:.*\\n((?:[ #].*\\n|\\n)*)`, 'm').exec(text)?.[1] ?? '';
       const walk = (shape: Record<string, unknown>, path: string[]) => {
         for (const [key, field] of Object.entries(shape)) {
-          if (!new RegExp(`^[ ]*(#[ ]*)?${key}:`, 'm').test(block)) missing.push([...path, key].join('.'));
+          if (!new RegExp(`^[ ]*(#[ ]*)?(-[ ]*)?${key}:`, 'm').test(block))
+            missing.push([...path, key].join('.'));
           if (field instanceof z.ZodObject) walk(field.shape, [...path, key]);
         }
       };
-      walk(section.shape, [name]);
+      // A list section (sources:) documents the keys of its entries.
+      const unwrapped = section instanceof z.ZodOptional ? section.unwrap() : section;
+      const shape =
+        unwrapped instanceof z.ZodArray && unwrapped.element instanceof z.ZodObject
+          ? unwrapped.element.shape
+          : unwrapped instanceof z.ZodObject
+            ? unwrapped.shape
+            : {};
+      walk(shape as Record<string, unknown>, [name]);
     }
     assert.deepEqual(missing, []);
   });

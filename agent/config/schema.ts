@@ -11,7 +11,9 @@
 // are valid); give the issue a `path` to name the key. Document the key in ../config.example.yaml.
 import { z } from 'zod';
 import { engineRulesSchema } from '../../shared/engine/rules.ts';
+import { SOURCE_TYPES } from '../../shared/node/render/types.ts';
 import { strictMap } from '../../shared/schema.ts';
+import { SOURCE_NAME } from '../../shared/types.ts';
 import { RESOURCE_TYPE } from '../kube/kinds.ts';
 import { bool, duration, envName, fromEnvAs, oneOf, port, section, size, strings, text } from './fields.ts';
 
@@ -102,8 +104,11 @@ const gitAuth = section({
     ctx.addIssue({ code: 'custom', path: ['username'], message: 'required with a password' });
 });
 
+const GIT_URL_REQUIRED = `required (a remote URL or a local path; or set ${envName(['git', 'url'])}; or list sources:)`;
+
 const git = section({
-  url: text(`required (a remote URL or a local path; or set ${envName(['git', 'url'])})`),
+  /** Required unless `sources:` lists the repositories (checked on the whole config below). */
+  url: text().optional(),
   branch: text().default('main'),
   path: text().default(''),
   /** Where the clone lives; default: a `git` folder beside the embedded database, or a temp dir. */
@@ -111,6 +116,81 @@ const git = section({
   clone_timeout: duration().default(120_000),
   pull_timeout: duration().default(60_000),
   auth: gitAuth,
+});
+
+/** Helm's values: any YAML map (its keys are the chart's, not ours). */
+const helmValues = z.record(z.string(), z.json(), { error: 'must be a map' });
+
+const kustomizeOptions = section({
+  load_restrictor: oneOf(['RootOnly', 'None']).default('RootOnly'),
+  /** Lets a kustomization's helmCharts render (with this agent's helm); pulls still need `network`. */
+  enable_helm: bool().default(false),
+});
+
+const helmOptions = section({
+  /** Default: the chart's name. */
+  release: text().optional(),
+  /** Relative to the chart directory; each must resolve inside the repository. */
+  values_files: strings().default(() => []),
+  values: helmValues.default(() => ({})),
+  set: z.record(z.string(), text(), { error: 'must be a map of key: value' }).default(() => ({})),
+  include_crds: bool().default(true),
+  skip_tests: bool().default(true),
+  /** `auto`: the cluster's version, from its discovery. */
+  kube_version: text().default('auto'),
+  /** `auto`: the group/versions the cluster serves; else a list such as [monitoring.coreos.com/v1]. */
+  api_versions: z
+    .union([z.literal('auto'), z.array(z.string())], { error: 'must be auto or a list of strings' })
+    .default('auto'),
+});
+
+/** One entry of `sources:`: a repository path, how to read it, and its namespace. */
+const source = section({
+  name: text('required (unique; lowercase letters, digits and -)').refine((n) => SOURCE_NAME.test(n), {
+    error: 'must be lowercase letters, digits and - (at most 63, starting and ending with a letter or digit)',
+  }),
+  url: text('required (a remote URL or a local path)'),
+  /** A branch, a tag, or a commit (which pins the source). */
+  branch: text().default('main'),
+  path: text().default(''),
+  type: oneOf(SOURCE_TYPES).default('auto'),
+  /** Default namespace for objects without one; Helm's --namespace. Default: `default`. */
+  namespace: text().optional(),
+  kustomize: kustomizeOptions.default(() => ({ load_restrictor: 'RootOnly' as const, enable_helm: false })),
+  helm: helmOptions.default(() => ({
+    values_files: [],
+    values: {},
+    set: {},
+    include_crds: true,
+    skip_tests: true,
+    kube_version: 'auto',
+    api_versions: 'auto' as const,
+  })),
+  /** Remote bases, chart dependencies and helmCharts pulls: off unless a source opts in. */
+  network: bool().default(false),
+});
+
+const sources = fromEnvAs(
+  'yaml',
+  z
+    .array(source, { error: 'must be a list of sources' })
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((s, i) => {
+        if (seen.has(s.name))
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${s.name} is used by two sources` });
+        seen.add(s.name);
+      });
+    })
+    .optional(),
+);
+
+/** Where kustomize and helm are; default: on PATH (the agent image ships both). */
+const render = section({
+  kustomize: text().optional(),
+  helm: text().optional(),
+  /** A render that takes longer is stopped and reported. */
+  timeout: duration().default(90_000),
 });
 
 const drift = section({
@@ -152,21 +232,34 @@ const leaderElection = section({
 
 /** The config file's sections, as written (load.ts walks this shape for env overrides). */
 export const configSections = strictMap(
-  { server, logging, database, kubernetes, git, drift, leader_election: leaderElection },
+  { server, logging, database, kubernetes, git, sources, render, drift, leader_election: leaderElection },
   () => 'the top level must be a map of sections',
   'section',
 );
 
 /** The whole config, with the defaults that depend on other keys filled in. */
-export const agentConfigSchema = configSections.transform((c) => ({
-  ...c,
-  database: {
-    ...c.database,
-    path:
-      c.database.path ??
-      (c.kubernetes.in_cluster ? '/var/lib/driftguard/driftguard.db' : './data/driftguard.db'),
-  },
-}));
+export const agentConfigSchema = configSections
+  .superRefine((c, ctx) => {
+    if (!c.git.url && !c.sources?.length)
+      ctx.addIssue({ code: 'custom', path: ['git', 'url'], message: GIT_URL_REQUIRED });
+    // git.url beside sources: is one more source, named default.
+    const clash = c.git.url ? (c.sources ?? []).findIndex((s) => s.name === 'default') : -1;
+    if (clash >= 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sources', clash, 'name'],
+        message: 'default is the name of the git: section’s source; pick another (or drop git.url)',
+      });
+  })
+  .transform((c) => ({
+    ...c,
+    database: {
+      ...c.database,
+      path:
+        c.database.path ??
+        (c.kubernetes.in_cluster ? '/var/lib/driftguard/driftguard.db' : './data/driftguard.db'),
+    },
+  }));
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;
 export type ServerConfig = AgentConfig['server'];
@@ -177,3 +270,5 @@ export type GitConfig = AgentConfig['git'];
 export type GitAuthConfig = GitConfig['auth'];
 export type DriftConfig = AgentConfig['drift'];
 export type LeaderElectionConfig = AgentConfig['leader_election'];
+export type SourceConfig = NonNullable<AgentConfig['sources']>[number];
+export type RenderConfig = AgentConfig['render'];

@@ -80,6 +80,35 @@ export class DesiredState {
     return outcome;
   }
 
+  /**
+   * A rendered source: its objects replace the whole previous set at once (a render either worked,
+   * and all of it is the new desired state, or failed, and none of it is). Objects are grouped by
+   * the file they came from (template, patch or the kustomization) for the duplicate check.
+   */
+  replaceAll(commit: string, objects: DesiredObject[], errors: ParseError[]): ApplyOutcome {
+    const outcome: ApplyOutcome = { touched: new Set(), errors: [...errors], recovered: [] };
+    for (const state of this.files.values()) for (const o of state.objects) outcome.touched.add(o.id);
+    this.files.clear();
+    for (const o of objects) {
+      outcome.touched.add(o.id);
+      const state = this.files.get(o.sourceFile) ?? { objects: [], commit, error: null };
+      state.objects.push(o);
+      this.files.set(o.sourceFile, state);
+    }
+    const first = errors[0];
+    if (first)
+      this.files.set(first.file, {
+        objects: this.files.get(first.file)?.objects ?? [],
+        commit,
+        error: first,
+      });
+    const known = new Set(this.duplicates.map((e) => e.message));
+    this.rebuildIndex();
+    outcome.errors.push(...this.duplicates.filter((e) => !known.has(e.message)));
+    this.loaded = true;
+    return outcome;
+  }
+
   /** Drops files no longer in the tree (after a full reload). */
   retainOnly(paths: Set<string>): Set<string> {
     const touched = new Set<string>();

@@ -10,6 +10,7 @@ import { makeRepo, type TestRepo } from '../../test/git/repos.ts';
 import { parseConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { GitSource } from './git-source.ts';
+import { legacySource } from './source-spec.ts';
 
 const cm = (name: string, value: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: app }\ndata: { v: "${value}" }\n`;
@@ -18,7 +19,10 @@ function source(url: string, extra = '', env: NodeJS.ProcessEnv = {}): { src: Gi
   const lines: string[] = [];
   const config = parseConfig(`git: { url: "${url}", path: manifests${extra} }\n`, env);
   const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) });
-  return { src: new GitSource(config.git, mkdtempSync(join(tmpdir(), 'dg-clone-')), log), lines };
+  return {
+    src: new GitSource(legacySource(config.git, 'default'), mkdtempSync(join(tmpdir(), 'dg-clone-')), log),
+    lines,
+  };
 }
 
 describe('git desired state', () => {

@@ -1,11 +1,25 @@
-// Desired state from Git: sync the clone, re-read only the files that changed, keep the last good
-// state when Git is unreachable or a file does not parse, and say what changed.
-import type { KindScopes } from '../../shared/engine/index.ts';
+// Desired state of one source: sync its clone; a plain directory re-reads only the files that
+// changed (each keeps its last good version), a Kustomize or Helm source is rendered as a whole
+// (through the render cache, so an unchanged commit never re-runs the tool). Git unreachable, a
+// file that does not parse or a render that fails: the last good state stays, and status() says why.
 import { readFile } from 'node:fs/promises';
-import type { GitConfig } from '../config/schema.ts';
+import type { IgnoreRule, KindScopes } from '../../shared/engine/index.ts';
+import { holdsFile, listSourceFiles } from '../../shared/node/source-files.ts';
+import {
+  render,
+  RenderCache,
+  RenderError,
+  resolveType,
+  type ClusterInfo,
+  type RenderedType,
+  type Skipped,
+  type Tools,
+} from '../../shared/node/render/index.ts';
+import { sourceRoot } from '../../shared/node/source-files.ts';
 import type { Logger } from '../log.ts';
 import { DesiredState, type FileUpdate } from './desired-state.ts';
 import { GitRepo } from './repo.ts';
+import type { SourceSpec } from './source-spec.ts';
 
 export interface GitChange {
   commit: string;
@@ -20,20 +34,63 @@ export interface GitStatus {
   message: string;
 }
 
+/** What a source reports in /ready and /api/v1/statistics. */
+export interface SourceStatus {
+  name: string;
+  type: RenderedType | null;
+  tool: string | null;
+  commit: string | null;
+  objects: number;
+  skipped: number;
+  unstable: number;
+  /** Why the newest commit did not render (its last good state is kept), or null. */
+  render_failed: string | null;
+}
+
+/** What rendering needs from the agent: the tools, the shared cache, the cluster's Capabilities. */
+export interface RenderDeps {
+  tools: () => Promise<Tools>;
+  cache: RenderCache;
+  cluster: () => Promise<ClusterInfo | null>;
+  timeoutMs?: number;
+}
+
+function firstLines(err: unknown, n = 3): string {
+  return (err instanceof Error ? err.message : String(err))
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, n)
+    .join(' ');
+}
+
 export class GitSource {
   readonly desired: DesiredState;
   private readonly repo: GitRepo;
   private lastError: string | null = null;
+  private renderFailed: string | null = null;
+  private type: RenderedType | null = null;
+  private tool: string | null = null;
+  private skipped: Skipped[] = [];
+  /** Fields that differ between two renders: ignored for this source's objects. */
+  unstable: IgnoreRule[] = [];
+  /** Fields the installer writes that the render cannot know (Helm's release metadata). */
+  notCompared: IgnoreRule[] = [];
+  private renderedKey: string | null = null;
 
   constructor(
-    private readonly config: GitConfig,
+    readonly spec: SourceSpec,
     workDir: string,
     private readonly log: Logger,
-    defaultNamespace = 'default',
-    scopes: () => KindScopes | undefined = () => undefined,
+    private readonly renderDeps: RenderDeps | null = null,
+    /** Kind scopes from discovery, so a cluster-scoped custom resource gets no namespace. */
+    private readonly scopes: () => KindScopes | undefined = () => undefined,
   ) {
-    this.repo = new GitRepo(config, workDir);
-    this.desired = new DesiredState(defaultNamespace, scopes);
+    this.repo = new GitRepo(spec.git, workDir);
+    this.desired = new DesiredState(spec.namespace, scopes);
+  }
+
+  get name(): string {
+    return this.spec.name;
   }
 
   get commit(): string | null {
@@ -45,80 +102,201 @@ export class GitSource {
     const initial = !this.desired.loaded;
     try {
       const result = await this.repo.sync();
+      const type = resolveType(this.spec.type, sourceRoot(this.repo.dir, this.spec.git.path));
+      if (type !== 'directory') {
+        const change = await this.syncRendered(result.commit, type, initial);
+        this.recovered(result.commit);
+        return change;
+      }
+      this.type = 'directory';
+      this.tool = null;
+      this.unstable = [];
+      this.notCompared = [];
+      this.skipped = [];
       if (
         result.changed !== 'all' &&
         result.changed.length === 0 &&
         result.deleted.length === 0 &&
-        !initial
+        !initial &&
+        this.renderedKey === null
       ) {
         this.recovered(result.commit);
         return null;
       }
-      const paths =
-        result.changed === 'all'
-          ? await this.repo.listFiles()
-          : result.changed.filter((p) => this.repo.inScope(p));
+      // A source that turned from rendered to plain re-reads everything.
+      const full = result.changed === 'all' || this.renderedKey !== null;
+      this.renderedKey = null;
+      const paths = full
+        ? listSourceFiles(this.repo.dir, this.spec.git.path)
+        : (result.changed as string[]).filter((p) => holdsFile(this.spec.git.path, p));
       const updates = await this.read(paths.filter((p) => this.repo.exists(p)));
       const outcome = this.desired.apply(
         result.commit,
         updates,
-        result.deleted.filter((p) => this.repo.inScope(p)),
+        result.deleted.filter((p) => holdsFile(this.spec.git.path, p)),
       );
-      if (result.changed === 'all')
-        for (const id of this.desired.retainOnly(new Set(paths))) outcome.touched.add(id);
+      if (full) for (const id of this.desired.retainOnly(new Set(paths))) outcome.touched.add(id);
       for (const e of outcome.errors) {
         this.log.error(
-          { event: 'git_parse_error', file: e.file, line: e.line, commit: result.commit },
+          { event: 'git_parse_error', source: this.name, file: e.file, line: e.line, commit: result.commit },
           `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message} (keeping this file's last good objects)`,
         );
       }
       for (const file of outcome.recovered)
-        this.log.info({ event: 'git_recovered', file, commit: result.commit }, `${file} parses again`);
+        this.log.info(
+          { event: 'git_recovered', source: this.name, file, commit: result.commit },
+          `${file} parses again`,
+        );
       this.recovered(result.commit);
-      this.log.info(
-        {
-          event: 'git_synced',
-          commit: result.commit,
-          previous: result.previous,
-          files: updates.length,
-          deleted: result.deleted.length,
-          objects: this.desired.size,
-        },
-        `synced ${this.repo.describe()} at ${result.commit.slice(0, 12)}`,
-      );
+      this.synced(result.commit, updates.length, result.deleted.length, result.previous);
       return { commit: result.commit, touched: outcome.touched, initial };
     } catch (err) {
-      const message = (err instanceof Error ? err.message : String(err))
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .slice(0, 3)
-        .join(' ');
+      const message = firstLines(err);
       this.lastError = message;
       this.log.error(
-        { event: 'git_sync_failed', url: this.repo.describe(), err: message },
-        `git sync failed; keeping the last good desired state${this.commit ? ` (${this.commit.slice(0, 12)})` : ''}`,
+        { event: 'git_sync_failed', source: this.name, url: this.repo.describe(), err: message },
+        `git sync failed for source ${this.name}; keeping the last good desired state${this.commit ? ` (${this.commit.slice(0, 12)})` : ''}`,
+      );
+      return null;
+    }
+  }
+
+  /** Renders the source when its commit (or the cluster's Capabilities) changed; a failure keeps the last good set. */
+  private async syncRendered(
+    commit: string,
+    type: RenderedType,
+    initial: boolean,
+  ): Promise<GitChange | null> {
+    if (!this.renderDeps) throw new Error(`source ${this.name} is ${type}, and rendering is not set up`);
+    const cluster = await this.renderDeps.cluster();
+    const key = JSON.stringify([commit, type, cluster]);
+    // Nothing changed since the last attempt (good or failed): no tool runs, no re-analysis.
+    if (key === this.renderedKey) return null;
+    this.renderedKey = key;
+    try {
+      const rendered = await render({
+        repoDir: this.repo.dir,
+        path: this.spec.git.path,
+        type,
+        namespace: this.spec.namespace,
+        commit,
+        kustomize: this.spec.kustomize,
+        helm: this.spec.helm,
+        network: this.spec.network,
+        cluster,
+        scopes: this.scopes(),
+        tools: await this.renderDeps.tools(),
+        cache: this.renderDeps.cache,
+        limits: this.renderDeps.timeoutMs ? { timeoutMs: this.renderDeps.timeoutMs } : undefined,
+      });
+      const outcome = this.desired.replaceAll(commit, rendered.objects, rendered.errors);
+      this.type = type;
+      this.tool = rendered.tool;
+      this.skipped = rendered.skipped;
+      this.unstable = rendered.unstable;
+      this.notCompared = rendered.notCompared;
+      if (this.renderFailed !== null)
+        this.log.info(
+          { event: 'render_recovered', source: this.name, commit },
+          `source ${this.name} renders again`,
+        );
+      this.renderFailed = null;
+      if (rendered.unstable.length > 0)
+        this.log.warn(
+          {
+            event: 'render_unstable',
+            source: this.name,
+            commit,
+            fields: rendered.unstable.map((u) => `${u.kind}/${u.namespace}/${u.name} ${u.path}`),
+          },
+          `source ${this.name}: ${rendered.unstable.length} field(s) differ between two renders; treated as unstable, never drift`,
+        );
+      for (const w of rendered.warnings)
+        this.log.warn({ event: 'render_warning', source: this.name, commit }, `source ${this.name}: ${w}`);
+      for (const e of outcome.errors)
+        this.log.error(
+          { event: 'git_parse_error', source: this.name, file: e.file, line: e.line, commit },
+          `${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`,
+        );
+      this.log.info(
+        {
+          event: 'source_rendered',
+          source: this.name,
+          type,
+          tool: rendered.tool,
+          commit,
+          objects: rendered.objects.length,
+          skipped: rendered.skipped.length,
+          unstable: rendered.unstable.length,
+          cached: rendered.cached,
+          duration_ms: Math.round(rendered.durationMs),
+        },
+        `rendered source ${this.name} (${type}) at ${commit.slice(0, 12)} with ${rendered.tool}: ${rendered.objects.length} objects${rendered.cached ? ' (cached)' : ''}`,
+      );
+      return { commit, touched: outcome.touched, initial };
+    } catch (err) {
+      this.type = type;
+      const why = err instanceof RenderError ? err.message : firstLines(err);
+      this.renderFailed = why;
+      this.log.error(
+        { event: 'render_failed', source: this.name, type, commit, err: why },
+        `source ${this.name} does not render at ${commit.slice(0, 12)}; keeping its last good desired state: ${why}`,
       );
       return null;
     }
   }
 
   status(): GitStatus {
-    if (!this.desired.loaded)
-      return { ready: false, message: this.lastError ? `not loaded: ${this.lastError}` : 'not loaded yet' };
+    if (!this.desired.loaded) {
+      const why = this.renderFailed ?? this.lastError;
+      return { ready: false, message: why ? `not loaded: ${why}` : 'not loaded yet' };
+    }
     const broken = this.desired.brokenFiles();
-    const parts = [`${this.desired.size} objects at ${this.commit?.slice(0, 12) ?? '?'}`];
+    const parts = [
+      `${this.type ?? 'directory'}${this.tool ? ` (${this.tool})` : ''}: ${this.desired.size} objects at ${this.commit?.slice(0, 12) ?? '?'}`,
+    ];
+    if (this.skipped.length > 0) parts.push(`${this.skipped.length} helm hook(s)/test(s) skipped`);
     if (broken.length > 0)
       parts.push(
         `${broken.length} file(s) do not parse, last good objects kept: ${broken.map((e) => `${e.file}${e.line ? `:${e.line}` : ''}`).join(', ')}`,
       );
+    if (this.renderFailed) parts.push(`render_failed: ${this.renderFailed}; last good state kept`);
     if (this.lastError) parts.push(`last sync failed: ${this.lastError}`);
     return { ready: true, message: parts.join('; ') };
+  }
+
+  sourceStatus(): SourceStatus {
+    return {
+      name: this.name,
+      type: this.type,
+      tool: this.tool,
+      commit: this.commit,
+      objects: this.desired.size,
+      skipped: this.skipped.length,
+      unstable: this.unstable.length,
+      render_failed: this.renderFailed,
+    };
+  }
+
+  private synced(commit: string, files: number, deleted: number, previous: string | null): void {
+    this.log.info(
+      {
+        event: 'git_synced',
+        source: this.name,
+        commit,
+        previous,
+        files,
+        deleted,
+        objects: this.desired.size,
+      },
+      `synced ${this.repo.describe()} at ${commit.slice(0, 12)}`,
+    );
   }
 
   private recovered(commit: string): void {
     if (this.lastError === null) return;
     this.lastError = null;
-    this.log.info({ event: 'git_recovered', commit }, 'git reachable again');
+    this.log.info({ event: 'git_recovered', source: this.name, commit }, 'git reachable again');
   }
 
   private async read(paths: string[]): Promise<FileUpdate[]> {

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import type { GitConfig } from '../config/schema.ts';
+import type { RepoSpec } from './source-spec.ts';
 import { gitEnvironment, safeUrl } from './auth.ts';
 
 export interface SyncResult {
@@ -17,7 +17,7 @@ export class GitRepo {
   private head: string | null = null;
 
   constructor(
-    private readonly config: GitConfig,
+    private readonly config: RepoSpec,
     private readonly workDir: string,
   ) {}
 
@@ -42,9 +42,19 @@ export class GitRepo {
     return this.head;
   }
 
+  get dir(): string {
+    return this.workDir;
+  }
+
+  /** `branch` may name a commit: then the checkout is pinned and never moves. */
+  private get pinned(): boolean {
+    return /^[0-9a-f]{7,40}$/i.test(this.config.branch);
+  }
+
   /** Clones if needed, else fetches; moves the work tree to the branch's newest commit. */
   async sync(): Promise<SyncResult> {
     if (this.head === null) return this.cloneFresh();
+    if (this.pinned) return { commit: this.head, previous: this.head, changed: [], deleted: [] };
     const git = this.git(this.config.pull_timeout);
     await git.fetch('origin', this.config.branch);
     const next = (await git.revparse(['FETCH_HEAD'])).trim();
@@ -68,30 +78,18 @@ export class GitRepo {
     rmSync(this.workDir, { recursive: true, force: true });
     mkdirSync(this.workDir, { recursive: true });
     const git = this.git(this.config.clone_timeout);
-    await git.clone(this.config.url, this.workDir, [
-      '--branch',
-      this.config.branch,
-      '--single-branch',
-      '--no-tags',
-    ]);
+    if (this.pinned) {
+      await git.clone(this.config.url, this.workDir, ['--no-checkout']);
+      await git.raw(['checkout', '--detach', this.config.branch]);
+    } else
+      await git.clone(this.config.url, this.workDir, [
+        '--branch',
+        this.config.branch,
+        '--single-branch',
+        '--no-tags',
+      ]);
     this.head = (await git.revparse(['HEAD'])).trim();
     return { commit: this.head, previous: null, changed: 'all', deleted: [] };
-  }
-
-  /** Tracked files under the configured path. */
-  async listFiles(): Promise<string[]> {
-    const out = await this.git(this.config.pull_timeout).raw([
-      'ls-files',
-      '-z',
-      '--',
-      this.config.path === '' ? '.' : this.config.path,
-    ]);
-    return out.split('\0').filter((p) => p !== '');
-  }
-
-  inScope(path: string): boolean {
-    const prefix = this.config.path.replace(/^\.?\/*/, '').replace(/\/*$/, '');
-    return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
   }
 
   absolute(path: string): string {

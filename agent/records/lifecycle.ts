@@ -40,9 +40,12 @@ export function eventId(
  * the resource was never seen), the engine's result and the analysis time (ISO 8601).
  * Throws on a time that does not parse or a previous record of another resource.
  */
+/** The engine's verdict and the source the object came from (absent in tests of one source). */
+export type SourcedResult = DriftResult & { source?: string | null };
+
 export function transition(
   previous: DriftRecord | null,
-  result: DriftResult,
+  result: SourcedResult,
   now: string,
   cluster: string = DEFAULT_CLUSTER,
 ): TransitionOutcome {
@@ -64,7 +67,7 @@ export function transition(
   return from === 'active' ? resolved(previous, verdict, now) : inSync(previous, from, verdict, now);
 }
 
-type Verdict = DriftResult & { cluster: string };
+type Verdict = SourcedResult & { cluster: string };
 
 /** The fields every next record takes from the engine's result and the clock. */
 function base(
@@ -74,8 +77,8 @@ function base(
   DriftRecord,
   'drift_status' | 'first_detected' | 'resolved_at' | 'last_known_good_hash' | 'resolution_message'
 > {
-  const { drift_status: _engineStatus, ...rest } = result;
-  return { ...rest, last_checked: now };
+  const { drift_status: _engineStatus, source, ...rest } = result;
+  return { ...rest, source: source ?? null, last_checked: now };
 }
 
 function makeEvent(
@@ -98,6 +101,7 @@ function makeEvent(
     severity: source.severity,
     kind: record.kind,
     namespace: record.namespace,
+    source: record.source,
     message,
   };
 }

@@ -5,6 +5,7 @@ import {
   type DriftEvent,
   type DriftRecord,
   type LastAnalysis,
+  type SourceStatistics,
   type Statistics,
 } from '../../shared/types.ts';
 import { meanTimeToResolveSeconds } from './resolve-time.ts';
@@ -51,6 +52,7 @@ export function buildStatistics(
   lastAnalysis: LastAnalysis | null,
   now: string,
   trend: TrendOptions = {},
+  sources: Omit<SourceStatistics, 'drifted'>[] = [],
 ): Statistics {
   const stats: Statistics = {
     total_resources: records.length,
@@ -64,7 +66,9 @@ export function buildStatistics(
     drift_score: driftScore(records),
     last_analysis: lastAnalysis,
     trend: [],
+    sources: [],
   };
+  const drifted = new Map<string, number>();
   for (const r of records) {
     if (r.drift_status === 'resolved') stats.resolved_drifts++;
     if (r.drift_status !== 'active') continue;
@@ -73,7 +77,9 @@ export function buildStatistics(
     increment(stats.by_type, r.drift_type);
     increment(stats.by_severity, r.severity);
     stats.by_namespace[r.namespace] = (stats.by_namespace[r.namespace] ?? 0) + 1;
+    if (r.source) drifted.set(r.source, (drifted.get(r.source) ?? 0) + 1);
   }
+  stats.sources = sources.map((s) => ({ ...s, drifted: drifted.get(s.name) ?? 0 }));
   stats.trend = activeTrend(stats.active_drifts, events, now, trend);
   return stats;
 }

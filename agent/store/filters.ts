@@ -4,7 +4,7 @@
 import type { RecordQuery } from './store.ts';
 
 export type FilterField =
-  'cluster' | 'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type';
+  'cluster' | 'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type' | 'source';
 
 export interface Condition {
   field: FilterField;
@@ -18,6 +18,7 @@ const STRING_FIELDS: [keyof RecordQuery, FilterField][] = [
   ['drift_status', 'drift_status'],
   ['severity', 'severity'],
   ['type', 'drift_type'],
+  ['source', 'source'],
 ];
 
 function asString(value: unknown): string {

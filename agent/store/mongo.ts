@@ -93,6 +93,7 @@ export class MongoStore implements Store {
     );
     await this.records.createIndex({ drift_status: 1 }, { name: 'drift_status' });
     await this.records.createIndex({ namespace: 1 }, { name: 'namespace' });
+    await this.records.createIndex({ source: 1 }, { name: 'source' });
     await this.events.createIndex({ event_id: 1 }, { unique: true, name: 'event_id_unique' });
     await this.events.createIndex({ resource_id: 1, time: 1 }, { name: 'resource_time' });
     await this.events.createIndex({ time: 1 }, { name: 'time' });

@@ -78,6 +78,7 @@ const COLUMNS: Record<FilterField, string> = {
   drift_status: 'drift_status',
   severity: 'severity',
   drift_type: 'drift_type',
+  source: 'source',
 };
 
 export interface SqliteStoreConfig {
@@ -113,6 +114,15 @@ export class SqliteStore implements Store {
       if (columns.length > 0 && !columns.some((c) => c['name'] === 'cluster'))
         db.exec(`BEGIN IMMEDIATE; ${MIGRATE_V1} COMMIT;`);
       db.exec(SCHEMA);
+      // Stores made before sources existed: add the column and fill it from the documents.
+      const now = db.prepare('PRAGMA table_info(drift_records)').all() as Row[];
+      if (!now.some((c) => c['name'] === 'source')) {
+        db.exec('ALTER TABLE drift_records ADD COLUMN source TEXT');
+        db.exec("UPDATE drift_records SET source = json_extract(doc, '$.source')");
+      }
+      db.exec(
+        'CREATE INDEX IF NOT EXISTS drift_records_c_source ON drift_records (cluster, source, resource_id)',
+      );
     } catch (err) {
       db?.close();
       throw new Error(`embedded store at ${this.config.path}: ${(err as Error).message}`, { cause: err });
@@ -176,8 +186,8 @@ export class SqliteStore implements Store {
     db.exec('BEGIN IMMEDIATE');
     try {
       this.stmt(
-        `INSERT OR REPLACE INTO drift_records (cluster, resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected, doc)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO drift_records (cluster, resource_id, drift_status, namespace, kind, severity, drift_type, drift_detected, source, doc)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         record.cluster,
         record.resource_id,
@@ -187,6 +197,7 @@ export class SqliteStore implements Store {
         record.severity,
         record.drift_type,
         record.drift_detected ? 1 : 0,
+        record.source ?? null,
         JSON.stringify(record),
       );
       if (event) {

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { allPages } from '../../shared/api/client.ts';
 import type { DriftResult } from '../../shared/types.ts';
 import { loadKubeConfig, contextNamespace } from '../kube/config.ts';
-import { analyzeLocal } from '../local/analyze-local.ts';
+import { RenderError, SOURCE_TYPES, type SourceType } from '../../shared/node/render/index.ts';
+import { analyzeLocal, type LocalAnalysis } from '../local/analyze-local.ts';
 import { renderLocalReport } from '../output/local-report.ts';
 import { printDocument } from '../output/print.ts';
 import { progress } from '../output/progress.ts';
@@ -12,13 +13,18 @@ import { renderDriftTable } from '../output/drift-rows.ts';
 import { withAgent } from './agent-client.ts';
 import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from './errors.ts';
 import { out, stdoutColors, warn, type Io } from './io.ts';
-import { globalFlags, namespaceFilter, type GlobalFlags } from './options.ts';
+import { globalFlags, namespaceFilter, sourceOption, type GlobalFlags } from './options.ts';
 
 interface AnalyzeFlags {
   local?: boolean;
   repo?: string;
   branch?: string;
   path?: string;
+  type?: SourceType;
+  helmValues: string[];
+  helmSet: Record<string, string>;
+  release?: string;
+  source?: string;
   exitCode?: boolean;
   wait: boolean;
   timeout: number;
@@ -31,12 +37,37 @@ reads the matching live objects with your kubeconfig, and prints the drift; noth
 Manifests without a namespace get -n's namespace, else the context's; -n also restricts the
 analysis to that namespace. Default: every object in the repository.
 
+The type of --path (default the repository root) is detected there, as the agent does: a
+kustomization.yaml (or .yml, Kustomization) is rendered with \`kustomize build\` (\`kubectl kustomize\`
+when no kustomize is on PATH), a Chart.yaml with \`helm template\` (release --release, default the
+chart's name; namespace -n), anything else is read as plain manifests; --type forces one. Values
+files (--helm-values, relative to the chart) must lie inside the repository. Helm hooks and test
+pods are not compared. The tool and version used are printed on stderr.
+
 Exit codes (as kubectl diff):
   0  no drift (or drift without --exit-code)
   1  drift found and --exit-code given
   2  error. With --local, a manifest that cannot be parsed is printed on stderr as
      "error: <file>:<line>: <message>", the rest is still analysed and printed, and the exit
-     code is 2 even when drift was found: a partial analysis cannot vouch for the repository.`;
+     code is 2 even when drift was found: a partial analysis cannot vouch for the repository.
+     A render that fails (kustomize or helm error, a refused symlink or values file, a remote
+     base, the 90 s limit) prints "error: render failed: …" and nothing else.`;
+
+function sourceType(v: string): SourceType {
+  if (!(SOURCE_TYPES as readonly string[]).includes(v))
+    throw new CliError(`--type ${v}: expected one of ${SOURCE_TYPES.join(', ')}`);
+  return v as SourceType;
+}
+
+function collect(v: string, previous: string[]): string[] {
+  return [...previous, v];
+}
+
+function keyValue(v: string, previous: Record<string, string>): Record<string, string> {
+  const at = v.indexOf('=');
+  if (at <= 0) throw new CliError(`--helm-set ${v}: expected key=value`);
+  return { ...previous, [v.slice(0, at)]: v.slice(at + 1) };
+}
 
 function seconds(v: string): number {
   const n = Number(v);
@@ -53,16 +84,34 @@ export function registerAnalyze(program: Command, io: Io, setExit: (code: number
     .option('--repo <path|url>', 'repository with the desired manifests (--local)')
     .option('--branch <branch>', 'branch to read (--local; clones the repository)')
     .option('--path <dir>', 'subdirectory of the repository holding the manifests (--local)')
+    .option('--type <type>', `how to read --path: ${SOURCE_TYPES.join(', ')} (--local)`, sourceType)
+    .option('--helm-values <file>', 'values file for helm, repeatable (--local)', collect, [])
+    .option('--helm-set <key=value>', 'value for helm, repeatable (--local)', keyValue, {})
+    .option('--release <name>', "helm release name (--local; default the chart's name)")
+    .addOption(sourceOption())
     .option('--exit-code', 'exit 1 when drift is found')
     .option('--no-wait', 'start the analysis on the agent and return at once')
     .option('--timeout <seconds>', "how long to wait for the agent's analysis", seconds, 300)
     .addHelpText('after', HELP)
     .action(async (opts: AnalyzeFlags, cmd: Command) => {
       const flags = globalFlags(cmd);
-      if (opts.local) setExit(await runLocal(flags, opts, io));
-      else {
-        if (opts.repo || opts.branch || opts.path)
-          throw new CliError('--repo, --branch and --path need --local');
+      if (opts.local) {
+        if (opts.source)
+          throw new CliError('--source selects records on the agent; it does not go with --local');
+        setExit(await runLocal(flags, opts, io));
+      } else {
+        if (
+          opts.repo ||
+          opts.branch ||
+          opts.path ||
+          opts.type ||
+          opts.release ||
+          opts.helmValues.length > 0 ||
+          Object.keys(opts.helmSet).length > 0
+        )
+          throw new CliError(
+            '--repo, --branch, --path, --type, --helm-values, --helm-set and --release need --local',
+          );
         setExit(await runOnAgent(flags, opts, io));
       }
     });
@@ -72,17 +121,45 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
   if (!opts.repo) throw new CliError('analyze --local needs --repo PATH|URL');
   const kc = loadKubeConfig(flags);
   const ns = namespaceFilter(flags);
-  const analysis = await analyzeLocal(kc, {
-    repo: opts.repo,
-    branch: opts.branch,
-    path: opts.path,
-    namespace: ns,
-    defaultNamespace: ns ?? contextNamespace(kc),
-  });
+  let analysis: LocalAnalysis;
+  try {
+    analysis = await analyzeLocal(kc, {
+      repo: opts.repo,
+      branch: opts.branch,
+      path: opts.path,
+      namespace: ns,
+      defaultNamespace: ns ?? contextNamespace(kc),
+      type: opts.type,
+      helm: {
+        values_files: opts.helmValues,
+        set: opts.helmSet,
+        ...(opts.release ? { release: opts.release } : {}),
+      },
+    });
+  } catch (err) {
+    if (!(err instanceof RenderError)) throw err;
+    // The path checks speak of the flag the user typed.
+    if (err.stage === 'path') throw new CliError(`--${err.message}`);
+    throw new CliError(`render failed: ${err.message}`);
+  }
+  const r = analysis.render;
+  if (r.tool)
+    warn(
+      io,
+      `rendered ${opts.path ?? '.'} (${r.type}) with ${r.tool} in ${(r.durationMs / 1000).toFixed(1)}s: ${analysis.objects} objects${r.skipped.length ? `, ${r.skipped.length} skipped (${r.skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')})` : ''}`,
+    );
   for (const e of analysis.errors)
     warn(io, `error: ${e.file}${e.line !== null ? `:${e.line}` : ''}: ${e.message}`);
   for (const w of analysis.warnings) warn(io, `warning: ${w}`);
-  const doc = { drift_records: analysis.results, count: analysis.results.length };
+  for (const u of r.unstable)
+    warn(
+      io,
+      `unstable: ${u.kind}/${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.path} (differs on each render; not compared)`,
+    );
+  const doc = {
+    drift_records: analysis.results,
+    count: analysis.results.length,
+  };
   out(
     io,
     printDocument(flags.output, doc, (wide) => renderLocalReport(analysis.results, wide, stdoutColors(io))),
@@ -123,7 +200,10 @@ async function runOnAgent(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promi
       `analysis ${final.analysis_id} completed in ${took}s: ${final.resources} resources, ${final.drifted} drifted (${final.detected} new, ${final.resolved} resolved)`,
     );
     const ns = namespaceFilter(flags);
-    const active = await allPages((f) => client.active(f), ns ? { namespace: ns } : {});
+    const active = await allPages((f) => client.active(f), {
+      ...(ns ? { namespace: ns } : {}),
+      ...(opts.source ? { source: opts.source } : {}),
+    });
     out(
       io,
       printDocument(flags.output, active, (wide) =>

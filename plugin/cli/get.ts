@@ -6,7 +6,7 @@ import { printDocument } from '../output/print.ts';
 import { withAgent } from './agent-client.ts';
 import { CliError, EXIT_OK } from './errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
-import { globalFlags, namespaceFilter } from './options.ts';
+import { globalFlags, namespaceFilter, sourceOption } from './options.ts';
 import { resolveRecord } from './resolve-target.ts';
 
 export function registerGet(program: Command, io: Io, setExit: (code: number) => void): void {
@@ -17,10 +17,11 @@ export function registerGet(program: Command, io: Io, setExit: (code: number) =>
     .option('--active', 'only active drifts')
     .option('--resolved', 'only resolved drifts')
     .option('--cluster <name>', "another cluster's records, when several share the agent's database")
+    .addOption(sourceOption())
     .action(
       async (
         resource: string | undefined,
-        opts: { active?: boolean; resolved?: boolean; cluster?: string },
+        opts: { active?: boolean; resolved?: boolean; cluster?: string; source?: string },
         cmd: Command,
       ) => {
         const flags = globalFlags(cmd);
@@ -49,6 +50,7 @@ export function registerGet(program: Command, io: Io, setExit: (code: number) =>
           const list = await allPages(endpoint, {
             ...(ns ? { namespace: ns } : {}),
             ...(opts.cluster !== undefined ? { cluster: opts.cluster } : {}),
+            ...(opts.source ? { source: opts.source } : {}),
           });
           out(
             io,
@@ -57,7 +59,7 @@ export function registerGet(program: Command, io: Io, setExit: (code: number) =>
                 ? renderDriftTable(list.drift_records, { wide, withAge: true, withStatus: true, colors })
                 : `No drift records found${ns ? ` in namespace ${ns}` : ''}${
                     opts.cluster !== undefined ? ` of cluster ${opts.cluster}` : ''
-                  }\n`,
+                  }${opts.source ? ` from source ${opts.source}` : ''}\n`,
             ),
           );
         });

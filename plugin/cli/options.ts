@@ -2,6 +2,7 @@
 // parses --kubeconfig, --context, -n, -A and -o itself; they are defined once on the root program
 // and commander recognises them before and after the subcommand name.
 import { Command, Option } from 'commander';
+import { SOURCE_NAME } from '../../shared/types.ts';
 import { CliError } from './errors.ts';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
@@ -59,4 +60,15 @@ export function globalFlags(cmd: Command): GlobalFlags {
 /** The namespace filter of a command: undefined means all namespaces. */
 export function namespaceFilter(flags: GlobalFlags): string | undefined {
   return flags.allNamespaces ? undefined : flags.namespace;
+}
+
+/** `--source NAME`: only records of this configured source (the agent's `sources[].name`). */
+export function sourceOption(): Option {
+  return new Option('--source <name>', "only records of this source (the agent's sources[].name)").argParser(
+    (v: string) => {
+      if (!SOURCE_NAME.test(v))
+        throw new CliError(`--source ${v}: expected a source name (lowercase letters, digits and -)`);
+      return v;
+    },
+  );
 }

@@ -8,18 +8,23 @@ import { statusLine } from '../output/status-line.ts';
 import { withAgent } from './agent-client.ts';
 import { EXIT_OK } from './errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
-import { globalFlags, namespaceFilter } from './options.ts';
+import { globalFlags, namespaceFilter, sourceOption } from './options.ts';
 
 export function registerStatus(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command('status')
     .description("summary of the cluster's drift and the active drifts (all namespaces unless -n)")
     .addOption(new Option('--severity <level>', 'only drifts of this severity').choices([...SEVERITIES]))
-    .action(async (opts: { severity?: Severity }, cmd: Command) => {
+    .addOption(sourceOption())
+    .action(async (opts: { severity?: Severity; source?: string }, cmd: Command) => {
       const flags = globalFlags(cmd);
       await withAgent(flags, io, async (client) => {
         const ns = namespaceFilter(flags);
-        const active = await allPages((f) => client.active(f), { namespace: ns, severity: opts.severity });
+        const active = await allPages((f) => client.active(f), {
+          namespace: ns,
+          severity: opts.severity,
+          source: opts.source,
+        });
         if (flags.output === 'json' || flags.output === 'yaml') {
           out(
             io,

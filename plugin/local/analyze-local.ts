@@ -1,50 +1,70 @@
-// `analyze --local`: desired state from a repository, live state from the cluster, verdicts from
-// the engine. Nothing is stored. Parse errors are returned with the results so the caller can
-// report them and still print everything that could be analysed. `diff`/`revert --local` read the
-// repository and the cluster through the same loadLocal.
+// `analyze --local`: desired state from a repository (rendered with kustomize or helm when the path
+// holds a kustomization or a chart, exactly as the agent renders it), live state from the cluster,
+// verdicts from the engine. Nothing is stored. Parse errors are returned with the results so the
+// caller can report them and still print everything that could be analysed; a render error throws
+// (RenderError). `diff`/`revert --local` read the repository and the cluster through the same loadLocal.
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   analyzeAll,
   defaultEngineOptions,
-  parseManifests,
   type DesiredObject,
   type EngineOptions,
   type ParseError,
 } from '../../shared/engine/index.ts';
+import {
+  clusterInfo,
+  findTools,
+  render,
+  type HelmOptions,
+  type Rendered,
+  type SourceType,
+} from '../../shared/node/render/index.ts';
 import type { DriftResult, KubeObject } from '../../shared/types.ts';
-import { checkoutRepo } from './repo.ts';
-import { readManifestFiles } from './files.ts';
 import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
 import { readLiveObjects } from '../../shared/node/kube/live.ts';
+import { kubeGet } from '../../shared/node/kube/rest.ts';
+import { checkoutRepo } from './repo.ts';
 
 export interface LocalAnalysisOptions {
   repo: string;
-  branch?: string;
-  path?: string;
+  branch?: string | undefined;
+  path?: string | undefined;
   /** Only desired objects in this namespace (cluster-scoped objects are left out too). */
-  namespace?: string;
-  /** Namespace for manifests that name none, as `kubectl apply` would use. */
+  namespace?: string | undefined;
+  /** Namespace for manifests that name none, as `kubectl apply` would use; Helm's --namespace. */
   defaultNamespace: string;
+  type?: SourceType | undefined;
+  helm?: Partial<HelmOptions> | undefined;
 }
+
+/** How the desired state was produced: type, tool and version, what was set aside. */
+export type RenderSummary = Pick<
+  Rendered,
+  'type' | 'tool' | 'skipped' | 'unstable' | 'usesLookup' | 'durationMs'
+>;
 
 export interface LocalAnalysis {
   results: DriftResult[];
   errors: ParseError[];
   warnings: string[];
   commit: string | null;
-  files: number;
+  render: RenderSummary;
+  /** Desired objects the source rendered to (before the -n filter). */
+  objects: number;
 }
 
 /** A repository's desired objects (those `select` keeps) with their live counterparts. */
 export interface LocalState {
   desired: DesiredObject[];
   live: Map<string, KubeObject>;
+  /** With the source's unstable fields as ignore rules: they are never drift. */
   engine: EngineOptions;
   errors: ParseError[];
   warnings: string[];
   commit: string | null;
-  files: number;
+  render: RenderSummary;
+  objects: number;
 }
 
 export async function loadLocal(
@@ -54,34 +74,55 @@ export async function loadLocal(
 ): Promise<LocalState> {
   const repo = await checkoutRepo(opts.repo, opts.branch);
   try {
-    const files = readManifestFiles(repo.dir, opts.path);
+    const get = async (path: string): Promise<unknown> => {
+      const res = await kubeGet(kc, path);
+      return res.status === 200 ? res.body : null;
+    };
+    const maybeHelm = opts.type === 'helm' || opts.type === 'auto' || opts.type === undefined;
+    const needsCluster =
+      maybeHelm &&
+      ((opts.helm?.kube_version ?? 'auto') === 'auto' || (opts.helm?.api_versions ?? 'auto') === 'auto');
     // Scope and CRD schemas from the server itself: a cluster-scoped custom resource gets no
     // namespace, and a custom resource gets its schema's defaults before it is compared.
     const discovery = new Discovery(kc);
     const [scopes, crds] = await Promise.all([discovery.scopes(), readCrdSchemas(kc)]);
+    const rendered = await render({
+      repoDir: repo.dir,
+      path: opts.path ?? '',
+      type: opts.type ?? 'auto',
+      namespace: opts.defaultNamespace,
+      commit: repo.commit,
+      helm: opts.helm,
+      scopes,
+      tools: await findTools(),
+      // Only asked when a chart may need Capabilities; a failure leaves helm's defaults.
+      cluster: needsCluster ? await clusterInfo(get).catch(() => null) : null,
+    });
     const engine = defaultEngineOptions({
       defaultNamespace: opts.defaultNamespace,
       scopes,
       ...(crds.ok ? { crdSchemas: crds.schemas } : {}),
     });
-    const parsed = parseManifests(files, engine);
-    const desired = parsed.objects.filter(
+    engine.rules.ignore = [...(engine.rules.ignore ?? []), ...rendered.unstable, ...rendered.notCompared];
+    const desired = rendered.objects.filter(
       (d) => (opts.namespace === undefined || d.object.metadata['namespace'] === opts.namespace) && select(d),
     );
     const { live, unserved } = await readLiveObjects(kc, desired, discovery);
     const warnings = [
-      ...parsed.warnings.map((w) => `${w.file}: ${w.message}`),
+      ...rendered.warnings,
       ...unserved.map((k) => `the cluster does not serve ${k}: its objects are reported as Missing`),
       ...(crds.ok ? [] : [crds.message]),
     ];
+    const { type, tool, skipped, unstable, usesLookup, durationMs } = rendered;
     return {
       desired,
       live,
       engine,
-      errors: parsed.errors,
+      errors: rendered.errors,
       warnings,
       commit: repo.commit,
-      files: files.length,
+      render: { type, tool, skipped, unstable, usesLookup, durationMs },
+      objects: rendered.objects.length,
     };
   } finally {
     repo.cleanup();
@@ -91,5 +132,12 @@ export async function loadLocal(
 export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): Promise<LocalAnalysis> {
   const s = await loadLocal(kc, opts);
   const results = analyzeAll(s.desired, s.live, s.engine, { gitCommit: s.commit });
-  return { results, errors: s.errors, warnings: s.warnings, commit: s.commit, files: s.files };
+  return {
+    results,
+    errors: s.errors,
+    warnings: s.warnings,
+    commit: s.commit,
+    render: s.render,
+    objects: s.objects,
+  };
 }

@@ -26,6 +26,7 @@ function record(over: Partial<DriftRecord>): DriftRecord {
     namespace: 'shop',
     name: 'web',
     api_version: 'apps/v1',
+    source: 'default',
     drift_detected: true,
     drift_status: 'active',
     drift_type: 'Scaling',

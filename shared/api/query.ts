@@ -2,7 +2,7 @@
 // (agent/api/query.ts), the OpenAPI document's parameters are generated from them, and the plugin's
 // client takes its filters in their typed form (RecordFilter).
 import { z } from 'zod';
-import { DRIFT_TYPES, SEVERITIES } from './shapes.ts';
+import { DRIFT_TYPES, SEVERITIES, SOURCE_NAME } from './shapes.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -45,6 +45,9 @@ export const recordParams = z.strictObject({
   kind: name(/^[A-Za-z][A-Za-z0-9]*$/, 'a Kubernetes kind (letters and digits)').optional(),
   severity: oneOf(SEVERITIES).optional(),
   type: oneOf(DRIFT_TYPES).optional(),
+  source: name(SOURCE_NAME, 'a source name (lowercase letters, digits and -)')
+    .optional()
+    .describe('Only records of this configured source (`sources[].name`; `default` for the `git:` section).'),
   ...pageParams,
 });
 

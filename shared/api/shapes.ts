@@ -20,6 +20,9 @@ export const DRIFT_TYPES = [
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export const DRIFT_STATUSES = ['none', 'active', 'resolved'] as const;
 export const TRANSITIONS = ['detected', 'updated', 'resolved'] as const;
+/** A source's name (`sources[].name`): what records, events, `?source=` and `--source` carry. */
+export const SOURCE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SOURCE_TYPES_RENDERED = ['directory', 'kustomize', 'helm'] as const;
 
 /** The shapes the OpenAPI document names, by component name. */
 export const apiSchemas = z.registry<{ id: string }>();
@@ -83,6 +86,13 @@ export const DriftRecord = named(
         'The cluster of the agent that wrote it (config kubernetes.cluster); several may share one database.',
       ),
     drift_status: DriftStatus,
+    source: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'The configured source the object comes from (`sources[].name`; `default` for the `git:` section). Absent on records stored before sources existed, until their next analysis.',
+      ),
     first_detected: Timestamp.nullable(),
     last_checked: Timestamp,
     resolved_at: Timestamp.nullable(),
@@ -107,6 +117,11 @@ export const DriftEvent = named(
     severity: Severity.nullable(),
     kind: z.string(),
     namespace: z.string(),
+    source: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("The record's source at the transition (absent on events stored before sources existed)."),
     message: z.string().nullable(),
   }),
 );
@@ -136,6 +151,27 @@ export const LastAnalysis = named(
   }),
 );
 
+export const SourceStatistics = named(
+  'SourceStatistics',
+  z.strictObject({
+    name: z.string(),
+    type: z
+      .enum(SOURCE_TYPES_RENDERED)
+      .nullable()
+      .describe('How the source is read (`auto` resolved); null before its first sync.'),
+    tool: z.string().nullable().describe('e.g. `helm v4.3.2`; null for a plain directory.'),
+    git_commit: z.string().nullable(),
+    objects: count(),
+    drifted: count().describe('Records of this source in active drift.'),
+    skipped: count().describe('Helm hooks and test pods rendered but not compared.'),
+    unstable: count().describe('Fields that differ between two renders; never drift.'),
+    render_failed: z
+      .string()
+      .nullable()
+      .describe('Why the newest commit did not render; the last good desired state is still analysed.'),
+  }),
+);
+
 export const Statistics = named(
   'Statistics',
   z.strictObject({
@@ -162,6 +198,7 @@ export const Statistics = named(
     trend: z
       .array(z.strictObject({ time: Timestamp, active: count() }))
       .describe('Active drifts over the last 24 hours.'),
+    sources: z.array(SourceStatistics).describe('Each configured source, in config order.'),
   }),
 );
 
@@ -198,9 +235,26 @@ export const EmptyBody = named('EmptyBody', z.strictObject({}));
 export const ComponentState = named(
   'ComponentState',
   z.strictObject({
-    name: z.enum(['store', 'watches', 'git', 'permissions', 'leader']),
+    name: z
+      .union([
+        z.enum(['store', 'watches', 'git', 'permissions', 'leader']),
+        z.templateLiteral(['source:', z.string()]),
+      ])
+      .describe('`source:<name>` for each configured source, beside the aggregate `git`.'),
     ready: z.boolean(),
     message: z.string(),
+    type: z
+      .enum(SOURCE_TYPES_RENDERED)
+      .nullable()
+      .optional()
+      .describe('Sources only: how the source is read (`auto` resolved); null before its first sync.'),
+    render_failed: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'Sources only: why its newest commit did not render (tool, exit code, stderr without temp paths or secrets). Its last good desired state is still analysed.',
+      ),
   }),
 );
 

@@ -12,6 +12,7 @@ interface Shape {
   status: 'none' | 'active' | 'resolved';
   type?: DriftType;
   severity?: Severity;
+  source?: string;
 }
 
 function record(s: Shape): DriftRecord {
@@ -25,6 +26,7 @@ function record(s: Shape): DriftRecord {
     namespace: s.namespace,
     name: s.name,
     api_version: s.kind === 'Deployment' ? 'apps/v1' : 'v1',
+    source: s.source ?? 'default',
     drift_detected: active,
     drift_status: s.status,
     drift_type: type,
@@ -105,6 +107,7 @@ function event(
     severity: r.severity ?? 'medium',
     kind: r.kind,
     namespace: r.namespace,
+    source: r.source,
     message: `${kind} ${r.name}`,
   };
 }

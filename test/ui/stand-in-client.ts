@@ -25,6 +25,7 @@ export function record(
     namespace,
     name,
     api_version: 'apps/v1',
+    source: 'default',
     drift_detected: true,
     drift_status: 'active',
     drift_type: 'Scaling',
@@ -107,6 +108,7 @@ export const STATS: Statistics = {
   drifted_resources: 3,
   active_drifts: 3,
   resolved_drifts: 1,
+  sources: [],
   by_type: { Scaling: 1, VersionChange: 1, ConfigMapChange: 1 },
   by_severity: { low: 1, medium: 1, high: 1 },
   by_namespace: { shop: 2, billing: 1 },
@@ -188,6 +190,7 @@ function events(id: string): DriftEvent[] {
       severity: 'medium',
       kind,
       namespace,
+      source: 'default',
       message: 'replicas 3 → 5',
     },
   ];

@@ -1,0 +1,58 @@
+// One source as the agent runs it: a Git checkout (url, branch or tag or commit, path, auth,
+// timeouts) and how to read it (type, namespace, kustomize/helm settings, network opt-in).
+// Built from the config's `sources:` list, or from the old `git:` section as the source `default`.
+import {
+  DEFAULT_HELM,
+  DEFAULT_KUSTOMIZE,
+  type HelmOptions,
+  type KustomizeOptions,
+  type SourceType,
+} from '../../shared/node/render/types.ts';
+import type { JsonObject } from '../../shared/types.ts';
+import type { AgentConfig, GitConfig, SourceConfig } from '../config/schema.ts';
+
+/** The checkout of one source: what GitRepo clones and fetches. */
+export type RepoSpec = Omit<GitConfig, 'url' | 'work_dir'> & { url: string };
+
+export interface SourceSpec {
+  name: string;
+  git: RepoSpec;
+  type: SourceType;
+  /** Namespace for objects without one; Helm's --namespace. */
+  namespace: string;
+  kustomize: KustomizeOptions;
+  helm: HelmOptions;
+  /** Remote bases, chart dependencies, helmCharts pulls: off unless opted in. */
+  network: boolean;
+}
+
+export const DEFAULT_SOURCE_NAME = 'default';
+
+/** The old single `git:` section, as the one source `default` (type auto, defaults for the rest). */
+export function legacySource(git: GitConfig, namespace: string): SourceSpec {
+  return {
+    name: DEFAULT_SOURCE_NAME,
+    git: { ...git, url: git.url ?? '' },
+    type: 'auto',
+    namespace,
+    kustomize: { ...DEFAULT_KUSTOMIZE },
+    helm: { ...DEFAULT_HELM },
+    network: false,
+  };
+}
+
+/** The sources the agent tracks, in config order (the first one wins an object two sources declare). */
+export function sourceSpecs(config: AgentConfig, namespace: string): SourceSpec[] {
+  const listed = (config.sources ?? []).map((s: SourceConfig): SourceSpec => ({
+    name: s.name,
+    // Auth and timeouts are the git: section's, shared by every source.
+    git: { ...config.git, url: s.url, branch: s.branch, path: s.path },
+    type: s.type,
+    namespace: s.namespace ?? namespace,
+    kustomize: s.kustomize,
+    helm: { ...s.helm, values: s.helm.values as JsonObject },
+    network: s.network,
+  }));
+  // The old git: section still works: alone as `default`, or beside sources: as one more.
+  return config.git.url ? [legacySource(config.git, namespace), ...listed] : listed;
+}
