@@ -178,6 +178,9 @@ export class Agent {
       },
       (kind) => this.metrics.watchErrors.inc({ kind }),
     );
+    const desired = trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns));
+    // Only what Git names is held whole; the rest of the cluster is a light index.
+    this.watch.trackOnly((id) => desired.get(id) !== undefined);
     const gitLoaded = new Promise<void>((resolve) => {
       this.markGitLoaded = resolve;
     });
@@ -189,7 +192,7 @@ export class Agent {
       touchAfterMs: TOUCH_AFTER_MS,
       cluster: config.kubernetes.cluster,
       ...(config.drift.events ? { events: new EventRecorder(this.kc, this.log, identity) } : {}),
-      desired: trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns)),
+      desired,
       analysable: (key, ns) => !this.watch.denies(key, ns),
       leadership: () => this.leadership(),
       live: this.watch,
@@ -208,6 +211,8 @@ export class Agent {
       // A follower serves the API from the store and keeps its watches and Git current, so it can
       // take over at once; it analyses and writes nothing until it holds the Lease.
       this.scheduler.setActive(false);
+      // A follower's reads go to the database the leader writes; see ResilientStore.setExclusive.
+      this.store.setExclusive(false);
       this.metrics.leader.set(0);
       this.elector = new LeaderElector({
         kc: this.kc,
@@ -222,10 +227,12 @@ export class Agent {
         log: this.log,
         onStartedLeading: () => {
           this.metrics.leader.set(1);
+          this.store.setExclusive(true);
           this.scheduler.setActive(true);
         },
         onStoppedLeading: () => {
           this.metrics.leader.set(0);
+          this.store.setExclusive(false);
           this.scheduler.setActive(false);
         },
       });

@@ -6,6 +6,7 @@ import { defaultEngineOptions, parseManifests, type DesiredObject } from '../../
 import type { KubeObject } from '../../shared/types.ts';
 import { createLogger } from '../log.ts';
 import { AgentMetrics } from '../metrics.ts';
+import { ResilientStore } from '../store/resilient.ts';
 import { SqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/store.ts';
 import { Scheduler } from './scheduler.ts';
@@ -54,10 +55,12 @@ function counting(store: Store): { store: Store; writes: () => number; reads: ()
   return { store: wrapped, writes: () => n, reads: () => r };
 }
 
-async function setup(count: number) {
+async function setup(count: number, opts: { resilient?: boolean } = {}) {
   const inner = new SqliteStore({ path: ':memory:' });
   await inner.init();
-  const { store, writes, reads } = counting(inner);
+  const counted = counting(inner);
+  const { writes, reads } = counted;
+  const store = opts.resilient ? new ResilientStore(counted.store) : counted.store;
   const files = Array.from({ length: count }, (_, i) => ({
     path: `d${i}.yaml`,
     content: manifest(`d${i}`, 2),
@@ -150,6 +153,42 @@ describe('analysis scheduler', () => {
     await done(scheduler, scheduler.triggerAnalysis('git').analysis_id);
     assert.equal(await store.getRecord(id), null);
     assert.equal((await store.allRecords()).length, 1);
+    await scheduler.stop();
+  });
+
+  it('a warm full run over the agent store reads nothing from the database and skips the engine', async () => {
+    const { scheduler, reads, writes, desired, liveMap } = await setup(200, { resilient: true });
+    await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);
+    const readsAfterFirst = reads();
+    assert.equal(writes(), 200);
+    await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);
+    assert.equal(reads(), readsAfterFirst, 'previous records came from the one in-memory copy');
+    assert.equal(writes(), 200);
+    // A changed live object is still seen by the next full run (not only by its watch event).
+    const id = [...desired.keys()][7] ?? '';
+    liveMap.set(id, live(desired.get(id)!.desired, 9));
+    const third = scheduler.triggerAnalysis('manual').analysis_id;
+    await done(scheduler, third);
+    assert.equal(scheduler.analysis(third)?.detected, 1);
+    assert.equal(scheduler.analysis(third)?.drifted, 1);
+    await scheduler.stop();
+  });
+
+  it('analyses a change that arrives during a full run before that run ends', async () => {
+    const { scheduler, store, desired, liveMap } = await setup(1500);
+    const run = scheduler.triggerAnalysis('manual').analysis_id;
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(scheduler.analysis(run)?.status, 'running', 'the full run is still going');
+    const id = [...desired.keys()].at(-1) ?? '';
+    liveMap.set(id, live(desired.get(id)!.desired, 7));
+    scheduler.analyzeObjects([id], 'watch');
+    await done(scheduler, run);
+    const rec = await store.getRecord(id);
+    assert.equal(rec?.drift_status, 'active');
+    assert.ok(
+      Date.parse(rec.first_detected ?? '') <= Date.parse(scheduler.analysis(run)?.finished_at ?? ''),
+      `detected at ${rec.first_detected}, full run finished at ${scheduler.analysis(run)?.finished_at}`,
+    );
     await scheduler.stop();
   });
 

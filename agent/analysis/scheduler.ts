@@ -1,6 +1,9 @@
 // The analysis scheduler: one serial queue of work so two analyses never race on a record.
 // Single objects (from watch events and Git changes) go first, batched; full runs (periodic,
-// manual, first Git load) coalesce: a trigger while one is queued or running joins it.
+// manual, first Git load) coalesce: a trigger while one is queued or running joins it. A full run
+// goes in chunks and yields to the event loop between them, running the single objects that
+// arrived meanwhile first, so the API and the detection of a change never wait for a whole pass.
+// Previous records come from the store (the ResilientStore answers from its one in-memory copy).
 import { randomUUID } from 'node:crypto';
 import { Backoff } from '../../shared/backoff.ts';
 import { revertPlan, type DesiredObject, type IgnoreRule } from '../../shared/engine/index.ts';
@@ -15,9 +18,9 @@ import {
   type SourceStatistics,
 } from '../../shared/types.ts';
 import type { SyncTrigger } from '../metrics.ts';
-import { driftScore } from '../records/statistics.ts';
+import { driftScoreOf } from '../records/statistics.ts';
 import type { AgentControl, ComponentState } from './control.ts';
-import { analyzeAndStore, engineFor, type StepDeps, type StepOutcome } from './record-step.ts';
+import { analyzeAndStore, engineFor, touchDue, type StepDeps, type StepOutcome } from './record-step.ts';
 import { StatusLog } from './status-log.ts';
 
 export interface DesiredEntry {
@@ -39,6 +42,10 @@ export interface DesiredView {
 export interface LiveView {
   /** The live object, read in `apiVersion` when that version is watched (else the watched one). */
   get(id: string, apiVersion?: string): KubeObject | undefined;
+  /** Reads whole the tracked objects among `ids` that are held only as index entries. */
+  ensure?(ids: Iterable<string>): Promise<number>;
+  /** Drops the bodies of objects no longer tracked. */
+  compact?(): number;
 }
 
 export interface SchedulerDeps extends StepDeps {
@@ -63,10 +70,44 @@ export interface SchedulerDeps extends StepDeps {
 
 type Counts = Pick<AnalysisStatus, 'resources' | 'drifted' | 'detected' | 'resolved'>;
 
+/** Ids per chunk of a full run: a chunk's previous records are read in one call. */
+const CHUNK = 256;
+/** A full run yields to the event loop after this much work (ms). */
+const SLICE_MS = 10;
+
+/** What the last analysis of an id saw: the same three again give the same verdict. */
+interface Seen {
+  live: KubeObject | undefined;
+  entry: DesiredEntry;
+  record: DriftRecord;
+}
+
+/** The same desired object from the same commit and source, with the same ignore rules. */
+function sameEntry(a: DesiredEntry, b: DesiredEntry): boolean {
+  return (
+    a.desired === b.desired &&
+    a.commit === b.commit &&
+    a.source === b.source &&
+    a.ignore === b.ignore &&
+    a.headCommit === b.headCommit
+  );
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export class Scheduler implements AgentControl {
   private readonly statuses = new StatusLog(100);
-  /** Last written record per id: the previous record for single-object analyses and the gauges. */
-  private readonly records = new Map<string, DriftRecord>();
+  /**
+   * Per id, the live object, desired object and record of its last analysis (references, not
+   * copies). A full run skips the engine for an id whose three are the same objects again: the
+   * verdict is a pure function of them, so nothing can have changed.
+   */
+  private readonly seen = new Map<string, Seen>();
+  /** Records, and the active drifts (severity, type), for the gauges, kept as records change. */
+  private recordCount = 0;
+  private readonly drifting = new Map<string, { severity: Severity; type: DriftType | null }>();
   private readonly pendingIds = new Map<string, 'watch' | 'git'>();
   /** Pacing of record reads retried while the store is down: 1 s, growing to 10 s. */
   private readonly readRetry = new Backoff({ initialMs: 1000, maxMs: 10_000 });
@@ -115,7 +156,9 @@ export class Scheduler implements AgentControl {
     this.active = active;
     this.pendingIds.clear();
     this.queuedFull = null;
-    this.records.clear();
+    this.seen.clear();
+    this.drifting.clear();
+    this.recordCount = 0;
     if (active) this.triggerAnalysis('periodic');
     else this.deps.metrics.setDriftState({}, 0);
   }
@@ -218,9 +261,7 @@ export class Scheduler implements AgentControl {
     await Promise.race([this.deps.loaded, this.stopping]);
     while (!this.stopped && this.active) {
       if (this.pendingIds.size > 0) {
-        const batch = new Map(this.pendingIds);
-        this.pendingIds.clear();
-        await this.runObjects(batch);
+        await this.runPending();
       } else if (this.queuedFull) {
         this.runningFull = this.queuedFull;
         this.queuedFull = null;
@@ -230,35 +271,40 @@ export class Scheduler implements AgentControl {
     }
   }
 
+  private async runPending(): Promise<void> {
+    const batch = new Map(this.pendingIds);
+    this.pendingIds.clear();
+    await this.runObjects(batch);
+  }
+
   private async runObjects(batch: Map<string, 'watch' | 'git'>): Promise<void> {
     const started = performance.now();
     const ids = [...batch.keys()];
     const gitIds = ids.filter((id) => batch.get(id) === 'git');
-    // Tracked ids not seen since start (e.g. a watch event before the first full run) are read
-    // from the store. An id Git does not hold needs no read: if it has a record, the full run that
-    // follows the first Git load removes it, so a change to an untracked object costs no I/O.
-    const unknown = ids.filter((id) => !this.records.has(id) && this.deps.desired.get(id) !== undefined);
-    let fetched = new Map<string, DriftRecord>();
-    if (unknown.length > 0) {
-      try {
-        fetched = await this.deps.store.getRecords(unknown);
-        this.readRetry.reset();
-      } catch (err) {
-        this.deps.log.error(
-          { event: 'store_write_failed', err: err instanceof Error ? err.message : String(err) },
-          'could not read records; will retry',
-        );
-        for (const id of ids) this.pendingIds.set(id, batch.get(id) ?? 'watch');
-        // Wait before the retry (longer while the store stays down), but not past a stop.
-        const delay = this.readRetry.next();
-        await Promise.race([new Promise((r) => setTimeout(r, delay).unref()), this.stopping]);
-        return;
-      }
+    // Only tracked ids need their previous record, and ids Git changed (one that left Git has a
+    // record to remove). A watch event for an object Git does not hold costs no store read: if it
+    // has a record, the full run that follows the first Git load removes it.
+    const wanted = ids.filter((id) => batch.get(id) === 'git' || this.deps.desired.get(id) !== undefined);
+    let previous = new Map<string, DriftRecord>();
+    try {
+      if (gitIds.length > 0) await this.deps.live.ensure?.(gitIds);
+      if (wanted.length > 0) previous = await this.deps.store.getRecords(wanted);
+      this.readRetry.reset();
+    } catch (err) {
+      this.deps.log.error(
+        { event: 'store_write_failed', err: err instanceof Error ? err.message : String(err) },
+        'could not read records; will retry',
+      );
+      for (const id of ids) this.pendingIds.set(id, batch.get(id) ?? 'watch');
+      // Wait before the retry (longer while the store stays down), but not past a stop.
+      const delay = this.readRetry.next();
+      await Promise.race([new Promise((r) => setTimeout(r, delay).unref()), this.stopping]);
+      return;
     }
     // Created only once the batch really runs, so a retried batch leaves no status stuck at running.
     const status = gitIds.length > 0 ? this.newStatus('git') : null;
-    const previous = { get: (id: string) => this.records.get(id) ?? fetched.get(id) };
-    const counts = await this.analyzeIds(ids, previous, status);
+    const counts = this.emptyCounts();
+    await this.analyzeIds(wanted, previous, counts, status, false);
     const seconds = (performance.now() - started) / 1000;
     for (const trigger of new Set(batch.values())) this.deps.metrics.observeSync(trigger, seconds);
     if (status) this.finish(status, counts, null);
@@ -273,11 +319,30 @@ export class Scheduler implements AgentControl {
       'analysis started',
     );
     try {
-      // One batch read: every stored record, also those whose object has left Git.
-      const stored = new Map((await this.deps.store.allRecords()).map((r) => [r.resource_id, r]));
-      const ids = new Set<string>(stored.keys());
+      // Every stored record, also those whose object has left Git.
+      const stored = await this.deps.store.allRecords();
+      this.recount(stored);
+      const ids = new Set<string>();
+      for (const r of stored) ids.add(r.resource_id);
       for (const [id] of this.deps.desired.entries()) ids.add(id);
-      const counts = await this.analyzeIds([...ids], stored, status);
+      this.deps.live.compact?.();
+      for (const id of this.seen.keys()) if (!ids.has(id)) this.seen.delete(id);
+      const all = [...ids];
+      const counts = this.emptyCounts();
+      let slice = performance.now();
+      for (let i = 0; i < all.length && !this.stopped && this.active; i += CHUNK) {
+        const chunk = all.slice(i, i + CHUNK);
+        await this.deps.live.ensure?.(chunk);
+        // Read per chunk, not once: a change analysed between chunks has a newer record.
+        const previous = await this.deps.store.getRecords(chunk);
+        await this.analyzeIds(chunk, previous, counts, status, true);
+        if (performance.now() - slice >= SLICE_MS) {
+          await yieldToLoop();
+          // Changes that arrived meanwhile go first: detection does not wait for the pass.
+          if (this.pendingIds.size > 0 && !this.stopped && this.active) await this.runPending();
+          slice = performance.now();
+        }
+      }
       const finishedAt = this.nowIso();
       const seconds = (performance.now() - started) / 1000;
       await this.deps.store.saveLastAnalysis({
@@ -315,25 +380,32 @@ export class Scheduler implements AgentControl {
     this.updateGauges();
   }
 
-  /** Analyses each id against the given previous records; write failures are logged and counted. */
+  private emptyCounts(): Counts {
+    return { resources: 0, drifted: 0, detected: 0, resolved: 0 };
+  }
+
+  /** Analyses each id against its previous record, adding to `counts`; write failures are logged and counted. */
   private async analyzeIds(
     ids: string[],
-    previous: { get(id: string): DriftRecord | undefined },
+    previous: ReadonlyMap<string, DriftRecord>,
+    counts: Counts,
     status: AnalysisStatus | null,
-  ): Promise<Counts> {
-    const counts: Counts = { resources: 0, drifted: 0, detected: 0, resolved: 0 };
+    full: boolean,
+  ): Promise<void> {
     let failures = 0;
     let lastError = '';
     const now = this.nowIso();
     for (const id of ids) {
       if (this.stopped || !this.active) break;
+      const before = previous.get(id) ?? null;
       try {
-        const outcome = await this.analyzeId(id, previous.get(id) ?? null, now);
-        if (outcome === null) continue;
+        const done = await this.analyzeId(id, before, now, full);
+        if (done === null) continue;
+        this.tally(id, before, done.record);
         counts.resources++;
-        if (outcome === 'detected') counts.detected++;
-        if (outcome === 'resolved') counts.resolved++;
-        if (this.records.get(id)?.drift_status === 'active') counts.drifted++;
+        if (done.outcome === 'detected') counts.detected++;
+        if (done.outcome === 'resolved') counts.resolved++;
+        if (done.record?.drift_status === 'active') counts.drifted++;
       } catch (err) {
         failures++;
         lastError = err instanceof Error ? err.message : String(err);
@@ -343,38 +415,61 @@ export class Scheduler implements AgentControl {
         );
       }
     }
-    if (status && failures > 0) status.error = `${failures} record write(s) failed: ${lastError}`;
-    return counts;
+    if (status && failures > 0) {
+      const error = `${failures} record write(s) failed: ${lastError}`;
+      status.error = status.error ? `${status.error}; ${error}` : error;
+    }
   }
 
-  /** null: not tracked (neither in Git nor stored). */
+  /** null: not tracked (neither in Git nor stored). A null record: it was removed. */
   private async analyzeId(
     id: string,
     previous: DriftRecord | null,
     now: string,
-  ): Promise<StepOutcome | null> {
+    full: boolean,
+  ): Promise<{ outcome: StepOutcome; record: DriftRecord | null } | null> {
     if (this.deps.analysable) {
       const parsed = parseResourceId(id);
       if (parsed && !this.deps.analysable(parsed.kind, parsed.namespace)) return null;
     }
     const entry = this.deps.desired.get(id);
     if (!entry) {
-      if (!previous && !this.records.has(id)) return null;
+      this.seen.delete(id);
+      if (!previous) return null;
       // The object left Git: it is no longer tracked, so its record goes (its history stays).
       await this.deps.store.deleteRecord(id);
-      this.records.delete(id);
       this.deps.log.info({ event: 'record_removed', resource_id: id }, 'no longer in Git; record removed');
-      return 'removed';
+      return { outcome: 'removed', record: null };
     }
-    const { outcome, record } = await analyzeAndStore(
-      this.deps,
-      entry,
-      this.deps.live.get(id, entry.desired.object.apiVersion),
-      previous,
-      now,
-    );
-    this.records.set(id, record);
-    return outcome;
+    const live = this.deps.live.get(id, entry.desired.object.apiVersion);
+    const last = this.seen.get(id);
+    if (
+      full &&
+      previous &&
+      last &&
+      last.record === previous &&
+      last.live === live &&
+      sameEntry(last.entry, entry) &&
+      !touchDue(previous, now, this.deps.touchAfterMs)
+    )
+      return { outcome: 'skipped', record: previous };
+    const { outcome, record } = await analyzeAndStore(this.deps, entry, live, previous, now);
+    this.seen.set(id, { live, entry: { ...entry }, record });
+    return { outcome, record };
+  }
+
+  /** Rebuilds the gauge tallies from every record (at the start of a full run). */
+  private recount(records: readonly DriftRecord[]): void {
+    this.recordCount = records.length;
+    this.drifting.clear();
+    for (const r of records) this.tally(r.resource_id, null, r, false);
+  }
+
+  private tally(id: string, before: DriftRecord | null, after: DriftRecord | null, count = true): void {
+    if (count) this.recordCount += (after ? 1 : 0) - (before ? 1 : 0);
+    if (after?.drift_status === 'active')
+      this.drifting.set(id, { severity: after.severity ?? 'low', type: after.drift_type });
+    else this.drifting.delete(id);
   }
 
   private newStatus(trigger: AnalysisStatus['trigger']): AnalysisStatus {
@@ -408,15 +503,14 @@ export class Scheduler implements AgentControl {
 
   /** The drift gauges (the watched-objects gauge is set when /metrics is scraped). */
   private updateGauges(): void {
-    const records = [...this.records.values()];
     const active: Partial<Record<Severity, number>> = {};
     const byType: Partial<Record<DriftType, number>> = {};
-    for (const r of records) {
-      if (r.drift_status !== 'active') continue;
-      active[r.severity ?? 'low'] = (active[r.severity ?? 'low'] ?? 0) + 1;
-      if (r.drift_type) byType[r.drift_type] = (byType[r.drift_type] ?? 0) + 1;
+    for (const { severity, type } of this.drifting.values()) {
+      active[severity] = (active[severity] ?? 0) + 1;
+      if (type) byType[type] = (byType[type] ?? 0) + 1;
     }
-    this.deps.metrics.setDriftState(active, driftScore(records), byType);
+    const severities = [...this.drifting.values()].map((d) => d.severity);
+    this.deps.metrics.setDriftState(active, driftScoreOf(severities, this.recordCount), byType);
   }
 
   private nowIso(): string {

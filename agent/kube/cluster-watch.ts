@@ -27,6 +27,7 @@ export class ClusterWatch {
   /** Live objects of the other versions Git uses, by apiVersion (several versions of a kind in Git). */
   private readonly otherVersions = new Map<string, LiveState>();
   private readonly listeners: ((change: LiveChange) => void)[] = [];
+  private tracked: (id: string) => boolean = () => true;
   private watches: KindWatch[] = [];
   private syncWaiters: (() => void)[] = [];
   private resolved = false;
@@ -58,6 +59,46 @@ export class ClusterWatch {
   ) {
     this.excluded = config.exclude_system_namespaces ? config.system_namespaces : [];
     this.namespaces = config.namespaces.filter((ns) => !this.excluded.includes(ns));
+    this.prepareState(this.state);
+  }
+
+  /** Which ids every live view keeps whole (the objects Git names); the rest is a light index. */
+  trackOnly(tracked: (id: string) => boolean): void {
+    this.tracked = tracked;
+    for (const s of this.states()) s.trackOnly(tracked);
+  }
+
+  /** Reads whole, in every live view, the tracked objects among `ids` held light (see LiveState.ensure). */
+  async ensure(ids: Iterable<string>): Promise<number> {
+    const list = [...ids];
+    let n = 0;
+    for (const s of this.states()) n += await s.ensure(list);
+    return n;
+  }
+
+  /** Slims, in every live view, the objects Git no longer names. */
+  compact(): number {
+    let n = 0;
+    for (const s of this.states()) n += s.compact();
+    return n;
+  }
+
+  private states(): LiveState[] {
+    return [this.state, ...this.otherVersions.values()];
+  }
+
+  /** An object Git starts to name after it was listed light is read whole through the watch feeding its view. */
+  private prepareState(state: LiveState): void {
+    state.trackOnly(this.tracked);
+    state.setFetcher(async (entry) => {
+      const watch = this.watches.find(
+        (w) =>
+          w.feeds(state) &&
+          w.key === entry.kind &&
+          (w.namespace === undefined || w.namespace === entry.namespace),
+      );
+      return watch ? watch.fetch(entry.namespace, entry.name) : null;
+    });
   }
 
   /**
@@ -134,6 +175,7 @@ export class ClusterWatch {
     let s = this.otherVersions.get(apiVersion);
     if (!s) {
       s = new LiveState();
+      this.prepareState(s);
       for (const l of this.listeners) s.onChange(l);
       this.otherVersions.set(apiVersion, s);
     }

@@ -1,20 +1,17 @@
-// One list+watch of one kind in one scope, kept alive: client-node's ListWatch resumes from the
-// last resourceVersion and relists on 410 Gone, but stops for good on any other error, so this
-// restarts it with backoff, and a watchdog restarts a watch that has gone silent.
-import {
-  ListWatch,
-  Watch,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+// One list+watch of one kind in one scope, kept alive. The list is paged (`limit`/`continue`) so
+// 100,000 objects never arrive as one response, and each page goes into the live state (which
+// keeps only tracked objects whole) before the next is read. The watch resumes from the last
+// resourceVersion (bookmarks keep it fresh), relists on 410 Gone, restarts with backoff on any
+// other error, and a watchdog restarts a watch that has gone silent. Not client-node's ListWatch:
+// it keeps a second whole copy of every object in its own cache.
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from '../../shared/backoff.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
 import { listObjects } from '../../shared/node/kube/live.ts';
-import { KubeApiError } from '../../shared/node/kube/rest.ts';
+import { KubeApiError, kubeGet } from '../../shared/node/kube/rest.ts';
 import { apiVersionOf, collectionPath, type KindInfo } from './kinds.ts';
-import type { LiveState } from './live-state.ts';
+import { liveId, type LiveState } from './live-state.ts';
 
 export interface KindWatchOptions {
   kc: KubeConfig;
@@ -30,33 +27,59 @@ export interface KindWatchOptions {
   onSynced: () => void;
   /** Called for each failure or silence that restarts the watch (metrics). */
   onRestart?: (kind: string) => void;
+  /** Objects per list page (default 500, as kubectl pages). */
+  pageSize?: number;
 }
 
 /** Restart pacing after a failed or silent watch: 500 ms doubling to 30 s, with jitter. */
 const RESTART_BACKOFF = { initialMs: 500, maxMs: 30_000 };
 
-type Raw = KubernetesObject & KubeObject;
+interface WatchEventObject {
+  metadata?: { resourceVersion?: string };
+  code?: number;
+}
+
+function isGone(err: unknown): boolean {
+  if (err instanceof KubeApiError) return err.status === 410;
+  const e = err as { statusCode?: unknown; code?: unknown } | null;
+  return e?.statusCode === 410 || e?.code === 410;
+}
 
 export class KindWatch {
   synced = false;
-  private lw: ListWatch<Raw> | undefined;
   private stopped = false;
   private readonly backoff = new Backoff(RESTART_BACKOFF);
   private restartTimer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private lastActivity = Date.now();
+  /** Bumped on every (re)start: callbacks of an older watch are ignored. */
+  private generation = 0;
+  private request: AbortController | undefined;
+  /** Where the watch resumes; empty means relist first. */
+  private resourceVersion = '';
   private readonly path: string;
   private readonly fieldSelector: string | undefined;
+  private readonly watcher: Watch;
 
   constructor(private readonly opts: KindWatchOptions) {
     this.path = collectionPath(opts.info, opts.namespace);
     const exclusions = opts.info.namespaced && opts.namespace === undefined ? opts.excludeNamespaces : [];
     this.fieldSelector =
       exclusions.length > 0 ? exclusions.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
+    this.watcher = new Watch(opts.kc);
   }
 
   get key(): string {
     return this.opts.info.key;
+  }
+
+  get namespace(): string | undefined {
+    return this.opts.namespace;
+  }
+
+  /** Whether this watch feeds that live view. */
+  feeds(state: LiveState): boolean {
+    return this.opts.state === state;
   }
 
   get target(): { info: KindWatchOptions['info']; namespace?: string } {
@@ -69,6 +92,7 @@ export class KindWatch {
     return `${this.opts.info.key}${this.opts.namespace === undefined ? '' : ` in ${this.opts.namespace}`}`;
   }
 
+  /** Resolves once the first list has loaded and the watch is under way (or failed and will retry). */
   async start(): Promise<void> {
     this.stopped = false;
     const watchdogEvery = Math.max(1000, Math.floor(this.opts.watchdogMs / 4));
@@ -79,54 +103,83 @@ export class KindWatch {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generation++;
     clearInterval(this.watchdog);
     clearTimeout(this.restartTimer);
-    await this.lw?.stop();
-    this.lw = undefined;
+    this.request?.abort();
+    this.request = undefined;
   }
 
+  /** Reads one object whole (for objects Git starts to name after they were listed light). */
+  async fetch(namespace: string, name: string): Promise<KubeObject | null> {
+    const base = collectionPath(this.opts.info, this.opts.info.namespaced ? namespace : undefined);
+    const res = await kubeGet(this.opts.kc, `${base}/${encodeURIComponent(name)}`);
+    if (res.status === 404) return null;
+    return {
+      ...(res.body as KubeObject),
+      kind: this.opts.info.kind,
+      apiVersion: apiVersionOf(this.opts.info),
+    };
+  }
+
+  /** Lists when needed, then opens the watch. Errors schedule a restart with backoff. */
   private async launch(): Promise<void> {
     if (this.stopped) return;
-    const lw = new ListWatch<Raw>(
-      this.path,
-      new Watch(this.opts.kc),
-      () => this.list(),
-      false,
-      undefined,
-      this.fieldSelector,
-    );
-    this.lw = lw;
-    const touch = () => {
-      this.lastActivity = Date.now();
-    };
-    lw.on('connect', touch);
-    lw.on('add', (obj) => this.onObject(obj, false));
-    lw.on('update', (obj) => this.onObject(obj, false));
-    lw.on('delete', (obj) => this.onObject(obj, true));
-    lw.on('error', (err: unknown) => this.onError(lw, err));
+    const generation = ++this.generation;
     this.lastActivity = Date.now();
-    await lw.start();
+    try {
+      if (!this.resourceVersion) await this.list(generation);
+      if (generation !== this.generation) return;
+      const query: Record<string, string | boolean> = {
+        resourceVersion: this.resourceVersion,
+        allowWatchBookmarks: true,
+      };
+      if (this.fieldSelector !== undefined) query['fieldSelector'] = this.fieldSelector;
+      const request = await this.watcher.watch(
+        this.path,
+        query,
+        (type: string, obj: KubeObject & WatchEventObject) => this.onEvent(generation, type, obj),
+        (err: unknown) => this.onDone(generation, err),
+      );
+      if (generation === this.generation) this.request = request;
+      else request.abort();
+    } catch (err) {
+      if (generation === this.generation) this.onError(err);
+    }
   }
 
-  /** The list as plain JSON; it updates the live state itself so changes found by a relist are reported. */
-  private async list(): Promise<KubernetesListObject<Raw>> {
-    const query = this.fieldSelector ? `?fieldSelector=${encodeURIComponent(this.fieldSelector)}` : '';
-    // The same list read as `analyze --local` uses; items get their kind/apiVersion back, as watch events have.
-    const got = await listObjects(
-      this.opts.kc,
-      `${this.path}${query}`,
-      apiVersionOf(this.opts.info),
-      this.opts.info.kind,
-    );
-    const items = got.items as Raw[];
-    const list: KubernetesListObject<Raw> = {
-      apiVersion: apiVersionOf(this.opts.info),
-      kind: `${this.opts.info.kind}List`,
-      metadata: { resourceVersion: got.resourceVersion },
-      items,
-    };
-    this.opts.state.replaceScope(this.opts.info.key, this.opts.namespace, items, this.synced);
-    this.lastActivity = Date.now();
+  /** The paged list; each page goes into the live state at once, the missing are removed at the end. */
+  private async list(generation: number): Promise<void> {
+    const notify = this.synced;
+    const seen = new Set<string>();
+    const limit = this.opts.pageSize ?? 500;
+    let token: string | undefined;
+    let resourceVersion = '';
+    let total = 0;
+    do {
+      const params = new URLSearchParams({ limit: String(limit) });
+      if (this.fieldSelector) params.set('fieldSelector', this.fieldSelector);
+      if (token) params.set('continue', token);
+      // The same list read as `analyze --local` uses; items get their kind/apiVersion back, as watch events have.
+      const page = await listObjects(
+        this.opts.kc,
+        `${this.path}?${params}`,
+        apiVersionOf(this.opts.info),
+        this.opts.info.kind,
+      );
+      if (generation !== this.generation) return;
+      // All pages of one list are at the first page's resourceVersion; the watch starts there.
+      if (!token) resourceVersion = page.resourceVersion;
+      for (const obj of page.items) {
+        seen.add(liveId(obj));
+        this.opts.state.upsert(obj, notify);
+        total++;
+      }
+      token = page.continue || undefined;
+      this.lastActivity = Date.now();
+    } while (token);
+    this.opts.state.removeUnseen(this.opts.info.key, this.opts.namespace, seen, notify);
+    this.resourceVersion = resourceVersion;
     this.backoff.reset();
     if (!this.synced) {
       this.synced = true;
@@ -135,30 +188,54 @@ export class KindWatch {
           event: 'watch_synced',
           kind: this.opts.info.kind,
           namespace: this.opts.namespace ?? null,
-          objects: items.length,
+          objects: total,
         },
         `watching ${this.scope}`,
       );
       this.opts.onSynced();
     }
-    return list;
   }
 
-  private onObject(obj: Raw, deleted: boolean): void {
+  private onEvent(generation: number, type: string, obj: KubeObject & WatchEventObject): void {
+    if (generation !== this.generation) return;
     this.lastActivity = Date.now();
     this.backoff.reset();
-    if (this.lw === undefined) return;
+    if (type === 'ERROR') {
+      // The resourceVersion is too old (410): relist when this watch ends.
+      if (obj.code === 410) this.resourceVersion = '';
+      return;
+    }
+    const rv = obj.metadata?.resourceVersion;
+    if (type === 'BOOKMARK') {
+      if (rv) this.resourceVersion = rv;
+      return;
+    }
     const plain: KubeObject = {
       ...obj,
       kind: obj.kind ?? this.opts.info.kind,
       apiVersion: obj.apiVersion ?? apiVersionOf(this.opts.info),
     };
-    if (deleted) this.opts.state.remove(plain, this.synced);
+    if (type === 'DELETED') this.opts.state.remove(plain, this.synced);
     else this.opts.state.upsert(plain, this.synced);
+    if (rv) this.resourceVersion = rv;
   }
 
-  private onError(lw: ListWatch<Raw> | undefined, err: unknown): void {
-    if (this.stopped || lw !== this.lw || this.restartTimer) return;
+  /** The watch ended: a normal end or a client timeout resumes at once, 410 relists, else backoff. */
+  private onDone(generation: number, err: unknown): void {
+    if (generation !== this.generation || this.stopped) return;
+    this.request = undefined;
+    if (isGone(err)) this.resourceVersion = '';
+    const timeout = (err as { name?: unknown } | null)?.name === 'TimeoutError';
+    if (err && !isGone(err) && !timeout) {
+      this.onError(err);
+      return;
+    }
+    void this.launch();
+  }
+
+  private onError(err: unknown): void {
+    if (this.stopped || this.restartTimer) return;
+    if (isGone(err)) this.resourceVersion = '';
     const message =
       err instanceof KubeApiError
         ? `HTTP ${err.status} ${err.message}`
@@ -190,15 +267,15 @@ export class KindWatch {
   }
 
   /**
-   * After an error the same ListWatch is started again: it resumes from its last resourceVersion
-   * (or relists when it had none or gets 410). A silent watch is replaced by a new one, which relists.
+   * After an error the watch resumes from its last resourceVersion (or relists when it has none).
+   * A silent watch relists: events may have been lost on a connection that looked open.
    */
   private scheduleRestart(reason: 'error' | 'silent', delay: number): void {
     this.opts.onRestart?.(this.opts.info.kind);
-    if (reason === 'silent') {
-      void this.lw?.stop();
-      this.lw = undefined;
-    }
+    this.generation++;
+    this.request?.abort();
+    this.request = undefined;
+    if (reason === 'silent') this.resourceVersion = '';
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopped) return;
@@ -211,10 +288,7 @@ export class KindWatch {
         },
         `watch of ${this.scope} restarted`,
       );
-      this.lastActivity = Date.now();
-      const lw = this.lw;
-      const started = lw ? lw.start() : this.launch();
-      started.catch((err: unknown) => this.onError(this.lw, err));
+      void this.launch();
     }, delay);
     this.restartTimer.unref();
   }

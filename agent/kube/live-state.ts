@@ -1,6 +1,9 @@
-// The live cluster as plain JSON objects keyed by resource id, fed by the watches. It tells its
-// listener about each real change (a new resourceVersion, an add, a delete) so that one object can
-// be analysed at once.
+// The live cluster, fed by the watches, keyed by resource id. Only objects Git names (tracked)
+// are kept whole, as the engine needs them (managedFields for attribution, Secret data for
+// hashing); every other object is a light index entry (kind, namespace, name, owner,
+// resourceVersion), so 100,000 untracked objects cost a few MB rather than their full JSON. It
+// tells its listener about each real change (a new resourceVersion, an add, a delete) so that one
+// object can be analysed at once.
 import { kindKeyOf } from '../../shared/engine/index.ts';
 import { resourceId, type KubeObject } from '../../shared/types.ts';
 
@@ -11,6 +14,21 @@ export interface LiveChange {
   kind: string;
   change: ChangeKind;
 }
+
+/** What is known of every watched object; `object` only for tracked ones. */
+export interface LiveEntry {
+  /** The kind key: `Deployment`, `Gateway.gateway.networking.k8s.io`. */
+  kind: string;
+  namespace: string;
+  name: string;
+  resourceVersion: string;
+  /** The controlling owner as `Kind/name`, when there is one. */
+  owner: string | undefined;
+  object: KubeObject | undefined;
+}
+
+/** Reads one object from the API server (null when it does not exist). */
+export type LiveFetcher = (entry: LiveEntry) => Promise<KubeObject | null>;
 
 export function liveId(obj: KubeObject): string {
   const ns = obj.metadata['namespace'];
@@ -23,65 +41,183 @@ function versionOf(obj: KubeObject): string {
   return typeof rv === 'string' ? rv : '';
 }
 
+function ownerOf(obj: KubeObject): string | undefined {
+  const refs = obj.metadata['ownerReferences'];
+  if (!Array.isArray(refs)) return undefined;
+  const ref = (refs.find((r) => (r as { controller?: unknown }).controller === true) ?? refs[0]) as
+    { kind?: unknown; name?: unknown } | undefined;
+  return ref && typeof ref.kind === 'string' && typeof ref.name === 'string'
+    ? `${ref.kind}/${ref.name}`
+    : undefined;
+}
+
+/** How many objects are read at once when tracked objects have to be fetched (see ensure). */
+const FETCH_CONCURRENCY = 8;
+
 export class LiveState {
-  private readonly objects = new Map<string, KubeObject>();
+  private readonly entries = new Map<string, LiveEntry>();
   private readonly listeners: ((change: LiveChange) => void)[] = [];
+  private tracked: (id: string) => boolean = () => true;
+  private fetcher: LiveFetcher | undefined;
 
   onChange(listener: (change: LiveChange) => void): void {
     this.listeners.push(listener);
   }
 
+  /**
+   * Which ids are kept whole (default: all). Objects already held whole that are no longer
+   * tracked are slimmed by the next `compact()`; tracked ones held light by the next `ensure()`.
+   */
+  trackOnly(tracked: (id: string) => boolean): void {
+    this.tracked = tracked;
+  }
+
+  /** How a light entry is read whole when Git starts to name it (set by the watches). */
+  setFetcher(fetcher: LiveFetcher): void {
+    this.fetcher = fetcher;
+  }
+
+  /** The whole object; undefined when it does not exist or is not tracked. */
   get(id: string): KubeObject | undefined {
-    return this.objects.get(id);
+    return this.entries.get(id)?.object;
+  }
+
+  /** The index entry of any watched object. */
+  entry(id: string): LiveEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Every watched object's index entry (for views over untracked objects). */
+  index(): IterableIterator<[string, LiveEntry]> {
+    return this.entries.entries();
   }
 
   counts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const obj of this.objects.values()) {
-      const key = kindKeyOf(obj);
-      out[key] = (out[key] ?? 0) + 1;
-    }
+    for (const e of this.entries.values()) out[e.kind] = (out[e.kind] ?? 0) + 1;
     return out;
+  }
+
+  /**
+   * Reads whole, from the API server, the objects among `ids` that are tracked but held light
+   * (Git started to name them after they were listed). Failures leave them light: the object is
+   * then analysed from its next watch event or the next call.
+   */
+  async ensure(ids: Iterable<string>): Promise<number> {
+    const fetcher = this.fetcher;
+    if (!fetcher) return 0;
+    const wanted: [string, LiveEntry][] = [];
+    for (const id of ids) {
+      const e = this.entries.get(id);
+      if (e && !e.object && this.tracked(id)) wanted.push([id, e]);
+    }
+    let fetched = 0;
+    for (let i = 0; i < wanted.length; i += FETCH_CONCURRENCY) {
+      await Promise.all(
+        wanted.slice(i, i + FETCH_CONCURRENCY).map(async ([id, e]) => {
+          const obj = await fetcher(e).catch(() => undefined);
+          if (obj === undefined) return;
+          if (obj === null) {
+            if (this.entries.get(id) === e) this.entries.delete(id);
+            return;
+          }
+          // A watch event that arrived meanwhile is at least as new: keep it.
+          const now = this.entries.get(id);
+          if (now && now !== e) return;
+          this.entries.set(id, this.entryOf(obj, true));
+          fetched++;
+        }),
+      );
+    }
+    return fetched;
+  }
+
+  /** Drops the bodies of objects Git no longer names (after a Git change). */
+  compact(): number {
+    let dropped = 0;
+    for (const [id, e] of this.entries) {
+      if (e.object && !this.tracked(id)) {
+        e.object = undefined;
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   /** Stores the object; returns the change it was, or null when this version is already known. */
   upsert(obj: KubeObject, notify: boolean): LiveChange | null {
     const id = liveId(obj);
-    const old = this.objects.get(id);
-    if (old && versionOf(old) === versionOf(obj)) return null;
-    this.objects.set(id, obj);
+    const old = this.entries.get(id);
+    const rv = versionOf(obj);
+    const whole = this.tracked(id);
+    // Same version: nothing changed, unless a light entry is now to be held whole.
+    if (old && old.resourceVersion === rv && (old.object !== undefined || !whole)) return null;
+    this.entries.set(id, this.entryOf(obj, whole));
     return this.emit({ id, kind: obj.kind, change: old ? 'update' : 'add' }, notify);
   }
 
   remove(obj: KubeObject, notify: boolean): LiveChange | null {
     const id = liveId(obj);
-    if (!this.objects.delete(id)) return null;
+    if (!this.entries.delete(id)) return null;
     return this.emit({ id, kind: obj.kind, change: 'delete' }, notify);
   }
 
+  /** Removes by id (a relist found it gone). */
+  private removeId(id: string, kind: string, notify: boolean): LiveChange | null {
+    if (!this.entries.delete(id)) return null;
+    return this.emit({ id, kind, change: 'delete' }, notify);
+  }
+
   /**
-   * A fresh list of one kind (by kind key) in one scope (namespace, or all when undefined) replaces
-   * what was known there; objects missing from it are deleted. Returns the changes.
+   * After a complete (possibly paged) list of one kind (by kind key) in one scope (namespace, or all when
+   * undefined): objects of that scope not `seen` in it are deleted. Returns the changes.
    */
+  removeUnseen(
+    key: string,
+    namespace: string | undefined,
+    seen: ReadonlySet<string>,
+    notify: boolean,
+  ): LiveChange[] {
+    const gone: string[] = [];
+    for (const [id, e] of this.entries) {
+      if (e.kind !== key || seen.has(id)) continue;
+      if (namespace !== undefined && e.namespace !== namespace) continue;
+      gone.push(id);
+    }
+    const changes: LiveChange[] = [];
+    for (const id of gone) {
+      const c = this.removeId(id, key, notify);
+      if (c) changes.push(c);
+    }
+    return changes;
+  }
+
+  /** A fresh unpaged list of one scope replaces what was known there (see removeUnseen). */
   replaceScope(
     key: string,
     namespace: string | undefined,
     items: KubeObject[],
     notify: boolean,
   ): LiveChange[] {
-    const seen = new Set(items.map(liveId));
-    const changes: LiveChange[] = [];
-    for (const [id, obj] of this.objects) {
-      if (kindKeyOf(obj) !== key || seen.has(id)) continue;
-      if (namespace !== undefined && obj.metadata['namespace'] !== namespace) continue;
-      const c = this.remove(obj, notify);
-      if (c) changes.push(c);
-    }
+    const changes = this.removeUnseen(key, namespace, new Set(items.map(liveId)), notify);
     for (const item of items) {
       const c = this.upsert(item, notify);
       if (c) changes.push(c);
     }
     return changes;
+  }
+
+  private entryOf(obj: KubeObject, whole: boolean): LiveEntry {
+    const ns = obj.metadata['namespace'];
+    const name = obj.metadata['name'];
+    return {
+      kind: kindKeyOf(obj),
+      namespace: typeof ns === 'string' ? ns : '',
+      name: typeof name === 'string' ? name : '',
+      resourceVersion: versionOf(obj),
+      owner: ownerOf(obj),
+      object: whole ? obj : undefined,
+    };
   }
 
   private emit(change: LiveChange, notify: boolean): LiveChange {

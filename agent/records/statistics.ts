@@ -5,6 +5,7 @@ import {
   type DriftEvent,
   type DriftRecord,
   type LastAnalysis,
+  type Severity,
   type SourceStatistics,
   type Statistics,
 } from '../../shared/types.ts';
@@ -21,12 +22,17 @@ const MAX_WEIGHT = SEVERITY_RANK.high;
  * 1 = every tracked resource in high-severity drift. Rounded to 4 decimals.
  */
 export function driftScore(records: DriftRecord[]): number {
-  if (records.length === 0) return 0;
+  const active: Severity[] = [];
+  for (const r of records) if (r.drift_status === 'active') active.push(r.severity ?? 'low');
+  return driftScoreOf(active, records.length);
+}
+
+/** The same score from the severities of the active records and the number of records. */
+export function driftScoreOf(activeSeverities: Iterable<Severity>, records: number): number {
+  if (records === 0) return 0;
   let weighted = 0;
-  for (const r of records) {
-    if (r.drift_status === 'active') weighted += SEVERITY_RANK[r.severity ?? 'low'] / MAX_WEIGHT;
-  }
-  return Math.round((weighted / records.length) * 10_000) / 10_000;
+  for (const severity of activeSeverities) weighted += SEVERITY_RANK[severity] / MAX_WEIGHT;
+  return Math.round((weighted / records) * 10_000) / 10_000;
 }
 
 function increment<K extends string>(counts: Partial<Record<K, number>>, key: K | null): void {

@@ -4,6 +4,9 @@
 // come from the queue or from the records this agent last read or wrote (it is their only writer),
 // so the agent keeps computing transitions during the outage; list, history and event reads first
 // try to write the queue out and otherwise fail with StoreUnavailableError (the API answers 503).
+// As the only writer of its database (the default, `exclusive`), once one full read has filled the
+// cache it answers record reads from it without I/O: full runs, previous records and /statistics
+// then cost no database round trip, and the records are held once in memory.
 import { Backoff } from '../../shared/backoff.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
 import { RecordCache } from './record-cache.ts';
@@ -31,6 +34,12 @@ export interface ResilientStoreOptions {
    */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * This process is the only writer of the records (default true). False when another process
+   * writes the same database, e.g. a follower under leader election (then every read goes to the
+   * database; the cache only bridges outages). See setExclusive.
+   */
+  exclusive?: boolean;
 }
 
 function apply(store: Store, write: WriteOp): Promise<void> {
@@ -57,6 +66,7 @@ export class ResilientStore implements Store {
   /** Counts writes, so a full read that raced with a write does not overwrite the cache. */
   private writeSeq = 0;
   private closed = false;
+  private exclusive: boolean;
 
   constructor(
     private readonly inner: Store,
@@ -66,6 +76,7 @@ export class ResilientStore implements Store {
       initialMs: options.initialBackoffMs ?? 250,
       maxMs: options.maxBackoffMs ?? 10_000,
     });
+    this.exclusive = options.exclusive !== false;
   }
 
   /** Writes waiting for the database (for readiness and logs). */
@@ -191,6 +202,7 @@ export class ResilientStore implements Store {
   // ---- reads ----
 
   async getRecord(resourceId: string): Promise<DriftRecord | null> {
+    if (this.authoritative) return this.cache.get(resourceId) ?? null;
     const pending = this.queue.pendingRecord(resourceId);
     if (pending !== undefined) return pending;
     // During an outage do not wait a server-selection timeout for what the cache knows.
@@ -207,8 +219,31 @@ export class ResilientStore implements Store {
     }
   }
 
+  /**
+   * Whether this process is now the only writer (leader election: true while leading). Becoming
+   * exclusive forgets completeness: another writer may have written meanwhile, so the next full
+   * read refills the cache from the database before reads are answered from it.
+   */
+  setExclusive(exclusive: boolean): void {
+    if (exclusive && !this.exclusive) this.cache.forgetComplete();
+    this.exclusive = exclusive;
+  }
+
+  /** The cache is exact and complete: reads need not go to the database. */
+  private get authoritative(): boolean {
+    return this.exclusive && this.cache.isComplete;
+  }
+
   async getRecords(resourceIds: string[]): Promise<Map<string, DriftRecord>> {
     const out = new Map<string, DriftRecord>();
+    if (this.authoritative) {
+      // saveRecord and deleteRecord update the cache before they queue, so it includes the queue.
+      for (const id of resourceIds) {
+        const known = this.cache.get(id);
+        if (known) out.set(id, known);
+      }
+      return out;
+    }
     const rest: string[] = [];
     for (const id of resourceIds) {
       const pending = this.queue.pendingRecord(id);
@@ -242,6 +277,8 @@ export class ResilientStore implements Store {
   }
 
   async allRecords(): Promise<DriftRecord[]> {
+    const cached = this.authoritative ? this.cache.all() : undefined;
+    if (cached) return cached;
     const seq = this.writeSeq;
     if (this.queue.size === 0 && !this.initPending && !this.inOutage) {
       try {

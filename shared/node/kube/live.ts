@@ -59,6 +59,8 @@ export interface ObjectList {
   items: KubeObject[];
   /** The list's resourceVersion, where a watch resumes. */
   resourceVersion: string;
+  /** The token for the next page of a paged (`limit`) list; empty on the last page. */
+  continue: string;
 }
 
 /** One LIST of a collection path (with its query), items given their apiVersion and kind back. */
@@ -70,10 +72,14 @@ export async function listObjects(
 ): Promise<ObjectList> {
   const res = await kubeGet(kc, path);
   if (res.status === 404) throw new KubeApiError(404, 'NotFound', `GET ${path}: not found`);
-  const body = (res.body ?? {}) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
+  const body = (res.body ?? {}) as {
+    items?: unknown[];
+    metadata?: { resourceVersion?: string; continue?: string };
+  };
   return {
     items: (body.items ?? []).map((i) => withTypeMeta(i, apiVersion, kind)),
     resourceVersion: body.metadata?.resourceVersion ?? '',
+    continue: body.metadata?.continue ?? '',
   };
 }
 

@@ -1,0 +1,111 @@
+// The live state keeps only tracked objects whole: the rest is an index entry, an object Git
+// starts to name is read whole on demand, one Git stops naming is slimmed, and a relist removes
+// what it no longer saw.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KubeObject } from '../../shared/types.ts';
+import { LiveState, type LiveChange } from './live-state.ts';
+
+function cm(name: string, rv: string, extra: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name,
+      namespace: 'app',
+      resourceVersion: rv,
+      managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+      ...extra,
+    },
+    data: { big: 'x'.repeat(1000) },
+  };
+}
+
+describe('live state', () => {
+  it('holds tracked objects whole and others as index entries', () => {
+    const state = new LiveState();
+    state.trackOnly((id) => id === 'ConfigMap:app:tracked');
+    state.upsert(cm('tracked', '1'), false);
+    state.upsert(
+      cm('other', '1', { ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] }),
+      false,
+    );
+    assert.equal(state.get('ConfigMap:app:tracked')?.metadata['resourceVersion'], '1');
+    assert.equal(state.get('ConfigMap:app:other'), undefined, 'not held whole');
+    assert.deepEqual(state.entry('ConfigMap:app:other'), {
+      kind: 'ConfigMap',
+      namespace: 'app',
+      name: 'other',
+      resourceVersion: '1',
+      owner: 'Deployment/web',
+      object: undefined,
+    });
+    assert.deepEqual(state.counts(), { ConfigMap: 2 });
+  });
+
+  it('reports only real changes, also for light entries', () => {
+    const state = new LiveState();
+    state.trackOnly(() => false);
+    const changes: LiveChange[] = [];
+    state.onChange((c) => changes.push(c));
+    state.upsert(cm('a', '1'), true);
+    state.upsert(cm('a', '1'), true);
+    state.upsert(cm('a', '2'), true);
+    state.remove(cm('a', '2'), true);
+    assert.deepEqual(
+      changes.map((c) => c.change),
+      ['add', 'update', 'delete'],
+    );
+  });
+
+  it('reads whole an object Git starts to name, and slims one it stops naming', async () => {
+    const state = new LiveState();
+    let tracked = new Set<string>();
+    state.trackOnly((id) => tracked.has(id));
+    const fetched: string[] = [];
+    state.setFetcher(async (e) => {
+      fetched.push(e.name);
+      return e.name === 'gone' ? null : cm(e.name, e.resourceVersion);
+    });
+    state.upsert(cm('a', '5'), false);
+    state.upsert(cm('gone', '6'), false);
+    state.upsert(cm('b', '7'), false);
+    tracked = new Set(['ConfigMap:app:a', 'ConfigMap:app:gone']);
+    assert.equal(await state.ensure(['ConfigMap:app:a', 'ConfigMap:app:gone', 'ConfigMap:app:b']), 1);
+    assert.deepEqual(fetched.sort(), ['a', 'gone'], 'untracked b is not read');
+    assert.equal(state.get('ConfigMap:app:a')?.metadata['resourceVersion'], '5');
+    assert.equal(state.entry('ConfigMap:app:gone'), undefined, 'deleted meanwhile');
+    assert.equal(await state.ensure(['ConfigMap:app:a']), 0, 'already whole');
+    tracked = new Set();
+    assert.equal(state.compact(), 1);
+    assert.equal(state.get('ConfigMap:app:a'), undefined);
+    assert.equal(state.entry('ConfigMap:app:a')?.resourceVersion, '5');
+  });
+
+  it('a watch event of the same version makes a light entry whole once it is tracked', () => {
+    const state = new LiveState();
+    let tracked = false;
+    state.trackOnly(() => tracked);
+    state.upsert(cm('a', '1'), false);
+    tracked = true;
+    assert.ok(state.upsert(cm('a', '1'), false));
+    assert.ok(state.get('ConfigMap:app:a'));
+    assert.equal(state.upsert(cm('a', '1'), false), null);
+  });
+
+  it('removes what a complete list did not see, in its scope only', () => {
+    const state = new LiveState();
+    state.upsert(cm('a', '1'), false);
+    state.upsert(cm('b', '1'), false);
+    state.upsert(
+      { ...cm('c', '1'), metadata: { name: 'c', namespace: 'other', resourceVersion: '1' } },
+      false,
+    );
+    const changes = state.removeUnseen('ConfigMap', 'app', new Set(['ConfigMap:app:a']), false);
+    assert.deepEqual(
+      changes.map((c) => c.id),
+      ['ConfigMap:app:b'],
+    );
+    assert.ok(state.entry('ConfigMap:other:c'));
+  });
+});
