@@ -1,26 +1,60 @@
-// `npm run bench [-- name...]`: runs each benchmark in turn and prints figures; never asserts.
-// A benchmark is a file exporting one async function; add it to the list below.
-import { benchAnalyzeLocal } from './analyze-local.ts';
+// `npm run bench [-- name...] [--sizes 1000,10000] [--ferret-sizes 1000] [--changes 50]`: one suite.
+// Runs each benchmark in turn, prints every figure as it comes, then one table of figures, goals
+// and ratios with the machine (cores, memory), and writes it as JSON to bench/results/<date>.json.
+// Never fails because the machine is slow: a benchmark that breaks is reported as a note.
+// 100,000 objects is opt-in (`--sizes 1000,10000,100000`): applying them alone takes long on 2 cores.
 import { runApiBench } from './api.ts';
 import { runEngineBench } from './engine.ts';
-import { runLatencyBench } from './latency.ts';
+import { machine, note, writeReport } from './report.ts';
+import { runScaleBench } from './scale.ts';
+
+function listArg(args: string[], flag: string, fallback: number[]): number[] {
+  const i = args.indexOf(flag);
+  if (i < 0) return fallback;
+  const v = args[i + 1] ?? '';
+  args.splice(i, 2);
+  const list = v.split(',').map(Number);
+  if (list.some((n) => !Number.isInteger(n) || n <= 0)) {
+    console.error(`${flag} takes a comma-separated list of positive integers, not ${JSON.stringify(v)}`);
+    process.exit(2);
+  }
+  return list;
+}
+
+const args = process.argv.slice(2);
+const sizes = listArg(args, '--sizes', [1000, 10_000]);
+const ferretSizes = listArg(args, '--ferret-sizes', [1000]);
+const [latencyChanges = 50] = listArg(args, '--changes', [50]);
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   engine: runEngineBench,
-  latency: runLatencyBench,
-  'analyze-local': benchAnalyzeLocal,
+  scale: () => runScaleBench({ sizes, ferretSizes, latencyChanges }),
   api: runApiBench,
 };
 
-const wanted = process.argv.slice(2);
-const unknown = wanted.filter((n) => !(n in BENCHMARKS));
+const unknown = args.filter((n) => !(n in BENCHMARKS));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')} (have: ${Object.keys(BENCHMARKS).join(', ')})`);
   process.exit(2);
 }
-console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
+const m = machine();
+console.log(`${m.cores} cores (${m.cpu}), ${m.memoryGb} GB memory, node ${m.node}, ${m.platform}`);
+console.log(
+  `sizes ${sizes.join(', ')}; FerretDB at ${ferretSizes.join(', ') || 'none'}; ${latencyChanges} latency changes`,
+);
 for (const [name, run] of Object.entries(BENCHMARKS)) {
-  if (wanted.length === 0 || wanted.includes(name)) await run();
+  if (args.length > 0 && !args.includes(name)) continue;
+  try {
+    await run();
+  } catch (err) {
+    note(`${name} stopped: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
 }
+writeReport({
+  benchmarks: args.length > 0 ? args : Object.keys(BENCHMARKS),
+  sizes,
+  ferretSizes,
+  latencyChanges,
+});
 // The harness's servers are stopped by each benchmark; exit even if a client keeps a handle.
 process.exit(0);

@@ -1,0 +1,488 @@
+// The agent at scale and side by side, on a fresh full cluster (startCluster) per size: n objects
+// (objects.ts) applied with server-side apply, the real agent as a child process (the embedded
+// store, or FerretDB), and the figures the issue asks for: cold first analysis, warm full
+// analysis, peak/steady RSS and the heap after a forced GC (through the inspector), detection and
+// resolution latency while full analyses run back to back, Git commit → changed record, and at
+// 1,000 objects `kubectl diff` vs `kubectl driftguard analyze --local` (packaged bundle) vs the
+// agent, in sync and after 20 real kubectl mutations of five kinds. Asserts nothing.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
+import { runKubectl } from '../cluster/control-plane.ts';
+import { makeRepo, type TestRepo } from '../git/repos.ts';
+import { startAgent, type AgentProcess, type LogLine } from '../agent/run-agent.ts';
+import { getRecord } from '../agent/fixture.ts';
+import { ROOT, runBin } from '../plugin/helpers.ts';
+import { connectInspector, inspectorUrl, procMemory, topSelfTime } from './inspector.ts';
+import { applyObjects, generateObjects, repoFiles, type BenchObject } from './objects.ts';
+import { figure, median, note, percentiles } from './report.ts';
+
+export interface ScaleOptions {
+  sizes: number[];
+  /** Sizes also run with the agent on FerretDB. */
+  ferretSizes: number[];
+  latencyChanges: number;
+}
+
+const idOf = (o: BenchObject) => `${o.kind}:${o.namespace}:${o.name}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(20);
+  }
+}
+
+interface Running {
+  agent: AgentProcess;
+  profileDir: string;
+  coldMs: number;
+  coldAgentMs: number;
+}
+
+async function launchAgent(
+  cluster: Cluster,
+  repo: TestRepo,
+  db: FerretDB | null,
+  n: number,
+): Promise<Running> {
+  const profileDir = mkdtempSync(join(tmpdir(), 'driftguard-bench-prof-'));
+  const started = performance.now();
+  const agent = await startAgent({
+    config: {
+      kubernetes: { kubeconfig: cluster.kubeconfig },
+      git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
+      // Full runs only when asked; the Git poll every second (the Git figure).
+      drift: { periodic: false, interval: '1s' },
+      logging: { level: 'info', format: 'json' },
+      ...(db ? { database: { uri: db.uri, name: `bench_${n}` } } : {}),
+    },
+    env: { NODE_OPTIONS: `--inspect=127.0.0.1:0 --cpu-prof --cpu-prof-dir=${profileDir}` },
+    startTimeoutMs: 120_000,
+  });
+  const done = await agent.waitForLog((l) => l['event'] === 'analysis_completed', 20 * 60_000);
+  return {
+    agent,
+    profileDir,
+    coldMs: performance.now() - started,
+    coldAgentMs: Number(done['duration_ms'] ?? NaN),
+  };
+}
+
+/** A manual full analysis; its wall time and the agent's own duration_ms from its log. */
+async function fullRun(agent: AgentProcess): Promise<{ wallMs: number; agentMs: number }> {
+  const started = performance.now();
+  const res = await fetch(`${agent.apiUrl}/api/v1/analyze`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  const { analysis_id: id } = (await res.json()) as { analysis_id: string };
+  const line = await agent.waitForLog(
+    (l: LogLine) => l['event'] === 'analysis_completed' && l['analysis_id'] === id,
+    10 * 60_000,
+  );
+  return { wallMs: performance.now() - started, agentMs: Number(line['duration_ms'] ?? NaN) };
+}
+
+async function activeCount(agent: AgentProcess): Promise<number> {
+  const res = await fetch(`${agent.apiUrl}/api/v1/drift-records?drift_status=active&limit=1000`);
+  return ((await res.json()) as { count: number }).count;
+}
+
+function stopProfile(run: Running, label: string): void {
+  const files = existsSync(run.profileDir)
+    ? readdirSync(run.profileDir).filter((f) => f.endsWith('.cpuprofile'))
+    : [];
+  const file = files[0];
+  if (file) {
+    console.log(`  CPU profile of the agent (${label}), top self time:`);
+    for (const l of topSelfTime(join(run.profileDir, file))) console.log(`    ${l}`);
+  }
+  rmSync(run.profileDir, { recursive: true, force: true });
+}
+
+async function agentFigures(
+  cluster: Cluster,
+  repo: TestRepo,
+  objects: BenchObject[],
+  store: 'embedded' | 'FerretDB',
+  db: FerretDB | null,
+  opts: ScaleOptions,
+): Promise<{ warmMs: number } | null> {
+  const n = objects.length;
+  const section = `agent ${store} ${n}`;
+  const run = await launchAgent(cluster, repo, db, n);
+  const { agent } = run;
+  try {
+    const pid = agent.child.pid ?? 0;
+    const afterCold = procMemory(pid);
+    figure({
+      section,
+      name: 'cold: start → first complete analysis',
+      value: run.coldMs / 1000,
+      unit: 's',
+      ...(n === 10_000 ? { goal: '< 3 s', met: run.coldMs < 3000 } : {}),
+    });
+    figure({ section, name: 'cold: the first analysis itself', value: run.coldAgentMs, unit: 'ms' });
+    const warm: number[] = [];
+    const warmWall: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await fullRun(agent);
+      warm.push(r.agentMs);
+      warmWall.push(r.wallMs);
+    }
+    const warmMs = median(warm);
+    figure({
+      section,
+      name: 'warm full analysis (median of 3, agent)',
+      value: warmMs,
+      unit: 'ms',
+      ...(n === 10_000 ? { goal: '< 250 ms', met: warmMs < 250 } : {}),
+      note: `runs ${warm.join(', ')} ms; POST→log ${median(warmWall).toFixed(0)} ms`,
+    });
+    const url = inspectorUrl(agent.stderr());
+    const mem = procMemory(pid);
+    const rssGoal =
+      n === 10_000
+        ? { goal: '< 250 MB', met: mem.peakMb < 250 }
+        : n === 100_000
+          ? { goal: '< 1.5 GB', met: mem.peakMb < 1536 }
+          : {};
+    figure({ section, name: 'RSS after the first analysis', value: afterCold.rssMb, unit: 'MB' });
+    figure({ section, name: 'peak RSS', value: mem.peakMb, unit: 'MB', ...rssGoal });
+    if (url) {
+      const insp = await connectInspector(url);
+      const heap = await insp.gcAndMemory();
+      insp.close();
+      await sleep(500);
+      figure({
+        section,
+        name: 'heap used after forced GC',
+        value: heap.heapUsed / 2 ** 20,
+        unit: 'MB',
+        note: `external ${(heap.external / 2 ** 20).toFixed(0)} MB, arrayBuffers ${(heap.arrayBuffers / 2 ** 20).toFixed(0)} MB`,
+      });
+      figure({
+        section,
+        name: 'steady RSS (after GC)',
+        value: procMemory(pid).rssMb,
+        unit: 'MB',
+        ...(n === 10_000 ? { goal: '< 250 MB', met: procMemory(pid).rssMb < 250 } : {}),
+      });
+    } else note(`${section}: no inspector URL in the agent's stderr; heap figure skipped`);
+
+    if (store === 'embedded' && n >= 10_000 && n <= 10_000)
+      await latency(cluster, agent, objects, section, opts.latencyChanges);
+    if (store === 'embedded' && n === 1000) await gitLatency(repo, agent, objects, section);
+    return { warmMs };
+  } finally {
+    await agent.stop();
+    stopProfile(run, section);
+  }
+}
+
+/**
+ * Detection and resolution latency: `kubectl scale` of a tracked Deployment, then revert, `changes`
+ * times each, while a loop keeps a full analysis running back to back.
+ */
+async function latency(
+  cluster: Cluster,
+  agent: AgentProcess,
+  objects: BenchObject[],
+  section: string,
+  changes: number,
+): Promise<void> {
+  const deployments = objects.filter((o) => o.kind === 'Deployment');
+  let loops = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await fullRun(agent);
+      loops++;
+    }
+  })();
+  const detect: number[] = [];
+  const detectVisible: number[] = [];
+  const resolve: number[] = [];
+  try {
+    for (let i = 0; i < changes; i++) {
+      const d = deployments[(i * 37) % deployments.length];
+      if (!d) break;
+      const id = idOf(d);
+      for (const [replicas, status] of [
+        [3, 'active'],
+        [1, 'resolved'],
+      ] as const) {
+        const start = Date.now();
+        await cluster.kubectlOk([
+          'scale',
+          `deployment/${d.name}`,
+          '-n',
+          d.namespace,
+          `--replicas=${replicas}`,
+        ]);
+        const returned = Date.now();
+        const rec = await until(`record ${id} ${status}`, 30_000, async () => {
+          const r = await getRecord(agent, id);
+          return r && r.drift_status === status ? r : undefined;
+        });
+        const stamp = Date.parse((status === 'active' ? rec.first_detected : rec.resolved_at) ?? '');
+        if (status === 'active') {
+          detect.push(stamp - returned);
+          detectVisible.push(Date.now() - start);
+        } else resolve.push(stamp - returned);
+      }
+    }
+  } finally {
+    running = false;
+    await loop;
+  }
+  const d = percentiles(detect);
+  const r = percentiles(resolve);
+  const v = percentiles(detectVisible);
+  const tag = `${changes} changes, ${loops} full runs meanwhile`;
+  figure({
+    section,
+    name: 'detection p50 (kubectl returned → record written)',
+    value: d.p50,
+    unit: 'ms',
+    note: tag,
+  });
+  figure({ section, name: 'detection p95', value: d.p95, unit: 'ms' });
+  figure({ section, name: 'detection p99', value: d.p99, unit: 'ms', goal: '< 250 ms', met: d.p99 < 250 });
+  figure({ section, name: 'detection max', value: d.max, unit: 'ms' });
+  figure({
+    section,
+    name: 'resolution p50/p95/p99/max',
+    value: r.p99,
+    unit: 'ms (p99)',
+    note: `p50 ${r.p50}, p95 ${r.p95}, max ${r.max} ms`,
+  });
+  figure({
+    section,
+    name: 'kubectl start → API shows it, p99',
+    value: v.p99,
+    unit: 'ms',
+    note: `p50 ${v.p50}, max ${v.max} ms (20 ms polls, kubectl included)`,
+  });
+}
+
+/** A commit touching 1 of the files (a ConfigMap's data) → the record shows the new commit. */
+async function gitLatency(
+  repo: TestRepo,
+  agent: AgentProcess,
+  objects: BenchObject[],
+  section: string,
+): Promise<void> {
+  const cm = objects.find((o) => o.kind === 'ConfigMap');
+  if (!cm) return;
+  const id = idOf(cm);
+  const start = Date.now();
+  const commit = repo.commit(
+    { [`manifests/${cm.path}`]: cm.yaml.replace('mode: bench', 'mode: changed') },
+    'bench: one file',
+  );
+  await until(`record ${id} at ${commit}`, 60_000, async () => {
+    const r = await getRecord(agent, id);
+    return r && r.git_commit === commit && r.drift_status === 'active' ? r : undefined;
+  });
+  figure({
+    section,
+    name: `Git commit (1 of ${objects.length} files) → changed record`,
+    value: Date.now() - start,
+    unit: 'ms',
+    note: 'Git polled every 1 s',
+  });
+  repo.commit({ [`manifests/${cm.path}`]: cm.yaml }, 'bench: revert');
+}
+
+/** kubectl diff vs analyze --local vs the agent, in sync and after 20 mutations. */
+async function sideBySide(
+  cluster: Cluster,
+  repo: TestRepo,
+  objects: BenchObject[],
+  db: FerretDB | null,
+): Promise<void> {
+  const section = `side by side ${objects.length}`;
+  const dir = join(repo.dir, 'manifests');
+  const bundle = join(ROOT, 'dist', 'kubectl-driftguard.mjs');
+  const diff = async () => {
+    const started = performance.now();
+    const r = await runKubectl(cluster.kubeconfig, [
+      'diff',
+      '--server-side',
+      '--field-manager',
+      'bench',
+      '--force-conflicts',
+      '-R',
+      '-f',
+      dir,
+    ]);
+    const ms = performance.now() - started;
+    if (r.code > 1) throw new Error(`kubectl diff failed (${r.code}): ${r.stderr.slice(0, 500)}`);
+    return { ms, found: (r.stdout.match(/^diff -u -N /gm) ?? []).length };
+  };
+  const local = async () => {
+    const started = performance.now();
+    const r = await runBin(
+      bundle,
+      [
+        'analyze',
+        '--local',
+        '--repo',
+        repo.dir,
+        '--path',
+        'manifests',
+        '--kubeconfig',
+        cluster.kubeconfig,
+        '-o',
+        'json',
+      ],
+      { timeoutMs: 600_000 },
+    );
+    const ms = performance.now() - started;
+    if (r.code !== 0 && r.code !== 1)
+      throw new Error(`analyze --local failed (${r.code}): ${r.stderr.slice(0, 500)}`);
+    const doc = JSON.parse(r.stdout) as { drift_records: { drift_detected: boolean }[] };
+    return { ms, found: doc.drift_records.filter((x) => x.drift_detected).length };
+  };
+  const run = await launchAgent(cluster, repo, db, objects.length);
+  try {
+    for (const phase of ['in sync', 'after 20 mutations'] as const) {
+      if (phase === 'after 20 mutations') await mutate(cluster, objects);
+      const diffs = [await diff(), await diff(), await diff()];
+      const locals = [await local(), await local(), await local()];
+      let found = 0;
+      if (phase === 'after 20 mutations')
+        found = await until('agent sees the 20 mutations', 60_000, async () => {
+          const c = await activeCount(run.agent);
+          return c >= 20 ? c : undefined;
+        }).catch(async () => activeCount(run.agent));
+      const agentRuns = [await fullRun(run.agent), await fullRun(run.agent), await fullRun(run.agent)];
+      if (phase === 'in sync') found = await activeCount(run.agent);
+      const d = median(diffs.map((x) => x.ms));
+      const l = median(locals.map((x) => x.ms));
+      // duration_ms is whole milliseconds: a 0 is counted as 1 ms, so the ratio is a lower bound.
+      const a = Math.max(1, median(agentRuns.map((x) => x.agentMs)));
+      figure({
+        section,
+        name: `${phase}: kubectl diff --server-side -R`,
+        value: d,
+        unit: 'ms',
+        note: `found ${diffs[0]?.found ?? 0}`,
+      });
+      figure({
+        section,
+        name: `${phase}: analyze --local (bundle)`,
+        value: l,
+        unit: 'ms',
+        note: `found ${locals[0]?.found ?? 0}`,
+      });
+      figure({
+        section,
+        name: `${phase}: agent warm full analysis`,
+        value: a,
+        unit: 'ms',
+        note: `found ${found}; runs ${agentRuns.map((x) => x.agentMs).join(', ')} ms`,
+      });
+      figure({
+        section,
+        name: `${phase}: kubectl diff / agent`,
+        value: d / a,
+        unit: '×',
+        goal: '≥ 1000×',
+        met: d / a >= 1000,
+      });
+      figure({
+        section,
+        name: `${phase}: kubectl diff / analyze --local`,
+        value: d / l,
+        unit: '×',
+        goal: '≥ 100×',
+        met: d / l >= 100,
+      });
+    }
+  } finally {
+    await run.agent.stop();
+    stopProfile(run, section);
+  }
+}
+
+/** 20 real kubectl mutations, four each of scale, set image, label, ConfigMap data, Secret data. */
+async function mutate(cluster: Cluster, objects: BenchObject[]): Promise<void> {
+  const of = (kind: string) => objects.filter((o) => o.kind === kind).slice(0, 4);
+  for (const d of of('Deployment'))
+    await cluster.kubectlOk(['scale', `deployment/${d.name}`, '-n', d.namespace, '--replicas=3']);
+  for (const d of of('Deployment')
+    .slice(0, 4)
+    .map((_, i) => objects.filter((o) => o.kind === 'Deployment')[4 + i])
+    .filter((x) => x !== undefined))
+    await cluster.kubectlOk(['set', 'image', `deployment/${d.name}`, '-n', d.namespace, 'app=nginx:1.28']);
+  for (const s of of('Service'))
+    await cluster.kubectlOk(['label', `service/${s.name}`, '-n', s.namespace, 'tier=changed', '--overwrite']);
+  for (const c of of('ConfigMap'))
+    await cluster.kubectlOk([
+      'patch',
+      'configmap',
+      c.name,
+      '-n',
+      c.namespace,
+      '--type',
+      'merge',
+      '-p',
+      '{"data":{"mode":"drifted"}}',
+    ]);
+  for (const s of of('Secret'))
+    await cluster.kubectlOk([
+      'patch',
+      'secret',
+      s.name,
+      '-n',
+      s.namespace,
+      '--type',
+      'merge',
+      '-p',
+      '{"stringData":{"password":"changed"}}',
+    ]);
+}
+
+export async function runScaleBench(opts: ScaleOptions): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist', 'kubectl-driftguard.mjs')))
+    note('dist/kubectl-driftguard.mjs missing: run `npm run package` first for the analyze --local figures');
+  for (const n of opts.sizes) {
+    console.log(`\n# ${n} objects on a fresh full cluster`);
+    const cluster = await startCluster();
+    const objects = generateObjects(n);
+    const repo = makeRepo(repoFiles(objects));
+    let db: FerretDB | null = null;
+    try {
+      const seconds = await applyObjects(cluster, objects);
+      figure({
+        section: `cluster ${n}`,
+        name: 'server-side apply in parallel batches (500 × 4)',
+        value: seconds,
+        unit: 's',
+      });
+      if (n === 1000 && existsSync(join(ROOT, 'dist', 'kubectl-driftguard.mjs')))
+        await sideBySide(cluster, repo, objects, null);
+      await agentFigures(cluster, repo, objects, 'embedded', null, opts);
+      if (opts.ferretSizes.includes(n)) {
+        db = await startFerretDB();
+        await agentFigures(cluster, repo, objects, 'FerretDB', db, opts);
+      }
+    } catch (err) {
+      note(`${n} objects: stopped by ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      await db?.stop();
+      await cluster.stop();
+      repo.remove();
+    }
+  }
+}
