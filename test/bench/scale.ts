@@ -26,6 +26,12 @@ export interface ScaleOptions {
   latencyChanges: number;
 }
 
+/** Latency is measured at 10,000 objects, or the largest size below that when 10,000 is not run. */
+function latencySize(sizes: number[]): number {
+  const fit = sizes.filter((n) => n <= 10_000);
+  return fit.length > 0 ? Math.max(...fit) : Math.min(...sizes);
+}
+
 const idOf = (o: BenchObject) => `${o.kind}:${o.namespace}:${o.name}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -178,9 +184,10 @@ async function agentFigures(
       });
     } else note(`${section}: no inspector URL in the agent's stderr; heap figure skipped`);
 
-    if (store === 'embedded' && n >= 10_000 && n <= 10_000)
+    if (store === 'embedded' && n === latencySize(opts.sizes))
       await latency(cluster, agent, objects, section, opts.latencyChanges);
-    if (store === 'embedded' && n === 1000) await gitLatency(repo, agent, objects, section);
+    if (store === 'embedded' && n === Math.min(...opts.sizes))
+      await gitLatency(repo, agent, objects, section);
     return { warmMs };
   } finally {
     await agent.stop();
@@ -210,6 +217,7 @@ async function latency(
   })();
   const detect: number[] = [];
   const detectVisible: number[] = [];
+  const detectFromStart: number[] = [];
   const resolve: number[] = [];
   try {
     for (let i = 0; i < changes; i++) {
@@ -236,6 +244,7 @@ async function latency(
         const stamp = Date.parse((status === 'active' ? rec.first_detected : rec.resolved_at) ?? '');
         if (status === 'active') {
           detect.push(stamp - returned);
+          detectFromStart.push(stamp - start);
           detectVisible.push(Date.now() - start);
         } else resolve.push(stamp - returned);
       }
@@ -247,6 +256,7 @@ async function latency(
   const d = percentiles(detect);
   const r = percentiles(resolve);
   const v = percentiles(detectVisible);
+  const f = percentiles(detectFromStart);
   const tag = `${changes} changes, ${loops} full runs meanwhile`;
   figure({
     section,
@@ -470,7 +480,7 @@ export async function runScaleBench(opts: ScaleOptions): Promise<void> {
         value: seconds,
         unit: 's',
       });
-      if (n === 1000 && existsSync(join(ROOT, 'dist', 'kubectl-driftguard.mjs')))
+      if (n === Math.min(...opts.sizes) && existsSync(join(ROOT, 'dist', 'kubectl-driftguard.mjs')))
         await sideBySide(cluster, repo, objects, null);
       await agentFigures(cluster, repo, objects, 'embedded', null, opts);
       if (opts.ferretSizes.includes(n)) {
