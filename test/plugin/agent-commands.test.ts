@@ -246,7 +246,7 @@ describe('agent-backed commands', () => {
         .split('\n')
         .map((l) => l.split('\t')[0])
         .filter(Boolean),
-      ['status', 'analyze', 'get', 'describe', 'version', 'ui', ':4'],
+      ['status', 'analyze', 'get', 'describe', 'diff', 'revert', 'version', 'ui', ':4'],
     );
     const ids = await kubectl(['__complete', 'driftguard', 'get', 'Secret:']);
     assert.ok(ids.stdout.split('\n').includes(SECRET), ids.stdout);
