@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { renderRepoFiles } from '../render/fixture.ts';
 import { renderBinaries } from '../render/tools.ts';
@@ -39,7 +39,7 @@ interface Rec {
   source_file: string | null;
 }
 
-let plane: ControlPlane;
+let plane: Cluster;
 let repo: TestRepo;
 let agent: AgentProcess;
 
@@ -67,7 +67,7 @@ function helm(args: string[]): Promise<void> {
 
 describe('agent with three sources (plain, kustomize, helm)', () => {
   before(async () => {
-    plane = await startControlPlane();
+    plane = await startCluster();
     repo = makeRepo(renderRepoFiles('ms-kust'));
     await plane.kubectlOk(['create', 'namespace', 'ms-plain']);
     await plane.kubectlOk(['create', 'namespace', 'ms-helm']);

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { renderRepoFiles } from '../render/fixture.ts';
 import { renderBinaries } from '../render/tools.ts';
@@ -16,7 +16,7 @@ import { parseJson, ROOT, runPlugin, type JsonReport, type RunResult } from './h
 
 const CORPUS = join(ROOT, '..', 'shared', 'render-corpus', 'stefanprodan__podinfo');
 
-let plane: ControlPlane;
+let plane: Cluster;
 let env: NodeJS.ProcessEnv;
 const repos: TestRepo[] = [];
 
@@ -57,7 +57,7 @@ function noDrift(r: RunResult, what: string): JsonReport<DriftResult> {
 
 describe('analyze --local with kustomize and helm', () => {
   before(async () => {
-    plane = await startControlPlane();
+    plane = await startCluster();
     const b = renderBinaries();
     // The tools the plugin finds on PATH, as a user would have them.
     env = { PATH: [dirname(b.kustomize), dirname(b.helm), process.env['PATH']].join(':') };
