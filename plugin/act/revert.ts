@@ -102,16 +102,20 @@ export async function prepareRevert(kc: KubeConfig, source: PlanSource): Promise
     namespace: plan.namespace,
     name: plan.name,
   });
+  // Permission first: a user who may not patch learns that, not some later failure.
+  await requirePermission(kc, at, 'patch', plan.resource_id);
   const live = await readLive(kc, at);
-  const verbs = live ? ['patch'] : ['create', 'patch'];
-  for (const verb of verbs) {
-    const missing = await missingPermission(kc, at, verb);
-    if (missing)
-      throw new CliError(
-        `refusing to revert ${plan.resource_id}: your kubeconfig's user may not ${missing} (RBAC permission "${verb}" on ${at.display} is needed)`,
-      );
-  }
+  // A server-side apply of an object that is not there creates it.
+  if (!live) await requirePermission(kc, at, 'create', plan.resource_id);
   return { source, at, live, inSync: !plan.drift_detected };
+}
+
+async function requirePermission(kc: KubeConfig, at: Located, verb: string, id: string): Promise<void> {
+  const missing = await missingPermission(kc, at, verb);
+  if (missing)
+    throw new CliError(
+      `refusing to revert ${id}: your kubeconfig's user may not ${missing} (RBAC verb "${verb}" on ${at.display} is needed)`,
+    );
 }
 
 function short(commit: string | null | undefined): string {
