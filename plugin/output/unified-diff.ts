@@ -87,10 +87,13 @@ export function unifiedHunks(a: readonly string[], b: readonly string[], context
   return hunks;
 }
 
-/** YAML as kubectl diff prints objects: keys sorted. */
+/**
+ * YAML as kubectl diff prints objects: keys sorted, and strings a YAML 1.1 reader (go-yaml, so
+ * kubectl) would take for booleans quoted (`"yes"`, `"on"`).
+ */
 export function objectYaml(o: JsonObject | null): string[] {
   if (!o) return [];
-  return stringify(o, { sortMapEntries: true, lineWidth: 0 }).replace(/\n$/, '').split('\n');
+  return stringify(o, { sortMapEntries: true, lineWidth: 0, version: '1.1' }).replace(/\n$/, '').split('\n');
 }
 
 export interface ObjectDiffInput {
