@@ -30,6 +30,7 @@ import { scopeLabel } from './kube/permissions.ts';
 import type { DesiredView } from './analysis/scheduler.ts';
 import { createLogger, type LogSink, type Logger } from './log.ts';
 import { AgentMetrics } from './metrics.ts';
+import { Notifier } from './notify/notifier.ts';
 import { ResilientStore } from './store/resilient.ts';
 import { openStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
@@ -112,6 +113,7 @@ export class Agent {
   /** Rendered sources by (tool, version, commit, path, parameters, cluster): the 30 s poll re-renders nothing unchanged. */
   readonly renderCache = new RenderCache();
   readonly scheduler: Scheduler;
+  readonly notifier: Notifier;
   private servers: HttpServers | undefined;
   private gitTimer: NodeJS.Timeout | undefined;
   private gitSyncing: Promise<void> | null = null;
@@ -181,6 +183,7 @@ export class Agent {
     const desired = trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns));
     // Only what Git names is held whole; the rest of the cluster is a light index.
     this.watch.trackOnly((id) => desired.get(id) !== undefined);
+    this.notifier = new Notifier(config.notifications, { log: this.log, metrics: this.metrics });
     const gitLoaded = new Promise<void>((resolve) => {
       this.markGitLoaded = resolve;
     });
@@ -198,6 +201,7 @@ export class Agent {
       live: this.watch,
       gitCommit: () => this.sources.commit,
       sources: () => this.sourceStatistics(),
+      notify: (n) => this.notifier.notify(n),
       readiness: () => this.readiness(),
       watchedCounts: () => this.watch.counts(),
       version: options.version ?? '0.0.0',
@@ -285,6 +289,7 @@ export class Agent {
     this.stopping = true;
     clearInterval(this.gitTimer);
     await this.scheduler.stop();
+    await this.notifier.stop();
     // After the last write: the Lease is released so a follower takes over without waiting.
     await this.elector?.stop();
     await this.gitSyncing;

@@ -62,6 +62,12 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly notifications = new Counter({
+    name: 'driftguard_notifications_total',
+    help: 'Notifications by sink and outcome: sent, failed (after all retries), dropped (queue full).',
+    labelNames: ['sink', 'outcome'] as const,
+    registers: [this.registry],
+  });
   readonly analysisRuns = new Counter({
     name: 'driftguard_analysis_runs_total',
     help: 'Full analysis runs by trigger and result (completed|failed).',
@@ -92,6 +98,10 @@ export class AgentMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  notification(sink: string, outcome: 'sent' | 'failed' | 'dropped', n = 1): void {
+    this.notifications.inc({ sink, outcome }, n);
   }
 
   driftEvent(

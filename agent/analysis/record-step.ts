@@ -2,7 +2,7 @@
 // log. Unchanged records are not rewritten (see `shouldWrite`), so a full run over a quiet cluster
 // costs reads and hashing, not 10,000 writes.
 import { analyzeResource, type EngineOptions } from '../../shared/engine/index.ts';
-import type { DriftRecord, KubeObject } from '../../shared/types.ts';
+import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
 import type { EventSink } from '../kube/events.ts';
 import type { Logger } from '../log.ts';
 import type { DesiredEntry } from './scheduler.ts';
@@ -25,6 +25,8 @@ export interface StepDeps {
   cluster?: string;
   /** Kubernetes Events on detected and resolved drift (config drift.events). */
   events?: EventSink;
+  /** Told about each stored transition (the notification sinks). */
+  notify?: (n: { event: DriftEvent; record: DriftRecord }) => void;
 }
 
 export type StepOutcome = 'detected' | 'resolved' | 'updated' | 'written' | 'skipped' | 'removed';
@@ -74,17 +76,25 @@ export async function analyzeAndStore(
   const result = analyzeResource(entry.desired, live, engineFor(deps.engine, entry), {
     gitCommit: entry.commit,
   });
-  const { record, event } = transition(
-    previous,
-    { ...result, source: entry.source ?? null },
-    now,
-    deps.cluster,
-  );
+  return storeResult(deps, { ...result, source: entry.source ?? null }, previous, now, live);
+}
+
+/** Stores one verdict (the engine's, or an unmanaged object's) as the record's next state. */
+export async function storeResult(
+  deps: StepDeps,
+  result: Parameters<typeof transition>[1],
+  previous: DriftRecord | null,
+  now: string,
+  /** The live object, for the Kubernetes Event's involved object. */
+  live?: KubeObject,
+): Promise<{ outcome: StepOutcome; record: DriftRecord }> {
+  const { record, event } = transition(previous, result, now, deps.cluster);
   if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs))
     return { outcome: 'skipped', record: previous ?? record };
   await deps.store.saveRecord(record, event);
   if (!event) return { outcome: 'written', record };
   deps.events?.emit(record, event, live);
+  deps.notify?.({ event, record });
   const fields = {
     resource_id: record.resource_id,
     kind: record.kind,

@@ -293,15 +293,15 @@ describe('agent/config.example.yaml documents the schema', () => {
           if (field instanceof z.ZodObject) walk(field.shape, [...path, key]);
         }
       };
-      // A list section (sources:) documents the keys of its entries.
-      const unwrapped = section instanceof z.ZodOptional ? section.unwrap() : section;
-      const shape =
-        unwrapped instanceof z.ZodArray && unwrapped.element instanceof z.ZodObject
-          ? unwrapped.element.shape
-          : unwrapped instanceof z.ZodObject
-            ? unwrapped.shape
-            : {};
-      walk(shape as Record<string, unknown>, [name]);
+      // A list section (sources:, notifications:) documents the keys of its entries.
+      const item = (f: unknown): unknown =>
+        f instanceof z.ZodDefault || f instanceof z.ZodOptional
+          ? item(f.unwrap())
+          : f instanceof z.ZodArray
+            ? f.element
+            : f;
+      const own = item(section);
+      walk(own instanceof z.ZodObject ? (own.shape as Record<string, unknown>) : {}, [name]);
     }
     assert.deepEqual(missing, []);
   });

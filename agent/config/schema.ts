@@ -15,7 +15,19 @@ import { SOURCE_TYPES } from '../../shared/node/render/types.ts';
 import { strictMap } from '../../shared/schema.ts';
 import { SOURCE_NAME } from '../../shared/types.ts';
 import { RESOURCE_TYPE } from '../kube/kinds.ts';
-import { bool, duration, envName, fromEnvAs, oneOf, port, section, size, strings, text } from './fields.ts';
+import {
+  bool,
+  duration,
+  envName,
+  fromEnvAs,
+  int,
+  oneOf,
+  port,
+  section,
+  size,
+  strings,
+  text,
+} from './fields.ts';
 
 export const DEFAULT_RESOURCE_TYPES = ['Deployment', 'Service', 'ConfigMap', 'Secret'] as const;
 export const DEFAULT_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -230,9 +242,51 @@ const leaderElection = section({
     ctx.addIssue({ code: 'custom', path: ['retry_period'], message: 'must be shorter than renew_deadline' });
 });
 
+/**
+ * One notification sink. The URL may hold a secret (a Slack webhook token): give it inline, or
+ * better from an environment variable (url_env) or a file (url_file); it is never logged.
+ */
+const sink = section({
+  name: text('required (a name for logs and metrics)'),
+  type: oneOf(['webhook', 'cloudevents', 'slack']),
+  url: text().optional(),
+  url_env: text().optional(),
+  url_file: text().optional(),
+  /** Filters: every one given must match. */
+  min_severity: oneOf(['low', 'medium', 'high']).default('low'),
+  namespaces: strings().optional(),
+  kinds: strings().optional(),
+  types: strings().optional(),
+  /** Globs on the record's source file (e.g. `apps/*`). */
+  sources: strings().optional(),
+  events: strings().optional(),
+  /** At most one notification per resource this often; what arrives meanwhile is coalesced to the latest. */
+  min_interval: duration().default(60_000),
+  timeout: duration().default(5000),
+  retries: int(0, 100).default(5),
+  backoff: duration().default(500),
+  /** Pending notifications kept while the sink is down; beyond it the oldest are dropped and counted. */
+  queue_size: int(1, 1_000_000).default(1000),
+}).refine((s) => [s.url, s.url_env, s.url_file].filter((u) => u !== undefined).length === 1, {
+  error: 'needs exactly one of url, url_env, url_file',
+});
+
+const notifications = fromEnvAs('yaml', z.array(sink, { error: 'must be a list of sinks' })).default([]);
+
 /** The config file's sections, as written (load.ts walks this shape for env overrides). */
 export const configSections = strictMap(
-  { server, logging, database, kubernetes, git, sources, render, drift, leader_election: leaderElection },
+  {
+    server,
+    logging,
+    database,
+    kubernetes,
+    git,
+    sources,
+    render,
+    drift,
+    leader_election: leaderElection,
+    notifications,
+  },
   () => 'the top level must be a map of sections',
   'section',
 );
@@ -272,3 +326,4 @@ export type DriftConfig = AgentConfig['drift'];
 export type LeaderElectionConfig = AgentConfig['leader_election'];
 export type SourceConfig = NonNullable<AgentConfig['sources']>[number];
 export type RenderConfig = AgentConfig['render'];
+export type SinkConfig = AgentConfig['notifications'][number];

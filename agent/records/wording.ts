@@ -43,6 +43,8 @@ export function describeDrift(detail: DriftDetail): string {
  */
 export function describeResolution(detail: DriftDetail): string {
   if (detail.type === 'Missing') return 'present in the cluster again';
+  if (detail.type === 'Unmanaged') return 'declared in Git now, or gone from the cluster';
+  if (detail.type === 'Superseded') return 'left-over generator object gone';
   const name = fieldName(detail.path);
   // Secret values never appear, not even redacted placeholders in a sentence.
   if (detail.desired === REDACTED || detail.live === REDACTED)

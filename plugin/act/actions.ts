@@ -15,7 +15,7 @@ export interface DiffText {
 export interface DriftActions {
   diff(resourceId: string): Promise<DiffText>;
   /** The checks of `revert` (commit, permission), then the writes; resolves with what was done. */
-  revert(resourceId: string): Promise<string>;
+  revert(resourceId: string, opts: { force: boolean }): Promise<string>;
 }
 
 export function driftActions(client: DriftGuardClient, kubeConfig: () => KubeConfig): DriftActions {
@@ -29,11 +29,11 @@ export function driftActions(client: DriftGuardClient, kubeConfig: () => KubeCon
         note: pruneNote(source.plan, false).trim(),
       };
     },
-    async revert(id) {
+    async revert(id, opts) {
       const kc = kubeConfig();
       const prepared = await prepareRevert(kc, await plan(id));
       if (prepared.inSync) return `${id} matches Git: nothing to revert`;
-      const done = await executeRevert(kc, prepared, { dryRun: false, force: false, prune: false });
+      const done = await executeRevert(kc, prepared, { dryRun: false, force: opts.force, prune: false });
       return done.trim().split('\n').join('; ');
     },
   };

@@ -28,10 +28,18 @@ export async function agentPlans(
   input: string | undefined,
   namespace: string | undefined,
 ): Promise<PlanSource[]> {
-  if (input !== undefined) return [await agentPlan(client, await resolveRecord(client, input, namespace))];
+  if (input !== undefined) {
+    const record = await resolveRecord(client, input, namespace);
+    if (record.source_file === null)
+      throw new CliError(
+        `${record.resource_id} is not declared in Git (${record.drift_type ?? 'Unmanaged'}): there is no desired object to diff or revert to`,
+      );
+    return [await agentPlan(client, record)];
+  }
   const active = await allPages((f) => client.active(f), namespace ? { namespace } : {});
   const out: PlanSource[] = [];
-  for (const r of active.drift_records) out.push(await agentPlan(client, r));
+  // Unmanaged objects have no desired object; `get`/`status` list them.
+  for (const r of active.drift_records) if (r.source_file !== null) out.push(await agentPlan(client, r));
   return out;
 }
 

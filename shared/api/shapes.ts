@@ -16,6 +16,8 @@ export const DRIFT_TYPES = [
   'SecretChange',
   'ConfigMapChange',
   'Missing',
+  'Unmanaged',
+  'Superseded',
 ] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
 export const DRIFT_STATUSES = ['none', 'active', 'resolved'] as const;

@@ -17,6 +17,10 @@ export const DEFAULT_SEVERITY: Record<DriftType, Severity> = {
   SecretChange: 'high',
   ConfigMapChange: 'medium',
   Missing: 'high',
+  /** In a tracked namespace, declared by no source and owned by nothing (drift.unmanaged). */
+  Unmanaged: 'low',
+  /** A Kustomize generator's ConfigMap/Secret left behind by an earlier hash of one Git still declares. */
+  Superseded: 'low',
 };
 
 /** Tie-break between equally severe details: earlier wins as the resource's drift_type. */
@@ -32,6 +36,8 @@ export const TYPE_PRIORITY: readonly DriftType[] = [
   'ConfigurationChange',
   'LabelChange',
   'AnnotationChange',
+  'Unmanaged',
+  'Superseded',
 ];
 
 export interface ClassifyInput {

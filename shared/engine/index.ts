@@ -51,3 +51,10 @@ export {
   REDACTED_BEFORE,
   type RevertPlanOptions,
 } from './revert.ts';
+export {
+  clusterMade,
+  declaredIndex,
+  unmanagedResult,
+  SYSTEM_NAMESPACES,
+  type DeclaredIndex,
+} from './unmanaged.ts';

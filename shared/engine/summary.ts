@@ -15,6 +15,8 @@ function label(path: string): string {
 /** e.g. "replicas 3 → 5", "image nginx:1.25 → nginx:1.26", "data.password changed", "metadata.labels.team added (x)". */
 export function summarizeDetail(d: DriftDetail): string {
   if (d.type === 'Missing') return 'missing from the cluster';
+  if (d.type === 'Unmanaged') return 'not declared in Git';
+  if (d.type === 'Superseded') return `left over; Git declares ${fmt(d.desired)}`;
   const name = label(d.path);
   const absentD = isAbsent(d.desired);
   const absentL = isAbsent(d.live);

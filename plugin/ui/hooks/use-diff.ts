@@ -26,7 +26,8 @@ export function useDiff(
   actions: DriftActions | undefined,
   resourceId: string | null,
   onReverted: () => void,
-): DiffData & { revert(id: string): void } {
+  refreshMs = 3000,
+): DiffData & { revert(id: string, force: boolean): void } {
   const [lines, setLines] = useState<DetailLine[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<DiffData['notice']>(null);
@@ -38,6 +39,12 @@ export function useDiff(
   useEffect(() => {
     setLines(null);
     setError(null);
+    setNotice(null);
+  }, [resourceId]);
+
+  // Loaded when the page opens and again every refresh, so a revert's effect shows once the agent
+  // has seen it (the agent's view of live comes from its watch).
+  useEffect(() => {
     if (!resourceId) return;
     if (!actions) {
       setError('diff and revert need the agent and a kubeconfig');
@@ -54,17 +61,19 @@ export function useDiff(
       },
       (err: unknown) => live && setError(`cannot diff ${resourceId}: ${errorMessage(err)}`),
     );
+    const timer = setTimeout(() => setReload((n) => n + 1), refreshMs);
     return () => {
       live = false;
+      clearTimeout(timer);
     };
-  }, [actions, resourceId, reload]);
+  }, [actions, resourceId, reload, refreshMs]);
 
   const revert = useCallback(
-    (id: string) => {
+    (id: string, force: boolean) => {
       if (!actions) return;
       setReverting(true);
       setNotice(null);
-      actions.revert(id).then(
+      actions.revert(id, { force }).then(
         (text) => {
           if (!mounted.current) return;
           setReverting(false);

@@ -29,7 +29,8 @@ test('R asks first; only y reverts, once, and n or esc leave it', () => {
   assert.equal(contextOf(asked.state), 'confirm');
   assert.deepEqual(asked.effects, []);
   const yes = press(asked.state, 'y');
-  assert.deepEqual(yes.effects, [{ revert: 'Deployment:shop:web' }]);
+  assert.deepEqual(yes.effects, [{ revert: 'Deployment:shop:web', force: false }]);
+  assert.deepEqual(press(asked.state, 'F').effects, [{ revert: 'Deployment:shop:web', force: true }]);
   assert.equal(contextOf(yes.state), 'diff', 'after y the page shows the diff again');
   assert.deepEqual(press(yes.state, 'y').effects, [], 'a second y does nothing');
   for (const no of [press(asked.state, 'n'), press(asked.state, '', { escape: true })]) {

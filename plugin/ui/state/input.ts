@@ -7,7 +7,7 @@ import { top } from './nav.ts';
 import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 
 /** What a key asks of the world: an analysis, or the revert of the resource on the confirmation page. */
-export type Effect = 'analyze' | { revert: string };
+export type Effect = 'analyze' | { revert: string; force: boolean };
 
 const NAMED = [
   'upArrow',
@@ -44,8 +44,9 @@ export function applyPress(
     else if (resolved.command === 'analyze') effects.push('analyze');
     else {
       const page = top(s.stack);
-      if (resolved.command === 'confirm' && page.view === 'diff' && page.confirm)
-        effects.push({ revert: page.resourceId });
+      const force = resolved.command === 'confirmForce';
+      if ((resolved.command === 'confirm' || force) && page.view === 'diff' && page.confirm)
+        effects.push({ revert: page.resourceId, force });
       s = reduce(s, { type: 'command', command: resolved.command }, facts);
     }
   }

@@ -38,6 +38,7 @@ export type Command =
   | 'diff'
   | 'revert'
   | 'confirm'
+  | 'confirmForce'
   | 'help'
   | 'filterDone'
   | 'filterClear'
@@ -146,6 +147,15 @@ export const BINDINGS: readonly Binding[] = [
     contexts: ['confirm'],
     hint: 1,
     short: 'revert',
+  },
+  {
+    inputs: ['F'],
+    label: 'F',
+    description: 'yes, and take over fields other field managers own (--force-conflicts)',
+    command: 'confirmForce',
+    contexts: ['confirm'],
+    hint: 2,
+    short: 'force',
   },
   {
     inputs: ['n', 'q'],

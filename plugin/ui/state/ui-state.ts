@@ -95,6 +95,7 @@ export function reduce(s: UiState, action: Action, f: ViewFacts): UiState {
     case 'revert':
       return openDiff(s, context, f, action.command === 'revert');
     case 'confirm':
+    case 'confirmForce':
       // The revert itself is an effect (input.ts); the page drops back to the diff so it runs once.
       return confirmed(s);
     default:

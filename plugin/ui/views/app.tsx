@@ -51,7 +51,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   const detail = useDetail(client, detailId, known, refreshMs);
   const bodyHeight = Math.max(3, rows - CHROME_ROWS);
   const diffPage = page.view === 'diff' ? page : null;
-  const diff = useDiff(actions, diffPage?.resourceId ?? null, data.refresh);
+  const diff = useDiff(actions, diffPage?.resourceId ?? null, data.refresh, refreshMs);
   const diffLines = diffPage
     ? [
         ...(diffPage.confirm
@@ -101,7 +101,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     setState(next);
     for (const e of effects) {
       if (e === 'analyze') analyze();
-      else diff.revert(e.revert);
+      else diff.revert(e.revert, e.force);
     }
   });
 

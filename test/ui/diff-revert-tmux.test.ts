@@ -1,0 +1,89 @@
+// `d` and `R` in the drift browser, in a real 100×30 terminal (tmux) against a real agent and
+// control plane: the diff of the selected drift, a revert refused with `n`, a plain `y` stopped by
+// the other manager's conflict, `F` reverting, and the agent then seeing the record resolve.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
+import type { AgentProcess } from '../agent/run-agent.ts';
+import { ROOT } from '../../plugin/package/build.ts';
+import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
+
+let fx: Fixture;
+let agent: AgentProcess;
+let term: TmuxSession | undefined;
+
+before(async () => {
+  fx = await startFixture();
+  await fx.applyAll();
+  agent = await fx.startAgent();
+  await agent.waitReady(60_000);
+  await agent.waitForLog((l) => l['event'] === 'analysis_completed', 30_000);
+  await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=5']);
+  await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'active', 20_000);
+});
+
+after(async () => {
+  term?.stop();
+  await fx?.stop();
+});
+
+async function replicas(): Promise<string> {
+  return fx.plane.kubectlOk(['-n', 'demo', 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}']);
+}
+
+test(
+  'd shows the diff, R asks with the diff, n leaves it, y meets the conflict, F reverts',
+  { skip: !tmuxAvailable() && 'tmux is not installed' },
+  async () => {
+    term = startTmux(
+      [
+        process.execPath,
+        'bin/kubectl-driftguard.js',
+        'ui',
+        '--agent-url',
+        agent.apiUrl,
+        '--kubeconfig',
+        fx.plane.kubeconfig,
+      ],
+      { columns: 100, rows: 30, cwd: ROOT, env: { NO_COLOR: '1' } },
+    );
+    let screen = await term.waitFor(/Deployment\/web/, 60_000);
+    const rows = screen.split('\n').filter((l) => /^(high|medium|low) /.test(l));
+    const at = rows.findIndex((l) => l.includes('Deployment/web'));
+    assert.ok(at >= 0, screen);
+    for (let i = 0; i < at; i++) term.keys('Down');
+
+    term.keys('d');
+    screen = await term.waitFor(/diff -u -N LIVE\/apps\.v1\.Deployment\.demo\.web/);
+    assert.match(screen, /^- {2}replicas: 5/m);
+    assert.match(screen, /^\+ {2}replicas: 2/m);
+    assert.match(screen, /diff Deployment:demo:web/, 'the title names the page');
+
+    term.keys('R');
+    screen = await term.waitFor(/Revert Deployment:demo:web to what Git declares\?/);
+    assert.match(screen, /^- {2}replicas: 5/m, 'the confirmation shows the diff');
+    term.keys('n');
+    await term.waitFor((s) => !s.includes('Revert Deployment:demo:web') && /Deployment\/web/.test(s));
+    assert.equal(await replicas(), '5');
+
+    term.keys('R');
+    await term.waitFor(/Revert Deployment:demo:web to what Git declares\?/);
+    term.keys('y');
+    await term.waitFor(/conflicts with other field managers/, 20_000);
+    assert.equal(await replicas(), '5');
+
+    term.keys('R');
+    await term.waitFor(/Revert Deployment:demo:web to what Git declares\?/);
+    term.keys('F');
+    await term.waitFor(/reverted: server-side apply as driftguard-revert/, 20_000);
+    assert.equal(await replicas(), '2');
+    await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'resolved', 20_000);
+    await term.waitFor(/no drift: the object matches Git/, 20_000);
+
+    term.keys('q');
+    term.keys('q');
+    const deadline = Date.now() + 10_000;
+    while (term.exitStatus() === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(term.exitStatus(), 0, `exit status of the UI; last screen:\n${term.screen()}`);
+  },
+);
