@@ -64,7 +64,8 @@ function sink(over: Partial<SinkConfig> & Pick<SinkConfig, 'name' | 'type'>): Si
   return {
     min_severity: 'low',
     min_interval: 0,
-    timeout: 300,
+    // Generous: a retry after a timeout would deliver twice (at least once is the contract).
+    timeout: 3000,
     retries: 3,
     backoff: 20,
     queue_size: 100,
@@ -203,7 +204,7 @@ describe('notifications', () => {
   it('retries after 500s and after a timeout, with backoff, then counts it sent', async () => {
     script.set('/flaky', [500, 500, 'hang']);
     const h = harness([
-      sink({ name: 'flaky', type: 'webhook', url: `${base}/flaky`, retries: 4, backoff: 50 }),
+      sink({ name: 'flaky', type: 'webhook', url: `${base}/flaky`, retries: 4, backoff: 50, timeout: 300 }),
     ]);
     const started = Date.now();
     h.notifier.notify(note('Deployment:shop:web', 'detected'));
