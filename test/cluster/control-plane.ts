@@ -25,6 +25,8 @@ export interface KubectlResult {
 
 export interface ControlPlane {
   server: string;
+  /** etcd's client URL (plain HTTP on loopback; its gRPC gateway serves /v3/kv/* as JSON). */
+  etcdUrl: string;
   /** The API server's secure port on 127.0.0.1. */
   port: number;
   dir: string;
@@ -200,6 +202,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     const caFile = join(dir, 'certs', 'apiserver.crt');
     return {
       server,
+      etcdUrl,
       port: apiPort,
       dir,
       caFile,

@@ -11,6 +11,8 @@ import { startServer, waitFor } from './process.ts';
 export interface FerretDB {
   uri: string;
   port: number;
+  /** SIGKILL, no shutdown (the data dir stays, as after a crash); start again with the same port and dir. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,5 +53,11 @@ export async function startFerretDB(opts: { port?: number; dir?: string } = {}):
     await stopAll();
     throw err;
   }
-  return { uri: `mongodb://127.0.0.1:${port}/?directConnection=true`, port, stop: stopAll };
+  const kill = async (): Promise<void> => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+    const exited = new Promise((r) => server.child.once('exit', r));
+    server.child.kill('SIGKILL');
+    await exited;
+  };
+  return { uri: `mongodb://127.0.0.1:${port}/?directConnection=true`, port, kill, stop: stopAll };
 }

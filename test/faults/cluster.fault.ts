@@ -1,0 +1,358 @@
+// Faults on the full cluster (etcd, kube-apiserver, controller manager, scheduler, kwok node) with
+// the real agent process on its embedded store, Git from a bare repo over file://. The cases run
+// in order on one cluster and one agent (each leaves the cluster in sync with Git again), and each
+// counts what was lost or doubled by comparing the transitions it made with the recorded history.
+// The last case looks for the planted Secret values in everything the product emitted meanwhile.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { allRecords, isEvent, startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
+import type { AgentProcess } from '../agent/run-agent.ts';
+import { git } from '../git/repos.ts';
+import { runPlugin } from '../plugin/helpers.ts';
+import {
+  bumpAndCompact,
+  establishedTo,
+  history,
+  postOnce,
+  readyState,
+  sleep,
+  waitReadyState,
+} from './helpers.ts';
+import { compareHistory, faultCase, secretsIn } from './recorder.ts';
+
+const WEB = 'Deployment:demo:web';
+const FRONTEND = 'Deployment:demo:frontend';
+const PLANTED = 'Secret:demo:faults-planted';
+/** Values that must never leave the agent: stringData, data (base64 in the manifest), a rotated value. */
+const SECRET_VALUES = ['faults-plain-Zq9xW2vB', 'faults-data-Kp4vT7nM', 'faults-rotated-Hh3mN8cQ'];
+const plantedYaml = (stringValue: string) => `apiVersion: v1
+kind: Secret
+metadata: { name: faults-planted, namespace: demo }
+type: Opaque
+stringData: { password: ${stringValue} }
+data: { token: ${Buffer.from(SECRET_VALUES[1]!).toString('base64')} }
+`;
+
+describe('faults on the full cluster (embedded store)', () => {
+  let fx: Fixture;
+  let agent: AgentProcess;
+  let dbDir: string;
+  let bare: { dir: string; url: string };
+  /** Every text the product emitted, for the secret scan of the last case. */
+  const emitted: string[] = [];
+  const startOurAgent = async () => {
+    const a = await fx.startAgent({
+      gitUrl: bare.url,
+      // Git polled every second; no periodic analysis (what finds a change is a watch or the poll).
+      config: {
+        database: { path: join(dbDir, 'driftguard.db') },
+        drift: { periodic: false, interval: '1s' },
+      },
+    });
+    await a.waitReady(90_000);
+    return a;
+  };
+  const keepLogs = (a: AgentProcess) => emitted.push(...a.logs(), a.stderr());
+  const made = new Map<string, string[]>();
+  const transition = (id: string, ev: 'detected' | 'resolved') => made.set(id, [...(made.get(id) ?? []), ev]);
+  /** Lost/duplicated over these ids, from the whole history against every transition made. */
+  const tally = async (ids: string[]) => {
+    let lost = 0;
+    let duplicated = 0;
+    for (const id of ids) {
+      const c = compareHistory(made.get(id) ?? [], await history(agent, id));
+      lost += c.lost;
+      duplicated += c.duplicated;
+    }
+    return { lost, duplicated };
+  };
+  const scale = (name: string, n: number) =>
+    fx.plane.kubectlOk(['scale', `deployment/${name}`, '-n', 'demo', `--replicas=${n}`]);
+
+  before(async () => {
+    fx = await startFixture();
+    fx.repo.commit({ 'manifests/planted.yaml': plantedYaml(SECRET_VALUES[0]!) });
+    await fx.applyAll();
+    bare = fx.repo.bare();
+    dbDir = mkdtempSync(join(tmpdir(), 'driftguard-faults-db-'));
+    agent = await startOurAgent();
+    await agent.waitForLog(isEvent('analysis_completed'), 60_000);
+  });
+  after(async () => {
+    if (agent) keepLogs(agent);
+    await fx?.stop();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  });
+
+  it('kube-apiserver down 30 s: /ready says why, watches resume, drift made meanwhile is found', async (t) => {
+    await faultCase(t, 'kube-apiserver down 30 s', async () => {
+      const restarted = fx.plane.restartApiServer(30_000);
+      const down = await waitReadyState(agent, (s) => s.code === 503, 30_000);
+      // Meanwhile in Git: web should run 3 replicas (it runs 2), found once the cluster is back.
+      const web = fx.files['web.yaml'] ?? '';
+      assert.match(web, /replicas: 2/);
+      fx.repo.commit({ 'manifests/web.yaml': web.replace('replicas: 2', 'replicas: 3') }, 'web: 3 replicas');
+      transition(WEB, 'detected');
+      await restarted;
+      assert.equal(agent.child.exitCode, null, 'the agent kept running');
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'active', 60_000);
+      await waitReadyState(agent, (s) => s.code === 200, 60_000);
+      // The watch is back: a live change is found without any periodic run.
+      await scale('frontend', 4);
+      transition(FRONTEND, 'detected');
+      await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'active', 30_000);
+      await scale('web', 3);
+      transition(WEB, 'resolved');
+      await scale('frontend', 2);
+      transition(FRONTEND, 'resolved');
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 30_000);
+      await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'resolved', 30_000);
+      return { ...(await tally([WEB, FRONTEND])), note: `/ready meanwhile: ${down.code} ${down.message}` };
+    });
+  });
+
+  it('watch resourceVersion too old (etcd compacted, 410 Gone): relist, no duplicate, no transition missed', async (t) => {
+    await faultCase(t, 'watch 410 Gone (etcd compaction)', async () => {
+      // An active drift before: the relist after 410 must not record it again.
+      await scale('frontend', 5);
+      transition(FRONTEND, 'detected');
+      await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'active', 30_000);
+      const logsBefore = agent.logs().length;
+      // kube-apiserver down; etcd moves on and is compacted past every resourceVersion the agent holds.
+      const restarted = fx.plane.restartApiServer(3000);
+      await sleep(1000);
+      const revision = await bumpAndCompact(fx.plane.etcdUrl);
+      // A Git change meanwhile must not be missed either.
+      fx.repo.commit({
+        'manifests/web.yaml': (fx.files['web.yaml'] ?? '').replace('replicas: 2', 'replicas: 4'),
+      });
+      transition(WEB, 'detected');
+      await restarted;
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'active', 60_000);
+      await waitReadyState(agent, (s) => s.code === 200, 60_000);
+      // Back in sync: Git says 4 again for web... the live side follows; frontend back to 2.
+      await scale('web', 4);
+      transition(WEB, 'resolved');
+      await scale('frontend', 2);
+      transition(FRONTEND, 'resolved');
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 30_000);
+      await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'resolved', 30_000);
+      const after = agent.logs().slice(logsBefore).join('\n');
+      const gone = /410|too old|Gone|expired/i.test(after);
+      return {
+        ...(await tally([WEB, FRONTEND])),
+        note: `compacted at revision ${revision}; 410 ${gone ? 'seen in the log' : 'not logged (relisted silently)'}`,
+      };
+    });
+  });
+
+  it('100 concurrent POST /api/v1/analyze and 50 plugin commands: one analysis at a time, all answered, no socket left', async (t) => {
+    await faultCase(t, '100 analyze + 50 plugin commands', async () => {
+      const port = Number(new URL(agent.apiUrl).port);
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () => postOnce(`${agent.apiUrl}/api/v1/analyze`)),
+      );
+      assert.deepEqual([...new Set(answers.map((a) => a.status))], [202], 'every caller got 202');
+      const ids = [
+        ...new Set(answers.map((a) => (JSON.parse(a.body) as { analysis_id: string }).analysis_id)),
+      ];
+      const plugin = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          runPlugin(
+            i % 2 === 0
+              ? ['status', '--agent-url', agent.apiUrl]
+              : ['analyze', '--agent-url', agent.apiUrl, '-o', 'json'],
+            { timeoutMs: 180_000 },
+          ),
+        ),
+      );
+      const failed = plugin.filter((r) => r.code !== 0 && r.code !== 1);
+      assert.deepEqual(
+        failed.map((r) => r.stderr.slice(0, 200)),
+        [],
+        'every plugin command answered',
+      );
+      emitted.push(...plugin.map((r) => r.stdout + r.stderr));
+      // The analyses the callers were given: each finished, and none overlapped another.
+      const runs: { started_at: string; finished_at: string | null; status: string }[] = [];
+      for (const id of ids) {
+        const deadline = Date.now() + 120_000;
+        for (;;) {
+          const s = (await (
+            await fetch(`${agent.apiUrl}/api/v1/analyses/${encodeURIComponent(id)}`)
+          ).json()) as { started_at: string; finished_at: string | null; status: string };
+          if (s.finished_at || Date.now() > deadline) {
+            runs.push(s);
+            break;
+          }
+          await sleep(200);
+        }
+      }
+      assert.ok(
+        runs.every((r) => r.finished_at),
+        'every analysis finished',
+      );
+      runs.sort((a, b) => a.started_at.localeCompare(b.started_at));
+      for (let i = 1; i < runs.length; i++) {
+        assert.ok(
+          (runs[i - 1]!.finished_at ?? '') <= runs[i]!.started_at,
+          `analyses overlap: ${JSON.stringify(runs[i - 1])} and ${JSON.stringify(runs[i])}`,
+        );
+      }
+      await sleep(500);
+      const open = establishedTo(port);
+      assert.equal(open, 0, `${open} connections to the API left open`);
+      return { note: `${ids.length} analyses for 100 POSTs, 50 plugin commands, 0 sockets left` };
+    });
+  });
+
+  it('the agent SIGKILLed mid-write on the embedded store: WAL intact, episodes continue', async (t) => {
+    await faultCase(t, 'agent SIGKILL mid-write (embedded store)', async () => {
+      // frontend drifts and stays drifted across the crash; web drifts and is put right just
+      // before the kill, so its `resolved` may be the write the kill interrupts.
+      await scale('frontend', 6);
+      transition(FRONTEND, 'detected');
+      await scale('web', 7);
+      transition(WEB, 'detected');
+      await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'active', 30_000);
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'active', 30_000);
+      await scale('web', 4);
+      transition(WEB, 'resolved');
+      // Writes in flight: a burst of analyses, then the kill as soon as the resolution is being written.
+      for (let i = 0; i < 5; i++) void postOnce(`${agent.apiUrl}/api/v1/analyze`).catch(() => undefined);
+      await agent.waitForLog(isEvent('drift_resolved', WEB), 30_000).catch(() => undefined);
+      agent.child.kill('SIGKILL');
+      await new Promise((r) =>
+        agent.child.exitCode !== null || agent.child.signalCode ? r(null) : agent.child.once('exit', r),
+      );
+      keepLogs(agent);
+      const dbFile = join(dbDir, 'driftguard.db');
+      const walLeft = existsSync(`${dbFile}-wal`);
+      await agent.stop();
+      agent = await startOurAgent();
+      await agent.waitForLog(isEvent('analysis_completed'), 60_000);
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 30_000);
+      const fe = await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'active', 30_000);
+      assert.ok(fe.first_detected, 'the episode continues with its first detection');
+      await scale('frontend', 2);
+      transition(FRONTEND, 'resolved');
+      await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'resolved', 30_000);
+      return { ...(await tally([WEB, FRONTEND])), note: `WAL file present after the kill: ${walLeft}` };
+    });
+  });
+
+  it('Git: branch deleted and restored, history force-pushed, a 10 MB manifest, 5,000 files', async (t) => {
+    await faultCase(t, 'Git: branch deleted, force-push, 10 MB file, 5,000 files', async () => {
+      const notes: string[] = [];
+      const recordsBefore = (await allRecords(agent)).length;
+      // Branch deleted on the remote: last good state kept, /ready says so, recovers once back.
+      const head = git(bare.dir, ['rev-parse', 'refs/heads/main']);
+      git(bare.dir, ['update-ref', '-d', 'refs/heads/main']);
+      const gone = await waitReadyState(agent, (s) => s.code === 503, 30_000);
+      notes.push(`branch deleted: ${gone.message}`);
+      assert.match(gone.message, /git/i);
+      git(bare.dir, ['update-ref', 'refs/heads/main', head]);
+      await waitReadyState(agent, (s) => s.code === 200, 30_000);
+
+      // Force-pushed history: a rewritten main (web back to 2 replicas, live is 4: drift found).
+      // (By hand: the repo helper's own push after a commit is a plain, fast-forward push.)
+      git(fx.repo.dir, ['reset', '-q', '--hard', 'HEAD~1']);
+      writeFileSync(join(fx.repo.dir, 'manifests', 'web.yaml'), fx.files['web.yaml'] ?? '');
+      git(fx.repo.dir, ['commit', '-q', '-am', 'rewritten history']);
+      git(fx.repo.dir, ['push', '-q', '-f', bare.dir, 'main:main']);
+      transition(WEB, 'detected');
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'active', 30_000);
+      await scale('web', 2);
+      transition(WEB, 'resolved');
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 30_000);
+
+      // A 10 MB manifest (one ConfigMap that is not in the cluster, padded with comments) and
+      // 5,000 files: loaded or refused with a visible reason, never a crash, nothing else changes.
+      const big = `# ${'x'.repeat(100)}\n`.repeat(100_000);
+      const files: Record<string, string> = {
+        'manifests/big.yaml': `${big}apiVersion: v1\nkind: ConfigMap\nmetadata: { name: faults-big, namespace: demo }\ndata: { a: b }\n`,
+      };
+      for (let i = 0; i < 5000; i++) files[`manifests/many/f${i}.yaml`] = `# file ${i}\n`;
+      const commit = fx.repo.commit(files, 'big and many');
+      const deadline = Date.now() + 120_000;
+      let seen = false;
+      while (Date.now() < deadline && !seen) {
+        const v = (await (await fetch(`${agent.apiUrl}/api/v1/version`)).json()) as {
+          git_commit: string | null;
+        };
+        seen =
+          v.git_commit === commit ||
+          agent.logs().some((l) => l.includes('git_parse_error') && l.includes('big.yaml'));
+        if (!seen) await sleep(500);
+      }
+      assert.ok(seen, 'the big commit was loaded or its problem reported');
+      const big1 = await waitForRecord(agent, 'ConfigMap:demo:faults-big', () => true, 60_000).catch(
+        () => null,
+      );
+      notes.push(`10 MB manifest: ${big1 ? `analysed (${big1.drift_type})` : 'refused'}`);
+      assert.equal(agent.child.exitCode, null);
+      // Undo: the big file and the many files leave Git; the Missing record they caused resolves/goes.
+      const undo: Record<string, null> = { 'manifests/big.yaml': null };
+      for (let i = 0; i < 5000; i++) undo[`manifests/many/f${i}.yaml`] = null;
+      fx.repo.commit(undo, 'undo big and many');
+      await waitReadyState(agent, (s) => s.code === 200, 60_000);
+      notes.push(`records before ${recordsBefore}`);
+      return { ...(await tally([WEB, FRONTEND])), note: notes.join('; ') };
+    });
+  });
+
+  it('planted Secret values never leave the agent: records, events, Kubernetes Events, logs, API, metrics, store, plugin', async (t) => {
+    await faultCase(t, 'planted Secret values (no leak anywhere)', async () => {
+      // A live rotation of the Secret (kubectl apply: the last-applied annotation carries it too).
+      await fx.plane.kubectlOk(['apply', '-f', '-'], { input: plantedYaml(SECRET_VALUES[2]!) });
+      transition(PLANTED, 'detected');
+      const rec = await waitForRecord(agent, PLANTED, (r) => r.drift_status === 'active', 30_000);
+      assert.equal(rec.drift_type, 'SecretChange');
+      const api = async (path: string) => {
+        const res = await fetch(`${agent.apiUrl}${path}`);
+        return res.text();
+      };
+      emitted.push(
+        await api('/api/v1/drift-records?limit=1000'),
+        await api(`/api/v1/drift-records/${encodeURIComponent(PLANTED)}`),
+        await api(`/api/v1/drift-records/${encodeURIComponent(PLANTED)}/history`),
+        await api('/api/v1/drift-records/active'),
+        await api('/api/v1/statistics'),
+        await (await fetch(`${agent.healthUrl}/metrics`)).text(),
+        await fx.plane.kubectlOk(['get', 'events', '-A', '-o', 'json']),
+      );
+      for (const args of [
+        ['status'],
+        ['get'],
+        ['get', '-o', 'wide'],
+        ['get', '-o', 'json'],
+        ['get', '-o', 'yaml'],
+        ['describe', PLANTED],
+        ['describe', PLANTED, '-o', 'json'],
+        ['describe', PLANTED, '-o', 'yaml'],
+      ]) {
+        const r = await runPlugin([...args, '--agent-url', agent.apiUrl]);
+        emitted.push(r.stdout, r.stderr);
+      }
+      keepLogs(agent);
+      // The store on disk, with its WAL: read as bytes, matched as text.
+      for (const f of ['driftguard.db', 'driftguard.db-wal']) {
+        const p = join(dbDir, f);
+        if (existsSync(p)) emitted.push(readFileSync(p).toString('latin1'));
+      }
+      await fx.plane.kubectlOk(['apply', '-f', '-'], { input: plantedYaml(SECRET_VALUES[0]!) });
+      transition(PLANTED, 'resolved');
+      await waitForRecord(agent, PLANTED, (r) => r.drift_status === 'resolved', 30_000);
+      const found = secretsIn(emitted, SECRET_VALUES);
+      const ready = await readyState(agent);
+      return {
+        ...(await tally([PLANTED])),
+        secrets: found.length,
+        note: `${emitted.length} outputs scanned (${Math.round(emitted.join('').length / 1024)} KiB); ready ${ready.code}${found.length ? `; found ${found.join(', ')}` : ''}`,
+      };
+    });
+  });
+});

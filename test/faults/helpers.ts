@@ -1,0 +1,104 @@
+// Helpers of the fault cases: the record history as the API returns it, /ready, etcd through its
+// JSON gateway, and the open TCP connections to a port (from /proc, so nothing is guessed).
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { AgentProcess } from '../agent/run-agent.ts';
+
+export interface HistoryEvent {
+  event: string;
+  timestamp?: string;
+}
+
+export async function history(agent: AgentProcess, id: string): Promise<HistoryEvent[]> {
+  const res = await fetch(
+    `${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent(id)}/history?limit=1000`,
+  );
+  if (res.status === 404) return [];
+  if (!res.ok) throw new Error(`history ${id}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { events: HistoryEvent[] }).events;
+}
+
+export async function readyState(agent: AgentProcess): Promise<{ code: number; message: string }> {
+  const res = await fetch(`${agent.healthUrl}/ready`);
+  return { code: res.status, message: ((await res.json()) as { message: string }).message };
+}
+
+/** Polls /ready until `pred` holds; the last answer. */
+export async function waitReadyState(
+  agent: AgentProcess,
+  pred: (s: { code: number; message: string }) => boolean,
+  ms: number,
+): Promise<{ code: number; message: string }> {
+  const deadline = Date.now() + ms;
+  let last = { code: 0, message: 'no answer' };
+  while (Date.now() < deadline) {
+    last = await readyState(agent).catch(() => last);
+    if (pred(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`/ready did not reach the expected state within ${ms} ms; last: ${JSON.stringify(last)}`);
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+async function etcdCall(etcdUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${etcdUrl}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`etcd ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/**
+ * Moves etcd's revision on by `writes` puts of a key outside Kubernetes' prefix, then compacts
+ * everything before the new revision: any resourceVersion handed out before is now too old (410).
+ */
+export async function bumpAndCompact(etcdUrl: string, writes = 20): Promise<number> {
+  let revision = 0;
+  for (let i = 0; i < writes; i++) {
+    const put = await etcdCall(etcdUrl, '/v3/kv/put', {
+      key: b64('/driftguard-faults/bump'),
+      value: b64(String(i)),
+    });
+    revision = Number((put['header'] as { revision: string }).revision);
+  }
+  await etcdCall(etcdUrl, '/v3/kv/compaction', { revision: String(revision), physical: true });
+  return revision;
+}
+
+/** Established TCP connections whose local port is `port` (server side of each connection). */
+export function establishedTo(port: number): number {
+  let n = 0;
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 4) continue;
+      const local = cols[1] ?? '';
+      const state = cols[3];
+      const localPort = parseInt(local.split(':')[1] ?? '', 16);
+      if (localPort === port && state === '01') n++;
+    }
+  }
+  return n;
+}
+
+/** POST with a fresh connection each (no client keep-alive pool that would hold sockets open). */
+export function postOnce(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
