@@ -328,6 +328,7 @@ export class Agent {
             ...perSource.map((p) => `${p.source.name}: ${p.status.message}`),
             ...duplicates.map((d) => d.message),
           ].join('; ');
+    const broken = this.watch.broken();
     const denied = this.watch.deniedScopes();
     return [
       {
@@ -343,7 +344,7 @@ export class Agent {
         name: 'watches',
         // A resource type discovery cannot resolve makes the agent unready; CRDs it cannot read are
         // said here too (custom resources are then left out rather than compared without defaults).
-        ready: unsynced.length === 0 && this.watch.unresolved().length === 0,
+        ready: unsynced.length === 0 && broken.length === 0 && this.watch.unresolved().length === 0,
         message: [
           unsynced.length === 0
             ? `synced (${
@@ -352,6 +353,8 @@ export class Agent {
                   .join(', ') || 'no objects'
               })`
             : `waiting for ${unsynced.join(', ')}`,
+          // A broken watch after its first list: the live state may be stale until it is back.
+          ...(broken.length > 0 ? [`reconnecting ${broken.join(', ')}`] : []),
           ...issues,
         ].join('; '),
       },

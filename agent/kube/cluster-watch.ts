@@ -299,6 +299,13 @@ export class ClusterWatch {
     return this.watches.filter((w) => !w.synced).map((w) => w.scope);
   }
 
+  /** For readiness: scopes whose watch is broken now (after its first list), with the reason. */
+  broken(): string[] {
+    return this.watches
+      .filter((w) => w.synced && w.failure !== undefined)
+      .map((w) => `${w.scope}: ${w.failure}`);
+  }
+
   /** Resource types discovery could not resolve (or discovery itself failing). */
   unresolved(): string[] {
     return this.problems;

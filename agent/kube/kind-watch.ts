@@ -47,6 +47,11 @@ function isGone(err: unknown): boolean {
 
 export class KindWatch {
   synced = false;
+  /**
+   * Why the watch is down right now (set by an error, cleared once it is connected again or
+   * delivers anything): readiness must say so while it lasts, not only before the first list.
+   */
+  failure: string | undefined;
   private stopped = false;
   private readonly backoff = new Backoff(RESTART_BACKOFF);
   private restartTimer: NodeJS.Timeout | undefined;
@@ -141,8 +146,11 @@ export class KindWatch {
         (type: string, obj: KubeObject & WatchEventObject) => this.onEvent(generation, type, obj),
         (err: unknown) => this.onDone(generation, err),
       );
-      if (generation === this.generation) this.request = request;
-      else request.abort();
+      if (generation === this.generation) {
+        this.request = request;
+        // Connected again: readiness stops saying the watch is down.
+        this.failure = undefined;
+      } else request.abort();
     } catch (err) {
       if (generation === this.generation) this.onError(err);
     }
@@ -199,6 +207,7 @@ export class KindWatch {
   private onEvent(generation: number, type: string, obj: KubeObject & WatchEventObject): void {
     if (generation !== this.generation) return;
     this.lastActivity = Date.now();
+    this.failure = undefined;
     this.backoff.reset();
     if (type === 'ERROR') {
       // The resourceVersion is too old (410): relist when this watch ends.
@@ -242,6 +251,7 @@ export class KindWatch {
         : err instanceof Error
           ? err.message
           : String(err);
+    this.failure = message;
     const delay = this.backoff.next();
     this.opts.log.warn(
       {

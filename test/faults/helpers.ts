@@ -18,19 +18,31 @@ export async function history(agent: AgentProcess, id: string): Promise<HistoryE
   return ((await res.json()) as { events: HistoryEvent[] }).events;
 }
 
-export async function readyState(agent: AgentProcess): Promise<{ code: number; message: string }> {
+export interface ReadyState {
+  code: number;
+  message: string;
+  components: { name: string; ready: boolean; message: string }[];
+}
+
+export async function readyState(agent: AgentProcess): Promise<ReadyState> {
   const res = await fetch(`${agent.healthUrl}/ready`);
-  return { code: res.status, message: ((await res.json()) as { message: string }).message };
+  const body = (await res.json()) as Omit<ReadyState, 'code'>;
+  return { code: res.status, message: body.message, components: body.components };
+}
+
+/** The message of one component of /ready. */
+export function component(s: ReadyState, name: string): string {
+  return s.components.find((c) => c.name === name)?.message ?? '';
 }
 
 /** Polls /ready until `pred` holds; the last answer. */
 export async function waitReadyState(
   agent: AgentProcess,
-  pred: (s: { code: number; message: string }) => boolean,
+  pred: (s: ReadyState) => boolean,
   ms: number,
-): Promise<{ code: number; message: string }> {
+): Promise<ReadyState> {
   const deadline = Date.now() + ms;
-  let last = { code: 0, message: 'no answer' };
+  let last: ReadyState = { code: 0, message: 'no answer', components: [] };
   while (Date.now() < deadline) {
     last = await readyState(agent).catch(() => last);
     if (pred(last)) return last;
