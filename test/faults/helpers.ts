@@ -1,6 +1,6 @@
 // Helpers of the fault cases: the record history as the API returns it, /ready, etcd through its
 // JSON gateway, and the open TCP connections to a port (from /proc, so nothing is guessed).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import type { AgentProcess } from '../agent/run-agent.ts';
 
@@ -77,9 +77,14 @@ export async function bumpAndCompact(etcdUrl: string, writes = 20): Promise<numb
   return revision;
 }
 
-/** Established TCP connections whose local port is `port` (server side of each connection). */
-export function establishedTo(port: number): number {
-  let n = 0;
+interface TcpRow {
+  localPort: number;
+  remotePort: number;
+  inode: string;
+}
+
+function establishedRows(): TcpRow[] {
+  const rows: TcpRow[] = [];
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string;
     try {
@@ -89,14 +94,36 @@ export function establishedTo(port: number): number {
     }
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
-      if (cols.length < 4) continue;
-      const local = cols[1] ?? '';
-      const state = cols[3];
-      const localPort = parseInt(local.split(':')[1] ?? '', 16);
-      if (localPort === port && state === '01') n++;
+      if (cols.length < 10 || cols[3] !== '01') continue;
+      const port = (addr: string | undefined) => parseInt(addr?.split(':')[1] ?? '', 16);
+      rows.push({ localPort: port(cols[1]), remotePort: port(cols[2]), inode: cols[9] ?? '' });
     }
   }
-  return n;
+  return rows;
+}
+
+/**
+ * Established connections to the server on `port` that this test process does not hold itself
+ * (its own fetch() keeps idle keep-alive connections pooled; those say nothing about the agent):
+ * what the agent or a finished plugin process would have left open.
+ */
+export function establishedTo(port: number): number {
+  const own = new Set(
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/self/fd/${fd}`))?.[1];
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((x): x is string => x !== undefined),
+  );
+  const rows = establishedRows();
+  const ownClientPorts = new Set(
+    rows.filter((r) => r.remotePort === port && own.has(r.inode)).map((r) => r.localPort),
+  );
+  return rows.filter((r) => r.localPort === port && !ownClientPorts.has(r.remotePort)).length;
 }
 
 /** POST with a fresh connection each (no client keep-alive pool that would hold sockets open). */
