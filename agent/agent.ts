@@ -129,6 +129,7 @@ export class Agent {
   ) {
     this.log = createLogger(config.logging, options.logSink);
     this.store = new ResilientStore(innerStore(config), {
+      exclusive: !config.database.shared,
       onError: (err, op) =>
         this.log.error(
           { event: 'store_write_failed', op, err: err.message },
@@ -231,7 +232,7 @@ export class Agent {
         log: this.log,
         onStartedLeading: () => {
           this.metrics.leader.set(1);
-          this.store.setExclusive(true);
+          this.store.setExclusive(!config.database.shared);
           this.scheduler.setActive(true);
         },
         onStoppedLeading: () => {

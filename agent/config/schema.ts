@@ -60,6 +60,11 @@ const database = section({
   connect_timeout: duration().default(10_000),
   /** Default: ./data/driftguard.db, in-cluster /var/lib/driftguard/driftguard.db (set below). */
   path: text().optional(),
+  /**
+   * Another program writes this database's records too (not a second replica: leader election
+   * handles those). Records are then always read from the database, never answered from memory.
+   */
+  shared: bool().default(false),
 }).superRefine((d, ctx) => {
   if (d.uri && d.host) ctx.addIssue({ code: 'custom', message: 'set uri or host, not both' });
   if (d.uri && !/^mongodb(\+srv)?:\/\//.test(d.uri))
@@ -293,9 +298,16 @@ export const configSections = strictMap(
 
 /** The whole config, with the defaults that depend on other keys filled in. */
 export const agentConfigSchema = configSections
+  .check(
+    // Reported beside every other problem (a refinement would be skipped once a key is wrong), so
+    // it reads the raw input: a section may not have parsed.
+    z.refine(
+      (c: { git?: { url?: unknown }; sources?: unknown }) =>
+        Boolean(c?.git?.url) || (Array.isArray(c?.sources) && c.sources.length > 0),
+      { path: ['git', 'url'], error: GIT_URL_REQUIRED, when: () => true },
+    ),
+  )
   .superRefine((c, ctx) => {
-    if (!c.git.url && !c.sources?.length)
-      ctx.addIssue({ code: 'custom', path: ['git', 'url'], message: GIT_URL_REQUIRED });
     // git.url beside sources: is one more source, named default.
     const clash = c.git.url ? (c.sources ?? []).findIndex((s) => s.name === 'default') : -1;
     if (clash >= 0)

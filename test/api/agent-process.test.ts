@@ -4,6 +4,9 @@
 // and undone, then the metrics, the statistics, the history and an on-demand analysis as the agent
 // itself reports them.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MongoStore } from '../../agent/store/mongo.ts';
 import { SqliteStore } from '../../agent/store/sqlite.ts';
@@ -23,9 +26,13 @@ const BODY_LIMIT = 1024;
 /** A real agent over a repository with no manifests, and a second client on its database. */
 async function agentFixture(backend: 'sqlite' | 'mongo'): Promise<ApiFixture> {
   const plane: Cluster = await startCluster();
+  const dir = mkdtempSync(join(tmpdir(), 'driftguard-api-db-'));
   const repo: TestRepo = makeRepo({ 'README.md': 'no manifests yet\n' });
   const ferret: FerretDB | undefined = backend === 'mongo' ? await startFerretDB() : undefined;
-  const database = ferret ? { uri: ferret.uri, name: 'driftguard_api' } : undefined;
+  // The suite seeds records with a second client: the agent must read them from the database.
+  const database = ferret
+    ? { uri: ferret.uri, name: 'driftguard_api', shared: true }
+    : { path: join(dir, 'driftguard.db'), shared: true };
   const agent: AgentProcess = await startAgent({
     config: {
       server: { body_limit: BODY_LIMIT },
@@ -33,14 +40,14 @@ async function agentFixture(backend: 'sqlite' | 'mongo'): Promise<ApiFixture> {
       git: { url: repo.dir, branch: repo.branch },
       // No periodic run: a full analysis would remove records of objects that are not in Git.
       drift: { periodic: false, interval: '1h' },
-      ...(database ? { database } : {}),
+      database,
     },
   });
   await agent.waitReady(60_000);
   await agent.waitForLog(isEvent('analysis_completed'), 30_000);
   const store: Store = ferret
     ? new MongoStore({ uri: ferret.uri, name: 'driftguard_api', connectTimeoutMs: 5000 })
-    : new SqliteStore({ path: agent.dbPath });
+    : new SqliteStore({ path: database.path ?? agent.dbPath });
   await store.init();
   return {
     apiUrl: agent.apiUrl,
@@ -52,6 +59,7 @@ async function agentFixture(backend: 'sqlite' | 'mongo'): Promise<ApiFixture> {
       await agent.stop();
       await ferret?.stop();
       repo.remove();
+      rmSync(dir, { recursive: true, force: true });
       await plane.stop();
     },
   };

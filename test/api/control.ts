@@ -9,6 +9,14 @@ export class TestControl implements AgentControl {
     { name: 'store', ready: true, message: 'store reachable' },
     { name: 'watches', ready: true, message: 'all watches synced' },
     { name: 'git', ready: true, message: 'desired state loaded' },
+    // One per source, as the agent reports them (a `git:` section is the source `default`).
+    {
+      name: 'source:default',
+      ready: true,
+      message: 'desired state loaded',
+      type: 'directory',
+      render_failed: null,
+    },
     { name: 'permissions', ready: true, message: 'may read every tracked kind' },
   ];
   watched: Record<string, number> = { Deployment: 2, ConfigMap: 1 };

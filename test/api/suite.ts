@@ -103,6 +103,7 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         assert.deepEqual(body.components.map((c) => c.name).sort(), [
           'git',
           'permissions',
+          'source:default',
           'store',
           'watches',
         ]);
