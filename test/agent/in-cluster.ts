@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Cluster } from '../cluster/cluster.ts';
+import { podNames, type Cluster } from '../cluster/cluster.ts';
 import { ROOT } from '../plugin/helpers.ts';
 import { startAgent, type AgentProcess } from './run-agent.ts';
 
@@ -84,21 +84,8 @@ export async function installAgent(
       ...opts.env,
     },
   });
-  const pods = (
-    await cluster.kubectlOk([
-      '-n',
-      AGENT_NAMESPACE,
-      'get',
-      'pods',
-      '-l',
-      AGENT_SELECTOR,
-      '-o',
-      'jsonpath={.items[*].metadata.name}',
-    ])
-  )
-    .split(/\s+/)
-    .filter(Boolean);
-  const pod = pods[0];
+  // The rollout is complete, so the selector matches the agent pod.
+  const [pod] = await podNames(cluster, AGENT_NAMESPACE, { selector: AGENT_SELECTOR });
   if (!pod) throw new Error('installAgent: no agent pod after the rollout');
   await cluster.forwardPod(
     AGENT_NAMESPACE,

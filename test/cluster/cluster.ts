@@ -234,7 +234,8 @@ async function waitDefaultServiceAccount(plane: ControlPlane, kcm: Server): Prom
 
 let forwards = 0;
 
-async function podNames(plane: ControlPlane, namespace: string, target: PodTarget): Promise<string[]> {
+/** The pods `target` names now: its pod, or those matching its selector (at least one). */
+export async function podNames(plane: ControlPlane, namespace: string, target: PodTarget): Promise<string[]> {
   if (target.pod) return [target.pod];
   const out = await plane.kubectlOk([
     '-n',
@@ -247,7 +248,7 @@ async function podNames(plane: ControlPlane, namespace: string, target: PodTarge
     'jsonpath={.items[*].metadata.name}',
   ]);
   const names = out.split(/\s+/).filter(Boolean);
-  if (names.length === 0) throw new Error(`forwardPod: no pod in ${namespace} matches ${target.selector}`);
+  if (names.length === 0) throw new Error(`no pod in ${namespace} matches ${target.selector}`);
   return names;
 }
 

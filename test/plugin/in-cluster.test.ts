@@ -67,11 +67,6 @@ function pluginListeners(): string[] {
   });
 }
 
-/** A kubeconfig for a token user of the plane (the token file lists `viewer`). */
-function userKubeconfig(): string {
-  return cluster.viewerKubeconfig;
-}
-
 describe('kubectl driftguard through the port-forward (full cluster, agent installed from manifests/)', () => {
   before(async () => {
     cluster = await startCluster();
@@ -262,7 +257,7 @@ describe('kubectl driftguard through the port-forward (full cluster, agent insta
       '--role=pods-only',
       '--user=viewer',
     ]);
-    const refused = await dg(['status'], userKubeconfig());
+    const refused = await dg(['status'], cluster.viewerKubeconfig);
     assert.equal(refused.code, 2);
     assert.match(
       refused.stderr,
@@ -277,7 +272,7 @@ describe('kubectl driftguard through the port-forward (full cluster, agent insta
       '--role=driftguard-user',
       '--user=viewer',
     ]);
-    const allowed = await dg(['status'], userKubeconfig());
+    const allowed = await dg(['status'], cluster.viewerKubeconfig);
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.match(allowed.stdout, /1 active drift/);
   });
