@@ -179,7 +179,10 @@ export class Agent {
         if (facts.crdSchemas) engine.crdSchemas = facts.crdSchemas;
         else delete engine.crdSchemas;
       },
-      (kind) => this.metrics.watchErrors.inc({ kind }),
+      {
+        restarted: (kind) => this.metrics.watchErrors.inc({ kind }),
+        relisted: (kind, reason) => this.metrics.watchRelists.inc({ kind, reason }),
+      },
     );
     const desired = trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns));
     // Only what Git names is held whole; the rest of the cluster is a light index.

@@ -85,6 +85,12 @@ export class AgentMetrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  readonly watchRelists = new Counter({
+    name: 'driftguard_watch_relists_total',
+    help: 'Watches that listed again after their first list, by kind and reason: gone (410, resourceVersion too old) or silent.',
+    labelNames: ['kind', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({
     name: 'driftguard_ready',
     help: '1 when /ready answers ready (store reachable, watches synced, Git loaded, permissions complete).',

@@ -4,7 +4,7 @@
 // its DRIFTGUARD_* variable becomes a value (environment variables are strings; YAML is not).
 import { z } from 'zod';
 import { strictMap } from '../../shared/schema.ts';
-import { parseDuration, parseSize } from './units.ts';
+import { parseDuration, parseSize } from '../../shared/units.ts';
 
 /** How a DRIFTGUARD_* variable's text is read for a key: as is, or as an integer, boolean, comma list or YAML. */
 export type EnvKind = 'text' | 'int' | 'bool' | 'list' | 'yaml';

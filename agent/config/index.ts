@@ -10,4 +10,4 @@ export type {
   LoggingConfig,
   ServerConfig,
 } from './schema.ts';
-export { parseDuration, parseSize } from './units.ts';
+export { parseDuration, parseSize } from '../../shared/units.ts';

@@ -8,10 +8,16 @@ import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
 import type { KubernetesConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
-import { KindWatch } from './kind-watch.ts';
+import { KindWatch, type RelistReason } from './kind-watch.ts';
 import { resolveKinds, type KindInfo } from './kinds.ts';
 import { LiveState, type LiveChange } from './live-state.ts';
 import { deniedScopes, type Denied } from './permissions.ts';
+
+/** What the agent counts of its watches (metrics). */
+export interface WatchHooks {
+  restarted?: (kind: string) => void;
+  relisted?: (kind: string, reason: RelistReason) => void;
+}
 
 /** What discovery told the engine: scopes by kind key and the CRDs' schemas. */
 export interface ClusterFacts {
@@ -52,8 +58,8 @@ export class ClusterWatch {
     private readonly gitVersions: (key: string) => readonly string[] = () => [],
     /** Told each time discovery has new facts for the engine. */
     private readonly onFacts: (facts: ClusterFacts) => void = () => undefined,
-    /** Called for each failure or silence that restarts a watch (metrics). */
-    private readonly onRestart: (kind: string) => void = () => undefined,
+    /** Told of each watch restart (failure or silence) and each relist (metrics). */
+    private readonly hooks: WatchHooks = {},
     /** How often denied scopes are asked about again (a later RBAC grant starts their watch). */
     private readonly recheckMs = RETRY_MS,
   ) {
@@ -203,7 +209,8 @@ export class ClusterWatch {
           log: this.log,
           watchdogMs: this.config.watchdog_timeout,
           onSynced: () => this.checkSynced(),
-          onRestart: this.onRestart,
+          onRestart: (kind) => this.hooks.restarted?.(kind),
+          onRelist: (kind, reason) => this.hooks.relisted?.(kind, reason),
         }),
       );
     }

@@ -27,9 +27,14 @@ export interface KindWatchOptions {
   onSynced: () => void;
   /** Called for each failure or silence that restarts the watch (metrics). */
   onRestart?: (kind: string) => void;
+  /** Called for each relist after the first list: 410 Gone, or a silent watch (metrics). */
+  onRelist?: (kind: string, reason: RelistReason) => void;
   /** Objects per list page (default 500, as kubectl pages). */
   pageSize?: number;
 }
+
+/** Why a watch lists again: its resourceVersion is too old (410 Gone), or it went silent. */
+export type RelistReason = 'gone' | 'silent';
 
 /** Restart pacing after a failed or silent watch: 500 ms doubling to 30 s, with jitter. */
 const RESTART_BACKOFF = { initialMs: 500, maxMs: 30_000 };
@@ -211,7 +216,7 @@ export class KindWatch {
     this.backoff.reset();
     if (type === 'ERROR') {
       // The resourceVersion is too old (410): relist when this watch ends.
-      if (obj.code === 410) this.resourceVersion = '';
+      if (obj.code === 410) this.relist('gone');
       return;
     }
     const rv = obj.metadata?.resourceVersion;
@@ -233,7 +238,7 @@ export class KindWatch {
   private onDone(generation: number, err: unknown): void {
     if (generation !== this.generation || this.stopped) return;
     this.request = undefined;
-    if (isGone(err)) this.resourceVersion = '';
+    if (isGone(err)) this.relist('gone');
     const timeout = (err as { name?: unknown } | null)?.name === 'TimeoutError';
     if (err && !isGone(err) && !timeout) {
       this.onError(err);
@@ -244,7 +249,7 @@ export class KindWatch {
 
   private onError(err: unknown): void {
     if (this.stopped || this.restartTimer) return;
-    if (isGone(err)) this.resourceVersion = '';
+    if (isGone(err)) this.relist('gone');
     const message =
       err instanceof KubeApiError
         ? `HTTP ${err.status} ${err.message}`
@@ -266,6 +271,29 @@ export class KindWatch {
     this.scheduleRestart('error', delay);
   }
 
+  /**
+   * Forgets the resourceVersion so the next launch lists again, and says so (log line and
+   * metric): a relist is how a watch recovers from a gap, so it must be visible when it happens.
+   */
+  private relist(reason: RelistReason): void {
+    if (!this.resourceVersion) return;
+    const from = this.resourceVersion;
+    this.resourceVersion = '';
+    this.opts.onRelist?.(this.opts.info.kind, reason);
+    this.opts.log.info(
+      {
+        event: 'watch_relist',
+        kind: this.opts.info.kind,
+        namespace: this.opts.namespace ?? null,
+        reason,
+        resource_version: from,
+      },
+      reason === 'gone'
+        ? `resourceVersion ${from} of ${this.scope} is too old (410 Gone); relisting`
+        : `watch of ${this.scope} went silent; relisting`,
+    );
+  }
+
   private checkSilence(): void {
     if (this.stopped || this.restartTimer) return;
     if (Date.now() - this.lastActivity < this.opts.watchdogMs) return;
@@ -285,7 +313,7 @@ export class KindWatch {
     this.generation++;
     this.request?.abort();
     this.request = undefined;
-    if (reason === 'silent') this.resourceVersion = '';
+    if (reason === 'silent') this.relist('silent');
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.stopped) return;

@@ -4,11 +4,18 @@ import { ApiError, type DriftGuardClient } from '../../shared/api/client.ts';
 import { withClient } from '../connect/connect.ts';
 import { CliError } from './errors.ts';
 import type { Io } from './io.ts';
-import type { GlobalFlags } from './options.ts';
+import { requestTimeout, type GlobalFlags } from './options.ts';
 
 function connectTimeout(env: NodeJS.ProcessEnv): number | undefined {
   const v = Number(env['DRIFTGUARD_CONNECT_TIMEOUT_MS']);
   return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/** --request-timeout, else DRIFTGUARD_REQUEST_TIMEOUT (same syntax), else the client's default. */
+export function requestTimeoutMs(flags: GlobalFlags, env: NodeJS.ProcessEnv): number | undefined {
+  if (flags.requestTimeout !== undefined) return flags.requestTimeout;
+  const v = env['DRIFTGUARD_REQUEST_TIMEOUT'];
+  return v ? requestTimeout(v, 'DRIFTGUARD_REQUEST_TIMEOUT') : undefined;
 }
 
 /** ApiErrors become one-line CLI errors: unreachable says how to connect, others quote the agent. */
@@ -25,7 +32,12 @@ export async function withAgent<T>(
   fn: (client: DriftGuardClient) => Promise<T>,
 ): Promise<T> {
   try {
-    return await withClient(flags, io.env, { timeoutMs: connectTimeout(io.env) }, fn);
+    return await withClient(
+      flags,
+      io.env,
+      { timeoutMs: connectTimeout(io.env), requestTimeoutMs: requestTimeoutMs(flags, io.env) },
+      fn,
+    );
   } catch (err) {
     throw apiFailure(err);
   }

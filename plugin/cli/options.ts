@@ -3,6 +3,7 @@
 // and commander recognises them before and after the subcommand name.
 import { Command, Option } from 'commander';
 import { SOURCE_NAME } from '../../shared/types.ts';
+import { parseDuration } from '../../shared/units.ts';
 import { CliError } from './errors.ts';
 
 export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
@@ -18,6 +19,8 @@ export interface GlobalFlags {
   agentNamespace: string;
   agentSelector: string;
   agentPort: number;
+  /** --request-timeout in ms (0: no limit); absent: $DRIFTGUARD_REQUEST_TIMEOUT, then the client's 15 s. */
+  requestTimeout?: number;
 }
 
 export const DEFAULT_AGENT_NAMESPACE = 'driftguard';
@@ -29,6 +32,14 @@ function port(value: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 65535)
     throw new CliError(`--agent-port ${value}: expected a port number 1-65535`);
   return n;
+}
+
+/** A request timeout as kubectl writes it ("30s", "2m", "1m30s", "0" for none; a bare number is ms). */
+export function requestTimeout(value: string, source = '--request-timeout'): number {
+  const ms = parseDuration(value);
+  if (ms === null)
+    throw new CliError(`${source} ${value}: expected a duration such as 30s, 2m or 0 (no limit)`);
+  return ms;
 }
 
 export function addGlobalFlags(program: Command): Command {
@@ -46,7 +57,12 @@ export function addGlobalFlags(program: Command): Command {
     )
     .option('--agent-namespace <ns>', 'namespace of the agent pod', DEFAULT_AGENT_NAMESPACE)
     .option('--agent-selector <selector>', 'label selector of the agent pod', DEFAULT_AGENT_SELECTOR)
-    .option('--agent-port <port>', 'API port of the agent pod', port, DEFAULT_AGENT_PORT);
+    .option('--agent-port <port>', 'API port of the agent pod', port, DEFAULT_AGENT_PORT)
+    .option(
+      '--request-timeout <duration>',
+      'how long to wait for each answer of the agent, e.g. 30s, 2m; 0 waits without limit (default 15s, env DRIFTGUARD_REQUEST_TIMEOUT)',
+      (v: string) => requestTimeout(v),
+    );
 }
 
 export function globalFlags(cmd: Command): GlobalFlags {

@@ -1,6 +1,7 @@
 // `version`: the plugin's version, and the agent's when it can be reached (a note otherwise).
 import type { Command } from 'commander';
 import { withClient } from '../connect/connect.ts';
+import { requestTimeoutMs } from './agent-client.ts';
 import { printDocument } from '../output/print.ts';
 import { PLUGIN_VERSION } from '../version.ts';
 import { EXIT_OK, oneLine } from './errors.ts';
@@ -11,8 +12,11 @@ type AgentVersion = { version: string; git_commit: string | null };
 
 async function agentVersion(flags: GlobalFlags, io: Io): Promise<AgentVersion | null> {
   try {
-    return await withClient(flags, io.env, { timeoutMs: 5000, requestTimeoutMs: 5000 }, (client) =>
-      client.version(),
+    return await withClient(
+      flags,
+      io.env,
+      { timeoutMs: 5000, requestTimeoutMs: requestTimeoutMs(flags, io.env) ?? 5000 },
+      (client) => client.version(),
     );
   } catch (err) {
     warn(io, `note: agent version unknown: ${oneLine(err)}`);

@@ -28,6 +28,7 @@ export interface ProbeResult {
 }
 
 export interface ClientOptions {
+  /** Deadline of each request (ms); 0 waits as long as the agent takes (kubectl's --request-timeout=0). */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -111,7 +112,7 @@ export class DriftGuardClient {
       return await this.fetchImpl(url, {
         method,
         headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(this.timeoutMs > 0 ? { signal: AbortSignal.timeout(this.timeoutMs) } : {}),
       });
     } catch (err) {
       throw unreachable(this.baseUrl, err);

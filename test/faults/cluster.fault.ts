@@ -19,6 +19,7 @@ import {
   component,
   establishedTo,
   history,
+  metricSum,
   postOnce,
   readyState,
   sleep,
@@ -152,6 +153,9 @@ describe('faults on the full cluster (embedded store)', () => {
       transition(FRONTEND, 'detected');
       await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'active', 30_000);
       const logsBefore = agent.logs().length;
+      const relists = () =>
+        metricSum(agent, 'driftguard_watch_relists_total', { kind: 'Deployment', reason: 'gone' });
+      const relistsBefore = await relists();
       // kube-apiserver down; etcd moves on and is compacted past every resourceVersion the agent holds.
       const restarted = fx.plane.restartApiServer(3000);
       restarted.catch(() => undefined);
@@ -172,11 +176,21 @@ describe('faults on the full cluster (embedded store)', () => {
       transition(FRONTEND, 'resolved');
       await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 30_000);
       await waitForRecord(agent, FRONTEND, (r) => r.drift_status === 'resolved', 30_000);
-      const after = agent.logs().slice(logsBefore).join('\n');
-      const gone = /410|too old|Gone|expired/i.test(after);
+      // The 410 path was taken: the Deployment watch relisted because its resourceVersion was too
+      // old (the metric and the log line the agent emits for it), not merely reconnected.
+      const relisted = (await relists()) - relistsBefore;
+      assert.ok(relisted >= 1, 'driftguard_watch_relists_total{kind="Deployment",reason="gone"} went up');
+      const goneLines = agent
+        .logs()
+        .slice(logsBefore)
+        .filter((l) => l.includes('"event":"watch_relist"') && l.includes('"reason":"gone"'));
+      assert.ok(
+        goneLines.some((l) => l.includes('"kind":"Deployment"')),
+        'the 410 relist of the Deployment watch is logged',
+      );
       return {
         ...(await tally([WEB, FRONTEND])),
-        note: `compacted at revision ${revision}; 410 ${gone ? 'seen in the log' : 'not logged (relisted silently)'}`,
+        note: `compacted at revision ${revision}; ${goneLines.length} watches relisted on 410 (Deployment +${relisted} on the metric)`,
       };
     });
   });
@@ -221,23 +235,26 @@ describe('faults on the full cluster (embedded store)', () => {
       const open = establishedTo(port);
       assert.equal(open, 0, `${open} connections to the API left open after the POSTs`);
       const burst = Date.now();
+      // 50 Node processes starting at once on a shared 2-core machine starve the agent past the
+      // plugin's default 15 s per answer; --request-timeout (kubectl's flag) gives them 4 min, so
+      // every command must end with its result (0/1). A timeout, a hang (killed, -1) or any other
+      // failure fails the case.
       const commands = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
           plugin(
-            i % 2 === 0
-              ? ['status', '--agent-url', agent.apiUrl]
-              : ['analyze', '--agent-url', agent.apiUrl, '-o', 'json'],
+            [
+              ...(i % 2 === 0 ? ['status'] : ['analyze', '-o', 'json']),
+              '--agent-url',
+              agent.apiUrl,
+              '--request-timeout',
+              '4m',
+            ],
             300_000,
             { DRIFTGUARD_CONNECT_TIMEOUT_MS: '120000' },
           ).then((r) => ({ ...r, ms: Date.now() - burst })),
         ),
       );
-      // Every command must end with an answer: its result (0/1), or, when the agent is starved past
-      // the plugin's fixed 15 s request timeout (50 Node processes starting at once on a shared
-      // 2-core machine, load ~25 while this was written), the plugin's own clear error. A hang
-      // (killed, -1) or any other failure fails the case.
-      const timedOut = commands.filter((r) => r.code === 2 && /did not answer in time/.test(r.stderr));
-      const failed = commands.filter((r) => r.code !== 0 && r.code !== 1 && !timedOut.includes(r));
+      const failed = commands.filter((r) => r.code !== 0 && r.code !== 1);
       assert.deepEqual(
         failed.map((r) => `exit ${r.code}: ${r.stderr.slice(0, 200)}`),
         [],
@@ -249,7 +266,7 @@ describe('faults on the full cluster (embedded store)', () => {
       assert.equal(openAfter, 0, `${openAfter} connections to the API left open after the plugin commands`);
       const slowest = Math.max(...commands.map((c) => c.ms));
       return {
-        note: `${ids.length} analyses for 100 POSTs, none overlapping; 50 plugin commands: ${50 - timedOut.length} answered, ${timedOut.length} hit the plugin's 15 s timeout (load ${loadavg()[0]?.toFixed(0)}), slowest ${(slowest / 1000).toFixed(1)} s; 0 sockets left`,
+        note: `${ids.length} analyses for 100 POSTs, none overlapping; 50 plugin commands all answered (load ${loadavg()[0]?.toFixed(0)}), slowest ${(slowest / 1000).toFixed(1)} s; 0 sockets left`,
       };
     });
   });

@@ -51,6 +51,23 @@ export async function waitReadyState(
   throw new Error(`/ready did not reach the expected state within ${ms} ms; last: ${JSON.stringify(last)}`);
 }
 
+/** The sum of a metric's samples whose labels include `labels` (0 when there is none). */
+export async function metricSum(
+  agent: AgentProcess,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_:]+)(\{[^}]*\})?\s+(\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = m[2] ?? '';
+    if (Object.entries(labels).every(([k, v]) => have.includes(`${k}="${v}"`))) sum += Number(m[3]);
+  }
+  return sum;
+}
+
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 async function etcdCall(etcdUrl: string, path: string, body: unknown): Promise<Record<string, unknown>> {

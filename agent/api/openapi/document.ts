@@ -56,9 +56,20 @@ const json = (description: string, schema: string): Node => ({
 const parameterRef = (name: string): Node => ({ $ref: `#/components/parameters/${name}` });
 const listParameters = Object.keys(recordParams.shape).map(parameterRef);
 
+/**
+ * The errors an operation answers with. 431 comes with every one: Node refuses a request line and
+ * headers over 16 KiB (a huge resource id, say) before any route is matched (agent/api/server.ts).
+ */
 const fails = (...statuses: (400 | 404 | 413 | 500 | 503)[]): Node => {
-  const names = { 400: 'BadRequest', 404: 'NotFound', 413: 'TooLarge', 500: 'Internal', 503: 'Unavailable' };
-  return Object.fromEntries(statuses.map((s) => [String(s), responseRef(names[s])]));
+  const names = {
+    400: 'BadRequest',
+    404: 'NotFound',
+    413: 'TooLarge',
+    431: 'HeadersTooLarge',
+    500: 'Internal',
+    503: 'Unavailable',
+  };
+  return Object.fromEntries([...statuses, 431 as const].map((s) => [String(s), responseRef(names[s])]));
 };
 
 const recordList = (operationId: string, summary: string): Node => ({
@@ -78,7 +89,7 @@ manifests and reached through \`kubectl port-forward\`) and its health/metrics e
 Every body is JSON with snake_case fields. Every error is \`{"error": "..."}\` with the status
 that fits: 400 (bad input: unknown or repeated query parameter, wrong type, malformed id),
 404 (unknown resource, analysis or route), 405 (wrong method), 413 (body over the limit),
-500 (internal error), 503 (store unavailable or request timed out).
+431 (request line and headers over 16 KiB, e.g. an overlong resource id), 500 (internal error), 503 (store unavailable or request timed out).
 
 Resource ids are \`Kind:namespace:name\`, URL-encoded in paths; cluster-scoped objects have an
 empty namespace (\`Kind::name\`). A kind served by a CRD or an aggregated API carries its group
@@ -278,6 +289,10 @@ export function openApiDocument(): Node {
         ),
         NotFound: json('Unknown resource, analysis or route.', 'Error'),
         TooLarge: json('Request body over the configured limit.', 'Error'),
+        HeadersTooLarge: json(
+          'Request line and headers over 16 KiB (refused before routing, e.g. an overlong resource id).',
+          'Error',
+        ),
         Internal: json("Unexpected failure (details are in the agent's log).", 'Error'),
         Unavailable: json('The store is unreachable, or the request timed out.', 'Error'),
       },

@@ -1,5 +1,6 @@
 // Durations ("30s", "500ms", "2m", "1h30m") and byte sizes ("1mb", "512kb") as written in the
-// config file or in DRIFTGUARD_* variables. A bare number is taken as milliseconds / bytes.
+// agent's config file, DRIFTGUARD_* variables or a plugin flag (--request-timeout). A bare number is
+// taken as milliseconds / bytes.
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
