@@ -1,6 +1,7 @@
-// One object through the pipeline: engine verdict → record life transition → store → metrics and
-// log. Unchanged records are not rewritten (see `shouldWrite`), so a full run over a quiet cluster
-// costs reads and hashing, not 10,000 writes.
+// One object through the pipeline: engine verdict → record life transition (analyzeStep), then,
+// once the caller has stored it (a batch at a time, see Store.saveRecords), Events, notifications,
+// metrics and log (announce). Unchanged records are not rewritten (see `shouldWrite`), so a full
+// run over a quiet cluster costs reads and hashing, not 10,000 writes.
 import { analyzeResource, type EngineOptions } from '../../shared/engine/index.ts';
 import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
 import type { EventSink } from '../kube/events.ts';
@@ -65,34 +66,53 @@ export function engineFor(engine: EngineOptions, entry: DesiredEntry): EngineOpt
   return { ...engine, rules: { ...engine.rules, ignore: [...(engine.rules.ignore ?? []), ...entry.ignore] } };
 }
 
-/** Analyses one desired object against its live counterpart and stores the outcome. Returns the new record (or the unchanged previous). */
-export async function analyzeAndStore(
+/** A verdict turned into the record's next state; `write` says whether it must be stored. */
+export interface StepVerdict {
+  outcome: StepOutcome;
+  record: DriftRecord;
+  event: DriftEvent | null;
+  write: boolean;
+}
+
+/** Analyses one desired object against its live counterpart: the record's next state, not yet stored. */
+export function analyzeStep(
   deps: StepDeps,
   entry: DesiredEntry,
   live: KubeObject | undefined,
   previous: DriftRecord | null,
   now: string,
-): Promise<{ outcome: StepOutcome; record: DriftRecord }> {
+): StepVerdict {
   const result = analyzeResource(entry.desired, live, engineFor(deps.engine, entry), {
     gitCommit: entry.commit,
   });
-  return storeResult(deps, { ...result, source: entry.source ?? null }, previous, now, live);
+  return decide(deps, { ...result, source: entry.source ?? null }, previous, now);
 }
 
-/** Stores one verdict (the engine's, or an unmanaged object's) as the record's next state. */
-export async function storeResult(
+/** One verdict (the engine's, or an unmanaged object's) as the record's next state. */
+export function decide(
   deps: StepDeps,
   result: Parameters<typeof transition>[1],
   previous: DriftRecord | null,
   now: string,
-  /** The live object, for the Kubernetes Event's involved object. */
-  live?: KubeObject,
-): Promise<{ outcome: StepOutcome; record: DriftRecord }> {
+): StepVerdict {
   const { record, event } = transition(previous, result, now, deps.cluster);
   if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs))
-    return { outcome: 'skipped', record: previous ?? record };
-  await deps.store.saveRecord(record, event);
-  if (!event) return { outcome: 'written', record };
+    return { outcome: 'skipped', record: previous ?? record, event: null, write: false };
+  return { outcome: event ? event.event : 'written', record, event, write: true };
+}
+
+/**
+ * What follows a stored transition: the Kubernetes Event (`live` is its involved object), the
+ * notification sinks, the metrics and the log line. Only after the write, so nothing announces a
+ * transition the store does not hold.
+ */
+export function announce(
+  deps: StepDeps,
+  record: DriftRecord,
+  event: DriftEvent | null,
+  live?: KubeObject,
+): void {
+  if (!event) return;
   deps.events?.emit(record, event, live);
   deps.notify?.({ event, record });
   const fields = {
@@ -114,5 +134,4 @@ export async function storeResult(
   } else {
     deps.log.info({ event: 'drift_updated', ...fields }, event.message ?? 'drift changed');
   }
-  return { outcome: event.event, record };
 }

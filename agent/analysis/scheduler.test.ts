@@ -48,6 +48,10 @@ function counting(store: Store): { store: Store; writes: () => number; reads: ()
     n++;
     return store.saveRecord(rec, e);
   };
+  wrapped.saveRecords = async (batch) => {
+    n += batch.length;
+    return store.saveRecords(batch);
+  };
   wrapped.getRecords = async (ids) => {
     r++;
     return store.getRecords(ids);

@@ -11,6 +11,7 @@ import {
   parseResourceId,
   type AnalysisStatus,
   type DesiredObjectResponse,
+  type DriftEvent,
   type DriftRecord,
   type DriftType,
   type KubeObject,
@@ -20,7 +21,14 @@ import {
 import type { SyncTrigger } from '../metrics.ts';
 import { driftScoreOf } from '../records/statistics.ts';
 import type { AgentControl, ComponentState } from './control.ts';
-import { analyzeAndStore, engineFor, touchDue, type StepDeps, type StepOutcome } from './record-step.ts';
+import {
+  analyzeStep,
+  announce,
+  engineFor,
+  touchDue,
+  type StepDeps,
+  type StepOutcome,
+} from './record-step.ts';
 import { StatusLog } from './status-log.ts';
 
 export interface DesiredEntry {
@@ -91,6 +99,16 @@ function sameEntry(a: DesiredEntry, b: DesiredEntry): boolean {
     a.ignore === b.ignore &&
     a.headCommit === b.headCommit
   );
+}
+
+/** One id's outcome: its next record (null: removed), whether it must be written, what to remember. */
+interface Verdict {
+  outcome: StepOutcome;
+  record: DriftRecord | null;
+  event: DriftEvent | null;
+  write: boolean;
+  live?: KubeObject | undefined;
+  seen?: Seen;
 }
 
 function yieldToLoop(): Promise<void> {
@@ -384,7 +402,11 @@ export class Scheduler implements AgentControl {
     return { resources: 0, drifted: 0, detected: 0, resolved: 0 };
   }
 
-  /** Analyses each id against its previous record, adding to `counts`; write failures are logged and counted. */
+  /**
+   * Analyses each id against its previous record, adding to `counts`. The records that changed
+   * are stored together, in one Store.saveRecords call, and only then announced and counted; a
+   * failed write is logged per resource and counted in the status.
+   */
   private async analyzeIds(
     ids: string[],
     previous: ReadonlyMap<string, DriftRecord>,
@@ -394,26 +416,47 @@ export class Scheduler implements AgentControl {
   ): Promise<void> {
     let failures = 0;
     let lastError = '';
+    const failed = (id: string, err: unknown) => {
+      failures++;
+      lastError = err instanceof Error ? err.message : String(err);
+      this.deps.log.error(
+        { event: 'store_write_failed', resource_id: id, err: lastError },
+        'could not store the analysis of this resource',
+      );
+    };
     const now = this.nowIso();
+    const verdicts: { id: string; before: DriftRecord | null; verdict: Verdict }[] = [];
     for (const id of ids) {
       if (this.stopped || !this.active) break;
       const before = previous.get(id) ?? null;
       try {
-        const done = await this.analyzeId(id, before, now, full);
-        if (done === null) continue;
-        this.tally(id, before, done.record);
-        counts.resources++;
-        if (done.outcome === 'detected') counts.detected++;
-        if (done.outcome === 'resolved') counts.resolved++;
-        if (done.record?.drift_status === 'active') counts.drifted++;
+        const verdict = await this.analyzeId(id, before, now, full);
+        if (verdict !== null) verdicts.push({ id, before, verdict });
       } catch (err) {
-        failures++;
-        lastError = err instanceof Error ? err.message : String(err);
-        this.deps.log.error(
-          { event: 'store_write_failed', resource_id: id, err: lastError },
-          'could not store the analysis of this resource',
-        );
+        failed(id, err);
       }
+    }
+    const writes = verdicts.flatMap(({ verdict: v }) =>
+      v.write && v.record ? [{ record: v.record, event: v.event }] : [],
+    );
+    let written = true;
+    if (writes.length > 0) {
+      try {
+        await this.deps.store.saveRecords(writes);
+      } catch (err) {
+        written = false;
+        for (const w of writes) failed(w.record.resource_id, err);
+      }
+    }
+    for (const { id, before, verdict } of verdicts) {
+      if (verdict.write && !written) continue;
+      if (verdict.seen) this.seen.set(id, verdict.seen);
+      if (verdict.write && verdict.record) announce(this.deps, verdict.record, verdict.event, verdict.live);
+      this.tally(id, before, verdict.record);
+      counts.resources++;
+      if (verdict.outcome === 'detected') counts.detected++;
+      if (verdict.outcome === 'resolved') counts.resolved++;
+      if (verdict.record?.drift_status === 'active') counts.drifted++;
     }
     if (status && failures > 0) {
       const error = `${failures} record write(s) failed: ${lastError}`;
@@ -421,13 +464,16 @@ export class Scheduler implements AgentControl {
     }
   }
 
-  /** null: not tracked (neither in Git nor stored). A null record: it was removed. */
+  /**
+   * null: not tracked (neither in Git nor stored). A null record: it was removed (that delete is
+   * written here; a changed record is written by the caller, with the rest of its batch).
+   */
   private async analyzeId(
     id: string,
     previous: DriftRecord | null,
     now: string,
     full: boolean,
-  ): Promise<{ outcome: StepOutcome; record: DriftRecord | null } | null> {
+  ): Promise<Verdict | null> {
     if (this.deps.analysable) {
       const parsed = parseResourceId(id);
       if (parsed && !this.deps.analysable(parsed.kind, parsed.namespace)) return null;
@@ -439,7 +485,7 @@ export class Scheduler implements AgentControl {
       // The object left Git: it is no longer tracked, so its record goes (its history stays).
       await this.deps.store.deleteRecord(id);
       this.deps.log.info({ event: 'record_removed', resource_id: id }, 'no longer in Git; record removed');
-      return { outcome: 'removed', record: null };
+      return { outcome: 'removed', record: null, event: null, write: false };
     }
     const live = this.deps.live.get(id, entry.desired.object.apiVersion);
     const last = this.seen.get(id);
@@ -452,10 +498,9 @@ export class Scheduler implements AgentControl {
       sameEntry(last.entry, entry) &&
       !touchDue(previous, now, this.deps.touchAfterMs)
     )
-      return { outcome: 'skipped', record: previous };
-    const { outcome, record } = await analyzeAndStore(this.deps, entry, live, previous, now);
-    this.seen.set(id, { live, entry: { ...entry }, record });
-    return { outcome, record };
+      return { outcome: 'skipped', record: previous, event: null, write: false };
+    const verdict = analyzeStep(this.deps, entry, live, previous, now);
+    return { ...verdict, live, seen: { live, entry: { ...entry }, record: verdict.record } };
   }
 
   /** Rebuilds the gauge tallies from every record (at the start of a full run). */

@@ -9,12 +9,12 @@
 // `_id` ~1 ms at any size. So lookups and inserts go by `_id`; list pages, counts and replaces
 // still scan on FerretDB (~1 s per page at 10,000 records), while real MongoDB uses the indexes.
 // The unique indexes on resource_id and event_id stay as a second guarantee.
-import { MongoClient, MongoServerError, type Collection, type Document, type Filter } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, type Collection, type Document, type Filter } from 'mongodb';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
 import { checkCount, conditions, foreignRecord, paging } from './filters.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 import { decodeRecord, eventDocument, recordDocument, recordKey, type StoredRecord } from './mongo-codec.ts';
-import type { RecordPage, RecordQuery, Store } from './store.ts';
+import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 
 export interface MongoStoreConfig {
   /** e.g. `mongodb://user:pass@host:27017/?authSource=admin`. */
@@ -43,8 +43,23 @@ interface EventDoc extends DriftEvent {
   _id: string;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return err instanceof MongoServerError && err.code === 11000;
+/** Batches go to the server in slices of this many documents (well under the 16 MB message). */
+const WRITE_BATCH = 256;
+
+/**
+ * insertMany, unordered: every document that can go in goes in. Returns the indexes of the
+ * documents refused as duplicates (their `_id` exists); any other failure is thrown.
+ */
+async function insertNew(insertMany: () => Promise<unknown>): Promise<number[]> {
+  try {
+    await insertMany();
+    return [];
+  } catch (err) {
+    if (!(err instanceof MongoBulkWriteError)) throw err;
+    const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+    if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+    return errors.map((e) => e.index);
+  }
 }
 
 function withoutId<T>(doc: Document): T {
@@ -145,35 +160,27 @@ export class MongoStore implements Store {
   }
 
   async saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
-    if (record.cluster !== this.cluster || (event && event.cluster !== this.cluster))
-      throw foreignRecord(this.cluster, record);
-    // Record first, then event: a crash in between leaves the record current and the retry
-    // (same event id) adds the event once.
-    await this.upsertRecord(recordDocument(record));
-    if (event) await this.insertEventOnce(eventDocument(event));
+    return this.saveRecords([{ record, event }]);
   }
 
   /**
-   * Insert, or replace when the id exists. Insert first: on FerretDB an insert is cheap (~1 ms)
-   * while a replace scans the collection, so new records (a first analysis, a seed) never scan.
-   * A replace that matches nothing (deleted in between) inserts again.
+   * Events first, then records (see Store.saveRecords), each as one unordered insert per slice;
+   * records that exist already are replaced one by one (on FerretDB a replace scans, an insert
+   * does not, so a first run, where every record is new, never scans).
    */
-  private async upsertRecord(doc: RecordDoc): Promise<void> {
-    try {
-      await this.records.insertOne(doc);
-      return;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-    await this.records.replaceOne({ _id: doc._id }, doc, { upsert: true });
-  }
-
-  /** An event is immutable: a second write of the same event id is a no-op. */
-  private async insertEventOnce(doc: EventDoc): Promise<void> {
-    try {
-      await this.events.insertOne(doc);
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+  async saveRecords(writes: readonly RecordWrite[]): Promise<void> {
+    for (const { record, event } of writes)
+      if (record.cluster !== this.cluster || (event && event.cluster !== this.cluster))
+        throw foreignRecord(this.cluster, record);
+    for (let i = 0; i < writes.length; i += WRITE_BATCH) {
+      const slice = writes.slice(i, i + WRITE_BATCH);
+      const events = slice.flatMap((w) => (w.event ? [eventDocument(w.event)] : []));
+      if (events.length > 0) await insertNew(() => this.events.insertMany(events, { ordered: false }));
+      const docs = slice.map((w) => recordDocument(w.record));
+      for (const index of await insertNew(() => this.records.insertMany(docs, { ordered: false }))) {
+        const doc = docs[index];
+        if (doc) await this.records.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      }
     }
   }
 

@@ -76,6 +76,16 @@ describe('ResilientStore over FerretDB', () => {
     await apply(result('api', [imageDetail('a:1', 'a:3')]), T(3));
     await apply(result('api', [imageDetail('a:1', 'a:3')]), T(4)); // no event: merges
     await apply(result('new', [scalingDetail(1, 2)]), T(4));
+    // A full run's batch during the outage is queued write by write and replayed like the rest.
+    const batch = [
+      transition(null, result('batch-a', [scalingDetail(1, 3)]), T(4)),
+      transition(null, result('batch-b'), T(4)),
+    ];
+    for (const out of batch) {
+      records.set(out.record.resource_id, out.record);
+      if (out.event) events.push(out.event);
+    }
+    await store.saveRecords(batch);
     await store.deleteRecord('Deployment:default:gone');
     records.delete('Deployment:default:gone');
     const analysis: LastAnalysis = {
@@ -93,7 +103,7 @@ describe('ResilientStore over FerretDB', () => {
     assert.equal((await store.getRecord('Deployment:default:api'))?.drift_details[0]?.live, 'a:3');
     assert.equal(await store.getRecord('Deployment:default:gone'), null);
     assert.deepEqual(await store.lastAnalysis(), analysis);
-    assert.equal((await store.allRecords()).length, 3);
+    assert.equal((await store.allRecords()).length, 5);
     await assert.rejects(store.listRecords({}), StoreUnavailableError);
     await assert.rejects(store.history('Deployment:default:web'), /store unavailable for history/);
 
@@ -118,12 +128,13 @@ describe('ResilientStore over FerretDB', () => {
       assert.deepEqual(storedEvents.map((e) => `${e.resource_id} ${e.event}`).sort(), [
         'Deployment:default:api detected',
         'Deployment:default:api updated',
+        'Deployment:default:batch-a detected',
         'Deployment:default:new detected',
         'Deployment:default:web detected',
         'Deployment:default:web resolved',
       ]);
       assert.deepEqual(await check.lastAnalysis(), analysis);
-      assert.equal((await store.listRecords({ drift_status: 'active' })).count, 2);
+      assert.equal((await store.listRecords({ drift_status: 'active' })).count, 3);
     } finally {
       await check.close();
       await store.close();

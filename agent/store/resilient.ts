@@ -10,7 +10,7 @@
 import { Backoff } from '../../shared/backoff.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
 import { RecordCache } from './record-cache.ts';
-import type { RecordPage, RecordQuery, Store } from './store.ts';
+import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 import { WriteQueue, type WriteOp } from './write-queue.ts';
 
 export class StoreUnavailableError extends Error {
@@ -42,7 +42,11 @@ export interface ResilientStoreOptions {
   exclusive?: boolean;
 }
 
-function apply(store: Store, write: WriteOp): Promise<void> {
+/** A write as callers make it: a batch is queued as its single writes, so the queue can merge them. */
+type Write = WriteOp | { op: 'saveRecords'; writes: readonly RecordWrite[] };
+
+function apply(store: Store, write: Write): Promise<void> {
+  if (write.op === 'saveRecords') return store.saveRecords(write.writes);
   if (write.op === 'saveRecord') return store.saveRecord(write.record, write.event);
   if (write.op === 'deleteRecord') return store.deleteRecord(write.resourceId);
   return store.saveLastAnalysis(write.analysis);
@@ -106,6 +110,11 @@ export class ResilientStore implements Store {
     return this.write({ op: 'saveRecord', record, event });
   }
 
+  saveRecords(writes: readonly RecordWrite[]): Promise<void> {
+    for (const w of writes) this.cache.set(w.record);
+    return this.write({ op: 'saveRecords', writes });
+  }
+
   deleteRecord(resourceId: string): Promise<void> {
     this.cache.delete(resourceId);
     return this.write({ op: 'deleteRecord', resourceId });
@@ -115,7 +124,7 @@ export class ResilientStore implements Store {
     return this.write({ op: 'saveLastAnalysis', analysis });
   }
 
-  private write(write: WriteOp): Promise<void> {
+  private write(write: Write): Promise<void> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     this.writeSeq++;
     const run = this.chain.then(() => this.writeNow(write));
@@ -123,18 +132,24 @@ export class ResilientStore implements Store {
     return run;
   }
 
-  private async writeNow(write: WriteOp): Promise<void> {
+  private async writeNow(write: Write): Promise<void> {
     if (this.queue.size > 0) {
-      this.queue.push(write);
+      this.enqueue(write);
       this.schedule();
       return;
     }
     try {
       await apply(this.inner, write);
     } catch (err) {
-      this.queue.push(write);
+      // A failed batch is retried write by write: each is idempotent, so any part already written is harmless.
+      this.enqueue(write);
       this.failed(err, write.op);
     }
+  }
+
+  private enqueue(write: Write): void {
+    if (write.op !== 'saveRecords') this.queue.push(write);
+    else for (const w of write.writes) this.queue.push({ op: 'saveRecord', ...w });
   }
 
   // ---- retry loop ----

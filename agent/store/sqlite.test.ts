@@ -80,3 +80,26 @@ describe('embedded store from before clusters had names', () => {
     }
   });
 });
+
+describe('embedded store batches', () => {
+  it('writes a batch as one transaction: a write failing midway leaves none of it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftguard-sqlite-batch-'));
+    const store = new SqliteStore({ path: join(dir, 'driftguard.db') });
+    try {
+      await store.init();
+      const good = (name: string) =>
+        transition(null, result(name, [scalingDetail(1, 2)]), '2026-03-01T10:00:00Z');
+      const bad = good('bad');
+      // A value JSON cannot encode, as a real failure midway through the batch.
+      (bad.record as unknown as Record<string, unknown>)['poison'] = 1n;
+      await assert.rejects(() => store.saveRecords([good('a'), good('b'), bad, good('c')]), /BigInt/);
+      assert.deepEqual(await store.allRecords(), []);
+      assert.deepEqual(await store.eventsSince('2000-01-01T00:00:00Z'), []);
+      await store.saveRecords([good('a'), good('b')]);
+      assert.equal((await store.allRecords()).length, 2);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -11,6 +11,12 @@ import type { DriftEvent, DriftRecord, DriftStatus, LastAnalysis } from '../../s
  */
 export type RecordQuery = RecordFilter & { drift_status?: DriftStatus };
 
+/** One record write and the transition event that goes with it, if any. */
+export interface RecordWrite {
+  record: DriftRecord;
+  event: DriftEvent | null;
+}
+
 export interface RecordPage {
   records: DriftRecord[];
   /** Total matching the filters, ignoring limit/offset. */
@@ -33,6 +39,13 @@ export interface Store {
    * Idempotent: writing the same record and event twice leaves one record and one event.
    */
   saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void>;
+  /**
+   * saveRecord for many records in one go (a full run writes a chunk at a time). Nothing is lost
+   * when the process dies midway: the embedded store writes the batch in one transaction; MongoDB
+   * (no transactions on FerretDB v1) writes every event before any record, so a record already
+   * written always has its event, and a rerun rewrites what is missing. Idempotent like saveRecord.
+   */
+  saveRecords(writes: readonly RecordWrite[]): Promise<void>;
   deleteRecord(resourceId: string): Promise<void>;
   /** Transition events of one record, newest first. */
   history(resourceId: string, limit?: number): Promise<DriftEvent[]>;

@@ -5,7 +5,7 @@
 import { MongoClient } from 'mongodb';
 import { seedRecords } from '../store/seed.ts';
 import { eventDocument, recordDocument } from '../../agent/store/mongo-codec.ts';
-import type { Store } from '../../agent/store/store.ts';
+import type { RecordWrite, Store } from '../../agent/store/store.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
 
 /** Catches what seedRecords writes; every read is refused (it is not a store). */
@@ -15,6 +15,9 @@ class Collector implements Store {
   async saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
     this.records.set(record.resource_id, record);
     if (event) this.events.push(event);
+  }
+  async saveRecords(writes: readonly RecordWrite[]): Promise<void> {
+    for (const w of writes) await this.saveRecord(w.record, w.event);
   }
   private refuse(): never {
     throw new Error('the seeding collector only takes writes');

@@ -279,6 +279,30 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       assert.equal((await s.eventsSince(T0)).length, 1);
     });
 
+    it('writes a batch: new and existing records, their events once, again idempotently', async () => {
+      const s = await fresh();
+      const existing = recordOf(result('web', [scalingDetail(3, 5)]));
+      await s.saveRecord(existing.record, existing.event);
+      const next = transition(existing.record, result('web', []), at(1));
+      const batch = [
+        next,
+        ...Array.from({ length: 300 }, (_, i) => recordOf(result(`n${String(i).padStart(3, '0')}`, []))),
+        recordOf(result('drifted', [imageDetail('a:1', 'a:2')])),
+      ];
+      await s.saveRecords(batch);
+      await s.saveRecords(batch);
+      await s.saveRecords([]);
+      const all = await s.allRecords();
+      assert.equal(all.length, 302);
+      assert.deepEqual(await s.getRecord('Deployment:default:web'), json(next.record));
+      assert.deepEqual(
+        (await s.history('Deployment:default:web')).map((e) => e.event),
+        ['resolved', 'detected'],
+      );
+      assert.equal((await s.history('Deployment:default:drifted')).length, 1);
+      assert.equal((await s.eventsSince(T0)).length, 3);
+    });
+
     it('returns events at or after a time, oldest first', async () => {
       const s = await fresh();
       for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) {
