@@ -46,6 +46,7 @@ export interface Fixture {
     config?: Record<string, Record<string, unknown>>;
     env?: Record<string, string>;
     gitUrl?: string;
+    bin?: string;
   }): Promise<AgentProcess>;
   stop(): Promise<void>;
 }
@@ -77,6 +78,7 @@ export async function startFixture(): Promise<Fixture> {
           drift: { periodic: false, interval: '1s', ...config['drift'] },
         },
         ...(extra.env ? { env: extra.env } : {}),
+        ...(extra.bin ? { bin: extra.bin } : {}),
       });
       agents.push(agent);
       return agent;

@@ -27,6 +27,8 @@ export interface StartAgentOptions {
   env?: Record<string, string>;
   /** How long to wait for the listeners (default 30 s). */
   startTimeoutMs?: number;
+  /** The script node runs (default AGENT_BIN, the tsx launcher; e.g. the bundle agent/package/build.ts makes). */
+  bin?: string;
 }
 
 export interface AgentProcess {
@@ -104,7 +106,7 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
   };
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, stringify(config));
-  const child = spawn(process.execPath, [AGENT_BIN, '--config', configFile], {
+  const child = spawn(process.execPath, [opts.bin ?? AGENT_BIN, '--config', configFile], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
