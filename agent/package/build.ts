@@ -14,7 +14,10 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const AGENT_BUNDLE = join(ROOT, 'dist', 'driftguard-agent.mjs');
 
 export async function buildAgent(): Promise<{ path: string; bytes: number }> {
-  const { bytes, packageDirs } = await bundle(ROOT, 'agent/main.ts', AGENT_BUNDLE);
+  const { bytes, packageDirs } = await bundle(ROOT, 'agent/main.ts', AGENT_BUNDLE, {
+    // An agent's stack traces in its log and its CPU profiles should name real functions.
+    keepNames: true,
+  });
   writeFileSync(
     join(ROOT, 'dist', 'driftguard-agent.THIRD_PARTY_NOTICES'),
     thirdPartyNotices(ROOT, packageDirs, 'driftguard-agent'),

@@ -22,7 +22,7 @@ const withoutInkDevtools: Plugin = {
 };
 
 export function bundle(root: string, entry: string, outfile: string): Promise<BundleResult> {
-  return bundleEntry(root, entry, outfile, [withoutInkDevtools]);
+  return bundleEntry(root, entry, outfile, { plugins: [withoutInkDevtools] });
 }
 
 export function thirdPartyNotices(root: string, dirs: readonly string[]): string {

@@ -16,11 +16,17 @@ export interface BundleResult {
   packageDirs: string[];
 }
 
+export interface BundleOptions {
+  plugins?: Plugin[];
+  /** Keep identifiers (whitespace and syntax still minified): stack traces and CPU profiles name real functions. */
+  keepNames?: boolean;
+}
+
 export async function bundle(
   root: string,
   entry: string,
   outfile: string,
-  plugins: Plugin[] = [],
+  opts: BundleOptions = {},
 ): Promise<BundleResult> {
   const result = await build({
     absWorkingDir: root,
@@ -31,14 +37,16 @@ export async function bundle(
     platform: 'node',
     target: 'node22',
     jsx: 'automatic',
-    minify: true,
+    ...(opts.keepNames
+      ? { minifyWhitespace: true, minifySyntax: true, minifyIdentifiers: false }
+      : { minify: true }),
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
     banner: { js: REQUIRE_SHIM },
     // Production builds of the dependencies (React's, among others): smaller, no dev-only warnings.
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins,
+    plugins: opts.plugins ?? [],
   });
   return { bytes: statSync(resolve(root, outfile)).size, packageDirs: packageDirs(result.metafile) };
 }

@@ -14,6 +14,7 @@ import { runKubectl } from '../cluster/control-plane.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { startAgent, type AgentProcess, type LogLine } from '../agent/run-agent.ts';
 import { getRecord } from '../agent/fixture.ts';
+import { buildAgent } from '../../agent/package/build.ts';
 import { ROOT, runBin } from '../plugin/helpers.ts';
 import { connectInspector, inspectorUrl, procMemory, topSelfTime } from './inspector.ts';
 import { applyObjects, generateObjects, repoFiles, type BenchObject } from './objects.ts';
@@ -45,6 +46,8 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
   }
 }
 
+let bundled: Promise<string> | undefined;
+
 interface Running {
   agent: AgentProcess;
   profileDir: string;
@@ -59,8 +62,12 @@ async function launchAgent(
   n: number,
 ): Promise<Running> {
   const profileDir = mkdtempSync(join(tmpdir(), 'driftguard-bench-prof-'));
+  // The agent as production runs it: the bundle, with plain node (built once per bench run).
+  bundled ??= buildAgent().then((b) => b.path);
+  const bin = await bundled;
   const started = performance.now();
   const agent = await startAgent({
+    bin,
     config: {
       kubernetes: { kubeconfig: cluster.kubeconfig },
       git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
