@@ -3,28 +3,35 @@
 // verdicts from the engine. Nothing is stored. Parse errors are returned with the results so the
 // caller can report them and still print everything that could be analysed; a render error throws
 // (RenderError). `diff`/`revert --local` read the repository and the cluster through the same loadLocal.
+import { realpathSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   analyzeAll,
   defaultEngineOptions,
+  isClusterScoped,
+  kindKeyOf,
   type DesiredObject,
   type EngineOptions,
+  type KindScopes,
   type ParseError,
 } from '../../shared/engine/index.ts';
 import {
   clusterInfo,
   findTools,
   render,
+  resolveType,
   type HelmOptions,
   type Rendered,
+  type RenderedType,
   type SourceType,
 } from '../../shared/node/render/index.ts';
+import { sourceRoot } from '../../shared/node/source-files.ts';
 import type { DriftResult, KubeObject } from '../../shared/types.ts';
-import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
+import { readCrdSchemas, type CrdRead } from '../../shared/node/kube/crds.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
 import { readLiveObjects } from '../../shared/node/kube/live.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
-import { checkoutRepo } from './repo.ts';
+import { checkoutRepo, type CheckedOutRepo } from './repo.ts';
 
 export interface LocalAnalysisOptions {
   repo: string;
@@ -74,30 +81,17 @@ export async function loadLocal(
 ): Promise<LocalState> {
   const repo = await checkoutRepo(opts.repo, opts.branch);
   try {
-    const get = async (path: string): Promise<unknown> => {
-      const res = await kubeGet(kc, path);
-      return res.status === 200 ? res.body : null;
-    };
-    const maybeHelm = opts.type === 'helm' || opts.type === 'auto' || opts.type === undefined;
-    const needsCluster =
-      maybeHelm &&
-      ((opts.helm?.kube_version ?? 'auto') === 'auto' || (opts.helm?.api_versions ?? 'auto') === 'auto');
-    // Scope and CRD schemas from the server itself: a cluster-scoped custom resource gets no
-    // namespace, and a custom resource gets its schema's defaults before it is compared.
     const discovery = new Discovery(kc);
-    const [scopes, crds] = await Promise.all([discovery.scopes(), readCrdSchemas(kc)]);
-    const rendered = await render({
-      repoDir: repo.dir,
-      path: opts.path ?? '',
-      type: opts.type ?? 'auto',
-      namespace: opts.defaultNamespace,
-      commit: repo.commit,
-      helm: opts.helm,
-      scopes,
-      tools: await findTools(),
-      // Only asked when a chart may need Capabilities; a failure leaves helm's defaults.
-      cluster: needsCluster ? await clusterInfo(get).catch(() => null) : null,
-    });
+    const rendered =
+      sourceTypeAt(repo.dir, opts) === 'directory'
+        ? await renderPlain(repo, opts, discovery)
+        : await renderWithTool(kc, repo, opts, discovery);
+    const { scopes } = rendered;
+    // Custom resources get their CRD schema's defaults before they are compared; manifests of
+    // built-in kinds only need no CRD at all.
+    const crds: CrdRead = rendered.objects.some((d) => kindKeyOf(d.object) !== d.object.kind)
+      ? await readCrdSchemas(kc)
+      : { ok: true, schemas: new Map(), count: 0 };
     const engine = defaultEngineOptions({
       defaultNamespace: opts.defaultNamespace,
       scopes,
@@ -127,6 +121,73 @@ export async function loadLocal(
   } finally {
     repo.cleanup();
   }
+}
+
+/** The type --path renders as; null when the path is bad (render then says why). */
+function sourceTypeAt(repoDir: string, opts: LocalAnalysisOptions): RenderedType | null {
+  try {
+    return resolveType(opts.type ?? 'auto', sourceRoot(realpathSync(repoDir), opts.path ?? ''));
+  } catch {
+    return null;
+  }
+}
+
+type WithScopes = Rendered & { scopes: KindScopes };
+
+/**
+ * Plain manifests: no tool to find and no cluster facts to ask. Scope and CRD schemas come from the
+ * server itself (a cluster-scoped custom resource gets no namespace), but only for the kinds the
+ * files name: parsed first with the built-in table, then again only if discovery says a named kind's
+ * scope differs from what the table assumed, so the result is the same as with full discovery.
+ */
+async function renderPlain(
+  repo: CheckedOutRepo,
+  opts: LocalAnalysisOptions,
+  discovery: Discovery,
+): Promise<WithScopes> {
+  const spec = {
+    repoDir: repo.dir,
+    path: opts.path ?? '',
+    type: 'directory' as const,
+    namespace: opts.defaultNamespace,
+    commit: repo.commit,
+    tools: { kustomize: null, helm: null },
+  };
+  const first = await render(spec);
+  const scopes = await discovery.scopesOf(first.objects.map((d) => d.object));
+  const differs = [...scopes].some(([key, namespaced]) => isClusterScoped(key) === namespaced);
+  return { ...(differs ? await render({ ...spec, scopes }) : first), scopes };
+}
+
+/** Kustomize and Helm: every kind's scope goes to the tool, and a chart may ask for Capabilities. */
+async function renderWithTool(
+  kc: KubeConfig,
+  repo: CheckedOutRepo,
+  opts: LocalAnalysisOptions,
+  discovery: Discovery,
+): Promise<WithScopes> {
+  const get = async (path: string): Promise<unknown> => {
+    const res = await kubeGet(kc, path);
+    return res.status === 200 ? res.body : null;
+  };
+  const maybeHelm = opts.type === 'helm' || opts.type === 'auto' || opts.type === undefined;
+  const needsCluster =
+    maybeHelm &&
+    ((opts.helm?.kube_version ?? 'auto') === 'auto' || (opts.helm?.api_versions ?? 'auto') === 'auto');
+  const scopes = await discovery.scopes();
+  const rendered = await render({
+    repoDir: repo.dir,
+    path: opts.path ?? '',
+    type: opts.type ?? 'auto',
+    namespace: opts.defaultNamespace,
+    commit: repo.commit,
+    helm: opts.helm,
+    scopes,
+    tools: await findTools(),
+    // Only asked when a chart may need Capabilities; a failure leaves helm's defaults.
+    cluster: needsCluster ? await clusterInfo(get).catch(() => null) : null,
+  });
+  return { ...rendered, scopes };
 }
 
 export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): Promise<LocalAnalysis> {

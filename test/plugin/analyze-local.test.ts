@@ -382,6 +382,83 @@ describe('analyze --local', () => {
     assert.equal(viaBranchOfLocal.code, 1);
   });
 
+  it('custom resources in a plain directory: the scope and schema defaults come from the server', async () => {
+    // Only the kinds the files name are discovered (not the whole of /apis): a cluster-scoped CR
+    // written without a namespace must still be read cluster-wide, and a field its CRD defaults
+    // must not look like drift. Then a real change to the cluster-scoped one is found.
+    const crd = (kind: string, scope: 'Cluster' | 'Namespaced') => ({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `${kind.toLowerCase()}s.local.driftguard.test` },
+      spec: {
+        group: 'local.driftguard.test',
+        scope,
+        names: {
+          kind,
+          plural: `${kind.toLowerCase()}s`,
+          singular: kind.toLowerCase(),
+          listKind: `${kind}List`,
+        },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    properties: { size: { type: 'integer' }, tier: { type: 'string', default: 'gold' } },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    await plane.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [crd('Region', 'Cluster'), crd('Shelf', 'Namespaced')],
+      }),
+    });
+    await plane.kubectlOk([
+      'wait',
+      '--for=condition=Established',
+      'crd/regions.local.driftguard.test',
+      'crd/shelfs.local.driftguard.test',
+    ]);
+    const ns = `crs-${++nsCounter}`;
+    const repo = mkdtempSync(join(tmpdir(), 'driftguard-crs-'));
+    writeFileSync(
+      join(repo, 'namespace.yaml'),
+      `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${ns} }\n`,
+    );
+    writeFileSync(
+      join(repo, 'crs.yaml'),
+      `apiVersion: local.driftguard.test/v1\nkind: Region\nmetadata: { name: ${ns}-north }\nspec: { size: 3 }\n---\n` +
+        `apiVersion: local.driftguard.test/v1\nkind: Shelf\nmetadata: { name: top, namespace: ${ns} }\nspec: { size: 1 }\n`,
+    );
+    await plane.kubectlOk(['apply', '-f', join(repo, 'namespace.yaml')]);
+    await plane.kubectlOk(['apply', '-f', join(repo, 'crs.yaml')]);
+    const json = parseJson<JsonReport<DriftResult>>(await analyze(repo, ['-o', 'json']));
+    assert.deepEqual(json.drift_records.map((d) => [d.resource_id, d.drift_detected]).sort(), [
+      [`Namespace::${ns}`, false],
+      [`Region.local.driftguard.test::${ns}-north`, false],
+      [`Shelf.local.driftguard.test:${ns}:top`, false],
+    ]);
+    await plane.kubectlOk(['patch', 'region', `${ns}-north`, '--type', 'merge', '-p', '{"spec":{"size":5}}']);
+    const after = parseJson<JsonReport<DriftResult>>(await analyze(repo, ['-o', 'json']));
+    assert.deepEqual(
+      drifted(after).map((d) => d.resource_id),
+      [`Region.local.driftguard.test::${ns}-north`],
+    );
+  });
+
   it('fails with one line and exit 2 on bad input', async () => {
     const { ns, repo } = await shopRepo();
     const cases: [string[], RegExp][] = [

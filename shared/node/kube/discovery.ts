@@ -2,7 +2,7 @@
 // versions, plural resource name and scope. One request per group version, cached for the object's
 // life. Kinds are named by kind key (Deployment, Gateway.gateway.networking.k8s.io), as resource ids are.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kindKey, type KindScopes } from '../../engine/identity.ts';
+import { groupOf, kindKey, type KindScopes } from '../../engine/identity.ts';
 import { kubeGet } from './rest.ts';
 
 export interface ApiResource {
@@ -91,6 +91,20 @@ export class Discovery {
   async resource(apiVersion: string, kind: string): Promise<ApiResource | null> {
     const e = (await this.load(apiVersion))?.get(kind);
     return e ? { name: e.name, namespaced: e.namespaced } : null;
+  }
+
+  /**
+   * Scope of the kinds named (by apiVersion and kind), from the discovery of their group versions
+   * only: what a few manifests need without the whole of /apis. Kinds not served are left out.
+   */
+  async scopesOf(refs: readonly { apiVersion: string; kind: string }[]): Promise<KindScopes> {
+    const unique = new Map(refs.map((r) => [`${r.apiVersion}|${r.kind}`, r]));
+    const found = await Promise.all(
+      [...unique.values()].map(async (r) => ({ r, res: await this.resource(r.apiVersion, r.kind) })),
+    );
+    const out = new Map<string, boolean>();
+    for (const { r, res } of found) if (res) out.set(kindKey(r.kind, groupOf(r.apiVersion)), res.namespaced);
+    return out;
   }
 
   /** Every kind the server serves, at its group's preferred version (watchable list resources only). */
