@@ -3,6 +3,7 @@
 // and ratios with the machine (cores, memory), and writes it as JSON to bench/results/<date>.json.
 // Never fails because the machine is slow: a benchmark that breaks is reported as a note.
 // 100,000 objects is opt-in (`--sizes 1000,10000,100000`): applying them alone takes long on 2 cores.
+import { runAccuracyBench } from './accuracy.ts';
 import { runApiBench } from './api.ts';
 import { runEngineBench } from './engine.ts';
 import { machine, note, writeReport } from './report.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   engine: runEngineBench,
   scale: () => runScaleBench({ sizes, ferretSizes, latencyChanges }),
   api: runApiBench,
+  accuracy: runAccuracyBench,
 };
 
 const unknown = args.filter((n) => !(n in BENCHMARKS));

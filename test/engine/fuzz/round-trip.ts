@@ -32,13 +32,13 @@ export interface FuzzStats {
   byKind: Record<string, number>;
 }
 
-interface Mutation {
+export interface Mutation {
   patch: JsonObject[];
   path: string;
   type: DriftType;
 }
 
-const POD_PATHS: Record<string, string[]> = {
+export const POD_PATHS: Record<string, string[]> = {
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],
   DaemonSet: ['spec', 'template', 'spec'],
@@ -47,14 +47,14 @@ const POD_PATHS: Record<string, string[]> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-function get(o: JsonObject, path: string[]): JsonObject | undefined {
+export function get(o: JsonObject, path: string[]): JsonObject | undefined {
   let cur: unknown = o;
   for (const p of path) cur = cur && typeof cur === 'object' ? (cur as JsonObject)[p] : undefined;
   return cur && typeof cur === 'object' && !Array.isArray(cur) ? (cur as JsonObject) : undefined;
 }
 
 /** Single-field changes that apply to this live object, each with the detail it must produce. */
-function mutations(kind: string, live: KubeObject): Mutation[] {
+export function mutations(kind: string, live: KubeObject): Mutation[] {
   const out: Mutation[] = [];
   const hasLabels = live.metadata['labels'] !== undefined;
   out.push({
@@ -125,7 +125,7 @@ export interface FuzzOptions {
   kinds?: string[];
 }
 
-const GROUP_VERSIONS = ['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/networking.k8s.io/v1'];
+export const GROUP_VERSIONS = ['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/networking.k8s.io/v1'];
 
 /** Runs the round trip; throws fast-check's failure report (seed, path, shrunk counterexample). */
 export async function fuzzRoundTrip(plane: ControlPlane, opts: FuzzOptions): Promise<FuzzStats> {
