@@ -2,7 +2,16 @@
 // passes arguments through, and refuses a missing or too old Node with a clear message.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -20,7 +29,7 @@ chmodSync(join(store, 'kubectl-driftguard'), 0o755);
 // A stand-in bundle that reports how it was started.
 writeFileSync(
   join(store, 'kubectl-driftguard.mjs'),
-  'console.log(JSON.stringify({ argv: process.argv.slice(2), major: process.versions.node.split(".")[0] }));\n',
+  'console.log(JSON.stringify({ argv: process.argv.slice(2), major: process.versions.node.split(".")[0], cache: process.env.NODE_COMPILE_CACHE ?? null }));\n',
 );
 mkdirSync(join(root, 'bin'));
 symlinkSync('../store/driftguard/v0.1.0/kubectl-driftguard', join(root, 'bin', 'kubectl-driftguard'));
@@ -38,8 +47,30 @@ test('through a relative symlink (and a chain of them) it runs the bundle next t
     assert.deepEqual(JSON.parse(r.stdout), {
       argv: ['version', '--output', 'json with spaces'],
       major: process.versions.node.split('.')[0],
+      cache: null, // no HOME: no compile cache
     });
   }
+});
+
+test("the bundle's compiled code is cached under the user's cache directory, or not at all", () => {
+  const home = join(root, 'home');
+  mkdirSync(home);
+  const entry = join(root, 'bin', 'kubectl-driftguard');
+  const cached = JSON.parse(run(entry, ['version'], { HOME: home }).stdout) as { cache: string | null };
+  assert.equal(cached.cache, join(home, '.cache', 'kubectl-driftguard', 'compile-cache'));
+  assert.ok(statSync(cached.cache).isDirectory());
+  const xdg = JSON.parse(run(entry, ['version'], { HOME: home, XDG_CACHE_HOME: join(root, 'xdg') }).stdout);
+  assert.equal(xdg.cache, join(root, 'xdg', 'kubectl-driftguard', 'compile-cache'));
+  // A cache directory that cannot be made (HOME is a file) leaves the cache off; the command runs.
+  writeFileSync(join(root, 'home-file'), '');
+  const off = run(entry, ['version'], { HOME: join(root, 'home-file') });
+  assert.equal(off.status, 0, off.stderr);
+  assert.equal((JSON.parse(off.stdout) as { cache: string | null }).cache, null);
+  // The user's own setting wins.
+  const own = JSON.parse(
+    run(entry, ['version'], { HOME: home, NODE_COMPILE_CACHE: join(root, 'own') }).stdout,
+  );
+  assert.equal(own.cache, join(root, 'own'));
 });
 
 test('a Node older than 22 is refused with its version named', () => {
