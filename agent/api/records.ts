@@ -1,16 +1,13 @@
 // Drift-record endpoints: lists (all, active, resolved), one record, and its history.
 // `/active` and `/resolved` are registered before `/:resourceId`, which would otherwise match them.
 import type Router from '@koa/router';
-import {
-  parseResourceId,
-  type DriftHistory,
-  type DriftRecord,
-  type DriftRecordList,
-} from '../../shared/types.ts';
+import type { Context } from 'koa';
+import { parseResourceId, type DriftHistory, type DriftRecord } from '../../shared/types.ts';
 import type { AgentControl } from '../analysis/control.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 import { historyLimit, noParams, recordQuery } from './query.ts';
+import { recordJson, recordListJson } from './record-json.ts';
 
 function validResourceId(raw: string | undefined): string {
   const id = raw ?? '';
@@ -23,32 +20,35 @@ function validResourceId(raw: string | undefined): string {
   return id;
 }
 
-async function list(
-  store: Store,
-  querystring: string,
-  status?: 'active' | 'resolved',
-): Promise<DriftRecordList> {
+/** A DriftRecordList as JSON text (see record-json.ts). */
+async function list(store: Store, querystring: string, status?: 'active' | 'resolved'): Promise<string> {
   const page = await store.listRecords(recordQuery(querystring, status));
-  return { drift_records: page.records, count: page.count };
+  return recordListJson(page.records, page.count);
+}
+
+/** A JSON text body: koa would send a string as text/plain. */
+function json(ctx: Context, text: string): void {
+  ctx.type = 'application/json';
+  ctx.body = text;
 }
 
 export function recordRoutes(router: Router, store: Store, control: AgentControl): void {
   const base = '/api/v1/drift-records';
   router.get(base, async (ctx) => {
-    ctx.body = await list(store, ctx.querystring);
+    json(ctx, await list(store, ctx.querystring));
   });
   router.get(`${base}/active`, async (ctx) => {
-    ctx.body = await list(store, ctx.querystring, 'active');
+    json(ctx, await list(store, ctx.querystring, 'active'));
   });
   router.get(`${base}/resolved`, async (ctx) => {
-    ctx.body = await list(store, ctx.querystring, 'resolved');
+    json(ctx, await list(store, ctx.querystring, 'resolved'));
   });
   router.get(`${base}/:resourceId`, async (ctx) => {
     const id = validResourceId(ctx.params['resourceId']);
     noParams(ctx.querystring);
     const record: DriftRecord | null = await store.getRecord(id);
     if (!record) throw new ApiError(404, `no drift record for ${id}`);
-    ctx.body = record;
+    json(ctx, recordJson(record));
   });
   router.get(`${base}/:resourceId/desired`, (ctx) => {
     const id = validResourceId(ctx.params['resourceId']);

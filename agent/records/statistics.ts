@@ -39,6 +39,67 @@ function increment<K extends string>(counts: Partial<Record<K, number>>, key: K 
   if (key !== null) counts[key] = (counts[key] ?? 0) + 1;
 }
 
+/** The part of the statistics that only the records and events decide (memoised by the API until the next write). */
+export interface RecordTotals {
+  counts: Pick<
+    Statistics,
+    | 'total_resources'
+    | 'drifted_resources'
+    | 'active_drifts'
+    | 'resolved_drifts'
+    | 'by_type'
+    | 'by_severity'
+    | 'by_namespace'
+    | 'mean_time_to_resolve_seconds'
+    | 'drift_score'
+  >;
+  /** Active records per source name. */
+  drifted: Map<string, number>;
+}
+
+export function recordTotals(records: DriftRecord[], events: DriftEvent[]): RecordTotals {
+  const counts: RecordTotals['counts'] = {
+    total_resources: records.length,
+    drifted_resources: 0,
+    active_drifts: 0,
+    resolved_drifts: 0,
+    by_type: {},
+    by_severity: {},
+    by_namespace: {},
+    mean_time_to_resolve_seconds: meanTimeToResolveSeconds(records, events),
+    drift_score: driftScore(records),
+  };
+  const drifted = new Map<string, number>();
+  for (const r of records) {
+    if (r.drift_status === 'resolved') counts.resolved_drifts++;
+    if (r.drift_status !== 'active') continue;
+    counts.active_drifts++;
+    counts.drifted_resources++;
+    increment(counts.by_type, r.drift_type);
+    increment(counts.by_severity, r.severity);
+    counts.by_namespace[r.namespace] = (counts.by_namespace[r.namespace] ?? 0) + 1;
+    if (r.source) drifted.set(r.source, (drifted.get(r.source) ?? 0) + 1);
+  }
+  return { counts, drifted };
+}
+
+/** The statistics at `now` from the totals: adds the last analysis, the trend and the sources. */
+export function statisticsAt(
+  totals: RecordTotals,
+  events: DriftEvent[],
+  lastAnalysis: LastAnalysis | null,
+  now: string,
+  trend: TrendOptions = {},
+  sources: Omit<SourceStatistics, 'drifted'>[] = [],
+): Statistics {
+  return {
+    ...totals.counts,
+    last_analysis: lastAnalysis,
+    trend: activeTrend(totals.counts.active_drifts, events, now, trend),
+    sources: sources.map((s) => ({ ...s, drifted: totals.drifted.get(s.name) ?? 0 })),
+  };
+}
+
 /**
  * Statistics from every record, the transition events of the trend window (pass at least the
  * last 24 h, e.g. `store.eventsSince(now − 24 h)`; more history makes the mean time to resolve
@@ -60,32 +121,5 @@ export function buildStatistics(
   trend: TrendOptions = {},
   sources: Omit<SourceStatistics, 'drifted'>[] = [],
 ): Statistics {
-  const stats: Statistics = {
-    total_resources: records.length,
-    drifted_resources: 0,
-    active_drifts: 0,
-    resolved_drifts: 0,
-    by_type: {},
-    by_severity: {},
-    by_namespace: {},
-    mean_time_to_resolve_seconds: meanTimeToResolveSeconds(records, events),
-    drift_score: driftScore(records),
-    last_analysis: lastAnalysis,
-    trend: [],
-    sources: [],
-  };
-  const drifted = new Map<string, number>();
-  for (const r of records) {
-    if (r.drift_status === 'resolved') stats.resolved_drifts++;
-    if (r.drift_status !== 'active') continue;
-    stats.active_drifts++;
-    stats.drifted_resources++;
-    increment(stats.by_type, r.drift_type);
-    increment(stats.by_severity, r.severity);
-    stats.by_namespace[r.namespace] = (stats.by_namespace[r.namespace] ?? 0) + 1;
-    if (r.source) drifted.set(r.source, (drifted.get(r.source) ?? 0) + 1);
-  }
-  stats.sources = sources.map((s) => ({ ...s, drifted: drifted.get(s.name) ?? 0 }));
-  stats.trend = activeTrend(stats.active_drifts, events, now, trend);
-  return stats;
+  return statisticsAt(recordTotals(records, events), events, lastAnalysis, now, trend, sources);
 }

@@ -4,6 +4,17 @@
 // complete it answers the agent's reads (previous records, full runs, statistics) without I/O: the
 // one copy of the records in the agent's memory.
 import type { DriftRecord } from '../../shared/types.ts';
+import { conditions, paging, type Condition } from './filters.ts';
+import type { RecordPage, RecordQuery } from './store.ts';
+
+/** Filtered lists kept until the next change; past this many distinct filters the oldest go. */
+const MAX_FILTERS = 64;
+
+function matches(record: DriftRecord, conds: readonly Condition[]): boolean {
+  // Absent optional fields (source) compare as null, as a database column or field does: no match.
+  for (const c of conds) if ((record[c.field] ?? null) !== c.value) return false;
+  return true;
+}
 
 export class RecordCache {
   private readonly records = new Map<string, DriftRecord>();
@@ -11,6 +22,8 @@ export class RecordCache {
   private complete = false;
   /** all()'s sorted answer until the next change. */
   private sorted: DriftRecord[] | undefined;
+  /** Per filter (its conditions as text), the matching records in order, until the next change. */
+  private readonly filtered = new Map<string, DriftRecord[]>();
 
   get isComplete(): boolean {
     return this.complete;
@@ -22,19 +35,24 @@ export class RecordCache {
   }
 
   set(record: DriftRecord): void {
-    if (this.records.get(record.resource_id) !== record) this.sorted = undefined;
+    if (this.records.get(record.resource_id) !== record) this.changed();
     this.records.set(record.resource_id, record);
   }
 
   delete(resourceId: string): void {
-    if (this.records.delete(resourceId)) this.sorted = undefined;
+    if (this.records.delete(resourceId)) this.changed();
   }
 
   replaceAll(records: DriftRecord[]): void {
     this.records.clear();
     for (const r of records) this.records.set(r.resource_id, r);
     this.complete = true;
+    this.changed();
+  }
+
+  private changed(): void {
     this.sorted = undefined;
+    this.filtered.clear();
   }
 
   /** The record, null when it is known not to exist, undefined when unknown. */
@@ -47,10 +65,32 @@ export class RecordCache {
   /** Every record, or undefined when no full read has happened yet. */
   all(): DriftRecord[] | undefined {
     if (!this.complete) return undefined;
+    // A copy: callers may sort or filter what they get.
+    return [...this.inOrder()];
+  }
+
+  private inOrder(): DriftRecord[] {
     this.sorted ??= [...this.records.values()].sort((a, b) =>
       a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0,
     );
-    // A copy: callers may sort or filter what they get.
-    return [...this.sorted];
+    return this.sorted;
+  }
+
+  /**
+   * A page of the records matching the query, by resource id, as the stores' listRecords answers
+   * it (the cluster is this cache's own: the caller checks). Only valid once complete.
+   */
+  list(query: RecordQuery): RecordPage {
+    const { limit, offset } = paging(query);
+    const conds = conditions({ ...query, cluster: undefined });
+    const key = JSON.stringify(conds);
+    let matching = this.filtered.get(key);
+    if (!matching) {
+      matching = conds.length === 0 ? this.inOrder() : this.inOrder().filter((r) => matches(r, conds));
+      if (this.filtered.size >= MAX_FILTERS) this.filtered.delete(this.filtered.keys().next().value ?? '');
+      this.filtered.set(key, matching);
+    }
+    const end = limit === undefined ? undefined : offset + limit;
+    return { records: matching.slice(offset, end), count: matching.length };
   }
 }

@@ -7,16 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { DriftDetail } from '../../shared/types.ts';
 import { transition } from '../records/lifecycle.ts';
-import { result } from '../../test/records/details.ts';
+import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
 import { ResilientStore } from './resilient.ts';
 import { SqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
 const NOW = '2026-01-01T12:00:00.000Z';
 
-function record(name: string) {
-  return transition(null, result(name, [], 'app', 'ConfigMap'), NOW).record;
+function record(name: string, ...details: DriftDetail[]) {
+  return transition(null, result(name, details, 'app', 'ConfigMap'), NOW).record;
 }
 
 /** Counts the record reads that reach the database. */
@@ -26,6 +27,7 @@ function counting(store: Store): { store: Store; reads: () => number } {
   wrapped.allRecords = async () => (n++, store.allRecords());
   wrapped.getRecords = async (ids) => (n++, store.getRecords(ids));
   wrapped.getRecord = async (id) => (n++, store.getRecord(id));
+  wrapped.listRecords = async (q) => (n++, store.listRecords(q));
   return { store: wrapped, reads: () => n };
 }
 
@@ -68,5 +70,39 @@ describe('ResilientStore record cache', () => {
     assert.ok(await follower.getRecord('ConfigMap:app:later'));
     await follower.close();
     await leader.close();
+  });
+
+  it('lists from memory exactly as the database does, and revises on every write', async () => {
+    const inner = new SqliteStore({ path: join(dir, 'c.db') });
+    await inner.init();
+    const { store, reads } = counting(inner);
+    const s = new ResilientStore(store);
+    assert.equal(s.revision(), null, 'nothing known before a full read');
+    await s.allRecords();
+    const r0 = s.revision();
+    assert.notEqual(r0, null);
+    for (let i = 0; i < 30; i++) {
+      const details = i % 3 === 0 ? [scalingDetail(1, 2)] : i % 3 === 1 ? [imageDetail('a:1', 'a:2')] : [];
+      await s.saveRecord(record(`r${String(i).padStart(2, '0')}`, ...details), null);
+    }
+    assert.notEqual(s.revision(), r0);
+    const queries = [
+      {},
+      { limit: 5, offset: 3 },
+      { drift_status: 'active' as const },
+      { type: 'Scaling' as const, limit: 4 },
+      { severity: 'high' as const },
+      { drift_detected: false },
+      { namespace: 'app', kind: 'ConfigMap', offset: 25 },
+      { source: 'default' },
+      { limit: 0 },
+    ];
+    const before = reads();
+    const fromMemory = [];
+    for (const q of queries) fromMemory.push(await s.listRecords(q));
+    assert.equal(reads(), before, 'no list reached the database');
+    for (const [i, q] of queries.entries()) assert.deepEqual(fromMemory[i], await inner.listRecords(q));
+    await assert.rejects(() => s.listRecords({ limit: -1 }), RangeError);
+    await s.close();
   });
 });

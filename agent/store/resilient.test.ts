@@ -104,7 +104,14 @@ describe('ResilientStore over FerretDB', () => {
     assert.equal(await store.getRecord('Deployment:default:gone'), null);
     assert.deepEqual(await store.lastAnalysis(), analysis);
     assert.equal((await store.allRecords()).length, 5);
-    await assert.rejects(store.listRecords({}), StoreUnavailableError);
+    // Lists come from the one in-memory copy (exact: this process is the only writer), queued writes included.
+    const listed = await store.listRecords({ drift_status: 'active' });
+    assert.deepEqual(
+      listed.records.map((r) => r.resource_id),
+      ['Deployment:default:api', 'Deployment:default:batch-a', 'Deployment:default:new'],
+    );
+    // Another cluster's records are only in the database.
+    await assert.rejects(store.listRecords({ cluster: 'other' }), StoreUnavailableError);
     await assert.rejects(store.history('Deployment:default:web'), /store unavailable for history/);
 
     server = await startFerretDB({ port, dir });

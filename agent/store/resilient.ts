@@ -69,6 +69,8 @@ export class ResilientStore implements Store {
   private replayed = 0;
   /** Counts writes, so a full read that raced with a write does not overwrite the cache. */
   private writeSeq = 0;
+  /** Writes made and not yet written or queued (see revision). */
+  private inFlight = 0;
   private closed = false;
   private exclusive: boolean;
 
@@ -127,7 +129,12 @@ export class ResilientStore implements Store {
   private write(write: Write): Promise<void> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     this.writeSeq++;
-    const run = this.chain.then(() => this.writeNow(write));
+    this.inFlight++;
+    const run = this.chain
+      .then(() => this.writeNow(write))
+      .finally(() => {
+        this.inFlight--;
+      });
     this.chain = run.catch(() => undefined);
     return run;
   }
@@ -244,6 +251,14 @@ export class ResilientStore implements Store {
     this.exclusive = exclusive;
   }
 
+  /**
+   * The write count while the cache is exact and complete and the database holds everything it
+   * holds (no write in flight or queued), so events and the last analysis read now match it.
+   */
+  revision(): number | null {
+    return this.authoritative && this.inFlight === 0 && this.queue.size === 0 ? this.writeSeq : null;
+  }
+
   /** The cache is exact and complete: reads need not go to the database. */
   private get authoritative(): boolean {
     return this.exclusive && this.cache.isComplete;
@@ -315,7 +330,13 @@ export class ResilientStore implements Store {
     throw new StoreUnavailableError('allRecords', this.queue.size, err);
   }
 
-  listRecords(query: RecordQuery): Promise<RecordPage> {
+  /**
+   * From the one in-memory copy when it is exact and complete and the query names no other
+   * cluster (the database may hold other clusters' records; this copy holds this agent's only):
+   * no database round trip and no JSON parsing per request, also during an outage.
+   */
+  async listRecords(query: RecordQuery): Promise<RecordPage> {
+    if (this.authoritative && query.cluster === undefined) return this.cache.list(query);
     return this.read('listRecords', () => this.inner.listRecords(query));
   }
 

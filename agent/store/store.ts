@@ -54,4 +54,11 @@ export interface Store {
   saveLastAnalysis(analysis: LastAnalysis): Promise<void>;
   lastAnalysis(): Promise<LastAnalysis | null>;
   close(): Promise<void>;
+  /**
+   * A number that changes with every write, given only while this process's copy of the records
+   * is exact and complete and nothing is being written (see ResilientStore); null otherwise.
+   * Whatever a caller computes from reads made under one revision stays right until it changes,
+   * so it may be memoised (the API's statistics). Absent: never memoise.
+   */
+  revision?(): number | null;
 }
