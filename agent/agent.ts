@@ -187,6 +187,8 @@ export class Agent {
     const desired = trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns));
     // Only what Git names is held whole; the rest of the cluster is a light index.
     this.watch.trackOnly((id) => desired.get(id) !== undefined);
+    const reportUnmanaged = config.drift.unmanaged === 'report';
+    this.watch.keepUnmanagedFacts(reportUnmanaged);
     this.notifier = new Notifier(config.notifications, { log: this.log, metrics: this.metrics });
     const gitLoaded = new Promise<void>((resolve) => {
       this.markGitLoaded = resolve;
@@ -201,6 +203,14 @@ export class Agent {
       ...(config.drift.events ? { events: new EventRecorder(this.kc, this.log, identity) } : {}),
       desired,
       analysable: (key, ns) => !this.watch.denies(key, ns),
+      ...(reportUnmanaged
+        ? {
+            unmanaged: {
+              namespaces: config.kubernetes.namespaces,
+              skipNamespaces: config.kubernetes.system_namespaces,
+            },
+          }
+        : {}),
       leadership: () => this.leadership(),
       live: this.watch,
       gitCommit: () => this.sources.commit,

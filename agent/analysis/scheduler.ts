@@ -6,13 +6,21 @@
 // Previous records come from the store (the ResilientStore answers from its one in-memory copy).
 import { randomUUID } from 'node:crypto';
 import { Backoff } from '../../shared/backoff.ts';
-import { revertPlan, type DesiredObject, type IgnoreRule } from '../../shared/engine/index.ts';
+import {
+  declaredIndex,
+  revertPlan,
+  unmanagedResult,
+  type DeclaredIndex,
+  type DesiredObject,
+  type IgnoreRule,
+} from '../../shared/engine/index.ts';
 import {
   parseResourceId,
   type AnalysisStatus,
   type DesiredObjectResponse,
   type DriftEvent,
   type DriftRecord,
+  type DriftResult,
   type DriftType,
   type KubeObject,
   type Severity,
@@ -24,6 +32,7 @@ import type { AgentControl, ComponentState } from './control.ts';
 import {
   analyzeStep,
   announce,
+  decide,
   engineFor,
   touchDue,
   type StepDeps,
@@ -54,6 +63,22 @@ export interface LiveView {
   ensure?(ids: Iterable<string>): Promise<number>;
   /** Drops the bodies of objects no longer tracked. */
   compact?(): number;
+  /** What the Unmanaged verdict reads of an object (whole or its facts); undefined: gone or cluster-made. */
+  unmanaged?(id: string): KubeObject | undefined;
+  /** Ids of the untracked objects the cluster did not make. */
+  unmanagedIds?(): Iterable<string>;
+}
+
+/** drift.unmanaged: report — objects no source declares and nothing owns become records. */
+export interface UnmanagedOptions {
+  /**
+   * The tracked namespaces: kubernetes.namespaces when it lists some; else (empty) every namespace
+   * a source declares an object in, so a namespace Git has nothing in (the agent's own, say) is not
+   * reported object by object.
+   */
+  namespaces: readonly string[];
+  /** Namespaces never reported (the control plane fills them itself): kubernetes.system_namespaces. */
+  skipNamespaces: readonly string[];
 }
 
 export interface SchedulerDeps extends StepDeps {
@@ -71,6 +96,8 @@ export interface SchedulerDeps extends StepDeps {
    * nor removed, so a missing permission never shows up as drift or deletes a record.
    */
   analysable?: (kind: string, namespace: string) => boolean;
+  /** Set: report Unmanaged / Superseded objects (drift.unmanaged: report); absent: ignore them. */
+  unmanaged?: UnmanagedOptions;
   /** Leader election state, for the API (absent: this replica always leads). */
   leadership?: () => { leading: boolean; holder: string | null };
   now?: () => Date;
@@ -111,6 +138,31 @@ interface Verdict {
   seen?: Seen;
 }
 
+/** A record of an object no source declares (Unmanaged, Superseded, or one of those resolved). */
+export function isUnmanagedRecord(r: DriftRecord): boolean {
+  return r.desired_hash === null;
+}
+
+/** The verdict that resolves an Unmanaged record: its object is gone, or a source declares it now. */
+function noLongerUnmanaged(r: DriftRecord): DriftResult {
+  return {
+    resource_id: r.resource_id,
+    kind: r.kind,
+    namespace: r.namespace,
+    name: r.name,
+    api_version: r.api_version,
+    drift_detected: false,
+    drift_status: 'none',
+    drift_type: null,
+    severity: null,
+    drift_details: [],
+    desired_hash: null,
+    live_hash: null,
+    git_commit: r.git_commit,
+    source_file: null,
+  };
+}
+
 function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -127,6 +179,10 @@ export class Scheduler implements AgentControl {
   private recordCount = 0;
   private readonly drifting = new Map<string, { severity: Severity; type: DriftType | null }>();
   private readonly pendingIds = new Map<string, 'watch' | 'git'>();
+  /** Ids whose record is an active Unmanaged / Superseded one: a delete or a Git change looks again. */
+  private readonly unmanagedActive = new Set<string>();
+  /** What Git declares, for the Unmanaged verdicts; dropped when Git changes, rebuilt when needed. */
+  private declared: DeclaredIndex | null = null;
   /** Pacing of record reads retried while the store is down: 1 s, growing to 10 s. */
   private readonly readRetry = new Backoff({ initialMs: 1000, maxMs: 10_000 });
   private queuedFull: AnalysisStatus | null = null;
@@ -176,6 +232,7 @@ export class Scheduler implements AgentControl {
     this.queuedFull = null;
     this.seen.clear();
     this.drifting.clear();
+    this.unmanagedActive.clear();
     this.recordCount = 0;
     if (active) this.triggerAnalysis('periodic');
     else this.deps.metrics.setDriftState({}, 0);
@@ -299,10 +356,17 @@ export class Scheduler implements AgentControl {
     const started = performance.now();
     const ids = [...batch.keys()];
     const gitIds = ids.filter((id) => batch.get(id) === 'git');
-    // Only tracked ids need their previous record, and ids Git changed (one that left Git has a
-    // record to remove). A watch event for an object Git does not hold costs no store read: if it
-    // has a record, the full run that follows the first Git load removes it.
-    const wanted = ids.filter((id) => batch.get(id) === 'git' || this.deps.desired.get(id) !== undefined);
+    if (gitIds.length > 0) {
+      this.declared = null;
+      // What Git declares changed: an Unmanaged object may be a generator's left-over now (or back).
+      for (const id of this.unmanagedActive) if (!batch.has(id)) ids.push(id);
+    }
+    // Only tracked ids need their previous record, ids Git changed (one that left Git has a record
+    // to remove) and Unmanaged candidates. A watch event for any other object Git does not hold
+    // costs no store read: if it has a record, the full run that follows the first Git load removes it.
+    const wanted = ids.filter(
+      (id) => batch.get(id) === 'git' || this.deps.desired.get(id) !== undefined || this.unmanagedWanted(id),
+    );
     let previous = new Map<string, DriftRecord>();
     try {
       if (gitIds.length > 0) await this.deps.live.ensure?.(gitIds);
@@ -344,6 +408,8 @@ export class Scheduler implements AgentControl {
       for (const r of stored) ids.add(r.resource_id);
       for (const [id] of this.deps.desired.entries()) ids.add(id);
       this.deps.live.compact?.();
+      this.declared = null;
+      if (this.deps.unmanaged) for (const id of this.deps.live.unmanagedIds?.() ?? []) ids.add(id);
       for (const id of this.seen.keys()) if (!ids.has(id)) this.seen.delete(id);
       const all = [...ids];
       const counts = this.emptyCounts();
@@ -481,11 +547,22 @@ export class Scheduler implements AgentControl {
     const entry = this.deps.desired.get(id);
     if (!entry) {
       this.seen.delete(id);
+      const unmanaged = this.unmanagedStep(id, previous, now);
+      if (unmanaged) return unmanaged;
       if (!previous) return null;
       // The object left Git: it is no longer tracked, so its record goes (its history stays).
       await this.deps.store.deleteRecord(id);
       this.deps.log.info({ event: 'record_removed', resource_id: id }, 'no longer in Git; record removed');
       return { outcome: 'removed', record: null, event: null, write: false };
+    }
+    // A source declares an Unmanaged object now: that record resolves (written here, before the
+    // batch, which holds one write per id), and the tracked object's own verdict follows as its
+    // own episode (a drift of it is its own record type).
+    if (previous && isUnmanagedRecord(previous) && previous.drift_status === 'active') {
+      const ended = decide(this.deps, noLongerUnmanaged(previous), previous, now);
+      await this.deps.store.saveRecord(ended.record, ended.event);
+      announce(this.deps, ended.record, ended.event);
+      previous = ended.record;
     }
     const live = this.deps.live.get(id, entry.desired.object.apiVersion);
     const last = this.seen.get(id);
@@ -503,10 +580,66 @@ export class Scheduler implements AgentControl {
     return { ...verdict, live, seen: { live, entry: { ...entry }, record: verdict.record } };
   }
 
+  /** Whether a batch needs this untracked id's record: an Unmanaged candidate, or its record to resolve. */
+  private unmanagedWanted(id: string): boolean {
+    if (!this.deps.unmanaged) return false;
+    return this.unmanagedActive.has(id) || this.deps.live.unmanaged?.(id) !== undefined;
+  }
+
+  /**
+   * An id no source declares, with drift.unmanaged: report. Its verdict (Unmanaged, Superseded) is
+   * stored; an active Unmanaged record whose object is gone (or now made by a controller) resolves
+   * and stays, resolved. Null: not an unmanaged matter (a record of an object that left Git goes).
+   */
+  private unmanagedStep(id: string, previous: DriftRecord | null, now: string): Verdict | null {
+    if (!this.deps.unmanaged) return null;
+    const verdict = this.unmanagedVerdict(id);
+    if (verdict)
+      return { ...decide(this.deps, verdict, previous, now), live: this.deps.live.unmanaged?.(id) };
+    if (!previous || !isUnmanagedRecord(previous)) return null;
+    if (previous.drift_status !== 'active')
+      return { outcome: 'skipped', record: previous, event: null, write: false };
+    return decide(this.deps, noLongerUnmanaged(previous), previous, now);
+  }
+
+  private unmanagedVerdict(id: string): DriftResult | null {
+    const options = this.deps.unmanaged;
+    const ref = parseResourceId(id);
+    if (!options || !ref || ref.namespace === '' || options.skipNamespaces.includes(ref.namespace))
+      return null;
+    const live = this.deps.live.unmanaged?.(id);
+    if (!live) return null;
+    const declared = this.declaredNow();
+    const tracked =
+      options.namespaces.length > 0
+        ? options.namespaces.includes(ref.namespace)
+        : declared.namespaces.has(ref.namespace);
+    if (!tracked) return null;
+    return unmanagedResult(id, live, declared, this.deps.engine, {
+      gitCommit: this.deps.gitCommit(),
+      createdAt: (did) => {
+        const at = this.deps.live.get(did)?.metadata['creationTimestamp'];
+        return typeof at === 'string' ? at : undefined;
+      },
+    });
+  }
+
+  /** What Git declares, indexed once per Git change. */
+  private declaredNow(): DeclaredIndex {
+    return (this.declared ??= declaredIndex(
+      Array.from(this.deps.desired.entries(), ([did, e]) => {
+        const r = parseResourceId(did);
+        const [kind, namespace, name] = [r?.kind ?? '', r?.namespace ?? '', r?.name ?? ''];
+        return { id: did, kind, namespace, name, object: e.desired.object };
+      }),
+    ));
+  }
+
   /** Rebuilds the gauge tallies from every record (at the start of a full run). */
   private recount(records: readonly DriftRecord[]): void {
     this.recordCount = records.length;
     this.drifting.clear();
+    this.unmanagedActive.clear();
     for (const r of records) this.tally(r.resource_id, null, r, false);
   }
 
@@ -515,6 +648,8 @@ export class Scheduler implements AgentControl {
     if (after?.drift_status === 'active')
       this.drifting.set(id, { severity: after.severity ?? 'low', type: after.drift_type });
     else this.drifting.delete(id);
+    if (after?.drift_status === 'active' && isUnmanagedRecord(after)) this.unmanagedActive.add(id);
+    else this.unmanagedActive.delete(id);
   }
 
   private newStatus(trigger: AnalysisStatus['trigger']): AnalysisStatus {

@@ -216,6 +216,12 @@ const drift = section({
     .default(30_000),
   periodic: bool().default(true),
   watch: bool().default(true),
+  /**
+   * Objects of watched kinds in watched namespaces (not kubernetes.system_namespaces) that no source
+   * declares and nothing owns: `report` records them as drift type Unmanaged (severity low, or
+   * rules.severity.Unmanaged), a Kustomize generator's left-over hash as Superseded; `ignore` does not.
+   */
+  unmanaged: oneOf(['report', 'ignore']).default('report'),
   /** The engine's rules (shared/engine/rules.ts); validateRules applies their defaults. */
   rules: fromEnvAs('yaml', engineRulesSchema.optional()),
   secret_salt: text().optional(),

@@ -74,6 +74,24 @@ export class ClusterWatch {
     for (const s of this.states()) s.trackOnly(tracked);
   }
 
+  /**
+   * drift.unmanaged: report — untracked objects keep the fields the Unmanaged verdict reads (in the
+   * main view only: the other versions' views hold objects Git names).
+   */
+  keepUnmanagedFacts(on: boolean): void {
+    this.state.keepUnmanagedFacts(on);
+  }
+
+  /** What the Unmanaged verdict reads of a live object (see LiveState.unmanaged). */
+  unmanaged(id: string): ReturnType<LiveState['unmanaged']> {
+    return this.state.unmanaged(id);
+  }
+
+  /** Untracked objects the cluster did not make: the Unmanaged candidates of a full run. */
+  unmanagedIds(): IterableIterator<string> {
+    return this.state.unmanagedIds();
+  }
+
   /** Reads whole, in every live view, the tracked objects among `ids` held light (see LiveState.ensure). */
   async ensure(ids: Iterable<string>): Promise<number> {
     const list = [...ids];

@@ -108,4 +108,41 @@ describe('live state', () => {
     );
     assert.ok(state.entry('ConfigMap:other:c'));
   });
+
+  it('keeps Unmanaged facts, not bodies, of untracked objects the cluster did not make', () => {
+    const state = new LiveState();
+    let tracked = new Set(['ConfigMap:app:was-in-git']);
+    state.trackOnly((id) => tracked.has(id));
+    state.upsert(cm('before', '1'), false);
+    state.keepUnmanagedFacts(true);
+    state.upsert(cm('hand', '1', { uid: 'u1', creationTimestamp: '2026-12-01T10:00:00Z' }), false);
+    state.upsert(cm('kube-root-ca.crt', '1'), false);
+    state.upsert(cm('owned', '1', { ownerReferences: [{ kind: 'Deployment', name: 'web' }] }), false);
+    state.upsert(cm('was-in-git', '1'), false);
+    state.upsert(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', resourceVersion: '1' } },
+      false,
+    );
+    assert.deepEqual(state.unmanaged('ConfigMap:app:hand'), {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'hand',
+        namespace: 'app',
+        uid: 'u1',
+        creationTimestamp: '2026-12-01T10:00:00Z',
+        managedFields: [{ manager: 'kubectl' }],
+      },
+    });
+    assert.equal(state.get('ConfigMap:app:hand'), undefined, 'no body');
+    assert.equal(state.unmanaged('ConfigMap:app:kube-root-ca.crt'), undefined);
+    assert.equal(state.unmanaged('ConfigMap:app:owned'), undefined);
+    assert.equal(state.unmanaged('ConfigMap:app:before'), undefined, 'listed before facts were kept');
+    // Held whole while Git names it; once Git stops, its facts stay when it is slimmed.
+    assert.equal(state.unmanaged('ConfigMap:app:was-in-git')?.['data'] !== undefined, true);
+    tracked = new Set();
+    state.compact();
+    assert.equal(state.unmanaged('ConfigMap:app:was-in-git')?.['data'], undefined);
+    assert.deepEqual([...state.unmanagedIds()].sort(), ['ConfigMap:app:hand', 'ConfigMap:app:was-in-git']);
+  });
 });

@@ -1,10 +1,12 @@
 // The live cluster, fed by the watches, keyed by resource id. Only objects Git names (tracked)
 // are kept whole, as the engine needs them (managedFields for attribution, Secret data for
 // hashing); every other object is a light index entry (kind, namespace, name, owner,
-// resourceVersion), so 100,000 untracked objects cost a few MB rather than their full JSON. It
+// resourceVersion), so 100,000 untracked objects cost a few MB rather than their full JSON. An
+// untracked object no controller made (a candidate for drift type Unmanaged) also keeps the few
+// fields that verdict reads (`unmanagedFacts`), when unmanaged objects are reported. It
 // tells its listener about each real change (a new resourceVersion, an add, a delete) so that one
 // object can be analysed at once.
-import { kindKeyOf } from '../../shared/engine/index.ts';
+import { kindKeyOf, unmanagedFacts } from '../../shared/engine/index.ts';
 import { resourceId, type KubeObject } from '../../shared/types.ts';
 
 export type ChangeKind = 'add' | 'update' | 'delete';
@@ -25,6 +27,11 @@ export interface LiveEntry {
   /** The controlling owner as `Kind/name`, when there is one. */
   owner: string | undefined;
   object: KubeObject | undefined;
+  /**
+   * For an untracked, namespaced object the cluster did not make itself: the fields the Unmanaged
+   * verdict reads (name, uid, creation, managers), kept only while unmanaged objects are reported.
+   */
+  facts?: KubeObject;
 }
 
 /** Reads one object from the API server (null when it does not exist). */
@@ -59,6 +66,7 @@ export class LiveState {
   private readonly listeners: ((change: LiveChange) => void)[] = [];
   private tracked: (id: string) => boolean = () => true;
   private fetcher: LiveFetcher | undefined;
+  private keepFacts = false;
 
   onChange(listener: (change: LiveChange) => void): void {
     this.listeners.push(listener);
@@ -70,6 +78,11 @@ export class LiveState {
    */
   trackOnly(tracked: (id: string) => boolean): void {
     this.tracked = tracked;
+  }
+
+  /** Whether untracked candidates keep their Unmanaged facts (drift.unmanaged: report). */
+  keepUnmanagedFacts(on: boolean): void {
+    this.keepFacts = on;
   }
 
   /** How a light entry is read whole when Git starts to name it (set by the watches). */
@@ -90,6 +103,20 @@ export class LiveState {
   /** Every watched object's index entry (for views over untracked objects). */
   index(): IterableIterator<[string, LiveEntry]> {
     return this.entries.entries();
+  }
+
+  /**
+   * What the Unmanaged verdict reads of an object: the whole object when it is held whole (Git
+   * named it until now), else its facts; undefined when it does not exist or the cluster made it.
+   */
+  unmanaged(id: string): KubeObject | undefined {
+    const e = this.entries.get(id);
+    return e?.object ?? e?.facts;
+  }
+
+  /** Ids of the untracked objects that keep Unmanaged facts (for a full run). */
+  *unmanagedIds(): IterableIterator<string> {
+    for (const [id, e] of this.entries) if (e.facts) yield id;
   }
 
   counts(): Record<string, number> {
@@ -137,6 +164,8 @@ export class LiveState {
     let dropped = 0;
     for (const [id, e] of this.entries) {
       if (e.object && !this.tracked(id)) {
+        const facts = this.factsOf(e.object);
+        if (facts) e.facts = facts;
         e.object = undefined;
         dropped++;
       }
@@ -210,7 +239,7 @@ export class LiveState {
   private entryOf(obj: KubeObject, whole: boolean): LiveEntry {
     const ns = obj.metadata['namespace'];
     const name = obj.metadata['name'];
-    return {
+    const entry: LiveEntry = {
       kind: kindKeyOf(obj),
       namespace: typeof ns === 'string' ? ns : '',
       name: typeof name === 'string' ? name : '',
@@ -218,6 +247,15 @@ export class LiveState {
       owner: ownerOf(obj),
       object: whole ? obj : undefined,
     };
+    const facts = whole ? null : this.factsOf(obj);
+    if (facts) entry.facts = facts;
+    return entry;
+  }
+
+  /** Unmanaged facts of a namespaced object, when they are kept and the cluster did not make it. */
+  private factsOf(obj: KubeObject): KubeObject | null {
+    if (!this.keepFacts || typeof obj.metadata['namespace'] !== 'string') return null;
+    return unmanagedFacts(obj);
   }
 
   private emit(change: LiveChange, notify: boolean): LiveChange {

@@ -54,7 +54,8 @@ export {
 export {
   clusterMade,
   declaredIndex,
+  unmanagedFacts,
   unmanagedResult,
-  SYSTEM_NAMESPACES,
   type DeclaredIndex,
+  type DeclaredObject,
 } from './unmanaged.ts';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonObject, KubeObject } from '../types.ts';
 import { defaultEngineOptions } from './options.ts';
-import { clusterMade, declaredIndex, unmanagedResult } from './unmanaged.ts';
+import { clusterMade, declaredIndex, unmanagedFacts, unmanagedResult } from './unmanaged.ts';
 
 const opts = defaultEngineOptions();
 const obj = (kind: string, name: string, extra: JsonObject = {}, md: JsonObject = {}): KubeObject => ({
@@ -23,6 +23,7 @@ describe('unmanaged objects', () => {
       obj('ServiceAccount', 'default'),
       obj('Secret', 'builder-token', { type: 'kubernetes.io/service-account-token' }),
       obj('Secret', 'sh.helm.release.v1.shop.v3', { type: 'helm.sh/release.v1' }),
+      obj('ConfigMap', 'sh.helm.release.v1.shop.v3', {}, { labels: { owner: 'helm' } }),
       obj('Endpoints', 'web'),
       obj('EndpointSlice', 'web-abcde'),
       obj('ReplicaSet', 'web-5d8f7c9b4', {}, { ownerReferences: [{ kind: 'Deployment', name: 'web' }] }),
@@ -31,6 +32,7 @@ describe('unmanaged objects', () => {
     ];
     for (const o of made) {
       assert.notEqual(clusterMade(o), null, `${o.kind}/${String(o.metadata['name'])}`);
+      assert.equal(unmanagedFacts(o), null);
       assert.equal(unmanagedResult(id(o), o, none, opts, { gitCommit: 'c1' }), null);
     }
   });
@@ -68,12 +70,44 @@ describe('unmanaged objects', () => {
     assert.equal(unmanagedResult(id(o), o, none, high, { gitCommit: 'c1' })?.severity, 'high');
     const ignored = defaultEngineOptions({ rules: { ignore: [{ kind: 'Deployment', name: 'hand' }] } });
     assert.equal(unmanagedResult(id(o), o, none, ignored, { gitCommit: 'c1' }), null);
+    // The slim facts the live cache keeps give the very same verdict as the whole object.
+    const facts = unmanagedFacts({ ...o, spec: { replicas: 3 }, status: { replicas: 3 } });
+    assert.deepEqual(Object.keys(facts ?? {}).sort(), ['apiVersion', 'kind', 'metadata']);
+    assert.deepEqual(
+      facts && unmanagedResult(id(o), facts, none, opts, { gitCommit: 'c1' }),
+      unmanagedResult(id(o), o, none, opts, { gitCommit: 'c1' }),
+    );
     // A live-only spec change does not change the verdict's hash (only identity counts).
     const edited = { ...o, spec: { replicas: 9 } };
     assert.equal(
       unmanagedResult(id(edited), edited, none, opts, { gitCommit: 'c1' })?.live_hash,
       unmanagedResult(id(o), o, none, opts, { gitCommit: 'c1' })?.live_hash,
     );
+  });
+
+  it("never reports the PVCs a declared StatefulSet's controller made", () => {
+    const sts = obj('StatefulSet', 'db', {
+      spec: { volumeClaimTemplates: [{ metadata: { name: 'data' } }] },
+    });
+    const declared = declaredIndex([
+      { id: id(sts), kind: 'StatefulSet', namespace: 'shop', name: 'db', object: sts },
+    ]);
+    const claim = obj('PersistentVolumeClaim', 'data-db-0');
+    assert.equal(unmanagedResult(id(claim), claim, declared, opts, { gitCommit: 'c1' }), null);
+    // Another StatefulSet's claim, or one no ordinal ends: Unmanaged.
+    for (const name of ['data-other-0', 'data-db-x'])
+      assert.equal(
+        unmanagedResult(
+          id(obj('PersistentVolumeClaim', name)),
+          obj('PersistentVolumeClaim', name),
+          declared,
+          opts,
+          {
+            gitCommit: 'c1',
+          },
+        )?.drift_type,
+        'Unmanaged',
+      );
   });
 
   it('reports an earlier hash of a declared Kustomize generator as Superseded, not Unmanaged', () => {
@@ -90,6 +124,14 @@ describe('unmanaged objects', () => {
     assert.equal(r?.drift_type, 'Superseded');
     assert.equal(r?.severity, 'low');
     assert.equal(r?.drift_details[0]?.desired, 'app-config-7g2c9m5tbk');
+    // Created after the declared hash's live object: a newer hash Git does not hold yet.
+    const at = (t: string) => obj('ConfigMap', 'app-config-5h8b2d4f6g', {}, { creationTimestamp: t });
+    const createdAt = (cid: string) =>
+      cid === 'ConfigMap:shop:app-config-7g2c9m5tbk' ? '2026-12-01T10:00:00Z' : undefined;
+    const verdict = (t: string) =>
+      unmanagedResult(id(at(t)), at(t), declared, opts, { gitCommit: 'c1', createdAt })?.drift_type;
+    assert.equal(verdict('2026-12-01T09:00:00Z'), 'Superseded');
+    assert.equal(verdict('2026-12-01T11:00:00Z'), 'Unmanaged');
     // Same base in another kind, or a name that is not a generator hash: Unmanaged.
     const secret = obj('Secret', 'app-config-5h8b2d4f6g');
     assert.equal(

@@ -2,14 +2,11 @@
 // declares and nothing owns is `Unmanaged`; a ConfigMap/Secret left behind by an earlier hash of a
 // Kustomize generator that Git still declares is `Superseded`. Objects every cluster makes by itself
 // are never reported. Pure: the agent decides which live objects to ask about.
-import type { DriftResult, JsonObject, KubeObject } from '../types.ts';
+import { resourceId, type DriftResult, type JsonObject, type KubeObject } from '../types.ts';
 import { severityOf } from './classify.ts';
 import { stableHash } from './hash.ts';
 import { isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
-
-/** Namespaces the control plane fills itself (controllers' ServiceAccounts, leases, cluster-info). */
-export const SYSTEM_NAMESPACES: readonly string[] = ['kube-system', 'kube-public', 'kube-node-lease'];
 
 /** Kinds whose objects controllers write for Services; never declared in Git. */
 const CONTROLLER_KINDS = new Set([
@@ -32,20 +29,53 @@ export interface DeclaredIndex {
   ids: ReadonlySet<string>;
   /** `Kind|namespace|base` → the declared generator name, for ConfigMaps and Secrets with a hash suffix. */
   generators: ReadonlyMap<string, string>;
+  /**
+   * `namespace|<claim template>-<StatefulSet>-` of each declared StatefulSet's volumeClaimTemplates:
+   * the StatefulSet controller makes a PVC `<prefix><ordinal>` per replica and, with the default
+   * retention policy, gives it no ownerReference.
+   */
+  claimPrefixes: ReadonlySet<string>;
+  /** Namespaces Git declares objects in. */
+  namespaces: ReadonlySet<string>;
 }
 
-export function declaredIndex(
-  declared: Iterable<{ id: string; kind: string; namespace: string; name: string }>,
-): DeclaredIndex {
+/** A declared object; `object` (the desired manifest) is read for StatefulSets only. */
+export interface DeclaredObject {
+  id: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  object?: KubeObject;
+}
+
+export function declaredIndex(declared: Iterable<DeclaredObject>): DeclaredIndex {
   const ids = new Set<string>();
   const generators = new Map<string, string>();
+  const claimPrefixes = new Set<string>();
+  const namespaces = new Set<string>();
   for (const d of declared) {
     ids.add(d.id);
+    if (d.namespace !== '') namespaces.add(d.namespace);
+    if (d.kind === 'StatefulSet' && d.object) {
+      const spec = d.object['spec'];
+      const templates = isObject(spec) ? spec['volumeClaimTemplates'] : undefined;
+      for (const t of Array.isArray(templates) ? templates : []) {
+        const claim = isObject(t) && isObject(t['metadata']) ? t['metadata']['name'] : undefined;
+        if (typeof claim === 'string') claimPrefixes.add(`${d.namespace}|${claim}-${d.name}-`);
+      }
+    }
     if (d.kind !== 'ConfigMap' && d.kind !== 'Secret') continue;
     const m = GENERATOR_SUFFIX.exec(d.name);
     if (m?.[1]) generators.set(`${d.kind}|${d.namespace}|${m[1]}`, d.name);
   }
-  return { ids, generators };
+  return { ids, generators, claimPrefixes, namespaces };
+}
+
+/** A PVC the StatefulSet controller made for a declared StatefulSet (`<prefix><ordinal>`). */
+function statefulSetClaim(live: KubeObject, declared: DeclaredIndex): boolean {
+  if (live.kind !== 'PersistentVolumeClaim') return false;
+  const m = /^(.*-)(\d+)$/.exec(str(live.metadata, 'name'));
+  return m?.[1] !== undefined && declared.claimPrefixes.has(`${str(live.metadata, 'namespace')}|${m[1]}`);
 }
 
 function str(o: JsonObject, key: string): string {
@@ -71,7 +101,30 @@ export function clusterMade(live: KubeObject): string | null {
   }
   const labels = isObject(md['labels']) ? md['labels'] : {};
   if (live.kind === 'ConfigMap' && labels['OWNER'] === 'TILLER') return 'a Helm 2 release record';
+  // Helm 3 with its ConfigMap storage driver (HELM_DRIVER=configmap).
+  if (live.kind === 'ConfigMap' && labels['owner'] === 'helm' && name.startsWith('sh.helm.release.v1.'))
+    return 'a Helm release record';
   return null;
+}
+
+/**
+ * What `unmanagedResult` reads of an object no controller made, and nothing more: the live cache
+ * keeps this for untracked candidates instead of their whole body (see agent/kube/live-state.ts).
+ * Null when the cluster made the object (it never becomes a record, so nothing is kept).
+ */
+export function unmanagedFacts(live: KubeObject): KubeObject | null {
+  if (clusterMade(live)) return null;
+  const md = live.metadata;
+  const metadata: JsonObject = {};
+  for (const key of ['name', 'namespace', 'uid', 'creationTimestamp'])
+    if (typeof md[key] === 'string') metadata[key] = md[key];
+  const managed = Array.isArray(md['managedFields']) ? md['managedFields'].filter(isObject) : [];
+  metadata['managedFields'] = managed.map((m) => {
+    const slim: JsonObject = {};
+    for (const key of ['manager', 'time', 'subresource']) if (m[key] !== undefined) slim[key] = m[key];
+    return slim;
+  });
+  return { apiVersion: live.apiVersion, kind: live.kind, metadata };
 }
 
 /**
@@ -83,9 +136,17 @@ export function unmanagedResult(
   live: KubeObject,
   declared: DeclaredIndex,
   opts: EngineOptions,
-  context: { gitCommit: string | null },
+  context: {
+    gitCommit: string | null;
+    /**
+     * The creationTimestamp of a live object Git declares, by resource id (undefined: not in the
+     * cluster). A generator object created after the one Git declares is a newer hash Git does not
+     * hold yet (Unmanaged), not a left-over.
+     */
+    createdAt?: (id: string) => string | undefined;
+  },
 ): DriftResult | null {
-  if (declared.ids.has(id) || clusterMade(live)) return null;
+  if (declared.ids.has(id) || clusterMade(live) || statefulSetClaim(live, declared)) return null;
   const md = live.metadata;
   const name = str(md, 'name');
   const namespace = str(md, 'namespace');
@@ -102,6 +163,11 @@ export function unmanagedResult(
   if (live.kind === 'ConfigMap' || live.kind === 'Secret') {
     const m = GENERATOR_SUFFIX.exec(name);
     current = m?.[1] ? (declared.generators.get(`${live.kind}|${namespace}|${m[1]}`) ?? null) : null;
+    const currentCreated = current
+      ? context.createdAt?.(resourceId(live.kind, namespace, current))
+      : undefined;
+    const created = str(md, 'creationTimestamp');
+    if (current && currentCreated !== undefined && created !== '' && created > currentCreated) current = null;
     if (current) type = 'Superseded';
   }
   const severity = severityOf(type, opts.rules.severity);
