@@ -4,16 +4,25 @@
 // counts what was lost or doubled by comparing the transitions it made with the recorded history.
 // The last case looks for the planted Secret values in everything the product emitted meanwhile.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { allRecords, isEvent, startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
-import type { AgentProcess } from '../agent/run-agent.ts';
-import { git } from '../git/repos.ts';
+import {
+  allRecords,
+  getRecord,
+  isEvent,
+  startFixture,
+  waitForRecord,
+  type Fixture,
+} from '../agent/fixture.ts';
+import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
+import { git, makeRepo } from '../git/repos.ts';
+import { renderBinaries } from '../render/tools.ts';
 import { buildPackage } from '../../plugin/package/build.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { runBin } from '../plugin/helpers.ts';
+import { startTmux, tmuxAvailable } from '../ui/tmux.ts';
 import {
   bumpAndCompact,
   component,
@@ -32,6 +41,42 @@ const FRONTEND = 'Deployment:demo:frontend';
 const PLANTED = 'Secret:demo:faults-planted';
 /** Values that must never leave the agent: stringData, data (base64 in the manifest), a rotated value. */
 const SECRET_VALUES = ['faults-plain-Zq9xW2vB', 'faults-data-Kp4vT7nM', 'faults-rotated-Hh3mN8cQ'];
+/** A Helm value (the chart's values.yaml) that a template puts into a Secret. */
+const HELM_SECRET = 'faults-helm-Wq7pL3xZ';
+/** A repository of two rendered sources: a kustomization and a chart whose values feed a Secret. */
+const RENDER_NS = 'faults-render';
+const renderFiles = (): Record<string, string> => ({
+  'kust/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+namespace: ${RENDER_NS}
+resources: [settings.yaml]
+`,
+  'kust/settings.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata: { name: kust-settings }
+data: { mode: blue }
+`,
+  'chart/Chart.yaml': 'apiVersion: v2\nname: vault\nversion: 0.1.0\n',
+  'chart/values.yaml': `password: ${HELM_SECRET}\n`,
+  'chart/templates/secret.yaml': `apiVersion: v1
+kind: Secret
+metadata: { name: helm-secret, namespace: {{ .Release.Namespace }} }
+type: Opaque
+stringData: { password: {{ .Values.password | quote }} }
+`,
+});
+/** What the two sources render to, applied live by hand (so the cluster starts in sync). */
+const renderedLive = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: kust-settings, namespace: ${RENDER_NS} }
+data: { mode: blue }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: helm-secret, namespace: ${RENDER_NS} }
+type: Opaque
+stringData: { password: ${HELM_SECRET} }
+`;
 /**
  * Waits for kube-apiserver to be back after restartApiServer(). On a loaded machine its start can
  * outlast the harness's 90 s; the process is still starting then, so wait longer for /readyz.
@@ -379,6 +424,184 @@ describe('faults on the full cluster (embedded store)', () => {
     });
   });
 
+  it('Git: a malformed manifest, an unreachable remote, a kustomization and a chart that fail to render', async (t) => {
+    await faultCase(t, 'Git: malformed manifest, unreachable remote, failing renders', async () => {
+      const notes: string[] = [];
+      const web = fx.files['web.yaml'] ?? '';
+      // A malformed manifest: that file's last good objects kept (ready 200, the git component
+      // names file and line), detection goes on with them, the fix recovers by itself.
+      fx.repo.commit(
+        { 'manifests/web.yaml': `${web}\n---\nkind: Deployment\nmetadata: [oops\n` },
+        'malformed',
+      );
+      const parse = await agent.waitForLog(isEvent('git_parse_error'), 30_000);
+      assert.equal(parse['file'], 'manifests/web.yaml');
+      const bad = await waitReadyState(
+        agent,
+        (s) => /manifests\/web\.yaml:\d+/.test(component(s, 'git')),
+        30_000,
+      );
+      assert.equal(bad.code, 200, 'last good desired state kept and analysed');
+      notes.push(`malformed: ${bad.code} ${component(bad, 'git').slice(0, 60)}`);
+      await scale('web', 8);
+      transition(WEB, 'detected');
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'active', 30_000);
+      await scale('web', 2);
+      transition(WEB, 'resolved');
+      await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 30_000);
+      fx.repo.commit({ 'manifests/web.yaml': web }, 'fixed');
+      await agent.waitForLog(
+        (l) => l['event'] === 'git_recovered' && l['file'] === 'manifests/web.yaml',
+        30_000,
+      );
+
+      // The remote unreachable (its directory gone): ready stays 200 on the last good state, the
+      // git component says the sync failed, and it recovers once the remote is back.
+      const away = `${bare.dir}.away`;
+      renameSync(bare.dir, away);
+      let down: Awaited<ReturnType<typeof readyState>>;
+      try {
+        down = await waitReadyState(agent, (s) => /last sync failed/.test(component(s, 'git')), 30_000);
+        assert.equal(agent.child.exitCode, null);
+      } finally {
+        renameSync(away, bare.dir);
+      }
+      notes.push(`unreachable: ${down.code}`);
+      await waitReadyState(
+        agent,
+        (s) => s.code === 200 && !/last sync failed/.test(component(s, 'git')),
+        30_000,
+      );
+
+      // Renders that fail: a second agent with two rendered sources (kustomize, Helm).
+      await fx.plane.kubectlOk(['create', 'namespace', RENDER_NS]);
+      await fx.plane.kubectlOk(['apply', '-f', '-'], { input: renderedLive });
+      const repo = makeRepo(renderFiles());
+      const tools = renderBinaries();
+      const r = await startAgent({
+        config: {
+          kubernetes: { kubeconfig: fx.plane.kubeconfig, namespaces: [RENDER_NS] },
+          git: {},
+          sources: [
+            { name: 'kust', url: repo.bare().url, path: 'kust' },
+            {
+              name: 'chart',
+              url: repo.bare().url,
+              path: 'chart',
+              namespace: RENDER_NS,
+              helm: { release: 'vault' },
+            },
+          ],
+          render: { kustomize: tools.kustomize, helm: tools.helm },
+          drift: { periodic: false, interval: '1s' },
+        } as unknown as Record<string, Record<string, unknown>>,
+      });
+      try {
+        await r.waitReady(90_000);
+        await r.waitForLog(isEvent('analysis_completed'), 60_000);
+        const KUST = `ConfigMap:${RENDER_NS}:kust-settings`;
+        const HELM = `Secret:${RENDER_NS}:helm-secret`;
+        await waitForRecord(r, KUST, (x) => x.drift_status === 'none', 30_000);
+        await waitForRecord(r, HELM, (x) => x.drift_status === 'none', 30_000);
+        const broken = repo.commit(
+          {
+            'kust/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [settings.yaml, missing.yaml]\n`,
+            'chart/templates/broken.yaml': '{{ .Values.nope.deeper }}\n',
+          },
+          'break both renders',
+        );
+        for (const name of ['kust', 'chart'])
+          await r.waitForLog(
+            (l) => l['event'] === 'render_failed' && l['commit'] === broken && l['source'] === name,
+            60_000,
+          );
+        const failing = await waitReadyState(
+          r,
+          (s) =>
+            /source:kust: render_failed/.test(s.message) && /source:chart: render_failed/.test(s.message),
+          30_000,
+        );
+        assert.equal(failing.code, 200, 'the last good state of both is still analysed');
+        const stats = (await (await fetch(`${r.apiUrl}/api/v1/statistics`)).json()) as {
+          statistics: { sources: { name: string; render_failed: string | null }[] };
+        };
+        const failed = stats.statistics.sources.filter((x) => x.render_failed).map((x) => x.name);
+        assert.deepEqual(failed.sort(), ['chart', 'kust'], 'statistics name both');
+        // The last good state drives detection: a live edit of the kustomized ConfigMap is drift,
+        // and nothing the broken renders dropped is reported Missing.
+        await fx.plane.kubectlOk([
+          '-n',
+          RENDER_NS,
+          'patch',
+          'configmap/kust-settings',
+          '-p',
+          '{"data":{"mode":"green"}}',
+        ]);
+        const k = await waitForRecord(r, KUST, (x) => x.drift_status === 'active', 30_000);
+        assert.equal(k.drift_type, 'ConfigMapChange');
+        assert.equal((await getRecord(r, HELM))?.drift_status, 'none', 'the Secret is not reported Missing');
+        repo.commit(
+          {
+            'kust/kustomization.yaml': renderFiles()['kust/kustomization.yaml'] ?? '',
+            'chart/templates/broken.yaml': null,
+          },
+          'fix both',
+        );
+        for (const name of ['kust', 'chart'])
+          await r.waitForLog((l) => l['event'] === 'render_recovered' && l['source'] === name, 60_000);
+        await fx.plane.kubectlOk([
+          '-n',
+          RENDER_NS,
+          'patch',
+          'configmap/kust-settings',
+          '-p',
+          '{"data":{"mode":"blue"}}',
+        ]);
+        await waitForRecord(r, KUST, (x) => x.drift_status === 'resolved', 30_000);
+        const renderMade = new Map([
+          [KUST, ['detected', 'resolved']],
+          [HELM, [] as string[]],
+        ]);
+        let lost = 0;
+        let duplicated = 0;
+        for (const [id, want] of renderMade) {
+          const c = compareHistory(want, await history(r, id));
+          lost += c.lost;
+          duplicated += c.duplicated;
+        }
+        // For the secret scan: what this agent served and logged about the Helm-fed Secret.
+        for (const path of [
+          '/api/v1/drift-records?limit=1000',
+          `/api/v1/drift-records/${encodeURIComponent(HELM)}`,
+          `/api/v1/drift-records/${encodeURIComponent(HELM)}/desired`,
+          '/api/v1/statistics',
+        ])
+          emitted.push(await (await fetch(`${r.apiUrl}${path}`)).text());
+        emitted.push(await (await fetch(`${r.healthUrl}/metrics`)).text());
+        for (const args of [
+          ['describe', HELM],
+          ['describe', HELM, '-o', 'yaml'],
+          ['get', '-o', 'json'],
+          ['diff', '--all'],
+        ]) {
+          const out = await plugin([...args, '--agent-url', r.apiUrl]);
+          emitted.push(out.stdout, out.stderr);
+        }
+        notes.push(
+          `renders: /ready ${failing.code} naming both, statistics render_failed ${failed.join('+')}, recovered`,
+        );
+        const main = await tally([WEB]);
+        return { lost: lost + main.lost, duplicated: duplicated + main.duplicated, note: notes.join('; ') };
+      } finally {
+        keepLogs(r);
+        for (const f of [r.dbPath, `${r.dbPath}-wal`])
+          if (existsSync(f)) emitted.push(readFileSync(f).toString('latin1'));
+        await r.stop();
+        repo.remove();
+      }
+    });
+  });
+
   it('planted Secret values never leave the agent: records, events, Kubernetes Events, logs, API, metrics, store, plugin', async (t) => {
     await faultCase(t, 'planted Secret values (no leak anywhere)', async () => {
       // A live rotation of the Secret (kubectl apply: the last-applied annotation carries it too).
@@ -412,6 +635,36 @@ describe('faults on the full cluster (embedded store)', () => {
         const r = await plugin([...args, '--agent-url', agent.apiUrl]);
         emitted.push(r.stdout, r.stderr);
       }
+      // The terminal UI in a real terminal (tmux): the list filtered to the Secret, its detail
+      // and its diff, each screen as the user sees it.
+      assert.ok(tmuxAvailable(), 'tmux is needed for the UI screens (README: prerequisites)');
+      const term = startTmux([process.execPath, pluginBundle, 'ui', '--agent-url', agent.apiUrl], {
+        columns: 120,
+        rows: 40,
+        cwd: dbDir,
+        env: { NO_COLOR: '1' },
+      });
+      const screens: string[] = [];
+      try {
+        screens.push(await term.waitFor(/faults-planted/, 60_000));
+        term.keys('/');
+        term.type('faults-planted');
+        term.keys('Enter');
+        screens.push(await term.waitFor(/filter \/faults-planted/, 30_000));
+        term.keys('Enter');
+        screens.push(await term.waitFor('HISTORY', 30_000));
+        term.keys('q');
+        await term.waitFor((x) => !x.includes('HISTORY'), 30_000);
+        term.keys('d');
+        screens.push(
+          await term.waitFor((x) => x !== screens[1] && /redacted|withheld|---|\+\+\+/.test(x), 30_000),
+        );
+        screens.push(term.screen());
+      } finally {
+        screens.push(term.screen());
+        term.stop();
+      }
+      emitted.push(...screens);
       keepLogs(agent);
       // The store on disk, with its WAL: read as bytes, matched as text.
       for (const f of ['driftguard.db', 'driftguard.db-wal']) {
@@ -421,12 +674,12 @@ describe('faults on the full cluster (embedded store)', () => {
       await fx.plane.kubectlOk(['apply', '-f', '-'], { input: plantedYaml(SECRET_VALUES[0]!) });
       transition(PLANTED, 'resolved');
       await waitForRecord(agent, PLANTED, (r) => r.drift_status === 'resolved', 30_000);
-      const found = secretsIn(emitted, SECRET_VALUES);
+      const found = secretsIn(emitted, [...SECRET_VALUES, HELM_SECRET]);
       const ready = await readyState(agent);
       return {
         ...(await tally([PLANTED])),
         secrets: found.length,
-        note: `${emitted.length} outputs scanned (${Math.round(emitted.join('').length / 1024)} KiB); ready ${ready.code}${found.length ? `; found ${found.join(', ')}` : ''}`,
+        note: `${emitted.length} outputs scanned (${screens.length} UI screens) (${Math.round(emitted.join('').length / 1024)} KiB); ready ${ready.code}${found.length ? `; found ${found.join(', ')}` : ''}`,
       };
     });
   });

@@ -5,7 +5,7 @@
 // from the store itself (the drift_events collection, read with a second client) against the
 // transitions the changes made imply.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +15,17 @@ import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { freePort } from '../cluster/ports.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { isEvent, waitForRecord } from '../agent/fixture.ts';
-import { AGENT_NAMESPACE, applyManifests, serviceAccountDir } from '../agent/in-cluster.ts';
+import {
+  AGENT_API_PORT,
+  AGENT_NAMESPACE,
+  AGENT_SELECTOR,
+  AGENT_SERVICE_ACCOUNT,
+  applyManifests,
+  serviceAccountDir,
+} from '../agent/in-cluster.ts';
+import { parseConfig } from '../../agent/config/load.ts';
+import { build, find, MANIFESTS, OVERLAYS } from '../manifests/kustomize.ts';
+import { runPlugin } from '../plugin/helpers.ts';
 import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
 import { component, readyState, sleep, waitReadyState } from './helpers.ts';
 import { compareHistory, faultCase } from './recorder.ts';
@@ -40,6 +50,14 @@ interface StoredEvent {
   cluster?: string;
 }
 
+/** Every file under `dir`. */
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
 async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -55,6 +73,8 @@ describe('faults on MongoDB (FerretDB), renames, two replicas', () => {
   let db: FerretDB;
   let dbPort: number;
   let dbDir: string;
+  /** FerretDB killed and not started again (a failed case must not leave the next without it). */
+  let dbDown = false;
   let saDir: string;
   let client: MongoClient;
   const repos: TestRepo[] = [];
@@ -100,6 +120,15 @@ describe('faults on MongoDB (FerretDB), renames, two replicas', () => {
     return a;
   }
 
+  /** Stops the agents of an earlier case (one that failed left its agent running). */
+  async function retireAgents(): Promise<void> {
+    for (const a of agents.splice(0)) await a.stop().catch(() => undefined);
+    if (dbDown) {
+      db = await startFerretDB({ port: dbPort, dir: dbDir });
+      dbDown = false;
+    }
+  }
+
   /** Every stored event of these ids, grouped by id (oldest first). */
   async function storedEvents(database: string, ids: readonly string[]): Promise<Map<string, StoredEvent[]>> {
     const out = new Map<string, StoredEvent[]>(ids.map((id) => [id, []]));
@@ -139,6 +168,7 @@ describe('faults on MongoDB (FerretDB), renames, two replicas', () => {
 
   it('FerretDB SIGKILLed in the middle of a full analysis of 1,000 objects: every transition written once', async (t) => {
     await faultCase(t, 'FerretDB SIGKILL mid full analysis (1,000 objects)', async () => {
+      await retireAgents();
       const NS = 'bulk';
       await cluster.kubectlOk(['apply', '-f', '-'], { input: ns(NS) });
       await cluster.kubectlOk(['apply', '-f', '-'], { input: configMaps(NS, BULK, () => '1') });
@@ -153,50 +183,43 @@ spec:
     spec: { containers: [{ name: web, image: "nginx:1.27.3" }] }
 `;
       await cluster.kubectlOk(['apply', '-f', '-'], { input: web });
+      // Git says v2 for all 1,000 (live is v1): the agent's first full analysis detects 1,000
+      // drifts and writes them; FerretDB is killed as soon as the first of them is stored.
       const repo = makeRepo({
         'manifests/ns.yaml': ns(NS),
-        'manifests/bulk.yaml': configMaps(NS, BULK, () => '1'),
+        'manifests/bulk.yaml': configMaps(NS, BULK, () => '2'),
         'manifests/web.yaml': web,
       });
       repos.push(repo);
-      const a = await agent(repo, 'bulk');
-      await a.waitReady(120_000);
-      await a.waitForLog(isEvent('analysis_completed'), 120_000);
       const made = new Map<string, string[]>();
       for (let i = 0; i < BULK; i++) made.set(cmId(NS, i), ['detected']);
-      // Git changes all 1,000: the full analysis that follows detects 1,000 drifts and writes them.
-      const from = a.logs().length;
-      repo.commit({ 'manifests/bulk.yaml': configMaps(NS, BULK, () => '2') }, 'bulk: v2');
-      // The kill as soon as the first of them is in the database, while the run still writes.
-      const atKill = await until('the first detection stored', 120_000, async () => {
+      const a = await agent(repo, 'bulk');
+      const atKill = await until('the first detection stored', 240_000, async () => {
         const n = await eventCount('bulk', { event: 'detected' });
         return n > 0 ? n : undefined;
       });
       await db.kill();
-      const completedBeforeKill = a
-        .logs()
-        .slice(from)
-        .some((l) => l.includes('"event":"analysis_completed"'));
+      dbDown = true;
+      const completedBeforeKill = a.logs().some((l) => l.includes('"event":"analysis_completed"'));
       await a.waitForLog((l) => l['event'] === 'store_write_failed', 60_000);
       // The run goes on with its writes queued in memory and completes; only then the changes
-      // made meanwhile, so each of them follows its detection: 100 put right live (detected, then
+      // made meanwhile, so each follows its detection: 100 put right live (detected, then
       // resolved) and web scaled.
-      await until('the full analysis completed', 180_000, async () =>
-        a
-          .logs()
-          .slice(from)
-          .some((l) => l.includes('"event":"analysis_completed"'))
-          ? true
-          : undefined,
-      );
+      const completed = await a.waitForLog(isEvent('analysis_completed'), 240_000);
+      assert.equal(completed['detected'], BULK, 'the full run detected all 1,000');
       await cluster.kubectlOk(['apply', '-f', '-'], { input: configMaps(NS, 100, () => '2') });
       for (let i = 0; i < 100; i++) made.set(cmId(NS, i), ['detected', 'resolved']);
       await cluster.kubectlOk(['-n', NS, 'scale', 'deployment/web', '--replicas=4']);
       made.set(`Deployment:${NS}:web`, ['detected']);
+      // Seen by the agent while the database is down (single records are served from memory).
+      for (let i = 0; i < 100; i++)
+        await waitForRecord(a, cmId(NS, i), (r) => r.drift_status === 'resolved', 60_000);
+      await waitForRecord(a, `Deployment:${NS}:web`, (r) => r.drift_status === 'active', 60_000);
       const down = await waitReadyState(a, (s) => s.code === 503 && /store/.test(s.message), 30_000);
       await sleep(3000);
       assert.equal(a.child.exitCode, null, 'the agent kept running');
       db = await startFerretDB({ port: dbPort, dir: dbDir });
+      dbDown = false;
       await a.waitForLog(isEvent('store_recovered'), 120_000);
       await waitReadyState(a, (s) => s.code === 200, 60_000);
       // Every transition in the store (1,000 detected, 100 resolved, web), then a few more seconds
@@ -215,13 +238,14 @@ spec:
       await a.stop();
       return {
         ...counts,
-        note: `killed with ${atKill}/${BULK} detections stored (run ${completedBeforeKill ? 'had completed' : 'still writing'}); /ready meanwhile ${down.code} (${component(down, 'store').slice(0, 60)}); ${await eventCount('bulk', {})} events stored, ${active} active, ${resolved} resolved`,
+        note: `killed with ${atKill}/${BULK} detections stored (run ${completedBeforeKill ? 'had completed' : 'still writing'}, completed in ${completed['duration_ms']} ms with the writes queued); /ready meanwhile ${down.code} (${component(down, 'store').slice(0, 60)}); ${await eventCount('bulk', {})} events stored, ${active} active, ${resolved} resolved`,
       };
     });
   });
 
   it('deleted and recreated with the same name, renamed in Git: one coherent history', async (t) => {
     await faultCase(t, 'delete + recreate, rename in Git', async () => {
+      await retireAgents();
       const NS = 'life';
       await cluster.kubectlOk(['apply', '-f', '-'], { input: ns(NS) });
       const reborn = single('reborn', NS, 'a');
@@ -303,8 +327,123 @@ spec:
     });
   });
 
+  it('security: the shipped read-only RBAC suffices and cannot write; the plugin writes no credential; the API on loopback', async (t) => {
+    await faultCase(t, 'security: read-only RBAC, no credential on disk, API on loopback', async () => {
+      await retireAgents();
+      const NS = 'sec';
+      const notes: string[] = [];
+      await cluster.kubectlOk(['apply', '-f', '-'], { input: `${ns(NS)}---\n${single('probe', NS, 'a')}` });
+      const repo = makeRepo({
+        'manifests/ns.yaml': ns(NS),
+        'manifests/probe.yaml': single('probe', NS, 'a'),
+      });
+      repos.push(repo);
+      // The agent works as the ServiceAccount: ready (no permissions component failing), tracking.
+      const a = await agent(repo, 'sec', { drift: { periodic: false, interval: '1s', events: true } });
+      await a.waitReady(120_000);
+      const PROBE = `ConfigMap:${NS}:probe`;
+      await waitForRecord(a, PROBE, (r) => r.drift_status === 'none', 60_000);
+      // What the ServiceAccount may do, as kube-apiserver's authorizer answers it.
+      const sa = `system:serviceaccount:${AGENT_NAMESPACE}:${AGENT_SERVICE_ACCOUNT}`;
+      const list = await cluster.kubectlOk(['auth', 'can-i', '--list', `--as=${sa}`, '-n', NS]);
+      const writes = list
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s{2,}/))
+        .filter((cols) => cols.length >= 4)
+        .filter(([resource, , , verbs]) => /create|update|patch|delete|\*/.test(verbs ?? '') && resource)
+        .map(([resource, , , verbs]) => `${resource} ${verbs}`);
+      // Only Events (drift.events) and the self-reviews every authenticated user has.
+      const allowed =
+        /^(events|selfsubject\w*\.authorization\.k8s\.io|selfsubjectreviews\.authentication\.k8s\.io) /;
+      assert.deepEqual(
+        writes.filter((w) => !allowed.test(w)),
+        [],
+        `the agent's ServiceAccount may write more than Events in ${NS}:\n${list}`,
+      );
+      // And real writes as it are refused.
+      const refused: string[] = [];
+      for (const args of [
+        ['create', 'configmap', 'sa-write', '-n', NS, '--from-literal=a=b'],
+        ['-n', NS, 'patch', 'configmap/probe', '-p', '{"data":{"v":"hacked"}}'],
+        ['-n', NS, 'delete', 'configmap', 'probe'],
+        ['-n', NS, 'create', 'secret', 'generic', 'sa-secret', '--from-literal=a=b'],
+        ['-n', AGENT_NAMESPACE, 'delete', 'deployment', 'driftguard-agent'],
+      ]) {
+        const r = await cluster.kubectl([...args, `--as=${sa}`]);
+        assert.notEqual(r.code, 0, `allowed as the agent: kubectl ${args.join(' ')}`);
+        assert.match(r.stderr, /forbidden/i);
+        refused.push(args.slice(0, 3).join(' '));
+      }
+      notes.push(
+        `${refused.length} writes refused as the SA; write verbs only on ${writes.map((w) => w.split(' ')[0]).join(', ')}`,
+      );
+
+      // The plugin through its own port-forward (the kubeconfig's token is the credential), with
+      // HOME and TMPDIR of its own: afterwards neither holds the token or any key material.
+      await cluster.forwardPod(
+        AGENT_NAMESPACE,
+        { selector: AGENT_SELECTOR },
+        AGENT_API_PORT,
+        Number(new URL(a.apiUrl).port),
+      );
+      const home = mkdtempSync(join(tmpdir(), 'driftguard-faults-home-'));
+      const tmp = mkdtempSync(join(tmpdir(), 'driftguard-faults-tmp-'));
+      try {
+        const env = { HOME: home, TMPDIR: tmp, KUBECONFIG: cluster.kubeconfig };
+        for (const args of [
+          ['status'],
+          ['get', '-o', 'json'],
+          ['describe', PROBE],
+          ['analyze', '-o', 'json'],
+          ['diff', 'configmap/probe', '-n', NS],
+          ['version'],
+        ]) {
+          const r = await runPlugin(args, { env, timeoutMs: 120_000 });
+          assert.ok(
+            r.code === 0 || r.code === 1,
+            `kubectl driftguard ${args.join(' ')}: ${r.code} ${r.stderr}`,
+          );
+        }
+        const token = /token:\s*(\S+)/.exec(readFileSync(cluster.kubeconfig, 'utf8'))?.[1] ?? '';
+        assert.ok(token.length > 8, 'the kubeconfig carries a token');
+        const files = [home, tmp].flatMap((d) => walk(d));
+        const holding = files.filter((f) => {
+          const text = readFileSync(f).toString('latin1');
+          return text.includes(token) || /PRIVATE KEY|client-key-data|client-certificate-data/.test(text);
+        });
+        assert.deepEqual(holding, [], 'files holding a credential');
+        notes.push(
+          `6 plugin commands over the port-forward; ${files.length} files left in HOME/TMPDIR, none with a credential`,
+        );
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+        rmSync(tmp, { recursive: true, force: true });
+      }
+
+      // The shipped manifests (base and overlays, built as kubectl apply -k builds them): the API
+      // on 127.0.0.1 (reached only through a port-forward), the Service only on the health port.
+      for (const dir of [MANIFESTS, ...OVERLAYS.map((o) => join(MANIFESTS, 'overlays', o))]) {
+        const docs = await build(dir);
+        const cm = find(docs, 'ConfigMap', 'driftguard-config') as { data?: Record<string, string> };
+        const config = parseConfig(cm.data?.['config.yaml'] ?? '');
+        assert.equal(config.server.address, '127.0.0.1', `${dir}: API address`);
+        const svc = find(docs, 'Service') as { spec?: { ports?: { port: number }[] } };
+        assert.deepEqual(
+          (svc.spec?.ports ?? []).map((p) => p.port),
+          [config.server.health_port],
+          `${dir}: the Service exposes only the health port`,
+        );
+      }
+      notes.push(`API on 127.0.0.1 in manifests/ and ${OVERLAYS.length} overlays`);
+      await a.stop();
+      return { note: notes.join('; ') };
+    });
+  });
+
   it('two replicas: the leader SIGKILLed while it writes; the other takes over, nothing lost or doubled', async (t) => {
     await faultCase(t, 'two replicas: leader SIGKILL mid-write', async () => {
+      await retireAgents();
       const NS = 'ha';
       const N = 60;
       await cluster.kubectlOk(['apply', '-f', '-'], { input: ns(NS) });
