@@ -104,7 +104,7 @@ async function fullRun(agent: AgentProcess): Promise<{ wallMs: number; agentMs: 
 }
 
 async function activeCount(agent: AgentProcess): Promise<number> {
-  const res = await fetch(`${agent.apiUrl}/api/v1/drift-records?drift_status=active&limit=1`);
+  const res = await fetch(`${agent.apiUrl}/api/v1/drift-records/active?limit=1`);
   if (!res.ok) throw new Error(`GET active records: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { count: number }).count;
 }
