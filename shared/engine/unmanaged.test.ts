@@ -24,6 +24,10 @@ describe('unmanaged objects', () => {
       obj('Secret', 'builder-token', { type: 'kubernetes.io/service-account-token' }),
       obj('Secret', 'sh.helm.release.v1.shop.v3', { type: 'helm.sh/release.v1' }),
       obj('ConfigMap', 'sh.helm.release.v1.shop.v3', {}, { labels: { owner: 'helm' } }),
+      obj('Job', 'shop-migrate', {}, { annotations: { 'helm.sh/hook': 'pre-install,pre-upgrade' } }),
+      obj('Pod', 'shop-test', {}, { annotations: { 'helm.sh/hook': 'test' } }),
+      obj('Pod', 'kube-apiserver-node1', {}, { ownerReferences: [{ kind: 'Node', name: 'node1' }] }),
+      obj('Lease', 'driftguard-agent'),
       obj('Endpoints', 'web'),
       obj('EndpointSlice', 'web-abcde'),
       obj('ReplicaSet', 'web-5d8f7c9b4', {}, { ownerReferences: [{ kind: 'Deployment', name: 'web' }] }),
@@ -62,6 +66,9 @@ describe('unmanaged objects', () => {
     assert.equal(r?.source_file, null);
     assert.equal(r?.drift_details[0]?.manager, 'kubectl-create');
     assert.equal(r?.drift_details[0]?.changed_at, '2026-12-01T10:00:00Z');
+    // A Pod nothing owns was made by hand (kubectl run): Unmanaged like any other kind.
+    const pod = obj('Pod', 'debug');
+    assert.equal(unmanagedResult(id(pod), pod, none, opts, { gitCommit: 'c1' })?.drift_type, 'Unmanaged');
     // Declared in Git: not unmanaged.
     const declared = declaredIndex([{ id: id(o), kind: 'Deployment', namespace: 'shop', name: 'hand' }]);
     assert.equal(unmanagedResult(id(o), o, declared, opts, { gitCommit: 'c1' }), null);

@@ -8,15 +8,12 @@ import { stableHash } from './hash.ts';
 import { isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
 
-/** Kinds whose objects controllers write for Services; never declared in Git. */
-const CONTROLLER_KINDS = new Set([
-  'Endpoints',
-  'EndpointSlice',
-  'Event',
-  'Lease',
-  'Pod',
-  'ControllerRevision',
-]);
+/**
+ * Kinds whose objects controllers and programs write (for Services, leader election, history);
+ * never declared in Git. Not Pod: a Pod nothing owns was made by hand (`kubectl run`), and the
+ * ones controllers make carry an ownerReference (a static Pod's mirror names its Node).
+ */
+const CONTROLLER_KINDS = new Set(['Endpoints', 'EndpointSlice', 'Event', 'Lease', 'ControllerRevision']);
 
 /**
  * Kustomize's generator suffix: `-` and 10 characters of its hash encoding (hex with 0,1,3,a,e
@@ -99,6 +96,10 @@ export function clusterMade(live: KubeObject): string | null {
     if (type === 'kubernetes.io/service-account-token') return 'a ServiceAccount token';
     if (type.startsWith('helm.sh/release')) return 'a Helm release record';
   }
+  // A hook of a Helm release (a migration Job, a test Pod): the renderer sets hooks aside, and Helm
+  // keeps them outside the release's objects.
+  const annotations = isObject(md['annotations']) ? md['annotations'] : {};
+  if (typeof annotations['helm.sh/hook'] === 'string') return 'a Helm hook of a release';
   const labels = isObject(md['labels']) ? md['labels'] : {};
   if (live.kind === 'ConfigMap' && labels['OWNER'] === 'TILLER') return 'a Helm 2 release record';
   // Helm 3 with its ConfigMap storage driver (HELM_DRIVER=configmap).

@@ -93,7 +93,9 @@ describe('high availability and shared databases', () => {
         kubernetes: { in_cluster: true, cluster: clusterName },
         database: { uri: db.uri, name: database },
         git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
-        drift: { interval: '1s', periodic: true },
+        // Each test's repos declare only part of namespace shop, so to each agent the rest would be
+        // Unmanaged (test/agent/unmanaged.test.ts proves that); here only the drift Git declares counts.
+        drift: { interval: '1s', periodic: true, unmanaged: 'ignore' },
         ...extra,
       },
       env: {
@@ -111,7 +113,7 @@ describe('high availability and shared databases', () => {
     repos.push(repo);
     const election = (identity: string) => ({
       leader_election: { enabled: true, namespace: AGENT_NAMESPACE, identity, ...LEASE },
-      drift: { interval: '1s', periodic: true, events: true },
+      drift: { interval: '1s', periodic: true, events: true, unmanaged: 'ignore' },
     });
     const a = await agent(repo, 'east', 'ha', election('replica-a'));
     const b = await agent(repo, 'east', 'ha', election('replica-b'));

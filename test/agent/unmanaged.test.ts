@@ -274,6 +274,21 @@ describe('objects Git does not know, on a cluster with its controllers', () => {
     );
   });
 
+  it('reports a Pod made with kubectl run (nothing owns it), not the Pods controllers made', async () => {
+    const id = 'Pod:demo:debug';
+    await cluster.kubectlOk(['-n', 'demo', 'run', 'debug', '--image=busybox:1.37', '--', 'sleep', '1d']);
+    const rec = await waitForRecord(agent, id, (r) => r.drift_status === 'active', 10_000);
+    assert.equal(rec.drift_type, 'Unmanaged');
+    assert.equal(rec.drift_details[0]?.manager, 'kubectl-run');
+    await cluster.kubectlOk(['-n', 'demo', 'delete', 'pod', 'debug', '--wait=false']);
+    // The kwok node may hold the Pod until it is gone; then the record resolves.
+    await waitForRecord(agent, id, (r) => r.drift_status === 'resolved', 30_000);
+    assert.deepEqual(
+      unmanaged(await allRecords(agent)).filter((r) => r.startsWith('Pod:') && !r.startsWith(`${id} `)),
+      [],
+    );
+  });
+
   it('resolves an Unmanaged Deployment once a source declares it (the Git poll)', async () => {
     const id = 'Deployment:demo:adopted';
     await cluster.kubectlOk(['-n', 'demo', 'create', 'deployment', 'adopted', '--image=nginx:1.27.3']);
