@@ -303,31 +303,34 @@ async function mutationSuite(cluster: Cluster): Promise<void> {
     t[v]++;
     if (v !== 'found' && wrong.length < 10) wrong.push(`${c.gen.kind} ${c.name} ${p.type} ${p.path}: ${v}`);
   }
-  // Unmanaged and Superseded: objects no source declares, judged as the agent judges the rest of a namespace.
-  const declared = [
-    {
-      id: `ConfigMap:${NS}:acc-gen-5k7m9d2b4f`,
-      kind: 'ConfigMap',
-      namespace: NS,
-      name: 'acc-gen-5k7m9d2b4f',
-    },
-  ];
+  // Unmanaged and Superseded: objects no source declares, judged as the agent judges the rest of a
+  // namespace. A generator's left-over (created before the hash Git declares) is Superseded; one
+  // created after it is a newer hash Git does not hold yet, and an object of no generator, Unmanaged.
+  const current = 'acc-gen-5k7m9d2b4f';
+  const older = 'acc-gen-7g2c9m5tbk';
+  const newer = 'acc-gen-9d2b4f5k7m';
   const planted: [string, DriftType][] = [
+    [older, 'Superseded'],
+    [newer, 'Unmanaged'],
     ['acc-extra', 'Unmanaged'],
-    ['acc-gen-7g2c9m5tbk', 'Superseded'],
   ];
-  for (const name of ['acc-gen-5k7m9d2b4f', ...planted.map(([n]) => n)])
+  for (const name of [older, current, newer, 'acc-extra']) {
     await cluster.kubectlOk(['create', 'configmap', name, '-n', NS, '--from-literal=k=v']);
-  const index = declaredIndex(declared);
-  for (const [name, type] of planted) {
-    const live = JSON.parse(
+    // creationTimestamp has whole seconds: one apart, so "before" and "after" are real.
+    if (name !== 'acc-extra') await new Promise((r) => setTimeout(r, 1100));
+  }
+  const readCm = async (name: string) =>
+    JSON.parse(
       await cluster.kubectlOk(['get', 'configmap', name, '-n', NS, '-o', 'json', '--show-managed-fields']),
     ) as KubeObject;
-    const v = verdict(unmanagedResult(`ConfigMap:${NS}:${name}`, live, index, engine, { gitCommit: null }), {
-      type,
-      path: '',
-      patch: null,
-    });
+  const currentId = `ConfigMap:${NS}:${current}`;
+  const currentCreated = String((await readCm(current)).metadata['creationTimestamp'] ?? '');
+  const index = declaredIndex([{ id: currentId, kind: 'ConfigMap', namespace: NS, name: current }]);
+  const createdAt = (id: string) => (id === currentId ? currentCreated : undefined);
+  for (const [name, type] of planted) {
+    const live = await readCm(name);
+    const r = unmanagedResult(`ConfigMap:${NS}:${name}`, live, index, engine, { gitCommit: null, createdAt });
+    const v = verdict(r, { type, path: '', patch: null });
     const t = tally.get(type) as Tally;
     t.made++;
     t[v]++;
