@@ -3,7 +3,7 @@
 // bundle with the Node it finds (here the pinned one) and keeps its compile cache in a temp
 // XDG_CACHE_HOME for the bench run (the first run fills it, as a user's first command does).
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKubectl } from '../cluster/control-plane.ts';
@@ -33,6 +33,7 @@ export async function kubectlDiff(kubeconfig: string, dir: string, serverSide: b
 }
 
 const cacheHome = mkdtempSync(join(tmpdir(), 'driftguard-bench-cache-'));
+process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
 
 /** `kubectl driftguard analyze --local --repo repo --path path -o json` through the launcher. */
 export function analyzeLocal(kubeconfig: string, repo: string, path: string): Promise<Timed> {
