@@ -295,21 +295,22 @@ spec:
       await cluster.kubectlOk(['apply', '-f', '-'], { input: reborn });
       await waitForRecord(a, REBORN, (r) => r.drift_status === 'resolved', 30_000);
       // Renamed in Git (the file and the object), then the cluster follows: the new name is
-      // Missing until it is applied, the old one's record goes (its history stays), and deleting
-      // the old object afterwards records nothing.
+      // Missing until it is applied; the old object, still live but declared no more, is
+      // Unmanaged until it is deleted, which resolves its record.
       repo.commit(
         { 'manifests/old-name.yaml': null, 'manifests/new-name.yaml': single('new-name', NS, 'x') },
         'rename old-name to new-name',
       );
       await waitForRecord(a, NEW, (r) => r.drift_status === 'active' && r.drift_type === 'Missing', 30_000);
-      await a.waitForLog(isEvent('record_removed', OLD), 30_000);
+      await waitForRecord(a, OLD, (r) => r.drift_status === 'active' && r.drift_type === 'Unmanaged', 30_000);
       await cluster.kubectlOk(['apply', '-f', '-'], { input: single('new-name', NS, 'x') });
       await waitForRecord(a, NEW, (r) => r.drift_status === 'resolved', 30_000);
       await cluster.kubectlOk(['-n', NS, 'delete', 'configmap', 'old-name']);
+      await waitForRecord(a, OLD, (r) => r.drift_status === 'resolved', 30_000);
       await sleep(3000);
       const recordsOf = async (id: string) =>
         client.db('life').collection('drift_records').countDocuments({ resource_id: id });
-      assert.equal(await recordsOf(OLD), 0, "the old name's record is gone");
+      assert.equal(await recordsOf(OLD), 1, 'the old name has one record (resolved)');
       assert.equal(await recordsOf(NEW), 1, 'the new name has one record');
       assert.equal(await recordsOf(REBORN), 1, 'the recreated object has one record');
       const activeNow = await client
@@ -325,13 +326,13 @@ spec:
         new Map([
           [REBORN, ['detected', 'resolved', 'detected', 'resolved']],
           [NEW, ['detected', 'resolved']],
-          [OLD, []],
+          [OLD, ['detected', 'resolved']],
         ]),
       );
       await a.stop();
       return {
         ...counts,
-        note: `reborn: Missing then ${drifted.drift_type}, 2 episodes (${counts.updated} updated within one); old name's record removed (history ${JSON.stringify(oldHistory).slice(0, 60)}); new name Missing → resolved`,
+        note: `reborn: Missing then ${drifted.drift_type}, 2 episodes (${counts.updated} updated within one); old name Unmanaged → resolved on delete (${(oldHistory as { events: unknown[] }).events.length} events); new name Missing → resolved`,
       };
     });
   });
@@ -488,20 +489,29 @@ spec:
       await until('the records written', 60_000, async () =>
         (await client.db('ha').collection('drift_records').countDocuments({})) >= N ? true : undefined,
       );
-      // N drifts at once; the kill as soon as the leader has stored the first of them.
+      // N drifts, one kubectl patch after another, so the leader keeps writing while they come
+      // in; the kill as soon as it has stored the first of them, with the rest still arriving.
       const made = new Map<string, string[]>();
       for (let i = 0; i < N; i++) made.set(cmId(NS, i), ['detected']);
-      await cluster.kubectlOk(['apply', '-f', '-'], { input: configMaps(NS, N, () => '2') });
+      let patched = 0;
+      const patching = (async () => {
+        for (let i = 0; i < N; i++) {
+          await cluster.kubectlOk(['-n', NS, 'patch', `configmap/${cmName(i)}`, '-p', '{"data":{"v":"2"}}']);
+          patched++;
+        }
+      })();
       const atKill = await until('the first detection stored', 60_000, async () => {
         const n = await eventCount('ha', { event: 'detected' });
         return n > 0 ? n : undefined;
       });
       leader.child.kill('SIGKILL');
+      const patchedAtKill = patched;
       const killedAt = Date.now();
       await until('the follower leads', 30_000, async () =>
         component(await readyState(follower), 'leader') === 'leading' ? true : undefined,
       );
       const failoverMs = Date.now() - killedAt;
+      await patching;
       await until('every detection stored', 60_000, async () =>
         (await eventCount('ha', { event: 'detected' })) >= N ? true : undefined,
       );
@@ -518,7 +528,7 @@ spec:
       assert.equal(records, N, 'one record per object');
       return {
         ...counts,
-        note: `killed with ${atKill}/${N} detections stored; failover ${(failoverMs / 1000).toFixed(1)} s (lease 4 s)`,
+        note: `killed with ${atKill}/${N} detections stored, ${patchedAtKill}/${N} changes made; failover ${(failoverMs / 1000).toFixed(1)} s (lease 4 s)`,
       };
     });
   });
