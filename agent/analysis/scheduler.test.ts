@@ -140,6 +140,21 @@ describe('analysis scheduler', () => {
     await scheduler.stop();
   });
 
+  it('resolves an active drift whose object left Git before its record goes', async () => {
+    const { scheduler, store, desired, liveMap } = await setup(2);
+    const id = [...desired.keys()][1] ?? '';
+    liveMap.set(id, live(desired.get(id)!.desired, 5));
+    await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);
+    assert.equal((await store.getRecord(id))?.drift_status, 'active');
+    desired.delete(id);
+    liveMap.delete(id);
+    await done(scheduler, scheduler.triggerAnalysis('git').analysis_id);
+    assert.equal(await store.getRecord(id), null);
+    const history = (await store.history(id)).map((e) => e.event);
+    assert.deepEqual(history, ['resolved', 'detected'], 'newest first: the episode is closed');
+    await scheduler.stop();
+  });
+
   it('reads nothing from the store for a change to an object Git does not hold', async () => {
     const { scheduler, reads, writes } = await setup(1);
     scheduler.analyzeObjects(['ConfigMap:app:not-in-git'], 'watch');

@@ -144,7 +144,8 @@ export function isUnmanagedRecord(r: DriftRecord): boolean {
 }
 
 /** The verdict that resolves an Unmanaged record: its object is gone, or a source declares it now. */
-function noLongerUnmanaged(r: DriftRecord): DriftResult {
+/** The result for an object that is no longer drift of any kind (undeclared, or left Git). */
+function noLongerDrifting(r: DriftRecord): DriftResult {
   return {
     resource_id: r.resource_id,
     kind: r.kind,
@@ -550,7 +551,13 @@ export class Scheduler implements AgentControl {
       const unmanaged = this.unmanagedStep(id, previous, now);
       if (unmanaged) return unmanaged;
       if (!previous) return null;
-      // The object left Git: it is no longer tracked, so its record goes (its history stays).
+      // The object left Git: it is no longer tracked, so its record goes (its history stays). An
+      // active drift first gets its `resolved` event, so no episode's history ends at `detected`.
+      if (previous.drift_status === 'active') {
+        const ended = decide(this.deps, noLongerDrifting(previous), previous, now);
+        await this.deps.store.saveRecord(ended.record, ended.event);
+        announce(this.deps, ended.record, ended.event);
+      }
       await this.deps.store.deleteRecord(id);
       this.deps.log.info({ event: 'record_removed', resource_id: id }, 'no longer in Git; record removed');
       return { outcome: 'removed', record: null, event: null, write: false };
@@ -559,7 +566,7 @@ export class Scheduler implements AgentControl {
     // batch, which holds one write per id), and the tracked object's own verdict follows as its
     // own episode (a drift of it is its own record type).
     if (previous && isUnmanagedRecord(previous) && previous.drift_status === 'active') {
-      const ended = decide(this.deps, noLongerUnmanaged(previous), previous, now);
+      const ended = decide(this.deps, noLongerDrifting(previous), previous, now);
       await this.deps.store.saveRecord(ended.record, ended.event);
       announce(this.deps, ended.record, ended.event);
       previous = ended.record;
@@ -599,7 +606,7 @@ export class Scheduler implements AgentControl {
     if (!previous || !isUnmanagedRecord(previous)) return null;
     if (previous.drift_status !== 'active')
       return { outcome: 'skipped', record: previous, event: null, write: false };
-    return decide(this.deps, noLongerUnmanaged(previous), previous, now);
+    return decide(this.deps, noLongerDrifting(previous), previous, now);
   }
 
   private unmanagedVerdict(id: string): DriftResult | null {
