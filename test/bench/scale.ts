@@ -52,6 +52,7 @@ interface Running {
   profileDir: string;
   coldMs: number;
   coldAgentMs: number;
+  coldPhases: string;
 }
 
 async function launchAgent(
@@ -65,6 +66,7 @@ async function launchAgent(
   bundled ??= buildAgent().then((b) => b.path);
   const bin = await bundled;
   const started = performance.now();
+  const startedAt = Date.now();
   const agent = await startAgent({
     bin,
     config: {
@@ -84,7 +86,35 @@ async function launchAgent(
     profileDir,
     coldMs: performance.now() - started,
     coldAgentMs: Number(done['duration_ms'] ?? NaN),
+    coldPhases: coldPhases(agent.logs(), startedAt),
   };
+}
+
+/** Where the cold start went, from the agent's log times: ms after spawn at which each phase ended. */
+function coldPhases(lines: string[], startedAt: number): string {
+  const firstAt = (pred: (l: LogLine) => boolean, last = false): number | null => {
+    let at: number | null = null;
+    for (const text of lines) {
+      let l: LogLine;
+      try {
+        l = JSON.parse(text) as LogLine;
+      } catch {
+        continue;
+      }
+      if (!pred(l) || typeof l['time'] !== 'number') continue;
+      at = l['time'] - startedAt;
+      if (!last) break;
+    }
+    return at;
+  };
+  const phases: [string, number | null][] = [
+    ['first log line (node + bundle loaded)', firstAt(() => true)],
+    ['listening', firstAt((l) => l['event'] === 'server_listening')],
+    ['Git loaded', firstAt((l) => l['event'] === 'git_synced')],
+    ['last watch synced', firstAt((l) => l['event'] === 'watch_synced', true)],
+    ['first analysis done', firstAt((l) => l['event'] === 'analysis_completed')],
+  ];
+  return phases.map(([name, at]) => `${name} ${at === null ? 'n/a' : `${at} ms`}`).join('; ');
 }
 
 /** A manual full analysis; its wall time and the agent's own duration_ms from its log. */
@@ -142,6 +172,7 @@ async function agentFigures(
       value: run.coldMs / 1000,
       unit: 's',
       ...(n === 10_000 ? { goal: '< 3 s', met: run.coldMs < 3000 } : {}),
+      note: run.coldPhases,
     });
     figure({ section, name: 'cold: the first analysis itself', value: run.coldAgentMs, unit: 'ms' });
     const warm: number[] = [];
