@@ -1,9 +1,10 @@
 // Desired state from real git repositories: local path, file:// bare repo and smart HTTP with
 // Basic auth; changed files only, per-file last good state, unreachable remote.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startGitHttpServer } from '../../test/git/http-backend.ts';
 import { makeRepo, type TestRepo } from '../../test/git/repos.ts';
@@ -130,5 +131,21 @@ describe('git desired state', () => {
       delete process.env['GIT_PW'];
       await server.stop();
     }
+  });
+  it('reads a repository with more files than the process may open at once', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 1500; i++) files[`manifests/cm-${i}.yaml`] = cm(`cm-${i}`, '1');
+    const r = makeRepo(files);
+    repos.push(r);
+    // 256 descriptors for a repository of 1,500 files: reading them all at once fails with EMFILE.
+    const script = resolve(import.meta.dirname, '../../test/git/sync-once.ts');
+    const out = execFileSync(
+      'bash',
+      ['-c', 'ulimit -n 256 && exec "$0" --import tsx "$1" "$2"', process.execPath, script, r.dir],
+      { encoding: 'utf8' },
+    );
+    const result = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { objects: number; errors: string[] };
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.objects, 1500);
   });
 });

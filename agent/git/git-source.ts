@@ -55,6 +55,9 @@ export interface RenderDeps {
   timeoutMs?: number;
 }
 
+/** Files read at once: far below any descriptor limit, enough to keep the disk busy. */
+const READ_SLICE = 64;
+
 function firstLines(err: unknown, n = 3): string {
   return (err instanceof Error ? err.message : String(err))
     .split('\n')
@@ -299,9 +302,20 @@ export class GitSource {
     this.log.info({ event: 'git_recovered', source: this.name, commit }, 'git reachable again');
   }
 
+  /**
+   * Reads in slices: one readFile per path at once ran out of file descriptors (EMFILE) on a
+   * 100,000-file repository, and the next spawn of git failed the same way.
+   */
   private async read(paths: string[]): Promise<FileUpdate[]> {
-    return Promise.all(
-      paths.map(async (path) => ({ path, content: await readFile(this.repo.absolute(path)) })),
-    );
+    const updates: FileUpdate[] = [];
+    for (let i = 0; i < paths.length; i += READ_SLICE) {
+      const slice = paths.slice(i, i + READ_SLICE);
+      updates.push(
+        ...(await Promise.all(
+          slice.map(async (path) => ({ path, content: await readFile(this.repo.absolute(path)) })),
+        )),
+      );
+    }
+    return updates;
   }
 }
