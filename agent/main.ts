@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.ts';
 import { parseArgs, USAGE } from './args.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
+import { guardSpawnExhaustion } from './spawn-guard.ts';
 
 function version(): string {
   const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json');
@@ -36,6 +37,13 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message, 2);
     fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`, 2);
   }
+
+  guardSpawnExhaustion((err) =>
+    agent.log.error(
+      { event: 'spawn_failed', command: err.path ?? null, err: err.message },
+      `could not start ${err.path ?? 'a command'}: ${err.code} (out of descriptors or processes); the task that ran it fails and is retried`,
+    ),
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {
