@@ -124,7 +124,10 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
     }),
   );
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  const reader = createInterface({ input: child.stdout! });
+  // Every line has been read once stdout closes (the exit event can come before the last lines).
+  const drained = new Promise<void>((resolve) => reader.once('close', () => resolve()));
+  reader.on('line', (line) => {
     lines.push(line);
     const parsed = parse(line);
     if (!parsed) return;
@@ -140,6 +143,16 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
     const found = lines.map(parse).find((l) => l !== null && pred(l));
     if (found) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        const at = waiters.indexOf(waiter);
+        if (at >= 0) waiters.splice(at, 1);
+        reject(
+          new Error(
+            `${why} (exit ${String(exitCode)}).\nstderr: ${stderr}\nlast lines:\n${lines.slice(-15).join('\n')}`,
+          ),
+        );
+      };
       const waiter = {
         pred,
         resolve: (l: LogLine) => {
@@ -147,15 +160,12 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
           resolve(l);
         },
       };
-      const timer = setTimeout(() => {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        reject(
-          new Error(
-            `no matching agent log line within ${ms} ms (exit ${String(exitCode)}).\nstderr: ${stderr}\nlast lines:\n${lines.slice(-15).join('\n')}`,
-          ),
-        );
-      }, ms);
+      const timer = setTimeout(() => fail(`no matching agent log line within ${ms} ms`), ms);
       waiters.push(waiter);
+      // A dead agent writes no more lines: say so now instead of waiting out the timeout.
+      void Promise.all([exited, drained]).then(() => {
+        if (waiters.includes(waiter)) fail('the agent exited before a matching log line');
+      });
     });
   };
 
