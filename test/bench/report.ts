@@ -32,7 +32,9 @@ export function note(text: string): void {
   console.log(`  note: ${text}`);
 }
 
+/** Whole numbers (counts, whole milliseconds) as they are; fractions to three significant places. */
 function round(v: number): string {
+  if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
