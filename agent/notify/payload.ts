@@ -1,23 +1,13 @@
 // What a sink receives for one drift transition, and whether it wants it: pure functions of the
 // event, its record and the sink's config. Values come from the record's drift details, which the
 // engine has already redacted (Secret values are `(redacted)`), and are redacted again here.
-import { REDACTED } from '../../shared/engine/index.ts';
+import { glob, REDACTED } from '../../shared/engine/index.ts';
 import { SEVERITY_RANK, type DriftDetail, type DriftEvent, type DriftRecord } from '../../shared/types.ts';
 import type { SinkConfig } from '../config/schema.ts';
 
 export interface Notification {
   event: DriftEvent;
   record: DriftRecord;
-}
-
-function glob(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return re.test(value);
 }
 
 /** Every filter the sink gives must match. A resolved event is judged by the drift it resolves. */

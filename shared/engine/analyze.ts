@@ -4,6 +4,7 @@ import type { DriftDetail, DriftResult, JsonValue, KubeObject } from '../types.t
 import { attribute } from './attribution.ts';
 import { classify, severityOf, worst } from './classify.ts';
 import { diffObjects, type RawDetail } from './diff.ts';
+import { glob } from './glob.ts';
 import { stableHash } from './hash.ts';
 import { nameOf, namespaceOf, objectId } from './identity.ts';
 import { clone, isObject } from './json.ts';
@@ -23,15 +24,7 @@ export interface AnalyzeContext {
 }
 
 function globMatch(pattern: string | undefined, value: string): boolean {
-  if (pattern === undefined) return true;
-  if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return re.test(value);
+  return pattern === undefined || glob(pattern, value);
 }
 
 function ruleMatchesResource(r: IgnoreRule, kind: string, namespace: string, name: string): boolean {
