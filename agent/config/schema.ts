@@ -11,7 +11,7 @@
 // are valid); give the issue a `path` to name the key. Document the key in ../config.example.yaml.
 import { z } from 'zod';
 import { engineRulesSchema } from '../../shared/engine/rules.ts';
-import { SOURCE_TYPES } from '../../shared/node/render/types.ts';
+import { DEFAULT_HELM, DEFAULT_KUSTOMIZE, SOURCE_TYPES } from '../../shared/node/render/types.ts';
 import { strictMap } from '../../shared/schema.ts';
 import { SOURCE_NAME } from '../../shared/types.ts';
 import { RESOURCE_TYPE } from '../kube/kinds.ts';
@@ -139,26 +139,28 @@ const git = section({
 const helmValues = z.record(z.string(), z.json(), { error: 'must be a map' });
 
 const kustomizeOptions = section({
-  load_restrictor: oneOf(['RootOnly', 'None']).default('RootOnly'),
+  load_restrictor: oneOf(['RootOnly', 'None']).default(DEFAULT_KUSTOMIZE.load_restrictor),
   /** Lets a kustomization's helmCharts render (with this agent's helm); pulls still need `network`. */
-  enable_helm: bool().default(false),
+  enable_helm: bool().default(DEFAULT_KUSTOMIZE.enable_helm),
 });
 
 const helmOptions = section({
   /** Default: the chart's name. */
   release: text().optional(),
   /** Relative to the chart directory; each must resolve inside the repository. */
-  values_files: strings().default(() => []),
-  values: helmValues.default(() => ({})),
-  set: z.record(z.string(), text(), { error: 'must be a map of key: value' }).default(() => ({})),
-  include_crds: bool().default(true),
-  skip_tests: bool().default(true),
+  values_files: strings().default(() => [...DEFAULT_HELM.values_files]),
+  values: helmValues.default(() => ({ ...DEFAULT_HELM.values })),
+  set: z
+    .record(z.string(), text(), { error: 'must be a map of key: value' })
+    .default(() => ({ ...DEFAULT_HELM.set })),
+  include_crds: bool().default(DEFAULT_HELM.include_crds),
+  skip_tests: bool().default(DEFAULT_HELM.skip_tests),
   /** `auto`: the cluster's version, from its discovery. */
-  kube_version: text().default('auto'),
+  kube_version: text().default(DEFAULT_HELM.kube_version),
   /** `auto`: the group/versions the cluster serves; else a list such as [monitoring.coreos.com/v1]. */
   api_versions: z
     .union([z.literal('auto'), z.array(z.string())], { error: 'must be auto or a list of strings' })
-    .default('auto'),
+    .default(DEFAULT_HELM.api_versions),
 });
 
 /** One entry of `sources:`: a repository path, how to read it, and its namespace. */
@@ -173,16 +175,9 @@ const source = section({
   type: oneOf(SOURCE_TYPES).default('auto'),
   /** Default namespace for objects without one; Helm's --namespace. Default: `default`. */
   namespace: text().optional(),
-  kustomize: kustomizeOptions.default(() => ({ load_restrictor: 'RootOnly' as const, enable_helm: false })),
-  helm: helmOptions.default(() => ({
-    values_files: [],
-    values: {},
-    set: {},
-    include_crds: true,
-    skip_tests: true,
-    kube_version: 'auto',
-    api_versions: 'auto' as const,
-  })),
+  // The renderer's own defaults (shared/node/render/types.ts), so both sides read one declaration.
+  kustomize: kustomizeOptions.default(() => ({ ...DEFAULT_KUSTOMIZE })),
+  helm: helmOptions.default(() => structuredClone(DEFAULT_HELM)),
   /** Remote bases, chart dependencies and helmCharts pulls: off unless a source opts in. */
   network: bool().default(false),
 });
