@@ -118,6 +118,8 @@ export class Agent {
   private gitTimer: NodeJS.Timeout | undefined;
   private gitSyncing: Promise<void> | null = null;
   private markGitLoaded: () => void = () => undefined;
+  /** The first Git load has been tried (loaded or failed): from then on only what Git names is held whole. */
+  private gitTried = false;
   private stopping = false;
   private readonly gitDir: { dir: string; temporary: boolean };
   private readonly kc: ReturnType<typeof loadKubeConfig>;
@@ -185,8 +187,10 @@ export class Agent {
       },
     );
     const desired = trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns));
-    // Only what Git names is held whole; the rest of the cluster is a light index.
-    this.watch.trackOnly((id) => desired.get(id) !== undefined);
+    // Only what Git names is held whole; the rest of the cluster is a light index. The lists run
+    // while Git loads: until its first load has been tried every listed object is held whole (and
+    // the rest slimmed then), else each object Git names would have to be read again, one by one.
+    this.watch.trackOnly((id) => !this.gitTried || desired.get(id) !== undefined);
     const reportUnmanaged = config.drift.unmanaged === 'report';
     this.watch.keepUnmanagedFacts(reportUnmanaged);
     this.notifier = new Notifier(config.notifications, { log: this.log, metrics: this.metrics });
@@ -219,7 +223,8 @@ export class Agent {
       readiness: () => this.readiness(),
       watchedCounts: () => this.watch.counts(),
       version: options.version ?? '0.0.0',
-      loaded: Promise.all([gitLoaded, this.watch.whenSynced()]).then(() => undefined),
+      // After Git: the watches of the versions Git names are added when it loads, and waited for too.
+      loaded: gitLoaded.then(() => this.watch.whenSynced()),
     });
     if (config.drift.watch)
       this.watch.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));
@@ -289,10 +294,13 @@ export class Agent {
       { event: 'server_listening', api_url: this.servers.apiUrl, health_url: this.servers.healthUrl },
       `API on ${this.servers.apiUrl}, health on ${this.servers.healthUrl}`,
     );
+    // Discovery's facts first: Git's objects are parsed with the scopes of their kinds.
     await this.watch.prepare();
+    // The lists and the Git load overlap; the first analysis waits for both (Scheduler `loaded`).
+    const watching = this.watch.start();
     await this.syncGit();
     this.gitTimer = setInterval(() => void this.syncGit(), this.config.drift.interval);
-    await this.watch.start();
+    await watching;
     this.scheduler.start(this.config.drift.interval, this.config.drift.periodic);
     this.elector?.start();
     return { apiUrl: this.servers.apiUrl, healthUrl: this.servers.healthUrl };
@@ -443,7 +451,14 @@ export class Agent {
     if (this.gitSyncing || this.stopping) return this.gitSyncing ?? Promise.resolve();
     this.gitSyncing = (async () => {
       const change = await this.sources.sync();
+      if (!this.gitTried) {
+        this.gitTried = true;
+        // What was listed while Git loaded and Git does not name goes light now.
+        this.watch.compact();
+      }
       if (!change) return;
+      // Versions Git names that no watch reads yet get theirs before the analysis waits for the watches.
+      void this.watch.watchGitVersions();
       for (const d of change.newDuplicates)
         this.log.error({ event: 'git_parse_error', file: d.file, line: null }, d.message);
       this.markGitLoaded();

@@ -40,6 +40,8 @@ export class ClusterWatch {
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
   private problems: string[] = [];
+  /** Warnings about versions Git names that the server does not serve, logged once each. */
+  private readonly warned = new Set<string>();
   private crdProblem: string | null = null;
   private kinds: KindInfo[] = [];
   /** Scopes the agent may not read (its own permission check): not watched, not analysed. */
@@ -153,16 +155,26 @@ export class ClusterWatch {
     try {
       const served = await discovery.kinds();
       const r = resolveKinds(served, this.config.resource_types, this.gitVersions);
-      for (const w of r.warnings) this.log.warn({ event: 'watch_version' }, w);
+      for (const w of r.warnings) {
+        if (!this.warned.has(w)) this.log.warn({ event: 'watch_version' }, w);
+        this.warned.add(w);
+      }
       await this.learn(discovery);
       const fresh = r.kinds.filter((k) => !this.kinds.some((w) => w.key === k.key));
       this.kinds.push(...fresh);
       for (const info of fresh) this.addWatches(info);
+      // Git may have loaded while discovery ran: the versions it names now, for every kind.
+      const extra = this.versionWatches();
       await this.dropDenied(fresh);
+      this.holdDenied(extra);
       this.problems = r.problems;
       for (const p of r.problems) this.log.error({ event: 'resource_type_unresolved' }, p);
       this.resolved = true;
-      await Promise.all(this.watches.filter((w) => fresh.some((f) => f.key === w.key)).map((w) => w.start()));
+      await Promise.all(
+        this.watches
+          .filter((w) => fresh.some((f) => f.key === w.key) || extra.includes(w))
+          .map((w) => w.start()),
+      );
     } catch (err) {
       this.problems = [`API discovery failed: ${(err as Error).message}`];
       this.log.error({ event: 'discovery_failed', err: (err as Error).message }, this.problems[0]);
@@ -212,6 +224,49 @@ export class ClusterWatch {
       this.addScopes(other, this.stateFor(info.group === '' ? version : `${info.group}/${version}`));
     }
     this.addScopes(info, this.state);
+  }
+
+  /**
+   * Git has loaded or changed: each version of a watched kind that Git names and no watch reads yet
+   * gets its watch now (the watches start while Git is still loading, before it has said which
+   * versions it uses). Their scopes are pushed at once, so a whenSynced() after this waits for
+   * them too; resolves once their first lists have loaded.
+   */
+  async watchGitVersions(): Promise<void> {
+    if (this.stopped) return;
+    const extra = this.versionWatches();
+    this.holdDenied(extra);
+    await Promise.all(extra.filter((w) => this.watches.includes(w)).map((w) => w.start()));
+  }
+
+  /** Adds (not started) the watches of the served versions Git names that no watch reads yet. */
+  private versionWatches(): KindWatch[] {
+    const before = this.watches.length;
+    for (const info of this.kinds) {
+      for (const version of new Set(this.gitVersions(info.key))) {
+        if (version === info.version || info.alsoVersions.includes(version)) continue;
+        if (!info.served.includes(version)) {
+          const warning = `${info.key}: Git uses ${version}, which the API server does not serve`;
+          if (!this.warned.has(warning)) this.log.warn({ event: 'watch_version' }, warning);
+          this.warned.add(warning);
+          continue;
+        }
+        info.alsoVersions.push(version);
+        const other: KindInfo = { ...info, version, alsoVersions: [] };
+        this.addScopes(other, this.stateFor(info.group === '' ? version : `${info.group}/${version}`));
+      }
+    }
+    return this.watches.slice(before);
+  }
+
+  /** Watches of scopes already known to be denied wait with the others for a grant (see recheckDenied). */
+  private holdDenied(candidates: readonly KindWatch[]): void {
+    const denied = candidates.filter(
+      (w) => this.watches.includes(w) && this.denies(w.key, w.target.namespace ?? ''),
+    );
+    if (denied.length === 0) return;
+    this.held.push(...denied);
+    this.watches = this.watches.filter((w) => !denied.includes(w));
   }
 
   private addScopes(info: KindInfo, state: LiveState): void {

@@ -14,6 +14,8 @@ export interface KindInfo {
   key: string;
   /** Other served versions Git also uses for this kind: each gets a watch of its own. */
   alsoVersions: string[];
+  /** Every version the API server serves of this kind (Git may name one later than discovery ran). */
+  served: readonly string[];
 }
 
 /** What a `resource_types` entry must look like (checked when the config is read). */
@@ -60,6 +62,7 @@ export function resolveKinds(
       namespaced: k.namespaced,
       key: k.key,
       alsoVersions: inGit.filter((v) => v !== version),
+      served: k.versions,
     });
   }
   return out;
