@@ -21,8 +21,14 @@ const withoutInkDevtools: Plugin = {
   },
 };
 
-export function bundle(root: string, entry: string, outfile: string): Promise<BundleResult> {
-  return bundleEntry(root, entry, outfile, { plugins: [withoutInkDevtools] });
+/** `keepNames` for a bundle whose CPU profiles name real functions (test/bench/local-loop.ts --names). */
+export function bundle(
+  root: string,
+  entry: string,
+  outfile: string,
+  opts: { keepNames?: boolean } = {},
+): Promise<BundleResult> {
+  return bundleEntry(root, entry, outfile, { ...opts, plugins: [withoutInkDevtools] });
 }
 
 export function thirdPartyNotices(root: string, dirs: readonly string[]): string {

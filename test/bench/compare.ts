@@ -35,8 +35,17 @@ export async function kubectlDiff(kubeconfig: string, dir: string, serverSide: b
 const cacheHome = mkdtempSync(join(tmpdir(), 'driftguard-bench-cache-'));
 process.on('exit', () => rmSync(cacheHome, { recursive: true, force: true }));
 
-/** `kubectl driftguard analyze --local --repo repo --path path -o json` through the launcher. */
-export function analyzeLocal(kubeconfig: string, repo: string, path: string): Promise<Timed> {
+/**
+ * `kubectl driftguard analyze --local --repo repo --path path -o json` through the launcher (another
+ * package's launcher with `launcher`; `env` adds variables, e.g. NODE_OPTIONS=--cpu-prof).
+ */
+export function analyzeLocal(
+  kubeconfig: string,
+  repo: string,
+  path: string,
+  launcher = LAUNCHER,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Timed> {
   const args = [
     'analyze',
     '--local',
@@ -55,11 +64,12 @@ export function analyzeLocal(kubeconfig: string, repo: string, path: string): Pr
     DRIFTGUARD_AGENT_URL: '',
     KUBECTL_DRIFTGUARD_NODE: process.execPath,
     XDG_CACHE_HOME: cacheHome,
+    ...extraEnv,
   };
   const started = performance.now();
   return new Promise((resolve, reject) => {
     execFile(
-      LAUNCHER,
+      launcher,
       args,
       { env, timeout: 600_000, maxBuffer: 256 * 1024 * 1024 },
       (err, stdout, stderr) => {

@@ -464,7 +464,7 @@ async function sideBySide(
 }
 
 /** 20 real kubectl mutations, four each of scale, set image, label, ConfigMap data, Secret data. */
-async function mutate(cluster: Cluster, objects: BenchObject[]): Promise<void> {
+export async function mutate(cluster: Pick<Cluster, 'kubectlOk'>, objects: BenchObject[]): Promise<void> {
   const of = (kind: string) => objects.filter((o) => o.kind === kind).slice(0, 4);
   for (const d of of('Deployment'))
     await cluster.kubectlOk(['scale', `deployment/${d.name}`, '-n', d.namespace, '--replicas=3']);
