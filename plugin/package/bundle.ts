@@ -3,7 +3,9 @@
 // packages bundled in.
 import type { Plugin } from 'esbuild';
 import {
+  builtinsByRequire,
   bundle as bundleEntry,
+  deferPackages,
   thirdPartyNotices as notices,
   type BundleResult,
 } from '../../shared/node/bundle.ts';
@@ -22,13 +24,20 @@ const withoutInkDevtools: Plugin = {
 };
 
 /** `keepNames` for a bundle whose CPU profiles name real functions (test/bench/local-loop.ts --names). */
+// client-node's kubeconfig code imports these for proxies and fetch(); the plugin talks to the API
+// server with node:https and needs them only when a kubeconfig names a proxy.
+const DEFERRED = ['undici', 'socks-proxy-agent', 'socks', 'hpagent'];
+
 export function bundle(
   root: string,
   entry: string,
   outfile: string,
   opts: { keepNames?: boolean } = {},
 ): Promise<BundleResult> {
-  return bundleEntry(root, entry, outfile, { ...opts, plugins: [withoutInkDevtools] });
+  return bundleEntry(root, entry, outfile, {
+    ...opts,
+    plugins: [withoutInkDevtools, builtinsByRequire, deferPackages(DEFERRED)],
+  });
 }
 
 export function thirdPartyNotices(root: string, dirs: readonly string[]): string {

@@ -25,12 +25,15 @@ if ! command -v "$node" >/dev/null 2>&1; then
   echo "kubectl-driftguard: Node.js >= 22 is required but '$node' was not found on PATH (https://nodejs.org)" >&2
   exit 2
 fi
-major=$("$node" -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0)
+# `--version` answers before Node starts its JavaScript (~1 ms, where `-e` costs a whole start).
+version=$("$node" --version 2>/dev/null || echo unknown)
+major=${version#v}
+major=${major%%.*}
 case $major in
   ''|*[!0-9]*) major=0 ;;
 esac
 if [ "$major" -lt 22 ]; then
-  echo "kubectl-driftguard: Node.js >= 22 is required, but '$node' is $("$node" --version 2>/dev/null || echo 'unknown')" >&2
+  echo "kubectl-driftguard: Node.js >= 22 is required, but '$node' is $version" >&2
   exit 2
 fi
 # Node >= 22.1 keeps the bundle's compiled code in NODE_COMPILE_CACHE (checked against the file's

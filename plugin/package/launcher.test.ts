@@ -75,7 +75,7 @@ test("the bundle's compiled code is cached under the user's cache directory, or 
 
 test('a Node older than 22 is refused with its version named', () => {
   const fake = join(root, 'old-node');
-  writeFileSync(fake, '#!/bin/sh\nif [ "$1" = "-e" ]; then printf 20; else echo v20.11.0; fi\n');
+  writeFileSync(fake, '#!/bin/sh\necho v20.11.0\n');
   chmodSync(fake, 0o755);
   const r = run(join(root, 'bin', 'kubectl-driftguard'), ['version'], { KUBECTL_DRIFTGUARD_NODE: fake });
   assert.equal(r.status, 2);

@@ -3,7 +3,8 @@
 // shared by the plugin's krew package (plugin/package/bundle.ts) and the agent's image bundle
 // (agent/package/build.ts); never imported by product code at run time.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 
 // Bundled CommonJS packages call require() for Node built-ins; ESM output has no require, so make one.
@@ -51,9 +52,76 @@ export async function bundle(
   return { bytes: statSync(resolve(root, outfile)).size, packageDirs: packageDirs(result.metafile) };
 }
 
+/**
+ * Node built-ins loaded with the bundle's require() instead of ESM imports: for an imported built-in
+ * Node builds a module facade that reads every export, getters included, and some getters load a
+ * lot (node:http's WebSocket loads Node's own copy of undici): ~20 ms at every start.
+ */
+export const builtinsByRequire: Plugin = {
+  name: 'builtins-by-require',
+  setup(b) {
+    const names = new Set(builtinModules.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])));
+    b.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (a) => {
+      if (!names.has(a.path)) return undefined;
+      if (a.kind === 'require-call') return { path: a.path, external: true };
+      return { path: a.path, namespace: 'builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(a.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Packages whose code runs when first used instead of at start. A module the bundle imports is
+ * evaluated at start even if nothing calls it (client-node's kubeconfig code imports undici, socks and
+ * hpagent for proxies and fetch, ~100 ms, and the plugin uses none of them unless a proxy is set).
+ * Each import of one of them gets a stand-in whose exports (read from the package at build time)
+ * are getters that require() the real package the first time one is read.
+ */
+export function deferPackages(packages: readonly string[]): Plugin {
+  const req = createRequire(import.meta.url);
+  return {
+    name: 'defer-packages',
+    setup(b) {
+      const filter = new RegExp(
+        `^(${packages.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`,
+      );
+      b.onResolve({ filter }, async (a) => {
+        if (a.pluginData === 'deferred') return undefined;
+        const real = await b.resolve(a.path, {
+          kind: a.kind,
+          resolveDir: a.resolveDir,
+          importer: a.importer,
+          pluginData: 'deferred',
+        });
+        if (real.errors.length > 0) return { errors: real.errors };
+        // `.cjs`: the stand-in is CommonJS whatever the package is (esbuild reads .mjs as ESM).
+        return { path: `${real.path}.cjs`, namespace: 'deferred', pluginData: real.path };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'deferred' }, (a) => {
+        const path = a.pluginData as string;
+        const keys = Object.keys(req(path) as object).filter((k) => k !== 'default');
+        const lines = keys.map(
+          (k) =>
+            `Object.defineProperty(exports, ${JSON.stringify(k)}, { enumerable: true, get: () => load()[${JSON.stringify(k)}] });`,
+        );
+        return {
+          contents: `let m;\nconst load = () => (m ??= require(${JSON.stringify(path)}));\n${lines.join('\n')}\n`,
+          loader: 'js',
+          resolveDir: dirname(path),
+          pluginData: 'deferred',
+        };
+      });
+    },
+  };
+}
+
 function packageDirs(meta: Metafile): string[] {
   const dirs = new Set<string>();
   for (const input of Object.keys(meta.inputs)) {
+    if (/^[a-z-]+:/.test(input)) continue; // a plugin's stand-in (deferred:…, builtin:…), not a file
     const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
     if (m?.[1]) dirs.add(m[1]);
   }
