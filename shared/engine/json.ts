@@ -48,14 +48,23 @@ export function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function canonicalJson(v: JsonValue | undefined): string {
   if (v === undefined) return 'null';
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (isObject(v)) {
-    const keys = Object.keys(v)
-      .filter((k) => v[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(',')}}`;
+  // Built by appending to one string (no intermediate arrays): it is hashed twice per object.
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i > 0 ? ',' : '') + canonicalJson(v[i]);
+    return `${s}]`;
   }
-  return JSON.stringify(v);
+  const keys = Object.keys(v).sort();
+  let s = '{';
+  let first = true;
+  for (const k of keys) {
+    const x = v[k];
+    if (x === undefined) continue;
+    s += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(x)}`;
+    first = false;
+  }
+  return `${s}}`;
 }
 
 /** Child object at `key`, or undefined when it is absent or not an object. */

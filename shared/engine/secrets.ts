@@ -1,7 +1,7 @@
 // Secret values never leave the engine. Before comparison every Secret value is replaced by a salted
 // hash, so equal values compare equal and the hashes of a Secret object change when a value changes,
 // but neither the plain value nor its base64 form reaches a DriftResult (details show REDACTED).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { JsonObject } from '../types.ts';
 import { isObject } from './json.ts';
 
@@ -21,7 +21,8 @@ export function isSecretValuePath(kind: string, path: string): boolean {
 }
 
 export function saltedHash(salt: string, value: string): string {
-  return `sha256:${createHash('sha256').update(salt).update('\0').update(value).digest('hex')}`;
+  // The same bytes as hashing salt, NUL and value in turn (UTF-8 of a concatenation is the concatenation).
+  return `sha256:${hash('sha256', `${salt}\0${value}`, 'hex')}`;
 }
 
 /**

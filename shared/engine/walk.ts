@@ -30,6 +30,20 @@ export function walkPairs(
   kind: string,
   visit: Visit,
 ): void {
+  walk(d, l, [...segs], kind, visit);
+}
+
+/**
+ * walkPairs on one path stack, pushed and popped on the way down and up (a new array per field was
+ * most of the walk's cost); a visit gets its own copy, as callers keep it.
+ */
+function walk(
+  d: JsonValue | undefined,
+  l: JsonValue | undefined,
+  segs: Segment[],
+  kind: string,
+  visit: Visit,
+): void {
   if (d === undefined && l === undefined) return;
   const last = segs[segs.length - 1];
   const lastField = last && 'field' in last ? last.field : '';
@@ -41,8 +55,17 @@ export function walkPairs(
   ) {
     const dob = isObject(d) ? d : {};
     const lob = isObject(l) ? l : {};
-    const keys = new Set([...Object.keys(dob), ...Object.keys(lob)]);
-    for (const k of keys) walkPairs(dob[k], lob[k], [...segs, { field: k }], kind, visit);
+    for (const k of Object.keys(dob)) {
+      segs.push({ field: k });
+      walk(dob[k], lob[k], segs, kind, visit);
+      segs.pop();
+    }
+    for (const k of Object.keys(lob)) {
+      if (Object.hasOwn(dob, k)) continue;
+      segs.push({ field: k });
+      walk(undefined, lob[k], segs, kind, visit);
+      segs.pop();
+    }
     return;
   }
 
@@ -56,17 +79,23 @@ export function walkPairs(
       const seen = new Set<string>();
       for (const it of dk) {
         seen.add(it.id);
-        walkPairs(it.value, liveById.get(it.id)?.value, [...segs, it.seg], kind, visit);
+        segs.push(it.seg);
+        walk(it.value, liveById.get(it.id)?.value, segs, kind, visit);
+        segs.pop();
       }
       for (const it of lk)
-        if (!seen.has(it.id)) walkPairs(undefined, it.value, [...segs, it.seg], kind, visit);
+        if (!seen.has(it.id)) {
+          segs.push(it.seg);
+          walk(undefined, it.value, segs, kind, visit);
+          segs.pop();
+        }
       // Same items in another order: the whole list is the change (its items may also differ).
-      if (dl && ll && isOrderedList(segs) && reordered(dk, lk)) visit(segs, dl, ll);
+      if (dl && ll && isOrderedList(segs) && reordered(dk, lk)) visit([...segs], dl, ll);
       return;
     }
   }
 
-  if (!deepEqual(d, l)) visit(segs, d, l);
+  if (!deepEqual(d, l)) visit([...segs], d, l);
 }
 
 /** Do the items both sides have come in a different order? */

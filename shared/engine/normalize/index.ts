@@ -1,8 +1,8 @@
 // The normalisation pipeline. Order matters: metadata first (so managedFields is read beforehand by
 // the caller and then dropped), Secret hashing before anything could copy values, spellings before
 // defaults (defaults compare canonical values), empties and list order last, then ownership.
-import type { KubeObject } from '../../types.ts';
-import { clone } from '../json.ts';
+import type { JsonObject, KubeObject } from '../../types.ts';
+import { clone, isObject } from '../json.ts';
 import { parseManagedFields } from '../managed-fields.ts';
 import type { EngineOptions } from '../options.ts';
 import { crdNormalizer } from './crd.ts';
@@ -52,6 +52,29 @@ export interface NormalizedPair {
   ctx: NormalizeContext;
 }
 
+/**
+ * A copy of live without what the metadata normaliser (first in the pipeline) drops at once:
+ * managedFields (read into ctx.managed beforehand) and status are often most of a live object.
+ */
+function cloneLive(live: KubeObject): KubeObject {
+  const out: JsonObject = {};
+  for (const k in live) {
+    const v = live[k];
+    if (v === undefined || k === 'status') continue;
+    if (k !== 'metadata' || !isObject(v)) {
+      out[k] = clone(v);
+      continue;
+    }
+    const meta: JsonObject = {};
+    for (const mk in v) {
+      const mv = v[mk];
+      if (mv !== undefined && mk !== 'managedFields') meta[mk] = clone(mv);
+    }
+    out[k] = meta;
+  }
+  return out as KubeObject;
+}
+
 /** Normalise copies of both sides; the inputs are never modified. */
 export function normalizePair(
   desired: KubeObject,
@@ -61,7 +84,7 @@ export function normalizePair(
 ): NormalizedPair {
   const ctx: NormalizeContext = { kind: desired.kind, opts, managed: parseManagedFields(live) };
   const d = clone(desired);
-  const l = live ? clone(live) : undefined;
+  const l = live ? (normalizers[0] === metadataNormalizer ? cloneLive(live) : clone(live)) : undefined;
   for (const n of normalizers) n.normalize(d, l, ctx);
   return { desired: d, live: l, ctx };
 }

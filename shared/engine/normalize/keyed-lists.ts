@@ -7,19 +7,30 @@ import { isOrderedList, keyedItems, type Segment } from '../path.ts';
 import { eachSide } from './types.ts';
 
 export function sortKeyedLists(node: JsonValue, segs: Segment[], kind: string): void {
+  sortAt(node, [...segs], kind);
+}
+
+/** sortKeyedLists on one path stack, pushed and popped (nothing keeps it). */
+function sortAt(node: JsonValue, segs: Segment[], kind: string): void {
   if (Array.isArray(node)) {
     const items = keyedItems(node, segs, kind);
     if (items) {
       if (!isOrderedList(segs)) items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       items.forEach((it, i) => {
         node[i] = it.value;
-        sortKeyedLists(it.value, [...segs, it.seg], kind);
+        segs.push(it.seg);
+        sortAt(it.value, segs, kind);
+        segs.pop();
       });
     }
     return;
   }
   if (isObject(node))
-    for (const [k, v] of Object.entries(node)) sortKeyedLists(v, [...segs, { field: k }], kind);
+    for (const k of Object.keys(node)) {
+      segs.push({ field: k });
+      sortAt(node[k] as JsonValue, segs, kind);
+      segs.pop();
+    }
 }
 
 export const keyedListsNormalizer = eachSide('keyed-list-order', (o) => sortKeyedLists(o, [], o.kind));
