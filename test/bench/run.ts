@@ -1,4 +1,5 @@
-// `npm run bench [-- name...] [--sizes 1000,10000] [--ferret-sizes 1000] [--changes 50]`: one suite.
+// `npm run bench [-- name...] [--sizes 1000,10000] [--ferret-sizes 1000] [--changes 50] [--cold-only]`:
+// one suite (--cold-only: the scale bench's cold start, warm runs and memory only, for iterating).
 // Runs each benchmark in turn, prints every figure as it comes, then one table of figures, goals
 // and ratios with the machine (cores, memory), and writes it as JSON to bench/results/<date>.json.
 // Never fails because the machine is slow: a benchmark that breaks is reported as a note.
@@ -14,7 +15,8 @@ function listArg(args: string[], flag: string, fallback: number[]): number[] {
   if (i < 0) return fallback;
   const v = args[i + 1] ?? '';
   args.splice(i, 2);
-  const list = v.split(',').map(Number);
+  // An empty value is an empty list (`--ferret-sizes ''`: no FerretDB run).
+  const list = v === '' ? [] : v.split(',').map(Number);
   if (list.some((n) => !Number.isInteger(n) || n <= 0)) {
     console.error(`${flag} takes a comma-separated list of positive integers, not ${JSON.stringify(v)}`);
     process.exit(2);
@@ -26,10 +28,12 @@ const args = process.argv.slice(2);
 const sizes = listArg(args, '--sizes', [1000, 10_000]);
 const ferretSizes = listArg(args, '--ferret-sizes', [1000]);
 const [latencyChanges = 50] = listArg(args, '--changes', [50]);
+const coldOnly = args.includes('--cold-only');
+if (coldOnly) args.splice(args.indexOf('--cold-only'), 1);
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   engine: runEngineBench,
-  scale: () => runScaleBench({ sizes, ferretSizes, latencyChanges }),
+  scale: () => runScaleBench({ sizes, ferretSizes, latencyChanges, coldOnly }),
   api: runApiBench,
   accuracy: runAccuracyBench,
 };
@@ -57,6 +61,7 @@ writeReport({
   sizes,
   ferretSizes,
   latencyChanges,
+  coldOnly,
 });
 // The harness's servers are stopped by each benchmark; exit even if a client keeps a handle.
 process.exit(0);
