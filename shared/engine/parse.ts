@@ -1,11 +1,21 @@
 // Manifests from Git to desired objects. Untrusted input: every file is parsed on its own, so one
 // malformed file is reported (file, line, message) and never stops the others; alias bombs, huge
 // files and absurd nesting are rejected with a clear error instead of eating memory.
-import { isScalar, LineCounter, parseAllDocuments, type Document, type SchemaOptions } from 'yaml';
+import {
+  Document,
+  isScalar,
+  LineCounter,
+  parseAllDocuments,
+  type DocumentOptions,
+  type ParseOptions,
+  type ScalarTag,
+  type SchemaOptions,
+} from 'yaml';
 import type { JsonValue, KubeObject } from '../types.ts';
 import { isClusterScoped, kindKeyOf, nameOf, objectId, type KindScopes } from './identity.ts';
 import { isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
+import { fastDocuments, type PlainResolver } from './yaml-fast.ts';
 import { indentQuotedContinuations } from './yaml-indent.ts';
 
 export interface DesiredObject {
@@ -146,17 +156,144 @@ function sameKey(a: unknown, b: unknown): boolean {
 }
 
 /** YAML 1.1 matches what kubectl (go-yaml) accepts: `0644` is octal, `yes` is a boolean. */
+const YAML_OPTIONS = {
+  version: '1.1',
+  prettyErrors: false,
+  uniqueKeys: sameKey,
+  customTags: kubectlTags,
+} as const satisfies ParseOptions & DocumentOptions & SchemaOptions;
+
+/** The library's documents of `text`, with its errors and the duplicate keys it saw (in `duplicates`). */
 function parseYaml(text: string, lineCounter: LineCounter): Document.Parsed[] {
   // A parser error mid-file (or a first attempt) would leave duplicates behind for the next parse.
   duplicates.length = 0;
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    version: '1.1',
-    prettyErrors: false,
-    uniqueKeys: sameKey,
-    customTags: kubectlTags,
-  });
+  const docs = parseAllDocuments(text, { lineCounter, ...YAML_OPTIONS });
   return Array.isArray(docs) ? docs : [];
+}
+
+/**
+ * Plain scalars typed by the very tags (and options) the library composes with: the first default
+ * tag whose test matches, else a string, as its composer does. Null (give up) when a key is not a
+ * plain string (a boolean, number or merge key) or a tag reports an error.
+ */
+function libraryResolver(): PlainResolver {
+  const doc = new Document(null, YAML_OPTIONS);
+  const tags = doc.schema.tags.filter(
+    (t): t is ScalarTag => !t.collection && t.default !== false && t.test !== undefined,
+  );
+  return (source, atKey) => {
+    const tag = tags.find(
+      (t) => (t.default === true || (atKey && t.default === 'key')) && t.test?.test(source),
+    );
+    if (!tag) return { value: source };
+    if (atKey) return null;
+    let failed = false;
+    const resolved: unknown = tag.resolve(source, () => (failed = true), doc.options);
+    const value: unknown = isScalar(resolved) ? resolved.value : resolved;
+    if (failed || !(value === null || ['string', 'number', 'boolean'].includes(typeof value))) return null;
+    return { value: value as JsonValue };
+  };
+}
+let resolver: PlainResolver | null = null;
+
+/** The fast reader's document values of `text`, or null when only the library may read it. */
+export function readFast(text: string): JsonValue[] | null {
+  resolver ??= libraryResolver();
+  return fastDocuments(text, resolver);
+}
+
+/** The library's reading of `text` as parseManifests does it (first attempt): documents and duplicate keys. */
+export function readByLibrary(text: string): { docs: Document.Parsed[]; duplicateKeys: number } {
+  const docs = parseYaml(text, new LineCounter());
+  return { docs, duplicateKeys: duplicates.splice(0).length };
+}
+
+/** What the documents of one file turn into (kept apart until the file is known to be good). */
+interface Collected {
+  objects: DesiredObject[];
+  errors: ParseError[];
+  skipped: number;
+  /** Where each id was first defined: earlier files (read-only here), then this file's own. */
+  seen: ReadonlyMap<string, string>;
+  mine: Map<string, string>;
+}
+
+function collected(seen: ReadonlyMap<string, string>): Collected {
+  return { objects: [], errors: [], skipped: 0, seen, mine: new Map() };
+}
+
+/** One document's value: its Kubernetes objects (a List's items), or why not. */
+function collect(
+  raw: JsonValue | undefined,
+  line: number | null,
+  index: number,
+  file: string,
+  defaultNamespace: string,
+  scopes: KindScopes | undefined,
+  out: Collected,
+): void {
+  if (raw === null || raw === undefined) return;
+  if (tooDeep(raw, MAX_DEPTH)) {
+    out.errors.push({ file, line, message: `document ${index}: nested deeper than ${MAX_DEPTH} levels` });
+    return;
+  }
+  // Round-trip through JSON: YAML timestamps/dates and other non-JSON values become plain JSON.
+  const value = JSON.parse(JSON.stringify(raw)) as JsonValue;
+  const items = isList(value) ? value.items : [value];
+  for (const item of items) {
+    if (!isKubeObject(item)) {
+      out.skipped++;
+      continue;
+    }
+    const object = withNamespace(item, defaultNamespace, scopes);
+    const id = objectId(object, defaultNamespace, scopes);
+    const first = out.mine.get(id) ?? out.seen.get(id);
+    if (first !== undefined) {
+      out.errors.push({
+        file,
+        line,
+        message: `duplicate object ${id} (${nameOf(object)}): defined in ${first} and ${file}`,
+      });
+      continue;
+    }
+    out.mine.set(id, file);
+    out.objects.push({ id, object, sourceFile: file });
+  }
+}
+
+function commit(file: string, collected: Collected, result: ParseResult, seen: Map<string, string>): void {
+  result.errors.push(...collected.errors);
+  for (const o of collected.objects) result.objects.push(o);
+  for (const [id, path] of collected.mine) seen.set(id, path);
+  if (collected.skipped > 0) {
+    result.warnings.push({
+      file,
+      message: `${collected.skipped} document(s) skipped: not Kubernetes objects (need apiVersion, kind and metadata.name)`,
+    });
+  }
+}
+
+/**
+ * The fast reader's objects of a file, or false when the file must go through the library: not in
+ * the reader's subset, or any document with an error (the library's path gives its line).
+ */
+function parseFast(
+  file: string,
+  text: string,
+  defaultNamespace: string,
+  scopes: KindScopes | undefined,
+  result: ParseResult,
+  seen: Map<string, string>,
+): boolean {
+  const docs = readFast(text);
+  if (docs === null) return false;
+  const out = collected(seen);
+  for (const doc of docs) {
+    collect(doc, null, 0, file, defaultNamespace, scopes, out);
+    if (out.errors.length > 0) return false;
+  }
+  commit(file, out, result, seen);
+  return true;
 }
 
 function parseFile(
@@ -187,6 +324,7 @@ function parseFile(
     });
     return;
   }
+  if (parseFast(file.path, text, defaultNamespace, scopes, result, seen)) return;
   let lineCounter = new LineCounter();
   let docs;
   try {
@@ -214,16 +352,15 @@ function parseFile(
       message: `line ${lineCounter.linePos(at).line}: duplicate key; the last value wins`,
     });
   }
-  const list = docs;
-  let skipped = 0;
+  const out = collected(seen);
   let index = 0;
-  for (const doc of list) {
+  for (const doc of docs) {
     index++;
     const line = lineCounter.linePos(doc.range[0]).line;
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         const at = err.pos[0];
-        result.errors.push({
+        out.errors.push({
           file: file.path,
           line: typeof at === 'number' ? lineCounter.linePos(at).line : line,
           message: err.message.split('\n')[0] ?? err.message,
@@ -237,7 +374,7 @@ function parseFile(
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as JsonValue;
     } catch (e) {
       const msg = (e as Error).message;
-      result.errors.push({
+      out.errors.push({
         file: file.path,
         line,
         message: /alias/i.test(msg)
@@ -246,42 +383,7 @@ function parseFile(
       });
       continue;
     }
-    if (value === null || value === undefined) continue;
-    if (tooDeep(value, MAX_DEPTH)) {
-      result.errors.push({
-        file: file.path,
-        line,
-        message: `document ${index}: nested deeper than ${MAX_DEPTH} levels`,
-      });
-      continue;
-    }
-    // Round-trip through JSON: YAML timestamps/dates and other non-JSON values become plain JSON.
-    value = JSON.parse(JSON.stringify(value)) as JsonValue;
-    const items = isList(value) ? value.items : [value];
-    for (const item of items) {
-      if (!isKubeObject(item)) {
-        skipped++;
-        continue;
-      }
-      const object = withNamespace(item, defaultNamespace, scopes);
-      const id = objectId(object, defaultNamespace, scopes);
-      const first = seen.get(id);
-      if (first !== undefined) {
-        result.errors.push({
-          file: file.path,
-          line,
-          message: `duplicate object ${id} (${nameOf(object)}): defined in ${first} and ${file.path}`,
-        });
-        continue;
-      }
-      seen.set(id, file.path);
-      result.objects.push({ id, object, sourceFile: file.path });
-    }
+    collect(value, line, index, file.path, defaultNamespace, scopes, out);
   }
-  if (skipped > 0) {
-    result.warnings.push({
-      file: file.path,
-      message: `${skipped} document(s) skipped: not Kubernetes objects (need apiVersion, kind and metadata.name)`,
-    });
-  }
+  commit(file.path, out, result, seen);
 }
