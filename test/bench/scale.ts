@@ -6,7 +6,7 @@
 // 1,000 objects `kubectl diff` vs `kubectl driftguard analyze --local` (packaged bundle) vs the
 // agent, in sync and after 20 real kubectl mutations of five kinds. Asserts nothing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
@@ -14,7 +14,7 @@ import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { startAgent, type AgentProcess, type LogLine } from '../agent/run-agent.ts';
 import { getRecord } from '../agent/fixture.ts';
-import { buildAgent } from '../../agent/package/build.ts';
+import { buildAgent, ROOT } from '../../agent/package/build.ts';
 import { connectInspector, inspectorUrl, procCpuMs, procMemory, topSelfTime } from './inspector.ts';
 import { analyzeLocal, kubectlDiff, LAUNCHER } from './compare.ts';
 import { applyObjects, generateObjects, repoFiles, type BenchObject } from './objects.ts';
@@ -52,6 +52,19 @@ let bundled: Promise<string> | undefined;
 const COMPILE_CACHE = mkdtempSync(join(tmpdir(), 'driftguard-bench-compile-cache-'));
 process.on('exit', () => rmSync(COMPILE_CACHE, { recursive: true, force: true }));
 
+/**
+ * The node flags agent/Dockerfile's ENTRYPOINT runs the bundle with (V8's young generation size),
+ * read from there so the bench's agent runs with the image's flags without them written twice.
+ */
+function imageNodeFlags(): string[] {
+  const dockerfile = readFileSync(join(ROOT, 'agent', 'Dockerfile'), 'utf8');
+  const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const argv = entrypoint ? (JSON.parse(entrypoint) as string[]) : [];
+  if (argv[0] !== 'node')
+    note('agent/Dockerfile: no ENTRYPOINT ["node", ...] found; the agent runs without its flags');
+  return argv.slice(1).filter((a) => a.startsWith('--'));
+}
+
 interface Running {
   agent: AgentProcess;
   profileDir: string;
@@ -69,8 +82,8 @@ async function launchAgent(
   n: number,
 ): Promise<Running> {
   const profileDir = mkdtempSync(join(tmpdir(), 'driftguard-bench-prof-'));
-  // The agent as production runs it: the bundle, with plain node (built once per bench run), and
-  // V8's code cache for it made once beforehand, as agent/Dockerfile makes it in the image.
+  // The agent as production runs it: the bundle, with plain node (built once per bench run) and the
+  // image's node flags, and V8's code cache for it made once beforehand, as agent/Dockerfile makes it.
   bundled ??= buildAgent().then((b) => {
     execFileSync(process.execPath, [b.path, '--version'], {
       env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
@@ -91,7 +104,12 @@ async function launchAgent(
       ...(db ? { database: { uri: db.uri, name: `bench_${n}` } } : {}),
     },
     env: {
-      NODE_OPTIONS: `--inspect=127.0.0.1:0 --cpu-prof --cpu-prof-dir=${profileDir}`,
+      NODE_OPTIONS: [
+        ...imageNodeFlags(),
+        '--inspect=127.0.0.1:0',
+        '--cpu-prof',
+        `--cpu-prof-dir=${profileDir}`,
+      ].join(' '),
       NODE_COMPILE_CACHE: COMPILE_CACHE,
     },
     startTimeoutMs: 120_000,
