@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
-  analyzeAll,
+  analyzeResource,
   defaultEngineOptions,
   isClusterScoped,
   kindKeyOf,
@@ -74,10 +74,19 @@ export interface LocalState {
   objects: number;
 }
 
+/** Desired objects whose live counterpart has been read (absent from `live` when not found). */
+export type OnLiveRead = (
+  ready: readonly DesiredObject[],
+  live: ReadonlyMap<string, KubeObject>,
+  engine: EngineOptions,
+  commit: string | null,
+) => void;
+
 export async function loadLocal(
   kc: KubeConfig,
   opts: LocalAnalysisOptions,
   select: (d: DesiredObject) => boolean = () => true,
+  onLiveRead?: OnLiveRead,
 ): Promise<LocalState> {
   const repo = await checkoutRepo(opts.repo, opts.branch);
   try {
@@ -101,7 +110,21 @@ export async function loadLocal(
     const desired = rendered.objects.filter(
       (d) => (opts.namespace === undefined || d.object.metadata['namespace'] === opts.namespace) && select(d),
     );
-    const { live, unserved } = await readLiveObjects(kc, desired, discovery);
+    const byId = onLiveRead ? new Map(desired.map((d) => [d.id, d])) : null;
+    const { live, unserved } = await readLiveObjects(
+      kc,
+      desired,
+      discovery,
+      byId
+        ? (ids, read) =>
+            onLiveRead?.(
+              ids.map((id) => byId.get(id)).filter((d) => d !== undefined),
+              read,
+              engine,
+              repo.commit,
+            )
+        : undefined,
+    );
     const warnings = [
       ...rendered.warnings,
       ...unserved.map((k) => `the cluster does not serve ${k}: its objects are reported as Missing`),
@@ -191,8 +214,15 @@ async function renderWithTool(
 }
 
 export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): Promise<LocalAnalysis> {
-  const s = await loadLocal(kc, opts);
-  const results = analyzeAll(s.desired, s.live, s.engine, { gitCommit: s.commit });
+  // Each collection is analysed as soon as it is read, while the API server answers the next
+  // requests; what no request covered (kinds the cluster does not serve) is analysed at the end.
+  const done = new Map<string, DriftResult>();
+  const s = await loadLocal(kc, opts, undefined, (ready, live, engine, commit) => {
+    for (const d of ready) done.set(d.id, analyzeResource(d, live.get(d.id), engine, { gitCommit: commit }));
+  });
+  const results = s.desired.map(
+    (d) => done.get(d.id) ?? analyzeResource(d, s.live.get(d.id), s.engine, { gitCommit: s.commit }),
+  );
   return {
     results,
     errors: s.errors,

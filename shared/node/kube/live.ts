@@ -109,10 +109,15 @@ async function readGroup(kc: KubeConfig, g: Group, live: Map<string, KubeObject>
   } while (cont);
 }
 
+/**
+ * `onRead` is called as each collection's objects are in `live` (with the ids read), so a caller can
+ * work on them while the other requests are still out.
+ */
 export async function readLiveObjects(
   kc: KubeConfig,
   desired: DesiredRef[],
   discovery: Discovery = new Discovery(kc),
+  onRead?: (ids: readonly string[], live: ReadonlyMap<string, KubeObject>) => void,
 ): Promise<LiveResult> {
   const groups = new Map<string, Group>();
   const unserved = new Set<string>();
@@ -140,7 +145,13 @@ export async function readLiveObjects(
   }
   const live = new Map<string, KubeObject>();
   await pool(
-    [...groups.values()].map((g) => () => readGroup(kc, g, live)),
+    [...groups.values()].map((g) => async () => {
+      await readGroup(kc, g, live);
+      onRead?.(
+        g.items.map((it) => it.id),
+        live,
+      );
+    }),
     4,
   );
   return { live, unserved: [...unserved] };
