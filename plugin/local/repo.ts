@@ -1,10 +1,11 @@
 // Where the desired state comes from: a local directory (a Git work tree or a plain directory),
 // or a Git URL cloned shallowly into a temp dir that is removed afterwards. A local repository
 // with --branch is cloned too, so the branch is read as committed, not as checked out.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { simpleGit } from 'simple-git';
+import { promisify } from 'node:util';
 import { CliError, oneLine } from '../cli/errors.ts';
 
 export interface CheckedOutRepo {
@@ -19,11 +20,18 @@ export function isRepoUrl(repo: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[^/\s]+@[^/\s:]+:/.test(repo);
 }
 
+const execGit = promisify(execFile);
+
+/**
+ * HEAD of the work tree `dir` is in, in one git start (simple-git took two, checkIsRepo then revparse,
+ * and each counts in a command this short). Null outside a work tree (a bare repository included)
+ * and in a repository without commits, where rev-parse fails.
+ */
 async function headCommit(dir: string): Promise<string | null> {
   try {
-    const git = simpleGit(dir);
-    if (!(await git.checkIsRepo())) return null;
-    return (await git.revparse(['HEAD'])).trim() || null;
+    const { stdout } = await execGit('git', ['rev-parse', '--is-inside-work-tree', 'HEAD'], { cwd: dir });
+    const [inside, head] = stdout.trim().split('\n');
+    return inside === 'true' && head && /^[0-9a-f]+$/.test(head) ? head : null;
   } catch {
     return null;
   }
@@ -36,6 +44,8 @@ async function cloneInto(source: string, branch: string | undefined): Promise<Ch
     const args = ['--depth', '1', ...(branch ? ['--branch', branch] : [])];
     // file:// so a local path clones shallowly like a remote one.
     const url = isRepoUrl(source) ? source : `file://${resolve(source)}`;
+    // Loaded here: only a clone needs simple-git, and the bundle evaluates what it imports at start.
+    const { simpleGit } = await import('simple-git');
     await simpleGit().clone(url, dir, args);
     return { dir, commit: await headCommit(dir), cleanup };
   } catch (err) {
