@@ -2,7 +2,7 @@
 // changed (each keeps its last good version), a Kustomize or Helm source is rendered as a whole
 // (through the render cache, so an unchanged commit never re-runs the tool). Git unreachable, a
 // file that does not parse or a render that fails: the last good state stays, and status() says why.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { IgnoreRule, KindScopes } from '../../shared/engine/index.ts';
 import { holdsFile, listSourceFiles } from '../../shared/node/source-files.ts';
 import {
@@ -55,7 +55,7 @@ export interface RenderDeps {
   timeoutMs?: number;
 }
 
-/** Files read at once: far below any descriptor limit, enough to keep the disk busy. */
+/** Files read between two yields to the event loop (one descriptor open at a time). */
 const READ_SLICE = 64;
 
 function firstLines(err: unknown, n = 3): string {
@@ -103,8 +103,10 @@ export class GitSource {
   /** One sync; never throws: failures are logged and the last good state stays. Null when nothing changed. */
   async sync(): Promise<GitChange | null> {
     const initial = !this.desired.loaded;
+    const started = performance.now();
     try {
       const result = await this.repo.sync();
+      const fetched = performance.now();
       const type = resolveType(this.spec.type, sourceRoot(this.repo.dir, this.spec.git.path));
       if (type !== 'directory') {
         const change = await this.syncRendered(result.commit, type, initial);
@@ -132,7 +134,9 @@ export class GitSource {
       const paths = full
         ? listSourceFiles(this.repo.dir, this.spec.git.path)
         : (result.changed as string[]).filter((p) => holdsFile(this.spec.git.path, p));
-      const updates = await this.read(paths.filter((p) => this.repo.exists(p)));
+      const listed = performance.now();
+      const updates = await this.read(paths);
+      const read = performance.now();
       const outcome = this.desired.apply(
         result.commit,
         updates,
@@ -151,7 +155,14 @@ export class GitSource {
           `${file} parses again`,
         );
       this.recovered(result.commit);
-      this.synced(result.commit, updates.length, result.deleted.length, result.previous);
+      const ms = (from: number, to: number) => Math.round(to - from);
+      const done = performance.now();
+      this.synced(result.commit, updates.length, result.deleted.length, result.previous, {
+        git: ms(started, fetched),
+        list: ms(fetched, listed),
+        read: ms(listed, read),
+        parse: ms(read, done),
+      });
       return { commit: result.commit, touched: outcome.touched, initial };
     } catch (err) {
       const message = firstLines(err);
@@ -281,7 +292,14 @@ export class GitSource {
     };
   }
 
-  private synced(commit: string, files: number, deleted: number, previous: string | null): void {
+  private synced(
+    commit: string,
+    files: number,
+    deleted: number,
+    previous: string | null,
+    /** Where the sync's time went: clone or fetch, listing, reading, parsing into the desired state. */
+    phases: Record<'git' | 'list' | 'read' | 'parse', number>,
+  ): void {
     this.log.info(
       {
         event: 'git_synced',
@@ -291,6 +309,8 @@ export class GitSource {
         files,
         deleted,
         objects: this.desired.size,
+        duration_ms: Object.values(phases).reduce((a, b) => a + b, 0),
+        phases_ms: phases,
       },
       `synced ${this.repo.describe()} at ${commit.slice(0, 12)}`,
     );
@@ -303,18 +323,26 @@ export class GitSource {
   }
 
   /**
-   * Reads in slices: one readFile per path at once ran out of file descriptors (EMFILE) on a
-   * 100,000-file repository, and the next spawn of git failed the same way.
+   * Reads synchronously in slices, yielding between them: the promise API's open/stat/read/close
+   * hops cost ~6x the CPU (0.45 s against 0.08 s for 10,000 small files), and sync reads hold one
+   * descriptor at a time (one readFile per path at once ran out of descriptors (EMFILE) on a
+   * 100,000-file repository, and the next spawn of git failed the same way). A path that no longer
+   * exists (deleted, or a dangling link) is left out.
    */
   private async read(paths: string[]): Promise<FileUpdate[]> {
     const updates: FileUpdate[] = [];
     for (let i = 0; i < paths.length; i += READ_SLICE) {
-      const slice = paths.slice(i, i + READ_SLICE);
-      updates.push(
-        ...(await Promise.all(
-          slice.map(async (path) => ({ path, content: await readFile(this.repo.absolute(path)) })),
-        )),
-      );
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      for (const path of paths.slice(i, i + READ_SLICE)) {
+        let content: Buffer;
+        try {
+          content = readFileSync(this.repo.absolute(path));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw err;
+        }
+        updates.push({ path, content });
+      }
     }
     return updates;
   }

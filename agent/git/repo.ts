@@ -1,5 +1,5 @@
 // The working clone: cloned once, then fetched; tells which files changed between commits.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { RepoSpec } from './source-spec.ts';
@@ -94,10 +94,6 @@ export class GitRepo {
 
   absolute(path: string): string {
     return join(this.workDir, path);
-  }
-
-  exists(path: string): boolean {
-    return existsSync(this.absolute(path));
   }
 
   describe(): string {
