@@ -108,12 +108,32 @@ export async function applyObjects(
     const worker = async () => {
       while (next < files.length) {
         const f = files[next++];
-        if (f) await plane.kubectlOk(['apply', '--server-side', '--field-manager', 'bench', '-f', f]);
+        if (f) await applyBatch(plane, f);
       }
     };
     await Promise.all(Array.from({ length: opts.parallel ?? 4 }, worker));
     return (performance.now() - started) / 1000;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One batch, tried up to three times: a loaded API server answers "Timeout: request did not complete"
+ * now and then (it stopped a 100,000-object run at batch 56,000), and server-side apply of the same
+ * file again is harmless.
+ */
+async function applyBatch(plane: ControlPlane, file: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await plane.kubectlOk(['apply', '--server-side', '--field-manager', 'bench', '-f', file]);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.log(
+        `  note: apply of ${file} failed (attempt ${attempt} of 3), trying again: ${String(err).slice(0, 200)}`,
+      );
+      await new Promise((r) => setTimeout(r, 5000));
+    }
   }
 }
