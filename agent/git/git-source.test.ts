@@ -2,12 +2,12 @@
 // Basic auth; changed files only, per-file last good state, unreachable remote.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, renameSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startGitHttpServer } from '../../test/git/http-backend.ts';
-import { makeRepo, type TestRepo } from '../../test/git/repos.ts';
+import { git, makeRepo, type TestRepo } from '../../test/git/repos.ts';
 import { parseConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { GitSource } from './git-source.ts';
@@ -16,15 +16,19 @@ import { legacySource } from './source-spec.ts';
 const cm = (name: string, value: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: app }\ndata: { v: "${value}" }\n`;
 
-function source(url: string, extra = '', env: NodeJS.ProcessEnv = {}): { src: GitSource; lines: string[] } {
+function source(
+  url: string,
+  extra = '',
+  env: NodeJS.ProcessEnv = {},
+): { src: GitSource; lines: string[]; dir: string } {
   const lines: string[] = [];
   const config = parseConfig(`git: { url: "${url}", path: manifests${extra} }\n`, env);
   const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) });
-  return {
-    src: new GitSource(legacySource(config.git, 'default'), mkdtempSync(join(tmpdir(), 'dg-clone-')), log),
-    lines,
-  };
+  const dir = mkdtempSync(join(tmpdir(), 'dg-clone-'));
+  return { src: new GitSource(legacySource(config.git, 'default'), dir, log), lines, dir };
 }
+
+const ids = (src: GitSource) => [...src.desired.entries()].map(([id]) => id).sort();
 
 describe('git desired state', () => {
   const repos: TestRepo[] = [];
@@ -132,6 +136,60 @@ describe('git desired state', () => {
       await server.stop();
     }
   });
+  it('reads a plain source from git objects, no work tree, through commits, deletions and a force-push', async () => {
+    const repo = newRepo();
+    const bare = repo.bare();
+    const { src, dir } = source(bare.url);
+    await src.sync();
+    assert.deepEqual(ids(src), ['ConfigMap:app:a', 'ConfigMap:app:b']);
+    assert.equal(existsSync(join(dir, 'manifests', 'a.yaml')), false, 'nothing checked out');
+    repo.commit({
+      'manifests/b.yaml': null,
+      'manifests/sub/c.yaml': cm('c', '1'),
+      'manifests/.hidden/d.yaml': cm('d', '1'),
+    });
+    const change = await src.sync();
+    assert.deepEqual([...(change?.touched ?? [])].sort(), ['ConfigMap:app:b', 'ConfigMap:app:c']);
+    assert.deepEqual(ids(src), ['ConfigMap:app:a', 'ConfigMap:app:c']);
+    // History rewritten on the remote: the source follows the new branch tip.
+    git(repo.dir, ['reset', '-q', '--hard', 'HEAD~1']);
+    writeFileSync(join(repo.dir, 'manifests', 'e.yaml'), cm('e', '1'));
+    git(repo.dir, ['add', '-A']);
+    git(repo.dir, ['commit', '-q', '-m', 'rewritten']);
+    git(repo.dir, ['push', '-q', '-f', bare.dir, 'main:main']);
+    const rewritten = await src.sync();
+    assert.equal(rewritten?.commit, repo.head());
+    assert.deepEqual(ids(src), ['ConfigMap:app:a', 'ConfigMap:app:b', 'ConfigMap:app:e']);
+    assert.equal(src.desired.get('ConfigMap:app:b')?.commit, repo.head());
+    assert.equal(existsSync(join(dir, 'manifests', 'a.yaml')), false, 'still nothing checked out');
+  });
+
+  it('checks the tree out when only real files can say: a symlink, a kustomization', async () => {
+    const repo = newRepo();
+    const { src, dir, lines } = source(repo.dir);
+    await src.sync();
+    assert.equal(existsSync(join(dir, 'manifests', 'a.yaml')), false);
+    // A link to a file elsewhere in the repository: read through the checkout, as before.
+    repo.commit({ 'shared/x.yaml': cm('x', '1') });
+    symlinkSync('../shared/x.yaml', join(repo.dir, 'manifests', 'x.yaml'));
+    repo.commit({});
+    await src.sync();
+    assert.deepEqual(ids(src), ['ConfigMap:app:a', 'ConfigMap:app:b', 'ConfigMap:app:x']);
+    assert.equal(readFileSync(join(dir, 'manifests', 'a.yaml'), 'utf8'), cm('a', '1'), 'checked out');
+    // Later commits move the checkout too.
+    repo.commit({ 'manifests/a.yaml': cm('a', '2') });
+    await src.sync();
+    assert.equal(readFileSync(join(dir, 'manifests', 'a.yaml'), 'utf8'), cm('a', '2'));
+
+    const other = newRepo();
+    other.commit({ 'manifests/kustomization.yaml': 'resources: [a.yaml]\n' });
+    const k = source(other.dir);
+    assert.equal(await k.src.sync(), null);
+    assert.match(k.lines.join(''), /is kustomize, and rendering is not set up/);
+    assert.ok(existsSync(join(k.dir, 'manifests', 'kustomization.yaml')), 'checked out to detect it');
+    void lines;
+  });
+
   it('reads a repository with more files than the process may open at once', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 1500; i++) files[`manifests/cm-${i}.yaml`] = cm(`cm-${i}`, '1');

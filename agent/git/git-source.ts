@@ -107,7 +107,23 @@ export class GitSource {
     try {
       const result = await this.repo.sync();
       const fetched = performance.now();
-      const type = resolveType(this.spec.type, sourceRoot(this.repo.dir, this.spec.git.path));
+      const quiet = result.changed !== 'all' && result.changed.length === 0 && result.deleted.length === 0;
+      // The same commit for a plain directory: nothing to list or read (the check below, made early).
+      if (quiet && !initial && this.type === 'directory' && this.renderedKey === null) {
+        this.recovered(result.commit);
+        return null;
+      }
+      // A plain directory reads straight from git's objects; anything else needs the work tree.
+      const blobs =
+        this.spec.type === 'auto' || this.spec.type === 'directory'
+          ? this.repo.hasWorkTree
+            ? null
+            : await this.repo.sourceBlobs(this.spec.git.path)
+          : null;
+      if (blobs === null) await this.repo.checkout();
+      const type = blobs
+        ? 'directory'
+        : resolveType(this.spec.type, sourceRoot(this.repo.dir, this.spec.git.path));
       if (type !== 'directory') {
         const change = await this.syncRendered(result.commit, type, initial);
         this.recovered(result.commit);
@@ -132,10 +148,12 @@ export class GitSource {
       const full = result.changed === 'all' || this.renderedKey !== null;
       this.renderedKey = null;
       const paths = full
-        ? listSourceFiles(this.repo.dir, this.spec.git.path)
+        ? blobs
+          ? [...blobs.keys()]
+          : listSourceFiles(this.repo.dir, this.spec.git.path)
         : (result.changed as string[]).filter((p) => holdsFile(this.spec.git.path, p));
       const listed = performance.now();
-      const updates = await this.read(paths);
+      const updates = blobs ? await this.readBlobs(paths, blobs) : await this.read(paths);
       const read = performance.now();
       const outcome = this.desired.apply(
         result.commit,
@@ -320,6 +338,13 @@ export class GitSource {
     if (this.lastError === null) return;
     this.lastError = null;
     this.log.info({ event: 'git_recovered', source: this.name, commit }, 'git reachable again');
+  }
+
+  /** The paths' contents from git's objects; a path not in the tree (deleted, not a file) is left out. */
+  private async readBlobs(paths: string[], blobs: Map<string, string>): Promise<FileUpdate[]> {
+    const present = paths.filter((p) => blobs.has(p));
+    const contents = await this.repo.readBlobs(present.map((p) => blobs.get(p) ?? ''));
+    return present.map((path, i) => ({ path, content: contents[i] ?? new Uint8Array() }));
   }
 
   /**
