@@ -39,6 +39,8 @@ export class ClusterWatch {
   private resolved = false;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  /** The Discovery prepare() learned the facts with, for the first discover() to reuse. */
+  private prepared: Discovery | null = null;
   private problems: string[] = [];
   /** Warnings about versions Git names that the server does not serve, logged once each. */
   private readonly warned = new Set<string>();
@@ -132,7 +134,14 @@ export class ClusterWatch {
    * left for start() to report and retry.
    */
   async prepare(): Promise<void> {
-    await this.learn(new Discovery(this.kc)).catch(() => undefined);
+    const discovery = new Discovery(this.kc);
+    try {
+      await this.learn(discovery);
+      // start() goes on with these answers instead of asking the server the same again.
+      this.prepared = discovery;
+    } catch {
+      // start() asks again, reports and retries.
+    }
   }
 
   async start(): Promise<void> {
@@ -151,7 +160,9 @@ export class ClusterWatch {
   /** Resolve the kinds not yet watched and start their watches; retried while some fail. */
   private async discover(): Promise<void> {
     if (this.stopped) return;
-    const discovery = new Discovery(this.kc);
+    const learned = this.prepared;
+    this.prepared = null;
+    const discovery = learned ?? new Discovery(this.kc);
     try {
       const served = await discovery.kinds();
       const r = resolveKinds(served, this.config.resource_types, this.gitVersions);
@@ -159,7 +170,7 @@ export class ClusterWatch {
         if (!this.warned.has(w)) this.log.warn({ event: 'watch_version' }, w);
         this.warned.add(w);
       }
-      await this.learn(discovery);
+      if (!learned) await this.learn(discovery);
       const fresh = r.kinds.filter((k) => !this.kinds.some((w) => w.key === k.key));
       this.kinds.push(...fresh);
       for (const info of fresh) this.addWatches(info);
