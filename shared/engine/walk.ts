@@ -56,8 +56,12 @@ function walk(
     const dob = isObject(d) ? d : {};
     const lob = isObject(l) ? l : {};
     for (const k of Object.keys(dob)) {
+      const dv = dob[k];
+      const lv = lob[k];
+      // The same scalar on both sides (most fields): nothing below to report.
+      if (dv === lv && (typeof dv !== 'object' || dv === null)) continue;
       segs.push({ field: k });
-      walk(dob[k], lob[k], segs, kind, visit);
+      walk(dv, lv, segs, kind, visit);
       segs.pop();
     }
     for (const k of Object.keys(lob)) {
