@@ -1,5 +1,5 @@
 // The agent's start order against a real API server and a real Git checkout: the watches list
-// while Git is still loading (held back here by a post-checkout hook that sleeps), every object
+// while Git is still loading (held back here by a reference-transaction hook that sleeps), every object
 // listed before Git knew what it tracks is kept whole and analysed without being read again, what
 // Git does not name is slimmed once Git has loaded, and a version Git names that the watches did
 // not know of at their start (an HPA kept in autoscaling/v1, the server preferring v2) is watched
@@ -68,12 +68,16 @@ describe('agent start: the lists overlap the Git load', () => {
       'manifests/app.yaml': [deployment, settings, hpa].join('---\n'),
     });
     dir = mkdtempSync(join(tmpdir(), 'driftguard-start-'));
-    // Every checkout the agent's git makes waits: the lists surely finish while Git loads.
+    // Every ref the agent's git writes waits (the clone has no work tree, so no checkout hook
+    // runs): the lists surely finish while Git loads.
     const hooks = join(dir, 'hooks');
     writeFileSync(join(dir, 'gitconfig'), `[core]\n\thooksPath = ${hooks}\n`);
     mkdirSync(hooks);
-    writeFileSync(join(hooks, 'post-checkout'), `#!/bin/sh\nsleep ${HOOK_SLEEP_S}\n`);
-    chmodSync(join(hooks, 'post-checkout'), 0o755);
+    writeFileSync(
+      join(hooks, 'reference-transaction'),
+      `#!/bin/sh\n[ "$1" = committed ] && sleep ${HOOK_SLEEP_S}\nexit 0\n`,
+    );
+    chmodSync(join(hooks, 'reference-transaction'), 0o755);
     process.env['GIT_CONFIG_GLOBAL'] = join(dir, 'gitconfig');
     const config = parseConfig(
       [
