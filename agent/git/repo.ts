@@ -159,14 +159,18 @@ export class GitRepo {
         cwd: this.workDir,
         env: gitEnvironment(this.config.url, this.config.auth).env,
         stdio: ['pipe', 'pipe', 'pipe'],
+        // Like every other git command here: one that hangs is killed, and the sync fails and is retried.
+        timeout: this.config.pull_timeout,
       });
+      // First, so that a spawn that fails (no descriptors left: no pipes either) rejects, not throws.
+      child.on('error', reject);
+      if (!child.stdout || !child.stderr || !child.stdin) return;
       const chunks: Buffer[] = [];
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => chunks.push(c));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        if (code !== 0) return reject(new Error(`git cat-file failed (${code}): ${stderr.trim()}`));
+      child.on('close', (code, signal) => {
+        if (code !== 0) return reject(new Error(`git cat-file failed (${signal ?? code}): ${stderr.trim()}`));
         try {
           resolve(splitBatch(Buffer.concat(chunks), ids.length));
         } catch (err) {
