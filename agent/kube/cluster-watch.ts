@@ -166,10 +166,7 @@ export class ClusterWatch {
     try {
       const served = await discovery.kinds();
       const r = resolveKinds(served, this.config.resource_types, this.gitVersions);
-      for (const w of r.warnings) {
-        if (!this.warned.has(w)) this.log.warn({ event: 'watch_version' }, w);
-        this.warned.add(w);
-      }
+      for (const w of r.warnings) this.warnOnce(w);
       if (!learned) await this.learn(discovery);
       const fresh = r.kinds.filter((k) => !this.kinds.some((w) => w.key === k.key));
       this.kinds.push(...fresh);
@@ -230,11 +227,21 @@ export class ClusterWatch {
   }
 
   private addWatches(info: KindInfo): void {
-    for (const version of info.alsoVersions) {
-      const other: KindInfo = { ...info, version, alsoVersions: [] };
-      this.addScopes(other, this.stateFor(info.group === '' ? version : `${info.group}/${version}`));
-    }
+    for (const version of info.alsoVersions) this.addVersionWatches(info, version);
     this.addScopes(info, this.state);
+  }
+
+  /** The watches of `info` read in `version` too, into that version's own live view. */
+  private addVersionWatches(info: KindInfo, version: string): void {
+    const other: KindInfo = { ...info, version, alsoVersions: [] };
+    this.addScopes(other, this.stateFor(info.group === '' ? version : `${info.group}/${version}`));
+  }
+
+  /** A watch_version warning, logged the first time only (discovery and Git syncs repeat them). */
+  private warnOnce(warning: string): void {
+    if (this.warned.has(warning)) return;
+    this.warned.add(warning);
+    this.log.warn({ event: 'watch_version' }, warning);
   }
 
   /**
@@ -257,14 +264,11 @@ export class ClusterWatch {
       for (const version of new Set(this.gitVersions(info.key))) {
         if (version === info.version || info.alsoVersions.includes(version)) continue;
         if (!info.served.includes(version)) {
-          const warning = `${info.key}: Git uses ${version}, which the API server does not serve`;
-          if (!this.warned.has(warning)) this.log.warn({ event: 'watch_version' }, warning);
-          this.warned.add(warning);
+          this.warnOnce(`${info.key}: Git uses ${version}, which the API server does not serve`);
           continue;
         }
         info.alsoVersions.push(version);
-        const other: KindInfo = { ...info, version, alsoVersions: [] };
-        this.addScopes(other, this.stateFor(info.group === '' ? version : `${info.group}/${version}`));
+        this.addVersionWatches(info, version);
       }
     }
     return this.watches.slice(before);
