@@ -23,11 +23,11 @@ const withoutInkDevtools: Plugin = {
   },
 };
 
-/** `keepNames` for a bundle whose CPU profiles name real functions (test/bench/local-loop.ts --names). */
 // client-node's kubeconfig code imports these for proxies and fetch(); the plugin talks to the API
 // server with node:https and needs them only when a kubeconfig names a proxy.
 const DEFERRED = ['undici', 'socks-proxy-agent', 'socks', 'hpagent'];
 
+/** `keepNames` for a bundle whose CPU profiles name real functions (test/bench/local-loop.ts --names). */
 export function bundle(
   root: string,
   entry: string,
