@@ -27,7 +27,10 @@ export type LogEvent =
   | 'watch_restarted'
   | 'store_write_failed'
   | 'store_recovered'
-  | 'server_listening';
+  | 'server_listening'
+  | 'memory_pressure'
+  | 'memory_recovered'
+  | 'watch_list_unsupported';
 
 const MARKERS: Record<string, string> = {
   high: '🔴',

@@ -31,6 +31,8 @@ async function readiness(control: AgentControl): Promise<ReadyResponse> {
   const renderFailed = components
     .filter((c) => c.ready && c.render_failed)
     .map((c) => `${c.name}: render_failed: ${c.render_failed} (last good state kept)`);
+  // A component near a limit (memory near the container's) is still ready, but named.
+  renderFailed.push(...components.filter((c) => c.ready && c.warning).map((c) => `${c.name}: ${c.warning}`));
   if (failing.length === 0)
     return {
       status: 'ready',

@@ -100,6 +100,13 @@ export const DriftRecord = named(
     resolved_at: Timestamp.nullable(),
     last_known_good_hash: z.string().nullable().describe('The live hash when live last matched Git.'),
     resolution_message: z.string().nullable().describe('e.g. "replicas back to 3 (kubectl-scale)".'),
+    verdict_key: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'What the verdict was computed from (engine code, rules, cluster facts, desired object and commit, live uid@resourceVersion), as fingerprints: while it is unchanged a full analysis keeps the verdict without running the engine. Absent on records written before it existed (they miss once).',
+      ),
   }),
 );
 
@@ -239,7 +246,7 @@ export const ComponentState = named(
   z.strictObject({
     name: z
       .union([
-        z.enum(['store', 'watches', 'git', 'permissions', 'leader']),
+        z.enum(['store', 'watches', 'git', 'permissions', 'leader', 'memory']),
         z.templateLiteral(['source:', z.string()]),
       ])
       .describe('`source:<name>` for each configured source, beside the aggregate `git`.'),
@@ -256,6 +263,13 @@ export const ComponentState = named(
       .optional()
       .describe(
         'Sources only: why its newest commit did not render (tool, exit code, stderr without temp paths or secrets). Its last good desired state is still analysed.',
+      ),
+    warning: z
+      .string()
+      .nullable()
+      .optional()
+      .describe(
+        'Set while the component is ready but needs attention: `memory` near the container limit read from the cgroup.',
       ),
   }),
 );
