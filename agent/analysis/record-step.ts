@@ -2,8 +2,8 @@
 // once the caller has stored it (a batch at a time, see Store.saveRecords), Events, notifications,
 // metrics and log (announce). Unchanged records are not rewritten (see `shouldWrite`), so a full
 // run over a quiet cluster costs reads and hashing, not 10,000 writes.
-import { analyzeResource, type EngineOptions } from '../../shared/engine/index.ts';
-import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
+import { analyzeResource, canonicalJson, type EngineOptions } from '../../shared/engine/index.ts';
+import type { DriftEvent, DriftRecord, JsonValue, KubeObject } from '../../shared/types.ts';
 import type { EventSink } from '../kube/events.ts';
 import type { Logger } from '../log.ts';
 import type { DesiredEntry } from './scheduler.ts';
@@ -32,9 +32,15 @@ export interface StepDeps {
 
 export type StepOutcome = 'detected' | 'resolved' | 'updated' | 'written' | 'skipped' | 'removed';
 
+/**
+ * What makes a record worth rewriting: not the clock, and not its memo key alone (a new
+ * resourceVersion with the same verdict is remembered in memory, not written; see VerdictMemo).
+ * Key order does not count either: a record read back from MongoDB has its detail fields in
+ * another order than the engine wrote them, and must not be rewritten for that after a restart.
+ */
 function withoutClock(r: DriftRecord): string {
-  const { last_checked: _ignored, ...rest } = r;
-  return JSON.stringify(rest);
+  const { last_checked: _clock, verdict_key: _key, ...rest } = r;
+  return canonicalJson(rest as JsonValue);
 }
 
 /** A stable 0..1 fraction per id, to spread the refresh of last_checked over time. */
@@ -81,11 +87,12 @@ export function analyzeStep(
   live: KubeObject | undefined,
   previous: DriftRecord | null,
   now: string,
+  verdictKey?: string,
 ): StepVerdict {
   const result = analyzeResource(entry.desired, live, engineFor(deps.engine, entry), {
     gitCommit: entry.commit,
   });
-  return decide(deps, { ...result, source: entry.source ?? null }, previous, now);
+  return decide(deps, { ...result, source: entry.source ?? null }, previous, now, verdictKey);
 }
 
 /** One verdict (the engine's, or an unmanaged object's) as the record's next state. */
@@ -94,8 +101,11 @@ export function decide(
   result: Parameters<typeof transition>[1],
   previous: DriftRecord | null,
   now: string,
+  verdictKey?: string,
 ): StepVerdict {
-  const { record, event } = transition(previous, result, now, deps.cluster);
+  const next = transition(previous, result, now, deps.cluster);
+  const { event } = next;
+  const record = verdictKey === undefined ? next.record : { ...next.record, verdict_key: verdictKey };
   if (!event && !shouldWrite(previous, record, now, deps.touchAfterMs))
     return { outcome: 'skipped', record: previous ?? record, event: null, write: false };
   return { outcome: event ? event.event : 'written', record, event, write: true };

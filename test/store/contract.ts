@@ -7,6 +7,7 @@ import type { DriftDetail, DriftEvent, DriftRecord, DriftResult, LastAnalysis } 
 import { transition } from '../../agent/records/lifecycle.ts';
 import { imageDetail, result, scalingDetail } from '../records/details.ts';
 import type { RecordQuery, Store } from '../../agent/store/store.ts';
+import { shouldWrite } from '../../agent/analysis/record-step.ts';
 
 /** One empty database per test; `open` may be called again to reopen the same database. */
 export interface StoreBackend {
@@ -123,6 +124,24 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       assert.equal((await b.lastAnalysis())?.resources, 7);
       // A store never writes another cluster's record.
       await assert.rejects(() => b.saveRecord(inA.record, inA.event), /refusing to write/);
+    });
+
+    it('a record read back is the record written: a restart rewrites only what changed', async () => {
+      const s = await fresh();
+      const written = fixture().map((r, i) => (i % 2 ? { ...r, verdict_key: `v1|k${i}|uid@${i}` } : r));
+      await s.saveRecords(written.map((record) => ({ record, event: null })));
+      const back = await (await reopen()).getRecords(ids(written));
+      for (const r of written) {
+        const stored = back.get(r.resource_id);
+        assert.ok(stored, r.resource_id);
+        assert.equal(stored.verdict_key, r.verdict_key, 'the memo key is kept');
+        // The same verdict again, analysed just after: nothing to write (key order, absent fields).
+        assert.equal(
+          shouldWrite(stored, { ...r, last_checked: at(1) }, at(1), 3_600_000),
+          false,
+          r.resource_id,
+        );
+      }
     });
 
     it('answers ping and starts empty', async () => {

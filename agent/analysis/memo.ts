@@ -1,0 +1,181 @@
+// Remembered verdicts. A drift verdict is a pure function of the desired object (and its commit,
+// source and ignore rules), the live object, the engine's rules and the cluster facts it reads
+// (the CRD schema of the object's kind, the kind's scope), and the engine's code. The memo key
+// names each of these by a short fingerprint, so a full run compares one string per object: the
+// same key as the one the record was last analysed with means the same verdict, and the engine
+// (and whatever stage follows it) does not run. The key is stored on the record (`verdict_key`),
+// so the memo also holds across restarts; a record without one simply misses.
+//
+//   v1|<code>|<rules>|<ignore>|<facts>|<desired>|<uid>@<resourceVersion>
+//
+// Each part is computed once per object identity (WeakMap): Git reloads and discovery refreshes
+// hand over new objects, whose fingerprints are recomputed; their text decides, so a refresh that
+// changes nothing keeps every key, and a changed CRD schema changes only its kind's keys.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kindKeyOf, schemaFor, type EngineOptions, type IgnoreRule } from '../../shared/engine/index.ts';
+import type { KubeObject } from '../../shared/types.ts';
+import type { DesiredEntry } from './scheduler.ts';
+
+/** Bumped when the key's layout or meaning changes: every stored key then misses once. */
+const LAYOUT = 'v1';
+
+/** 64 bits of SHA-256, hex: enough to tell versions of one object's inputs apart. */
+function fingerprint(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Memoises a fingerprint per object identity (objects handed over are never mutated after). */
+function byIdentity<T extends object>(of: (o: T) => string): (o: T) => string {
+  const cache = new WeakMap<T, string>();
+  return (o) => {
+    let v = cache.get(o);
+    if (v === undefined) cache.set(o, (v = of(o)));
+    return v;
+  };
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * The engine's code: a new agent whose engine decides differently must not trust old verdicts.
+ * Run as the bundle (the image), this module's file is the whole agent; run from source, the
+ * engine's sources are read. An unreadable file gives a key unique to this process (no memo
+ * across restarts, never a wrong one).
+ */
+export function codeFingerprint(moduleUrl: string = import.meta.url): string {
+  try {
+    const self = fileURLToPath(moduleUrl);
+    const files = /\.[cm]?js$/.test(self)
+      ? [self]
+      : tsFiles(join(resolve(dirname(self), '../..'), 'shared', 'engine'));
+    const hash = createHash('sha256');
+    for (const f of files) hash.update(f.slice(f.lastIndexOf('shared'))).update(readFileSync(f));
+    return hash.digest('hex').slice(0, 16);
+  } catch {
+    return `p${process.pid}-${Date.now()}`;
+  }
+}
+
+const rulesPrint = byIdentity((rules: EngineOptions['rules']) => fingerprint(JSON.stringify(rules)));
+const ignorePrint = byIdentity((ignore: IgnoreRule[]) => fingerprint(JSON.stringify(ignore)));
+const schemaPrint = byIdentity((schema: object) => fingerprint(JSON.stringify(schema)));
+/** The desired object's text: hashed once per Git load of it, not on every discovery refresh. */
+const desiredPrint = byIdentity((d: DesiredEntry['desired']) =>
+  fingerprint(`${d.sourceFile}\n${JSON.stringify(d.object)}`),
+);
+
+/** The cluster facts the engine reads for this object: its kind's scope and CRD schema. */
+function factsPrint(object: KubeObject, engine: EngineOptions): string {
+  const scope = engine.scopes?.get(kindKeyOf(object));
+  const schema = schemaFor(object, engine.crdSchemas);
+  return `${scope === undefined ? '?' : scope ? 'n' : 'c'}${schema ? schemaPrint(schema) : '-'}`;
+}
+
+function liveIdentity(live: KubeObject | undefined): string {
+  if (!live) return '-';
+  const { uid, resourceVersion } = live.metadata;
+  return `${typeof uid === 'string' ? uid : ''}@${typeof resourceVersion === 'string' ? resourceVersion : ''}`;
+}
+
+/** Everything but the live part of a key, and what it was computed from (identities). */
+interface Prefix {
+  text: string;
+  commit: string;
+  source: string | undefined;
+  ignore: IgnoreRule[] | undefined;
+  rules: EngineOptions['rules'];
+  namespace: string;
+  salt: string;
+  scopes: EngineOptions['scopes'];
+  schemas: EngineOptions['crdSchemas'];
+}
+
+/** Builds memo keys for one engine's code; see the file comment for the layout. */
+export class VerdictMemo {
+  /** Keys that differ from the one stored on the record (see `remembered`). */
+  private readonly latest = new Map<string, string>();
+  /** Per desired object, the key without its live part; rebuilt when any input is another object. */
+  private readonly prefixes = new WeakMap<DesiredEntry['desired'], Prefix>();
+
+  constructor(private readonly code: string = codeFingerprint()) {}
+
+  key(entry: DesiredEntry, live: KubeObject | undefined, engine: EngineOptions): string {
+    return `${this.prefix(entry, engine)}|${liveIdentity(live)}`;
+  }
+
+  /**
+   * The key the id's current verdict was computed with: the one remembered in this process, else
+   * the one stored on its record. A verdict whose record did not change is not rewritten (only
+   * its key would differ), so the stored key may be older; it then misses once after a restart.
+   */
+  remembered(id: string, stored: string | null | undefined): string | undefined {
+    return this.latest.get(id) ?? stored ?? undefined;
+  }
+
+  /** The key of the id's verdict now; kept in memory only while its record holds another. */
+  remember(id: string, key: string, stored: string | null | undefined): void {
+    if (key === stored) this.latest.delete(id);
+    else this.latest.set(id, key);
+  }
+
+  forget(id: string): void {
+    this.latest.delete(id);
+  }
+
+  /** Forgets everything (a new leader: another replica may have written since). */
+  clear(): void {
+    this.latest.clear();
+  }
+
+  /** Keeps only these ids (a full run drops what is no longer tracked). */
+  retain(ids: ReadonlySet<string>): void {
+    for (const id of this.latest.keys()) if (!ids.has(id)) this.latest.delete(id);
+  }
+
+  private prefix(entry: DesiredEntry, engine: EngineOptions): string {
+    const p = this.prefixes.get(entry.desired);
+    if (
+      p &&
+      p.commit === entry.commit &&
+      p.source === entry.source &&
+      p.ignore === entry.ignore &&
+      p.rules === engine.rules &&
+      p.namespace === engine.defaultNamespace &&
+      p.salt === engine.secretSalt &&
+      p.scopes === engine.scopes &&
+      p.schemas === engine.crdSchemas
+    )
+      return p.text;
+    const d = entry.desired;
+    const text = [
+      LAYOUT,
+      this.code,
+      rulesPrint(engine.rules),
+      fingerprint(`${engine.defaultNamespace}\n${engine.secretSalt}`),
+      entry.ignore?.length ? ignorePrint(entry.ignore) : '-',
+      factsPrint(d.object, engine),
+      desiredPrint(d),
+      `${entry.commit}/${entry.source ?? ''}`,
+    ].join('|');
+    this.prefixes.set(d, {
+      text,
+      commit: entry.commit,
+      source: entry.source,
+      ignore: entry.ignore,
+      rules: engine.rules,
+      namespace: engine.defaultNamespace,
+      salt: engine.secretSalt,
+      scopes: engine.scopes,
+      schemas: engine.crdSchemas,
+    });
+    return text;
+  }
+}
