@@ -2,9 +2,18 @@
 // starts to name is read whole on demand, one Git stops naming is slimmed, and a relist removes
 // what it no longer saw.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { analyzeAll, defaultEngineOptions, parseManifests, revertPlan } from '../../shared/engine/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
-import { LiveState, type LiveChange } from './live-state.ts';
+import {
+  fixtureCases,
+  liveCrdSchemas,
+  liveObjects,
+  readText,
+  TESTDATA,
+} from '../../test/engine/testdata/fixtures.ts';
+import { LiveState, liveProjection, type LiveChange } from './live-state.ts';
 
 function cm(name: string, rv: string, extra: Record<string, unknown> = {}): KubeObject {
   return {
@@ -145,4 +154,59 @@ describe('live state', () => {
     assert.equal(state.unmanaged('ConfigMap:app:was-in-git')?.['data'], undefined);
     assert.deepEqual([...state.unmanagedIds()].sort(), ['ConfigMap:app:hand', 'ConfigMap:app:was-in-git']);
   });
+});
+
+// The projection kept of tracked objects gives the engine's exact verdicts and revert plans: every
+// fixture pair (live objects as kube-apiserver returned them) analysed from the object and from it.
+describe('liveProjection', () => {
+  it('drops status and last-applied, keeps managedFields and identity', () => {
+    const obj = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'web',
+        namespace: 'shop',
+        uid: 'u1',
+        resourceVersion: '7',
+        managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":1}', keep: 'me' },
+      },
+      spec: { replicas: 2 },
+      status: { replicas: 2 },
+    } as KubeObject;
+    const p = liveProjection(obj);
+    assert.deepEqual(p, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { ...obj.metadata, annotations: { keep: 'me' } },
+      spec: { replicas: 2 },
+    });
+    assert.ok('status' in obj, 'the object handed in is not changed');
+    const plain = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: {} } as KubeObject;
+    assert.equal(liveProjection(plain), plain, 'nothing to drop: the same object');
+  });
+
+  for (const name of fixtureCases()) {
+    it(`the same verdicts and revert plans from the projection: ${name}`, () => {
+      const dir = join(TESTDATA, name);
+      const live = liveObjects(join(dir, 'live.yaml'));
+      const opts = defaultEngineOptions({ crdSchemas: liveCrdSchemas(live) });
+      const parsed = parseManifests(
+        [{ path: `${name}/desired.yaml`, content: readText(join(dir, 'desired.yaml')) }],
+        opts,
+      );
+      const projected = live.map(liveProjection);
+      assert.deepEqual(
+        analyzeAll(parsed.objects, projected, opts, { gitCommit: 'c' }),
+        analyzeAll(parsed.objects, live, opts, { gitCommit: 'c' }),
+      );
+      for (const d of parsed.objects) {
+        const i = live.findIndex(
+          (o) => o.kind === d.object.kind && o.metadata['name'] === d.object.metadata['name'],
+        );
+        if (i < 0) continue;
+        assert.deepEqual(revertPlan(d, projected[i], opts), revertPlan(d, live[i], opts), d.id);
+      }
+    });
+  }
 });

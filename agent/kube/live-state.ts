@@ -3,7 +3,9 @@
 // hashing); every other object is a light index entry (kind, namespace, name, owner,
 // resourceVersion), so 100,000 untracked objects cost a few MB rather than their full JSON. An
 // untracked object no controller made (a candidate for drift type Unmanaged) also keeps the few
-// fields that verdict reads (`unmanagedFacts`), when unmanaged objects are reported. It
+// fields that verdict reads (`unmanagedFacts`), when unmanaged objects are reported. A tracked
+// object is kept without what the engine drops before it compares and never reads (`liveProjection`:
+// status, the last-applied annotation), often half of it. It
 // tells its listener about each real change (a new resourceVersion, an add, a delete) so that one
 // object can be analysed at once.
 import { kindKeyOf, unmanagedFacts } from '../../shared/engine/index.ts';
@@ -56,6 +58,26 @@ function ownerOf(obj: KubeObject): string | undefined {
   return ref && typeof ref.kind === 'string' && typeof ref.name === 'string'
     ? `${ref.kind}/${ref.name}`
     : undefined;
+}
+
+/** The client-side apply annotation: a second copy of the object as text; the engine drops it. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * What is kept of a tracked live object: all but `status` and the last-applied annotation, which
+ * the engine's first normaliser drops from live before it reads anything (shared/engine/normalize/
+ * metadata.ts), so verdicts, hashes and revert plans are the same from this as from the object.
+ * managedFields stay (attribution and ignore_managers read them); identity stays (memo keys).
+ */
+export function liveProjection(obj: KubeObject): KubeObject {
+  const annotations = obj.metadata['annotations'];
+  const hasLastApplied =
+    typeof annotations === 'object' && annotations !== null && LAST_APPLIED in annotations;
+  if (!('status' in obj) && !hasLastApplied) return obj;
+  const { status: _status, ...rest } = obj;
+  if (!hasLastApplied) return rest as KubeObject;
+  const { [LAST_APPLIED]: _lastApplied, ...kept } = annotations as Record<string, unknown>;
+  return { ...rest, metadata: { ...obj.metadata, annotations: kept } } as KubeObject;
 }
 
 /** How many objects are read at once when tracked objects have to be fetched (see ensure). */
@@ -245,7 +267,7 @@ export class LiveState {
       name: typeof name === 'string' ? name : '',
       resourceVersion: versionOf(obj),
       owner: ownerOf(obj),
-      object: whole ? obj : undefined,
+      object: whole ? liveProjection(obj) : undefined,
     };
     const facts = whole ? null : this.factsOf(obj);
     if (facts) entry.facts = facts;
