@@ -73,6 +73,8 @@ export class ResilientStore implements Store {
   private inFlight = 0;
   private closed = false;
   private exclusive: boolean;
+  /** The last analysis this process saved (see lastAnalysis). */
+  private latestAnalysis: LastAnalysis | undefined;
 
   constructor(
     private readonly inner: Store,
@@ -117,12 +119,19 @@ export class ResilientStore implements Store {
     return this.write({ op: 'saveRecords', writes });
   }
 
+  saveRecordsBehind(writes: readonly RecordWrite[]): void {
+    for (const w of writes) this.cache.set(w.record);
+    // write() rejects only once closed (a failed write is queued and retried): close() waits for it.
+    this.write({ op: 'saveRecords', writes }).catch(() => undefined);
+  }
+
   deleteRecord(resourceId: string): Promise<void> {
     this.cache.delete(resourceId);
     return this.write({ op: 'deleteRecord', resourceId });
   }
 
   saveLastAnalysis(analysis: LastAnalysis): Promise<void> {
+    this.latestAnalysis = analysis;
     return this.write({ op: 'saveLastAnalysis', analysis });
   }
 
@@ -247,7 +256,10 @@ export class ResilientStore implements Store {
    * read refills the cache from the database before reads are answered from it.
    */
   setExclusive(exclusive: boolean): void {
-    if (exclusive && !this.exclusive) this.cache.forgetComplete();
+    if (exclusive && !this.exclusive) {
+      this.cache.forgetComplete();
+      this.latestAnalysis = undefined;
+    }
     this.exclusive = exclusive;
   }
 
@@ -351,6 +363,8 @@ export class ResilientStore implements Store {
   async lastAnalysis(): Promise<LastAnalysis | null> {
     const pending = this.queue.pendingAnalysis();
     if (pending) return pending;
+    // Its own last analysis, while it is the only writer, even before the writes ahead of it land.
+    if (this.exclusive && this.latestAnalysis) return this.latestAnalysis;
     return this.read('lastAnalysis', () => this.inner.lastAnalysis());
   }
 

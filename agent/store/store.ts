@@ -46,6 +46,14 @@ export interface Store {
    * written always has its event, and a rerun rewrites what is missing. Idempotent like saveRecord.
    */
   saveRecords(writes: readonly RecordWrite[]): Promise<void>;
+  /**
+   * Records without transition events, written behind: visible to this store's reads at once,
+   * written to the database in order after the writes before them, not waited for (a first start
+   * on MongoDB does not hold its first analysis for 10,000 inserts). Nothing is announced for
+   * them, so nothing is lost when the process dies first: the next start analyses them again.
+   * Absent: the caller awaits saveRecords.
+   */
+  saveRecordsBehind?(writes: readonly RecordWrite[]): void;
   deleteRecord(resourceId: string): Promise<void>;
   /** Transition events of one record, newest first. */
   history(resourceId: string, limit?: number): Promise<DriftEvent[]>;
