@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { defaultEngineOptions, type EngineOptions } from '../../shared/engine/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import { codeFingerprint, VerdictMemo } from './memo.ts';
-import type { DesiredEntry } from './scheduler.ts';
+import type { DesiredEntry } from '../git/desired-view.ts';
 
 const widget = (spec: Record<string, unknown>): KubeObject =>
   ({

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kindKeyOf, schemaFor, type EngineOptions, type IgnoreRule } from '../../shared/engine/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
-import type { DesiredEntry } from './scheduler.ts';
+import type { DesiredEntry } from '../git/desired-view.ts';
 
 /** Bumped when the key's layout or meaning changes: every stored key then misses once. */
 const LAYOUT = 'v1';

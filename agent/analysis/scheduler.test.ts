@@ -77,18 +77,16 @@ async function setup(count: number, opts: { resilient?: boolean } = {}) {
   );
   const liveMap = new Map<string, KubeObject>([...desired].map(([id, e]) => [id, live(e.desired, 2)]));
   const lines: string[] = [];
+  const engine = defaultEngineOptions();
   const scheduler = new Scheduler({
     store,
     metrics: new AgentMetrics(),
     log: createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) }),
-    engine: defaultEngineOptions(),
+    engine: () => engine,
     touchAfterMs: 60_000,
     desired,
     live: liveMap,
     gitCommit: () => 'c1',
-    readiness: async () => [],
-    watchedCounts: () => ({}),
-    version: 't',
     loaded: Promise.resolve(),
   });
   return { scheduler, store: inner, writes, reads, desired, liveMap, lines };

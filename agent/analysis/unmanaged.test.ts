@@ -10,7 +10,8 @@ import { LiveState } from '../kube/live-state.ts';
 import { createLogger } from '../log.ts';
 import { AgentMetrics } from '../metrics.ts';
 import { SqliteStore } from '../store/sqlite.ts';
-import { Scheduler, type DesiredEntry } from './scheduler.ts';
+import type { DesiredEntry } from '../git/desired-view.ts';
+import { Scheduler } from './scheduler.ts';
 
 const deployment = (name: string, namespace: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -53,18 +54,16 @@ async function setup(report: boolean) {
   state.keepUnmanagedFacts(report);
   // As the watches read an object whole once Git starts to name it.
   state.setFetcher(async (e) => liveOf(entry(e.name, e.namespace)[1], e.resourceVersion));
+  const engine = defaultEngineOptions();
   const scheduler = new Scheduler({
     store,
     metrics: new AgentMetrics(),
     log: createLogger({ level: 'error', format: 'json' }, { write: () => undefined }),
-    engine: defaultEngineOptions(),
+    engine: () => engine,
     touchAfterMs: 60_000,
     desired,
     live: state,
     gitCommit: () => 'c1',
-    readiness: async () => [],
-    watchedCounts: () => ({}),
-    version: 't',
     loaded: Promise.resolve(),
     ...(report ? { unmanaged: { namespaces: [], skipNamespaces: ['kube-system'] } } : {}),
   });

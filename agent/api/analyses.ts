@@ -2,7 +2,7 @@
 // agent's version. The scheduler behind AgentControl decides what "joining" means.
 import type Router from '@koa/router';
 import type { AnalyzeResponse } from '../../shared/types.ts';
-import type { AgentControl } from '../analysis/control.ts';
+import type { AgentControl } from './control.ts';
 import { ApiError } from './errors.ts';
 import { readEmptyJsonBody } from './limits.ts';
 import { noParams } from './query.ts';

@@ -4,7 +4,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
-import type { AgentControl } from '../analysis/control.ts';
+import type { AgentControl } from './control.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import type { Store } from '../store/store.ts';
 import { analysisRoutes } from './analyses.ts';

@@ -3,7 +3,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { parseResourceId, type DriftHistory, type DriftRecord } from '../../shared/types.ts';
-import type { AgentControl } from '../analysis/control.ts';
+import type { AgentControl } from './control.ts';
 import type { Store } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 import { historyLimit, noParams, recordQuery } from './query.ts';

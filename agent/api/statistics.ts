@@ -7,7 +7,7 @@
 // the mean time to resolve then counts a few more resolved episodes (see buildStatistics).
 import type Router from '@koa/router';
 import type { DriftEvent, LastAnalysis } from '../../shared/types.ts';
-import type { AgentControl } from '../analysis/control.ts';
+import type { AgentControl } from './control.ts';
 import { recordTotals, statisticsAt, type RecordTotals } from '../records/statistics.ts';
 import type { Store } from '../store/store.ts';
 import { noParams } from './query.ts';

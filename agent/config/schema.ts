@@ -14,7 +14,6 @@ import { engineRulesSchema } from '../../shared/engine/rules.ts';
 import { DEFAULT_HELM, DEFAULT_KUSTOMIZE, SOURCE_TYPES } from '../../shared/node/render/types.ts';
 import { strictMap } from '../../shared/schema.ts';
 import { SOURCE_NAME } from '../../shared/types.ts';
-import { RESOURCE_TYPE } from '../kube/kinds.ts';
 import {
   bool,
   duration,
@@ -28,6 +27,9 @@ import {
   strings,
   text,
 } from './fields.ts';
+
+/** What a `resource_types` entry must look like: kubectl's spellings (kind, plural, short name, `Kind.group`). */
+export const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9]*(\.[a-z0-9]([-.a-z0-9]*[a-z0-9])?)?$/;
 
 export const DEFAULT_RESOURCE_TYPES = ['Deployment', 'Service', 'ConfigMap', 'Secret'] as const;
 export const DEFAULT_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;

@@ -3,7 +3,8 @@
 // the same object is reported with both named, as two files are within one source; the first
 // source in the config keeps the object.
 import type { IgnoreRule, ParseError } from '../../shared/engine/index.ts';
-import type { DesiredEntry, DesiredView } from '../analysis/scheduler.ts';
+import type { SourceStatistics } from '../../shared/types.ts';
+import type { DesiredEntry, DesiredView } from './desired-view.ts';
 import type { GitChange, GitSource } from './git-source.ts';
 
 export class Sources implements DesiredView {
@@ -33,6 +34,23 @@ export class Sources implements DesiredView {
   /** Objects declared by two sources: one error per extra copy, naming both. */
   crossSourceDuplicates(): ParseError[] {
     return this.duplicates;
+  }
+
+  /** Per source: its type, tool, objects and whether its newest commit rendered (drift counts come from the records). */
+  statistics(): Omit<SourceStatistics, 'drifted'>[] {
+    return this.list.map((s) => {
+      const st = s.sourceStatus();
+      return {
+        name: st.name,
+        type: st.type,
+        tool: st.tool,
+        git_commit: st.commit,
+        objects: st.objects,
+        skipped: st.skipped,
+        unstable: st.unstable,
+        render_failed: st.render_failed,
+      };
+    });
   }
 
   /** The newest commit of the first source (the `git_commit` of the agent's version). */

@@ -66,7 +66,7 @@ describe('cluster watch', () => {
       {},
     );
     const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
-    watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log);
+    watch = new ClusterWatch({ kc: loadKubeConfig(config.kubernetes), config: config.kubernetes, log });
     watch.state.onChange((c) => changes.push(c));
     await watch.start();
     await watch.whenSynced();
@@ -164,8 +164,6 @@ describe('cluster watch of any kind, found by discovery', () => {
       {},
     );
     const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => logLines.push(t) });
-    let scopes: ReadonlyMap<string, boolean> | undefined;
-    let schemaKeys: string[] = [];
     await plane.kubectlOk(['create', 'namespace', 'versions']);
     await plane.kubectlOk(['apply', '-f', '-'], {
       input:
@@ -173,11 +171,15 @@ describe('cluster watch of any kind, found by discovery', () => {
     });
     // Git names the HPA in both versions: each is watched, each desired object gets its own.
     const gitVersions = (key: string) => (key === 'HorizontalPodAutoscaler' ? ['v1', 'v2'] : []);
-    watch = new ClusterWatch(loadKubeConfig(config.kubernetes), config.kubernetes, log, gitVersions, (f) => {
-      scopes = f.scopes;
-      schemaKeys = [...(f.crdSchemas?.keys() ?? [])];
+    watch = new ClusterWatch({
+      kc: loadKubeConfig(config.kubernetes),
+      config: config.kubernetes,
+      log,
+      gitVersions,
     });
     await watch.start();
+    const scopes = watch.facts.scopes;
+    const schemaKeys = [...(watch.facts.crdSchemas?.keys() ?? [])];
     await watch.whenSynced();
     const live = watch.state.get('ClusterWidget.example.com::big');
     assert.ok(live, `ids: ${JSON.stringify(watch.counts())}`);
@@ -233,15 +235,12 @@ describe('cluster watch after errors', () => {
       '--clusterrole=secret-reader',
       '--user=viewer',
     ]);
-    watch = new ClusterWatch(
-      loadKubeConfig(config.kubernetes),
-      config.kubernetes,
+    watch = new ClusterWatch({
+      kc: loadKubeConfig(config.kubernetes),
+      config: config.kubernetes,
       log,
-      undefined,
-      undefined,
-      undefined,
-      500,
-    );
+      recheckMs: 500,
+    });
     await watch.start();
     await watch.whenSynced();
     assert.deepEqual(watch.unsynced(), []);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
+import type { EventSink } from '../records/announce.ts';
 import { fieldName } from '../records/wording.ts';
 import { KubeApiError, kubeRequest } from '../../shared/node/kube/rest.ts';
 
@@ -15,10 +16,6 @@ export const REASONS = { detected: 'DriftDetected', resolved: 'DriftResolved' } 
 
 /** Kubernetes caps an Event's message at 1 KiB in practice (kubectl shows it on one line). */
 const MAX_MESSAGE = 1024;
-
-export interface EventSink {
-  emit(record: DriftRecord, event: DriftEvent, live: KubeObject | undefined): void;
-}
 
 /** The Event's message: who changed what, by type and severity; values only for non-Secrets. */
 export function eventMessage(record: DriftRecord, event: DriftEvent): string {

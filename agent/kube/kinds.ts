@@ -18,9 +18,6 @@ export interface KindInfo {
   served: readonly string[];
 }
 
-/** What a `resource_types` entry must look like (checked when the config is read). */
-export const RESOURCE_TYPE = /^[A-Za-z][A-Za-z0-9]*(\.[a-z0-9]([-.a-z0-9]*[a-z0-9])?)?$/;
-
 export interface ResolvedKinds {
   kinds: KindInfo[];
   /** One message per entry discovery could not resolve (unknown, ambiguous, not served). */

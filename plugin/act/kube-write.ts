@@ -4,7 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isClusterScoped, jsonPointer } from '../../shared/engine/index.ts';
 import type { JsonValue, KubeObject, RevertPlan } from '../../shared/types.ts';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 import { apiPrefix, Discovery, type ApiResource } from '../../shared/node/kube/discovery.ts';
 import { KubeApiError, kubeGet, kubeRequest } from '../../shared/node/kube/rest.ts';
 

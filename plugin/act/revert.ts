@@ -5,7 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
 import { isSecretValuePath, revertPlan } from '../../shared/engine/index.ts';
 import type { DesiredObjectResponse, DriftRecord, KubeObject, RevertPlan } from '../../shared/types.ts';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 import { loadLocal, type LocalAnalysisOptions } from '../local/analyze-local.ts';
 import type { Palette } from '../output/color.ts';
 import { renderObjectDiff } from '../output/unified-diff.ts';

@@ -4,8 +4,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { allPages, type DriftGuardClient } from '../../shared/api/client.ts';
 import { isClusterScoped } from '../../shared/engine/index.ts';
 import { resourceId } from '../../shared/types.ts';
-import { CliError } from '../cli/errors.ts';
-import { resolveRecord, parseTarget } from '../cli/resolve-target.ts';
+import { CliError } from '../errors.ts';
+import { resolveRecord, parseTarget } from './resolve-target.ts';
 import { contextNamespace } from '../kube/config.ts';
 import { agentPlan, localPlans, type PlanSource } from './revert.ts';
 

@@ -2,7 +2,7 @@
 // failures turned into one-line CLI errors.
 import { ApiError, type DriftGuardClient } from '../../shared/api/client.ts';
 import { withClient } from '../connect/connect.ts';
-import { CliError } from './errors.ts';
+import { CliError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { requestTimeout, type GlobalFlags } from './options.ts';
 

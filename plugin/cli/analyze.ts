@@ -11,7 +11,7 @@ import { printDocument } from '../output/print.ts';
 import { progress } from '../output/progress.ts';
 import { renderDriftTable } from '../output/drift-rows.ts';
 import { withAgent } from './agent-client.ts';
-import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from './errors.ts';
+import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter, sourceOption, type GlobalFlags } from './options.ts';
 

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import { renderDescribe } from '../output/describe.ts';
 import { printDocument } from '../output/print.ts';
 import { withAgent } from './agent-client.ts';
-import { EXIT_OK } from './errors.ts';
+import { EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
-import { resolveRecord } from './resolve-target.ts';
+import { resolveRecord } from '../act/resolve-target.ts';
 
 export function registerDescribe(program: Command, io: Io, setExit: (code: number) => void): void {
   program

@@ -7,7 +7,7 @@ import { planDiff, pruneNote, type PlanSource } from '../act/revert.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { printDocument } from '../output/print.ts';
 import { withAgent } from './agent-client.ts';
-import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from './errors.ts';
+import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
 

@@ -4,10 +4,10 @@ import { allPages } from '../../shared/api/client.ts';
 import { renderDriftTable } from '../output/drift-rows.ts';
 import { printDocument } from '../output/print.ts';
 import { withAgent } from './agent-client.ts';
-import { CliError, EXIT_OK } from './errors.ts';
+import { CliError, EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
 import { globalFlags, namespaceFilter, sourceOption } from './options.ts';
-import { resolveRecord } from './resolve-target.ts';
+import { resolveRecord } from '../act/resolve-target.ts';
 
 export function registerGet(program: Command, io: Io, setExit: (code: number) => void): void {
   program

@@ -4,28 +4,23 @@
 import { Command, Option } from 'commander';
 import { SOURCE_NAME } from '../../shared/types.ts';
 import { parseDuration } from '../../shared/units.ts';
-import { CliError } from './errors.ts';
+import { CliError } from '../errors.ts';
+import {
+  DEFAULT_AGENT_NAMESPACE,
+  DEFAULT_AGENT_PORT,
+  DEFAULT_AGENT_SELECTOR,
+  OUTPUT_FORMATS,
+  type GlobalFlags,
+} from '../flags.ts';
 
-export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
-
-export interface GlobalFlags {
-  kubeconfig?: string;
-  context?: string;
-  namespace?: string;
-  allNamespaces?: boolean;
-  output: OutputFormat;
-  agentUrl?: string;
-  agentNamespace: string;
-  agentSelector: string;
-  agentPort: number;
-  /** --request-timeout in ms (0: no limit); absent: $DRIFTGUARD_REQUEST_TIMEOUT, then the client's 15 s. */
-  requestTimeout?: number;
-}
-
-export const DEFAULT_AGENT_NAMESPACE = 'driftguard';
-export const DEFAULT_AGENT_SELECTOR = 'app.kubernetes.io/name=driftguard';
-export const DEFAULT_AGENT_PORT = 8080;
+export {
+  DEFAULT_AGENT_NAMESPACE,
+  DEFAULT_AGENT_PORT,
+  DEFAULT_AGENT_SELECTOR,
+  OUTPUT_FORMATS,
+  type GlobalFlags,
+  type OutputFormat,
+} from '../flags.ts';
 
 function port(value: string): number {
   const n = Number(value);

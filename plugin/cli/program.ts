@@ -6,7 +6,7 @@ import { registerAnalyze } from './analyze.ts';
 import { registerDescribe } from './describe.ts';
 import { registerDiff } from './diff.ts';
 import { registerGet } from './get.ts';
-import { CliError } from './errors.ts';
+import { CliError } from '../errors.ts';
 import type { Io } from './io.ts';
 import { addGlobalFlags, globalFlags } from './options.ts';
 import { registerRevert } from './revert.ts';

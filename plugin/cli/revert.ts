@@ -6,7 +6,7 @@ import { executeRevert, planDiff, prepareRevert, pruneNote, type PlanSource } fr
 import { agentPlans, checkLocalFlags, repoPlans, type LocalFlags } from '../act/targets.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { withAgent } from './agent-client.ts';
-import { CliError, EXIT_DRIFT, EXIT_OK } from './errors.ts';
+import { CliError, EXIT_DRIFT, EXIT_OK } from '../errors.ts';
 import { confirm, out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
 

@@ -2,7 +2,7 @@
 // (a stack trace only with DRIFTGUARD_DEBUG=1).
 import { CommanderError } from 'commander';
 import { KubeApiError } from '../../shared/node/kube/rest.ts';
-import { CliError, EXIT_ERROR, oneLine } from './errors.ts';
+import { CliError, EXIT_ERROR, oneLine } from '../errors.ts';
 import type { Io } from './io.ts';
 import { buildProgram } from './program.ts';
 function describeError(err: unknown): string {

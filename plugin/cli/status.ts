@@ -6,7 +6,7 @@ import { renderDriftTable } from '../output/drift-rows.ts';
 import { printDocument } from '../output/print.ts';
 import { statusLine } from '../output/status-line.ts';
 import { withAgent } from './agent-client.ts';
-import { EXIT_OK } from './errors.ts';
+import { EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
 import { globalFlags, namespaceFilter, sourceOption } from './options.ts';
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { loadKubeConfig } from '../kube/config.ts';
 import { withAgent } from './agent-client.ts';
-import { CliError, EXIT_OK } from './errors.ts';
+import { CliError, EXIT_OK } from '../errors.ts';
 import type { Io } from './io.ts';
 import { globalFlags, namespaceFilter, type GlobalFlags } from './options.ts';
 

@@ -4,7 +4,7 @@ import { withClient } from '../connect/connect.ts';
 import { requestTimeoutMs } from './agent-client.ts';
 import { printDocument } from '../output/print.ts';
 import { PLUGIN_VERSION } from '../version.ts';
-import { EXIT_OK, oneLine } from './errors.ts';
+import { EXIT_OK, oneLine } from '../errors.ts';
 import { out, warn, type Io } from './io.ts';
 import { globalFlags, type GlobalFlags } from './options.ts';
 

@@ -1,8 +1,8 @@
 // Picks the transport to the agent: --agent-url, then DRIFTGUARD_AGENT_URL, then a port-forward
 // to the agent pod found through the kubeconfig.
 import { DriftGuardClient } from '../../shared/api/client.ts';
-import { CliError } from '../cli/errors.ts';
-import type { GlobalFlags } from '../cli/options.ts';
+import { CliError } from '../errors.ts';
+import type { GlobalFlags } from '../flags.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { findAgentPod } from './find-agent.ts';
 import { openPortForward } from './port-forward.ts';

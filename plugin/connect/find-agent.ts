@@ -1,7 +1,7 @@
 // Finds the agent pod to port-forward to: the first Ready, Running pod matching the selector in
 // the agent's namespace. Each way this can fail gets one line that says what to do about it.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 import { KubeApiError, kubeGet } from '../../shared/node/kube/rest.ts';
 
 export interface AgentLocation {

@@ -5,7 +5,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { PortForward, type KubeConfig } from '@kubernetes/client-node';
-import { CliError, oneLine } from '../cli/errors.ts';
+import { CliError, oneLine } from '../errors.ts';
 import { rbacHint } from './find-agent.ts';
 import type { AgentTransport } from './transport.ts';
 

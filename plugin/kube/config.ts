@@ -1,7 +1,7 @@
 // The plugin's kubeconfig: the shared loader (shared/node/kube/config.ts) with its errors as CLI errors.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeConfigError, loadKubeConfig as load, contextNamespace } from '../../shared/node/kube/config.ts';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 
 export { contextNamespace };
 

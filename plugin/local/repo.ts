@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { CliError, oneLine } from '../cli/errors.ts';
+import { CliError, oneLine } from '../errors.ts';
 
 export interface CheckedOutRepo {
   dir: string;

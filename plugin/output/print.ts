@@ -1,6 +1,6 @@
 // Picks the printer for -o: json and yaml print the given document unchanged, table and wide
 // call the command's own table renderer.
-import type { OutputFormat } from '../cli/options.ts';
+import type { OutputFormat } from '../flags.ts';
 import { toJson, toYaml } from './serialize.ts';
 
 export function printDocument(format: OutputFormat, doc: unknown, table: (wide: boolean) => string): string {

@@ -1,7 +1,7 @@
 // An AgentControl for API tests, standing in for the scheduler: readiness and watched counts are
 // set by the test, and a triggered analysis stays running until the test finishes it, so joining
 // a running analysis can be observed.
-import type { AgentControl, ComponentState } from '../../agent/analysis/control.ts';
+import type { AgentControl, ComponentState } from '../../agent/api/control.ts';
 import type { AnalysisStatus, DesiredObjectResponse } from '../../shared/types.ts';
 
 export class TestControl implements AgentControl {

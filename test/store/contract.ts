@@ -7,7 +7,7 @@ import type { DriftDetail, DriftEvent, DriftRecord, DriftResult, LastAnalysis } 
 import { transition } from '../../agent/records/lifecycle.ts';
 import { imageDetail, result, scalingDetail } from '../records/details.ts';
 import type { RecordQuery, Store } from '../../agent/store/store.ts';
-import { shouldWrite } from '../../agent/analysis/record-step.ts';
+import { shouldWrite } from '../../agent/records/next-state.ts';
 
 /** One empty database per test; `open` may be called again to reopen the same database. */
 export interface StoreBackend {

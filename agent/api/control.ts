@@ -1,5 +1,5 @@
-// What the HTTP API may ask of the running agent. The analysis scheduler implements it;
-// API tests may implement it with a real scheduler or a small stand-in.
+// What the HTTP API may ask of the running agent. The agent's ControlFacade (agent/control.ts)
+// implements it; API tests may implement it with a small stand-in (test/api/control.ts).
 import type {
   AnalysisStatus,
   ComponentState,

@@ -3,8 +3,8 @@
 import { allPages, ApiError, type DriftGuardClient } from '../../shared/api/client.ts';
 import { isClusterScoped } from '../../shared/engine/index.ts';
 import { parseResourceId, resourceId, type DriftRecord } from '../../shared/types.ts';
-import { CliError } from './errors.ts';
-import { kindFromAlias } from './kinds.ts';
+import { CliError } from '../errors.ts';
+import { kindFromAlias } from '../kube/kinds.ts';
 
 export interface Target {
   kind: string;

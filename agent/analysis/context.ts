@@ -1,0 +1,45 @@
+// What the analysis stages share: their dependencies (the agent wires them) and the state the
+// scheduler keeps across runs (skip cache, gauge tallies, the Unmanaged policy, the status log).
+import type { EngineOptions } from '../../shared/engine/index.ts';
+import type { DesiredView } from '../git/desired-view.ts';
+import type { LiveView } from '../kube/live-view.ts';
+import type { RetireDeps } from '../records/retire.ts';
+import type { Store } from '../store/store.ts';
+import type { SkipCache } from './skip-cache.ts';
+import type { StatusLog } from './status.ts';
+import type { Tallies } from './tallies.ts';
+import type { UnmanagedOptions, UnmanagedPolicy } from './unmanaged.ts';
+
+export interface AnalysisDeps extends RetireDeps {
+  store: Store;
+  desired: DesiredView;
+  live: LiveView;
+  /**
+   * The engine options of this moment: the config's rules with the cluster facts discovery
+   * learned last (scopes, CRD schemas). The same object until either changes.
+   */
+  engine: () => EngineOptions;
+  gitCommit: () => string | null;
+  /** Resolves once desired and live state are both loaded: before that every object would look Missing. */
+  loaded: Promise<void>;
+  /**
+   * False for objects of a kind (and namespace) the agent may not read: they are neither analysed
+   * nor removed, so a missing permission never shows up as drift or deletes a record.
+   */
+  analysable?: (kind: string, namespace: string) => boolean;
+  /** Set: report Unmanaged / Superseded objects (drift.unmanaged: report); absent: ignore them. */
+  unmanaged?: UnmanagedOptions;
+  now?: () => Date;
+}
+
+/** The scheduler's state, as its stages read and update it. */
+export interface AnalysisContext {
+  deps: AnalysisDeps;
+  seen: SkipCache;
+  tallies: Tallies;
+  unmanaged: UnmanagedPolicy;
+  statuses: StatusLog;
+  /** False once stopped or no longer leading: a run in progress ends after the write in flight. */
+  running(): boolean;
+  nowIso(): string;
+}

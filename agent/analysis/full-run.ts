@@ -1,0 +1,95 @@
+// A full run: every stored record, every desired object and (drift.unmanaged: report) every
+// Unmanaged candidate, in chunks whose previous records are read in one call. The run yields to
+// the event loop between chunks and runs the single objects that arrived meanwhile first, so the
+// API and the detection of a change never wait for a whole pass.
+import type { AnalysisStatus } from '../../shared/types.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import type { SyncTrigger } from '../metrics.ts';
+import { analyzeIds } from './analyze-ids.ts';
+import type { AnalysisContext } from './context.ts';
+import { emptyCounts, finishStatus } from './status.ts';
+
+/** Ids per chunk of a full run: a chunk's previous records are read in one call. */
+const CHUNK = 256;
+/** A full run yields to the event loop after this much work (ms). */
+const SLICE_MS = 10;
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Runs `status`'s analysis to its end; `between` runs the single objects waiting, if any. */
+export async function runFull(
+  ctx: AnalysisContext,
+  status: AnalysisStatus,
+  between: () => Promise<void>,
+): Promise<void> {
+  const { deps } = ctx;
+  const started = performance.now();
+  const startedAt = ctx.nowIso();
+  deps.log.debug(
+    { event: 'analysis_started', analysis_id: status.analysis_id, trigger: status.trigger },
+    'analysis started',
+  );
+  try {
+    // Every stored record, also those whose object has left Git.
+    const stored = await deps.store.allRecords();
+    ctx.tallies.recount(stored);
+    const ids = new Set<string>();
+    for (const r of stored) ids.add(r.resource_id);
+    for (const [id] of deps.desired.entries()) ids.add(id);
+    deps.live.compact?.();
+    ctx.unmanaged.forgetDeclared();
+    for (const id of ctx.unmanaged.candidates()) ids.add(id);
+    ctx.seen.retain(ids);
+    const all = [...ids];
+    const counts = emptyCounts();
+    let slice = performance.now();
+    for (let i = 0; i < all.length && ctx.running(); i += CHUNK) {
+      const chunk = all.slice(i, i + CHUNK);
+      await deps.live.ensure?.(chunk);
+      // Read per chunk, not once: a change analysed between chunks has a newer record.
+      const previous = await deps.store.getRecords(chunk);
+      await analyzeIds(ctx, chunk, previous, counts, status, true);
+      if (performance.now() - slice >= SLICE_MS) {
+        await yieldToLoop();
+        // Changes that arrived meanwhile go first: detection does not wait for the pass.
+        if (ctx.running()) await between();
+        slice = performance.now();
+      }
+    }
+    const seconds = (performance.now() - started) / 1000;
+    await deps.store.saveLastAnalysis({
+      started_at: startedAt,
+      finished_at: ctx.nowIso(),
+      duration_seconds: seconds,
+      resources: counts.resources,
+      git_commit: deps.gitCommit(),
+    });
+    deps.metrics.observeSync(status.trigger as SyncTrigger, seconds);
+    deps.metrics.analysisRun(status.trigger as SyncTrigger, status.error === null, new Date());
+    finishStatus(status, counts, status.error, ctx.nowIso());
+    deps.log.info(
+      {
+        event: 'analysis_completed',
+        analysis_id: status.analysis_id,
+        trigger: status.trigger,
+        resources: counts.resources,
+        drifted: counts.drifted,
+        detected: counts.detected,
+        resolved: counts.resolved,
+        duration_ms: Math.round(seconds * 1000),
+      },
+      `analysis of ${counts.resources} resources: ${counts.drifted} drifted`,
+    );
+  } catch (err) {
+    const message = errorMessage(err);
+    deps.metrics.analysisRun(status.trigger as SyncTrigger, false, new Date());
+    finishStatus(status, status, message, ctx.nowIso());
+    deps.log.error(
+      { event: 'analysis_failed', analysis_id: status.analysis_id, trigger: status.trigger, err: message },
+      'analysis failed',
+    );
+  }
+  ctx.tallies.publish(deps.metrics);
+}

@@ -1,0 +1,54 @@
+// The drift gauges' tallies, kept as records change (not recounted from the store per change):
+// how many records, which are active drifts (severity, type) and which are active Unmanaged ones.
+import type { DriftRecord, DriftType, Severity } from '../../shared/types.ts';
+import type { AgentMetrics } from '../metrics.ts';
+import { driftScoreOf } from '../records/statistics.ts';
+import { isUnmanagedRecord } from '../records/next-state.ts';
+
+export class Tallies {
+  private recordCount = 0;
+  private readonly drifting = new Map<string, { severity: Severity; type: DriftType | null }>();
+  /** Ids whose record is an active Unmanaged / Superseded one: a delete or a Git change looks again. */
+  private readonly unmanaged = new Set<string>();
+
+  get unmanagedActive(): ReadonlySet<string> {
+    return this.unmanaged;
+  }
+
+  /** Rebuilds the tallies from every record (at the start of a full run). */
+  recount(records: readonly DriftRecord[]): void {
+    this.recordCount = records.length;
+    this.drifting.clear();
+    this.unmanaged.clear();
+    for (const r of records) this.tally(r.resource_id, null, r, false);
+  }
+
+  /** Forgets everything (a replica that stops leading). */
+  reset(): void {
+    this.drifting.clear();
+    this.unmanaged.clear();
+    this.recordCount = 0;
+  }
+
+  /** One id's record went from `before` to `after` (null: none). */
+  tally(id: string, before: DriftRecord | null, after: DriftRecord | null, count = true): void {
+    if (count) this.recordCount += (after ? 1 : 0) - (before ? 1 : 0);
+    if (after?.drift_status === 'active')
+      this.drifting.set(id, { severity: after.severity ?? 'low', type: after.drift_type });
+    else this.drifting.delete(id);
+    if (after?.drift_status === 'active' && isUnmanagedRecord(after)) this.unmanaged.add(id);
+    else this.unmanaged.delete(id);
+  }
+
+  /** The drift gauges (the watched-objects gauge is set when /metrics is scraped). */
+  publish(metrics: AgentMetrics): void {
+    const active: Partial<Record<Severity, number>> = {};
+    const byType: Partial<Record<DriftType, number>> = {};
+    for (const { severity, type } of this.drifting.values()) {
+      active[severity] = (active[severity] ?? 0) + 1;
+      if (type) byType[type] = (byType[type] ?? 0) + 1;
+    }
+    const severities = [...this.drifting.values()].map((d) => d.severity);
+    metrics.setDriftState(active, driftScoreOf(severities, this.recordCount), byType);
+  }
+}

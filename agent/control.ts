@@ -1,0 +1,69 @@
+// The façade the HTTP API talks to (AgentControl): analyses go to the scheduler; readiness,
+// counts, version, sources and the desired object with its revert plan come from the parts that
+// hold them.
+import { revertPlan, type EngineOptions } from '../shared/engine/index.ts';
+import type { AnalysisStatus, DesiredObjectResponse, SourceStatistics } from '../shared/types.ts';
+import type { Scheduler } from './analysis/scheduler.ts';
+import { engineFor } from './analysis/verdict.ts';
+import type { AgentControl, ComponentState } from './api/control.ts';
+import type { DesiredView } from './git/desired-view.ts';
+import type { LiveView } from './kube/live-view.ts';
+
+export interface ControlDeps {
+  scheduler: Pick<Scheduler, 'triggerAnalysis' | 'analysis'>;
+  desired: DesiredView;
+  live: LiveView;
+  engine: () => EngineOptions;
+  gitCommit: () => string | null;
+  readiness: () => Promise<ComponentState[]>;
+  watchedCounts: () => Record<string, number>;
+  sources?: () => Omit<SourceStatistics, 'drifted'>[];
+  /** Leader election state, for the API (absent: this replica always leads). */
+  leadership?: () => { leading: boolean; holder: string | null };
+  version: string;
+}
+
+export class ControlFacade implements AgentControl {
+  constructor(private readonly deps: ControlDeps) {}
+
+  triggerAnalysis(trigger: 'manual' | 'periodic' | 'git'): AnalysisStatus {
+    return this.deps.scheduler.triggerAnalysis(trigger);
+  }
+
+  analysis(id: string): AnalysisStatus | undefined {
+    return this.deps.scheduler.analysis(id);
+  }
+
+  readiness(): Promise<ComponentState[]> {
+    return this.deps.readiness();
+  }
+
+  watchedCounts(): Record<string, number> {
+    return this.deps.watchedCounts();
+  }
+
+  version(): { version: string; git_commit: string | null } {
+    return { version: this.deps.version, git_commit: this.deps.gitCommit() };
+  }
+
+  desired(id: string): DesiredObjectResponse | undefined {
+    const entry = this.deps.desired.get(id);
+    if (!entry) return undefined;
+    // The same engine options as the verdict, so the plan drops what the verdict ignores.
+    const plan = revertPlan(
+      entry.desired,
+      this.deps.live.get(id, entry.desired.object.apiVersion),
+      engineFor(this.deps.engine(), entry),
+      { withholdSecretValues: true },
+    );
+    return { ...plan, git_commit: entry.commit, head_commit: entry.headCommit ?? this.deps.gitCommit() };
+  }
+
+  leadership(): { leading: boolean; holder: string | null } {
+    return this.deps.leadership?.() ?? { leading: true, holder: null };
+  }
+
+  sources(): Omit<SourceStatistics, 'drifted'>[] {
+    return this.deps.sources?.() ?? [];
+  }
+}

@@ -1,0 +1,138 @@
+// The cluster facts the engine and Git read: the scope of every kind (a cluster-scoped custom
+// resource gets no namespace when Git is parsed) and the CRDs' structural schemas (the engine
+// applies their defaults to Git's copy). Discovery learns them (ClusterWatch calls learn()); a
+// watch on the CRDs learns them again whenever one is created, changed or deleted, so a schema that
+// changes after start is read. Readers take the current facts; nothing else writes them.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { CrdSchemas, EngineOptions, KindScopes } from '../../shared/engine/index.ts';
+import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
+import { Discovery } from '../../shared/node/kube/discovery.ts';
+import type { Logger } from '../log.ts';
+import { KindWatch } from './kind-watch.ts';
+import type { KindInfo } from './kinds.ts';
+import { LiveState } from './live-state.ts';
+
+const CRD: KindInfo = {
+  kind: 'CustomResourceDefinition',
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  namespaced: false,
+  key: 'CustomResourceDefinition.apiextensions.k8s.io',
+  alsoVersions: [],
+  served: ['v1'],
+};
+
+/** A burst of CRD changes (an operator installing ten) is learned once, this long after the last. */
+const SETTLE_MS = 500;
+
+export class ClusterFacts {
+  private current: { scopes: KindScopes; crdSchemas: CrdSchemas | undefined } | null = null;
+  private problem: string | null = null;
+  private version = 0;
+  private readonly listeners: (() => void)[] = [];
+  private engine: { base: EngineOptions; version: number; options: EngineOptions } | null = null;
+  private crdWatch: KindWatch | null = null;
+  private settle: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly log: Logger,
+    private readonly watchdogMs = 300_000,
+  ) {}
+
+  /** Scope of each kind by kind key (undefined until discovery has answered once). */
+  get scopes(): KindScopes | undefined {
+    return this.current?.scopes;
+  }
+
+  /** The CRDs' schemas by kind key; undefined when they could not be read. */
+  get crdSchemas(): CrdSchemas | undefined {
+    return this.current?.crdSchemas;
+  }
+
+  /** Why the CRDs could not be read (readiness says it; custom resources are then left out). */
+  get crdProblem(): string | null {
+    return this.problem;
+  }
+
+  /** Bumped each time the facts are learned: a verdict memo keyed on it knows when to look again. */
+  get revision(): number {
+    return this.version;
+  }
+
+  /** Told after the facts were learned again because a CRD changed. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * `base` with the current facts: the engine options of this moment, the same object until the
+   * facts (or the base) change.
+   */
+  engineOptions(base: EngineOptions): EngineOptions {
+    if (this.engine?.base === base && this.engine.version === this.version) return this.engine.options;
+    let options = base;
+    if (this.current) {
+      const { crdSchemas: _previous, ...rest } = base;
+      const { scopes, crdSchemas } = this.current;
+      options = { ...rest, scopes, ...(crdSchemas ? { crdSchemas } : {}) };
+    }
+    this.engine = { base, version: this.version, options };
+    return options;
+  }
+
+  /** Learns scopes (from `discovery`) and CRD schemas; throws when discovery fails. */
+  async learn(discovery: Discovery): Promise<void> {
+    const crds = await readCrdSchemas(this.kc);
+    if (!crds.ok && this.problem !== crds.message) this.log.warn({ event: 'crd_read_failed' }, crds.message);
+    this.problem = crds.ok ? null : crds.message;
+    this.current = { scopes: await discovery.scopes(), crdSchemas: crds.ok ? crds.schemas : undefined };
+    this.version++;
+    if (crds.ok) this.watchCrds();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.settle);
+    await this.crdWatch?.stop();
+  }
+
+  /** Once the CRDs could be read: a change to any of them learns the facts again. */
+  private watchCrds(): void {
+    if (this.crdWatch || this.stopped) return;
+    const state = new LiveState();
+    state.trackOnly(() => false);
+    state.onChange(() => this.relearnSoon());
+    this.crdWatch = new KindWatch({
+      kc: this.kc,
+      info: CRD,
+      excludeNamespaces: [],
+      state,
+      // Its own watch, not one of the tracked kinds: no watch_synced line (info), failures still logged.
+      log: this.log.child({}, { level: 'warn' }),
+      watchdogMs: this.watchdogMs,
+      onSynced: () => undefined,
+    });
+    void this.crdWatch.start();
+  }
+
+  private relearnSoon(): void {
+    if (this.stopped) return;
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => {
+      this.learn(new Discovery(this.kc))
+        .then(() => {
+          for (const l of this.listeners) l();
+        })
+        .catch((err: unknown) =>
+          this.log.warn(
+            { event: 'discovery_failed', err: err instanceof Error ? err.message : String(err) },
+            'could not learn the cluster facts again after a CRD change; the last ones stay',
+          ),
+        );
+    }, SETTLE_MS);
+    this.settle.unref();
+  }
+}

@@ -1,0 +1,91 @@
+// The readiness text (/ready, and the API's health): one component per part — store, watches, Git
+// and each source, permissions, and the leader when there is an election. Reads only.
+import type { ComponentState } from './api/control.ts';
+import type { Sources } from './git/sources.ts';
+import type { ClusterWatch } from './kube/cluster-watch.ts';
+import { scopeLabel } from './kube/permissions.ts';
+import type { ResilientStore } from './store/resilient.ts';
+
+export interface ReadinessParts {
+  store: Pick<ResilientStore, 'ping' | 'pendingWrites'>;
+  watch: Pick<ClusterWatch, 'unsynced' | 'issues' | 'broken' | 'deniedScopes' | 'unresolved' | 'counts'>;
+  sources: Pick<Sources, 'list' | 'crossSourceDuplicates'>;
+  /** Leader election state; absent: no election (no leader component). */
+  leadership?: () => { leading: boolean; holder: string | null };
+}
+
+export async function readiness(parts: ReadinessParts): Promise<ComponentState[]> {
+  const { watch, sources } = parts;
+  const storeUp = await parts.store.ping().catch(() => false);
+  const pending = parts.store.pendingWrites();
+  const unsynced = watch.unsynced();
+  const issues = watch.issues();
+  const perSource = sources.list.map((s) => ({ source: s, status: s.status(), stats: s.sourceStatus() }));
+  const notLoaded = perSource.filter((p) => !p.status.ready);
+  const duplicates = sources.crossSourceDuplicates();
+  const gitMessage =
+    perSource.length === 1 && duplicates.length === 0
+      ? (perSource[0]?.status.message ?? '')
+      : [
+          ...perSource.map((p) => `${p.source.name}: ${p.status.message}`),
+          ...duplicates.map((d) => d.message),
+        ].join('; ');
+  const broken = watch.broken();
+  const denied = watch.deniedScopes();
+  return [
+    {
+      name: 'store',
+      ready: storeUp,
+      message: storeUp
+        ? pending > 0
+          ? `reachable; ${pending} queued write(s)`
+          : 'reachable'
+        : `not reachable${pending > 0 ? `; ${pending} write(s) queued` : ''}`,
+    },
+    {
+      name: 'watches',
+      // A resource type discovery cannot resolve makes the agent unready; CRDs it cannot read are
+      // said here too (custom resources are then left out rather than compared without defaults).
+      ready: unsynced.length === 0 && broken.length === 0 && watch.unresolved().length === 0,
+      message: [
+        unsynced.length === 0
+          ? `synced (${
+              Object.entries(watch.counts())
+                .map(([k, n]) => `${k}: ${n}`)
+                .join(', ') || 'no objects'
+            })`
+          : `waiting for ${unsynced.join(', ')}`,
+        // A broken watch after its first list: the live state may be stale until it is back.
+        ...(broken.length > 0 ? [`reconnecting ${broken.join(', ')}`] : []),
+        ...issues,
+      ].join('; '),
+    },
+    { name: 'git', ready: notLoaded.length === 0, message: gitMessage },
+    ...perSource.map((p): ComponentState => ({
+      name: `source:${p.source.name}`,
+      ready: p.status.ready,
+      message: p.status.message,
+      type: p.stats.type,
+      render_failed: p.stats.render_failed,
+    })),
+    {
+      name: 'permissions',
+      ready: denied.length === 0,
+      message:
+        denied.length === 0
+          ? 'may read every tracked kind'
+          : `forbidden: ${denied
+              .map((d) => `${d.verbs.join('/')} ${scopeLabel(d)}`)
+              .join(', ')}; not analysed (every other kind is)`,
+    },
+    ...(parts.leadership ? [leaderState(parts.leadership())] : []),
+  ];
+}
+
+function leaderState({ leading, holder }: { leading: boolean; holder: string | null }): ComponentState {
+  return {
+    name: 'leader',
+    ready: true,
+    message: leading ? 'leading' : holder ? `following ${holder}` : 'following (no leader yet)',
+  };
+}

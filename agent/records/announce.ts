@@ -1,0 +1,50 @@
+// What follows a stored transition: the Kubernetes Event, the notification sinks, the metrics and
+// the log line. Called only after the write, so nothing announces a transition the store does not hold.
+import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
+import type { Logger } from '../log.ts';
+import type { AgentMetrics } from '../metrics.ts';
+
+/** Where Kubernetes Events about transitions go (kube/events.ts's EventRecorder). */
+export interface EventSink {
+  emit(record: DriftRecord, event: DriftEvent, live: KubeObject | undefined): void;
+}
+
+export interface AnnounceDeps {
+  metrics: AgentMetrics;
+  log: Logger;
+  /** Kubernetes Events on detected and resolved drift (config drift.events). */
+  events?: EventSink;
+  /** Told about each stored transition (the notification sinks). */
+  notify?: (n: { event: DriftEvent; record: DriftRecord }) => void;
+}
+
+/** Announces one stored transition; `live` is the involved object of its Kubernetes Event. */
+export function announce(
+  deps: AnnounceDeps,
+  record: DriftRecord,
+  event: DriftEvent | null,
+  live?: KubeObject,
+): void {
+  if (!event) return;
+  deps.events?.emit(record, event, live);
+  deps.notify?.({ event, record });
+  const fields = {
+    resource_id: record.resource_id,
+    kind: record.kind,
+    namespace: record.namespace,
+    type: event.drift_type,
+    severity: event.severity,
+    git_commit: record.git_commit,
+    source: record.source,
+    source_file: record.source_file,
+  };
+  if (event.event === 'detected') {
+    deps.metrics.driftEvent('detected', event.drift_type, event.severity, record.kind);
+    deps.log.warn({ event: 'drift_detected', ...fields }, event.message ?? 'drift detected');
+  } else if (event.event === 'resolved') {
+    deps.metrics.driftEvent('resolved', event.drift_type, event.severity, record.kind);
+    deps.log.info({ event: 'drift_resolved', ...fields }, event.message ?? 'drift resolved');
+  } else {
+    deps.log.info({ event: 'drift_updated', ...fields }, event.message ?? 'drift changed');
+  }
+}
