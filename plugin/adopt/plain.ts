@@ -1,16 +1,21 @@
 // Adopt into a plain manifest: the document that declares the object is edited in place (see
 // shared/engine/adopt/yaml-edit.ts), nothing else in the file changes.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { locateObject } from '../../shared/engine/adopt/locate.ts';
-import { editYaml, YamlEditError, type FieldEdit } from '../../shared/engine/adopt/yaml-edit.ts';
+import {
+  editYaml,
+  YamlEditError,
+  type DocumentAddress,
+  type FieldEdit,
+} from '../../shared/engine/adopt/yaml-edit.ts';
 import { CliError } from '../cli/errors.ts';
 
 export interface Written {
   /** Repo-relative path. */
   file: string;
-  /** 1-based document number in the file (as `analyze` errors count them). */
-  document: number;
+  /** 1-based document number in the file (as `analyze` errors count them); null for a whole new file. */
+  document: number | null;
   before: string;
   after: string;
 }
@@ -24,26 +29,43 @@ export function plainEdit(
   defaultNamespace: string,
   edits: readonly FieldEdit[],
 ): Written {
-  let before: string;
-  try {
-    before = readFileSync(join(repoDir, file), 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file} in ${repoDir}: ${(err as Error).message}`);
-  }
+  const before = readRepoFile(repoDir, file);
   const places = locateObject(before, id, defaultNamespace);
   if (places.length === 0)
     throw new CliError(`${file} does not declare ${id} (is --repo the checkout the agent reads?)`);
   if (places.length > 1)
     throw new CliError(`${file} declares ${id} ${places.length} times: refusing to guess`);
-  const at = places[0] as (typeof places)[number];
+  return editAt(file, before, places[0] as DocumentAddress, kind, edits);
+}
+
+/** `text` (the content of `file`) with `edits` written into the object at `at`. */
+export function editAt(
+  file: string,
+  text: string,
+  at: DocumentAddress,
+  kind: string,
+  edits: readonly FieldEdit[],
+): Written {
   try {
-    return { file, document: at.document + 1, before, after: editYaml(before, at, kind, edits) };
+    return { file, document: at.document + 1, before: text, after: editYaml(text, at, kind, edits) };
   } catch (err) {
     if (err instanceof YamlEditError) throw new CliError(`cannot write into ${file}: ${err.message}`);
     throw err;
   }
 }
 
+export function readRepoFile(repoDir: string, file: string): string {
+  try {
+    return readFileSync(join(repoDir, file), 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file} in ${repoDir}: ${(err as Error).message}`);
+  }
+}
+
 export function writeAll(repoDir: string, written: readonly Written[]): void {
-  for (const w of written) if (w.after !== w.before) writeFileSync(join(repoDir, w.file), w.after);
+  for (const w of written) {
+    if (w.after === w.before) continue;
+    mkdirSync(dirname(join(repoDir, w.file)), { recursive: true });
+    writeFileSync(join(repoDir, w.file), w.after);
+  }
 }

@@ -5,6 +5,7 @@ import type { AdoptField } from '../../shared/engine/adopt/plan.ts';
 import { CliError } from '../cli/errors.ts';
 import type { AdoptFlags } from './command.ts';
 import { plainEdit, writeAll, type Written } from './plain.ts';
+import { kustomizeWrites } from './kustomize.ts';
 import type { AdoptTarget, LocalSource } from './target.ts';
 
 export interface AdoptPlan {
@@ -21,10 +22,12 @@ export async function writePlan(
   opts: AdoptFlags,
   src: LocalSource,
 ): Promise<AdoptPlan> {
-  void src;
-  if (target.type === 'kustomize' || target.type === 'helm')
-    throw new CliError(`adopting into a ${target.type} source is not supported yet`);
-  if (opts.to) throw new CliError('--to is for Kustomize sources');
+  if (target.type === 'kustomize') {
+    const k = await kustomizeWrites(repoDir, target, fields, opts.to, src);
+    return { ...k, apply: () => writeAll(repoDir, k.written) };
+  }
+  if (target.type === 'helm') throw new CliError('adopting into a helm source is not supported yet');
+  if (opts.to) throw new CliError('--to is for Kustomize sources (with --local)');
   const w = plainEdit(repoDir, target.sourceFile, target.id, target.kind, target.defaultNamespace, fields);
   return { written: [w], notes: [], apply: () => writeAll(repoDir, [w]) };
 }
