@@ -1,6 +1,7 @@
 // The flags every command accepts, as the commands and the parts below them (connect, output)
 // read them; cli/options.ts defines them on the program.
-export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml'] as const;
+/** markdown: `preview` only (a pull-request comment); the other commands refuse it. */
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface GlobalFlags {

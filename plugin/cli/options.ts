@@ -65,6 +65,8 @@ export function globalFlags(cmd: Command): GlobalFlags {
   if (flags.namespace !== undefined && flags.allNamespaces)
     throw new CliError('-n/--namespace and -A/--all-namespaces are mutually exclusive');
   if (flags.namespace === '') throw new CliError('-n/--namespace needs a namespace name');
+  if (flags.output === 'markdown' && cmd.name() !== 'preview')
+    throw new CliError('-o markdown is for preview only: use table, wide, json or yaml');
   return flags;
 }
 

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { PLUGIN_VERSION } from '../version.ts';
 import { registerAdopt } from '../adopt/command.ts';
+import { registerPreview } from '../preview/command.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerDescribe } from './describe.ts';
 import { registerDiff } from './diff.ts';
@@ -46,6 +47,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     registerDiff,
     registerRevert,
     registerAdopt,
+    registerPreview,
     registerVersion,
     registerUi,
   ]) {
