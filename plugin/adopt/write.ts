@@ -5,6 +5,7 @@ import type { AdoptField } from '../../shared/engine/adopt/plan.ts';
 import { CliError } from '../cli/errors.ts';
 import type { AdoptFlags } from './command.ts';
 import { plainEdit, writeAll, type Written } from './plain.ts';
+import { helmWrites } from './helm.ts';
 import { kustomizeWrites } from './kustomize.ts';
 import type { AdoptTarget, LocalSource } from './target.ts';
 
@@ -26,7 +27,12 @@ export async function writePlan(
     const k = await kustomizeWrites(repoDir, target, fields, opts.to, src);
     return { ...k, apply: () => writeAll(repoDir, k.written) };
   }
-  if (target.type === 'helm') throw new CliError('adopting into a helm source is not supported yet');
+  if (target.type === 'helm') {
+    if (opts.to) throw new CliError('--to is for Kustomize sources');
+    const h = await helmWrites(repoDir, target, fields, opts.values, src);
+    return { ...h, apply: () => writeAll(repoDir, h.written) };
+  }
+  if (opts.values) throw new CliError('--values is for Helm sources (with --local)');
   if (opts.to) throw new CliError('--to is for Kustomize sources (with --local)');
   const w = plainEdit(repoDir, target.sourceFile, target.id, target.kind, target.defaultNamespace, fields);
   return { written: [w], notes: [], apply: () => writeAll(repoDir, [w]) };
