@@ -32,7 +32,9 @@ export function plainEdit(
   const before = readRepoFile(repoDir, file);
   const places = locateObject(before, id, defaultNamespace);
   if (places.length === 0)
-    throw new CliError(`${file} does not declare ${id} (is --repo the checkout the agent reads? For a Kustomize or Helm source, run adopt with --local)`);
+    throw new CliError(
+      `${file} does not declare ${id} (is --repo the checkout the agent reads? For a Kustomize or Helm source, run adopt with --local)`,
+    );
   if (places.length > 1)
     throw new CliError(`${file} declares ${id} ${places.length} times: refusing to guess`);
   return editAt(file, before, places[0] as DocumentAddress, kind, edits);

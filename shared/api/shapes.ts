@@ -320,6 +320,13 @@ export const RevertPlan = z.strictObject({
   name: z.string(),
   api_version: z.string(),
   source_file: z.string(),
+  source_document: z
+    .int()
+    .min(1)
+    .nullable()
+    .describe(
+      'Which document of source_file declares the object (1 = the first non-empty one); null when the file is not where it is written as is (a Kustomize render).',
+    ),
   drift_detected: z.boolean(),
   desired_view: JsonObject.describe('The normalised desired object; Secret values shown as `(redacted)`.'),
   live_view: JsonObject.nullable().describe(

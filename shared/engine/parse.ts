@@ -24,6 +24,11 @@ export interface DesiredObject {
   object: KubeObject;
   /** Path of the file it came from, as given by the caller. */
   sourceFile: string;
+  /**
+   * Which document of that file declares it: 1 for the first non-empty document. Absent where the
+   * file is not the user's (a Kustomize render).
+   */
+  sourceDocument?: number | undefined;
 }
 
 export interface ManifestFile {
@@ -227,6 +232,7 @@ function collect(
   raw: JsonValue | undefined,
   line: number | null,
   index: number,
+  document: number,
   file: string,
   defaultNamespace: string,
   scopes: KindScopes | undefined,
@@ -257,7 +263,7 @@ function collect(
       continue;
     }
     out.mine.set(id, file);
-    out.objects.push({ id, object, sourceFile: file });
+    out.objects.push({ id, object, sourceFile: file, sourceDocument: document });
   }
 }
 
@@ -288,8 +294,9 @@ function parseFast(
   const docs = readFast(text);
   if (docs === null) return false;
   const out = collected(seen);
-  for (const doc of docs) {
-    collect(doc, null, 0, file, defaultNamespace, scopes, out);
+  // The fast reader leaves empty documents out: position n is the n-th non-empty document.
+  for (const [i, doc] of docs.entries()) {
+    collect(doc, null, 0, i + 1, file, defaultNamespace, scopes, out);
     if (out.errors.length > 0) return false;
   }
   commit(file, out, result, seen);
@@ -354,8 +361,11 @@ function parseFile(
   }
   const out = collected(seen);
   let index = 0;
+  let nonEmpty = 0;
   for (const doc of docs) {
     index++;
+    // An empty document (`---` alone, or only comments) reads as null, and the fast reader skips it too.
+    if (doc.contents !== null && !(isScalar(doc.contents) && doc.contents.value === null)) nonEmpty++;
     const line = lineCounter.linePos(doc.range[0]).line;
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
@@ -383,7 +393,7 @@ function parseFile(
       });
       continue;
     }
-    collect(value, line, index, file.path, defaultNamespace, scopes, out);
+    collect(value, line, index, nonEmpty, file.path, defaultNamespace, scopes, out);
   }
   commit(file.path, out, result, seen);
 }

@@ -74,6 +74,7 @@ export function revertPlan(
     name: nameOf(obj),
     api_version: obj.apiVersion,
     source_file: desired.sourceFile,
+    source_document: desired.sourceDocument ?? null,
     drift_detected: !norm.live || fields.length > 0,
     desired_view: desiredView,
     live_view: liveView,

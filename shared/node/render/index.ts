@@ -169,7 +169,11 @@ async function renderOnce(
       files.map((f) => ({ ...f, path: /\.(ya?ml|json)$/i.test(f.path) ? f.path : `${f.path}.yaml` })),
       { defaultNamespace: spec.namespace, scopes: spec.scopes },
     );
-    if (type === 'kustomize') applyOrigins(parsed.objects, repoDir, dir);
+    if (type === 'kustomize') {
+      applyOrigins(parsed.objects, repoDir, dir);
+      // A document number in kustomize's output stream means nothing in the user's files.
+      for (const d of parsed.objects) delete d.sourceDocument;
+    }
     const { kept, skipped } = setAsideHooks(parsed.objects, helm.skip_tests);
     return { objects: kept, errors: parsed.errors, skipped };
   } finally {
