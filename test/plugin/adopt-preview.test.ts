@@ -1,15 +1,17 @@
-// `kubectl-driftguard adopt --local` end to end against a real cluster: real kubectl changes (scale,
-// set env, label, a raised memory limit, a removed env var) are written into a plain manifest in a
-// Git checkout with its comments kept, after which `analyze --local` finds the object in sync; the
-// commit on a new branch names fields, values and managers and is pushed to a real remote; Secret
-// values are refused.
+// `kubectl-driftguard adopt --local` and `preview` end to end against a real cluster. Adopt: real
+// kubectl changes (scale, set env, label, a raised memory limit, a removed env var) are written into
+// a plain manifest in a Git checkout with its comments kept, after which `analyze --local` finds the
+// object in sync; the commit on a new branch names fields, values and managers and is pushed to a
+// real remote; Secret values are refused. Preview: a pull request changing an image while the live
+// Deployment was scaled by hand reports the replica count as overwritten, in a checked markdown comment.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { makeRepo, type TestRepo } from '../git/repos.ts';
 import { copyRepo, parseJson, ROOT, runPlugin, tempDir, type JsonReport } from './helpers.ts';
 
 const SHOP = join(ROOT, 'test', 'plugin', 'fixtures', 'shop');
@@ -185,5 +187,100 @@ describe('adopt --local into a plain manifest', () => {
     );
     assert.doesNotMatch(r.stdout + r.stderr, /n3w-S3cret/);
     assert.equal(readFileSync(join(repo, 'config.yaml'), 'utf8'), before);
+  });
+
+  describe('preview', () => {
+    let repo: TestRepo;
+    let ns: string;
+    before(async () => {
+      ns = `preview-${++nsCounter}`;
+      const src = copyRepo(SHOP, 'shop', ns);
+      repo = makeRepo(
+        Object.fromEntries(readdirSync(src).map((f) => [f, readFileSync(join(src, f), 'utf8')])),
+      );
+      await plane.kubectlOk(['apply', '-f', join(repo.dir, 'namespace.yaml')]);
+      await plane.kubectlOk(['apply', '-f', repo.dir]);
+      // The incident fix nobody put in Git.
+      await plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=5']);
+      git(repo.dir, ['switch', '-q', '-c', 'pr']);
+      const web = readFileSync(join(repo.dir, 'web.yaml'), 'utf8');
+      const config = readFileSync(join(repo.dir, 'config.yaml'), 'utf8');
+      repo.commit({
+        'web.yaml': web.replace('image: nginx:1.27.3', 'image: nginx:1.28.0'),
+        'config.yaml': config.replace('password: s3cr3t-Pa55w0rd', 'password: n3w-Pa55w0rd-in-PR'),
+      });
+    });
+    after(() => repo?.remove());
+
+    it('a pull request changing an image reports the hand-scaled replicas as overwritten (markdown)', async () => {
+      const r = await plugin([
+        'preview',
+        '--repo',
+        repo.dir,
+        '--base',
+        'main',
+        '--head',
+        'pr',
+        '-o',
+        'markdown',
+        '--exit-code',
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      const lines = r.stdout.split('\n');
+      assert.match(
+        lines[0] ?? '',
+        /^\*\*DriftGuard preview\*\* of `main \([0-9a-f]{12}\)` → `pr \([0-9a-f]{12}\)`: 2 objects change \(2 modified, 0 added, 0 pruned\), 3 fields change live; :warning: 1 live drift would be overwritten\.$/,
+      );
+      assert.equal(r.stdout.match(/<details>/g)?.length, 2);
+      assert.match(
+        r.stdout,
+        new RegExp(
+          `<summary>Deployment ${ns}/web: modified, 2 fields change live, :warning: overwrites 1 live drift</summary>`,
+        ),
+      );
+      assert.match(
+        r.stdout,
+        /\| `spec\.replicas` \| `5` \| `3` \| overwrites a live change by kubectl-scale \|/,
+      );
+      assert.match(
+        r.stdout,
+        /\| `spec\.template\.spec\.containers\[name=web\]\.image` \| `nginx:1\.27\.3` \| `nginx:1\.28\.0` \| {2}\|/,
+      );
+      assert.match(
+        r.stdout,
+        new RegExp(`<summary>Secret ${ns}/db-credentials: modified, 1 field change live</summary>`),
+      );
+      assert.match(r.stdout, /\| `data\.password` \| `\(redacted\)` \| `\(redacted\)` \|/);
+      assert.doesNotMatch(r.stdout + r.stderr, /Pa55w0rd/);
+      assert.match(r.stdout, /other objects? unchanged by this change\.\n$/);
+    });
+
+    it('defaults: the merge-base with the default branch against the working tree; exit codes', async () => {
+      const json = parseJson<{ base: string; head: string; summary: Record<string, number> }>(
+        await plugin(['preview', '--repo', repo.dir, '-o', 'json']),
+      );
+      assert.match(json.base, /^[0-9a-f]{12}$/);
+      assert.equal(json.base, git(repo.dir, ['rev-parse', 'main']).trim().slice(0, 12));
+      assert.equal(json.head, 'working tree');
+      assert.equal(json.summary['drifts_overwritten'], 1);
+      const same = await plugin([
+        'preview',
+        '--repo',
+        repo.dir,
+        '--base',
+        'pr',
+        '--head',
+        'pr',
+        '--exit-code',
+      ]);
+      assert.equal(same.code, 0, same.stderr);
+      assert.match(same.stdout, /no object changes/);
+      const bad = await plugin(['preview', '--repo', repo.dir, '--base', 'no-such-ref']);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /^error: git rev-parse .*no-such-ref/m);
+      const md = await plugin(['status', '-o', 'markdown']);
+      assert.equal(md.code, 2);
+      assert.match(md.stderr, /-o markdown is for preview only/);
+    });
   });
 });
