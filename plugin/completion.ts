@@ -133,7 +133,7 @@ export async function completions(
       directive: DIRECTIVE.noFileComp,
     };
   }
-  if (['get', 'describe', 'diff', 'revert'].includes(sub.name()) && positionals.length === 0) {
+  if (['get', 'describe', 'diff', 'revert', 'adopt'].includes(sub.name()) && positionals.length === 0) {
     return {
       candidates: match(await sources.resourceIds(flags as GlobalFlags).catch(() => [])),
       directive: DIRECTIVE.noFileComp,

@@ -2,6 +2,7 @@
 // (agentPlan, planDiff, prepareRevert, executeRevert): the UI only decides when to call them.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
+import { adoptRecord } from '../adopt/record.ts';
 import { palette } from '../output/color.ts';
 import { agentPlan, executeRevert, planDiff, prepareRevert, pruneNote } from './revert.ts';
 
@@ -16,9 +17,15 @@ export interface DriftActions {
   diff(resourceId: string): Promise<DiffText>;
   /** The checks of `revert` (commit, permission), then the writes; resolves with what was done. */
   revert(resourceId: string, opts: { force: boolean }): Promise<string>;
+  /** `adopt` through the agent into the checkout `repoDir` (files written, nothing committed). */
+  adopt(resourceId: string): Promise<string>;
 }
 
-export function driftActions(client: DriftGuardClient, kubeConfig: () => KubeConfig): DriftActions {
+export function driftActions(
+  client: DriftGuardClient,
+  kubeConfig: () => KubeConfig,
+  repoDir: string = process.cwd(),
+): DriftActions {
   const plan = async (id: string) => agentPlan(client, await client.record(id));
   return {
     async diff(id) {
@@ -36,5 +43,6 @@ export function driftActions(client: DriftGuardClient, kubeConfig: () => KubeCon
       const done = await executeRevert(kc, prepared, { dryRun: false, force: opts.force, prune: false });
       return done.trim().split('\n').join('; ');
     },
+    adopt: (id) => adoptRecord(client, id, repoDir),
   };
 }

@@ -27,7 +27,7 @@ export function useDiff(
   resourceId: string | null,
   onReverted: () => void,
   refreshMs = 3000,
-): DiffData & { revert(id: string, force: boolean): void } {
+): DiffData & { revert(id: string, force: boolean): void; adopt(id: string): void } {
   const [lines, setLines] = useState<DetailLine[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<DiffData['notice']>(null);
@@ -91,5 +91,18 @@ export function useDiff(
     [actions, onReverted],
   );
 
-  return { lines, error, notice, reverting, revert };
+  // `A`: the files are written in the checkout; the status line says which (or why not).
+  const adopt = useCallback(
+    (id: string) => {
+      if (!actions) return;
+      setNotice(null);
+      actions.adopt(id).then(
+        (text) => mounted.current && setNotice({ text, ok: true }),
+        (err: unknown) => mounted.current && setNotice({ text: errorMessage(err), ok: false }),
+      );
+    },
+    [actions],
+  );
+
+  return { lines, error, notice, reverting, revert, adopt };
 }

@@ -25,3 +25,14 @@ test('named keys are never split', () => {
   assert.deepEqual(splitPress({ input: '[A', upArrow: true }), [{ input: '[A', upArrow: true }]);
   assert.deepEqual(splitPress({ input: 'x' }), [{ input: 'x' }]);
 });
+
+test('A adopts the drift under the cursor, or the one on screen, and changes no page', () => {
+  const fromList = applyPress(initialState(), { input: 'A' }, facts);
+  assert.deepEqual(fromList.effects, [{ adopt: 'Deployment:shop:web' }]);
+  assert.equal(contextOf(fromList.state), 'list');
+  const opened = applyPress(initialState(), { input: '', return: true }, facts).state;
+  const fromDetail = applyPress(opened, { input: 'A' }, { ...facts, selectedId: 'Service:shop:other' });
+  assert.deepEqual(fromDetail.effects, [{ adopt: 'Deployment:shop:web' }]);
+  assert.equal(contextOf(fromDetail.state), 'detail');
+  assert.deepEqual(applyPress(initialState(), { input: 'A' }, { ...facts, selectedId: null }).effects, []);
+});

@@ -6,8 +6,11 @@ import { resolveKey, type KeyPress } from './keymap.ts';
 import { top } from './nav.ts';
 import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 
-/** What a key asks of the world: an analysis, or the revert of the resource on the confirmation page. */
-export type Effect = 'analyze' | { revert: string; force: boolean };
+/**
+ * What a key asks of the world: an analysis, the revert of the resource on the confirmation page, or
+ * the adoption of the drift under the cursor (list) or on screen.
+ */
+export type Effect = 'analyze' | { revert: string; force: boolean } | { adopt: string };
 
 const NAMED = [
   'upArrow',
@@ -42,7 +45,11 @@ export function applyPress(
     if (!resolved) continue;
     if ('text' in resolved) s = reduce(s, { type: 'text', text: resolved.text }, facts);
     else if (resolved.command === 'analyze') effects.push('analyze');
-    else {
+    else if (resolved.command === 'adopt') {
+      const page = top(s.stack);
+      const id = page.view === 'list' ? facts.selectedId : page.resourceId;
+      if (id) effects.push({ adopt: id });
+    } else {
       const page = top(s.stack);
       const force = resolved.command === 'confirmForce';
       if ((resolved.command === 'confirm' || force) && page.view === 'diff' && page.confirm)

@@ -37,6 +37,7 @@ export type Command =
   | 'analyze'
   | 'diff'
   | 'revert'
+  | 'adopt'
   | 'confirm'
   | 'confirmForce'
   | 'help'
@@ -138,6 +139,15 @@ export const BINDINGS: readonly Binding[] = [
     command: 'revert',
     contexts: ['list', 'detail', 'diff'],
     hint: 9,
+  },
+  {
+    inputs: ['A'],
+    label: 'A',
+    description:
+      'adopt: write the live values of the selected drift into the checkout you started in (review with git diff)',
+    command: 'adopt',
+    contexts: ['list', 'detail', 'diff'],
+    hint: 10,
   },
   {
     inputs: ['y'],

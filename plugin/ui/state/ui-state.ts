@@ -90,6 +90,7 @@ export function reduce(s: UiState, action: Action, f: ViewFacts): UiState {
     case 'quit':
       return { ...s, quit: true };
     case 'analyze':
+    case 'adopt':
       return s;
     case 'diff':
     case 'revert':

@@ -101,6 +101,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     setState(next);
     for (const e of effects) {
       if (e === 'analyze') analyze();
+      else if ('adopt' in e) diff.adopt(e.adopt);
       else diff.revert(e.revert, e.force);
     }
   });
