@@ -2,7 +2,6 @@
 // (agentPlan, planDiff, prepareRevert, executeRevert): the UI only decides when to call them.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
-import { adoptRecord } from '../adopt/record.ts';
 import { palette } from '../output/color.ts';
 import { agentPlan, executeRevert, planDiff, prepareRevert, pruneNote } from './revert.ts';
 
@@ -17,14 +16,15 @@ export interface DriftActions {
   diff(resourceId: string): Promise<DiffText>;
   /** The checks of `revert` (commit, permission), then the writes; resolves with what was done. */
   revert(resourceId: string, opts: { force: boolean }): Promise<string>;
-  /** `adopt` through the agent into the checkout `repoDir` (files written, nothing committed). */
+  /** `adopt` through the agent into a checkout (files written, nothing committed). */
   adopt(resourceId: string): Promise<string>;
 }
 
 export function driftActions(
   client: DriftGuardClient,
   kubeConfig: () => KubeConfig,
-  repoDir: string = process.cwd(),
+  adopt: (resourceId: string) => Promise<string> = () =>
+    Promise.reject(new Error('adopt is not available here')),
 ): DriftActions {
   const plan = async (id: string) => agentPlan(client, await client.record(id));
   return {
@@ -43,6 +43,6 @@ export function driftActions(
       const done = await executeRevert(kc, prepared, { dryRun: false, force: opts.force, prune: false });
       return done.trim().split('\n').join('; ');
     },
-    adopt: (id) => adoptRecord(client, id, repoDir),
+    adopt,
   };
 }

@@ -2,7 +2,7 @@
 // plain `git push` (their credentials, their remotes). Nothing here touches another branch.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CliError, oneLine } from '../cli/errors.ts';
+import { CliError, oneLine } from '../errors.ts';
 
 const run = promisify(execFile);
 

@@ -14,7 +14,7 @@ import { getAt } from '../../shared/engine/path.ts';
 import { findTools, render, RenderError } from '../../shared/node/render/index.ts';
 import { sourceRoot } from '../../shared/node/source-files.ts';
 import type { JsonObject, JsonValue } from '../../shared/types.ts';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 import { editAt, readRepoFile, type Written } from './plain.ts';
 import type { AdoptTarget, LocalSource } from './target.ts';
 

@@ -20,7 +20,7 @@ import { findTools, render } from '../../shared/node/render/index.ts';
 import { kustomizationFile } from '../../shared/node/render/safety.ts';
 import { sourceRoot } from '../../shared/node/source-files.ts';
 import type { JsonObject } from '../../shared/types.ts';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 import { editAt, readRepoFile, type Written } from './plain.ts';
 import type { AdoptTarget, LocalSource } from './target.ts';
 

@@ -9,7 +9,7 @@ import {
   type DocumentAddress,
   type FieldEdit,
 } from '../../shared/engine/adopt/yaml-edit.ts';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 
 export interface Written {
   /** Repo-relative path. */

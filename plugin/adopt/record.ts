@@ -2,7 +2,7 @@
 // written for review (git diff) and nothing is committed; what was written comes back as one line.
 import type { DriftGuardClient } from '../../shared/api/client.ts';
 import { adoptFields, AdoptRefused } from '../../shared/engine/adopt/plan.ts';
-import { CliError } from '../cli/errors.ts';
+import { CliError } from '../errors.ts';
 import { agentTarget } from './target.ts';
 import { writePlan } from './write.ts';
 
@@ -17,7 +17,7 @@ export async function adoptRecord(client: DriftGuardClient, id: string, repoDir:
     throw err;
   }
   const src = { repo: repoDir, namespace: undefined, defaultNamespace: target.defaultNamespace };
-  const plan = await writePlan(repoDir, target, fields, { field: [] }, src);
+  const plan = await writePlan(repoDir, target, fields, {}, src);
   plan.apply();
   const files = plan.written
     .filter((w) => w.after !== w.before)

@@ -5,8 +5,8 @@ import type { DriftGuardClient } from '../../shared/api/client.ts';
 import { analyzeResource, isClusterScoped, type DesiredObject } from '../../shared/engine/index.ts';
 import type { RenderedType, SourceType, HelmOptions } from '../../shared/node/render/index.ts';
 import { resourceId, type DriftDetail } from '../../shared/types.ts';
-import { CliError } from '../cli/errors.ts';
-import { parseTarget, resolveRecord } from '../cli/resolve-target.ts';
+import { CliError } from '../errors.ts';
+import { parseTarget, resolveRecord } from '../act/resolve-target.ts';
 import { loadLocal } from '../local/analyze-local.ts';
 
 export interface AdoptTarget {

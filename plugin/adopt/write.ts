@@ -2,12 +2,17 @@
 // Kustomize overlay and a Helm chart are followed to the file a human would change (kustomize.ts,
 // helm.ts). Nothing is written until apply(), so --dry-run and the diff come first.
 import type { AdoptField } from '../../shared/engine/adopt/plan.ts';
-import { CliError } from '../cli/errors.ts';
-import type { AdoptFlags } from './command.ts';
+import { CliError } from '../errors.ts';
 import { plainEdit, writeAll, type Written } from './plain.ts';
 import { helmWrites } from './helm.ts';
 import { kustomizeWrites } from './kustomize.ts';
 import type { AdoptTarget, LocalSource } from './target.ts';
+
+/** The flags of `adopt` that decide where values go. */
+export interface WhereFlags {
+  to?: 'base' | 'overlay' | undefined;
+  values?: string | undefined;
+}
 
 export interface AdoptPlan {
   written: Written[];
@@ -20,7 +25,7 @@ export async function writePlan(
   repoDir: string,
   target: AdoptTarget,
   fields: readonly AdoptField[],
-  opts: AdoptFlags,
+  opts: WhereFlags,
   src: LocalSource,
 ): Promise<AdoptPlan> {
   if (target.type === 'kustomize') {

@@ -2,8 +2,8 @@
 // from its own file and reports its exit code through setExit.
 import { Command } from 'commander';
 import { PLUGIN_VERSION } from '../version.ts';
-import { registerAdopt } from '../adopt/command.ts';
-import { registerPreview } from '../preview/command.ts';
+import { registerAdopt } from './adopt.ts';
+import { registerPreview } from './preview.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerDescribe } from './describe.ts';
 import { registerDiff } from './diff.ts';

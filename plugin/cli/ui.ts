@@ -15,12 +15,18 @@ export async function runUiCommand(flags: GlobalFlags, io: Io): Promise<void> {
   }
   const { runUi } = await import('../ui/index.ts');
   const { driftActions } = await import('../act/actions.ts');
+  const { adoptRecord } = await import('../adopt/record.ts');
   // The kubeconfig is read when a revert needs it, so browsing works with --agent-url alone.
   await withAgent(flags, io, (client) =>
     runUi({
       client,
       namespace: namespaceFilter(flags),
-      actions: driftActions(client, () => loadKubeConfig(flags)),
+      // `A` adopts into the checkout the browser was started in.
+      actions: driftActions(
+        client,
+        () => loadKubeConfig(flags),
+        (id) => adoptRecord(client, id, process.cwd()),
+      ),
     }),
   );
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CliError, oneLine } from '../cli/errors.ts';
+import { CliError, oneLine } from '../errors.ts';
 
 const run = promisify(execFile);
 

@@ -7,18 +7,18 @@ import { resolve } from 'node:path';
 import { adoptFields, AdoptRefused, type AdoptField } from '../../shared/engine/adopt/plan.ts';
 import { PathSyntaxError } from '../../shared/engine/adopt/path-parse.ts';
 import { RenderError } from '../../shared/node/render/index.ts';
-import { withAgent } from '../cli/agent-client.ts';
-import { CliError, EXIT_OK } from '../cli/errors.ts';
-import { out, warn, type Io } from '../cli/io.ts';
-import { globalFlags, namespaceFilter } from '../cli/options.ts';
+import { withAgent } from './agent-client.ts';
+import { CliError, EXIT_OK } from '../errors.ts';
+import { out, warn, type Io } from './io.ts';
+import { globalFlags, namespaceFilter } from './options.ts';
 import { contextNamespace, loadKubeConfig } from '../kube/config.ts';
 import { isRepoUrl } from '../local/repo.ts';
 import { unifiedHunks } from '../output/unified-diff.ts';
-import { commitOnBranch, defaultBranch, push } from './git.ts';
-import { commitMessage, fieldLine } from './message.ts';
-import { writePlan, type AdoptPlan } from './write.ts';
-import { agentTarget, localTarget, type AdoptTarget, type LocalSource } from './target.ts';
-import { verifyAdopted } from './verify.ts';
+import { commitOnBranch, defaultBranch, push } from '../adopt/git.ts';
+import { commitMessage, fieldLine } from '../adopt/message.ts';
+import { writePlan, type AdoptPlan } from '../adopt/write.ts';
+import { agentTarget, localTarget, type AdoptTarget, type LocalSource } from '../adopt/target.ts';
+import { verifyAdopted } from '../adopt/verify.ts';
 
 export interface AdoptFlags {
   field: string[];

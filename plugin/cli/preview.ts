@@ -7,16 +7,16 @@ import { resolve } from 'node:path';
 import { previewChange, type Preview } from '../../shared/engine/preview.ts';
 import { RenderError, SOURCE_TYPES, type SourceType } from '../../shared/node/render/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
-import { CliError, EXIT_DRIFT, EXIT_OK } from '../cli/errors.ts';
-import { out, warn, type Io } from '../cli/io.ts';
-import { globalFlags, namespaceFilter, type GlobalFlags } from '../cli/options.ts';
+import { CliError, EXIT_DRIFT, EXIT_OK } from '../errors.ts';
+import { out, warn, type Io } from './io.ts';
+import { globalFlags, namespaceFilter, type GlobalFlags } from './options.ts';
 import { contextNamespace, loadKubeConfig } from '../kube/config.ts';
 import { loadLocal, type LocalState } from '../local/analyze-local.ts';
 import { isRepoUrl } from '../local/repo.ts';
 import { toJson, toYaml } from '../output/serialize.ts';
-import { previewMarkdown } from './markdown.ts';
-import { defaultBase, extract, workingTree, type Revision } from './revisions.ts';
-import { previewText } from './text.ts';
+import { previewMarkdown } from '../preview/markdown.ts';
+import { defaultBase, extract, workingTree, type Revision } from '../preview/revisions.ts';
+import { previewText } from '../preview/text.ts';
 
 interface PreviewFlags {
   repo?: string;
