@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../test/cluster/control-plane.ts';
-import { makeRepo, type TestRepo } from '../test/git/repos.ts';
+import { makeRepo, type TestRepo } from '../test/kit/repos.ts';
 import { Agent } from './agent.ts';
 import { parseConfig } from './config/load.ts';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startGitHttpServer } from '../../test/git/http-backend.ts';
-import { git, makeRepo, type TestRepo } from '../../test/git/repos.ts';
+import { git, makeRepo, type TestRepo } from '../../test/kit/repos.ts';
 import { parseConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { GitSource } from './git-source.ts';

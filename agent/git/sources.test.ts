@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { makeRepo } from '../../test/git/repos.ts';
+import { makeRepo } from '../../test/kit/repos.ts';
 import { parseConfig } from '../config/load.ts';
 import { createLogger } from '../log.ts';
 import { GitSource } from './git-source.ts';

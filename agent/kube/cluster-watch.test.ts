@@ -8,6 +8,8 @@ import { createLogger } from '../log.ts';
 import { loadKubeConfig } from './client.ts';
 import { ClusterWatch } from './cluster-watch.ts';
 import type { LiveChange } from './live-state.ts';
+import { until } from '../../test/kit/poll.ts';
+import { crd } from '../../test/kit/crd.ts';
 
 const manifests = `
 apiVersion: v1
@@ -35,20 +37,11 @@ metadata: { name: hidden, namespace: kube-system }
 data: { a: b }
 `;
 
-function waitForChange(
-  changes: LiveChange[],
-  pred: (c: LiveChange) => boolean,
-  ms = 5000,
-): Promise<LiveChange> {
-  const deadline = Date.now() + ms;
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      const found = changes.find(pred);
-      if (found) resolve(found);
-      else if (Date.now() > deadline) reject(new Error(`no matching change; saw ${JSON.stringify(changes)}`));
-      else setTimeout(poll, 20);
-    };
-    poll();
+function waitForChange(changes: LiveChange[], pred: (c: LiveChange) => boolean): Promise<LiveChange> {
+  return until('a matching change', () => changes.find(pred), {
+    timeoutMs: 5000,
+    intervalMs: 20,
+    detail: () => `saw ${JSON.stringify(changes)}`,
   });
 }
 
@@ -122,24 +115,16 @@ describe('cluster watch', () => {
   });
 });
 
-const crd = `
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: { name: clusterwidgets.example.com }
-spec:
-  group: example.com
-  scope: Cluster
-  names: { kind: ClusterWidget, plural: clusterwidgets, shortNames: [cw] }
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec: { type: object, properties: { size: { type: integer, default: 3 } } }
-`;
+const widgetCrd = (size: number) =>
+  JSON.stringify(
+    crd({
+      group: 'example.com',
+      kind: 'ClusterWidget',
+      scope: 'Cluster',
+      shortNames: ['cw'],
+      spec: { type: 'object', properties: { size: { type: 'integer', default: size } } },
+    }),
+  );
 
 describe('cluster watch of any kind, found by discovery', () => {
   let plane: ControlPlane;
@@ -154,7 +139,7 @@ describe('cluster watch of any kind, found by discovery', () => {
   });
 
   it('watches a cluster-scoped CRD kind by short name, with its group in ids; an unknown kind is a readiness message', async () => {
-    await plane.kubectlOk(['apply', '-f', '-'], { input: crd });
+    await plane.kubectlOk(['apply', '-f', '-'], { input: widgetCrd(3) });
     await plane.kubectlOk(['wait', '--for=condition=Established', 'crd/clusterwidgets.example.com']);
     await plane.kubectlOk(['apply', '-f', '-'], {
       input: 'apiVersion: example.com/v1\nkind: ClusterWidget\nmetadata: { name: big }\nspec: {}\n',

@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { allRecords, startFixture, type Fixture } from '../../test/agent/fixture.ts';
+import { allRecords, startFixture, type Fixture } from '../../test/kit/agent-fixture.ts';
 import { AGENT_BUNDLE, buildAgent, ROOT } from './build.ts';
 
 describe('agent bundle', () => {

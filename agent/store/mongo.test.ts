@@ -3,7 +3,7 @@
 import { after, before } from 'node:test';
 import { MongoClient } from 'mongodb';
 import { startFerretDB, type FerretDB } from '../../test/cluster/ferretdb.ts';
-import { storeContract } from '../../test/store/contract.ts';
+import { storeContract } from '../../test/kit/store-contract.ts';
 import { MongoStore } from './mongo.ts';
 
 let server: FerretDB | undefined;

@@ -12,21 +12,9 @@ import { transition } from '../records/lifecycle.ts';
 import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
 import { MongoStore } from './mongo.ts';
 import { ResilientStore, StoreUnavailableError } from './resilient.ts';
+import { untilTrue } from '../../test/kit/poll.ts';
 
 const T = (m: number): string => new Date(Date.UTC(2026, 0, 1, 12, m)).toISOString();
-
-/** Polls until `check` holds; the deadline only guards against a hang, it is not a timing claim. */
-async function eventually(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  deadlineMs = 60_000,
-): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`gave up waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('ResilientStore over FerretDB', () => {
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-resilient-'));
@@ -115,7 +103,10 @@ describe('ResilientStore over FerretDB', () => {
     await assert.rejects(store.history('Deployment:default:web'), /store unavailable for history/);
 
     server = await startFerretDB({ port, dir });
-    await eventually('queue written out', () => store.pendingWrites() === 0);
+    await untilTrue('queue written out', () => store.pendingWrites() === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     assert.equal(recovered.length, 1);
     assert.equal(await store.ping(), true);
 
@@ -170,9 +161,10 @@ describe('ResilientStore over FerretDB', () => {
     await store.saveRecord(out.record, out.event);
     const late = await startFerretDB({ port, dir: mkdtempSync(join(dir, 'late-')) });
     try {
-      await eventually(
+      await untilTrue(
         'initialised and written',
         async () => store.pendingWrites() === 0 && (await store.ping()),
+        { timeoutMs: 60_000, intervalMs: 100 },
       );
       assert.equal((await store.history('Deployment:default:web')).length, 1);
     } finally {

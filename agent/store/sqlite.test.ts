@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, it } from 'node:test';
 import { result, scalingDetail } from '../../test/records/details.ts';
-import { storeContract } from '../../test/store/contract.ts';
+import { storeContract } from '../../test/kit/store-contract.ts';
 import { transition } from '../records/lifecycle.ts';
 import { SqliteStore } from './sqlite.ts';
 

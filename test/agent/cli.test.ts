@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runAgentOnce } from './run-agent.ts';
+import { runAgentOnce } from '../kit/agent-process.ts';
 
 function configFile(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'dg-cli-')), 'config.yaml');

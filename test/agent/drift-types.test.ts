@@ -12,8 +12,8 @@ import {
   waitForRecord,
   type Fixture,
   type RecordJson,
-} from './fixture.ts';
-import type { AgentProcess } from './run-agent.ts';
+} from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 
 interface Case {
   type: string;

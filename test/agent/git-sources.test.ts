@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { MongoClient } from 'mongodb';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { startGitHttpServer, type GitHttpServer } from '../git/http-backend.ts';
-import { isEvent, startFixture, waitForRecord, type Fixture } from './fixture.ts';
-import type { AgentProcess } from './run-agent.ts';
+import { isEvent, startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 
 async function ready(agent: AgentProcess): Promise<{
   status: number;

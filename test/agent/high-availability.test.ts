@@ -12,11 +12,12 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
-import { allRecords, getRecord, waitForRecord } from './fixture.ts';
-import { applyManifests, serviceAccountDir, AGENT_NAMESPACE } from './in-cluster.ts';
-import { runPlugin } from '../plugin/helpers.ts';
-import { startAgent, type AgentProcess } from './run-agent.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
+import { allRecords, getRecord, waitForRecord } from '../kit/agent-fixture.ts';
+import { applyManifests, serviceAccountDir, AGENT_NAMESPACE } from '../kit/in-cluster.ts';
+import { runPlugin } from '../kit/plugin.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
+import { until } from '../kit/poll.ts';
 
 const LEASE = { lease_duration: '4s', renew_deadline: '3s', retry_period: '1s' };
 const LEASE_MS = 4000;
@@ -42,16 +43,6 @@ async function leaderState(agent: AgentProcess): Promise<string> {
   const res = await fetch(`${agent.healthUrl}/ready`);
   const body = (await res.json()) as { components: { name: string; message: string }[] };
   return body.components.find((c) => c.name === 'leader')?.message ?? '(no leader component)';
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 interface History {
@@ -118,13 +109,17 @@ describe('high availability and shared databases', () => {
     const a = await agent(repo, 'east', 'ha', election('replica-a'));
     const b = await agent(repo, 'east', 'ha', election('replica-b'));
     await Promise.all([a.waitReady(60_000), b.waitReady(60_000)]);
-    const states = await until('one leader', 20_000, async () => {
-      const s = [await leaderState(a), await leaderState(b)];
-      return s.filter((m) => m === 'leading').length === 1 &&
-        s.every((m) => m !== 'following (no leader yet)')
-        ? s
-        : undefined;
-    });
+    const states = await until(
+      'one leader',
+      async () => {
+        const s = [await leaderState(a), await leaderState(b)];
+        return s.filter((m) => m === 'leading').length === 1 &&
+          s.every((m) => m !== 'following (no leader yet)')
+          ? s
+          : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 50 },
+    );
     const [leader, follower, followerId] =
       states[0] === 'leading' ? [a, b, 'replica-b'] : [b, a, 'replica-a'];
     const leaderId = followerId === 'replica-a' ? 'replica-b' : 'replica-a';
@@ -154,13 +149,17 @@ describe('high availability and shared databases', () => {
     await cluster.kubectlOk(['-n', 'shop', 'scale', 'deployment/web', '--replicas=5']);
     let served = 0;
     let failed = 0;
-    await until('the follower leads', LEASE_MS + 2 * RETRY_MS + 2000, async () => {
-      const res = await fetch(`${follower.apiUrl}/api/v1/drift-records`).catch(() => null);
-      if (res?.ok) served++;
-      else failed++;
-      await res?.body?.cancel();
-      return (await leaderState(follower)) === 'leading' ? true : undefined;
-    });
+    await until(
+      'the follower leads',
+      async () => {
+        const res = await fetch(`${follower.apiUrl}/api/v1/drift-records`).catch(() => null);
+        if (res?.ok) served++;
+        else failed++;
+        await res?.body?.cancel();
+        return (await leaderState(follower)) === 'leading' ? true : undefined;
+      },
+      { timeoutMs: LEASE_MS + 2 * RETRY_MS + 2000, intervalMs: 50 },
+    );
     const failoverMs = Date.now() - killedAt;
     process.stdout.write(
       `# failover: ${failoverMs} ms after SIGKILL (lease ${LEASE_MS} ms, retry ${RETRY_MS} ms); API answered ${served}/${served + failed} requests meanwhile\n`,
@@ -214,8 +213,10 @@ describe('high availability and shared databases', () => {
     const runs = (a: AgentProcess) =>
       a.logs().filter((l) => l.includes('"event":"analysis_completed"')).length;
     const westBefore = runs(west);
-    await until('five more full runs of west', 30_000, async () =>
-      runs(west) >= westBefore + 5 ? true : undefined,
+    await until(
+      'five more full runs of west',
+      async () => (runs(west) >= westBefore + 5 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 50 },
     );
     const eastRecords = await allRecords(east);
     assert.deepEqual(

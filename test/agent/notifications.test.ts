@@ -10,8 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isEvent, startFixture, waitForRecord, type Fixture } from './fixture.ts';
-import type { AgentProcess } from './run-agent.ts';
+import { isEvent, startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
+import { untilTrue } from '../kit/poll.ts';
 
 const WEB = 'Deployment:demo:web';
 const SECRET = 'Secret:demo:db-credentials';
@@ -58,16 +59,9 @@ function start(): Promise<AgentProcess> {
 
 const at = (path: string) => hits.filter((h) => h.path === path);
 
-async function until(pred: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out; received ${JSON.stringify(hits.map((h) => [h.path, h.body['event'] ?? h.body['type'] ?? 'slack']))}`,
-      );
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** What the sinks received so far, named when a wait gives up. */
+const received = () =>
+  `received ${JSON.stringify(hits.map((h) => [h.path, h.body['event'] ?? h.body['type'] ?? 'slack']))}`;
 
 describe('notifications from the agent', () => {
   before(async () => {
@@ -116,7 +110,11 @@ describe('notifications from the agent', () => {
     ]);
     await waitForRecord(agent, WEB, (r) => r.drift_status === 'active', 20_000);
     await waitForRecord(agent, SECRET, (r) => r.drift_status === 'active', 20_000);
-    await until(() => at('/hook').length >= 2 && at('/ce').length >= 1 && at('/slack').length >= 1);
+    await untilTrue(
+      'the notifications',
+      () => at('/hook').length >= 2 && at('/ce').length >= 1 && at('/slack').length >= 1,
+      { timeoutMs: 10_000, intervalMs: 20, detail: received },
+    );
     await new Promise((r) => setTimeout(r, 500));
     const hook = at('/hook');
     assert.deepEqual(hook.map((h) => h.body['resource_id']).sort(), [WEB, SECRET]);
@@ -160,7 +158,11 @@ describe('notifications from the agent', () => {
     assert.equal(hits.length, before, 'a restart re-sends nothing');
     await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=2']);
     await waitForRecord(agent, WEB, (r) => r.drift_status === 'resolved', 20_000);
-    await until(() => at('/hook').length === 3 && at('/ce').length === 2);
+    await untilTrue('the notifications', () => at('/hook').length === 3 && at('/ce').length === 2, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      detail: received,
+    });
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(at('/hook').at(-1)?.body['event'], 'resolved');
     assert.equal(at('/ce').at(-1)?.body['type'], 'io.driftguard.drift.resolved');

@@ -15,8 +15,8 @@ import {
   startWatchOnlyAgent,
   waitForRecord,
   type Fixture,
-} from './fixture.ts';
-import type { AgentProcess } from './run-agent.ts';
+} from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 
 async function readyStatus(agent: AgentProcess): Promise<{ code: number; message: string }> {
   const res = await fetch(`${agent.healthUrl}/ready`);

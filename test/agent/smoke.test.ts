@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { allRecords, startFixture, type Fixture } from './fixture.ts';
-import type { AgentProcess } from './run-agent.ts';
+import { allRecords, startFixture, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 
 describe('agent smoke', () => {
   let fx: Fixture;

@@ -9,11 +9,11 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { renderRepoFiles } from '../render/fixture.ts';
 import { renderBinaries } from '../render/tools.ts';
-import { isEvent, waitForRecord } from './fixture.ts';
-import { startAgent, type AgentProcess } from './run-agent.ts';
+import { isEvent, waitForRecord } from '../kit/agent-fixture.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 
 interface Component {
   name: string;

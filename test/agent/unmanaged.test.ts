@@ -16,10 +16,10 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { parseManifests } from '../../shared/engine/index.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
+import { exampleManifests, makeRepo, type TestRepo } from '../kit/repos.ts';
 import { renderBinaries } from '../render/tools.ts';
-import { allRecords, getRecord, isEvent, waitForRecord, type RecordJson } from './fixture.ts';
-import { startAgent, type AgentProcess } from './run-agent.ts';
+import { allRecords, getRecord, isEvent, waitForRecord, type RecordJson } from '../kit/agent-fixture.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 
 const SHARED = join(import.meta.dirname, '..', '..', '..', 'shared');
 const CORPUS = join(SHARED, 'corpus');

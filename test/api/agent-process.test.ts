@@ -13,11 +13,17 @@ import { SqliteStore } from '../../agent/store/sqlite.ts';
 import type { Store } from '../../agent/store/store.ts';
 import { DriftGuardClient } from '../../shared/api/client.ts';
 import type { AnalysisStatus, Statistics } from '../../shared/types.ts';
-import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
-import { isEvent, startFixture, startWatchOnlyAgent, waitForRecord, type Fixture } from '../agent/fixture.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
+import {
+  isEvent,
+  startFixture,
+  startWatchOnlyAgent,
+  waitForRecord,
+  type Fixture,
+} from '../kit/agent-fixture.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { find, parseMetrics, type Sample } from './prom.ts';
 import { apiSuite, type ApiFixture } from './suite.ts';
 

@@ -10,7 +10,7 @@ import { SqliteStore } from '../../agent/store/sqlite.ts';
 import type { Store } from '../../agent/store/store.ts';
 import { serveInProcess } from '../api/in-process.ts';
 import { startFerretDB } from '../cluster/ferretdb.ts';
-import { seedRecords } from '../store/seed.ts';
+import { seedRecords } from '../kit/store-seed.ts';
 import { bulkSeedMongo } from './bulk-seed.ts';
 import { load, type LoadResult } from './load.ts';
 import { figure } from './report.ts';

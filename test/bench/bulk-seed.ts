@@ -3,7 +3,7 @@
 // one-by-one upserts take many minutes; the benchmark measures reads, so it loads them with
 // insertMany in the store's own document layout (recordDocument, eventDocument) instead.
 import { MongoClient } from 'mongodb';
-import { seedRecords } from '../store/seed.ts';
+import { seedRecords } from '../kit/store-seed.ts';
 import { eventDocument, recordDocument } from '../../agent/store/mongo-codec.ts';
 import type { RecordWrite, Store } from '../../agent/store/store.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';

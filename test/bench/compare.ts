@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKubectl } from '../cluster/control-plane.ts';
-import { ROOT } from '../plugin/helpers.ts';
+import { ROOT } from '../kit/plugin.ts';
 
 export const LAUNCHER = join(ROOT, 'dist', 'kubectl-driftguard');
 

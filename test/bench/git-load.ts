@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeRepo } from '../git/repos.ts';
+import { makeRepo } from '../kit/repos.ts';
 import { topSelfTime } from './inspector.ts';
 import { inclusiveTime } from './profile-tree.ts';
 import { generateObjects, repoFiles } from './objects.ts';

@@ -16,7 +16,7 @@ import { bundle } from '../../plugin/package/bundle.ts';
 import { buildPackage, ROOT } from '../../plugin/package/build.ts';
 import { startCluster } from '../cluster/cluster.ts';
 import { runKubectl } from '../cluster/control-plane.ts';
-import { makeRepo } from '../git/repos.ts';
+import { makeRepo } from '../kit/repos.ts';
 import { analyzeLocal, type Timed } from './compare.ts';
 import { applyObjects, generateObjects, repoFiles } from './objects.ts';
 import { mutate } from './scale.ts';

@@ -4,7 +4,7 @@
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../plugin/helpers.ts';
+import { ROOT } from '../kit/plugin.ts';
 
 export interface Figure {
   section: string;

@@ -11,14 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
-import { startAgent, type AgentProcess, type LogLine } from '../agent/run-agent.ts';
-import { getRecord } from '../agent/fixture.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
+import { startAgent, type AgentProcess, type LogLine } from '../kit/agent-process.ts';
+import { getRecord } from '../kit/agent-fixture.ts';
 import { buildAgent, ROOT } from '../../agent/package/build.ts';
 import { connectInspector, inspectorUrl, procCpuMs, procMemory, topSelfTime } from './inspector.ts';
 import { analyzeLocal, kubectlDiff, LAUNCHER } from './compare.ts';
 import { applyObjects, generateObjects, repoFiles, type BenchObject } from './objects.ts';
 import { figure, median, note, percentiles } from './report.ts';
+import { until } from '../kit/poll.ts';
 
 export interface ScaleOptions {
   sizes: number[];
@@ -37,16 +38,6 @@ function latencySize(sizes: number[]): number {
 
 const idOf = (o: BenchObject) => `${o.kind}:${o.namespace}:${o.name}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(20);
-  }
-}
 
 let bundled: Promise<string> | undefined;
 const COMPILE_CACHE = mkdtempSync(join(tmpdir(), 'driftguard-bench-compile-cache-'));
@@ -319,10 +310,14 @@ async function latency(
           `--replicas=${replicas}`,
         ]);
         const returned = Date.now();
-        const rec = await until(`record ${id} ${status}`, 30_000, async () => {
-          const r = await getRecord(agent, id);
-          return r && r.drift_status === status ? r : undefined;
-        });
+        const rec = await until(
+          `record ${id} ${status}`,
+          async () => {
+            const r = await getRecord(agent, id);
+            return r && r.drift_status === status ? r : undefined;
+          },
+          { timeoutMs: 30_000, intervalMs: 20 },
+        );
         const stamp = Date.parse((status === 'active' ? rec.first_detected : rec.resolved_at) ?? '');
         if (status === 'active') {
           detect.push(stamp - returned);
@@ -388,10 +383,14 @@ async function gitLatency(
     { [`manifests/${cm.path}`]: cm.yaml.replace('mode: bench', 'mode: changed') },
     'bench: one file',
   );
-  await until(`record ${id} at ${commit}`, 60_000, async () => {
-    const r = await getRecord(agent, id);
-    return r && r.git_commit === commit && r.drift_status === 'active' ? r : undefined;
-  });
+  await until(
+    `record ${id} at ${commit}`,
+    async () => {
+      const r = await getRecord(agent, id);
+      return r && r.git_commit === commit && r.drift_status === 'active' ? r : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 20 },
+  );
   figure({
     section,
     name: `Git commit (1 of ${objects.length} files) → changed record`,
@@ -425,10 +424,14 @@ async function sideBySide(
       for (let i = 0; i < 3; i++) locals.push(await local());
       let found = 0;
       if (phase === 'after 20 mutations')
-        found = await until('agent sees the 20 mutations', 60_000, async () => {
-          const c = await activeCount(run.agent);
-          return c >= 20 ? c : undefined;
-        }).catch(async () => activeCount(run.agent));
+        found = await until(
+          'agent sees the 20 mutations',
+          async () => {
+            const c = await activeCount(run.agent);
+            return c >= 20 ? c : undefined;
+          },
+          { timeoutMs: 60_000, intervalMs: 20 },
+        ).catch(async () => activeCount(run.agent));
       const agentRuns = [await fullRun(run.agent), await fullRun(run.agent), await fullRun(run.agent)];
       if (phase === 'in sync') found = await activeCount(run.agent);
       const d = client.ms;

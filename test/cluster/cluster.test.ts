@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { binaries } from './binaries.ts';
 import { NODE_NAME, startCluster, type Cluster } from './cluster.ts';
 import { freePort } from './ports.ts';
+import { until } from '../kit/poll.ts';
 
 const app = `
 apiVersion: v1
@@ -40,16 +41,6 @@ spec:
   metrics: [{ type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 80 } } }]
 `;
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('full local cluster (controllers, scheduler, kwok node)', () => {
   let cluster: Cluster;
   let echo: Server;
@@ -74,21 +65,28 @@ describe('full local cluster (controllers, scheduler, kwok node)', () => {
       'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
     ]);
     assert.equal(ready, 'True');
-    await eventually('default ServiceAccount in shop', async () =>
-      (await cluster.kubectl(['-n', 'shop', 'get', 'sa', 'default'])).code === 0 ? true : undefined,
+    await until(
+      'default ServiceAccount in shop',
+      async () =>
+        (await cluster.kubectl(['-n', 'shop', 'get', 'sa', 'default'])).code === 0 ? true : undefined,
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
-    const ca = await eventually('kube-root-ca.crt in shop', async () => {
-      const r = await cluster.kubectl([
-        '-n',
-        'shop',
-        'get',
-        'cm',
-        'kube-root-ca.crt',
-        '-o',
-        'jsonpath={.data.ca\\.crt}',
-      ]);
-      return r.code === 0 && r.stdout.includes('BEGIN CERTIFICATE') ? r.stdout : undefined;
-    });
+    const ca = await until(
+      'kube-root-ca.crt in shop',
+      async () => {
+        const r = await cluster.kubectl([
+          '-n',
+          'shop',
+          'get',
+          'cm',
+          'kube-root-ca.crt',
+          '-o',
+          'jsonpath={.data.ca\\.crt}',
+        ]);
+        return r.code === 0 && r.stdout.includes('BEGIN CERTIFICATE') ? r.stdout : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     assert.match(ca, /BEGIN CERTIFICATE/);
   });
 
@@ -122,35 +120,43 @@ describe('full local cluster (controllers, scheduler, kwok node)', () => {
   });
 
   it('makes Endpoints and EndpointSlices for a Service with a selector', async () => {
-    const slices = await eventually('an EndpointSlice with ready endpoints', async () => {
-      const out = await cluster.kubectlOk([
-        '-n',
-        'shop',
-        'get',
-        'endpointslices',
-        '-l',
-        'kubernetes.io/service-name=web',
-        '-o',
-        'jsonpath={.items[*].endpoints[*].addresses[0]}',
-      ]);
-      return out.trim() ? out : undefined;
-    });
+    const slices = await until(
+      'an EndpointSlice with ready endpoints',
+      async () => {
+        const out = await cluster.kubectlOk([
+          '-n',
+          'shop',
+          'get',
+          'endpointslices',
+          '-l',
+          'kubernetes.io/service-name=web',
+          '-o',
+          'jsonpath={.items[*].endpoints[*].addresses[0]}',
+        ]);
+        return out.trim() ? out : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     assert.match(slices, /^10\.244\./);
   });
 
   it('lets the HPA controller correct spec.replicas into [minReplicas, maxReplicas]', async () => {
-    const replicas = await eventually('replicas raised to minReplicas', async () => {
-      const out = await cluster.kubectlOk([
-        '-n',
-        'shop',
-        'get',
-        'deploy',
-        'web',
-        '-o',
-        'jsonpath={.spec.replicas}',
-      ]);
-      return out === '3' ? out : undefined;
-    });
+    const replicas = await until(
+      'replicas raised to minReplicas',
+      async () => {
+        const out = await cluster.kubectlOk([
+          '-n',
+          'shop',
+          'get',
+          'deploy',
+          'web',
+          '-o',
+          'jsonpath={.spec.replicas}',
+        ]);
+        return out === '3' ? out : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     assert.equal(replicas, '3');
   });
 
@@ -176,13 +182,13 @@ describe('full local cluster (controllers, scheduler, kwok node)', () => {
       { stdio: 'ignore' },
     );
     try {
-      const body = await eventually(
+      const body = await until(
         'a response through the port-forward',
         async () => {
           const res = await fetch(`http://127.0.0.1:${local}/through-the-cluster`);
           return res.ok ? await res.text() : undefined;
         },
-        30_000,
+        { timeoutMs: 30_000, intervalMs: 250 },
       );
       assert.equal(body, 'hello from /through-the-cluster');
     } finally {

@@ -8,10 +8,11 @@
 // its temp files.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { installAgent, type InstalledAgent } from '../agent/in-cluster.ts';
+import { installAgent, type InstalledAgent } from '../kit/in-cluster.ts';
 import { binaries } from '../cluster/binaries.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
+import { exampleManifests, makeRepo, type TestRepo } from '../kit/repos.ts';
+import { untilTrue } from '../kit/poll.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const PLUGIN = join(ROOT, 'bin', 'kubectl-driftguard.js');
@@ -46,15 +47,6 @@ async function kubectl(args: string[], shown = args.join(' ')): Promise<void> {
   process.stdout.write(`  $ kubectl ${shown}\n`);
   const out = await plane!.kubectlOk(args);
   if (out.trim()) process.stdout.write(`    ${out.trim().split('\n').join('\n    ')}\n`);
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function recordStatus(agentUrl: string, id: string): Promise<string | null> {
@@ -106,9 +98,10 @@ async function main(): Promise<void> {
     ],
     `patch secret db-credentials -n demo -p '{"stringData":{"password":"<new value>"}}'`,
   );
-  await waitFor(
+  await untilTrue(
     'the drifts to be recorded',
     async () => (await recordStatus(url, 'Secret:demo:db-credentials')) === 'active',
+    { timeoutMs: 15_000, intervalMs: 200 },
   );
 
   if (interactive) {
@@ -124,9 +117,10 @@ async function main(): Promise<void> {
 
   step('Reverting one drift: scaling web back to what Git says');
   await kubectl(['scale', 'deployment/web', '-n', 'demo', '--replicas=2']);
-  await waitFor(
+  await untilTrue(
     'web to be resolved',
     async () => (await recordStatus(url, 'Deployment:demo:web')) === 'resolved',
+    { timeoutMs: 15_000, intervalMs: 200 },
   );
   await plugin(['get', '--resolved']);
   step('kubectl driftguard status (two drifts still active)');

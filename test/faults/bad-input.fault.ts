@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DesiredState } from '../../agent/git/desired-state.ts';
 import { parseManifests } from '../../shared/engine/index.ts';
-import { runAgentOnce } from '../agent/run-agent.ts';
+import { runAgentOnce } from '../kit/agent-process.ts';
 import { faultCase } from './recorder.ts';
 
 describe('bad config', () => {

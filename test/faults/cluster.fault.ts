@@ -15,13 +15,13 @@ import {
   startFixture,
   waitForRecord,
   type Fixture,
-} from '../agent/fixture.ts';
-import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
-import { git, makeRepo } from '../git/repos.ts';
+} from '../kit/agent-fixture.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
+import { git, makeRepo } from '../kit/repos.ts';
 import { renderBinaries } from '../render/tools.ts';
 import { buildPackage } from '../../plugin/package/build.ts';
 import type { Cluster } from '../cluster/cluster.ts';
-import { runBin } from '../plugin/helpers.ts';
+import { runBin } from '../kit/plugin.ts';
 import { startTmux, tmuxAvailable } from '../ui/tmux.ts';
 import {
   bumpAndCompact,

@@ -2,7 +2,7 @@
 // JSON gateway, and the open TCP connections to a port (from /proc, so nothing is guessed).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import type { AgentProcess } from '../agent/run-agent.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 
 export interface HistoryEvent {
   event: string;

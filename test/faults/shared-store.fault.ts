@@ -13,8 +13,8 @@ import { MongoClient } from 'mongodb';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { freePort } from '../cluster/ports.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
-import { isEvent, waitForRecord } from '../agent/fixture.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
+import { isEvent, waitForRecord } from '../kit/agent-fixture.ts';
 import {
   AGENT_API_PORT,
   AGENT_NAMESPACE,
@@ -22,13 +22,14 @@ import {
   AGENT_SERVICE_ACCOUNT,
   applyManifests,
   serviceAccountDir,
-} from '../agent/in-cluster.ts';
+} from '../kit/in-cluster.ts';
 import { parseConfig } from '../../agent/config/load.ts';
 import { build, find, MANIFESTS, OVERLAYS } from '../manifests/kustomize.ts';
-import { runPlugin } from '../plugin/helpers.ts';
-import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
+import { runPlugin } from '../kit/plugin.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { component, readyState, sleep, waitReadyState } from './helpers.ts';
 import { compareHistory, faultCase } from './recorder.ts';
+import { until } from '../kit/poll.ts';
 
 const BULK = 1000;
 const cmName = (i: number) => `cm-${String(i).padStart(4, '0')}`;
@@ -56,16 +57,6 @@ function walk(dir: string): string[] {
     const p = join(dir, name);
     return statSync(p).isDirectory() ? walk(p) : [p];
   });
-}
-
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(100);
-  }
 }
 
 describe('faults on MongoDB (FerretDB), renames, two replicas', () => {
@@ -203,10 +194,14 @@ spec:
       const made = new Map<string, string[]>();
       for (let i = 0; i < BULK; i++) made.set(cmId(NS, i), ['detected']);
       const a = await agent(repo, 'bulk');
-      const atKill = await until('the first detection stored', 240_000, async () => {
-        const n = await eventCount('bulk', { event: 'detected' });
-        return n > 0 ? n : undefined;
-      });
+      const atKill = await until(
+        'the first detection stored',
+        async () => {
+          const n = await eventCount('bulk', { event: 'detected' });
+          return n > 0 ? n : undefined;
+        },
+        { timeoutMs: 240_000, intervalMs: 100 },
+      );
       await db.kill();
       dbDown = true;
       const completedBeforeKill = a.logs().some((l) => l.includes('"event":"analysis_completed"'));
@@ -234,8 +229,10 @@ spec:
       // Every transition in the store (1,000 detected, 100 resolved, web), then a few more seconds
       // for anything doubled to show up too.
       const want = BULK + 100 + 1;
-      await until('every transition stored', 120_000, async () =>
-        (await eventCount('bulk', {})) >= want ? true : undefined,
+      await until(
+        'every transition stored',
+        async () => ((await eventCount('bulk', {})) >= want ? true : undefined),
+        { timeoutMs: 120_000, intervalMs: 100 },
       );
       await sleep(3000);
       const counts = await tally('bulk', made);
@@ -485,9 +482,15 @@ spec:
         if (lb === 'leading' && la.startsWith('following replica-b')) return { leader: rb, follower: ra };
         return undefined;
       };
-      const { leader, follower } = await until('one leader', 30_000, leaderOf);
-      await until('the records written', 60_000, async () =>
-        (await client.db('ha').collection('drift_records').countDocuments({})) >= N ? true : undefined,
+      const { leader, follower } = await until('one leader', leaderOf, {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
+      await until(
+        'the records written',
+        async () =>
+          (await client.db('ha').collection('drift_records').countDocuments({})) >= N ? true : undefined,
+        { timeoutMs: 60_000, intervalMs: 100 },
       );
       // N drifts, one kubectl patch after another, so the leader keeps writing while they come
       // in; the kill as soon as it has stored the first of them, with the rest still arriving.
@@ -500,26 +503,36 @@ spec:
           patched++;
         }
       })();
-      const atKill = await until('the first detection stored', 60_000, async () => {
-        const n = await eventCount('ha', { event: 'detected' });
-        return n > 0 ? n : undefined;
-      });
+      const atKill = await until(
+        'the first detection stored',
+        async () => {
+          const n = await eventCount('ha', { event: 'detected' });
+          return n > 0 ? n : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 100 },
+      );
       leader.child.kill('SIGKILL');
       const patchedAtKill = patched;
       const killedAt = Date.now();
-      await until('the follower leads', 30_000, async () =>
-        component(await readyState(follower), 'leader') === 'leading' ? true : undefined,
+      await until(
+        'the follower leads',
+        async () => (component(await readyState(follower), 'leader') === 'leading' ? true : undefined),
+        { timeoutMs: 30_000, intervalMs: 100 },
       );
       const failoverMs = Date.now() - killedAt;
       await patching;
-      await until('every detection stored', 60_000, async () =>
-        (await eventCount('ha', { event: 'detected' })) >= N ? true : undefined,
+      await until(
+        'every detection stored',
+        async () => ((await eventCount('ha', { event: 'detected' })) >= N ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 100 },
       );
       // Put right, with the new leader: one resolved each.
       await cluster.kubectlOk(['apply', '-f', '-'], { input: configMaps(NS, N, () => '1') });
       for (let i = 0; i < N; i++) made.set(cmId(NS, i), ['detected', 'resolved']);
-      await until('every resolution stored', 60_000, async () =>
-        (await eventCount('ha', { event: 'resolved' })) >= N ? true : undefined,
+      await until(
+        'every resolution stored',
+        async () => ((await eventCount('ha', { event: 'resolved' })) >= N ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 100 },
       );
       // A few more full runs of the new leader (every 2 s): nothing doubled meanwhile.
       await sleep(5000);

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { DriftRecord, DriftRecordList } from '../../shared/types.ts';
-import { startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
-import type { AgentProcess } from '../agent/run-agent.ts';
+import { startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 import { binaries } from '../cluster/binaries.ts';
 import { execFile } from 'node:child_process';
-import { COMPLETE, parseJson, PLUGIN, runBin, runPlugin, tempDir } from './helpers.ts';
+import { COMPLETE, parseJson, PLUGIN, runBin, runPlugin, tempDir } from '../kit/plugin.ts';
 
 const WEB = 'Deployment:demo:web';
 const SECRET = 'Secret:demo:db-credentials';

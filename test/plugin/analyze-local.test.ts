@@ -11,7 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { copyRepo, parseJson, ROOT, runPlugin, type JsonReport } from './helpers.ts';
+import { copyRepo, parseJson, ROOT, runPlugin, type JsonReport } from '../kit/plugin.ts';
+import { crd } from '../kit/crd.ts';
 
 const EXAMPLES = join(ROOT, 'examples');
 const SHOP = join(ROOT, 'test', 'plugin', 'fixtures', 'shop');
@@ -386,44 +387,22 @@ describe('analyze --local', () => {
     // Only the kinds the files name are discovered (not the whole of /apis): a cluster-scoped CR
     // written without a namespace must still be read cluster-wide, and a field its CRD defaults
     // must not look like drift. Then a real change to the cluster-scoped one is found.
-    const crd = (kind: string, scope: 'Cluster' | 'Namespaced') => ({
-      apiVersion: 'apiextensions.k8s.io/v1',
-      kind: 'CustomResourceDefinition',
-      metadata: { name: `${kind.toLowerCase()}s.local.driftguard.test` },
-      spec: {
+    const local = (kind: string, scope: 'Cluster' | 'Namespaced') =>
+      crd({
         group: 'local.driftguard.test',
+        kind,
         scope,
-        names: {
-          kind,
-          plural: `${kind.toLowerCase()}s`,
-          singular: kind.toLowerCase(),
-          listKind: `${kind}List`,
+        spec: {
+          type: 'object',
+          properties: { size: { type: 'integer' }, tier: { type: 'string', default: 'gold' } },
         },
-        versions: [
-          {
-            name: 'v1',
-            served: true,
-            storage: true,
-            schema: {
-              openAPIV3Schema: {
-                type: 'object',
-                properties: {
-                  spec: {
-                    type: 'object',
-                    properties: { size: { type: 'integer' }, tier: { type: 'string', default: 'gold' } },
-                  },
-                },
-              },
-            },
-          },
-        ],
-      },
-    });
+      });
+
     await plane.kubectlOk(['apply', '-f', '-'], {
       input: JSON.stringify({
         apiVersion: 'v1',
         kind: 'List',
-        items: [crd('Region', 'Cluster'), crd('Shelf', 'Namespaced')],
+        items: [local('Region', 'Cluster'), local('Shelf', 'Namespaced')],
       }),
     });
     await plane.kubectlOk([

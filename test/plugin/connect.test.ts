@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
-import { runPlugin, type RunResult } from './helpers.ts';
+import { runPlugin, type RunResult } from '../kit/plugin.ts';
 
 const ONE_LINE = /^error: [^\n]+\n$/;
 

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
-import type { AgentProcess } from '../agent/run-agent.ts';
-import { PLUGIN, ROOT, type RunResult } from './helpers.ts';
+import { startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
+import { PLUGIN, ROOT, type RunResult } from '../kit/plugin.ts';
 import { join } from 'node:path';
 
 const WEB = 'Deployment:demo:web';

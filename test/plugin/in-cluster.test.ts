@@ -9,13 +9,22 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftRecord, DriftRecordList } from '../../shared/types.ts';
-import { waitForRecord } from '../agent/fixture.ts';
-import { AGENT_NAMESPACE, installAgent, type InstalledAgent } from '../agent/in-cluster.ts';
+import { waitForRecord } from '../kit/agent-fixture.ts';
+import { AGENT_NAMESPACE, installAgent, type InstalledAgent } from '../kit/in-cluster.ts';
 import { binaries } from '../cluster/binaries.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
+import { exampleManifests, makeRepo, type TestRepo } from '../kit/repos.ts';
 import { startTmux, tmuxAvailable } from '../ui/tmux.ts';
-import { COMPLETE, parseJson, PLUGIN, ROOT, runBin, runPlugin, tempDir, type RunResult } from './helpers.ts';
+import {
+  COMPLETE,
+  parseJson,
+  PLUGIN,
+  ROOT,
+  runBin,
+  runPlugin,
+  tempDir,
+  type RunResult,
+} from '../kit/plugin.ts';
 
 const WEB = 'Deployment:demo:web';
 const AUTOSCALED = 'Deployment:demo:autoscaled';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { runPlugin } from './helpers.ts';
+import { runPlugin } from '../kit/plugin.ts';
 
 describe('plugin request timeout', () => {
   let server: Server;

@@ -13,7 +13,7 @@ import {
   type RenderSpec,
   type Tools,
 } from '../../shared/node/render/index.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { renderRepoFiles } from './fixture.ts';
 import { renderBinaries, renderTools } from './tools.ts';
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { seedRecords } from './seed.ts';
+import { seedRecords } from '../kit/store-seed.ts';
 import { SqliteStore } from '../../agent/store/sqlite.ts';
 
 describe('embedded store with 10,000 records', () => {

@@ -3,8 +3,8 @@
 // the other manager's conflict, `F` reverting, and the agent then seeing the record resolve.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
-import type { AgentProcess } from '../agent/run-agent.ts';
+import { startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 import { ROOT } from '../../plugin/package/build.ts';
 import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
 

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startAgent, type AgentProcess } from '../agent/run-agent.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
+import { exampleManifests, makeRepo, type TestRepo } from '../kit/repos.ts';
 import { ROOT } from '../../plugin/package/build.ts';
 import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
 

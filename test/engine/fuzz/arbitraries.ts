@@ -4,8 +4,9 @@
 // every form, int-or-string ports, empty maps and lists, omitted fields, the serviceAccount alias).
 // What the server still rejects is counted and discarded by the runner.
 import fc from 'fast-check';
-import type { JsonObject, JsonValue } from '../../../shared/types.ts';
+import type { JsonObject, JsonValue, KubeObject } from '../../../shared/types.ts';
 import type { SchemaIndex } from './openapi.ts';
+import { crd } from '../../kit/crd.ts';
 
 export interface Generated {
   kind: string;
@@ -518,55 +519,35 @@ export function kindArbitraries(schemas: SchemaIndex, name: string): Record<stri
 }
 
 /** The CRD FuzzWidget objects belong to: defaults at several depths, a map-type list, an atomic list. */
-export const FUZZ_CRD: JsonObject = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'fuzzwidgets.fuzz.example.com' },
+export const FUZZ_CRD: KubeObject = crd({
+  group: 'fuzz.example.com',
+  kind: 'FuzzWidget',
   spec: {
-    group: 'fuzz.example.com',
-    scope: 'Namespaced',
-    names: { kind: 'FuzzWidget', plural: 'fuzzwidgets' },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                default: {},
-                properties: {
-                  size: { type: 'integer', default: 1 },
-                  mode: { type: 'string', enum: ['fast', 'safe'], default: 'safe' },
-                  tags: { type: 'array', items: { type: 'string' } },
-                  ports: {
-                    type: 'array',
-                    'x-kubernetes-list-type': 'map',
-                    'x-kubernetes-list-map-keys': ['name'],
-                    items: {
-                      type: 'object',
-                      required: ['name', 'port'],
-                      properties: {
-                        name: { type: 'string' },
-                        port: { type: 'integer' },
-                        protocol: { type: 'string', default: 'TCP' },
-                      },
-                    },
-                  },
-                  tls: {
-                    type: 'object',
-                    default: {},
-                    properties: { port: { type: 'integer', default: 443 } },
-                  },
-                },
-              },
-            },
+    type: 'object',
+    default: {},
+    properties: {
+      size: { type: 'integer', default: 1 },
+      mode: { type: 'string', enum: ['fast', 'safe'], default: 'safe' },
+      tags: { type: 'array', items: { type: 'string' } },
+      ports: {
+        type: 'array',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['name'],
+        items: {
+          type: 'object',
+          required: ['name', 'port'],
+          properties: {
+            name: { type: 'string' },
+            port: { type: 'integer' },
+            protocol: { type: 'string', default: 'TCP' },
           },
         },
       },
-    ],
+      tls: {
+        type: 'object',
+        default: {},
+        properties: { port: { type: 'integer', default: 443 } },
+      },
+    },
   },
-};
+});

@@ -2,8 +2,9 @@
 // a Git repo holding the same manifests, and an agent process watching both.
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { exampleManifests, makeRepo, type TestRepo } from '../git/repos.ts';
-import { startAgent, type AgentProcess, type LogLine } from './run-agent.ts';
+import { exampleManifests, makeRepo, type TestRepo } from './repos.ts';
+import { startAgent, type AgentProcess, type LogLine } from './agent-process.ts';
+import { until } from './poll.ts';
 
 /** Used when examples/ is missing: one of each watched kind. */
 const FALLBACK: Record<string, string> = {
@@ -125,15 +126,14 @@ export async function waitForRecord(
   pred: (r: RecordJson) => boolean,
   ms = 5000,
 ): Promise<RecordJson> {
-  const deadline = Date.now() + ms;
   let last: RecordJson | null = null;
-  while (Date.now() < deadline) {
-    last = await getRecord(agent, id);
-    if (last && pred(last)) return last;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(
-    `record ${id} did not reach the expected state within ${ms} ms; last: ${JSON.stringify(last)}`,
+  return until(
+    `record ${id} in the expected state`,
+    async () => {
+      last = await getRecord(agent, id);
+      return last && pred(last) ? last : undefined;
+    },
+    { timeoutMs: ms, intervalMs: 25, detail: () => `last: ${JSON.stringify(last)}` },
   );
 }
 

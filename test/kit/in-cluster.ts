@@ -8,8 +8,8 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { podNames, type Cluster } from '../cluster/cluster.ts';
-import { ROOT } from '../plugin/helpers.ts';
-import { startAgent, type AgentProcess } from './run-agent.ts';
+import { ROOT } from './plugin.ts';
+import { startAgent, type AgentProcess } from './agent-process.ts';
 
 export const AGENT_NAMESPACE = 'driftguard';
 export const AGENT_SERVICE_ACCOUNT = 'driftguard-agent';
