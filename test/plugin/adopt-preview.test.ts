@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
-import { copyRepo, parseJson, ROOT, runPlugin, tempDir, type JsonReport } from './helpers.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
+import { copyRepo, parseJson, ROOT, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
 
 const SHOP = join(ROOT, 'test', 'plugin', 'fixtures', 'shop');
 

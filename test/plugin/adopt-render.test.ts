@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { makeRepo, type TestRepo } from '../git/repos.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { renderBinaries } from '../render/tools.ts';
-import { parseJson, ROOT, runPlugin, tempDir, type JsonReport, type RunResult } from './helpers.ts';
+import { parseJson, ROOT, runPlugin, tempDir, type JsonReport, type RunResult } from '../kit/plugin.ts';
 
 const PODINFO = join(ROOT, '..', 'shared', 'render-corpus', 'stefanprodan__podinfo', 'charts', 'podinfo');
 
