@@ -14,6 +14,7 @@ import { withAgent } from './agent-client.ts';
 import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter, sourceOption, type GlobalFlags } from './options.ts';
+import { requireTrackedNamespace } from './tracked.ts';
 
 interface AnalyzeFlags {
   local?: boolean;
@@ -142,6 +143,7 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
     if (err.stage === 'path') throw new CliError(`--${err.message}`);
     throw new CliError(`render failed: ${err.message}`);
   }
+  requireSomething(analysis, opts, ns);
   const r = analysis.render;
   if (r.tool)
     warn(
@@ -168,8 +170,26 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
   return opts.exitCode && analysis.results.some((r: DriftResult) => r.drift_detected) ? EXIT_DRIFT : EXIT_OK;
 }
 
+/**
+ * An empty comparison is an error, never "in sync": a typo in --repo or --path, an empty directory
+ * or a namespace the repository has nothing in would otherwise pass CI with exit 0.
+ */
+function requireSomething(analysis: LocalAnalysis, opts: AnalyzeFlags, ns: string | undefined): void {
+  if (analysis.errors.length > 0 || analysis.results.length > 0) return;
+  const where = `${opts.repo ?? '.'}${opts.path ? ` --path ${opts.path}` : ''}`;
+  if (analysis.objects === 0)
+    throw new CliError(
+      `no manifests found in ${where}: nothing to compare with the cluster (check --repo and --path)`,
+    );
+  throw new CliError(
+    `${where} declares nothing in namespace ${ns ?? '?'} (${analysis.objects} objects in other namespaces): nothing to compare`,
+  );
+}
+
 async function runOnAgent(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise<number> {
   return withAgent(flags, io, async (client) => {
+    // Checked first: an analysis cannot make an untracked namespace tracked.
+    await requireTrackedNamespace(client, namespaceFilter(flags));
     const started = await client.analyze();
     if (!opts.wait) {
       out(

@@ -9,6 +9,7 @@ import { withAgent } from './agent-client.ts';
 import { EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, type Io } from './io.ts';
 import { globalFlags, namespaceFilter, sourceOption } from './options.ts';
+import { requireTrackedNamespace } from './tracked.ts';
 
 export function registerStatus(program: Command, io: Io, setExit: (code: number) => void): void {
   program
@@ -20,6 +21,7 @@ export function registerStatus(program: Command, io: Io, setExit: (code: number)
       const flags = globalFlags(cmd);
       await withAgent(flags, io, async (client) => {
         const ns = namespaceFilter(flags);
+        await requireTrackedNamespace(client, ns);
         const active = await allPages((f) => client.active(f), {
           namespace: ns,
           severity: opts.severity,

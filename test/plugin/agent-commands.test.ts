@@ -255,6 +255,18 @@ describe('agent-backed commands', () => {
     assert.equal((JSON.parse(viaPlugin.stdout) as DriftRecordList).count, 2);
   });
 
+  it('status and analyze -n NS for a namespace the agent does not track: exit 2, never "No active drift"', async () => {
+    for (const cmd of [['status'], ['analyze', '--exit-code'], ['status', '-o', 'json']]) {
+      const r = await dg([...cmd, '-n', 'demo-typo']);
+      assert.equal(r.code, 2, `${cmd.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^error: namespace demo-typo is not tracked \(0 resources\)/);
+      assert.equal(r.stdout, '');
+    }
+    // A tracked namespace still answers (with its drifts or none).
+    const tracked = await dg(['status', '-n', 'demo']);
+    assert.equal(tracked.code, 0, tracked.stderr);
+  });
+
   it('analyze --exit-code is 0 once the drift is undone', async () => {
     await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=2']);
     await fx.plane.kubectlOk([

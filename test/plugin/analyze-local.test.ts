@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { copyRepo, parseJson, ROOT, runPlugin, type JsonReport } from '../kit/plugin.ts';
+import { copyRepo, parseJson, ROOT, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
 import { crd } from '../kit/crd.ts';
 
 const EXAMPLES = join(ROOT, 'examples');
@@ -478,5 +478,32 @@ describe('analyze --local', () => {
     assert.equal(forbidden.code, 2);
     assert.match(forbidden.stderr, /^error: forbidden: .*cannot get resource/);
     assert.equal(forbidden.stderr.trim().split('\n').length, 1);
+  });
+  it('never an all-clear from an empty comparison: no manifests, or none in the -n namespace, is exit 2', async () => {
+    const { ns, repo } = await shopRepo();
+    const empty = tempDir('driftguard-empty-repo-');
+    mkdirSync(join(empty, 'deploy'));
+    for (const [args, message] of [
+      [
+        ['--repo', empty],
+        /^error: no manifests found in .*: nothing to compare with the cluster \(check --repo and --path\)$/,
+      ],
+      [
+        ['--repo', empty, '--path', 'deploy'],
+        /^error: no manifests found in .* --path deploy: nothing to compare/,
+      ],
+      [
+        ['--repo', repo, '-n', `${ns}-typo`],
+        new RegExp(`declares nothing in namespace ${ns}-typo \\(\\d+ objects in other namespaces\\)`),
+      ],
+    ] as const) {
+      const r = await analyze(args[1], [...args.slice(2), '--exit-code']);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr.trim(), message);
+      assert.doesNotMatch(r.stdout, /No resources found|No drift/);
+    }
+    // The same repository with the right namespace is in sync: exit 0.
+    const ok = await analyze(repo, ['-n', ns, '--exit-code']);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   });
 });

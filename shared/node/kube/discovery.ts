@@ -37,6 +37,20 @@ interface GroupList {
   groups?: { name?: string; versions?: { version?: string }[]; preferredVersion?: { version?: string } }[];
 }
 
+/**
+ * The kubeconfig's server answers, but not as a Kubernetes API server (a web server, a proxy's
+ * default backend: 404 for everything). Without this check such a server reads as an empty cluster
+ * and every desired object as Missing.
+ */
+export class NotKubernetesError extends Error {
+  constructor(server: string, status: number) {
+    super(
+      `${server || 'the server'} is not a Kubernetes API server: GET /api answered ${status === 200 ? 'without an APIVersions list' : `HTTP ${status}`} (check the kubeconfig's server and context)`,
+    );
+    this.name = 'NotKubernetesError';
+  }
+}
+
 export function apiPrefix(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
@@ -62,13 +76,30 @@ interface Entry extends ApiResource {
 export class Discovery {
   private readonly versions = new Map<string, Promise<Map<string, Entry> | null>>();
   private all: Promise<ServedKind[]> | undefined;
+  private verified: Promise<void> | undefined;
   constructor(private readonly kc: KubeConfig) {}
+
+  /**
+   * Every API server serves /api (core's versions): asked once, and only when a group version was
+   * not found, so a normal discovery costs nothing more. Throws NotKubernetesError.
+   */
+  private verifyServer(): Promise<void> {
+    this.verified ??= kubeGet(this.kc, '/api').then((res) => {
+      const kind = (res.body as { kind?: unknown } | null)?.kind;
+      if (res.status !== 200 || kind !== 'APIVersions')
+        throw new NotKubernetesError(this.kc.getCurrentCluster()?.server ?? '', res.status);
+    });
+    return this.verified;
+  }
 
   private load(apiVersion: string): Promise<Map<string, Entry> | null> {
     let p = this.versions.get(apiVersion);
     if (!p) {
-      p = kubeGet(this.kc, apiPrefix(apiVersion)).then((res) => {
-        if (res.status === 404) return null;
+      p = kubeGet(this.kc, apiPrefix(apiVersion)).then(async (res) => {
+        if (res.status === 404) {
+          await this.verifyServer();
+          return null;
+        }
         const kinds = new Map<string, Entry>();
         for (const r of (res.body as ResourceList).resources ?? []) {
           // Subresources (deployments/scale) share the kind name of their parent: skip them.
