@@ -3,13 +3,15 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
 import { palette } from '../output/color.ts';
-import { agentPlan, executeRevert, planDiff, prepareRevert, pruneNote } from './revert.ts';
+import { agentPlan, executeRevert, planDiff, prepareRevert, pruneNote, revertSummary } from './revert.ts';
 
 export interface DiffText {
   /** The diff in kubectl diff's format, uncoloured (the view colours lines by their first character). */
   lines: string[];
   /** Fields only --prune-fields would remove, or ''. */
   note: string;
+  /** What a revert would send and take over (revertSummary), for the confirmation. */
+  summary: string;
 }
 
 export interface DriftActions {
@@ -34,6 +36,7 @@ export function driftActions(
       return {
         lines: text ? text.replace(/\n$/, '').split('\n') : [],
         note: pruneNote(source.plan, false).trim(),
+        summary: revertSummary(source.plan),
       };
     },
     async revert(id, opts) {
@@ -41,7 +44,7 @@ export function driftActions(
       const prepared = await prepareRevert(kc, await plan(id));
       if (prepared.inSync) return `${id} matches Git: nothing to revert`;
       const done = await executeRevert(kc, prepared, { dryRun: false, force: opts.force, prune: false });
-      return done.trim().split('\n').join('; ');
+      return done.trim();
     },
     adopt,
   };

@@ -83,16 +83,31 @@ function query(dryRun: boolean, force: boolean): string {
   return `?${q.toString()}`;
 }
 
-/** A server-side apply conflict as the user can act on it: which fields, owned by whom. */
-function conflictError(err: KubeApiError): CliError {
+/** One field of a server-side apply conflict, as the API server names it. */
+export interface Conflict {
+  /** `.spec.template.spec.containers[name="web"].image` */
+  field: string;
+  /** `"kubectl" (scale)`: the manager, and its subresource when it wrote through one. */
+  manager: string;
+}
+
+/** A 409 of a server-side apply: the fields other managers own with other values. */
+export class ApplyConflict extends Error {
+  constructor(readonly conflicts: Conflict[]) {
+    super(`apply conflicts on ${conflicts.map((c) => `${c.field} (${c.manager})`).join(', ')}`);
+    this.name = 'ApplyConflict';
+  }
+}
+
+function conflictsOf(err: KubeApiError): Conflict[] {
   const causes =
     (err.body as { details?: { causes?: { field?: string; message?: string }[] } } | null)?.details?.causes ??
     [];
-  const fields = causes.map((c) => c.message ?? c.field ?? '').filter((m) => m !== '');
-  return new CliError(
-    `revert conflicts with other field managers (${fields.join('; ') || err.message}); ` +
-      'rerun with --force-conflicts to take these fields over',
-  );
+  return causes.map((c) => {
+    const m = /conflict with "([^"]+)"(?: with subresource "([^"]+)")?/.exec(c.message ?? '');
+    const manager = m ? `"${m[1] ?? ''}"${m[2] ? ` (${m[2]})` : ''}` : (c.message ?? 'another manager');
+    return { field: c.field ?? '?', manager };
+  });
 }
 
 export async function serverSideApply(
@@ -109,7 +124,7 @@ export async function serverSideApply(
     });
     return res.body as KubeObject;
   } catch (err) {
-    if (err instanceof KubeApiError && err.status === 409) throw conflictError(err);
+    if (err instanceof KubeApiError && err.status === 409) throw new ApplyConflict(conflictsOf(err));
     throw err;
   }
 }

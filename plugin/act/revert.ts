@@ -3,14 +3,22 @@
 // repository with --local), what must stop a revert, and the writes themselves.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
-import { isSecretValuePath, revertPlan } from '../../shared/engine/index.ts';
+import {
+  conflictInside,
+  isSecretValuePath,
+  keptFields,
+  mergeApply,
+  revertPlan,
+} from '../../shared/engine/index.ts';
 import type { DesiredObjectResponse, DriftRecord, KubeObject, RevertPlan } from '../../shared/types.ts';
 import { CliError } from '../errors.ts';
 import { loadLocal, type LocalAnalysisOptions } from '../local/analyze-local.ts';
 import type { Palette } from '../output/color.ts';
 import { renderObjectDiff } from '../output/unified-diff.ts';
 import {
+  ApplyConflict,
   FIELD_MANAGER,
+  type Conflict,
   locate,
   missingPermission,
   pruneFields,
@@ -122,6 +130,58 @@ function short(commit: string | null | undefined): string {
   return commit ? commit.slice(0, 12) : '<none>';
 }
 
+/**
+ * What `y` does, said before it is asked: which fields the apply sends and takes over, and that
+ * everything else stays with its managers.
+ */
+export function revertSummary(plan: RevertPlan): string {
+  if (!plan.live_view)
+    return `creates ${plan.resource_id} as Git declares it (server-side apply as ${FIELD_MANAGER})`;
+  const pruned = new Set(plan.prune.map((p) => p.path));
+  const fields = plan.drift_paths.filter((p) => !pruned.has(p));
+  if (fields.length === 0) return `sets no field (only fields Git does not set differ)`;
+  return (
+    `applies only the ${fields.length} drifted field${fields.length === 1 ? '' : 's'} (${fields.join(', ')}) ` +
+    `as ${FIELD_MANAGER} and takes ${fields.length === 1 ? 'it' : 'them'} over from ${fields.length === 1 ? 'its' : 'their'} current manager; ` +
+    'every other field and its manager stay as they are'
+  );
+}
+
+/** A conflict outside the drifted fields: listed like kubectl does, with both ways to take them over. */
+export function conflictMessage(display: string, conflicts: readonly Conflict[]): string {
+  const lines = conflicts.map((c) => `  ${c.field}: owned by ${c.manager}`);
+  return [
+    `revert of ${display} conflicts with other field managers on ${conflicts.length} field${conflicts.length === 1 ? '' : 's'} that did not drift:`,
+    ...lines,
+    'rerun with --force-conflicts (in the drift browser: F) to take them over too',
+  ].join('\n');
+}
+
+/**
+ * The server-side apply of a revert. The drifted fields are what the user asked to put back, so a
+ * conflict on them is taken over (force); a conflict on any other field stops the revert unless
+ * `force` (--force-conflicts, F) says so. Returns the conflicts taken over.
+ */
+async function applyRevert(
+  kc: KubeConfig,
+  p: PreparedRevert,
+  apply: KubeObject,
+  flags: RevertFlags,
+): Promise<Conflict[]> {
+  const opts = { dryRun: flags.dryRun };
+  try {
+    await serverSideApply(kc, p.at, apply, { ...opts, force: flags.force });
+    return [];
+  } catch (err) {
+    if (!(err instanceof ApplyConflict)) throw err;
+    const outside = err.conflicts.filter((c) => !conflictInside(c.field, p.source.plan.apply));
+    if (outside.length > 0)
+      throw new CliError(conflictMessage(`${p.at.display}/${p.source.plan.name}`, outside));
+    await serverSideApply(kc, p.at, apply, { ...opts, force: true });
+    return err.conflicts;
+  }
+}
+
 /** The writes: prune (when asked) then a server-side apply as driftguard-revert. Returns what was done. */
 export async function executeRevert(kc: KubeConfig, p: PreparedRevert, flags: RevertFlags): Promise<string> {
   const { plan } = p.source;
@@ -131,15 +191,19 @@ export async function executeRevert(kc: KubeConfig, p: PreparedRevert, flags: Re
     const removed = await pruneFields(kc, p.at, p.live, plan, { dryRun: flags.dryRun });
     if (removed.length > 0) lines.push(`removed ${removed.join(', ')}${suffix}`);
   }
-  const apply = structuredClone(plan.apply);
+  // What an earlier revert owns is sent again (at its live value), or the server would drop it.
+  const base = p.live ? keptFields(p.live, FIELD_MANAGER) : {};
+  const apply = mergeApply(base, plan.apply) as KubeObject;
   apply.metadata = { ...apply.metadata, name: plan.name };
   if (p.at.resource.namespaced) apply.metadata['namespace'] = plan.namespace;
-  await serverSideApply(kc, p.at, apply, { dryRun: flags.dryRun, force: flags.force });
+  const taken = await applyRevert(kc, p, apply, flags);
   lines.push(
     `${p.at.display}/${plan.name} reverted${suffix}: server-side apply as ${FIELD_MANAGER}` +
       (p.source.agent ? ` from commit ${short(p.source.agent.desired.git_commit)}` : '') +
       (p.source.commit ? ` from commit ${short(p.source.commit)}` : ''),
   );
+  if (taken.length > 0)
+    lines.push(`took over ${taken.map((c) => `${c.field} from ${c.manager}`).join(', ')}`);
   if (!flags.prune && plan.prune.length > 0) lines.push(pruneNote(plan, false).trimEnd());
   return `${lines.join('\n')}\n`;
 }

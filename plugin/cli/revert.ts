@@ -2,7 +2,14 @@
 // (server-side apply, field manager driftguard-revert). Shows the diff and asks first unless --yes.
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { executeRevert, planDiff, prepareRevert, pruneNote, type PlanSource } from '../act/revert.ts';
+import {
+  executeRevert,
+  planDiff,
+  prepareRevert,
+  pruneNote,
+  revertSummary,
+  type PlanSource,
+} from '../act/revert.ts';
 import { agentPlans, checkLocalFlags, repoPlans, type LocalFlags } from '../act/targets.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { withAgent } from './agent-client.ts';
@@ -18,10 +25,13 @@ interface RevertFlags extends LocalFlags {
 }
 
 const HELP = `
-Applies the desired object (through the agent: as the agent compared it, at the record's commit;
-with --local: from --repo) with a server-side apply as field manager driftguard-revert, using your
-kubeconfig. Fields another manager owns are taken over only with --force-conflicts; fields the
-cluster added that Git does not set are removed only with --prune-fields. Refuses when the record's
+Puts the drifted fields back to the desired object (through the agent: as the agent compared it, at
+the record's commit; with --local: from --repo) with a server-side apply as field manager
+driftguard-revert, using your kubeconfig. Only the drifted fields (what diff shows) are sent, in the
+server's spelling, and the revert takes them over from whoever changed them (kubectl scale, kubectl
+edit...); every other field and its manager stay as they are. A missing object is created whole.
+A conflict on any other field stops it unless --force-conflicts; fields the cluster added that Git
+does not set are removed only with --prune-fields. Refuses when the record's
 commit is not the one the agent holds now, and when you lack the RBAC permission (it says which).
 
 Exit codes: 0 reverted (or nothing to revert), 1 not confirmed, 2 error.`;
@@ -66,6 +76,7 @@ export function registerRevert(program: Command, io: Io, setExit: (code: number)
       const note = pruneNote(source.plan, opts.pruneFields === true);
       if (note) warn(io, note);
       const dryRun = opts.dryRun === 'server';
+      warn(io, `revert ${revertSummary(source.plan)}`);
       if (!opts.yes) {
         const ok = await confirm(
           io,

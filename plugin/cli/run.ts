@@ -13,6 +13,8 @@ function describeError(err: unknown): string {
     if (err.status === 403) return `forbidden: ${err.message}`;
     return `Kubernetes API: ${err.message}`;
   }
+  // Our own errors are written for the user whole (a conflict lists its fields one per line).
+  if (err instanceof CliError) return err.message;
   return oneLine(err);
 }
 

@@ -334,7 +334,7 @@ export const RevertPlan = z.strictObject({
       'drift); null when the object is missing.',
   ),
   apply: JsonObject.describe(
-    "What a server-side apply sends: the object as declared, minus the fields the agent's rules ignore on it.",
+    "What a server-side apply sends, in the server's spelling: for an object that exists, its identity and the drifted fields at their desired values (nothing else, so the revert owns exactly those); for a missing one, the object as declared. Fields the agent's rules ignore are never in it.",
   ),
   secret_values_withheld: z
     .boolean()

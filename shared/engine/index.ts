@@ -52,6 +52,8 @@ export {
   REDACTED_BEFORE,
   type RevertPlanOptions,
 } from './revert.ts';
+export { conflictInside, keptFields, mergeApply } from './revert-apply.ts';
+export { serverQuantity } from './canonical.ts';
 export {
   clusterMade,
   declaredIndex,

@@ -1,14 +1,17 @@
 // What putting one object back to its desired state means, as data: two views that differ only
-// where there is drift (for a diff), the object a server-side apply should send, and the fields the
-// cluster added that Git does not set (removed only on request). The agent serves this for a record
+// where there is drift (for a diff), the object a server-side apply should send (the drifted fields
+// only, in the server's spelling; the whole object when it is missing), and the fields the cluster
+// added that Git does not set (removed only on request). The agent serves this for a record
 // and `revert --local` computes it from a repository: one function, so both show the same diff.
 import type { JsonObject, JsonValue, KubeObject, RevertPlan } from '../types.ts';
 import { compareResource } from './analyze.ts';
+import { canonicalForApply, foldStringData } from './canonical.ts';
 import { nameOf, namespaceOf } from './identity.ts';
 import { clone, isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
 import type { DesiredObject } from './parse.ts';
 import { keyedItems, setAt, type Segment } from './path.ts';
+import { driftOnlyApply } from './revert-apply.ts';
 import { REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
 
 export interface RevertPlanOptions {
@@ -57,10 +60,23 @@ export function revertPlan(
   }
   if (kind === 'Secret') redactSecretViews(desiredView, liveView);
 
-  const apply = clone(obj);
-  delete apply['status'];
+  const full = clone(obj);
+  delete full['status'];
   // Never fight an autoscaler or an ignore rule: what the verdict ignores, revert does not set.
-  for (const segs of ignored) setAt(apply, segs, kind, undefined);
+  for (const segs of ignored) setAt(full, segs, kind, undefined);
+  if (kind === 'Secret') foldStringData(full);
+  // An object that exists gets its drifted fields only (revert-apply.ts says why); a missing one
+  // is created whole.
+  const apply = (
+    norm.live
+      ? driftOnlyApply(
+          full as KubeObject,
+          kind === 'Secret' ? null : norm.desired,
+          fields.filter((f) => f.raw.desired !== undefined).map((f) => ({ segs: f.raw.segs })),
+          kind,
+        )
+      : canonicalForApply(full, kind)
+  ) as KubeObject;
   const withhold = planOpts.withholdSecretValues === true && kind === 'Secret';
   if (withhold) for (const f of SECRET_VALUE_FIELDS) delete apply[f];
 

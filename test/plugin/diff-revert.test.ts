@@ -158,40 +158,33 @@ describe('diff and revert', () => {
     assert.equal(await jsonpath('deployment', 'web', '.spec.replicas'), '5');
   });
 
-  it('a server dry run writes nothing; a conflict names the other manager; --force-conflicts reverts', async () => {
-    const dry = await dg([
-      'revert',
-      'deployment/web',
-      '-n',
-      'demo',
-      '--dry-run=server',
-      '--yes',
-      '--force-conflicts',
-    ]);
+  it('a server dry run writes nothing; a scale drift reverts without --force-conflicts, taking over spec.replicas only', async () => {
+    const dry = await dg(['revert', 'deployment/web', '-n', 'demo', '--dry-run=server', '--yes']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /reverted \(server dry run\)/);
     assert.equal(await jsonpath('deployment', 'web', '.spec.replicas'), '5');
 
-    const conflict = await dg(['revert', 'deployment/web', '-n', 'demo', '--yes']);
-    assert.equal(conflict.code, 2, conflict.stdout);
-    assert.match(conflict.stderr, /conflicts with other field managers.*kubectl/);
-    assert.match(conflict.stderr, /--force-conflicts/);
-    assert.equal(await jsonpath('deployment', 'web', '.spec.replicas'), '5');
-
     const r = await dg(['revert', 'deployment/web', '-n', 'demo'], { input: 'y\n' });
-    assert.equal(r.code, 2, 'still a conflict without --force-conflicts');
-    const forced = await dg(['revert', 'deployment/web', '-n', 'demo', '--force-conflicts'], {
-      input: 'y\n',
-    });
-    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(r.code, 0, r.stderr);
+    // The confirmation says what is sent and taken over; the label only --prune-fields removes is not.
     assert.match(
-      forced.stdout,
+      r.stderr,
+      /revert applies only the 1 drifted field \(spec\.replicas\) as driftguard-revert and takes it over from its current manager; every other field and its manager stay as they are/,
+    );
+    assert.match(
+      r.stdout,
       /deployments\.apps\/web reverted: server-side apply as driftguard-revert from commit [0-9a-f]{12}/,
     );
-    assert.match(forced.stdout, /set in the cluster, not by Git.*metadata\.labels\.hand-made/);
+    assert.match(r.stdout, /took over \.spec\.replicas from "kubectl" \(scale\)/);
+    assert.match(r.stdout, /set in the cluster, not by Git.*metadata\.labels\.hand-made/);
     assert.equal(await jsonpath('deployment', 'web', '.spec.replicas'), '2');
-    const managers = await jsonpath('deployment', 'web', '.metadata.managedFields[*].manager');
-    assert.match(managers, /driftguard-revert/);
+    const managed = JSON.parse(await jsonpath('deployment', 'web', '.metadata.managedFields')) as {
+      manager: string;
+      fieldsV1: unknown;
+    }[];
+    assert.deepEqual(managed.find((m) => m.manager === 'driftguard-revert')?.fieldsV1, {
+      'f:spec': { 'f:replicas': {} },
+    });
     // The label stays (not pruned): the agent keeps the record active on that field alone.
     const rec = await waitForRecord(agent, WEB, (x) => x.drift_details.length === 1, 20_000);
     assert.equal(rec.drift_details[0]?.path, 'metadata.labels.hand-made');

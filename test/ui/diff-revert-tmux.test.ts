@@ -1,6 +1,7 @@
 // `d` and `R` in the drift browser, in a real 100×30 terminal (tmux) against a real agent and
-// control plane: the diff of the selected drift, a revert refused with `n`, a plain `y` stopped by
-// the other manager's conflict, `F` reverting, and the agent then seeing the record resolve.
+// control plane: the diff of the selected drift, a revert refused with `n`, then `y` reverting a
+// `kubectl scale` drift (the confirmation says it takes spec.replicas over, and only it; the outcome
+// is wrapped, never cut), and the agent then seeing the record resolve.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
@@ -32,7 +33,7 @@ async function replicas(): Promise<string> {
 }
 
 test(
-  'd shows the diff, R asks with the diff, n leaves it, y meets the conflict, F reverts',
+  'd shows the diff, R asks with the diff and what it takes over, n leaves it, y reverts a scale drift',
   { skip: !tmuxAvailable() && 'tmux is not installed' },
   async () => {
     term = startTmux(
@@ -68,14 +69,20 @@ test(
 
     term.keys('R');
     await term.waitFor(/Revert Deployment:demo:web to what Git declares\?/);
+    const flat = (text: string): string => text.replace(/\s+/g, ' ');
+    await term.waitFor((sc) =>
+      flat(sc).includes(
+        'This applies only the 1 drifted field (spec.replicas) as driftguard-revert and takes it over from its current manager; every other field and its manager stay as they are.',
+      ),
+    );
+    assert.match(term.screen(), /F = also take over fields that did not drift/);
     term.keys('y');
-    await term.waitFor(/conflicts with other field managers/, 20_000);
-    assert.equal(await replicas(), '5');
-
-    term.keys('R');
-    await term.waitFor(/Revert Deployment:demo:web to what Git declares\?/);
-    term.keys('F');
-    await term.waitFor(/reverted: server-side apply as driftguard-revert/, 20_000);
+    screen = await term.waitFor(/reverted: server-side apply as driftguard-revert/, 20_000);
+    assert.ok(
+      flat(screen).includes('took over .spec.replicas from "kubectl" (scale)'),
+      `the outcome is shown whole:\n${screen}`,
+    );
+    for (const line of screen.split('\n')) assert.ok([...line].length <= 100, line);
     assert.equal(await replicas(), '2');
     await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'resolved', 20_000);
     await term.waitFor(/no drift: the object matches Git/, 20_000);

@@ -7,6 +7,8 @@ import type { DetailLine } from '../render/detail.ts';
 
 export interface DiffData {
   lines: DetailLine[] | null;
+  /** What `y` would send and take over, said on the confirmation. */
+  summary: string | null;
   error: string | null;
   /** The last revert's outcome, shown on the status line. */
   notice: { text: string; ok: boolean } | null;
@@ -29,6 +31,7 @@ export function useDiff(
   refreshMs = 3000,
 ): DiffData & { revert(id: string, force: boolean): void; adopt(id: string): void } {
   const [lines, setLines] = useState<DetailLine[] | null>(null);
+  const [summary, setSummary] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<DiffData['notice']>(null);
   const [reverting, setReverting] = useState(false);
@@ -38,6 +41,7 @@ export function useDiff(
 
   useEffect(() => {
     setLines(null);
+    setSummary(null);
     setError(null);
     setNotice(null);
   }, [resourceId]);
@@ -58,6 +62,7 @@ export function useDiff(
           ? d.lines.map(diffLine)
           : [{ text: 'no drift: the object matches Git', tone: 'dim' as const }];
         setLines(d.note ? [...body, { text: '' }, { text: d.note, tone: 'dim' }] : body);
+        setSummary(d.summary);
       },
       (err: unknown) => live && setError(`cannot diff ${resourceId}: ${errorMessage(err)}`),
     );
@@ -104,5 +109,5 @@ export function useDiff(
     [actions],
   );
 
-  return { lines, error, notice, reverting, revert, adopt };
+  return { lines, summary, error, notice, reverting, revert, adopt };
 }

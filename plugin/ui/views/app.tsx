@@ -9,7 +9,8 @@ import { useDetail } from '../hooks/use-detail.ts';
 import { useDiff } from '../hooks/use-diff.ts';
 import { useDriftData } from '../hooks/use-drift-data.ts';
 import { useSpinner } from '../hooks/use-spinner.ts';
-import { recordDetailLines } from '../render/detail.ts';
+import { recordDetailLines, type DetailLine } from '../render/detail.ts';
+import { wrap } from '../render/text.ts';
 import { applyPress } from '../state/input.ts';
 import { hintBar } from '../state/keymap.ts';
 import { namespaceChoices, visibleRecords } from '../state/list.ts';
@@ -54,15 +55,8 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   const diff = useDiff(actions, diffPage?.resourceId ?? null, data.refresh, refreshMs);
   const diffLines = diffPage
     ? [
-        ...(diffPage.confirm
-          ? [
-              {
-                text: `Revert ${diffPage.resourceId} to what Git declares?  y = revert, n = cancel`,
-                tone: 'title' as const,
-              },
-              { text: '' },
-            ]
-          : []),
+        ...(diffPage.confirm ? confirmLines(diffPage.resourceId, diff.summary, width) : []),
+        ...outcomeLines(diff.notice, width),
         ...(diff.lines ?? [
           { text: diff.reverting ? 'reverting…' : 'loading the diff…', tone: 'dim' as const },
         ]),
@@ -115,7 +109,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     filterEditing: state.filterEditing,
     filter: state.filter,
     error: data.error ?? (detailId ? detail.error : null) ?? (diffPage ? diff.error : null),
-    notice: diff.reverting ? { text: 'reverting…', ok: true } : diff.notice,
+    notice: diff.reverting ? { text: 'reverting…', ok: true } : firstLine(diff.notice),
     analysis,
     spinner,
     updatedAt: data.updatedAt,
@@ -169,4 +163,32 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
       <HintBar text={hintBar(context, width)} />
     </Box>
   );
+}
+
+/** The question `R` asks, with what `y` sends and takes over, wrapped (never cut). */
+function confirmLines(id: string, summary: string | null, width: number): DetailLine[] {
+  return [
+    ...wrap(`Revert ${id} to what Git declares?`, width).map((text) => ({ text, tone: 'title' as const })),
+    ...wrap(summary ? `This ${summary}.` : 'loading what the revert would change…', width).map((text) => ({
+      text,
+    })),
+    ...wrap(
+      'y = revert   F = also take over fields that did not drift (--force-conflicts)   n/esc = cancel',
+      width,
+    ).map((text) => ({ text, tone: 'dim' as const })),
+    { text: '' },
+  ];
+}
+
+/** A revert's outcome in full above the diff (a conflict lists every field); the status line has its first line. */
+function outcomeLines(notice: { text: string; ok: boolean } | null, width: number): DetailLine[] {
+  if (!notice) return [];
+  const tone = notice.ok ? ('desired' as const) : ('high' as const);
+  return [...wrap(notice.text, width).map((text) => ({ text, tone })), { text: '' }];
+}
+
+function firstLine(notice: { text: string; ok: boolean } | null): { text: string; ok: boolean } | null {
+  if (!notice) return null;
+  const [first = '', ...more] = notice.text.split('\n');
+  return { ...notice, text: more.length > 0 ? `${first} (details above)` : first };
 }
