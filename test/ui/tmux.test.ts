@@ -55,7 +55,7 @@ test(
     // The watch (or the first periodic run) reports the drift; the list refreshes every few seconds.
     let screen = await term.waitFor(/Deployment\/web/, 60_000);
     assert.match(screen, /DriftGuard ▸ active drifts/);
-    assert.match(screen, /SEV +NAMESPACE +RESOURCE +TYPE +MANAGER +AGE/);
+    assert.match(screen, /SEV↓ +NAMESPACE +RESOURCE +TYPE +MANAGER +AGE/);
     for (const line of screen.split('\n')) assert.ok([...line].length <= 80, line);
 
     term.keys('/');

@@ -1,5 +1,7 @@
 // Polls the agent for the list and the statistics. A failed poll keeps the last good data on
-// screen and reports the error; the next successful poll clears it.
+// screen and reports the error; the next successful poll clears it. An agent that stops answering
+// (a port-forward whose pod is gone hangs rather than fails) is flagged once no poll has answered
+// for two refresh periods, long before a request's own timeout.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { allPages } from '../../../shared/api/client.ts';
 import type { DriftRecord, Statistics } from '../../../shared/types.ts';
@@ -13,6 +15,8 @@ export interface DriftData {
   updatedAt: number | null;
   /** Poll now (after an analysis) instead of waiting for the next tick. */
   refresh: () => void;
+  /** Seconds the agent has not answered for (a poll outstanding that long), or null. */
+  silentFor: number | null;
 }
 
 export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: number): DriftData {
@@ -21,14 +25,31 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const [tick, setTick] = useState(0);
+  const [silentFor, setSilentFor] = useState<number | null>(null);
   const shownMode = useRef(mode);
+  /** When the oldest unanswered poll started (a new tick does not restart it), or null. */
+  const waitingSince = useRef<number | null>(null);
+
+  useEffect(() => {
+    const limit = Math.max(2 * refreshMs, 4000);
+    const timer = setInterval(() => {
+      const since = waitingSince.current;
+      const silent =
+        since !== null && Date.now() - since > limit ? Math.round((Date.now() - since) / 1000) : null;
+      setSilentFor((prev) => (prev === silent ? prev : silent));
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [refreshMs]);
 
   useEffect(() => {
     let live = true;
+    waitingSince.current ??= Date.now();
     // Every page: the API answers 100 records unless asked for more.
     const list = allPages((f) => (mode === 'active' ? client.active(f) : client.resolved(f)));
     Promise.all([list, client.statistics()]).then(
       ([l, s]) => {
+        waitingSince.current = null;
+        setSilentFor(null);
         if (!live) return;
         shownMode.current = mode;
         setRecords(l.drift_records);
@@ -37,6 +58,8 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
         setUpdatedAt(Date.now());
       },
       (err: unknown) => {
+        waitingSince.current = null;
+        setSilentFor(null);
         if (!live) return;
         // Keep the old rows, unless they belong to the other mode (they would be mislabelled).
         if (shownMode.current !== mode) setRecords(null);
@@ -51,5 +74,5 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
   }, [client, mode, refreshMs, tick]);
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
-  return { records, stats, error, updatedAt, refresh };
+  return { records, stats, error, updatedAt, refresh, silentFor };
 }

@@ -18,7 +18,7 @@ export interface KeyPress {
   meta?: boolean;
 }
 
-export type Context = 'list' | 'detail' | 'diff' | 'confirm' | 'help' | 'picker' | 'filter';
+export type Context = 'list' | 'detail' | 'diff' | 'confirm' | 'help' | 'picker' | 'filter' | 'command';
 
 export type Command =
   | 'up'
@@ -43,7 +43,11 @@ export type Command =
   | 'help'
   | 'filterDone'
   | 'filterClear'
-  | 'filterBackspace';
+  | 'filterBackspace'
+  | 'command'
+  | 'commandRun'
+  | 'commandCancel'
+  | 'commandBackspace';
 
 type Special =
   | 'upArrow'
@@ -230,13 +234,52 @@ export const BINDINGS: readonly Binding[] = [
     command: 'bottom',
     contexts: BROWSE,
   },
-  { inputs: ['q'], label: 'q', description: 'quit', command: 'quit', contexts: ['list'], hint: 3 },
+  {
+    inputs: ['q'],
+    label: 'q',
+    description: 'quit (also :q and Ctrl-C)',
+    command: 'quit',
+    contexts: ['list'],
+    hint: 3,
+  },
   {
     specials: ['escape'],
     label: 'esc',
-    description: 'clear the filter, or quit',
+    description: 'clear the filter, then the :ns/:kind/:source choices (never quits)',
     command: 'back',
     contexts: ['list'],
+  },
+  {
+    inputs: [':'],
+    label: ':',
+    description: 'command line, as in k9s (:ns NAME, :kind KIND, :source NAME, :q; :help lists them)',
+    command: 'command',
+    contexts: ['list', 'detail', 'diff'],
+    hint: 9,
+  },
+  {
+    specials: ['return'],
+    label: '⏎',
+    description: 'run the command',
+    command: 'commandRun',
+    contexts: ['command'],
+    hint: 1,
+  },
+  {
+    specials: ['escape'],
+    label: 'esc',
+    description: 'leave the command line',
+    command: 'commandCancel',
+    contexts: ['command'],
+    hint: 2,
+  },
+  {
+    specials: ['backspace', 'delete'],
+    label: '⌫',
+    description: 'delete a character',
+    command: 'commandBackspace',
+    contexts: ['command'],
+    hint: 3,
   },
   {
     inputs: ['q'],
@@ -285,7 +328,13 @@ export type Resolved = { command: Command } | { text: string } | null;
 export function resolveKey(context: Context, press: KeyPress): Resolved {
   const binding = BINDINGS.find((b) => b.contexts.includes(context) && matches(b, press));
   if (binding) return { command: binding.command };
-  if (context === 'filter' && press.input && !press.ctrl && !press.meta && isPrintable(press.input)) {
+  if (
+    (context === 'filter' || context === 'command') &&
+    press.input &&
+    !press.ctrl &&
+    !press.meta &&
+    isPrintable(press.input)
+  ) {
     return { text: press.input };
   }
   return null;
@@ -335,7 +384,45 @@ const SHORT: Partial<Record<Command, string>> = {
   filterDone: 'keep',
   filterClear: 'clear',
   filterBackspace: 'delete',
+  command: 'cmd',
+  commandRun: 'run',
+  commandCancel: 'cancel',
+  commandBackspace: 'delete',
 };
+
+/** The `:` commands, k9s style: names (first is the one shown), what they take, what they do. */
+export interface ColonCommand {
+  names: readonly string[];
+  usage: string;
+  description: string;
+}
+
+export const COLON_COMMANDS: readonly ColonCommand[] = [
+  {
+    names: ['ns', 'namespace'],
+    usage: ':ns NAME',
+    description: 'only this namespace (:ns alone or :ns all: every one)',
+  },
+  {
+    names: ['kind', 'k'],
+    usage: ':kind KIND',
+    description: 'only this kind: deploy, svc, cm… (:kind alone: every kind)',
+  },
+  {
+    names: ['source', 'src'],
+    usage: ':source NAME',
+    description: 'only records of this source (:source alone: every one)',
+  },
+  { names: ['sort'], usage: ':sort severity|age|namespace', description: 'sort the list' },
+  { names: ['active'], usage: ':active', description: 'show active drifts' },
+  { names: ['resolved'], usage: ':resolved', description: 'show resolved drifts' },
+  { names: ['help', 'h', '?'], usage: ':help', description: 'show the keys and commands' },
+  { names: ['q', 'q!', 'quit', 'exit'], usage: ':q', description: 'quit' },
+];
+
+export function colonCommand(name: string): ColonCommand | null {
+  return COLON_COMMANDS.find((c) => c.names.includes(name.toLowerCase())) ?? null;
+}
 
 function shortName(b: Binding): string {
   return b.short ?? SHORT[b.command] ?? b.description;

@@ -41,11 +41,19 @@ export interface ListQuery {
   namespace: string | null;
   filter: string;
   sort: SortKey;
+  /** `:kind`; absent or null = every kind. */
+  kind?: string | null;
+  /** `:source`; absent or null = every source. */
+  source?: string | null;
 }
 
 export function visibleRecords(records: readonly DriftRecord[], q: ListQuery): DriftRecord[] {
   const narrowed = records.filter(
-    (r) => (q.namespace === null || r.namespace === q.namespace) && matchesFilter(r, q.filter),
+    (r) =>
+      (q.namespace === null || r.namespace === q.namespace) &&
+      (q.kind == null || r.kind === q.kind) &&
+      (q.source == null || r.source === q.source) &&
+      matchesFilter(r, q.filter),
   );
   return sortRecords(narrowed, q.sort);
 }
@@ -57,3 +65,10 @@ export function namespaceChoices(records: readonly DriftRecord[], current: strin
   if (current !== null) seen.add(current);
   return [null, ...[...seen].sort()];
 }
+
+/** The column each sort orders by, and its direction marker for the header (k9s draws ↑/↓ there). */
+export const SORT_COLUMN: Record<SortKey, { column: string; marker: string }> = {
+  severity: { column: 'SEV', marker: '↓' },
+  age: { column: 'AGE', marker: '↑' },
+  namespace: { column: 'NAMESPACE', marker: '↑' },
+};

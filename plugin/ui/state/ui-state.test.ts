@@ -24,13 +24,51 @@ test('filter: / starts typing, text appends, Enter keeps it, Esc clears it', () 
   assert.equal(run(s, 'filter', 'filterClear').filter, '');
 });
 
-test('Esc on the list clears a filter first, then quits; q quits at once', () => {
-  const filtered = { ...initialState(), filter: 'web' };
+test('Esc on the list clears the filter, then :ns/:kind/:source, and never quits; q quits', () => {
+  const filtered = { ...initialState('shop'), filter: 'web', kind: 'Deployment' };
   const once = run(filtered, 'back');
   assert.equal(once.filter, '');
-  assert.equal(once.quit, false);
-  assert.equal(run(once, 'back').quit, true);
+  assert.equal(once.kind, 'Deployment');
+  const twice = run(once, 'back');
+  assert.deepEqual([twice.kind, twice.namespace, twice.source], [null, null, null]);
+  const thrice = run(twice, 'back');
+  assert.equal(thrice.quit, false);
+  assert.match(thrice.message?.text ?? '', /quit with q, :q or Ctrl-C/);
+  assert.equal(run(thrice, 'back', 'back', 'back').quit, false);
   assert.equal(run(filtered, 'quit').quit, true);
+});
+
+/** Types `:line` and Enter, as the keys do. */
+const colon = (s: UiState, line: string): UiState =>
+  run(reduce(run(s, 'command'), { type: 'text', text: line }, facts), 'commandRun');
+
+test(':q quits; :ns, :kind (kubectl names, did you mean) and :source narrow; unknown commands say so', () => {
+  const s = initialState();
+  assert.equal(contextOf(run(s, 'command')), 'command');
+  assert.equal(colon(s, 'q').quit, true);
+  assert.equal(colon(s, 'quit').quit, true);
+  assert.equal(colon(s, 'ns shop').namespace, 'shop');
+  assert.equal(colon(colon(s, 'ns shop'), 'ns').namespace, null);
+  assert.equal(colon(s, 'kind deploy').kind, 'Deployment');
+  assert.equal(colon(s, 'kind deployments.apps').kind, 'Deployment');
+  assert.equal(colon(s, 'kind svc').kind, 'Service');
+  const typo = colon(s, 'kind deplyment');
+  assert.equal(typo.kind, null);
+  assert.deepEqual(typo.message, {
+    text: ':kind deplyment: unknown kind (did you mean Deployment?)',
+    ok: false,
+  });
+  assert.equal(colon(s, 'source default').source, 'default');
+  assert.equal(colon(s, 'sort age').sort, 'age');
+  assert.equal(colon(s, 'resolved').mode, 'resolved');
+  const unknown = colon(s, 'frobnicate x');
+  assert.equal(unknown.quit, false);
+  assert.match(unknown.message?.text ?? '', /^unknown command :frobnicate \(commands: :ns NAME, :kind KIND/);
+  // Esc leaves the command line without running it; the next key clears the feedback.
+  const cancelled = run(reduce(run(s, 'command'), { type: 'text', text: 'q' }, facts), 'commandCancel');
+  assert.equal(cancelled.quit, false);
+  assert.equal(contextOf(cancelled), 'list');
+  assert.equal(run(unknown, 'down').message, null);
 });
 
 test('Enter opens the selected record; back returns to the list without quitting', () => {

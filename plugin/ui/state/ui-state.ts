@@ -3,6 +3,7 @@
 import { ROOT, pop, push, replaceTop, top, type NavStack } from './nav.ts';
 import { nextSort, type SortKey } from './list.ts';
 import type { Command, Context } from './keymap.ts';
+import { runColon } from './colon.ts';
 
 export type RecordMode = 'active' | 'resolved';
 
@@ -19,6 +20,13 @@ export interface UiState {
   pickerCursor: number;
   detailScroll: number;
   quit: boolean;
+  /** The `:` command line being typed, or null. */
+  command: string | null;
+  /** `:kind` (a Kind) and `:source` choices; null = every one. */
+  kind: string | null;
+  source: string | null;
+  /** Feedback of the last `:` command or key (an unknown command, how to quit), until the next key. */
+  message: { text: string; ok: boolean } | null;
 }
 
 export function initialState(namespace?: string): UiState {
@@ -34,6 +42,10 @@ export function initialState(namespace?: string): UiState {
     pickerCursor: 0,
     detailScroll: 0,
     quit: false,
+    command: null,
+    kind: null,
+    source: null,
+    message: null,
   };
 }
 
@@ -53,6 +65,7 @@ export interface ViewFacts {
 export type Action = { type: 'command'; command: Command } | { type: 'text'; text: string };
 
 export function contextOf(s: UiState): Context {
+  if (s.command !== null) return 'command';
   if (s.filterEditing) return 'filter';
   if (s.overlay === 'help') return 'help';
   if (s.overlay === 'picker') return 'picker';
@@ -63,10 +76,22 @@ export function contextOf(s: UiState): Context {
 
 const clamp = (n: number, max: number): number => Math.max(0, Math.min(n, Math.max(0, max - 1)));
 
-export function reduce(s: UiState, action: Action, f: ViewFacts): UiState {
-  if (action.type === 'text') return { ...s, filter: s.filter + action.text, cursor: 0 };
+export function reduce(state: UiState, action: Action, f: ViewFacts): UiState {
+  const s = state.message ? { ...state, message: null } : state;
+  if (action.type === 'text') {
+    if (s.command !== null) return { ...s, command: s.command + action.text };
+    return { ...s, filter: s.filter + action.text, cursor: 0 };
+  }
   const context = contextOf(s);
   switch (action.command) {
+    case 'command':
+      return { ...s, command: '' };
+    case 'commandCancel':
+      return { ...s, command: null };
+    case 'commandBackspace':
+      return { ...s, command: [...(s.command ?? '')].slice(0, -1).join('') };
+    case 'commandRun':
+      return runColon({ ...s, command: null }, s.command ?? '');
     case 'filter':
       return { ...s, filterEditing: true };
     case 'filterDone':
@@ -132,8 +157,12 @@ function confirmed(s: UiState): UiState {
 function back(s: UiState, context: Context): UiState {
   if (context === 'help' || context === 'picker') return { ...s, overlay: 'none' };
   if (context === 'list') {
-    // Esc first undoes a filter, as in k9s; with nothing to undo it leaves.
-    return s.filter ? { ...s, filter: '', cursor: 0 } : { ...s, quit: true };
+    // Esc undoes, as in k9s: the filter first, then the :ns/:kind/:source choices. It never quits
+    // (a stray Esc would end the session, and the demo's cluster with it).
+    if (s.filter) return { ...s, filter: '', cursor: 0 };
+    if (s.kind !== null || s.source !== null || s.namespace !== null)
+      return { ...s, kind: null, source: null, namespace: null, cursor: 0 };
+    return { ...s, message: { text: 'nothing to clear; quit with q, :q or Ctrl-C', ok: true } };
   }
   return { ...s, stack: pop(s.stack), detailScroll: 0 };
 }

@@ -30,7 +30,7 @@ test('the list shows counts, last analysis, trend sparkline, rows and the hint b
   const screen = await ui.waitFor('Deployment/api');
   assert.match(screen, /active 3\/3 {2}active 3 resolved 1 {2}last analysis \S+ ago \(12 res\)/);
   assert.match(screen, /▁▃▃▆██/);
-  assert.match(screen, /SEV +NAMESPACE +RESOURCE +TYPE +MANAGER +AGE/);
+  assert.match(screen, /SEV↓ +NAMESPACE +RESOURCE +TYPE +MANAGER +AGE/, 'the sort column carries ↓');
   assert.deepEqual(rowOrder(screen), ['Deployment/api', 'Deployment/web', 'ConfigMap/settings']);
   assert.match(screen.split('\n').at(-1) ?? '', /\? help.*q quit/);
   assertFits(screen, 80, 24);

@@ -43,7 +43,15 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   const data = useDriftData(client, state.mode, refreshMs);
   const [analysis, analyze] = useAnalysis(client, pollMs, data.refresh);
   const spinner = useSpinner(analysis.phase === 'running');
-  const now = Date.now();
+  // Data the agent no longer vouches for keeps the ages it had: they must not go on counting.
+  const lost = data.error !== null || data.silentFor !== null;
+  const now = lost && data.updatedAt !== null ? data.updatedAt : Date.now();
+  const lostText =
+    data.silentFor !== null
+      ? `agent lost: no answer for ${data.silentFor}s; showing data from ${clock(data.updatedAt)}, ages frozen (retrying)`
+      : data.error !== null
+        ? `${data.error}; showing data from ${clock(data.updatedAt)}, ages frozen`
+        : null;
 
   const page = top(state.stack);
   const detailId = page.view === 'detail' ? page.resourceId : null;
@@ -104,11 +112,13 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     if (state.quit) exit();
   }, [state.quit, exit]);
 
-  const listLabel = `${state.mode} drifts`;
+  const listLabel = `${state.mode} drifts${lost ? ' (STALE)' : ''}`;
   const status = statusLine({
     filterEditing: state.filterEditing,
     filter: state.filter,
-    error: data.error ?? (detailId ? detail.error : null) ?? (diffPage ? diff.error : null),
+    command: state.command,
+    message: state.message,
+    error: lostText ?? (detailId ? detail.error : null) ?? (diffPage ? diff.error : null),
     notice: diff.reverting ? { text: 'reverting…', ok: true } : firstLine(diff.notice),
     analysis,
     spinner,
@@ -121,7 +131,14 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     <Box flexDirection="column" width={width}>
       <TitleBar
         crumbs={crumbs(state.stack, listLabel)}
-        right={`ns:${namespaceLabel(state.namespace)} sort:${state.sort}`}
+        right={[
+          `ns:${namespaceLabel(state.namespace)}`,
+          state.kind ? `kind:${state.kind}` : '',
+          state.source ? `source:${state.source}` : '',
+          `sort:${state.sort}`,
+        ]
+          .filter(Boolean)
+          .join(' ')}
         width={width}
       />
       <StatsBar
@@ -152,8 +169,9 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
           width={width}
           height={bodyHeight}
           now={now}
+          sort={state.sort}
           emptyText={
-            state.filter || state.namespace !== null
+            state.filter || state.namespace !== null || state.kind !== null || state.source !== null
               ? 'no drift matches the filter'
               : `no ${state.mode} drift`
           }
@@ -191,4 +209,8 @@ function firstLine(notice: { text: string; ok: boolean } | null): { text: string
   if (!notice) return null;
   const [first = '', ...more] = notice.text.split('\n');
   return { ...notice, text: more.length > 0 ? `${first} (details above)` : first };
+}
+
+function clock(ms: number | null): string {
+  return ms === null ? 'never' : new Date(ms).toISOString().slice(11, 19);
 }

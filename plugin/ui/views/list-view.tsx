@@ -4,6 +4,7 @@ import type { DriftRecord } from '../../../shared/types.ts';
 import { formatCells, layoutColumns } from '../render/columns.ts';
 import { DRIFT_COLUMNS, driftRow } from '../render/drift-row.ts';
 import { SEVERITY_COLOR } from './theme.ts';
+import { SORT_COLUMN, type SortKey } from '../state/list.ts';
 
 export interface ListViewProps {
   rows: readonly DriftRecord[];
@@ -13,6 +14,8 @@ export interface ListViewProps {
   height: number;
   now: number;
   emptyText: string;
+  /** The sort in force: its column's header carries the direction marker. */
+  sort: SortKey;
 }
 
 /** First row shown so the cursor stays inside a window of `height` rows. */
@@ -23,8 +26,9 @@ export function windowStart(cursor: number, height: number, length: number): num
 
 export function ListView(p: ListViewProps) {
   const widths = layoutColumns(DRIFT_COLUMNS, p.width);
+  const sorted = SORT_COLUMN[p.sort];
   const header = formatCells(
-    DRIFT_COLUMNS.map((c) => c.name),
+    DRIFT_COLUMNS.map((c) => (c.name === sorted.column ? `${c.name}${sorted.marker}` : c.name)),
     widths,
     DRIFT_COLUMNS,
   );

@@ -4,6 +4,10 @@ import type { AnalysisView } from '../hooks/use-analysis.ts';
 import type { StatusTone } from './chrome.tsx';
 
 export interface StatusInput {
+  /** The `:` command line being typed, or null. */
+  command?: string | null;
+  /** Feedback of a `:` command or key. */
+  message?: { text: string; ok: boolean } | null;
   filterEditing: boolean;
   filter: string;
   error: string | null;
@@ -17,8 +21,10 @@ export interface StatusInput {
 }
 
 export function statusLine(s: StatusInput): { text: string; tone: StatusTone } {
+  if (s.command !== undefined && s.command !== null) return { text: `:${s.command}▏`, tone: 'info' };
   if (s.filterEditing) return { text: `/${s.filter}▏`, tone: 'info' };
   if (s.error) return { text: s.error, tone: 'error' };
+  if (s.message) return { text: s.message.text, tone: s.message.ok ? 'ok' : 'error' };
   if (s.notice) return { text: s.notice.text, tone: s.notice.ok ? 'ok' : 'error' };
   if (s.analysis.phase === 'running') {
     return { text: `${s.spinner} analysing${s.analysis.id ? ` (${s.analysis.id})` : ''}…`, tone: 'info' };
