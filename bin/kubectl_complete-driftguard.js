@@ -5,4 +5,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../plugin/complete-main.ts');
+const { completeTo } = await import('../plugin/complete-main.ts');
+const code = await completeTo(process.argv.slice(2));
+process.stdout.write('', () => process.exit(code));

@@ -1,5 +1,9 @@
-// Entry point of kubectl_complete-driftguard (loaded by bin/kubectl_complete-driftguard.js).
+// Entry point of kubectl_complete-driftguard (loaded by bin/kubectl_complete-driftguard.js), and of
+// `kubectl-driftguard __complete` (the archive's kubectl_complete-driftguard script runs that).
 import { completions, formatCompletion } from './completion.ts';
 
-const result = await completions(process.argv.slice(2)).catch(() => ({ candidates: [], directive: 4 }));
-process.stdout.write(formatCompletion(result), () => process.exit(0));
+export async function completeTo(args: string[]): Promise<number> {
+  const result = await completions(args).catch(() => ({ candidates: [], directive: 4 }));
+  process.stdout.write(formatCompletion(result));
+  return 0;
+}

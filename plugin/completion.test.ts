@@ -26,4 +26,17 @@ describe('completion', () => {
     await completions(['describe', '--agent-namespace', 'ops', ''], sources(seen));
     assert.equal(seen[0]?.agentNamespace, 'ops');
   });
+
+  it('offers namespaces after -n, and names as get prints them (kind/name with -n)', async () => {
+    const seen: Partial<GlobalFlags>[] = [];
+    assert.deepEqual((await completions(['status', '-n', ''], sources(seen))).candidates, ['shop']);
+    assert.deepEqual((await completions(['get', '--namespace', 's'], sources(seen))).candidates, ['shop']);
+    assert.deepEqual((await completions(['get', ''], sources(seen))).candidates, [
+      'Deployment/shop/web',
+      'Secret/shop/creds',
+    ]);
+    assert.deepEqual((await completions(['diff', '-n', 'shop', 'dep'], sources(seen))).candidates, [
+      'deployment/web',
+    ]);
+  });
 });

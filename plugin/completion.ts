@@ -5,7 +5,7 @@
 // there just means no candidates, never an error on the user's prompt.
 import { SOURCE_TYPES } from '../shared/node/render/types.ts';
 import { Command } from 'commander';
-import { SEVERITIES } from '../shared/types.ts';
+import { parseResourceId, SEVERITIES } from '../shared/types.ts';
 import { buildProgram } from './cli/program.ts';
 import type { Io } from './cli/io.ts';
 import type { GlobalFlags } from './cli/options.ts';
@@ -84,6 +84,7 @@ function parseSeen(
       agentNamespace: flags['agent-namespace'] ?? DEFAULT_AGENT_NAMESPACE,
       agentSelector: flags['agent-selector'] ?? DEFAULT_AGENT_SELECTOR,
       agentPort: Number(flags['agent-port'] ?? DEFAULT_AGENT_PORT),
+      namespace: flags['namespace'] ?? flags['n'],
     },
   };
 }
@@ -106,6 +107,13 @@ export async function completions(
 
   if (prevFlag?.takesValue) {
     if (FILE_FLAGS.has(prevFlag.name)) return { candidates: [], directive: DIRECTIVE.default };
+    if (prevFlag.name === '-n' || prevFlag.name === '--namespace' || prevFlag.name === '--agent-namespace') {
+      const ids =
+        prevFlag.name === '--agent-namespace'
+          ? []
+          : await sources.resourceIds(flags as GlobalFlags).catch(() => []);
+      return { candidates: match(namespacesOf(ids)), directive: DIRECTIVE.noFileComp };
+    }
     if (prevFlag.name === '-o' || prevFlag.name === '--output')
       return { candidates: match([...OUTPUT_FORMATS]), directive: DIRECTIVE.noFileComp };
     if (prevFlag.name === '--type')
@@ -134,12 +142,40 @@ export async function completions(
     };
   }
   if (['get', 'describe', 'diff', 'revert', 'adopt'].includes(sub.name()) && positionals.length === 0) {
+    const ids = await sources.resourceIds(flags as GlobalFlags).catch(() => []);
     return {
-      candidates: match(await sources.resourceIds(flags as GlobalFlags).catch(() => [])),
+      candidates: match(resourceNames(ids, toComplete, flags.namespace)),
       directive: DIRECTIVE.noFileComp,
     };
   }
   return { candidates: [], directive: DIRECTIVE.noFileComp };
+}
+
+/** The namespaces records live in (cluster-scoped ones have none). */
+function namespacesOf(ids: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const id of ids) {
+    const p = parseResourceId(id);
+    if (p?.namespace) out.add(p.namespace);
+  }
+  return [...out].sort();
+}
+
+/**
+ * Names as the user types them: `deployment/web` when -n names the namespace (kubectl's habit),
+ * else `Deployment/shop/web` (what get and status print); the API id once a `:` is typed.
+ */
+function resourceNames(ids: readonly string[], typed: string, namespace: string | undefined): string[] {
+  if (typed.includes(':')) return [...ids];
+  const out: string[] = [];
+  for (const id of ids) {
+    const p = parseResourceId(id);
+    if (!p) continue;
+    if (namespace !== undefined) {
+      if (p.namespace === namespace || p.namespace === '') out.push(`${p.kind.toLowerCase()}/${p.name}`);
+    } else out.push(p.namespace ? `${p.kind}/${p.namespace}/${p.name}` : `${p.kind}/${p.name}`);
+  }
+  return out;
 }
 
 export function defaultSources(): CompletionSources {

@@ -5,7 +5,7 @@ import { allPages, type DriftGuardClient } from '../../shared/api/client.ts';
 import { isClusterScoped } from '../../shared/engine/index.ts';
 import { resourceId } from '../../shared/types.ts';
 import { CliError } from '../errors.ts';
-import { resolveRecord, parseTarget } from './resolve-target.ts';
+import { resolveRecord, parseTarget, targetNamespace } from './resolve-target.ts';
 import { contextNamespace } from '../kube/config.ts';
 import { agentPlan, localPlans, type PlanSource } from './revert.ts';
 
@@ -50,6 +50,8 @@ export async function repoPlans(
   input: string | undefined,
   namespace: string | undefined,
 ): Promise<{ sources: PlanSource[]; warnings: string[]; errors: string[] }> {
+  const target = input === undefined ? undefined : parseTarget(input);
+  if (target && !('id' in target)) namespace = targetNamespace(target, namespace);
   const defaultNamespace = namespace ?? contextNamespace(kc);
   const local = {
     repo: opts.repo ?? '.',
@@ -58,8 +60,7 @@ export async function repoPlans(
     namespace,
     defaultNamespace,
   };
-  if (input === undefined) return localPlans(kc, local);
-  const target = parseTarget(input);
+  if (input === undefined || target === undefined) return localPlans(kc, local);
   const wantedId =
     'id' in target
       ? target.id

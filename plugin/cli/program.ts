@@ -5,6 +5,7 @@ import { PLUGIN_VERSION } from '../version.ts';
 import { registerAdopt } from './adopt.ts';
 import { registerPreview } from './preview.ts';
 import { registerAnalyze } from './analyze.ts';
+import { registerCompletion } from './completion-cmd.ts';
 import { registerDescribe } from './describe.ts';
 import { registerDiff } from './diff.ts';
 import { registerGet } from './get.ts';
@@ -50,6 +51,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     registerPreview,
     registerVersion,
     registerUi,
+    registerCompletion,
   ]) {
     register(program, io, setExit);
   }

@@ -1,6 +1,7 @@
 // `npm run package`: the krew release of kubectl-driftguard.
 //   dist/kubectl-driftguard.mjs       the plugin as one ESM bundle (needs Node >= 22)
-//   dist/driftguard-v<version>.tar.gz launcher + bundle + LICENSE + third-party notices, byte-for-byte reproducible
+//   dist/driftguard-v<version>.tar.gz launcher + bundle + kubectl_complete-driftguard + LICENSE +
+//                                     third-party notices, byte-for-byte reproducible
 //   dist/krew.yaml                    krew.yaml with the archive's sha256 and download URL filled in
 // DRIFTGUARD_RELEASE_URL overrides the download base URL; SOURCE_DATE_EPOCH the archive's mtime.
 import { createHash } from 'node:crypto';
@@ -74,6 +75,12 @@ export async function buildPackage(opts: PackageOptions = {}): Promise<PackageRe
   const entries: TarEntry[] = [
     { name: 'kubectl-driftguard', data: launcher, mode: 0o755 },
     { name: 'kubectl-driftguard.mjs', data: readFileSync(bundlePath), mode: 0o644 },
+    // kubectl runs it from PATH for `kubectl driftguard <TAB>`; krew links only the plugin (README).
+    {
+      name: 'kubectl_complete-driftguard',
+      data: readFileSync(join(ROOT, 'plugin/package/complete.sh')),
+      mode: 0o755,
+    },
     { name: 'LICENSE', data: readFileSync(join(ROOT, 'LICENSE')), mode: 0o644 },
     { name: 'THIRD_PARTY_NOTICES', data: Buffer.from(thirdPartyNotices(ROOT, packageDirs)), mode: 0o644 },
   ];

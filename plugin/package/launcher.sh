@@ -22,7 +22,7 @@ fi
 
 node=${KUBECTL_DRIFTGUARD_NODE:-node}
 if ! command -v "$node" >/dev/null 2>&1; then
-  echo "kubectl-driftguard: Node.js >= 22 is required but '$node' was not found on PATH (https://nodejs.org)" >&2
+  echo "kubectl-driftguard: Node.js >= 22 is required but '$node' was not found on PATH (https://nodejs.org); set KUBECTL_DRIFTGUARD_NODE=/path/to/node to use one elsewhere" >&2
   exit 2
 fi
 # `--version` answers before Node starts its JavaScript (~1 ms, where `-e` costs a whole start).
@@ -33,7 +33,7 @@ case $major in
   ''|*[!0-9]*) major=0 ;;
 esac
 if [ "$major" -lt 22 ]; then
-  echo "kubectl-driftguard: Node.js >= 22 is required, but '$node' is $version" >&2
+  echo "kubectl-driftguard: Node.js >= 22 is required, but '$node' is $version; set KUBECTL_DRIFTGUARD_NODE=/path/to/node to use another one" >&2
   exit 2
 fi
 # Node >= 22.1 keeps the bundle's compiled code in NODE_COMPILE_CACHE (checked against the file's

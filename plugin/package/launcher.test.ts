@@ -80,6 +80,7 @@ test('a Node older than 22 is refused with its version named', () => {
   const r = run(join(root, 'bin', 'kubectl-driftguard'), ['version'], { KUBECTL_DRIFTGUARD_NODE: fake });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /Node\.js >= 22 is required, but '.*old-node' is v20\.11\.0/);
+  assert.match(r.stderr, /set KUBECTL_DRIFTGUARD_NODE=\/path\/to\/node to use another one/);
 });
 
 test('a missing Node is refused with where to get it', () => {
@@ -88,4 +89,5 @@ test('a missing Node is refused with where to get it', () => {
   });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /Node\.js >= 22 is required but .* was not found on PATH \(https:\/\/nodejs\.org\)/);
+  assert.match(r.stderr, /set KUBECTL_DRIFTGUARD_NODE=\/path\/to\/node to use one elsewhere/);
 });

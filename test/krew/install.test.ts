@@ -3,7 +3,7 @@
 // finds the plugin on PATH through krew's symlink and the sh launcher.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, symlinkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -55,4 +55,25 @@ test('krew installs the archive and kubectl runs `kubectl driftguard version`', 
 
   const plugins = spawnSync(kubectl, ['plugin', 'list'], { env, encoding: 'utf8' });
   assert.match(plugins.stdout, /kubectl-driftguard/);
+
+  // Completion ships in the archive: linked as krew.yaml's caveats say, kubectl completes through it.
+  const store = join(krewRoot, 'store', 'driftguard', `v${pkgVersion}`);
+  assert.ok(
+    existsSync(join(store, 'kubectl_complete-driftguard')),
+    'the archive ships kubectl_complete-driftguard',
+  );
+  symlinkSync(
+    join(store, 'kubectl_complete-driftguard'),
+    join(krewRoot, 'bin', 'kubectl_complete-driftguard'),
+  );
+  const complete = spawnSync(kubectl, ['__complete', 'driftguard', 'sta'], { env, encoding: 'utf8' });
+  assert.equal(complete.status, 0, complete.stderr);
+  assert.match(complete.stdout, /^status\b/m);
+  const ns = spawnSync(kubectl, ['__complete', 'driftguard', 'get', '-o', ''], { env, encoding: 'utf8' });
+  assert.match(ns.stdout, /^wide$/m);
+  for (const shell of ['bash', 'zsh', 'fish']) {
+    const script = spawnSync(kubectl, ['driftguard', 'completion', shell], { env, encoding: 'utf8' });
+    assert.equal(script.status, 0, script.stderr);
+    assert.match(script.stdout, /kubectl-driftguard __complete/);
+  }
 });
