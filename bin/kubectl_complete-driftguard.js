@@ -5,6 +5,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { completeTo } = await import('../plugin/complete-main.ts');
-const code = await completeTo(process.argv.slice(2));
-process.stdout.write('', () => process.exit(code));
+const { main } = await import('../plugin/complete-main.ts');
+await main();

@@ -7,3 +7,9 @@ export async function completeTo(args: string[]): Promise<number> {
   process.stdout.write(formatCompletion(result));
   return 0;
 }
+
+/** kubectl_complete-driftguard: complete process.argv, then exit once stdout has drained. */
+export async function main(): Promise<void> {
+  const code = await completeTo(process.argv.slice(2));
+  process.stdout.write('', () => process.exit(code));
+}
