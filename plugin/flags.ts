@@ -1,7 +1,7 @@
 // The flags every command accepts, as the commands and the parts below them (connect, output)
 // read them; cli/options.ts defines them on the program.
 /** markdown: `preview` only (a pull-request comment); the other commands refuse it. */
-export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['table', 'wide', 'json', 'yaml', 'name', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface GlobalFlags {

@@ -142,10 +142,17 @@ function stillDrifting(previous: DriftRecord | null, result: Verdict, now: strin
   return { record, event };
 }
 
+/** The type and severity of the drift episode a resolved record closed. */
+function episodeOf(previous: DriftRecord | null): Pick<DriftRecord, 'drift_type' | 'severity'> {
+  return { drift_type: previous?.drift_type ?? null, severity: previous?.severity ?? null };
+}
+
 function resolved(previous: DriftRecord | null, result: Verdict, now: string): TransitionOutcome {
   const message = resolutionMessage(previous?.drift_details ?? []);
   const record: DriftRecord = {
     ...base(result, now),
+    // A resolved record keeps the type and severity of the episode it closed (the verdict has none).
+    ...episodeOf(previous),
     drift_status: 'resolved',
     first_detected: previous?.first_detected ?? null,
     resolved_at: now,
@@ -153,8 +160,7 @@ function resolved(previous: DriftRecord | null, result: Verdict, now: string): T
     resolution_message: message,
   };
   // The event names the drift that ended, not the (empty) verdict that ended it.
-  const source = { drift_type: previous?.drift_type ?? null, severity: previous?.severity ?? null };
-  return { record, event: makeEvent(record, 'resolved', 'active', now, source, message) };
+  return { record, event: makeEvent(record, 'resolved', 'active', now, episodeOf(previous), message) };
 }
 
 function inSync(
@@ -166,6 +172,7 @@ function inSync(
   const wasResolved = from === 'resolved';
   const record: DriftRecord = {
     ...base(result, now),
+    ...(wasResolved ? episodeOf(previous) : {}),
     drift_status: wasResolved ? 'resolved' : 'none',
     first_detected: wasResolved ? (previous?.first_detected ?? null) : null,
     resolved_at: wasResolved ? (previous?.resolved_at ?? null) : null,

@@ -1,7 +1,7 @@
 // What users type to name a record: ids (names may contain ':') and KIND/NAME.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { suggestKind } from './kinds.ts';
+import { suggestKind } from '../kube/kinds.ts';
 import { parseTarget, targetNamespace, type Target } from './resolve-target.ts';
 
 it('names with ":" work as ids and as KIND/NAME', () => {

@@ -3,7 +3,7 @@
 // which ships in the krew archive next to the plugin). Every script asks the plugin's own hidden
 // `__complete` command, cobra's protocol: candidates one per line, then `:<directive>`.
 import type { Command } from 'commander';
-import { CliError, EXIT_OK } from './errors.ts';
+import { CliError, EXIT_OK } from '../errors.ts';
 import { out, type Io } from './io.ts';
 
 const BASH = `# bash completion for kubectl-driftguard: source <(kubectl driftguard completion bash)

@@ -2,7 +2,7 @@
 // for anything, a typo included: a false all-clear. Every tracked resource has a record (in sync or
 // not), so a namespace without one is said to be untracked instead, as an error (exit 2).
 import type { DriftGuardClient } from '../../shared/api/client.ts';
-import { CliError } from './errors.ts';
+import { CliError } from '../errors.ts';
 
 export async function requireTrackedNamespace(
   client: Pick<DriftGuardClient, 'records'>,

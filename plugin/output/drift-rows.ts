@@ -62,15 +62,18 @@ export interface DriftTableOptions {
   now?: number;
 }
 
+/** Since the drift began; a record in sync has no episode, so since the agent last compared it. */
 function firstDetected(r: DriftRow): string | null {
-  return 'first_detected' in r ? r.first_detected : null;
+  if (!('first_detected' in r)) return null;
+  return r.first_detected ?? r.last_checked;
 }
 
 export function driftColumns(opts: DriftTableOptions): Column<DriftRow>[] {
   const c = opts.colors;
   const cols: Column<DriftRow>[] = [];
   if (opts.wide) cols.push({ header: 'NAMESPACE', cell: (r) => r.namespace || '-' });
-  cols.push({ header: 'RESOURCE', cell: (r) => resourceLabel(r) });
+  // Wide has its own NAMESPACE column: the resource is not to repeat it.
+  cols.push({ header: 'RESOURCE', cell: (r) => (opts.wide ? `${r.kind}/${r.name}` : resourceLabel(r)) });
   if (opts.withStatus) cols.push({ header: 'STATUS', cell: (r) => r.drift_status });
   cols.push(
     { header: 'TYPE', cell: (r) => r.drift_type ?? '-' },

@@ -246,13 +246,56 @@ describe('agent-backed commands', () => {
         .split('\n')
         .map((l) => l.split('\t')[0])
         .filter(Boolean),
-      ['status', 'analyze', 'get', 'describe', 'diff', 'revert', 'version', 'ui', ':4'],
+      [
+        'status',
+        'analyze',
+        'get',
+        'describe',
+        'diff',
+        'revert',
+        'adopt',
+        'preview',
+        'version',
+        'ui',
+        'completion',
+        ':4',
+      ],
     );
     const ids = await kubectl(['__complete', 'driftguard', 'get', 'Secret:']);
     assert.ok(ids.stdout.split('\n').includes(SECRET), ids.stdout);
+    // Names as get prints them, kind/name with -n, and namespaces after -n.
+    const printed = await kubectl(['__complete', 'driftguard', 'get', 'Deploy']);
+    assert.ok(printed.stdout.split('\n').includes('Deployment/demo/web'), printed.stdout);
+    const short = await kubectl(['__complete', 'driftguard', 'diff', '-n', 'demo', 'deploy']);
+    assert.ok(short.stdout.split('\n').includes('deployment/web'), short.stdout);
+    const namespaces = await kubectl(['__complete', 'driftguard', 'status', '-n', '']);
+    assert.ok(namespaces.stdout.split('\n').includes('demo'), namespaces.stdout);
     const viaPlugin = await kubectl(['driftguard', 'status', '-o', 'json']);
     assert.equal(viaPlugin.code, 0, viaPlugin.stderr);
     assert.equal((JSON.parse(viaPlugin.stdout) as DriftRecordList).count, 2);
+  });
+
+  it('one name format: what get prints, kubectl spellings and the API id all name the record; a kind typo gets a hint', async () => {
+    for (const args of [
+      ['get', 'Deployment/demo/web'],
+      ['get', 'deploy/web', '-n', 'demo'],
+      ['get', 'deployment.apps/web', '-n', 'demo'],
+      ['get', 'Deployment:demo:web'],
+      ['describe', 'Deployment/demo/web'],
+    ]) {
+      const r = await dg(args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stdout, /web/);
+    }
+    const typo = await dg(['get', 'deplyment/web', '-n', 'demo']);
+    assert.equal(typo.code, 2);
+    assert.match(
+      typo.stderr,
+      /no drift record for deplyment\/web in namespace demo \(no record has kind deplyment; did you mean Deployment\?\)/,
+    );
+    const clash = await dg(['get', 'Deployment/demo/web', '-n', 'other']);
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /names namespace demo, but -n says other/);
   });
 
   it('status and analyze -n NS for a namespace the agent does not track: exit 2, never "No active drift"', async () => {
@@ -283,9 +326,26 @@ describe('agent-backed commands', () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(r.stdout, 'No active drift\n');
     const resolved = await dg(['get', '--resolved']);
+    // The resolved record keeps the type and severity of the episode it closed, and a real AGE.
     assert.match(
       resolved.stdout,
-      /\nDeployment\/demo\/web\s+resolved\s+-\s+-\s+\S+\s+-\s+replicas back to 2/,
+      /\nDeployment\/demo\/web\s+resolved\s+Scaling\s+medium\s+\d+[smh]\s+-\s+replicas back to 2/,
     );
+    // In-sync records have an AGE too (since last compared), never <unknown>.
+    const all = await dg(['get', '-n', 'demo']);
+    assert.doesNotMatch(all.stdout, /<unknown>/);
+    assert.match(all.stdout, /\nConfigMap\/demo\/\S+\s+none\s+-\s+-\s+\d+[smh]\s/);
+    // -o name prints what every command accepts back; -o wide does not repeat the namespace.
+    const names = await dg(['get', '-n', 'demo', '-o', 'name']);
+    assert.equal(names.code, 0, names.stderr);
+    assert.match(names.stdout, /^Deployment\/demo\/web$/m);
+    const back = await dg([
+      'get',
+      names.stdout.split('\n').find((l) => l.startsWith('Deployment/demo/web')) ?? '',
+    ]);
+    assert.equal(back.code, 0, back.stderr);
+    const wide = await dg(['get', '-n', 'demo', '-o', 'wide']);
+    assert.match(wide.stdout, /^demo\s+Deployment\/web\s/m);
+    assert.doesNotMatch(wide.stdout, /Deployment\/demo\/web/);
   });
 });

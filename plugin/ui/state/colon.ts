@@ -1,6 +1,6 @@
 // The `:` command line (k9s's): what each command does to the browser's state, and feedback for a
 // command it does not know. The commands themselves are data (keymap.ts COLON_COMMANDS).
-import { kindFromAlias, knownKinds, suggestKind } from '../../cli/kinds.ts';
+import { kindFromAlias, knownKinds, suggestKind } from '../../kube/kinds.ts';
 import { COLON_COMMANDS, colonCommand } from './keymap.ts';
 import { SORT_KEYS, type SortKey } from './list.ts';
 import { ROOT } from './nav.ts';
