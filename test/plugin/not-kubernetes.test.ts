@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ROOT, runPlugin, tempDir } from './helpers.ts';
+import { ROOT, runPlugin, tempDir } from '../kit/plugin.ts';
 
 let server: Server;
 let kubeconfig: string;

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { runPlugin, tempDir } from './helpers.ts';
+import { runPlugin, tempDir } from '../kit/plugin.ts';
 
 let plane: Cluster;
 

@@ -5,8 +5,8 @@
 // port-forward to a vanished pod does; --request-timeout 10m keeps the request itself waiting).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startFixture, waitForRecord, type Fixture } from '../agent/fixture.ts';
-import type { AgentProcess } from '../agent/run-agent.ts';
+import { startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
 import { ROOT } from '../../plugin/package/build.ts';
 import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
 
