@@ -2,11 +2,24 @@
 // in one process; the global registry would throw "already registered").
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DRIFT_TYPES, SEVERITIES, type DriftType, type Severity } from '../shared/types.ts';
+import { NO_SOURCE, type SloGroup } from './records/slo.ts';
 
 export type SyncTrigger = 'periodic' | 'watch' | 'manual' | 'git';
 
+/** The drift SLO state an analysis leaves (see agent/records/slo.ts). */
+export interface SloState {
+  groups: SloGroup[];
+  /**
+   * Live objects of watched kinds in tracked namespaces by the source that declares them (`none`:
+   * no source does); null when not known (drift.unmanaged: ignore leaves undeclared objects uncounted).
+   */
+  coverage: ReadonlyMap<string, number> | null;
+}
+
 export class AgentMetrics {
   readonly registry = new Registry();
+  /** The groups the oldest-age gauge reads at each scrape (its value grows between analyses). */
+  private sloGroups: SloGroup[] = [];
   readonly driftEvents = new Counter({
     name: 'driftguard_drift_events_total',
     help: 'Drift transitions by type, severity, kind and event (detected|resolved).',
@@ -39,6 +52,38 @@ export class AgentMetrics {
     name: 'driftguard_active_drifts_by_type',
     help: 'Resources with an active drift, by drift type.',
     labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+  readonly activeDriftsBySource = new Gauge({
+    name: 'driftguard_active_drifts_by_source',
+    help: 'Resources with an active drift, by source (none: an object no source declares) and severity.',
+    labelNames: ['source', 'severity'] as const,
+    registers: [this.registry],
+  });
+  readonly oldestActiveDriftAge = new Gauge({
+    name: 'driftguard_oldest_active_drift_age_seconds',
+    help: 'Age of the oldest active drift (now - first detection), by severity and source; absent when none is active.',
+    labelNames: ['severity', 'source'] as const,
+    registers: [this.registry],
+    collect: () => this.collectOldest(),
+  });
+  readonly timeToResolve = new Histogram({
+    name: 'driftguard_drift_time_to_resolve_seconds',
+    help: 'Time from first detection to resolution of each resolved drift, by severity and source.',
+    labelNames: ['severity', 'source'] as const,
+    buckets: [60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400, 7 * 86_400, 30 * 86_400],
+    registers: [this.registry],
+  });
+  readonly coverage = new Gauge({
+    name: 'driftguard_coverage_ratio',
+    help: 'Share of the live objects of watched kinds in tracked namespaces (not made by the cluster or a controller) that this source declares; summed over sources, the coverage. Absent with drift.unmanaged: ignore.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly coverageObjects = new Gauge({
+    name: 'driftguard_coverage_objects',
+    help: 'Live objects of watched kinds in tracked namespaces (not made by the cluster or a controller), by the source that declares them (none: no source does).',
+    labelNames: ['source'] as const,
     registers: [this.registry],
   });
   readonly info = new Gauge({
@@ -102,7 +147,7 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(private readonly now: () => number = Date.now) {
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -144,5 +189,37 @@ export class AgentMetrics {
     for (const severity of SEVERITIES) this.activeDrifts.set({ severity }, activeBySeverity[severity] ?? 0);
     for (const type of DRIFT_TYPES) this.activeDriftsByType.set({ type }, activeByType[type] ?? 0);
     this.driftScore.set(driftScore);
+  }
+
+  /** Sets the per-source counts, the oldest drift per severity and source, and coverage. */
+  setSlo(state: SloState): void {
+    this.sloGroups = state.groups;
+    this.activeDriftsBySource.reset();
+    for (const g of state.groups)
+      this.activeDriftsBySource.set({ source: g.source, severity: g.severity }, g.active);
+    this.coverage.reset();
+    this.coverageObjects.reset();
+    if (!state.coverage) return;
+    let all = 0;
+    for (const n of state.coverage.values()) all += n;
+    for (const [source, n] of state.coverage) {
+      this.coverageObjects.set({ source }, n);
+      if (source !== NO_SOURCE) this.coverage.set({ source }, n / all);
+    }
+  }
+
+  /** A drift resolved after `seconds` open. */
+  observeResolved(severity: Severity | null, source: string, seconds: number): void {
+    this.timeToResolve.observe({ severity: severity ?? 'low', source }, seconds);
+  }
+
+  private collectOldest(): void {
+    this.oldestActiveDriftAge.reset();
+    const now = this.now();
+    for (const g of this.sloGroups)
+      this.oldestActiveDriftAge.set(
+        { severity: g.severity, source: g.source },
+        Math.max(0, Math.round((now - g.oldest) / 1000)),
+      );
   }
 }

@@ -3,6 +3,7 @@
 import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
+import { NO_SOURCE, timeToResolveSeconds } from './slo.ts';
 
 /** Where Kubernetes Events about transitions go (kube/events.ts's EventRecorder). */
 export interface EventSink {
@@ -43,6 +44,8 @@ export function announce(
     deps.log.warn({ event: 'drift_detected', ...fields }, event.message ?? 'drift detected');
   } else if (event.event === 'resolved') {
     deps.metrics.driftEvent('resolved', event.drift_type, event.severity, record.kind);
+    const open = timeToResolveSeconds(record);
+    if (open !== null) deps.metrics.observeResolved(event.severity, record.source ?? NO_SOURCE, open);
     deps.log.info({ event: 'drift_resolved', ...fields }, event.message ?? 'drift resolved');
   } else {
     deps.log.info({ event: 'drift_updated', ...fields }, event.message ?? 'drift changed');
