@@ -81,3 +81,8 @@ export function parseResourceId(id: string): { kind: string; namespace: string; 
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+
+/** Who made the write that caused a drift episode (from audit events). */
+export type ChangeAuthor = z.output<typeof shapes.ChangeAuthor>;
+/** One audit.k8s.io/v1 Event, as far as the audit join reads it. */
+export type AuditEvent = z.output<typeof shapes.AuditEvent>;

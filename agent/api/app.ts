@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { AgentControl } from './control.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import type { Store } from '../store/store.ts';
+import type { AuditReceiver } from '../audit/receiver.ts';
 import { analysisRoutes } from './analyses.ts';
+import { auditRoutes } from './audit.ts';
 import { errorResponses, routeFallbacks } from './errors.ts';
 import { probeRoutes } from './health.ts';
 import { declaredBodyLimit, requestTimeout, type RequestLimits } from './limits.ts';
@@ -21,6 +23,8 @@ export interface ApiDeps {
   metrics: AgentMetrics;
   logger?: Logger;
   limits: RequestLimits;
+  /** Audit events in (config audit.webhook); absent: POST /api/v1/audit answers 404. */
+  audit?: AuditReceiver;
 }
 
 export function createApiApp(deps: ApiDeps): Koa {
@@ -32,6 +36,7 @@ export function createApiApp(deps: ApiDeps): Koa {
   recordRoutes(router, deps.store, deps.control);
   statisticsRoutes(router, deps.store, deps.control);
   analysisRoutes(router, deps.control, deps.limits.bodyLimitBytes);
+  auditRoutes(router, deps.audit, deps.limits.bodyLimitBytes);
   app.use(requestTiming(deps.metrics));
   app.use(errorResponses(deps.store, deps.logger));
   app.use(requestTimeout(deps.limits.requestTimeoutMs));

@@ -226,6 +226,20 @@ const drift = section({
   events: bool().default(false),
 });
 
+/**
+ * Who made a drift, as a person (agent/audit): the API server's audit events, from its webhook
+ * backend (POST /api/v1/audit) or its log file, joined to the writes that caused drift.
+ */
+const audit = section({
+  webhook: bool().default(false),
+  /** An audit log (--audit-log-path, JSON lines) the agent can read, e.g. on a control-plane node. */
+  log_file: text().optional(),
+  /** Audited writes kept for the join (a ring; ~400 bytes each). */
+  capacity: int(100, 10_000_000).default(10_000),
+  /** How long a detection's Event and notifications wait for its audit event to name the person. */
+  wait: duration().default(3000),
+});
+
 /** Several replicas, one leader on a coordination.k8s.io Lease (see kube/leader.ts). */
 const leaderElection = section({
   enabled: bool().default(false),
@@ -294,6 +308,7 @@ export const configSections = strictMap(
     drift,
     leader_election: leaderElection,
     notifications,
+    audit,
   },
   () => 'the top level must be a map of sections',
   'section',
@@ -342,3 +357,4 @@ export type LeaderElectionConfig = AgentConfig['leader_election'];
 export type SourceConfig = NonNullable<AgentConfig['sources']>[number];
 export type RenderConfig = AgentConfig['render'];
 export type SinkConfig = AgentConfig['notifications'][number];
+export type AuditConfig = AgentConfig['audit'];

@@ -78,6 +78,36 @@ export const DriftResult = z.strictObject({
   source_file: z.string().nullable(),
 });
 
+/** Who made the write that caused a drift episode, from the API server's audit events. */
+export const ChangeAuthor = named(
+  'ChangeAuthor',
+  z
+    .strictObject({
+      user: z.string().describe('The authenticated user (`user.username` of the audit event).'),
+      groups: z.array(z.string()),
+      impersonated_by: z
+        .string()
+        .nullable()
+        .describe('The real user when `user` was impersonated (`--as`); null otherwise.'),
+      user_agent: z.string().nullable(),
+      source_ips: z.array(z.string()),
+      manager: z
+        .string()
+        .nullable()
+        .describe('The field manager of the write (its `fieldManager`, else from the user agent).'),
+      verb: z.string().describe('create, update, patch or delete.'),
+      time: Timestamp,
+      resource_version: z
+        .string()
+        .nullable()
+        .describe("The object's resourceVersion after the write, when the audit event carries it."),
+      audit_id: z.string(),
+    })
+    .describe(
+      'The person (or program) behind a drift, joined from an audit event to the write that caused it.',
+    ),
+);
+
 /** A drift record as the agent stores it and the API serves it. */
 export const DriftRecord = named(
   'DriftRecord',
@@ -106,6 +136,11 @@ export const DriftRecord = named(
       .optional()
       .describe(
         'What the verdict was computed from (engine code, rules, cluster facts, desired object and commit, live uid@resourceVersion), as fingerprints: while it is unchanged a full analysis keeps the verdict without running the engine. Absent on records written before it existed (they miss once).',
+      ),
+    changed_by: ChangeAuthor.nullable()
+      .optional()
+      .describe(
+        'Who made the write that caused this drift episode, when the agent receives audit events (config audit); absent or null otherwise: the field managers in drift_details still say which program.',
       ),
   }),
 );
@@ -352,6 +387,63 @@ export const DesiredObject = named(
     'The object Git declares for a tracked resource, at the commit the agent holds it from, with its ' +
       'revert plan against the live object the agent watches.',
   ),
+);
+
+/**
+ * What POST /api/v1/audit accepts: an audit.k8s.io/v1 EventList, as the API server's audit webhook
+ * backend sends it. Only the fields the join reads are declared; the rest pass through unread.
+ */
+export const AuditEvent = named(
+  'AuditEvent',
+  z.looseObject({
+    auditID: z.string(),
+    stage: z.string(),
+    verb: z.string(),
+    requestURI: z.string().optional(),
+    user: z.looseObject({ username: z.string().optional(), groups: z.array(z.string()).optional() }),
+    impersonatedUser: z
+      .looseObject({ username: z.string().optional(), groups: z.array(z.string()).optional() })
+      .nullable()
+      .optional(),
+    sourceIPs: z.array(z.string()).optional(),
+    userAgent: z.string().optional(),
+    objectRef: z
+      .looseObject({
+        resource: z.string().optional(),
+        namespace: z.string().optional(),
+        name: z.string().optional(),
+        apiGroup: z.string().optional(),
+        apiVersion: z.string().optional(),
+        resourceVersion: z.string().optional(),
+        subresource: z.string().optional(),
+      })
+      .optional(),
+    responseStatus: z.looseObject({ code: z.int().optional() }).optional(),
+    responseObject: z
+      .looseObject({ metadata: z.looseObject({ resourceVersion: z.string().optional() }).optional() })
+      .optional(),
+    requestReceivedTimestamp: Timestamp.optional(),
+    stageTimestamp: Timestamp.optional(),
+  }),
+);
+
+export const AuditEventList = named(
+  'AuditEventList',
+  z
+    .looseObject({
+      apiVersion: z.literal('audit.k8s.io/v1'),
+      kind: z.literal('EventList'),
+      items: z.array(AuditEvent),
+    })
+    .describe("An audit.k8s.io/v1 EventList, as the API server's audit webhook backend sends it."),
+);
+
+export const AuditAccepted = named(
+  'AuditAccepted',
+  z.strictObject({
+    received: count().describe('Events in the list.'),
+    kept: count().describe('Writes to watched kinds kept for the join (the rest are not drift causes).'),
+  }),
 );
 
 /** Every error the API answers with. */

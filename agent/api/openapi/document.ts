@@ -104,6 +104,11 @@ const METRICS = `Prometheus text exposition format. Metrics:
 \`driftguard_sync_duration_seconds{trigger}\` (histogram; trigger is periodic|watch|manual|git),
 \`driftguard_api_request_duration_seconds{method,route,status}\` (histogram; route is the
 route pattern such as \`/api/v1/drift-records/:resourceId\`, or \`unmatched\`),
+\`driftguard_active_drifts_by_source{source,severity}\` (gauge; source \`none\`: no source declares the object),
+\`driftguard_oldest_active_drift_age_seconds{severity,source}\` (gauge, computed at scrape time),
+\`driftguard_drift_time_to_resolve_seconds{severity,source}\` (histogram),
+\`driftguard_coverage_ratio{source}\` and \`driftguard_coverage_objects{source}\` (gauges: live objects
+of watched kinds in tracked namespaces by the source that declares them),
 and the Node.js process defaults.
 `;
 
@@ -121,7 +126,7 @@ export function openApiDocument(): Node {
       { url: 'http://127.0.0.1:8080', description: 'API listener (through kubectl port-forward)' },
       { url: 'http://127.0.0.1:8081', description: 'health and metrics listener' },
     ],
-    tags: [{ name: 'records' }, { name: 'analysis' }, { name: 'health' }],
+    tags: [{ name: 'records' }, { name: 'analysis' }, { name: 'audit' }, { name: 'health' }],
     paths: {
       '/health': {
         get: {
@@ -244,6 +249,23 @@ export function openApiDocument(): Node {
               headers: { Location: { schema: { type: 'string' } } },
             },
             ...fails(400, 413, 503),
+          },
+        },
+      },
+      '/api/v1/audit': {
+        post: {
+          tags: ['audit'],
+          operationId: 'receiveAuditEvents',
+          summary:
+            "The API server's audit webhook backend (config audit.webhook): writes to watched kinds are joined to the drift they cause (records' changed_by).",
+          requestBody: {
+            required: true,
+            description: 'An audit.k8s.io/v1 EventList, as --audit-webhook-config-file sends it.',
+            content: { 'application/json': { schema: ref('AuditEventList') } },
+          },
+          responses: {
+            '200': json('Taken: how many events came and how many writes were kept.', 'AuditAccepted'),
+            ...fails(400, 404, 413),
           },
         },
       },
