@@ -97,6 +97,24 @@ describe('drift Events', () => {
       String(detected['message']),
       /^Scaling drift \(severity \w+, by kubectl-scale\) from Git abcdef1: .*replicas.*3.*5/,
     );
+    // With audit events, the person: "changed by dev-1@example.com with kubectl-scale at 10:00".
+    const author = {
+      user: 'dev-1@example.com',
+      groups: ['devs'],
+      impersonated_by: null,
+      user_agent: 'kubectl/v1.37.2',
+      source_ips: ['10.0.0.7'],
+      manager: 'kubectl-scale',
+      verb: 'patch',
+      time: T0,
+      resource_version: null,
+      audit_id: 'a1',
+    };
+    const named = driftEventObject({ ...drifted.record, changed_by: author }, drifted.event, live(5), 'a');
+    assert.match(
+      String(named['message']),
+      /^Scaling drift \(severity \w+, changed by dev-1@example\.com with kubectl-scale at 10:00\) from Git abcdef1: /,
+    );
     const back = transition(drifted.record, analyse(live(3)), T1);
     assert.ok(back.event);
     const resolved = driftEventObject(back.record, back.event, live(3), 'agent-0');

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
+import { changedByText } from '../../shared/changed-by.ts';
 import type { EventSink } from '../records/announce.ts';
 import { fieldName } from '../records/wording.ts';
 import { KubeApiError, kubeRequest } from '../../shared/node/kube/rest.ts';
@@ -24,7 +25,11 @@ export function eventMessage(record: DriftRecord, event: DriftEvent): string {
   const head =
     event.event === 'detected'
       ? `${event.drift_type ?? 'Drift'} drift (severity ${event.severity ?? 'unknown'}${
-          managers.length > 0 ? `, by ${managers.join(', ')}` : ''
+          record.changed_by
+            ? `, ${changedByText(record.changed_by)}`
+            : managers.length > 0
+              ? `, by ${managers.join(', ')}`
+              : ''
         }) from Git${record.git_commit ? ` ${record.git_commit.slice(0, 7)}` : ''}`
       : `${event.drift_type ?? 'Drift'} drift (severity ${event.severity ?? 'unknown'}) resolved: back in line with Git`;
   const secret = record.kind === 'Secret';

@@ -3,6 +3,7 @@
 // engine has already redacted (Secret values are `(redacted)`), and are redacted again here.
 import { glob, REDACTED } from '../../shared/engine/index.ts';
 import { SEVERITY_RANK, type DriftDetail, type DriftEvent, type DriftRecord } from '../../shared/types.ts';
+import { changedByText } from '../../shared/changed-by.ts';
 import type { SinkConfig } from '../config/schema.ts';
 
 export interface Notification {
@@ -52,6 +53,7 @@ export function webhookBody(n: Notification): Record<string, unknown> {
     first_detected: record.first_detected,
     resolved_at: record.resolved_at,
     drift_details: record.drift_details.map((d) => safeDetail(record.kind, d)),
+    ...(record.changed_by ? { changed_by: record.changed_by } : {}),
   };
 }
 
@@ -81,6 +83,7 @@ export function slackMessage(n: Notification): Record<string, unknown> {
     `*${what}*`,
     record.source_file ? `\`${record.source_file}\`` : 'not in Git',
     record.git_commit ? `commit \`${record.git_commit.slice(0, 12)}\`` : null,
+    record.changed_by && event.event !== 'resolved' ? changedByText(record.changed_by) : null,
   ].filter((x): x is string => x !== null);
   return {
     text,

@@ -1,6 +1,7 @@
 // `describe`: one record in full, kubectl-describe style. Header fields, then each changed field
 // as a small diff (`- desired` red, `+ live` green) with its path, type, severity, manager and
 // time, then the history of the record's episodes.
+import { changedByText } from '../../shared/changed-by.ts';
 import { describeValue } from '../../shared/describe.ts';
 import type { DriftDetail, DriftEvent, DriftRecord } from '../../shared/types.ts';
 import { age } from './age.ts';
@@ -27,6 +28,13 @@ function detailBlock(rec: DriftRecord, d: DriftDetail, c: Palette, now: number):
     `    ${c.red(`- desired: ${desired}`)}\n`,
     `    ${c.green(`+ live:    ${live}`)}\n`,
   ].join('');
+}
+
+/** The person behind the drift, from the API server's audit events, with where from. */
+function changedBy(a: NonNullable<DriftRecord['changed_by']>): string {
+  const from = a.source_ips.length > 0 ? ` from ${a.source_ips.join(', ')}` : '';
+  const groups = a.groups.length > 0 ? ` (groups ${a.groups.join(', ')})` : '';
+  return `${changedByText(a)}${from}${groups}; ${a.user_agent ?? 'no user agent'}`;
 }
 
 function historyTable(events: DriftEvent[], c: Palette, now: number): string {
@@ -60,6 +68,7 @@ export function renderDescribe(
     field('First Detected', when(rec.first_detected, now)),
     field('Last Checked', when(rec.last_checked, now)),
     field('Resolved At', when(rec.resolved_at, now)),
+    ...(rec.changed_by ? [field('Changed By', changedBy(rec.changed_by))] : []),
     ...(rec.resolution_message ? [field('Resolution', rec.resolution_message)] : []),
     field('Git Commit', rec.git_commit ?? '<unknown>'),
     field('Source', rec.source_file ?? '<unknown>'),

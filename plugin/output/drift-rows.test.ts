@@ -141,6 +141,23 @@ describe('drift rows', () => {
     });
     const text = renderDescribe(r, [], palette(false), Date.parse('2026-01-01T00:01:00Z'));
     assert.ok(!text.includes('c2VjcmV0') && !text.includes('bmV3'));
+    assert.doesNotMatch(text, /Changed By/);
+    const changedBy = {
+      user: 'dev-2@example.com',
+      groups: ['devs'],
+      impersonated_by: null,
+      user_agent: 'kubectl/v1.37.2 (linux/amd64)',
+      source_ips: ['10.0.0.7'],
+      manager: 'kubectl-edit',
+      verb: 'update',
+      time: '2026-01-01T00:00:30.000Z',
+      resource_version: '17',
+      audit_id: 'a',
+    };
+    assert.match(
+      renderDescribe({ ...r, changed_by: changedBy }, [], palette(false), Date.parse('2026-01-01T00:01:00Z')),
+      /^Changed By: +changed by dev-2@example\.com with kubectl-edit at 00:00 from 10\.0\.0\.7 \(groups devs\); kubectl\/v1\.37\.2 \(linux\/amd64\)$/m,
+    );
     assert.match(text, /- desired: \(redacted\)\n\s+\+ live: {4}\(redacted\)\n/);
 
     const binary = record({

@@ -1,6 +1,7 @@
 // The detail view's text: one drifted resource's per-field desired-vs-live diff and its history.
 // Fields are printed one by one (never the raw record), so nothing but the diff reaches the screen;
 // Secret values arrive already redacted by the agent, and are redacted again here (output/redact.ts).
+import { changedByText } from '../../../shared/changed-by.ts';
 import type { DriftDetail, DriftEvent, DriftRecord } from '../../../shared/types.ts';
 import type { Severity } from '../../../shared/types.ts';
 import { describeValue } from '../../../shared/describe.ts';
@@ -42,6 +43,7 @@ function summaryLines(r: DriftRecord, width: number): DetailLine[] {
     .filter(Boolean)
     .join(' ');
   if (source) lines.push({ text: truncate(`source ${source}`, width), tone: 'dim' });
+  if (r.changed_by) lines.push({ text: truncate(changedByText(r.changed_by), width) });
   if (r.resolution_message) lines.push({ text: truncate(`resolution: ${r.resolution_message}`, width) });
   return lines;
 }
