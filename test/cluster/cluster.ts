@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { binaries } from './binaries.ts';
-import { startControlPlane, type ControlPlane } from './control-plane.ts';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 import { freePort } from './ports.ts';
 import { startServer, waitFor, type Server } from './process.ts';
 
@@ -252,9 +252,12 @@ export async function podNames(plane: ControlPlane, namespace: string, target: P
   return names;
 }
 
-export async function startCluster(): Promise<Cluster> {
+/** What the full cluster's control plane takes besides the defaults: token users, audit. */
+export type ClusterOptions = Pick<ControlPlaneOptions, 'users' | 'audit'>;
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const started = Date.now();
-  const plane = await startControlPlane({ serviceAccountAdmission: true });
+  const plane = await startControlPlane({ ...opts, serviceAccountAdmission: true });
   const servers: Server[] = [];
   const stop = async (): Promise<void> => {
     for (const s of servers.reverse()) await s.stop();

@@ -37,6 +37,10 @@ export interface ControlPlane {
   kubeconfig: string;
   /** A kubeconfig for the unprivileged user `viewer`. */
   viewerKubeconfig: string;
+  /** A kubeconfig for a user the plane was started with (ControlPlaneOptions.users). */
+  userKubeconfig(name: string): string;
+  /** The audit log file, when ControlPlaneOptions.audit.log asked for one. */
+  auditLog: string | null;
   /** Runs the built kubectl against this plane; never throws on a non-zero exit. */
   kubectl(args: string[], opts?: { input?: string; kubeconfig?: string }): Promise<KubectlResult>;
   /** Like kubectl() but throws with stderr on a non-zero exit. */
@@ -115,6 +119,62 @@ export interface ControlPlaneOptions {
    * controller manager running: it creates the `default` ServiceAccount pods need.
    */
   serviceAccountAdmission?: boolean;
+  /** More token users (--token-auth-file lines), e.g. people whose writes the audit names. */
+  users?: TokenUser[];
+  /** Audit: a policy and where the events go (the webhook backend and/or a log file). */
+  audit?: AuditOptions;
+}
+
+export interface TokenUser {
+  name: string;
+  token: string;
+  groups?: string[];
+}
+
+export interface AuditOptions {
+  /** The audit.k8s.io/v1 Policy, as YAML. */
+  policy: string;
+  /** The webhook backend's URL (an agent's POST /api/v1/audit); it may start later (batches are retried). */
+  webhookUrl?: string;
+  /** batch (the API server's default) or blocking. */
+  webhookMode?: 'batch' | 'blocking';
+  /** Also write the events to <dir>/audit.log (ControlPlane.auditLog). */
+  log?: boolean;
+}
+
+/** The API server flags for `audit`, with the files they name written into `dir`. */
+function auditArgs(dir: string, audit: AuditOptions | undefined): string[] {
+  if (!audit) return [];
+  const policy = join(dir, 'audit-policy.yaml');
+  writeFileSync(policy, audit.policy);
+  const args = [`--audit-policy-file=${policy}`];
+  if (audit.log) args.push(`--audit-log-path=${join(dir, 'audit.log')}`, '--audit-log-format=json');
+  if (audit.webhookUrl) {
+    const config = join(dir, 'audit-webhook.kubeconfig');
+    writeFileSync(
+      config,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        '- name: audit',
+        `  cluster: { server: ${JSON.stringify(audit.webhookUrl)} }`,
+        'contexts:',
+        '- name: audit',
+        '  context: { cluster: audit, user: audit }',
+        'current-context: audit',
+        'users:',
+        '- name: audit',
+        '  user: {}',
+        '',
+      ].join('\n'),
+    );
+    const mode = audit.webhookMode ?? 'batch';
+    args.push(`--audit-webhook-config-file=${config}`, `--audit-webhook-mode=${mode}`);
+    // A short batch wait so a test sees its events within a second (the default waits up to 30 s).
+    if (mode === 'batch') args.push('--audit-webhook-batch-max-wait=200ms');
+  }
+  return args;
 }
 
 export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -150,7 +210,10 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     const tokens = join(dir, 'tokens.csv');
     writeFileSync(
       tokens,
-      `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n${VIEWER_TOKEN},viewer,viewer-uid\n`,
+      `${ADMIN_TOKEN},admin,admin-uid,"system:masters"\n${VIEWER_TOKEN},viewer,viewer-uid\n` +
+        (opts.users ?? [])
+          .map((u) => `${u.token},${u.name},${u.name}-uid${u.groups ? `,"${u.groups.join(',')}"` : ''}\n`)
+          .join(''),
     );
     const apiArgs = [
       `--etcd-servers=${etcdUrl}`,
@@ -170,6 +233,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${saKey}`,
       `--service-account-signing-key-file=${saKey}`,
+      ...auditArgs(dir, opts.audit),
       '--v=0',
     ];
     const server = `https://127.0.0.1:${apiPort}`;
@@ -191,6 +255,17 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     writeFileSync(kubeconfig, kubeconfigYaml(server, 'admin', ADMIN_TOKEN));
     const viewerKubeconfig = join(dir, 'viewer.kubeconfig');
     writeFileSync(viewerKubeconfig, kubeconfigYaml(server, 'viewer', VIEWER_TOKEN));
+    const userKubeconfigs = new Map<string, string>();
+    for (const [i, u] of (opts.users ?? []).entries()) {
+      const file = join(dir, `user-${i}.kubeconfig`);
+      writeFileSync(file, kubeconfigYaml(server, u.name, u.token));
+      userKubeconfigs.set(u.name, file);
+    }
+    const userKubeconfig = (name: string): string => {
+      const file = userKubeconfigs.get(name);
+      if (!file) throw new Error(`no user ${name}: pass it in ControlPlaneOptions.users`);
+      return file;
+    };
 
     const kubectl = (args: string[], opts?: { input?: string; kubeconfig?: string }) =>
       runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input);
@@ -209,6 +284,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       serviceAccountKey: saKey,
       kubeconfig,
       viewerKubeconfig,
+      userKubeconfig,
+      auditLog: opts.audit?.log ? join(dir, 'audit.log') : null,
       kubectl,
       kubectlOk,
       restartApiServer,

@@ -1,7 +1,7 @@
 // Shared set-up for the agent's process tests: a real control plane with the examples applied,
 // a Git repo holding the same manifests, and an agent process watching both.
 import { join } from 'node:path';
-import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { startCluster, type Cluster, type ClusterOptions } from '../cluster/cluster.ts';
 import { exampleManifests, makeRepo, type TestRepo } from './repos.ts';
 import { startAgent, type AgentProcess, type LogLine } from './agent-process.ts';
 import { until } from './poll.ts';
@@ -52,8 +52,8 @@ export interface Fixture {
   stop(): Promise<void>;
 }
 
-export async function startFixture(): Promise<Fixture> {
-  const plane = await startCluster();
+export async function startFixture(opts: ClusterOptions = {}): Promise<Fixture> {
+  const plane = await startCluster(opts);
   const files = exampleManifests(FALLBACK);
   const repo = makeRepo(Object.fromEntries(Object.entries(files).map(([p, c]) => [`manifests/${p}`, c])));
   const agents: AgentProcess[] = [];
@@ -104,6 +104,14 @@ export interface RecordJson {
   resolution_message: string | null;
   git_commit: string | null;
   source_file: string | null;
+  changed_by?: {
+    user: string;
+    groups: string[];
+    manager: string | null;
+    user_agent: string | null;
+    source_ips: string[];
+    verb: string;
+  } | null;
 }
 
 export async function getRecord(agent: AgentProcess, id: string): Promise<RecordJson | null> {
