@@ -23,6 +23,10 @@ import { EventRecorder } from './kube/events.ts';
 import type { LeaderElector } from './kube/leader.ts';
 import { leaderElection, leaseIdentity } from './leadership.ts';
 import { createLogger, type LogSink, type Logger } from './log.ts';
+import { AuditAttribution } from './audit/attribution.ts';
+import { AuditJournal } from './audit/journal.ts';
+import { AuditReceiver } from './audit/receiver.ts';
+import { tailAuditLog } from './audit/tail.ts';
 import { AgentMetrics } from './metrics.ts';
 import { Notifier } from './notify/notifier.ts';
 import { readiness } from './readiness.ts';
@@ -61,6 +65,9 @@ export class Agent {
   private stopping = false;
   private readonly gitDir: { dir: string; temporary: boolean };
   private readonly elector: LeaderElector | undefined;
+  /** Audit events in and the join (config audit), when enabled. */
+  private readonly audit: { receiver: AuditReceiver; attribution: AuditAttribution } | undefined;
+  private stopTail: (() => void) | undefined;
 
   constructor(
     private readonly config: AgentConfig,
@@ -136,7 +143,16 @@ export class Agent {
       },
       log: this.log,
     });
+    this.audit = auditFromConfig(config, (group, resource) => this.watch.kindKeyOf(group, resource));
+    this.audit?.attribution.journal.onWrite((w) => this.scheduler.reanalyze(w.resource_id));
+    const attribution = this.audit?.attribution;
     this.scheduler = new Scheduler({
+      ...(attribution
+        ? {
+            audit: attribution,
+            attribute: (record, previous) => attribution.attribute(record, previous, null),
+          }
+        : {}),
       store: this.store,
       metrics: this.metrics,
       log: this.log,
@@ -215,6 +231,7 @@ export class Agent {
         metrics: this.metrics,
         logger: this.log,
         limits: { bodyLimitBytes: server.body_limit, requestTimeoutMs: server.write_timeout },
+        ...(this.config.audit.webhook && this.audit ? { audit: this.audit.receiver } : {}),
       }),
       healthApp: createHealthApp({ control: this.control, metrics: this.metrics, logger: this.log }),
       api: { port: server.port, address: server.address },
@@ -232,6 +249,13 @@ export class Agent {
     await this.git.start(this.config.drift.interval);
     await watching;
     this.scheduler.start(this.config.drift.interval, this.config.drift.periodic);
+    const logFile = this.config.audit.log_file;
+    if (logFile && this.audit) {
+      const receiver = this.audit.receiver;
+      this.stopTail = tailAuditLog(logFile, (e) => receiver.event(e), {
+        onProblem: (message) => this.log.warn({ event: 'audit_log_unreadable', file: logFile }, message),
+      });
+    }
     this.elector?.start();
     return { apiUrl: this.servers.apiUrl, healthUrl: this.servers.healthUrl };
   }
@@ -241,7 +265,9 @@ export class Agent {
     this.stopping = true;
     // No new Git sync from here; the one in flight is waited for after the last write.
     const gitStopped = this.git.stop();
+    this.stopTail?.();
     await this.scheduler.stop();
+    this.audit?.attribution.flush();
     await this.notifier.stop();
     // After the last write: the Lease is released so a follower takes over without waiting.
     await this.elector?.stop();
@@ -256,4 +282,17 @@ export class Agent {
   readiness(): ReturnType<ControlFacade['readiness']> {
     return this.control.readiness();
   }
+}
+
+/** The audit join (config audit), when the webhook or a log file is configured. */
+function auditFromConfig(
+  config: AgentConfig,
+  kindOf: (group: string, resource: string) => string | undefined,
+): { receiver: AuditReceiver; attribution: AuditAttribution } | undefined {
+  if (!config.audit.webhook && !config.audit.log_file) return undefined;
+  const journal = new AuditJournal(config.audit.capacity);
+  return {
+    receiver: new AuditReceiver(journal, kindOf),
+    attribution: new AuditAttribution(journal, config.audit.wait),
+  };
 }

@@ -31,7 +31,7 @@ export class Scheduler {
   });
 
   constructor(private readonly deps: AnalysisDeps) {
-    const tallies = new Tallies();
+    const tallies = new Tallies(deps.unmanaged !== undefined);
     this.ctx = {
       deps,
       seen: new SkipCache(),
@@ -76,7 +76,7 @@ export class Scheduler {
     this.ctx.seen.clear();
     this.ctx.tallies.reset();
     if (active) this.triggerAnalysis('periodic');
-    else this.deps.metrics.setDriftState({}, 0);
+    else this.ctx.tallies.publish(this.deps.metrics);
   }
 
   /** Starts a full analysis, or joins the one queued or running; returns its status at once. */
@@ -97,6 +97,12 @@ export class Scheduler {
     if (this.stopped || !this.active) return;
     this.queue.addObjects(ids, trigger);
     this.kick();
+  }
+
+  /** Analyse this object again now, even if nothing about it changed (its audit event arrived). */
+  reanalyze(id: string): void {
+    this.ctx.seen.forget(id);
+    this.analyzeObjects([id], 'watch');
   }
 
   /** A recent analysis by id (the last 100 are kept). */

@@ -1,13 +1,21 @@
 // The drift gauges' tallies, kept as records change (not recounted from the store per change):
-// how many records, which are active drifts (severity, type) and which are active Unmanaged ones.
+// how many records, which are active drifts (severity, type, source, since when) and which are
+// active Unmanaged ones, and coverage (live objects by the source that declares them).
 import type { DriftRecord, DriftType, Severity } from '../../shared/types.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { driftScoreOf } from '../records/statistics.ts';
 import { isUnmanagedRecord } from '../records/next-state.ts';
+import { CoverageTally, activeDrift, sloGroups, type ActiveDrift } from '../records/slo.ts';
+
+type Drifting = ActiveDrift & { type: DriftType | null };
 
 export class Tallies {
+  /** counted: coverage is exported (drift.unmanaged: report; otherwise undeclared objects are unknown). */
+  constructor(private readonly coverageCounted = true) {}
+
   private recordCount = 0;
-  private readonly drifting = new Map<string, { severity: Severity; type: DriftType | null }>();
+  private readonly drifting = new Map<string, Drifting>();
+  private readonly coverage = new CoverageTally();
   /** Ids whose record is an active Unmanaged / Superseded one: a delete or a Git change looks again. */
   private readonly unmanaged = new Set<string>();
 
@@ -20,12 +28,14 @@ export class Tallies {
     this.recordCount = records.length;
     this.drifting.clear();
     this.unmanaged.clear();
+    this.coverage.reset();
     for (const r of records) this.tally(r.resource_id, null, r, false);
   }
 
   /** Forgets everything (a replica that stops leading). */
   reset(): void {
     this.drifting.clear();
+    this.coverage.reset();
     this.unmanaged.clear();
     this.recordCount = 0;
   }
@@ -34,8 +44,12 @@ export class Tallies {
   tally(id: string, before: DriftRecord | null, after: DriftRecord | null, count = true): void {
     if (count) this.recordCount += (after ? 1 : 0) - (before ? 1 : 0);
     if (after?.drift_status === 'active')
-      this.drifting.set(id, { severity: after.severity ?? 'low', type: after.drift_type });
+      this.drifting.set(id, {
+        ...activeDrift(after, Date.parse(after.last_checked)),
+        type: after.drift_type,
+      });
     else this.drifting.delete(id);
+    this.coverage.move(before, after);
     if (after?.drift_status === 'active' && isUnmanagedRecord(after)) this.unmanaged.add(id);
     else this.unmanaged.delete(id);
   }
@@ -50,5 +64,9 @@ export class Tallies {
     }
     const severities = [...this.drifting.values()].map((d) => d.severity);
     metrics.setDriftState(active, driftScoreOf(severities, this.recordCount), byType);
+    metrics.setSlo({
+      groups: sloGroups(this.drifting.values()),
+      coverage: this.coverageCounted ? this.coverage.objects() : null,
+    });
   }
 }

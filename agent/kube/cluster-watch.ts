@@ -62,6 +62,11 @@ export class ClusterWatch implements LiveView {
   private readonly excluded: readonly string[];
   private readonly namespaces: readonly string[];
 
+  /** The watched kind's key for an API group and resource (`apps`, `deployments` → `Deployment`). */
+  kindKeyOf(group: string, resource: string): string | undefined {
+    return this.kinds.find((k) => k.group === group && k.plural === resource)?.key;
+  }
+
   constructor(options: ClusterWatchOptions) {
     this.kc = options.kc;
     this.config = options.config;

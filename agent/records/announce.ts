@@ -17,6 +17,11 @@ export interface AnnounceDeps {
   events?: EventSink;
   /** Told about each stored transition (the notification sinks). */
   notify?: (n: { event: DriftEvent; record: DriftRecord }) => void;
+  /**
+   * With audit events (config audit): the Event and notifications of a drift wait, briefly, for
+   * its audit event, so they name the person (see audit/attribution.ts).
+   */
+  audit?: { whenKnown(record: DriftRecord, tell: (record: DriftRecord) => void): void };
 }
 
 /** Announces one stored transition; `live` is the involved object of its Kubernetes Event. */
@@ -27,8 +32,12 @@ export function announce(
   live?: KubeObject,
 ): void {
   if (!event) return;
-  deps.events?.emit(record, event, live);
-  deps.notify?.({ event, record });
+  const tell = (r: DriftRecord): void => {
+    deps.events?.emit(r, event, live);
+    deps.notify?.({ event, record: r });
+  };
+  if (deps.audit && event.event !== 'resolved') deps.audit.whenKnown(record, tell);
+  else tell(record);
   const fields = {
     resource_id: record.resource_id,
     kind: record.kind,

@@ -15,6 +15,8 @@ export interface WritePolicy {
   touchAfterMs: number;
   /** The cluster stamped on every record and event (config kubernetes.cluster); default "default". */
   cluster?: string;
+  /** Names who caused the drift (changed_by, from audit events; config audit). */
+  attribute?: (record: DriftRecord, previous: DriftRecord | null) => DriftRecord;
 }
 
 export type StepOutcome = 'detected' | 'resolved' | 'updated' | 'written' | 'skipped' | 'removed';
@@ -74,7 +76,8 @@ export function nextState(
 ): RecordStep {
   const next = transition(previous, result, now, policy.cluster);
   const { event } = next;
-  const record = verdictKey === undefined ? next.record : { ...next.record, verdict_key: verdictKey };
+  const attributed = policy.attribute ? policy.attribute(next.record, previous) : next.record;
+  const record = verdictKey === undefined ? attributed : { ...attributed, verdict_key: verdictKey };
   if (!event && !shouldWrite(previous, record, now, policy.touchAfterMs))
     return { outcome: 'skipped', record: previous ?? record, event: null, write: false };
   return { outcome: event ? event.event : 'written', record, event, write: true };
