@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_FILE_BYTES, parseManifests } from './parse.ts';
-import { CORPUS, EXAMPLES, exists, manifestFiles } from '../../test/engine/testdata/fixtures.ts';
+import { CORPUS, EXAMPLES, manifestFiles } from '../../test/engine/testdata/fixtures.ts';
+import { sharedSkip } from '../../test/kit/shared-data.ts';
 
 const opts = { defaultNamespace: 'default' };
 const cm = (name: string, ns?: string) =>
@@ -267,7 +268,7 @@ describe('parseManifests', () => {
 
   it(
     'parses the shared real-world corpus with no error (only non-Kubernetes warnings)',
-    { skip: !exists(CORPUS) && 'corpus not present' },
+    { skip: sharedSkip(CORPUS) },
     () => {
       const files = manifestFiles(CORPUS);
       const r = parseManifests(files, opts);

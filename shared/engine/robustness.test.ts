@@ -6,7 +6,8 @@ import type { JsonObject, KubeObject } from '../types.ts';
 import { analyzeAll, analyzeResource } from './analyze.ts';
 import { defaultEngineOptions } from './options.ts';
 import { parseManifests } from './parse.ts';
-import { CORPUS, EXAMPLES, exists, manifestFiles } from '../../test/engine/testdata/fixtures.ts';
+import { CORPUS, EXAMPLES, manifestFiles } from '../../test/engine/testdata/fixtures.ts';
+import { sharedSkip } from '../../test/kit/shared-data.ts';
 
 const opts = defaultEngineOptions();
 
@@ -33,15 +34,11 @@ describe('robustness', () => {
     assert.deepEqual(r.drifted, []);
   });
 
-  it(
-    'the real-world corpus against itself: no drift, no exception',
-    { skip: !exists(CORPUS) && 'corpus not present' },
-    () => {
-      const r = selfCheck(CORPUS);
-      assert.ok(r.checked > 100);
-      assert.deepEqual(r.drifted, []);
-    },
-  );
+  it('the real-world corpus against itself: no drift, no exception', { skip: sharedSkip(CORPUS) }, () => {
+    const r = selfCheck(CORPUS);
+    assert.ok(r.checked > 100);
+    assert.deepEqual(r.drifted, []);
+  });
 
   it('examples/ against an empty cluster: everything Missing (high)', () => {
     const { objects } = parseManifests(manifestFiles(EXAMPLES), opts);

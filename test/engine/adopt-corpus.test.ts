@@ -3,7 +3,7 @@
 // objects (every other field and document as it was) and only the edited lines may differ, so
 // comments, key order, quoting and indentation elsewhere are untouched.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { editYaml, type DocumentAddress } from '../../shared/engine/adopt/yaml-edit.ts';
@@ -11,6 +11,7 @@ import { getAt, keyedItems, setAt, type Segment } from '../../shared/engine/path
 import { readByLibrary } from '../../shared/engine/parse.ts';
 import type { JsonObject, JsonValue } from '../../shared/types.ts';
 import { CORPUS, manifestFiles } from './corpus.ts';
+import { sharedSkip } from '../kit/shared-data.ts';
 
 const isMap = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -89,88 +90,80 @@ function removed(obj: JsonObject, segs: Segment[], kind: string): JsonObject {
   return out;
 }
 
-describe(
-  'adopt edits on the shared corpus',
-  { skip: existsSync(CORPUS) ? false : `${CORPUS} is absent` },
-  () => {
-    it('changes exactly the edited fields of every file, byte for byte elsewhere', () => {
-      let files = 0;
-      let edits = 0;
-      for (const file of manifestFiles(CORPUS)) {
-        const text = readFileSync(file, 'utf8');
-        const label = relative(CORPUS, file);
-        const before = values(text);
-        const docs = readByLibrary(text).docs;
-        files++;
-        docs.forEach((doc, document) => {
-          const obj = before[document];
-          if (
-            doc.errors.length > 0 ||
-            !isMap(obj) ||
-            typeof obj['kind'] !== 'string' ||
-            !isMap(obj['metadata'])
-          )
-            return;
-          const kind = obj['kind'];
-          const at: DocumentAddress = { document, item: null };
-          const check = (
-            what: string,
-            segs: Segment[],
-            value: JsonValue | undefined,
-            expected: JsonObject,
-            lines: [number, number],
-          ) => {
-            const out = editYaml(text, at, kind, [{ segs, value }]);
-            const got = values(out);
-            const want = before.map((v, i) => (i === document ? expected : v));
-            assert.deepEqual(got, want, `${label} document ${document + 1}: ${what}`);
-            assert.deepEqual(
-              changedLines(text, out),
-              lines,
-              `${label} document ${document + 1}: ${what}\n${out}`,
-            );
-            edits++;
-          };
-          const leaf = firstLeaf(obj, [], kind);
-          if (leaf) {
-            const v = leaf.value;
-            const next = typeof v === 'string' ? `${v}-adopted` : typeof v === 'number' ? v + 1 : !v;
-            const changed = structuredClone(obj);
-            setAt(changed, leaf.segs, kind, next);
-            check('a scalar changed', leaf.segs, next, changed, [1, 1]);
-            assert.equal(
-              editYaml(text, at, kind, [{ segs: leaf.segs, value: v }]),
-              text,
-              `${label}: a no-op edit`,
-            );
-            const gone = removed(obj, leaf.segs, kind);
-            const out = editYaml(text, at, kind, [{ segs: leaf.segs, value: undefined }]);
-            assert.deepEqual(
-              values(out)[document],
-              gone,
-              `${label} document ${document + 1}: a field removed`,
-            );
-            // Only lines go, except when the first key of a list item goes: the next key moves up after its dash.
-            const extra = notRemoved(text, out);
-            assert.ok(
-              extra.length === 0 || (extra.length === 1 && /^\s*- /.test(extra[0] ?? '')),
-              `${label}: a removal only removes lines, but ${JSON.stringify(extra)}`,
-            );
-            edits++;
-          }
-          const labelSegs: Segment[] = [
-            { field: 'metadata' },
-            { field: 'labels' },
-            { field: 'driftguard.dev/adopted' },
-          ];
-          const labelled = structuredClone(obj);
-          setAt(labelled, labelSegs, kind, 'yes');
-          const hadLabels = isMap((obj['metadata'] as JsonObject)['labels']);
-          check('a label added', labelSegs, 'yes', labelled, [0, hadLabels ? 1 : 2]);
-        });
-      }
-      console.log(`adopt corpus: ${files} files, ${edits} edits, every one read back exactly`);
-      assert.ok(files > 100 && edits > files, `only ${files} files and ${edits} edits`);
-    });
-  },
-);
+describe('adopt edits on the shared corpus', { skip: sharedSkip(CORPUS) }, () => {
+  it('changes exactly the edited fields of every file, byte for byte elsewhere', () => {
+    let files = 0;
+    let edits = 0;
+    for (const file of manifestFiles(CORPUS)) {
+      const text = readFileSync(file, 'utf8');
+      const label = relative(CORPUS, file);
+      const before = values(text);
+      const docs = readByLibrary(text).docs;
+      files++;
+      docs.forEach((doc, document) => {
+        const obj = before[document];
+        if (
+          doc.errors.length > 0 ||
+          !isMap(obj) ||
+          typeof obj['kind'] !== 'string' ||
+          !isMap(obj['metadata'])
+        )
+          return;
+        const kind = obj['kind'];
+        const at: DocumentAddress = { document, item: null };
+        const check = (
+          what: string,
+          segs: Segment[],
+          value: JsonValue | undefined,
+          expected: JsonObject,
+          lines: [number, number],
+        ) => {
+          const out = editYaml(text, at, kind, [{ segs, value }]);
+          const got = values(out);
+          const want = before.map((v, i) => (i === document ? expected : v));
+          assert.deepEqual(got, want, `${label} document ${document + 1}: ${what}`);
+          assert.deepEqual(
+            changedLines(text, out),
+            lines,
+            `${label} document ${document + 1}: ${what}\n${out}`,
+          );
+          edits++;
+        };
+        const leaf = firstLeaf(obj, [], kind);
+        if (leaf) {
+          const v = leaf.value;
+          const next = typeof v === 'string' ? `${v}-adopted` : typeof v === 'number' ? v + 1 : !v;
+          const changed = structuredClone(obj);
+          setAt(changed, leaf.segs, kind, next);
+          check('a scalar changed', leaf.segs, next, changed, [1, 1]);
+          assert.equal(
+            editYaml(text, at, kind, [{ segs: leaf.segs, value: v }]),
+            text,
+            `${label}: a no-op edit`,
+          );
+          const gone = removed(obj, leaf.segs, kind);
+          const out = editYaml(text, at, kind, [{ segs: leaf.segs, value: undefined }]);
+          assert.deepEqual(values(out)[document], gone, `${label} document ${document + 1}: a field removed`);
+          // Only lines go, except when the first key of a list item goes: the next key moves up after its dash.
+          const extra = notRemoved(text, out);
+          assert.ok(
+            extra.length === 0 || (extra.length === 1 && /^\s*- /.test(extra[0] ?? '')),
+            `${label}: a removal only removes lines, but ${JSON.stringify(extra)}`,
+          );
+          edits++;
+        }
+        const labelSegs: Segment[] = [
+          { field: 'metadata' },
+          { field: 'labels' },
+          { field: 'driftguard.dev/adopted' },
+        ];
+        const labelled = structuredClone(obj);
+        setAt(labelled, labelSegs, kind, 'yes');
+        const hadLabels = isMap((obj['metadata'] as JsonObject)['labels']);
+        check('a label added', labelSegs, 'yes', labelled, [0, hadLabels ? 1 : 2]);
+      });
+    }
+    console.log(`adopt corpus: ${files} files, ${edits} edits, every one read back exactly`);
+    assert.ok(files > 100 && edits > files, `only ${files} files and ${edits} edits`);
+  });
+});

@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { APPLY_MODES, corpusFileGroups, roundTrip } from './corpus.ts';
+import { CORPUS, sharedSkip } from '../kit/shared-data.ts';
 
-describe('corpus round trip through a real API server', () => {
+describe('corpus round trip through a real API server', { skip: sharedSkip(CORPUS) }, () => {
   let plane: Cluster;
   before(async () => {
     plane = await startCluster();

@@ -14,9 +14,9 @@ import {
 } from '../../shared/engine/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
+import { CORPUS } from '../kit/shared-data.ts';
 
-export const CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus');
-export const RENDER_CORPUS = join(import.meta.dirname, '..', '..', '..', 'shared', 'render-corpus');
+export { CORPUS, RENDER_CORPUS } from '../kit/shared-data.ts';
 
 export const APPLY_MODES: readonly { name: string; args: string[] }[] = [
   { name: 'csa', args: ['apply', '-f', '-'] },

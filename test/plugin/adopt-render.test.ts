@@ -12,9 +12,10 @@ import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { renderBinaries } from '../render/tools.ts';
-import { parseJson, ROOT, runPlugin, tempDir, type JsonReport, type RunResult } from '../kit/plugin.ts';
+import { parseJson, runPlugin, tempDir, type JsonReport, type RunResult } from '../kit/plugin.ts';
+import { PODINFO, sharedSkip } from '../kit/shared-data.ts';
 
-const PODINFO = join(ROOT, '..', 'shared', 'render-corpus', 'stefanprodan__podinfo', 'charts', 'podinfo');
+const PODINFO_CHART = join(PODINFO, 'charts', 'podinfo');
 
 let plane: Cluster;
 let env: NodeJS.ProcessEnv;
@@ -147,11 +148,11 @@ describe('adopt --local into rendered sources', () => {
 
   it(
     'Helm (podinfo): image tag and replica count to the values file; a template field named',
-    { skip: existsSync(PODINFO) ? false : `${PODINFO} is absent` },
+    { skip: sharedSkip(PODINFO_CHART) },
     async () => {
       const ns = 'adopt-h1';
       const dir = tempDir('driftguard-adopt-chart-');
-      cpSync(PODINFO, join(dir, 'podinfo'), { recursive: true });
+      cpSync(PODINFO_CHART, join(dir, 'podinfo'), { recursive: true });
       writeFileSync(join(dir, 'podinfo/values-prod.yaml'), '# production values\nui:\n  message: "prod"\n');
       await plane.kubectlOk(['create', 'namespace', ns]);
       await new Promise<void>((resolve, reject) =>

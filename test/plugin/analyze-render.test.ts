@@ -12,9 +12,10 @@ import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { renderRepoFiles } from '../render/fixture.ts';
 import { renderBinaries } from '../render/tools.ts';
-import { parseJson, ROOT, runPlugin, type JsonReport, type RunResult } from '../kit/plugin.ts';
+import { parseJson, runPlugin, type JsonReport, type RunResult } from '../kit/plugin.ts';
+import { PODINFO, sharedSkip } from '../kit/shared-data.ts';
 
-const CORPUS = join(ROOT, '..', 'shared', 'render-corpus', 'stefanprodan__podinfo');
+const CORPUS = PODINFO;
 
 let plane: Cluster;
 let env: NodeJS.ProcessEnv;
@@ -189,7 +190,7 @@ describe('analyze --local with kustomize and helm', () => {
     });
   });
 
-  describe('the render corpus (../shared/render-corpus, read in place)', () => {
+  describe('the render corpus (../shared/render-corpus, read in place)', { skip: sharedSkip(CORPUS) }, () => {
     it('podinfo chart installed with helm: no false positives; tests skipped', async () => {
       await plane.kubectlOk(['create', 'namespace', 'podinfo']);
       const chart = join(CORPUS, 'charts/podinfo');

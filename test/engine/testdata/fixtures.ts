@@ -11,7 +11,7 @@ import type { ManifestFile } from '../../../shared/engine/parse.ts';
 export const TESTDATA = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(TESTDATA, '..', '..', '..');
 /** Real-world manifests shared by the team; read in place, never copied into the project. */
-export const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus');
+export { CORPUS } from '../../kit/shared-data.ts';
 export const EXAMPLES = join(REPO_ROOT, 'examples');
 
 export function readText(path: string): string {
