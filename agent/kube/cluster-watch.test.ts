@@ -9,6 +9,7 @@ import { loadKubeConfig } from './client.ts';
 import { ClusterWatch } from './cluster-watch.ts';
 import type { LiveChange } from './live-state.ts';
 import { until } from '../../test/kit/poll.ts';
+import { defaultEngineOptions } from '../../shared/engine/index.ts';
 import { crd } from '../../test/kit/crd.ts';
 
 const manifests = `
@@ -184,6 +185,35 @@ describe('cluster watch of any kind, found by discovery', () => {
     assert.deepEqual(watch.unresolved(), [
       'kubernetes.resource_types: the API server serves no resource type "Deploymnet"',
     ]);
+  });
+
+  it('learns the cluster facts again when a CRD changes: a new default, a new kind', async () => {
+    const before = watch.facts.revision;
+    const engineBefore = watch.facts.engineOptions(defaultEngineOptions());
+    const widgetDefault = () =>
+      JSON.stringify(watch.facts.crdSchemas?.get('ClusterWidget.example.com') ?? null).includes(
+        '"default":5',
+      );
+    await plane.kubectlOk(['apply', '-f', '-'], { input: widgetCrd(5) });
+    await until('the changed schema learned', () => (widgetDefault() ? true : undefined), {
+      timeoutMs: 30_000,
+      detail: () => `revision ${watch.facts.revision} (was ${before})`,
+    });
+    assert.ok(watch.facts.revision > before);
+    const base = defaultEngineOptions();
+    const engine = watch.facts.engineOptions(base);
+    assert.notEqual(engine, engineBefore, 'new facts, new engine options');
+    assert.equal(watch.facts.engineOptions(base), engine, 'the same object until the facts change');
+    assert.equal(engine.crdSchemas, watch.facts.crdSchemas);
+    // A CRD created after start: its kind's scope is known without a restart.
+    await plane.kubectlOk(['apply', '-f', '-'], {
+      input: JSON.stringify(
+        crd({ group: 'example.com', kind: 'Gizmo', spec: { type: 'object', properties: {} } }),
+      ),
+    });
+    await until('the new kind learned', () => watch.facts.scopes?.get('Gizmo.example.com'), {
+      timeoutMs: 30_000,
+    });
   });
 });
 
