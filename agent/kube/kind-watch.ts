@@ -1,9 +1,14 @@
-// One list+watch of one kind in one scope, kept alive. The list is paged (`limit`/`continue`) so
-// 100,000 objects never arrive as one response, and each page goes into the live state (which
-// keeps only tracked objects whole) before the next is read. The watch resumes from the last
-// resourceVersion (bookmarks keep it fresh), relists on 410 Gone, restarts with backoff on any
-// other error, and a watchdog restarts a watch that has gone silent. Not client-node's ListWatch:
-// it keeps a second whole copy of every object in its own cache.
+// One list+watch of one kind in one scope, kept alive. The initial state is streamed where the
+// server allows it (watch-list: `sendInitialEvents=true`, one ADDED event per object, then a
+// bookmark annotated `k8s.io/initial-events-end`), so the API server serves it from its watch
+// cache object by object instead of building a list response in memory; where it refuses (the
+// WatchList feature gate off, an aggregated API without it) the state is listed in pages
+// (`limit`/`continue`) so 100,000 objects never arrive as one response. Either way each object
+// goes into the live state (which keeps only tracked objects whole) as it arrives. The watch
+// resumes from the last resourceVersion (bookmarks keep it fresh), relists on 410 Gone, restarts
+// with backoff on any other error, and a watchdog restarts a watch that has gone silent. Not
+// client-node's ListWatch: it keeps a second whole copy of every object in its own cache (and
+// client-node's informers have no watch-list).
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from '../../shared/backoff.ts';
 import type { KubeObject } from '../../shared/types.ts';
@@ -31,6 +36,17 @@ export interface KindWatchOptions {
   onRelist?: (kind: string, reason: RelistReason) => void;
   /** Objects per list page (default 500, as kubectl pages). */
   pageSize?: number;
+  /** Stream the initial state with watch-list when the server allows (default true). */
+  watchList?: boolean;
+}
+
+/** The bookmark annotation that ends a watch-list's initial events (KEP-3157). */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
+/** A watch-list refused as a request the server does not accept (feature gate off, old server). */
+function refusesWatchList(err: unknown): boolean {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return status === 400 || status === 422;
 }
 
 /** Why a watch lists again: its resourceVersion is too old (410 Gone), or it went silent. */
@@ -40,9 +56,21 @@ export type RelistReason = 'gone' | 'silent';
 const RESTART_BACKOFF = { initialMs: 500, maxMs: 30_000 };
 
 interface WatchEventObject {
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; annotations?: Record<string, string> };
   code?: number;
 }
+
+/** The initial events of a watch-list under way: what arrived, and how to end the wait for them. */
+interface Streaming {
+  seen: Set<string>;
+  total: number;
+  /** Any event has arrived (a refusal after one is not a refusal of watch-list). */
+  started: boolean;
+  done: (end: StreamEnd) => void;
+}
+
+/** How a watch-list's initial phase ended: complete, cut short, or refused by the server. */
+type StreamEnd = 'complete' | 'ended' | 'refused';
 
 function isGone(err: unknown): boolean {
   if (err instanceof KubeApiError) return err.status === 410;
@@ -70,6 +98,9 @@ export class KindWatch {
   private readonly path: string;
   private readonly fieldSelector: string | undefined;
   private readonly watcher: Watch;
+  /** Whether the initial state is streamed (watch-list); false once the server refused it. */
+  private streamList: boolean;
+  private streaming: Streaming | undefined;
 
   constructor(private readonly opts: KindWatchOptions) {
     this.path = collectionPath(opts.info, opts.namespace);
@@ -77,6 +108,12 @@ export class KindWatch {
     this.fieldSelector =
       exclusions.length > 0 ? exclusions.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
     this.watcher = new Watch(opts.kc);
+    this.streamList = opts.watchList ?? true;
+  }
+
+  /** How the initial state is read now: streamed (watch-list) or listed in pages. */
+  get initialMode(): 'watch-list' | 'paged-list' {
+    return this.streamList ? 'watch-list' : 'paged-list';
   }
 
   get key(): string {
@@ -114,6 +151,7 @@ export class KindWatch {
   async stop(): Promise<void> {
     this.stopped = true;
     this.generation++;
+    this.abandonStreaming();
     clearInterval(this.watchdog);
     clearTimeout(this.restartTimer);
     this.request?.abort();
@@ -138,13 +176,14 @@ export class KindWatch {
     const generation = ++this.generation;
     this.lastActivity = Date.now();
     try {
-      if (!this.resourceVersion) await this.list(generation);
+      const stream = !this.resourceVersion && this.streamList;
+      if (!this.resourceVersion && !stream) await this.list(generation);
       if (generation !== this.generation) return;
-      const query: Record<string, string | boolean> = {
-        resourceVersion: this.resourceVersion,
-        allowWatchBookmarks: true,
-      };
+      const query: Record<string, string | boolean> = stream
+        ? { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true }
+        : { resourceVersion: this.resourceVersion, allowWatchBookmarks: true };
       if (this.fieldSelector !== undefined) query['fieldSelector'] = this.fieldSelector;
+      const initial = stream ? this.beginStreaming() : undefined;
       const request = await this.watcher.watch(
         this.path,
         query,
@@ -156,9 +195,48 @@ export class KindWatch {
         // Connected again: readiness stops saying the watch is down.
         this.failure = undefined;
       } else request.abort();
+      // As with a list, the launch ends once the initial state is in (or the stream ended early).
+      if ((await initial) === 'refused' && generation === this.generation) {
+        this.streamList = false;
+        this.opts.log.info(
+          {
+            event: 'watch_list_unsupported',
+            kind: this.opts.info.kind,
+            namespace: this.opts.namespace ?? null,
+          },
+          `the server does not stream the initial state of ${this.scope} (watch-list); listing it in pages`,
+        );
+        await this.launch();
+      }
     } catch (err) {
       if (generation === this.generation) this.onError(err);
     }
+  }
+
+  /** Starts collecting a watch-list's initial events; resolves when they end or the watch does. */
+  private beginStreaming(): Promise<StreamEnd> {
+    return new Promise<StreamEnd>((resolve) => {
+      this.streaming = { seen: new Set(), total: 0, started: false, done: resolve };
+    });
+  }
+
+  /** The initial events are complete: what was not among them is gone, as after a list. */
+  private endStreaming(resourceVersion: string): void {
+    const s = this.streaming;
+    if (!s) return;
+    this.streaming = undefined;
+    this.opts.state.removeUnseen(this.opts.info.key, this.opts.namespace, s.seen, this.synced);
+    this.resourceVersion = resourceVersion;
+    this.backoff.reset();
+    this.markSynced(s.total);
+    s.done('complete');
+  }
+
+  /** A watch-list that ended before its initial events did: the next launch starts over. */
+  private abandonStreaming(end: StreamEnd = 'ended'): void {
+    const s = this.streaming;
+    this.streaming = undefined;
+    s?.done(end);
   }
 
   /** The paged list; each page goes into the live state at once, the missing are removed at the end. */
@@ -194,6 +272,10 @@ export class KindWatch {
     this.opts.state.removeUnseen(this.opts.info.key, this.opts.namespace, seen, notify);
     this.resourceVersion = resourceVersion;
     this.backoff.reset();
+    this.markSynced(total);
+  }
+
+  private markSynced(total: number): void {
     if (!this.synced) {
       this.synced = true;
       this.opts.log.info(
@@ -202,6 +284,7 @@ export class KindWatch {
           kind: this.opts.info.kind,
           namespace: this.opts.namespace ?? null,
           objects: total,
+          initial: this.initialMode,
         },
         `watching ${this.scope}`,
       );
@@ -220,8 +303,12 @@ export class KindWatch {
       return;
     }
     const rv = obj.metadata?.resourceVersion;
+    const streaming = this.streaming;
+    if (streaming) streaming.started = true;
     if (type === 'BOOKMARK') {
-      if (rv) this.resourceVersion = rv;
+      if (streaming) {
+        if (obj.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true') this.endStreaming(rv ?? '');
+      } else if (rv) this.resourceVersion = rv;
       return;
     }
     const plain: KubeObject = {
@@ -231,6 +318,12 @@ export class KindWatch {
     };
     if (type === 'DELETED') this.opts.state.remove(plain, this.synced);
     else this.opts.state.upsert(plain, this.synced);
+    if (streaming) {
+      // Initial events come in no resourceVersion order: the watch resumes only from the end bookmark.
+      if (type !== 'DELETED') streaming.seen.add(liveId(plain));
+      streaming.total++;
+      return;
+    }
     if (rv) this.resourceVersion = rv;
   }
 
@@ -238,6 +331,13 @@ export class KindWatch {
   private onDone(generation: number, err: unknown): void {
     if (generation !== this.generation || this.stopped) return;
     this.request = undefined;
+    const streaming = this.streaming;
+    if (streaming && !streaming.started && refusesWatchList(err)) {
+      // launch() falls back to paged lists (it waits on this stream).
+      this.abandonStreaming('refused');
+      return;
+    }
+    this.abandonStreaming();
     if (isGone(err)) this.relist('gone');
     const timeout = (err as { name?: unknown } | null)?.name === 'TimeoutError';
     if (err && !isGone(err) && !timeout) {
@@ -311,6 +411,7 @@ export class KindWatch {
   private scheduleRestart(reason: 'error' | 'silent', delay: number): void {
     this.opts.onRestart?.(this.opts.info.kind);
     this.generation++;
+    this.abandonStreaming();
     this.request?.abort();
     this.request = undefined;
     if (reason === 'silent') this.relist('silent');

@@ -47,6 +47,8 @@ export interface ControlPlane {
   kubectlOk(args: string[], opts?: { input?: string; kubeconfig?: string }): Promise<string>;
   /** Stops kube-apiserver (every watch breaks), waits `downMs`, starts it again on the same port and etcd. */
   restartApiServer(downMs?: number): Promise<void>;
+  /** The running kube-apiserver's process id (its RSS is a bench figure). */
+  apiServerPid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,8 @@ export interface ControlPlaneOptions {
   users?: TokenUser[];
   /** Audit: a policy and where the events go (the webhook backend and/or a log file). */
   audit?: AuditOptions;
+  /** More kube-apiserver flags (e.g. `--feature-gates=WatchList=false`). */
+  apiServerArgs?: string[];
 }
 
 export interface TokenUser {
@@ -235,6 +239,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       `--service-account-signing-key-file=${saKey}`,
       ...auditArgs(dir, opts.audit),
       '--v=0',
+      ...(opts.apiServerArgs ?? []),
     ];
     const server = `https://127.0.0.1:${apiPort}`;
     const startApi = async (): Promise<Server> => {
@@ -289,6 +294,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       kubectl,
       kubectlOk,
       restartApiServer,
+      apiServerPid: () => api.child.pid,
       stop,
     };
   } catch (err) {
