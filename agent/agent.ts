@@ -27,6 +27,8 @@ import { AuditAttribution } from './audit/attribution.ts';
 import { AuditJournal } from './audit/journal.ts';
 import { AuditReceiver } from './audit/receiver.ts';
 import { tailAuditLog } from './audit/tail.ts';
+import { memoryLimitBytes } from './memory/cgroup.ts';
+import { MemoryWatch } from './memory/pressure.ts';
 import { AgentMetrics } from './metrics.ts';
 import { Notifier } from './notify/notifier.ts';
 import { readiness } from './readiness.ts';
@@ -47,6 +49,8 @@ export interface RunningAgent {
 
 /** Unchanged records get their last_checked rewritten about this often (see records/next-state.ts). */
 const TOUCH_AFTER_MS = 5 * 60_000;
+/** How often memory is compared with the container's limit (besides every /ready). */
+const MEMORY_CHECK_MS = 10_000;
 
 export class Agent {
   readonly log: Logger;
@@ -68,12 +72,16 @@ export class Agent {
   /** Audit events in and the join (config audit), when enabled. */
   private readonly audit: { receiver: AuditReceiver; attribution: AuditAttribution } | undefined;
   private stopTail: (() => void) | undefined;
+  /** Memory against the container's limit (cgroup): a log line and a /ready warning when near it. */
+  private readonly memory: MemoryWatch;
+  private stopMemory: () => void = () => undefined;
 
   constructor(
     private readonly config: AgentConfig,
     private readonly options: AgentOptions = {},
   ) {
     this.log = createLogger(config.logging, options.logSink);
+    this.memory = new MemoryWatch({ limit: memoryLimitBytes(), log: this.log });
     this.store = new ResilientStore(storeFromConfig(config), {
       exclusive: !config.database.shared,
       onError: (err, op) =>
@@ -200,6 +208,7 @@ export class Agent {
           store: this.store,
           watch: this.watch,
           sources: this.sources,
+          memory: () => this.memory.check(),
           ...(elector ? { leadership: () => elector.status() } : {}),
         }),
       watchedCounts: () => this.watch.counts(),
@@ -223,6 +232,7 @@ export class Agent {
       },
       'DriftGuard agent starting',
     );
+    this.stopMemory = this.memory.every(MEMORY_CHECK_MS);
     await this.store.init();
     this.servers = await startHttpServers({
       apiApp: createApiApp({
@@ -263,6 +273,7 @@ export class Agent {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.stopMemory();
     // No new Git sync from here; the one in flight is waited for after the last write.
     const gitStopped = this.git.stop();
     this.stopTail?.();

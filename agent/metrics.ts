@@ -136,6 +136,12 @@ export class AgentMetrics {
     labelNames: ['kind', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly verdictsTotal = new Counter({
+    name: 'driftguard_verdicts_total',
+    help: 'Verdicts by how they were reached: computed (the engine ran) or remembered (inputs unchanged since the stored verdict; the engine did not run).',
+    labelNames: ['how'] as const,
+    registers: [this.registry],
+  });
   readonly ready = new Gauge({
     name: 'driftguard_ready',
     help: '1 when /ready answers ready (store reachable, watches synced, Git loaded, permissions complete).',
@@ -168,6 +174,12 @@ export class AgentMetrics {
   analysisRun(trigger: SyncTrigger, completed: boolean, at: Date): void {
     this.analysisRuns.inc({ trigger, result: completed ? 'completed' : 'failed' });
     if (completed) this.lastAnalysisSuccess.set(at.getTime() / 1000);
+  }
+
+  /** Counted per batch, not per object: a full run of 100,000 remembered verdicts stays cheap. */
+  verdicts(computed: number, remembered: number): void {
+    if (computed > 0) this.verdictsTotal.inc({ how: 'computed' }, computed);
+    if (remembered > 0) this.verdictsTotal.inc({ how: 'remembered' }, remembered);
   }
 
   observeSync(trigger: SyncTrigger, seconds: number): void {

@@ -1,15 +1,19 @@
 // The readiness text (/ready, and the API's health): one component per part — store, watches, Git
-// and each source, permissions, and the leader when there is an election. Reads only.
+// and each source, permissions, the leader when there is an election, and memory against the
+// container's limit (ready, with a warning when near it). Reads only.
 import type { ComponentState } from './api/control.ts';
 import type { Sources } from './git/sources.ts';
 import type { ClusterWatch } from './kube/cluster-watch.ts';
 import { scopeLabel } from './kube/permissions.ts';
 import type { ResilientStore } from './store/resilient.ts';
+import { memoryComponent, type MemoryState } from './memory/pressure.ts';
 
 export interface ReadinessParts {
   store: Pick<ResilientStore, 'ping' | 'pendingWrites'>;
   watch: Pick<ClusterWatch, 'unsynced' | 'issues' | 'broken' | 'deniedScopes' | 'unresolved' | 'counts'>;
   sources: Pick<Sources, 'list' | 'crossSourceDuplicates'>;
+  /** Memory against the container's limit; absent: no memory component. */
+  memory?: () => MemoryState;
   /** Leader election state; absent: no election (no leader component). */
   leadership?: () => { leading: boolean; holder: string | null };
 }
@@ -79,6 +83,7 @@ export async function readiness(parts: ReadinessParts): Promise<ComponentState[]
               .join(', ')}; not analysed (every other kind is)`,
     },
     ...(parts.leadership ? [leaderState(parts.leadership())] : []),
+    ...(parts.memory ? [memoryComponent(parts.memory())] : []),
   ];
 }
 

@@ -14,7 +14,6 @@ export async function analyzeIds(
   previous: ReadonlyMap<string, DriftRecord>,
   counts: Counts,
   status: AnalysisStatus | null,
-  full: boolean,
 ): Promise<void> {
   const { deps } = ctx;
   let failures = 0;
@@ -28,12 +27,13 @@ export async function analyzeIds(
     );
   };
   const now = ctx.nowIso();
+  const verdicts = { computed: 0, remembered: 0 };
   const decided: { id: string; before: DriftRecord | null; outcome: IdOutcome }[] = [];
   for (const id of ids) {
     if (!ctx.running()) break;
     const before = previous.get(id) ?? null;
     try {
-      const outcome = await decideId(ctx, id, before, now, full);
+      const outcome = await decideId(ctx, id, before, now);
       if (outcome !== null) decided.push({ id, before, outcome });
     } catch (err) {
       failed(id, err);
@@ -42,18 +42,24 @@ export async function analyzeIds(
   const writes = decided.flatMap(({ outcome: o }) =>
     o.write && o.record ? [{ record: o.record, event: o.event }] : [],
   );
+  // Records without an event are written behind (the store has them for reads at once): a first
+  // start on MongoDB does not wait for 10,000 inserts. Transitions are awaited: announced only once stored.
+  const behind = deps.store.saveRecordsBehind ? writes.filter((w) => !w.event) : [];
+  const awaited = behind.length > 0 ? writes.filter((w) => w.event) : writes;
+  if (behind.length > 0) deps.store.saveRecordsBehind?.(behind);
   let written = true;
-  if (writes.length > 0) {
+  if (awaited.length > 0) {
     try {
-      await deps.store.saveRecords(writes);
+      await deps.store.saveRecords(awaited);
     } catch (err) {
       written = false;
-      for (const w of writes) failed(w.record.resource_id, err);
+      for (const w of awaited) failed(w.record.resource_id, err);
     }
   }
   for (const { id, before, outcome } of decided) {
-    if (outcome.write && !written) continue;
-    if (outcome.seen) ctx.seen.remember(id, outcome.seen);
+    if (outcome.memoKey) verdicts[outcome.remembered ? 'remembered' : 'computed']++;
+    if (outcome.write && !written && (outcome.event || behind.length === 0)) continue;
+    if (outcome.memoKey) ctx.memo.remember(id, outcome.memoKey, outcome.record?.verdict_key);
     if (outcome.write && outcome.record) announce(deps, outcome.record, outcome.event, outcome.live);
     ctx.tallies.tally(id, before, outcome.record);
     counts.resources++;
@@ -61,5 +67,6 @@ export async function analyzeIds(
     if (outcome.outcome === 'resolved') counts.resolved++;
     if (outcome.record?.drift_status === 'active') counts.drifted++;
   }
+  deps.metrics.verdicts(verdicts.computed, verdicts.remembered);
   if (status && failures > 0) addError(status, `${failures} record write(s) failed: ${lastError}`);
 }

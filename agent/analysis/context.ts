@@ -1,11 +1,11 @@
 // What the analysis stages share: their dependencies (the agent wires them) and the state the
-// scheduler keeps across runs (skip cache, gauge tallies, the Unmanaged policy, the status log).
+// scheduler keeps across runs (verdict memo, gauge tallies, the Unmanaged policy, the status log).
 import type { EngineOptions } from '../../shared/engine/index.ts';
 import type { DesiredView } from '../git/desired-view.ts';
 import type { LiveView } from '../kube/live-view.ts';
 import type { RetireDeps } from '../records/retire.ts';
 import type { Store } from '../store/store.ts';
-import type { SkipCache } from './skip-cache.ts';
+import type { VerdictMemo } from './memo.ts';
 import type { StatusLog } from './status.ts';
 import type { Tallies } from './tallies.ts';
 import type { UnmanagedOptions, UnmanagedPolicy } from './unmanaged.ts';
@@ -35,7 +35,8 @@ export interface AnalysisDeps extends RetireDeps {
 /** The scheduler's state, as its stages read and update it. */
 export interface AnalysisContext {
   deps: AnalysisDeps;
-  seen: SkipCache;
+  /** Remembered verdicts: an id whose inputs are unchanged keeps its verdict without the engine. */
+  memo: VerdictMemo;
   tallies: Tallies;
   unmanaged: UnmanagedPolicy;
   statuses: StatusLog;

@@ -41,7 +41,7 @@ export async function runFull(
     deps.live.compact?.();
     ctx.unmanaged.forgetDeclared();
     for (const id of ctx.unmanaged.candidates()) ids.add(id);
-    ctx.seen.retain(ids);
+    ctx.memo.retain(ids);
     const all = [...ids];
     const counts = emptyCounts();
     let slice = performance.now();
@@ -50,7 +50,7 @@ export async function runFull(
       await deps.live.ensure?.(chunk);
       // Read per chunk, not once: a change analysed between chunks has a newer record.
       const previous = await deps.store.getRecords(chunk);
-      await analyzeIds(ctx, chunk, previous, counts, status, true);
+      await analyzeIds(ctx, chunk, previous, counts, status);
       if (performance.now() - slice >= SLICE_MS) {
         await yieldToLoop();
         // Changes that arrived meanwhile go first: detection does not wait for the pass.
@@ -59,13 +59,23 @@ export async function runFull(
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    await deps.store.saveLastAnalysis({
+    const saved = deps.store.saveLastAnalysis({
       started_at: startedAt,
       finished_at: ctx.nowIso(),
       duration_seconds: seconds,
       resources: counts.resources,
       git_commit: deps.gitCommit(),
     });
+    // A store that writes records behind answers lastAnalysis at once: the run's answer does not
+    // wait for the writes queued ahead of this one (a first start's inserts on MongoDB).
+    if (deps.store.saveRecordsBehind)
+      saved.catch((err: unknown) =>
+        deps.log.error(
+          { event: 'store_write_failed', err: errorMessage(err) },
+          'could not store the last analysis',
+        ),
+      );
+    else await saved;
     deps.metrics.observeSync(status.trigger as SyncTrigger, seconds);
     deps.metrics.analysisRun(status.trigger as SyncTrigger, status.error === null, new Date());
     finishStatus(status, counts, status.error, ctx.nowIso());

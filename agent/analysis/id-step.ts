@@ -1,11 +1,11 @@
-// One id's decision: which of the paths it takes (not readable, Unmanaged, left Git, unchanged since
-// the last run, or the verdict on its desired object) and the record it leads to. Writes only the
+// One id's decision: which of the paths it takes (not readable, Unmanaged, left Git, a verdict
+// remembered because its inputs are unchanged (memo.ts), or the verdict on its desired object) and
+// the record it leads to. Writes only the
 // transitions that happen outside a batch (records/retire.ts); the rest is written with its batch.
 import { parseResourceId, type DriftEvent, type DriftRecord, type KubeObject } from '../../shared/types.ts';
 import { isUnmanagedRecord, nextState, touchDue, type StepOutcome } from '../records/next-state.ts';
 import { removeRecord, resolveNow } from '../records/retire.ts';
 import type { AnalysisContext } from './context.ts';
-import type { Seen } from './skip-cache.ts';
 import { objectVerdict } from './verdict.ts';
 
 /** One id's outcome: its next record (null: removed), whether it must be written, what to remember. */
@@ -16,19 +16,21 @@ export interface IdOutcome {
   write: boolean;
   /** The involved object of its Kubernetes Event. */
   live?: KubeObject | undefined;
-  seen?: Seen;
+  /** The memo key of this verdict's inputs (tracked objects only). */
+  memoKey?: string;
+  /** The verdict was remembered: the engine did not run. */
+  remembered?: boolean;
 }
 
 /**
  * null: not tracked (neither in Git nor stored, or not readable). A null record: it was removed.
- * `full`: part of a full run, which may skip an id whose inputs are unchanged.
+ * Full runs and single objects take the same memo (a single object's inputs changed: it misses).
  */
 export async function decideId(
   ctx: AnalysisContext,
   id: string,
   previous: DriftRecord | null,
   now: string,
-  full: boolean,
 ): Promise<IdOutcome | null> {
   const { deps } = ctx;
   if (deps.analysable) {
@@ -37,7 +39,7 @@ export async function decideId(
   }
   const entry = deps.desired.get(id);
   if (!entry) {
-    ctx.seen.forget(id);
+    ctx.memo.forget(id);
     const unmanaged = ctx.unmanaged.step(id, previous, now, deps);
     if (unmanaged) return unmanaged;
     if (!previous) return null;
@@ -50,13 +52,25 @@ export async function decideId(
     previous = await resolveNow(deps, previous, now);
   const live = deps.live.get(id, entry.desired.object.apiVersion);
   const engine = deps.engine();
-  if (
-    full &&
-    previous &&
-    ctx.seen.unchanged(id, { live, entry, record: previous, engine }) &&
-    !touchDue(previous, now, deps.touchAfterMs)
-  )
-    return { outcome: 'skipped', record: previous, event: null, write: false };
-  const step = nextState(deps, await objectVerdict(engine, entry, live), previous, now);
-  return { ...step, live, seen: { live, entry: { ...entry }, record: step.record, engine } };
+  const memoKey = ctx.memo.key(entry, live, engine);
+  if (previous && ctx.memo.remembered(id, previous.verdict_key) === memoKey)
+    return rememberedStep(ctx, previous, memoKey, now);
+  const step = nextState(deps, await objectVerdict(engine, entry, live), previous, now, memoKey);
+  return { ...step, live, memoKey };
+}
+
+/**
+ * The same inputs as the stored verdict: the same verdict, without the engine (or the stages after
+ * it). Only the clock moves: a record whose last_checked is due is rewritten with the new one.
+ */
+function rememberedStep(
+  ctx: AnalysisContext,
+  previous: DriftRecord,
+  memoKey: string,
+  now: string,
+): IdOutcome {
+  if (!touchDue(previous, now, ctx.deps.touchAfterMs))
+    return { outcome: 'skipped', record: previous, event: null, write: false, memoKey, remembered: true };
+  const record = { ...previous, last_checked: now, verdict_key: memoKey };
+  return { outcome: 'written', record, event: null, write: true, memoKey, remembered: true };
 }

@@ -40,6 +40,11 @@ describe('verdict memo key', () => {
 
   it('is the same for the same inputs, also when they are equal copies', () => {
     assert.equal(memo.key(entry, live('5'), engine), base);
+    assert.equal(
+      memo.key(entryOf(widget({ size: 1 }), 'c2'), live('5'), engine),
+      base,
+      'a commit that left it as it was',
+    );
     const copy = defaultEngineOptions({ crdSchemas: schemas({ type: 'object' }, { type: 'object' }) });
     assert.equal(new VerdictMemo('code1').key(entryOf(widget({ size: 1 })), live('5'), copy), base);
     assert.equal(
@@ -55,7 +60,6 @@ describe('verdict memo key', () => {
       ['live uid (recreated)', memo.key(entry, live('5', 'u2'), engine)],
       ['live gone', memo.key(entry, undefined, engine)],
       ['desired object', memo.key(entryOf(widget({ size: 2 })), live('5'), engine)],
-      ['commit', memo.key(entryOf(widget({ size: 1 }), 'c2'), live('5'), engine)],
       ['source', memo.key({ ...entry, source: 'other' }, live('5'), engine)],
       ['ignore rules', memo.key({ ...entry, ignore: [{ path: 'spec.size' }] }, live('5'), engine)],
       [
@@ -88,6 +92,10 @@ describe('verdict memo key', () => {
     m.remember('id', 'written', 'written');
     assert.equal(m.remembered('id', 'written'), 'written');
     assert.equal(m.remembered('id', undefined), undefined, 'nothing held once the record has it');
+    m.invalidate('id');
+    assert.equal(m.remembered('id', 'written'), undefined, 'invalidated: the next analysis misses');
+    m.remember('id', 'again', 'again');
+    assert.equal(m.remembered('id', 'again'), 'again', 'until it is analysed again');
   });
 
   it('fingerprints the engine code from source, stable within a build', () => {

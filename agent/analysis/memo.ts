@@ -1,4 +1,4 @@
-// Remembered verdicts. A drift verdict is a pure function of the desired object (and its commit,
+// Remembered verdicts. A drift verdict is a pure function of the desired object (its file,
 // source and ignore rules), the live object, the engine's rules and the cluster facts it reads
 // (the CRD schema of the object's kind, the kind's scope), and the engine's code. The memo key
 // names each of these by a short fingerprint, so a full run compares one string per object: the
@@ -6,7 +6,12 @@
 // (and whatever stage follows it) does not run. The key is stored on the record (`verdict_key`),
 // so the memo also holds across restarts; a record without one simply misses.
 //
-//   v1|<code>|<rules>|<ignore>|<facts>|<desired>|<uid>@<resourceVersion>
+//   v1|<code>|<rules>|<salt>|<ignore>|<facts>|<desired>|<source>|<uid>@<resourceVersion>
+//
+// The commit is not part of it: a commit that leaves an object as it was changes nothing about
+// its verdict, and the record keeps the commit its verdict was made at. (A fresh clone reads
+// every file at HEAD: with the commit in the key, every restart after a commit would re-analyse
+// and rewrite every record.)
 //
 // Each part is computed once per object identity (WeakMap): Git reloads and discovery refreshes
 // hand over new objects, whose fingerprints are recomputed; their text decides, so a refresh that
@@ -51,6 +56,14 @@ function tsFiles(dir: string): string[] {
  * across restarts, never a wrong one).
  */
 export function codeFingerprint(moduleUrl: string = import.meta.url): string {
+  if (moduleUrl === import.meta.url) return (ownCode ??= readCodeFingerprint(moduleUrl));
+  return readCodeFingerprint(moduleUrl);
+}
+
+/** This process's own code fingerprint, read once. */
+let ownCode: string | undefined;
+
+function readCodeFingerprint(moduleUrl: string): string {
   try {
     const self = fileURLToPath(moduleUrl);
     const files = /\.[cm]?js$/.test(self)
@@ -88,7 +101,6 @@ function liveIdentity(live: KubeObject | undefined): string {
 /** Everything but the live part of a key, and what it was computed from (identities). */
 interface Prefix {
   text: string;
-  commit: string;
   source: string | undefined;
   ignore: IgnoreRule[] | undefined;
   rules: EngineOptions['rules'];
@@ -102,6 +114,8 @@ interface Prefix {
 export class VerdictMemo {
   /** Keys that differ from the one stored on the record (see `remembered`). */
   private readonly latest = new Map<string, string>();
+  /** Ids whose next analysis must miss (see invalidate). */
+  private readonly invalidated = new Set<string>();
   /** Per desired object, the key without its live part; rebuilt when any input is another object. */
   private readonly prefixes = new WeakMap<DesiredEntry['desired'], Prefix>();
 
@@ -117,11 +131,13 @@ export class VerdictMemo {
    * its key would differ), so the stored key may be older; it then misses once after a restart.
    */
   remembered(id: string, stored: string | null | undefined): string | undefined {
+    if (this.invalidated.has(id)) return undefined;
     return this.latest.get(id) ?? stored ?? undefined;
   }
 
   /** The key of the id's verdict now; kept in memory only while its record holds another. */
   remember(id: string, key: string, stored: string | null | undefined): void {
+    this.invalidated.delete(id);
     if (key === stored) this.latest.delete(id);
     else this.latest.set(id, key);
   }
@@ -130,21 +146,27 @@ export class VerdictMemo {
     this.latest.delete(id);
   }
 
+  /** The next analysis of `id` runs the engine whatever its key (something outside its inputs changed). */
+  invalidate(id: string): void {
+    this.invalidated.add(id);
+  }
+
   /** Forgets everything (a new leader: another replica may have written since). */
   clear(): void {
     this.latest.clear();
+    this.invalidated.clear();
   }
 
   /** Keeps only these ids (a full run drops what is no longer tracked). */
   retain(ids: ReadonlySet<string>): void {
     for (const id of this.latest.keys()) if (!ids.has(id)) this.latest.delete(id);
+    for (const id of this.invalidated) if (!ids.has(id)) this.invalidated.delete(id);
   }
 
   private prefix(entry: DesiredEntry, engine: EngineOptions): string {
     const p = this.prefixes.get(entry.desired);
     if (
       p &&
-      p.commit === entry.commit &&
       p.source === entry.source &&
       p.ignore === entry.ignore &&
       p.rules === engine.rules &&
@@ -163,11 +185,10 @@ export class VerdictMemo {
       entry.ignore?.length ? ignorePrint(entry.ignore) : '-',
       factsPrint(d.object, engine),
       desiredPrint(d),
-      `${entry.commit}/${entry.source ?? ''}`,
+      entry.source ?? '',
     ].join('|');
     this.prefixes.set(d, {
       text,
-      commit: entry.commit,
       source: entry.source,
       ignore: entry.ignore,
       rules: engine.rules,

@@ -65,7 +65,7 @@ export class ObjectRun {
       ctx.statuses.add(status);
     }
     const counts = emptyCounts();
-    await analyzeIds(ctx, wanted, previous, counts, status, false);
+    await analyzeIds(ctx, wanted, previous, counts, status);
     const seconds = (performance.now() - started) / 1000;
     for (const trigger of new Set(batch.values())) deps.metrics.observeSync(trigger, seconds);
     if (status) finishStatus(status, counts, null, ctx.nowIso());

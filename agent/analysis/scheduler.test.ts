@@ -22,10 +22,14 @@ spec:
     spec: { containers: [{ name: c, image: "nginx:1" }] }
 `;
 
+/** Each live object made is a new version, as the API server numbers every change. */
+let version = 0;
+
 function live(d: DesiredObject, replicas: number): KubeObject {
   const o = structuredClone(d.object);
   (o['spec'] as { replicas: number }).replicas = replicas;
-  o.metadata['resourceVersion'] = '1';
+  o.metadata['uid'] = `uid-${d.id}`;
+  o.metadata['resourceVersion'] = String(++version);
   o.metadata['managedFields'] = [
     {
       manager: 'kubectl-scale',

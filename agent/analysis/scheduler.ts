@@ -9,7 +9,7 @@ import type { AnalysisContext, AnalysisDeps } from './context.ts';
 import { runFull } from './full-run.ts';
 import { ObjectRun } from './object-run.ts';
 import { WorkQueue, type ObjectTrigger } from './queue.ts';
-import { SkipCache } from './skip-cache.ts';
+import { VerdictMemo } from './memo.ts';
 import { notLeaderStatus, runningStatus, StatusLog } from './status.ts';
 import { Tallies } from './tallies.ts';
 import { UnmanagedPolicy } from './unmanaged.ts';
@@ -34,7 +34,7 @@ export class Scheduler {
     const tallies = new Tallies(deps.unmanaged !== undefined);
     this.ctx = {
       deps,
-      seen: new SkipCache(),
+      memo: new VerdictMemo(),
       tallies,
       unmanaged: new UnmanagedPolicy(deps, tallies.unmanagedActive),
       statuses: new StatusLog(100),
@@ -73,7 +73,7 @@ export class Scheduler {
     if (active === this.active) return;
     this.active = active;
     this.queue.clear();
-    this.ctx.seen.clear();
+    this.ctx.memo.clear();
     this.ctx.tallies.reset();
     if (active) this.triggerAnalysis('periodic');
     else this.ctx.tallies.publish(this.deps.metrics);
@@ -101,7 +101,7 @@ export class Scheduler {
 
   /** Analyse this object again now, even if nothing about it changed (its audit event arrived). */
   reanalyze(id: string): void {
-    this.ctx.seen.forget(id);
+    this.ctx.memo.invalidate(id);
     this.analyzeObjects([id], 'watch');
   }
 

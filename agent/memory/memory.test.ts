@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createLogger } from '../log.ts';
 import { cgroupPathOf, memoryLimitBytes, parseLimit } from './cgroup.ts';
-import { MemoryWatch, pressureWarning } from './pressure.ts';
+import { memoryComponent, MemoryWatch, pressureWarning } from './pressure.ts';
 
 const MiB = 2 ** 20;
 const dirs: string[] = [];
@@ -83,5 +83,24 @@ describe('memory pressure', () => {
     assert.equal(watch.check().warning, null);
     const events = lines.map((l) => (JSON.parse(l) as { event: string }).event);
     assert.deepEqual(events, ['memory_pressure', 'memory_recovered']);
+  });
+});
+
+describe('the memory component of /ready', () => {
+  it('is ready, says the usage and the limit, and carries the warning', () => {
+    const near = memoryComponent({
+      limit: 512 * MiB,
+      sample: { rss: 480 * MiB, heapUsed: 200 * MiB },
+      warning: 'w',
+    });
+    assert.deepEqual(near, {
+      name: 'memory',
+      ready: true,
+      message: 'RSS 480 MB, heap 200 MB of a 512 MB limit',
+      warning: 'w',
+    });
+    const none = memoryComponent({ limit: null, sample: { rss: MiB, heapUsed: MiB }, warning: null });
+    assert.equal(none.message, 'RSS 1 MB, heap 1 MB; no container memory limit');
+    assert.equal(none.warning, null);
   });
 });

@@ -3,6 +3,7 @@
 // threshold of either the agent logs `memory_pressure` once (and `memory_recovered` when it falls
 // back) and /ready names it, still ready: being near the limit is a warning to raise the limit
 // (README "Sizing"), not a reason to stop serving.
+import type { ComponentState } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
 
 export interface MemorySample {
@@ -74,4 +75,16 @@ export class MemoryWatch {
     timer.unref();
     return () => clearInterval(timer);
   }
+}
+
+/** The `memory` component of /ready: always ready; its warning set while near the limit. */
+export function memoryComponent(state: MemoryState): ComponentState {
+  const usage = `RSS ${mb(state.sample.rss)}, heap ${mb(state.sample.heapUsed)}`;
+  return {
+    name: 'memory',
+    ready: true,
+    message:
+      state.limit === null ? `${usage}; no container memory limit` : `${usage} of a ${mb(state.limit)} limit`,
+    warning: state.warning,
+  };
 }
