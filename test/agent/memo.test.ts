@@ -1,0 +1,163 @@
+// Remembered verdicts, end to end on a real API server: a full run over unchanged objects runs the
+// engine for none of them, also after a restart (the memo key is stored on the record); a changed
+// live object, a commit, a CRD schema and a rule each make the engine run again for exactly the
+// objects whose verdict they can change. Counted by driftguard_verdicts_total{how}.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
+import { allRecords, getRecord, waitForRecord } from '../kit/agent-fixture.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
+
+const NS = 'memo';
+const crd = (withDefault: boolean) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  names: { kind: Widget, plural: widgets, singular: widget }
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: { type: integer }
+              color: { type: string${withDefault ? ', default: blue' : ''} }
+`;
+const configMap = (name: string, mode: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: ${NS} }\ndata: { mode: "${mode}" }\n`;
+const widget = (name: string) =>
+  `apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: ${name}, namespace: ${NS} }\nspec: { size: 1 }\n`;
+
+const CONFIGMAPS = ['a', 'b', 'c', 'd'];
+const WIDGETS = ['w1', 'w2'];
+/** The tracked objects: the namespace, four ConfigMaps, two Widgets. */
+const TRACKED = 1 + CONFIGMAPS.length + WIDGETS.length;
+
+function files(): Record<string, string> {
+  const out: Record<string, string> = {
+    'manifests/namespace.yaml': `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${NS} }\n`,
+  };
+  for (const n of CONFIGMAPS) out[`manifests/cm-${n}.yaml`] = configMap(n, 'on');
+  for (const n of WIDGETS) out[`manifests/widget-${n}.yaml`] = widget(n);
+  return out;
+}
+
+async function verdicts(agent: AgentProcess): Promise<{ computed: number; remembered: number }> {
+  const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
+  const of = (how: string) =>
+    Number(new RegExp(`^driftguard_verdicts_total\\{how="${how}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { computed: of('computed'), remembered: of('remembered') };
+}
+
+/** A manual full run, waited for; the verdict counters it added. */
+async function fullRun(agent: AgentProcess): Promise<{ computed: number; remembered: number }> {
+  const before = await verdicts(agent);
+  const res = await fetch(`${agent.apiUrl}/api/v1/analyze`, { method: 'POST', body: '{}' });
+  const { analysis_id: id } = (await res.json()) as { analysis_id: string };
+  await agent.waitForLog((l) => l['event'] === 'analysis_completed' && l['analysis_id'] === id, 60_000);
+  const now = await verdicts(agent);
+  return { computed: now.computed - before.computed, remembered: now.remembered - before.remembered };
+}
+
+describe('remembered verdicts (real API server)', () => {
+  let plane: ControlPlane;
+  let repo: TestRepo;
+  let agent: AgentProcess | undefined;
+  const storeDir = mkdtempSync(join(tmpdir(), 'driftguard-memo-'));
+  const start = async (rules?: Record<string, unknown>): Promise<AgentProcess> => {
+    agent = await startAgent({
+      config: {
+        kubernetes: {
+          kubeconfig: plane.kubeconfig,
+          resource_types: ['Namespace', 'ConfigMap', 'Widget'],
+        },
+        // The Git poll runs every drift.interval (1 s).
+        git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
+        drift: { periodic: false, interval: '1s', unmanaged: 'ignore', ...(rules ? { rules } : {}) },
+        database: { path: join(storeDir, 'driftguard.db') },
+      },
+    });
+    await agent.waitForLog((l) => l['event'] === 'analysis_completed', 60_000);
+    return agent;
+  };
+  const restart = async (rules?: Record<string, unknown>) => {
+    await agent?.stop();
+    return start(rules);
+  };
+
+  before(async () => {
+    plane = await startControlPlane();
+    await plane.kubectlOk(['apply', '-f', '-'], { input: crd(false) });
+    await plane.kubectlOk(['wait', '--for=condition=Established', 'crd/widgets.example.com']);
+    repo = makeRepo(files());
+    await plane.kubectlOk(['apply', '-f', '-'], { input: Object.values(files()).join('---\n') });
+  });
+  after(async () => {
+    await agent?.stop();
+    await plane?.stop();
+    repo?.remove();
+    rmSync(storeDir, { recursive: true, force: true });
+  });
+
+  it('the first analysis computes every verdict; a full run over nothing changed computes none', async () => {
+    const a = await start();
+    assert.deepEqual(await verdicts(a), { computed: TRACKED, remembered: 0 });
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED });
+    const r = await getRecord(a, `ConfigMap:${NS}:a`);
+    assert.match(String((r as { verdict_key?: unknown } | null)?.verdict_key), /^v1\|/);
+  });
+
+  it('a changed live object: its verdict only', async () => {
+    const a = agent!;
+    const before = await verdicts(a);
+    await plane.kubectlOk(['patch', 'configmap', 'a', '-n', NS, '-p', '{"data":{"mode":"off"}}']);
+    await waitForRecord(a, `ConfigMap:${NS}:a`, (r) => r.drift_status === 'active', 30_000);
+    const now = await verdicts(a);
+    assert.equal(now.computed - before.computed, 1, 'the watch event ran the engine once');
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED });
+  });
+
+  it('a commit: the objects of the files it changed only (also after a restart)', async () => {
+    const a = agent!;
+    const before = await verdicts(a);
+    const commit = repo.commit({ 'manifests/cm-b.yaml': configMap('b', 'changed') }, 'b changes');
+    await waitForRecord(a, `ConfigMap:${NS}:b`, (r) => r.git_commit === commit, 30_000);
+    const now = await verdicts(a);
+    assert.equal(now.computed - before.computed, 1);
+    assert.equal((await getRecord(a, `ConfigMap:${NS}:c`))?.git_commit === commit, false);
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED });
+  });
+
+  it('a restart: every verdict remembered from the stored records, none rewritten', async () => {
+    const checked = async (x: AgentProcess) =>
+      (await allRecords(x)).map((r) => `${r.resource_id} ${r.last_checked} ${r.git_commit}`).sort();
+    const before = await checked(agent!);
+    const a = await restart();
+    assert.deepEqual(await verdicts(a), { computed: 0, remembered: TRACKED });
+    assert.deepEqual(await checked(a), before, 'no record written: last_checked and git_commit as they were');
+  });
+
+  it("a CRD schema: that kind's objects only", async () => {
+    await agent?.stop();
+    agent = undefined;
+    await plane.kubectlOk(['apply', '-f', '-'], { input: crd(true) });
+    const a = await start();
+    assert.deepEqual(await verdicts(a), { computed: WIDGETS.length, remembered: TRACKED - WIDGETS.length });
+  });
+
+  it('a rule: every verdict', async () => {
+    const a = await restart({ ignore: [{ path: 'metadata.labels.unused' }] });
+    assert.deepEqual(await verdicts(a), { computed: TRACKED, remembered: 0 });
+  });
+});
