@@ -29,7 +29,8 @@ describe('request limits', () => {
       await readEmptyJsonBody(ctx, 16);
       ctx.body = { ok: true };
     });
-    server = createServer(app.callback());
+    const handler = app.callback();
+    server = createServer((req, res) => void handler(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -51,7 +51,8 @@ function graceful(app: Koa, timeouts: ServerTimeouts): GracefulServer {
     res.once('finish', () => {
       if (closing) setImmediate(() => server.closeIdleConnections());
     });
-    handler(req, res);
+    // koa answers its own errors (ctx.onerror); the promise has nothing left to report.
+    void handler(req, res);
   });
   // A request Node cannot parse (headers over its 16 KiB limit, a broken request line) never
   // reaches koa; answer it as every other refusal is answered, a JSON error, instead of Node's
