@@ -345,7 +345,13 @@ export function editYaml(
   edits: readonly FieldEdit[],
 ): string {
   let out = text;
-  for (const e of edits) {
+  // Sets before removals: a list or map emptied on the way would go, and a later set would make it
+  // again at the end of its parent instead of where it was.
+  const ordered = [
+    ...edits.filter((e) => e.value !== undefined),
+    ...edits.filter((e) => e.value === undefined),
+  ];
+  for (const e of ordered) {
     out = applyOne(out, at, kind, e);
     // A removed key that was duplicated: the earlier value would now be read, so it goes too.
     for (let prev = ''; e.value === undefined && prev !== out;) {
