@@ -12,6 +12,8 @@ export interface DiffText {
   note: string;
   /** What a revert would send and take over (revertSummary), for the confirmation. */
   summary: string;
+  /** Where Git declares the object: "declared in apps/web/deploy.yaml, document 2". */
+  declared: string;
 }
 
 export interface DriftActions {
@@ -20,6 +22,11 @@ export interface DriftActions {
   revert(resourceId: string, opts: { force: boolean }): Promise<string>;
   /** `adopt` through the agent into a checkout (files written, nothing committed). */
   adopt(resourceId: string): Promise<string>;
+}
+
+/** "declared in FILE, document N" (no document for a Kustomize render, where it means nothing). */
+export function declaredIn(plan: { source_file: string; source_document: number | null }): string {
+  return `declared in ${plan.source_file}${plan.source_document !== null ? `, document ${plan.source_document}` : ''}`;
 }
 
 export function driftActions(
@@ -37,6 +44,7 @@ export function driftActions(
         lines: text ? text.replace(/\n$/, '').split('\n') : [],
         note: pruneNote(source.plan, false).trim(),
         summary: revertSummary(source.plan),
+        declared: declaredIn(source.plan),
       };
     },
     async revert(id, opts) {

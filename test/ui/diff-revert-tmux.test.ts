@@ -59,6 +59,7 @@ test(
     assert.match(screen, /^- {2}replicas: 5/m);
     assert.match(screen, /^\+ {2}replicas: 2/m);
     assert.match(screen, /diff Deployment:demo:web/, 'the title names the page');
+    assert.match(screen, /declared in manifests\/web\.yaml, document 1/, 'where Git declares it');
 
     term.keys('R');
     screen = await term.waitFor(/Revert Deployment:demo:web to what Git declares\?/);

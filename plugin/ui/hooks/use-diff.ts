@@ -61,7 +61,12 @@ export function useDiff(
         const body = d.lines.length
           ? d.lines.map(diffLine)
           : [{ text: 'no drift: the object matches Git', tone: 'dim' as const }];
-        setLines(d.note ? [...body, { text: '' }, { text: d.note, tone: 'dim' }] : body);
+        const head = [{ text: d.declared, tone: 'dim' as const }, { text: '' }];
+        setLines([
+          ...head,
+          ...body,
+          ...(d.note ? [{ text: '' }, { text: d.note, tone: 'dim' as const }] : []),
+        ]);
         setSummary(d.summary);
       },
       (err: unknown) => live && setError(`cannot diff ${resourceId}: ${errorMessage(err)}`),
