@@ -116,6 +116,7 @@ export async function kustomizeWrites(
     baseObject: base.object,
     kustomization: kjs,
     fields: fs,
+    liveView: target.liveView,
   });
   const fromOverlay = !repoPath(overlayDir, join(repoDir, origin)).startsWith('..');
   // What the overlay already sets (images:, replicas:) stays there; the rest goes where --to says.

@@ -2,9 +2,14 @@
 // the checkout and the cluster (--local, as `analyze --local` does) or taken from the agent's record.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
-import { analyzeResource, isClusterScoped, type DesiredObject } from '../../shared/engine/index.ts';
+import {
+  analyzeResource,
+  isClusterScoped,
+  revertPlan,
+  type DesiredObject,
+} from '../../shared/engine/index.ts';
 import type { RenderedType, SourceType, HelmOptions } from '../../shared/node/render/index.ts';
-import { resourceId, type DriftDetail } from '../../shared/types.ts';
+import { resourceId, type DriftDetail, type JsonObject } from '../../shared/types.ts';
 import { CliError } from '../errors.ts';
 import { parseTarget, resolveRecord } from '../act/resolve-target.ts';
 import { loadLocal } from '../local/analyze-local.ts';
@@ -21,6 +26,8 @@ export interface AdoptTarget {
   type: RenderedType | null;
   /** The rendered desired object (--local). */
   desired: DesiredObject | null;
+  /** The live object as the engine compares it, normalised (--local). */
+  liveView: JsonObject | null;
   defaultNamespace: string;
 }
 
@@ -75,6 +82,7 @@ export async function localTarget(kc: KubeConfig, src: LocalSource, input: strin
     details: r.drift_details,
     type: s.render.type,
     desired: d,
+    liveView: revertPlan(d, s.live.get(d.id), s.engine).live_view,
     defaultNamespace: src.defaultNamespace,
   };
 }
@@ -101,6 +109,7 @@ export async function agentTarget(
     details: rec.drift_status === 'active' ? rec.drift_details : [],
     type: null,
     desired: null,
+    liveView: null,
     defaultNamespace: rec.namespace || defaultNamespace,
   };
 }

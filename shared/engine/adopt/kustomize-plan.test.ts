@@ -105,6 +105,42 @@ describe('kustomize overlay plan', () => {
       'images:\n  - name: nginx # pinned\n    newTag: 1.28.0\n    newName: registry.local/nginx\nreplicas:\n  - name: web\n    count: 2\n',
     );
   });
+  it('writes an env change as the whole live list in live order (a merge would put new items first)', () => {
+    const withEnv = structuredClone(base.baseObject);
+    const c = (withEnv as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }).spec
+      .template.spec.containers[0]!;
+    c['env'] = [
+      { name: 'A', value: '1' },
+      { name: 'OLD', value: 'x' },
+    ];
+    const liveView = structuredClone(withEnv);
+    const lc = (
+      liveView as typeof withEnv & { spec: { template: { spec: { containers: Record<string, unknown>[] } } } }
+    ).spec.template.spec.containers[0]!;
+    lc['env'] = [
+      { name: 'A', value: '1' },
+      { name: 'NEW', value: 'y' },
+    ];
+    const p = overlayPlan({
+      ...base,
+      baseObject: withEnv,
+      liveView,
+      fields: [
+        field('spec.template.spec.containers[name=web].env[name=NEW]', null, { name: 'NEW', value: 'y' }),
+        field('spec.template.spec.containers[name=web].env[name=OLD]', { name: 'OLD', value: 'x' }, null),
+      ],
+    });
+    assert.deepEqual(p.patch, [
+      {
+        segs: parsePath('spec.template.spec.containers[name=web].env'),
+        value: [
+          { name: 'A', value: '1' },
+          { name: 'NEW', value: 'y' },
+          { name: 'OLD', $patch: 'delete' },
+        ],
+      },
+    ]);
+  });
   it('lists a patch file once', () => {
     assert.equal(
       listPatch({ patches: [{ path: 'adopt-deployment-web.yaml' }] }, 'adopt-deployment-web.yaml'),

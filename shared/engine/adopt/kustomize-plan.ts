@@ -4,7 +4,7 @@
 // Pure: the caller reads the files and applies the edits with editYaml.
 import type { JsonObject, JsonValue } from '../../types.ts';
 import { isObject } from '../json.ts';
-import { getAt, keyedItems, type Segment } from '../path.ts';
+import { getAt, isOrderedList, keyedItems, type Segment } from '../path.ts';
 import type { AdoptField } from './plan.ts';
 import type { FieldEdit } from './yaml-edit.ts';
 
@@ -34,6 +34,8 @@ export interface OverlayInput {
   /** The overlay's kustomization. */
   kustomization: JsonObject;
   fields: readonly AdoptField[];
+  /** The live object as the engine compares it (revertPlan's live_view), for lists written whole. */
+  liveView?: JsonObject | null | undefined;
 }
 
 export interface OverlayPlan {
@@ -129,6 +131,43 @@ export function overlayPlan(input: OverlayInput): OverlayPlan {
     }
     out.patch.push(patchEdit(f));
     out.placed.push({ path: f.path, where: 'patch' });
+  }
+  out.patch = orderedWhole(out.patch, input);
+  return out;
+}
+
+/** Where `segs` enters an ordered keyed list (env, initContainers): the list's own segments. */
+function orderedListOf(segs: readonly Segment[]): Segment[] | null {
+  for (let i = 1; i < segs.length; i++)
+    if ('key' in segs[i]! && isOrderedList(segs.slice(0, i))) return segs.slice(0, i);
+  return null;
+}
+
+/**
+ * A strategic merge puts a patch's new list items before the others, which reorders an ordered list
+ * (env: a `$(VAR)` sees only the variables before it). So an edit inside env or initContainers is
+ * written as the whole live list, in live order, with `$patch: delete` for the base's items live no
+ * longer has.
+ */
+function orderedWhole(edits: FieldEdit[], input: OverlayInput): FieldEdit[] {
+  const out: FieldEdit[] = [];
+  const done = new Set<string>();
+  for (const e of edits) {
+    const list = orderedListOf(e.segs);
+    const live = list && input.liveView ? getAt(input.liveView, list, input.kind) : undefined;
+    if (!list || !Array.isArray(live)) {
+      out.push(e);
+      continue;
+    }
+    const id = JSON.stringify(list);
+    if (done.has(id)) continue;
+    done.add(id);
+    const liveItems = keyedItems(live, list, input.kind) ?? [];
+    const base = getAt(input.baseObject, list, input.kind);
+    const gone = (Array.isArray(base) ? (keyedItems(base, list, input.kind) ?? []) : [])
+      .filter((b) => !liveItems.some((l) => l.id === b.id))
+      .map((b) => ({ ...b.seg.key, $patch: 'delete' }) as JsonObject);
+    out.push({ segs: list, value: [...live, ...gone] });
   }
   return out;
 }
