@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readByLibrary } from '../../shared/engine/parse.ts';
 import type { DriftResult } from '../../shared/types.ts';
-import { startFixture, startWatchOnlyAgent, waitForRecord, type Fixture } from '../agent/fixture.ts';
-import type { AgentProcess } from '../agent/run-agent.ts';
-import { parseJson, runPlugin, type JsonReport, type RunResult } from './helpers.ts';
+import { startFixture, startWatchOnlyAgent, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { AgentProcess } from '../kit/agent-process.ts';
+import { parseJson, runPlugin, type JsonReport, type RunResult } from '../kit/plugin.ts';
 
 const WEB = 'Deployment:demo:web';
 const SERVICE = 'Service:demo:web';
