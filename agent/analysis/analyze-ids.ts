@@ -5,7 +5,7 @@ import type { AnalysisStatus, DriftRecord } from '../../shared/types.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { announce } from '../records/announce.ts';
 import type { AnalysisContext } from './context.ts';
-import { decideId, type IdOutcome } from './id-step.ts';
+import { decideId, rememberedId, type IdOutcome } from './id-step.ts';
 import { addError, type Counts } from './status.ts';
 
 export async function analyzeIds(
@@ -33,7 +33,7 @@ export async function analyzeIds(
     if (!ctx.running()) break;
     const before = previous.get(id) ?? null;
     try {
-      const outcome = await decideId(ctx, id, before, now);
+      const outcome = rememberedId(ctx, id, before, now) ?? (await decideId(ctx, id, before, now));
       if (outcome !== null) decided.push({ id, before, outcome });
     } catch (err) {
       failed(id, err);

@@ -33,10 +33,7 @@ export async function decideId(
   now: string,
 ): Promise<IdOutcome | null> {
   const { deps } = ctx;
-  if (deps.analysable) {
-    const parsed = parseResourceId(id);
-    if (parsed && !deps.analysable(parsed.kind, parsed.namespace)) return null;
-  }
+  if (!readable(ctx, id)) return null;
   const entry = deps.desired.get(id);
   if (!entry) {
     ctx.memo.forget(id);
@@ -57,6 +54,32 @@ export async function decideId(
     return rememberedStep(ctx, previous, memoKey, now);
   const step = nextState(deps, await objectVerdict(engine, entry, live), previous, now, memoKey);
   return { ...step, live, memoKey };
+}
+
+/**
+ * The verdict of a tracked id whose inputs are those of its stored verdict, without awaiting
+ * anything (a full run over 10,000 unchanged objects is 10,000 of these); undefined: decideId.
+ */
+export function rememberedId(
+  ctx: AnalysisContext,
+  id: string,
+  previous: DriftRecord | null,
+  now: string,
+): IdOutcome | undefined {
+  if (!previous || previous.verdict_key == null) return undefined;
+  const entry = ctx.deps.desired.get(id);
+  if (!entry || !readable(ctx, id)) return undefined;
+  const live = ctx.deps.live.get(id, entry.desired.object.apiVersion);
+  const memoKey = ctx.memo.key(entry, live, ctx.deps.engine());
+  if (ctx.memo.remembered(id, previous.verdict_key) !== memoKey) return undefined;
+  return rememberedStep(ctx, previous, memoKey, now);
+}
+
+/** False for an id of a kind (and namespace) the agent may not read. */
+function readable(ctx: AnalysisContext, id: string): boolean {
+  if (!ctx.deps.analysable) return true;
+  const parsed = parseResourceId(id);
+  return !parsed || ctx.deps.analysable(parsed.kind, parsed.namespace);
 }
 
 /**

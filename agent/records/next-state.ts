@@ -47,9 +47,19 @@ function spread(id: string): number {
   return (h % 1000) / 1000;
 }
 
+/** Per record (records are never changed in place), when its last_checked comes due, by interval. */
+const dueAt = new WeakMap<DriftRecord, { after: number; at: number }>();
+/** The last `now` parsed: a full run asks with one `now` for every record. */
+let parsedNow = { text: '', ms: 0 };
+
 export function touchDue(previous: DriftRecord, now: string, touchAfterMs: number): boolean {
-  const age = Date.parse(now) - Date.parse(previous.last_checked);
-  return age >= touchAfterMs * (0.5 + spread(previous.resource_id) / 2);
+  if (parsedNow.text !== now) parsedNow = { text: now, ms: Date.parse(now) };
+  let due = dueAt.get(previous);
+  if (due?.after !== touchAfterMs) {
+    const at = Date.parse(previous.last_checked) + touchAfterMs * (0.5 + spread(previous.resource_id) / 2);
+    dueAt.set(previous, (due = { after: touchAfterMs, at }));
+  }
+  return parsedNow.ms >= due.at;
 }
 
 export function shouldWrite(
