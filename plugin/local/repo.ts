@@ -50,9 +50,19 @@ async function cloneInto(source: string, branch: string | undefined): Promise<Ch
     return { dir, commit: await headCommit(dir), cleanup };
   } catch (err) {
     cleanup();
-    const why = oneLine(err).replace(/^fatal:\s*/, '');
-    throw new CliError(`cannot clone ${source}${branch ? ` (branch ${branch})` : ''}: ${why}`);
+    throw new CliError(`cannot clone ${source}${branch ? ` (branch ${branch})` : ''}: ${gitReason(err)}`);
   }
+}
+
+/**
+ * Git's own words for a failure: its `fatal:` line (git prints "Cloning into…" and warnings
+ * first, so the first line says nothing), else its `error:` line, else the first line.
+ */
+export function gitReason(err: unknown): string {
+  const lines = (err instanceof Error ? err.message : String(err)).split('\n').map((l) => l.trim());
+  return (
+    lines.find((l) => l.startsWith('fatal:')) ?? lines.find((l) => l.startsWith('error:')) ?? oneLine(err)
+  );
 }
 
 export async function checkoutRepo(repo: string, branch?: string): Promise<CheckedOutRepo> {

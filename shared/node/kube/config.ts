@@ -3,7 +3,8 @@
 // client-node traps: an unknown context is accepted silently, and an http:// server is refused
 // unless skipTLSVerify is set. Errors are KubeConfigError with one readable line.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 
 /** Where a pod's service-account files are mounted; DRIFTGUARD_SERVICE_ACCOUNT_DIR points elsewhere. */
@@ -50,6 +51,26 @@ function loadInCluster(kc: KubeConfig, dir: string): void {
   }
 }
 
+/**
+ * Without any kubeconfig, client-node quietly talks to http://localhost:8080, so a missing file
+ * would read as "cannot reach localhost:8080". Say what is missing instead. (In a pod, the service
+ * account is used, as client-node does.)
+ */
+function requireSomeKubeconfig(): void {
+  const env = process.env['KUBECONFIG'];
+  if (env) {
+    const files = env.split(delimiter).filter((f) => f !== '');
+    if (files.length > 0 && !files.some((f) => existsSync(f)))
+      throw new KubeConfigError(`no kubeconfig: KUBECONFIG names ${files.join(', ')}, which does not exist`);
+    return;
+  }
+  const home = join(homedir(), '.kube', 'config');
+  if (!existsSync(home) && !process.env['KUBERNETES_SERVICE_HOST'])
+    throw new KubeConfigError(
+      `no kubeconfig: ${home} does not exist and KUBECONFIG is not set (pass --kubeconfig FILE, or --agent-url for the agent alone)`,
+    );
+}
+
 function load(src: KubeConfigSource): KubeConfig {
   const kc = new KubeConfig();
   try {
@@ -59,7 +80,10 @@ function load(src: KubeConfigSource): KubeConfig {
       if (!existsSync(src.kubeconfig))
         throw new KubeConfigError(`kubeconfig ${src.kubeconfig} does not exist`);
       kc.loadFromFile(src.kubeconfig);
-    } else kc.loadFromDefault();
+    } else {
+      requireSomeKubeconfig();
+      kc.loadFromDefault();
+    }
   } catch (err) {
     if (err instanceof KubeConfigError) throw err;
     const first = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
