@@ -3,7 +3,14 @@
 # kubectl, etcd, FerretDB, kwok, krew, kustomize, helm, promtool) from the Go
 # modules beside this script, once, into a cache outside the work tree keyed by version.
 # Prints per-binary timings; a warm run (everything cached) returns in well under a second.
+#   build.sh        every binary (npm test)
+#   build.sh demo   only what `npm run demo` needs: the Kubernetes binaries, etcd and kwok
 set -euo pipefail
+selection=${1:-all}
+case $selection in
+  all|demo) ;;
+  *) echo "driftguard: build.sh [all|demo]: unknown selection '$selection'" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${DRIFTGUARD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/driftguard}
@@ -60,6 +67,16 @@ ver_flags() {
 key() { (cd "$here/go/$1" && cat go.mod go.sum ./*.go 2>/dev/null | sha256sum | cut -c1-8); }
 
 total=$SECONDS
+if [ "$selection" = demo ]; then
+  missing=0
+  for f in kubernetes-$K8S_VERSION-$(key kube)/kube-apiserver etcd-$ETCD_VERSION-$(key etcd)/etcd kwok-$KWOK_VERSION-$(key kwok)/kwok; do
+    [ -x "$cache/$f" ] || missing=1
+  done
+  if [ "$missing" = 1 ]; then
+    echo "driftguard: first run: building the demo's binaries (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok) from source into $cache." >&2
+    echo "driftguard: this takes about 12 minutes on 2 cores with empty Go caches (kube-apiserver alone ~5 min); later runs start at once." >&2
+  fi
+fi
 kdir="$cache/kubernetes-$K8S_VERSION-$(key kube)"
 for cmd in kubectl kube-apiserver kube-controller-manager kube-scheduler; do
   build kube "k8s.io/kubernetes/cmd/$cmd" "$kdir/$cmd" "$(ver_flags)"
@@ -67,9 +84,11 @@ done
 etcd_bin="$cache/etcd-$ETCD_VERSION-$(key etcd)/etcd"
 build etcd . "$etcd_bin"
 ferretdb_bin="$cache/ferretdb-$FERRETDB_VERSION-$(key ferretdb)/ferretdb"
-build ferretdb . "$ferretdb_bin"
 krew_bin="$cache/krew-$KREW_VERSION-$(key krew)/kubectl-krew"
-build krew sigs.k8s.io/krew/cmd/krew "$krew_bin"
+if [ "$selection" = all ]; then
+  build ferretdb . "$ferretdb_bin"
+  build krew sigs.k8s.io/krew/cmd/krew "$krew_bin"
+fi
 kwok_dir="$cache/kwok-$KWOK_VERSION-$(key kwok)"
 build kwok sigs.k8s.io/kwok/cmd/kwok "$kwok_dir/kwok"
 # kwok's own stage files (node Ready + lease heartbeat, pods Running fast), from its module, in one file.
@@ -83,15 +102,18 @@ if [ ! -s "$kwok_dir/stages.yaml" ]; then
   cp "$kwok_src/kustomize/crd/bases/kwok.x-k8s.io_clusterportforwards.yaml" "$kwok_dir/clusterportforwards-crd.yaml"
 fi
 kustomize_bin="$cache/kustomize-$KUSTOMIZE_VERSION-$(key kustomize)/kustomize"
-build kustomize sigs.k8s.io/kustomize/kustomize/v5 "$kustomize_bin" \
-  "-X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION"
 helm_bin="$cache/helm-$HELM_VERSION-$(key helm)/helm"
-build helm helm.sh/helm/v4/cmd/helm "$helm_bin" "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION"
 promtool_bin="$cache/promtool-$PROMETHEUS_MODULE_VERSION-$(key promtool)/promtool"
-build promtool github.com/prometheus/prometheus/cmd/promtool "$promtool_bin" \
-  "-X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" remove_all_sd
+if [ "$selection" = all ]; then
+  build kustomize sigs.k8s.io/kustomize/kustomize/v5 "$kustomize_bin" \
+    "-X sigs.k8s.io/kustomize/api/provenance.version=$KUSTOMIZE_VERSION"
+  build helm helm.sh/helm/v4/cmd/helm "$helm_bin" "-X helm.sh/helm/v4/internal/version.version=$HELM_VERSION"
+  build promtool github.com/prometheus/prometheus/cmd/promtool "$promtool_bin" \
+    "-X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" remove_all_sd
+fi
 
-# The TypeScript harness reads the paths from here.
+# The TypeScript harness reads the paths from here (every path, built or not: binaries() says which
+# one is missing when a test asks for it, so the demo's subset serves the demo).
 cat > "$cache/binaries.json.tmp" <<JSON
 {
   "kubectl": "$kdir/kubectl",

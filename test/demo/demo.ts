@@ -1,4 +1,4 @@
-// `npm run demo`: the whole product on this machine in a few minutes. It starts a small real
+// `npm run demo`: the whole product on this machine (the first run builds its binaries first: about 12 minutes on 2 cores; test/cluster/build.sh demo says so). It starts a small real
 // cluster (etcd, kube-apiserver, controller manager, scheduler, a kwok node), makes a Git repository
 // from examples/, applies it, installs the agent from manifests/ (its pod scheduled onto the node,
 // the agent process running with its ServiceAccount's identity and embedded store), makes real
