@@ -101,8 +101,10 @@ describe('agent-backed commands', () => {
       high.drift_records.map((d) => d.resource_id),
       [SECRET],
     );
-    const other = parseJson<DriftRecordList>(await dg(['status', '-n', 'kube-system', '-o', 'json']));
-    assert.equal(other.count, 0);
+    // A namespace the agent does not track is an error, not an empty list.
+    const other = await dg(['status', '-n', 'kube-system', '-o', 'json']);
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /namespace kube-system is not tracked \(0 resources\)/);
     const yaml = parseYaml((await dg(['status', '-o', 'yaml'])).stdout) as DriftRecordList;
     assert.deepEqual(yaml.drift_records.map((d) => d.resource_id).sort(), [SECRET, WEB].sort());
   });
@@ -123,7 +125,7 @@ describe('agent-backed commands', () => {
     const byName = await dg(['get', 'deploy/web', '-n', 'demo', '-o', 'wide']);
     assert.match(
       byName.stdout,
-      /^NAMESPACE\s+RESOURCE\s+STATUS\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+SOURCE\s+PATHS\s+DETAIL\ndemo\s+Deployment\/demo\/web\s+active\s+Scaling\s+medium\s+\S+\s+kubectl-scale\s+manifests\/web\.yaml\s+spec\.replicas\s/,
+      /^NAMESPACE\s+RESOURCE\s+STATUS\s+TYPE\s+SEVERITY\s+AGE\s+CHANGED-BY\s+SOURCE\s+PATHS\s+DETAIL\ndemo\s+Deployment\/web\s+active\s+Scaling\s+medium\s+\S+\s+kubectl-scale\s+manifests\/web\.yaml\s+spec\.replicas\s/,
     );
     const missing = await dg(['get', 'deploy/nope', '-n', 'demo']);
     assert.equal(missing.code, 2);
