@@ -84,8 +84,8 @@ test(
     await term.waitFor(/nothing to clear/);
     assert.equal(term.exitStatus(), null);
 
-    term.type(':ns nowhere');
-    term.keys('Enter');
+    // Typed and Enter in one go, as a paste arrives.
+    term.type(':ns nowhere\r');
     await term.waitFor(/no active drift matches the filter|no drift matches the filter/);
     term.type(':ns');
     term.keys('Enter');

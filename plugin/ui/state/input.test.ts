@@ -21,6 +21,14 @@ test('characters that arrive in one read are pressed one by one, each in the con
   assert.deepEqual(more.effects, ['analyze']);
 });
 
+test('a command line pasted with its Enter runs (Enter inside a read is still Enter)', () => {
+  const { state } = applyPress(initialState(), { input: ':ns shop\r' }, facts);
+  assert.equal(state.namespace, 'shop');
+  assert.equal(contextOf(state), 'list');
+  const fixed = applyPress(initialState(), { input: ':nss\x7f shop\r' }, facts);
+  assert.equal(fixed.state.namespace, 'shop');
+});
+
 test('named keys are never split', () => {
   assert.deepEqual(splitPress({ input: '[A', upArrow: true }), [{ input: '[A', upArrow: true }]);
   assert.deepEqual(splitPress({ input: 'x' }), [{ input: 'x' }]);

@@ -30,7 +30,14 @@ const NAMED = [
 export function splitPress(press: KeyPress): KeyPress[] {
   const chars = [...press.input];
   if (chars.length <= 1 || NAMED.some((k) => press[k] === true)) return [press];
-  return chars.map((input) => ({ input }));
+  // Enter and Backspace typed in the same read as text (`:ns shop⏎` pasted) keep their meaning.
+  return chars.map((input) =>
+    input === '\r' || input === '\n'
+      ? { input: '', return: true }
+      : input === '\x7f' || input === '\b'
+        ? { input: '', backspace: true }
+        : { input },
+  );
 }
 
 export function applyPress(
