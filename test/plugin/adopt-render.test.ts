@@ -2,9 +2,10 @@
 // overlay gets the live image in images:, the live count in replicas: and the rest in a patch file
 // (the base untouched), or the base file with --to base; the podinfo chart gets the live image tag
 // and replica count in the values file given with --values, and a field no values key produces is
-// named with its template. Each time `analyze --local` then finds those fields in sync.
+// named with its template. Each time `analyze --local` then finds those fields in sync. And preview of
+// an overlay change names the hand-scaled replicas it would overwrite.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -118,6 +119,57 @@ describe('adopt --local into rendered sources', () => {
     assert.match(patch, /- name: FEATURE_X\n\s+value: "?on"?\n/);
     const after = await drift(repo.dir, `Deployment:${ns}:prod-web`, ['--path', 'overlays/prod']);
     assert.deepEqual(after.drift_details, [], 'still drift after adopting into the overlay');
+  });
+
+  it('preview of a Kustomize overlay change: the new image, and the hand-scaled replicas it overwrites', async () => {
+    const ns = 'adopt-k3';
+    const repo = overlayRepo(ns);
+    await plane.kubectlOk(['apply', '-k', join(repo.dir, 'overlays/prod')]);
+    await plane.kubectlOk(['-n', ns, 'scale', 'deployment/prod-web', '--replicas=3']);
+    const k = readFileSync(join(repo.dir, 'overlays/prod/kustomization.yaml'), 'utf8');
+    execFileSync('git', ['switch', '-q', '-c', 'pr'], { cwd: repo.dir });
+    repo.commit({
+      'overlays/prod/kustomization.yaml': `${k}images:\n  - name: nginx\n    newTag: 1.28.0\n`,
+    });
+    const r = await plugin([
+      'preview',
+      '--repo',
+      repo.dir,
+      '--path',
+      'overlays/prod',
+      '--base',
+      'main',
+      '--head',
+      'pr',
+      '-o',
+      'json',
+      '--exit-code',
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    const p = JSON.parse(r.stdout) as {
+      objects: {
+        resource_id: string;
+        change: string;
+        to_live: { path: string }[];
+        overwrites: { path: string; manager: string }[];
+      }[];
+    };
+    assert.deepEqual(
+      p.objects.map((o) => [
+        o.resource_id,
+        o.change,
+        o.to_live.map((d) => d.path).sort(),
+        o.overwrites.map((d) => [d.path, d.manager]),
+      ]),
+      [
+        [
+          `Deployment:${ns}:prod-web`,
+          'modify',
+          ['spec.replicas', 'spec.template.spec.containers[name=web].image'],
+          [['spec.replicas', 'kubectl-scale']],
+        ],
+      ],
+    );
   });
 
   it('Kustomize --to base: the base file is edited in place', async () => {
