@@ -4,7 +4,14 @@
 import type { z } from 'zod';
 import type * as shapes from './api/shapes.ts';
 
-export { DRIFT_STATUSES, DRIFT_TYPES, SEVERITIES, SOURCE_NAME, TRANSITIONS } from './api/shapes.ts';
+export {
+  DRIFT_STATUSES,
+  DRIFT_TYPES,
+  SEVERITIES,
+  SOURCE_NAME,
+  TRANSITIONS,
+  WAIVER_STATES,
+} from './api/shapes.ts';
 
 export type DriftType = z.output<typeof shapes.DriftType>;
 export type Severity = z.output<typeof shapes.Severity>;
@@ -86,3 +93,9 @@ export const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high
 export type ChangeAuthor = z.output<typeof shapes.ChangeAuthor>;
 /** One audit.k8s.io/v1 Event, as far as the audit join reads it. */
 export type AuditEvent = z.output<typeof shapes.AuditEvent>;
+
+/** Known drift accepted until an expiry (`/api/v1/waivers`). */
+export type Waiver = z.output<typeof shapes.Waiver>;
+export type WaiverScope = z.output<typeof shapes.WaiverScope>;
+export type WaiverRequest = z.output<typeof shapes.WaiverRequest>;
+export type WaiverRef = z.output<typeof shapes.WaiverRef>;

@@ -1,8 +1,8 @@
-// Durations ("30s", "500ms", "2m", "1h30m") and byte sizes ("1mb", "512kb") as written in the
+// Durations ("30s", "500ms", "2m", "1h30m", "7d") and byte sizes ("1mb", "512kb") as written in the
 // agent's config file, DRIFTGUARD_* variables or a plugin flag (--request-timeout). A bare number is
 // taken as milliseconds / bytes.
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** Milliseconds, or null when the text is not a duration. */
@@ -11,7 +11,7 @@ export function parseDuration(input: unknown): number | null {
   if (typeof input !== 'string') return null;
   const text = input.trim();
   if (/^\d+$/.test(text)) return Number(text);
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return null;
   let total = 0;
   for (const [, amount, unit] of parts) total += Number(amount) * (DURATION_UNITS[unit ?? ''] ?? Number.NaN);

@@ -60,7 +60,9 @@ export function transition(
       `transition: previous record ${previous.resource_id} does not belong to ${result.resource_id}`,
     );
   }
-  const from: DriftStatus = previous?.drift_status ?? 'none';
+  // A waived drift is an active one under a waiver (records/waivers.ts decides that afterwards).
+  const stored: DriftStatus = previous?.drift_status ?? 'none';
+  const from: DriftStatus = stored === 'waived' ? 'active' : stored;
   const verdict = { ...result, cluster };
   if (result.drift_detected)
     return from === 'active' ? stillDrifting(previous, verdict, now) : detected(previous, from, verdict, now);

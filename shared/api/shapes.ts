@@ -20,7 +20,8 @@ export const DRIFT_TYPES = [
   'Superseded',
 ] as const;
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
-export const DRIFT_STATUSES = ['none', 'active', 'resolved'] as const;
+/** `waived`: an active drift a waiver covers until it expires or the live value changes again. */
+export const DRIFT_STATUSES = ['none', 'active', 'resolved', 'waived'] as const;
 export const TRANSITIONS = ['detected', 'updated', 'resolved'] as const;
 /** A source's name (`sources[].name`): what records, events, `?source=` and `--source` carry. */
 export const SOURCE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -108,6 +109,98 @@ export const ChangeAuthor = named(
     ),
 );
 
+/** What a waiver covers: one resource (and one field of it), or a rule over kinds, namespaces and names. */
+export const WaiverScope = named(
+  'WaiverScope',
+  z
+    .strictObject({
+      resource_id: z
+        .string()
+        .min(1)
+        .nullable()
+        .describe('One resource (`Kind:namespace:name`); null: a rule.'),
+      kind: z.string().min(1).nullable().describe('A rule: the kind (a glob), e.g. `Deployment`.'),
+      namespace: z.string().min(1).nullable().describe('A rule: the namespace (a glob).'),
+      name: z.string().min(1).nullable().describe('A rule: the name (a glob).'),
+      field: z
+        .string()
+        .min(1)
+        .nullable()
+        .describe(
+          'A field path prefix (`spec.replicas`); null: every field. Every drifted field must be covered.',
+        ),
+    })
+    .refine((s) => s.resource_id !== null || s.kind !== null || s.namespace !== null || s.name !== null, {
+      error: 'a waiver names a resource_id, or a rule with at least one of kind, namespace, name',
+    }),
+);
+
+/** A waiver's state now: in force, or why not. */
+export const WAIVER_STATES = ['active', 'expired', 'revoked', 'void'] as const;
+
+/** Known drift accepted for a while: the drift shows as `waived`, not active, while this is in force. */
+export const Waiver = named(
+  'Waiver',
+  z.strictObject({
+    id: z.string(),
+    cluster: z.string(),
+    owner: z.string().min(1),
+    reason: z.string().min(1),
+    scope: WaiverScope,
+    created_at: Timestamp,
+    expires_at: Timestamp,
+    revoked_at: Timestamp.nullable(),
+    voided_at: Timestamp.nullable().describe(
+      'When the live value changed again (a waiver of one resource ends then).',
+    ),
+    signature: z
+      .string()
+      .nullable()
+      .describe(
+        'The waived drift (fields and values) of a one-resource waiver when it was made; another one voids it.',
+      ),
+    state: z.enum(WAIVER_STATES),
+  }),
+);
+
+export const WaiverList = named('WaiverList', z.strictObject({ waivers: z.array(Waiver), count: count() }));
+
+/** POST /api/v1/waivers: the expiry is required, as `for` (`7d`, `12h`) or `expires_at`. */
+export const WaiverRequest = named(
+  'WaiverRequest',
+  z
+    .strictObject({
+      owner: z.string().min(1),
+      reason: z.string().min(1),
+      for: z.string().min(1).optional().describe('How long, e.g. `7d`, `12h`, `30m`.'),
+      expires_at: Timestamp.optional(),
+      resource_id: z.string().min(1).optional(),
+      kind: z.string().min(1).optional(),
+      namespace: z.string().min(1).optional(),
+      name: z.string().min(1).optional(),
+      field: z.string().min(1).optional(),
+    })
+    .refine((r) => (r.for === undefined) !== (r.expires_at === undefined), {
+      error: 'an expiry is required: give `for` (e.g. 7d) or `expires_at`, not both',
+    })
+    .refine(
+      (r) =>
+        r.resource_id !== undefined ||
+        r.kind !== undefined ||
+        r.namespace !== undefined ||
+        r.name !== undefined,
+      {
+        error: 'say what is waived: resource_id, or a rule with kind, namespace and/or name',
+      },
+    ),
+);
+
+/** The waiver a waived record is under. */
+export const WaiverRef = named(
+  'WaiverRef',
+  z.strictObject({ id: z.string(), owner: z.string(), reason: z.string(), expires_at: Timestamp }),
+);
+
 /** A drift record as the agent stores it and the API serves it. */
 export const DriftRecord = named(
   'DriftRecord',
@@ -137,6 +230,9 @@ export const DriftRecord = named(
       .describe(
         'What the verdict was computed from (engine code, rules, cluster facts, desired object and commit, live uid@resourceVersion), as fingerprints: while it is unchanged a full analysis keeps the verdict without running the engine. Absent on records written before it existed (they miss once).',
       ),
+    waiver: WaiverRef.nullable()
+      .optional()
+      .describe('The waiver a `waived` record is under; absent otherwise.'),
     changed_by: ChangeAuthor.nullable()
       .optional()
       .describe(

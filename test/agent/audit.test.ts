@@ -154,4 +154,40 @@ describe('who did it: audit events joined to drift', () => {
       );
     }
   });
+
+  it('exports the drift SLO figures: per source, oldest age, coverage, time to resolve', async () => {
+    const metrics = async () => (await fetch(`${agent.healthUrl}/metrics`)).text();
+    const value = (text: string, series: RegExp): number[] =>
+      text
+        .split('\n')
+        .filter((l) => series.test(l))
+        .map((l) => Number(l.split(' ').pop()));
+    let text = await metrics();
+    const active = value(text, /^driftguard_active_drifts_by_source\{source="default",severity="\w+"\} /);
+    assert.equal(
+      active.reduce((a, b) => a + b, 0),
+      CHANGES.length,
+      text,
+    );
+    const ages = value(
+      text,
+      /^driftguard_oldest_active_drift_age_seconds\{severity="\w+",source="default"\} /,
+    );
+    assert.ok(ages.length > 0 && ages.every((a) => a >= 0), text);
+    const [coverage] = value(text, /^driftguard_coverage_ratio\{source="default"\} /);
+    assert.ok(coverage !== undefined && coverage > 0 && coverage <= 1, `coverage ${coverage}`);
+    // Put one back: its time to resolve is observed under its severity and source.
+    await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=2']);
+    await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'resolved', 30_000);
+    text = await metrics();
+    const resolved = value(
+      text,
+      /^driftguard_drift_time_to_resolve_seconds_count\{severity="\w+",source="default"\} /,
+    );
+    assert.equal(
+      resolved.reduce((a, b) => a + b, 0),
+      1,
+      text,
+    );
+  });
 });
