@@ -30,6 +30,7 @@ import { tailAuditLog } from './audit/tail.ts';
 import { memoryLimitBytes } from './memory/cgroup.ts';
 import { MemoryWatch } from './memory/pressure.ts';
 import { AgentMetrics } from './metrics.ts';
+import { WaiverBook } from './waivers/book.ts';
 import { Notifier } from './notify/notifier.ts';
 import { readiness } from './readiness.ts';
 import { renderDeps } from './render-facts.ts';
@@ -75,6 +76,7 @@ export class Agent {
   /** Memory against the container's limit (cgroup): a log line and a /ready warning when near it. */
   private readonly memory: MemoryWatch;
   private stopMemory: () => void = () => undefined;
+  readonly waivers: WaiverBook;
 
   constructor(
     private readonly config: AgentConfig,
@@ -154,7 +156,15 @@ export class Agent {
     this.audit = auditFromConfig(config, (group, resource) => this.watch.kindKeyOf(group, resource));
     this.audit?.attribution.journal.onWrite((w) => this.scheduler.reanalyze(w.resource_id));
     const attribution = this.audit?.attribution;
+    // A waiver made, revoked or expired: what it covers is analysed again (a rule: everything).
+    this.waivers = new WaiverBook(this.store, config.kubernetes.cluster, this.log, (w) => {
+      if (w.scope.resource_id) this.scheduler.reanalyze(w.scope.resource_id);
+      else this.scheduler.triggerAnalysis('manual');
+    });
+    const waivers = this.waivers;
+    this.metrics.watchWaivers(() => waivers.all().map((w) => w.state));
     this.scheduler = new Scheduler({
+      waive: (next, previous, now) => waivers.apply(next, previous, now),
       ...(attribution
         ? {
             audit: attribution,
@@ -234,6 +244,7 @@ export class Agent {
     );
     this.stopMemory = this.memory.every(MEMORY_CHECK_MS);
     await this.store.init();
+    await this.waivers.start(this.config.drift.interval);
     this.servers = await startHttpServers({
       apiApp: createApiApp({
         store: this.store,
@@ -242,6 +253,7 @@ export class Agent {
         logger: this.log,
         limits: { bodyLimitBytes: server.body_limit, requestTimeoutMs: server.write_timeout },
         ...(this.config.audit.webhook && this.audit ? { audit: this.audit.receiver } : {}),
+        waivers: this.waivers,
       }),
       healthApp: createHealthApp({ control: this.control, metrics: this.metrics, logger: this.log }),
       api: { port: server.port, address: server.address },
@@ -277,6 +289,7 @@ export class Agent {
     // No new Git sync from here; the one in flight is waited for after the last write.
     const gitStopped = this.git.stop();
     this.stopTail?.();
+    this.waivers.stop();
     await this.scheduler.stop();
     this.audit?.attribution.flush();
     await this.notifier.stop();

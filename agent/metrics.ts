@@ -1,7 +1,7 @@
 // The agent's Prometheus metrics, one Registry per agent instance (tests build several agents
 // in one process; the global registry would throw "already registered").
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DRIFT_TYPES, SEVERITIES, type DriftType, type Severity } from '../shared/types.ts';
+import { DRIFT_TYPES, SEVERITIES, WAIVER_STATES, type DriftType, type Severity } from '../shared/types.ts';
 import { NO_SOURCE, type SloGroup } from './records/slo.ts';
 
 export type SyncTrigger = 'periodic' | 'watch' | 'manual' | 'git';
@@ -20,6 +20,8 @@ export class AgentMetrics {
   readonly registry = new Registry();
   /** The groups the oldest-age gauge reads at each scrape (its value grows between analyses). */
   private sloGroups: SloGroup[] = [];
+  /** The waivers' states, read at each scrape (set by the agent). */
+  private waiverStates: () => readonly string[] = () => [];
   readonly driftEvents = new Counter({
     name: 'driftguard_drift_events_total',
     help: 'Drift transitions by type, severity, kind and event (detected|resolved).',
@@ -84,6 +86,23 @@ export class AgentMetrics {
     name: 'driftguard_coverage_objects',
     help: 'Live objects of watched kinds in tracked namespaces (not made by the cluster or a controller), by the source that declares them (none: no source does).',
     labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly waivers = new Gauge({
+    name: 'driftguard_waivers',
+    help: 'Waivers by state (active, expired, revoked, void).',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.waivers.reset();
+      for (const state of WAIVER_STATES) this.waivers.set({ state }, 0);
+      for (const state of this.waiverStates()) this.waivers.inc({ state });
+    },
+  });
+  readonly waivedDrifts = new Gauge({
+    name: 'driftguard_waived_drifts',
+    help: 'Resources whose drift a waiver covers (not counted as active), by severity.',
+    labelNames: ['severity'] as const,
     registers: [this.registry],
   });
   readonly info = new Gauge({
@@ -218,6 +237,15 @@ export class AgentMetrics {
       this.coverageObjects.set({ source }, n);
       if (source !== NO_SOURCE) this.coverage.set({ source }, n / all);
     }
+  }
+
+  /** Where the waivers gauge reads the waivers' states from. */
+  watchWaivers(states: () => readonly string[]): void {
+    this.waiverStates = states;
+  }
+
+  setWaived(bySeverity: Partial<Record<Severity, number>>): void {
+    for (const severity of SEVERITIES) this.waivedDrifts.set({ severity }, bySeverity[severity] ?? 0);
   }
 
   /** A drift resolved after `seconds` open. */

@@ -99,3 +99,6 @@ export type Waiver = z.output<typeof shapes.Waiver>;
 export type WaiverScope = z.output<typeof shapes.WaiverScope>;
 export type WaiverRequest = z.output<typeof shapes.WaiverRequest>;
 export type WaiverRef = z.output<typeof shapes.WaiverRef>;
+/** A waiver as stored (its state is computed from the clock when read). */
+export type StoredWaiver = Omit<Waiver, 'state'>;
+export type WaiverList = z.output<typeof shapes.WaiverList>;

@@ -16,6 +16,7 @@ export class Tallies {
   private recordCount = 0;
   private readonly drifting = new Map<string, Drifting>();
   private readonly coverage = new CoverageTally();
+  private readonly waived = new Map<string, Severity>();
   /** Ids whose record is an active Unmanaged / Superseded one: a delete or a Git change looks again. */
   private readonly unmanaged = new Set<string>();
 
@@ -29,6 +30,7 @@ export class Tallies {
     this.drifting.clear();
     this.unmanaged.clear();
     this.coverage.reset();
+    this.waived.clear();
     for (const r of records) this.tally(r.resource_id, null, r, false);
   }
 
@@ -37,6 +39,7 @@ export class Tallies {
     this.drifting.clear();
     this.coverage.reset();
     this.unmanaged.clear();
+    this.waived.clear();
     this.recordCount = 0;
   }
 
@@ -50,6 +53,8 @@ export class Tallies {
       });
     else this.drifting.delete(id);
     this.coverage.move(before, after);
+    if (after?.drift_status === 'waived') this.waived.set(id, after.severity ?? 'low');
+    else this.waived.delete(id);
     if (after?.drift_status === 'active' && isUnmanagedRecord(after)) this.unmanaged.add(id);
     else this.unmanaged.delete(id);
   }
@@ -64,6 +69,9 @@ export class Tallies {
     }
     const severities = [...this.drifting.values()].map((d) => d.severity);
     metrics.setDriftState(active, driftScoreOf(severities, this.recordCount), byType);
+    const waived: Partial<Record<Severity, number>> = {};
+    for (const s of this.waived.values()) waived[s] = (waived[s] ?? 0) + 1;
+    metrics.setWaived(waived);
     metrics.setSlo({
       groups: sloGroups(this.drifting.values()),
       coverage: this.coverageCounted ? this.coverage.objects() : null,

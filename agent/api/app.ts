@@ -10,6 +10,8 @@ import type { Store } from '../store/store.ts';
 import type { AuditReceiver } from '../audit/receiver.ts';
 import { analysisRoutes } from './analyses.ts';
 import { auditRoutes } from './audit.ts';
+import type { WaiverBook } from '../waivers/book.ts';
+import { waiverRoutes } from './waivers.ts';
 import { errorResponses, routeFallbacks } from './errors.ts';
 import { probeRoutes } from './health.ts';
 import { declaredBodyLimit, requestTimeout, type RequestLimits } from './limits.ts';
@@ -25,6 +27,8 @@ export interface ApiDeps {
   limits: RequestLimits;
   /** Audit events in (config audit.webhook); absent: POST /api/v1/audit answers 404. */
   audit?: AuditReceiver;
+  /** Waivers (/api/v1/waivers); absent: those routes answer 503. */
+  waivers?: WaiverBook;
 }
 
 export function createApiApp(deps: ApiDeps): Koa {
@@ -37,6 +41,7 @@ export function createApiApp(deps: ApiDeps): Koa {
   statisticsRoutes(router, deps.store, deps.control);
   analysisRoutes(router, deps.control, deps.limits.bodyLimitBytes);
   auditRoutes(router, deps.audit, deps.limits.bodyLimitBytes);
+  waiverRoutes(router, deps.waivers, deps.limits.bodyLimitBytes);
   app.use(requestTiming(deps.metrics));
   app.use(errorResponses(deps.store, deps.logger));
   app.use(requestTimeout(deps.limits.requestTimeoutMs));

@@ -37,7 +37,7 @@ export class AuditAttribution {
     const sameEpisode = previous !== null && previous.first_detected === record.first_detected;
     const earlier = sameEpisode ? (previous.changed_by ?? null) : null;
     let found = earlier;
-    if (record.drift_status === 'active') {
+    if (record.drift_status === 'active' || record.drift_status === 'waived') {
       const w = whoChanged(this.journal.writes(record.resource_id), record, liveResourceVersion);
       if (w) found = changeAuthor(w);
     }

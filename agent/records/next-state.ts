@@ -3,7 +3,7 @@
 // cluster costs reads and hashing, not 10,000 writes. Pure: the caller stores and announces.
 import { canonicalJson } from '../../shared/engine/index.ts';
 import type { DriftEvent, DriftRecord, DriftResult, JsonValue } from '../../shared/types.ts';
-import { transition, type SourcedResult } from './lifecycle.ts';
+import { transition, type SourcedResult, type TransitionOutcome } from './lifecycle.ts';
 
 /** What the next state depends on besides the verdict. */
 export interface WritePolicy {
@@ -17,6 +17,8 @@ export interface WritePolicy {
   cluster?: string;
   /** Names who caused the drift (changed_by, from audit events; config audit). */
   attribute?: (record: DriftRecord, previous: DriftRecord | null) => DriftRecord;
+  /** Applies the waivers in force (records/waivers.ts): an active drift a waiver covers is `waived`. */
+  waive?: (next: TransitionOutcome, previous: DriftRecord | null, now: string) => TransitionOutcome;
 }
 
 export type StepOutcome = 'detected' | 'resolved' | 'updated' | 'written' | 'skipped' | 'removed';
@@ -84,7 +86,8 @@ export function nextState(
   now: string,
   verdictKey?: string,
 ): RecordStep {
-  const next = transition(previous, result, now, policy.cluster);
+  const raw = transition(previous, result, now, policy.cluster);
+  const next = policy.waive ? policy.waive(raw, previous, now) : raw;
   const { event } = next;
   const attributed = policy.attribute ? policy.attribute(next.record, previous) : next.record;
   const record = verdictKey === undefined ? attributed : { ...attributed, verdict_key: verdictKey };

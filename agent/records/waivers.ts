@@ -4,12 +4,17 @@
 // resource, until the live value changes again (its drift then differs from the one waived: the
 // waiver is void); then the drift is active again, with a `detected` event that says why.
 import { glob } from '../../shared/engine/index.ts';
-import type { DriftDetail, DriftEvent, DriftRecord, Waiver, WaiverScope } from '../../shared/types.ts';
+import type {
+  DriftDetail,
+  DriftEvent,
+  DriftRecord,
+  StoredWaiver,
+  Waiver,
+  WaiverScope,
+} from '../../shared/types.ts';
 import { eventId, type TransitionOutcome } from './lifecycle.ts';
 import { driftSignature } from './signature.ts';
-
-/** The stored waiver without its computed state. */
-export type StoredWaiver = Omit<Waiver, 'state'>;
+import { driftMessage } from './wording.ts';
 
 function under(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
@@ -132,6 +137,6 @@ export function applyWaivers(
   }
   if (!wasWaived) return { record, event: next.event, voided };
   const old = waivers.find((w) => w.id === previous?.waiver?.id);
-  const message = `${ending(old, voided, at)}${next.event?.message ? `: ${next.event.message}` : ''}`;
+  const message = `${ending(old, voided, at)}: ${next.event?.message ?? driftMessage(record.drift_details)}`;
   return { record, event: withEvent(record, next.event, 'detected', 'waived', message, now), voided };
 }

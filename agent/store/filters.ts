@@ -57,3 +57,9 @@ export function foreignRecord(cluster: string, record: { cluster: string; resour
     `store of cluster ${cluster}: refusing to write ${record.resource_id} of cluster ${record.cluster}`,
   );
 }
+
+/** A waiver of another cluster is never written by this one. */
+export function foreignWaiver(waiver: { id: string; cluster: string }, cluster: string): void {
+  if (waiver.cluster !== cluster)
+    throw new Error(`waiver ${waiver.id} belongs to cluster ${waiver.cluster}, not ${cluster}`);
+}

@@ -10,8 +10,8 @@
 // still scan on FerretDB (~1 s per page at 10,000 records), while real MongoDB uses the indexes.
 // The unique indexes on resource_id and event_id stay as a second guarantee.
 import { MongoBulkWriteError, MongoClient, type Collection, type Document, type Filter } from 'mongodb';
-import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
-import { checkCount, conditions, foreignRecord, paging } from './filters.ts';
+import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
+import { checkCount, conditions, foreignRecord, foreignWaiver, paging } from './filters.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 import { decodeRecord, eventDocument, recordDocument, recordKey, type StoredRecord } from './mongo-codec.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
@@ -72,6 +72,7 @@ export class MongoStore implements Store {
   private readonly records: Collection<RecordDoc>;
   private readonly events: Collection<EventDoc>;
   private readonly analyses: Collection<StoredAnalysis>;
+  private readonly waiverDocs: Collection<StoredWaiver & { _id: string }>;
   private readonly cluster: string;
 
   constructor(config: MongoStoreConfig) {
@@ -92,6 +93,24 @@ export class MongoStore implements Store {
     this.records = db.collection<RecordDoc>('drift_records');
     this.events = db.collection<EventDoc>('drift_events');
     this.analyses = db.collection<StoredAnalysis>('analyses');
+    this.waiverDocs = db.collection<StoredWaiver & { _id: string }>('waivers');
+  }
+
+  async waivers(): Promise<StoredWaiver[]> {
+    const docs = await this.waiverDocs
+      .find({ cluster: this.cluster })
+      .sort({ created_at: 1, id: 1 })
+      .toArray();
+    return docs.map((d) => withoutId<StoredWaiver>(d));
+  }
+
+  async saveWaiver(waiver: StoredWaiver): Promise<void> {
+    foreignWaiver(waiver, this.cluster);
+    await this.waiverDocs.replaceOne(
+      { _id: `${this.cluster}|${waiver.id}` },
+      { ...waiver },
+      { upsert: true },
+    );
   }
 
   async init(): Promise<void> {

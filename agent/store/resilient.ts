@@ -8,7 +8,7 @@
 // cache it answers record reads from it without I/O: full runs, previous records and /statistics
 // then cost no database round trip, and the records are held once in memory.
 import { Backoff } from '../../shared/backoff.ts';
-import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
+import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
 import { RecordCache } from './record-cache.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 import { WriteQueue, type WriteOp } from './write-queue.ts';
@@ -388,6 +388,18 @@ export class ResilientStore implements Store {
   }
 
   /** Stops retrying after one last attempt to write the queue out, then closes the database. */
+  // Waivers are few and made by people: written and read through at once (an unreachable store
+  // is an error the API answers with 503), never queued.
+  async waivers(): Promise<StoredWaiver[]> {
+    if (!this.inner.waivers) throw new Error('this store keeps no waivers');
+    return this.inner.waivers();
+  }
+
+  async saveWaiver(waiver: StoredWaiver): Promise<void> {
+    if (!this.inner.saveWaiver) throw new Error('this store keeps no waivers');
+    await this.inner.saveWaiver(waiver);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);

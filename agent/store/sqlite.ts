@@ -4,9 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { DriftEvent, DriftRecord, LastAnalysis } from '../../shared/types.ts';
+import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
-import { checkCount, conditions, foreignRecord, paging, type FilterField } from './filters.ts';
+import { checkCount, conditions, foreignRecord, foreignWaiver, paging, type FilterField } from './filters.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 
 const SCHEMA = `
@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS drift_events (
 CREATE INDEX IF NOT EXISTS drift_events_c_resource_time ON drift_events (cluster, resource_id, time);
 CREATE INDEX IF NOT EXISTS drift_events_c_time ON drift_events (cluster, time);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS waivers (
+  cluster TEXT NOT NULL,
+  id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (cluster, id)
+);
 `;
 
 /**
@@ -256,6 +263,22 @@ export class SqliteStore implements Store {
   async lastAnalysis(): Promise<LastAnalysis | null> {
     const row = this.stmt('SELECT doc FROM meta WHERE key = ?').get(this.lastAnalysisKey());
     return row ? (JSON.parse(String(row['doc'])) as LastAnalysis) : null;
+  }
+
+  async waivers(): Promise<StoredWaiver[]> {
+    return docs<StoredWaiver>(
+      this.stmt('SELECT doc FROM waivers WHERE cluster = ? ORDER BY created_at, id').all(this.cluster),
+    );
+  }
+
+  async saveWaiver(waiver: StoredWaiver): Promise<void> {
+    foreignWaiver(waiver, this.cluster);
+    this.stmt('INSERT OR REPLACE INTO waivers (cluster, id, created_at, doc) VALUES (?, ?, ?, ?)').run(
+      this.cluster,
+      waiver.id,
+      waiver.created_at,
+      JSON.stringify(waiver),
+    );
   }
 
   private lastAnalysisKey(): string {

@@ -2,7 +2,7 @@
 // and an embedded one on node:sqlite) pass one contract suite. Only simple queries are used, so
 // the same code runs on MongoDB and on FerretDB; aggregates are computed in code.
 import type { RecordFilter } from '../../shared/api/query.ts';
-import type { DriftEvent, DriftRecord, DriftStatus, LastAnalysis } from '../../shared/types.ts';
+import type { DriftEvent, DriftRecord, DriftStatus, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
 
 /**
  * Validated filters: the API builds these from query strings (shared/api/query.ts; limit defaults to
@@ -62,6 +62,10 @@ export interface Store {
   saveLastAnalysis(analysis: LastAnalysis): Promise<void>;
   lastAnalysis(): Promise<LastAnalysis | null>;
   close(): Promise<void>;
+  /** This cluster's waivers, in every state, oldest first (both real stores; absent in stand-ins). */
+  waivers?(): Promise<StoredWaiver[]>;
+  /** Writes a waiver (upsert by id): made, revoked or voided. */
+  saveWaiver?(waiver: StoredWaiver): Promise<void>;
   /**
    * A number that changes with every write, given only while this process's copy of the records
    * is exact and complete and nothing is being written (see ResilientStore); null otherwise.

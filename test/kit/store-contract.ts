@@ -3,7 +3,14 @@
 // trip: stores keep JSON semantics, so a detail field holding `undefined` comes back absent.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { DriftDetail, DriftEvent, DriftRecord, DriftResult, LastAnalysis } from '../../shared/types.ts';
+import type {
+  DriftDetail,
+  DriftEvent,
+  DriftRecord,
+  DriftResult,
+  LastAnalysis,
+  StoredWaiver,
+} from '../../shared/types.ts';
 import { transition } from '../../agent/records/lifecycle.ts';
 import { imageDetail, result, scalingDetail } from '../records/details.ts';
 import type { RecordQuery, Store } from '../../agent/store/store.ts';
@@ -417,6 +424,48 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       assert.deepEqual(await again.getRecord('Deployment:default:web'), json(out.record));
       assert.equal((await again.history('Deployment:default:web')).length, 1);
       assert.deepEqual(await again.lastAnalysis(), analysis);
+    });
+
+    it('keeps waivers beside the records: per cluster, upserted by id, across reopen', async () => {
+      const a = await fresh();
+      const b = await reopen('eu-west');
+      assert.ok(a.waivers && a.saveWaiver && b.waivers && b.saveWaiver, 'the store keeps waivers');
+      const waiver: StoredWaiver = {
+        id: 'w-1',
+        cluster: 'default',
+        owner: 'dev-1@example.com',
+        reason: 'load test until Friday',
+        scope: {
+          resource_id: 'Deployment:shop:web',
+          kind: null,
+          namespace: null,
+          name: null,
+          field: 'spec.replicas',
+        },
+        created_at: T0,
+        expires_at: at(7 * 24 * 60),
+        revoked_at: null,
+        voided_at: null,
+        signature: 'spec.replicas\u00003\u00005',
+      };
+      const rule: StoredWaiver = {
+        ...waiver,
+        id: 'w-2',
+        created_at: at(1),
+        scope: { resource_id: null, kind: 'Deployment', namespace: 'shop*', name: null, field: null },
+        signature: null,
+      };
+      await a.saveWaiver(rule);
+      await a.saveWaiver(waiver);
+      assert.deepEqual(await a.waivers(), [waiver, rule], 'oldest first');
+      assert.deepEqual(await b.waivers(), [], "another cluster's waivers are not read");
+      await assert.rejects(b.saveWaiver(waiver), /belongs to cluster default/);
+      const revoked = { ...waiver, revoked_at: at(2) };
+      await a.saveWaiver(revoked);
+      await a.close();
+      const again = await reopen();
+      assert.ok(again.waivers);
+      assert.deepEqual(await again.waivers(), [revoked, rule]);
     });
   });
 }

@@ -109,6 +109,7 @@ route pattern such as \`/api/v1/drift-records/:resourceId\`, or \`unmatched\`),
 \`driftguard_drift_time_to_resolve_seconds{severity,source}\` (histogram),
 \`driftguard_coverage_ratio{source}\` and \`driftguard_coverage_objects{source}\` (gauges: live objects
 of watched kinds in tracked namespaces by the source that declares them),
+\`driftguard_waivers{state}\` and \`driftguard_waived_drifts{severity}\` (gauges),
 and the Node.js process defaults.
 `;
 
@@ -126,7 +127,13 @@ export function openApiDocument(): Node {
       { url: 'http://127.0.0.1:8080', description: 'API listener (through kubectl port-forward)' },
       { url: 'http://127.0.0.1:8081', description: 'health and metrics listener' },
     ],
-    tags: [{ name: 'records' }, { name: 'analysis' }, { name: 'audit' }, { name: 'health' }],
+    tags: [
+      { name: 'records' },
+      { name: 'analysis' },
+      { name: 'audit' },
+      { name: 'waivers' },
+      { name: 'health' },
+    ],
     paths: {
       '/health': {
         get: {
@@ -250,6 +257,43 @@ export function openApiDocument(): Node {
             },
             ...fails(400, 413, 503),
           },
+        },
+      },
+      '/api/v1/waivers': {
+        get: {
+          tags: ['waivers'],
+          operationId: 'listWaivers',
+          summary: 'Every waiver of this cluster, with its state now (active, expired, revoked, void).',
+          responses: { '200': json('The waivers, oldest first.', 'WaiverList'), ...fails(400, 500, 503) },
+        },
+        post: {
+          tags: ['waivers'],
+          operationId: 'createWaiver',
+          summary:
+            'Accepts known drift until an expiry: the drift it covers shows as `waived` (not active) until the expiry, a revoke, or (one resource) the live value changing again.',
+          requestBody: {
+            required: true,
+            description:
+              'Owner, reason, expiry (`for` or `expires_at`) and scope (`resource_id` [+ `field`], or a rule).',
+            content: { 'application/json': { schema: ref('WaiverRequest') } },
+          },
+          responses: { '201': json('The waiver made.', 'Waiver'), ...fails(400, 413, 500, 503) },
+        },
+      },
+      '/api/v1/waivers/{id}': {
+        delete: {
+          tags: ['waivers'],
+          operationId: 'revokeWaiver',
+          summary: 'Revokes a waiver: the drift it covered is active again at once.',
+          parameters: [
+            {
+              name: 'id',
+              in: 'path',
+              required: true,
+              schema: { type: 'string', pattern: '^[A-Za-z0-9-]{1,64}$' },
+            },
+          ],
+          responses: { '200': json('The waiver, revoked.', 'Waiver'), ...fails(400, 404, 500, 503) },
         },
       },
       '/api/v1/audit': {
