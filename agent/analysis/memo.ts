@@ -6,7 +6,10 @@
 // (and whatever stage follows it) does not run. The key is stored on the record (`verdict_key`),
 // so the memo also holds across restarts; a record without one simply misses.
 //
-//   v1|<code>|<rules>|<salt>|<ignore>|<facts>|<desired>|<source>|<uid>@<resourceVersion>
+//   v2:<fingerprint of code, rules, salt, ignore rules, facts, desired object, source>|<uid>@<resourceVersion>
+//
+// (one fingerprint for everything but the live part, computed once per desired object: the key
+// is held per record, in memory and in the store, so it is kept short: ~70 bytes)
 //
 // The commit is not part of it: a commit that leaves an object as it was changes nothing about
 // its verdict, and the record keeps the commit its verdict was made at. (A fresh clone reads
@@ -25,7 +28,7 @@ import type { KubeObject } from '../../shared/types.ts';
 import type { DesiredEntry } from '../git/desired-view.ts';
 
 /** Bumped when the key's layout or meaning changes: every stored key then misses once. */
-const LAYOUT = 'v1';
+const LAYOUT = 'v2';
 
 /** 64 bits of SHA-256, hex: enough to tell versions of one object's inputs apart. */
 function fingerprint(text: string): string {
@@ -177,8 +180,7 @@ export class VerdictMemo {
     )
       return p.text;
     const d = entry.desired;
-    const text = [
-      LAYOUT,
+    const parts = [
       this.code,
       rulesPrint(engine.rules),
       fingerprint(`${engine.defaultNamespace}\n${engine.secretSalt}`),
@@ -187,6 +189,7 @@ export class VerdictMemo {
       desiredPrint(d),
       entry.source ?? '',
     ].join('|');
+    const text = `${LAYOUT}:${fingerprint(parts)}`;
     this.prefixes.set(d, {
       text,
       source: entry.source,

@@ -87,6 +87,8 @@ describe('remembered verdicts (real API server)', () => {
         drift: { periodic: false, interval: '1s', unmanaged: 'ignore', ...(rules ? { rules } : {}) },
         database: { path: join(storeDir, 'driftguard.db') },
       },
+      // Only a guard against a hang: a loaded shared machine starts node slowly.
+      startTimeoutMs: 120_000,
     });
     await agent.waitForLog((l) => l['event'] === 'analysis_completed', 60_000);
     return agent;
@@ -115,7 +117,10 @@ describe('remembered verdicts (real API server)', () => {
     assert.deepEqual(await verdicts(a), { computed: TRACKED, remembered: 0 });
     assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED });
     const r = await getRecord(a, `ConfigMap:${NS}:a`);
-    assert.match(String((r as { verdict_key?: unknown } | null)?.verdict_key), /^v1\|/);
+    assert.match(
+      String((r as { verdict_key?: unknown } | null)?.verdict_key),
+      /^v2:[0-9a-f]{16}\|[-0-9a-f]+@\d+$/,
+    );
   });
 
   it('a changed live object: its verdict only', async () => {
