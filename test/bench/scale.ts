@@ -264,10 +264,10 @@ async function agentFigures(
       });
       figure({
         section,
-        name: 'bytes per object (heap after GC / objects)',
+        name: 'heap per object (heap after GC / objects)',
         value: Math.round(heap.heapUsed / n),
         unit: 'B',
-        note: 'live projection, desired object, record and indexes together; see docs/CAPACITY.md',
+        note: 'live projection, desired object, record and indexes together, plus the fixed heap (~25 MB) spread over n: the per-object cost is the slope between two sizes (docs/CAPACITY.md)',
       });
     } else note(`${section}: no inspector URL in the agent's stderr; heap figure skipped`);
 
