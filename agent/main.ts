@@ -7,6 +7,7 @@ import { Agent } from './agent.ts';
 import { parseArgs, USAGE } from './args.ts';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { guardSpawnExhaustion } from './spawn-guard.ts';
+import { errorMessage } from '../shared/errors.ts';
 
 function version(): string {
   const pkg = join(dirname(fileURLToPath(import.meta.url)), '..', 'package.json');
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     agent = new Agent(loadConfig(args.config), { version: version() });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 2);
-    fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`, 2);
+    fail(`cannot start: ${errorMessage(err)}`, 2);
   }
 
   guardSpawnExhaustion((err) =>
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
         agent.log.info({ event: 'shutdown', done: true }, 'stopped');
         process.exit(0);
       },
-      (err: unknown) => fail(`error while stopping: ${err instanceof Error ? err.message : String(err)}`, 1),
+      (err: unknown) => fail(`error while stopping: ${errorMessage(err)}`, 1),
     );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -67,12 +68,9 @@ async function main(): Promise<void> {
   try {
     await agent.start();
   } catch (err) {
-    agent.log.fatal(
-      { event: 'shutdown', err: err instanceof Error ? err.message : String(err) },
-      'start failed',
-    );
+    agent.log.fatal({ event: 'shutdown', err: errorMessage(err) }, 'start failed');
     await agent.stop().catch(() => undefined);
-    fail(`start failed: ${err instanceof Error ? err.message : String(err)}`, 1);
+    fail(`start failed: ${errorMessage(err)}`, 1);
   }
 }
 

@@ -1,4 +1,5 @@
 // A failure the user can act on: one line on stderr and an exit code (2 unless said otherwise),
+import { errorMessage } from '../shared/errors.ts';
 // never a stack trace (those appear only with DRIFTGUARD_DEBUG=1).
 
 export const EXIT_OK = 0;
@@ -16,6 +17,6 @@ export class CliError extends Error {
 
 /** The first line of an error's message, for errors that did not come from us. */
 export function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   return (msg.split('\n').find((l) => l.trim() !== '') ?? 'unknown error').trim();
 }

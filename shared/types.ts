@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type * as shapes from './api/shapes.ts';
 
 export {
+  DNS_LABEL,
   DRIFT_STATUSES,
   DRIFT_TYPES,
   SEVERITIES,

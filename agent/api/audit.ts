@@ -6,6 +6,7 @@ import type { AuditReceiver } from '../audit/receiver.ts';
 import { ApiError } from './errors.ts';
 import { readBody } from './limits.ts';
 import { noParams } from './query.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export function auditRoutes(
   router: Router,
@@ -26,7 +27,7 @@ export function auditRoutes(
     try {
       ctx.body = receiver.list(body);
     } catch (err) {
-      throw new ApiError(400, err instanceof Error ? err.message : String(err));
+      throw new ApiError(400, errorMessage(err));
     }
   });
 }

@@ -6,16 +6,10 @@ import type { Logger } from 'pino';
 import { StoreUnavailableError } from '../store/resilient.ts';
 import type { ErrorBody } from '../../shared/types.ts';
 import type { Store } from '../store/store.ts';
+import { ApiError } from '../../shared/api/errors.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError } from '../../shared/api/errors.ts';
 
 /** How long the error path waits for a ping before calling the store unreachable. */
 const PING_DEADLINE_MS = 1000;
@@ -32,10 +26,6 @@ async function storeReachable(store: Store): Promise<boolean> {
   }
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * Turns any thrown error into a JSON error response with the right status. Without a store
  * (the health app) an unexpected error is simply a 500.
@@ -48,7 +38,7 @@ export function errorResponses(store: Store | undefined, logger: Logger | undefi
       let status: number;
       let message: string;
       if (err instanceof ApiError) {
-        status = err.status;
+        status = err.status ?? 500;
         message = err.message;
       } else if (err instanceof StoreUnavailableError) {
         // The resilient store already knows: its message says what is waiting for the database.
@@ -61,8 +51,8 @@ export function errorResponses(store: Store | undefined, logger: Logger | undefi
       } else {
         // The store is down: a clear, retryable answer rather than a 500.
         status = 503;
-        message = `store unavailable: ${messageOf(err)}`;
-        logger?.warn({ err: messageOf(err), method: ctx.method, path: ctx.path }, 'store unavailable');
+        message = `store unavailable: ${errorMessage(err)}`;
+        logger?.warn({ err: errorMessage(err), method: ctx.method, path: ctx.path }, 'store unavailable');
       }
       ctx.status = status;
       ctx.body = { error: message } satisfies ErrorBody;

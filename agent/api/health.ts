@@ -7,6 +7,7 @@ import type { ComponentState, Readiness } from '../../shared/types.ts';
 import type { AgentControl } from './control.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { errorResponses, routeFallbacks } from './errors.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export interface HealthDeps {
   control: AgentControl;
@@ -22,7 +23,7 @@ async function readiness(control: AgentControl): Promise<ReadyResponse> {
   try {
     components = await control.readiness();
   } catch (err) {
-    const message = `readiness check failed: ${err instanceof Error ? err.message : String(err)}`;
+    const message = `readiness check failed: ${errorMessage(err)}`;
     return { status: 'not_ready', message, components: [] };
   }
   const failing = components.filter((c) => !c.ready);

@@ -3,6 +3,7 @@
 // inode) or truncated. At start only the last `backlogBytes` are read: enough for the join to
 // attribute the drift already open, without reading a day of audit log.
 import { open, stat } from 'node:fs/promises';
+import { errorMessage } from '../../shared/errors.ts';
 
 export interface TailOptions {
   intervalMs?: number;
@@ -73,7 +74,7 @@ export function tailAuditLog(
         () => {
           problem = null;
         },
-        (err: unknown) => complain(`audit log ${path}: ${err instanceof Error ? err.message : String(err)}`),
+        (err: unknown) => complain(`audit log ${path}: ${errorMessage(err)}`),
       )
       .finally(() => {
         if (!stopped) {

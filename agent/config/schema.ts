@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { engineRulesSchema } from '../../shared/engine/rules.ts';
 import { DEFAULT_HELM, DEFAULT_KUSTOMIZE, SOURCE_TYPES } from '../../shared/node/render/types.ts';
 import { strictMap } from '../../shared/schema.ts';
-import { SOURCE_NAME } from '../../shared/types.ts';
+import { DNS_LABEL, SOURCE_NAME } from '../../shared/types.ts';
 import {
   bool,
   duration,
@@ -75,7 +75,7 @@ const database = section({
 
 /** A DNS label: it is stored on every record and names the cluster in the API, events and metrics. */
 const clusterName = text()
-  .refine((s) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s), {
+  .refine((s) => DNS_LABEL.test(s), {
     error: 'must be a DNS label (lower-case letters, digits and -, at most 63)',
   })
   .default('default');

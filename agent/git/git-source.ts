@@ -20,6 +20,7 @@ import type { Logger } from '../log.ts';
 import { DesiredState, type FileUpdate } from './desired-state.ts';
 import { GitRepo } from './repo.ts';
 import type { SourceSpec } from './source-spec.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export interface GitChange {
   commit: string;
@@ -59,7 +60,7 @@ export interface RenderDeps {
 const READ_SLICE = 64;
 
 function firstLines(err: unknown, n = 3): string {
-  return (err instanceof Error ? err.message : String(err))
+  return errorMessage(err)
     .split('\n')
     .filter((l) => l.trim() !== '')
     .slice(0, n)

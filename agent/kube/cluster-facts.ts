@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import { KindWatch } from './kind-watch.ts';
 import type { KindInfo } from './kinds.ts';
 import { LiveState } from './live-state.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 const CRD: KindInfo = {
   kind: 'CustomResourceDefinition',
@@ -128,7 +129,7 @@ export class ClusterFacts {
         })
         .catch((err: unknown) =>
           this.log.warn(
-            { event: 'discovery_failed', err: err instanceof Error ? err.message : String(err) },
+            { event: 'discovery_failed', err: errorMessage(err) },
             'could not learn the cluster facts again after a CRD change; the last ones stay',
           ),
         );

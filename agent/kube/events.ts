@@ -12,6 +12,7 @@ import { changedByText } from '../../shared/changed-by.ts';
 import type { EventSink } from '../records/announce.ts';
 import { fieldName } from '../records/wording.ts';
 import { KubeApiError, kubeRequest } from '../../shared/node/kube/rest.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const REASONS = { detected: 'DriftDetected', resolved: 'DriftResolved' } as const;
 
@@ -98,7 +99,7 @@ export class EventRecorder implements EventSink {
       (err: unknown) => {
         // 409: this transition's Event exists already (a retried write): nothing to add.
         if (err instanceof KubeApiError && err.status === 409) return;
-        this.failed(record, err instanceof Error ? err.message : String(err));
+        this.failed(record, errorMessage(err));
       },
     );
   }

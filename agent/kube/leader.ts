@@ -7,6 +7,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import { KubeApiError, kubeRequest } from '../../shared/node/kube/rest.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export interface LeaderOptions {
   kc: KubeConfig;
@@ -112,7 +113,7 @@ export class LeaderElector {
       }
     } catch (err) {
       this.opts.log.warn(
-        { event: 'leader_release_failed', err: err instanceof Error ? err.message : String(err) },
+        { event: 'leader_release_failed', err: errorMessage(err) },
         'could not release the Lease; a follower takes over when it expires',
       );
     }
@@ -219,7 +220,7 @@ export class LeaderElector {
   }
 
   private failed(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (this.leading && this.now() - this.lastRenew >= this.opts.renewDeadlineMs) {
       this.stepDown(`no renewal within ${this.opts.renewDeadlineMs} ms: ${message}`);
       return;

@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log.ts';
 import { kubeRequest } from '../../shared/node/kube/rest.ts';
 import type { KindInfo } from './kinds.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export interface WatchScope {
   info: KindInfo;
@@ -92,7 +93,7 @@ export async function deniedScopes(
             event: 'permission_check_failed',
             kind: scope.info.kind,
             namespace: scope.namespace ?? null,
-            err: err instanceof Error ? err.message : String(err),
+            err: errorMessage(err),
           },
           'could not check permissions; watching anyway',
         );

@@ -12,6 +12,7 @@ import type { SinkConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import { body, wanted, type Notification } from './payload.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export type SinkOutcome = 'sent' | 'failed' | 'dropped';
 
@@ -37,7 +38,7 @@ export function sinkUrl(sink: SinkConfig, env: NodeJS.ProcessEnv): string {
     return readFileSync(sink.url_file ?? '', 'utf8').trim();
   } catch (err) {
     throw new Error(
-      `notifications sink ${sink.name}: cannot read url_file ${sink.url_file ?? ''}: ${err instanceof Error ? err.message : String(err)}`,
+      `notifications sink ${sink.name}: cannot read url_file ${sink.url_file ?? ''}: ${errorMessage(err)}`,
       { cause: err },
     );
   }
@@ -158,7 +159,7 @@ class Sink {
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
       return `no answer in ${this.config.timeout} ms`;
     const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : '';
-    const text = `${err instanceof Error ? err.message : String(err)}${cause ? `: ${cause}` : ''}`;
+    const text = `${errorMessage(err)}${cause ? `: ${cause}` : ''}`;
     return text.split(this.url).join('<url>');
   }
 

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle, thirdPartyNotices } from '../../shared/node/bundle.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const AGENT_BUNDLE = join(ROOT, 'dist', 'driftguard-agent.mjs');
@@ -29,7 +30,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   buildAgent().then(
     (r) => process.stdout.write(`bundle ${r.path} (${(r.bytes / 1024).toFixed(0)} KiB)\n`),
     (err: unknown) => {
-      process.stderr.write(`build failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`build failed: ${errorMessage(err)}\n`);
       process.exit(1);
     },
   );

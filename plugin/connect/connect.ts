@@ -7,6 +7,7 @@ import { loadKubeConfig } from '../kube/config.ts';
 import { findAgentPod } from './find-agent.ts';
 import { openPortForward } from './port-forward.ts';
 import { directTransport, type AgentTransport } from './transport.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export interface ConnectOptions {
   /** Port-forward opening deadline (ms). */
@@ -29,7 +30,7 @@ export async function connectAgent(
     try {
       return directTransport(url);
     } catch (err) {
-      throw new CliError(err instanceof Error ? err.message : String(err));
+      throw new CliError(errorMessage(err));
     }
   }
   const kc = loadKubeConfig(flags);

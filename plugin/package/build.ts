@@ -12,6 +12,7 @@ import { parse } from 'yaml';
 import { bundle, thirdPartyNotices } from './bundle.ts';
 import { krewManifestProblems } from './krew-rules.ts';
 import { tarGz, type TarEntry } from './tar.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PLACEHOLDER_SHA = '0'.repeat(64);
@@ -127,7 +128,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       );
     },
     (err: unknown) => {
-      process.stderr.write(`package failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`package failed: ${errorMessage(err)}\n`);
       process.exit(1);
     },
   );

@@ -8,7 +8,4 @@ export type UiClient = Pick<
 >;
 
 /** A client error as one status-line message (ApiError already carries the agent's own message). */
-export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
+export { errorMessage } from '../../shared/errors.ts';

@@ -9,16 +9,9 @@ import type {
   Statistics,
 } from '../types.ts';
 import type { RecordFilter } from './query.ts';
+import { ApiError } from './errors.ts';
 
-/** An API failure: `status` is the HTTP status, or null when the agent could not be reached at all. */
-export class ApiError extends Error {
-  readonly status: number | null;
-  constructor(message: string, status: number | null) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-  }
-}
+export { ApiError };
 
 export type { RecordFilter };
 
@@ -72,9 +65,9 @@ function unreachable(url: string, err: unknown): ApiError {
         ? err.message
         : String(err);
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return new ApiError(`agent at ${url} did not answer in time`, null);
+    return new ApiError(null, `agent at ${url} did not answer in time`);
   }
-  return new ApiError(`agent unreachable at ${url}: ${cause}`, null);
+  return new ApiError(null, `agent unreachable at ${url}: ${cause}`);
 }
 
 /** The API pages record lists (default 100, at most 1000 a request): read pages of 1000 until a short one. */
@@ -124,13 +117,13 @@ export class DriftGuardClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new ApiError(`agent sent a response that is not JSON (HTTP ${res.status})`, res.status);
+      throw new ApiError(res.status, `agent sent a response that is not JSON (HTTP ${res.status})`);
     }
   }
 
   private async json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
     const res = await this.send(method, path);
-    if (!res.ok) throw new ApiError(await errorMessage(res), res.status);
+    if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
     return this.parse<T>(res);
   }
 
@@ -141,7 +134,7 @@ export class DriftGuardClient {
       const body = await this.parse<Partial<ProbeResult>>(res);
       return { status: body.status ?? (res.ok ? 'ok' : 'not_ready'), message: body.message ?? '' };
     }
-    throw new ApiError(await errorMessage(res), res.status);
+    throw new ApiError(res.status, await errorMessage(res));
   }
 
   health(): Promise<ProbeResult> {
@@ -199,7 +192,7 @@ export class DriftGuardClient {
       opts.onProgress?.(s);
       if (s.status !== 'running') return s;
       if (Date.now() + interval > deadline)
-        throw new ApiError(`analysis ${id} still running after ${opts.timeoutMs ?? 300_000} ms`, null);
+        throw new ApiError(null, `analysis ${id} still running after ${opts.timeoutMs ?? 300_000} ms`);
       await new Promise((r) => setTimeout(r, interval));
     }
   }

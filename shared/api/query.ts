@@ -2,7 +2,7 @@
 // (agent/api/query.ts), the OpenAPI document's parameters are generated from them, and the plugin's
 // client takes its filters in their typed form (RecordFilter).
 import { z } from 'zod';
-import { DRIFT_TYPES, SEVERITIES, SOURCE_NAME } from './shapes.ts';
+import { DNS_LABEL, DRIFT_TYPES, SEVERITIES, SOURCE_NAME } from './shapes.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -33,12 +33,12 @@ export const pageParams = {
 };
 
 export const recordParams = z.strictObject({
-  cluster: name(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a cluster name (a DNS label)')
+  cluster: name(DNS_LABEL, 'a cluster name (a DNS label)')
     .optional()
     .describe(
       "Another cluster's records, when several clusters share one database (default: the agent's own, config kubernetes.cluster).",
     ),
-  namespace: name(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name')
+  namespace: name(DNS_LABEL, 'a Kubernetes namespace name')
     .optional()
     .describe('Only records in this namespace (a Kubernetes namespace name).'),
   drift_detected: z.stringbool({ truthy: ['true'], falsy: ['false'], error: 'true or false' }).optional(),

@@ -23,8 +23,10 @@ export const SEVERITIES = ['low', 'medium', 'high'] as const;
 /** `waived`: an active drift a waiver covers until it expires or the live value changes again. */
 export const DRIFT_STATUSES = ['none', 'active', 'resolved', 'waived'] as const;
 export const TRANSITIONS = ['detected', 'updated', 'resolved'] as const;
+/** A DNS label (RFC 1123): lower-case letters, digits and -, at most 63, alphanumeric at both ends. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A source's name (`sources[].name`): what records, events, `?source=` and `--source` carry. */
-export const SOURCE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const SOURCE_NAME = DNS_LABEL;
 const SOURCE_TYPES_RENDERED = ['directory', 'kustomize', 'helm'] as const;
 
 /** The shapes the OpenAPI document names, by component name. */
