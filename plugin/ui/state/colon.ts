@@ -3,11 +3,28 @@
 import { kindFromAlias, knownKinds, suggestKind } from '../../kube/kinds.ts';
 import { COLON_COMMANDS, colonCommand } from './keymap.ts';
 import { SORT_KEYS, type SortKey } from './list.ts';
-import { ROOT } from './nav.ts';
-import type { UiState } from './ui-state.ts';
+import { ROOT, type NavStack } from './nav.ts';
 
-const fail = (s: UiState, text: string): UiState => ({ ...s, message: { text, ok: false } });
-const done = (s: UiState, text: string): UiState => ({ ...s, cursor: 0, message: { text, ok: true } });
+/** The part of the browser's state (ui-state.ts UiState) a `:` command changes. */
+interface ColonFields {
+  quit: boolean;
+  overlay: 'none' | 'help' | 'picker';
+  mode: 'active' | 'resolved';
+  namespace: string | null;
+  kind: string | null;
+  source: string | null;
+  sort: SortKey;
+  stack: NavStack;
+  cursor: number;
+  message: { text: string; ok: boolean } | null;
+}
+
+const fail = <S extends ColonFields>(s: S, text: string): S => ({ ...s, message: { text, ok: false } });
+const done = <S extends ColonFields>(s: S, text: string): S => ({
+  ...s,
+  cursor: 0,
+  message: { text, ok: true },
+});
 
 /** `deploy`, `deployments.apps`, `Deployment` → Deployment; a CRD kind passes as typed (capitalised). */
 function kindOf(arg: string): string | null {
@@ -17,7 +34,7 @@ function kindOf(arg: string): string | null {
   return /^[A-Z][A-Za-z0-9]*$/.test(name) ? name : null;
 }
 
-export function runColon(s: UiState, line: string): UiState {
+export function runColon<S extends ColonFields>(s: S, line: string): S {
   const [name = '', ...args] = line.trim().split(/\s+/);
   if (name === '') return s;
   const cmd = colonCommand(name);
