@@ -22,11 +22,16 @@ export interface Binaries {
   helm: string;
   helmVersion: string;
   promtool: string;
+  /** The real node's kubelet (test/cluster/node). */
+  kubelet: string;
+  /** The sandbox image containerd is configured with, and its OCI archive (nothing is pulled). */
+  pauseImage: string;
+  pauseArchive: string;
   kubernetesVersion: string;
 }
 
 /** binaries.json entries that are versions, not paths. */
-const VERSION_KEYS = new Set(['kubernetesVersion', 'kustomizeVersion', 'helmVersion']);
+const VERSION_KEYS = new Set(['kubernetesVersion', 'kustomizeVersion', 'helmVersion', 'pauseImage']);
 
 export function cacheDir(): string {
   const base = process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache');

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real test servers and tools (kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubectl, etcd, FerretDB, kwok, krew, kustomize, helm, promtool) from the Go
+# kubectl, etcd, FerretDB, kwok, krew, kustomize, helm, promtool, and for the real node a kubelet
+# and a pause image) from the Go
 # modules beside this script, once, into a cache outside the work tree keyed by version.
 # Prints per-binary timings; a warm run (everything cached) returns in well under a second.
 #   build.sh        every binary (npm test)
@@ -112,6 +113,42 @@ if [ "$selection" = all ]; then
     "-X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" remove_all_sd
 fi
 
+# The real node (test/cluster/node): a kubelet from its own wrapper module (the kube module and its
+# cache key stay as they are; the shared packages come from the build cache), and the pod sandbox's
+# pause process as a one-layer OCI image archive containerd imports under PAUSE_IMAGE.
+PAUSE_IMAGE=localhost/driftguard/pause:3.10
+kubelet_bin="$cache/kubelet-$K8S_VERSION-$(key kubelet)/kubelet"
+pause_dir="$cache/pause-$(key pause)"
+# oci_archive <binary> <image ref> <out.tar>: the binary as /<name>, its entrypoint, in an OCI layout.
+oci_archive() {
+  local w name blob
+  w=$(mktemp -d) name=$(basename "$1")
+  mkdir -p "$w/root" "$w/oci/blobs/sha256"
+  cp "$1" "$w/root/$name"
+  tar -C "$w/root" --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$w/blob" "$name"
+  blob() { # <file> -> "digest size", the file moved into blobs/ first (read returns at the echo)
+    local d s; d=$(sha256sum "$1" | cut -d' ' -f1) s=$(stat -c %s "$1")
+    mv "$1" "$w/oci/blobs/sha256/$d" && echo "$d $s"
+  }
+  read -r layer lsize < <(blob "$w/blob")
+  printf '{"architecture":"%s","os":"linux","config":{"Entrypoint":["/%s"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
+    "$(go env GOARCH)" "$name" "$layer" >"$w/blob"
+  read -r config csize < <(blob "$w/blob")
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
+    "$config" "$csize" "$layer" "$lsize" >"$w/blob"
+  read -r manifest msize < <(blob "$w/blob")
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"io.containerd.image.name":"%s","org.opencontainers.image.ref.name":"%s"}}]}' \
+    "$manifest" "$msize" "$2" "${2##*:}" >"$w/oci/index.json"
+  echo '{"imageLayoutVersion":"1.0.0"}' >"$w/oci/oci-layout"
+  tar -C "$w/oci" -cf "$3.tmp" oci-layout index.json blobs && mv "$3.tmp" "$3"
+  rm -rf "$w"
+}
+if [ "$selection" = all ]; then
+  build kubelet k8s.io/kubernetes/cmd/kubelet "$kubelet_bin" "$(ver_flags)"
+  build pause . "$pause_dir/pause"
+  [ -s "$pause_dir/pause.tar" ] || oci_archive "$pause_dir/pause" "$PAUSE_IMAGE" "$pause_dir/pause.tar"
+fi
+
 # The TypeScript harness reads the paths from here (every path, built or not: binaries() says which
 # one is missing when a test asks for it, so the demo's subset serves the demo).
 cat > "$cache/binaries.json.tmp" <<JSON
@@ -131,6 +168,9 @@ cat > "$cache/binaries.json.tmp" <<JSON
   "helm": "$helm_bin",
   "helmVersion": "$HELM_VERSION",
   "promtool": "$promtool_bin",
+  "kubelet": "$kubelet_bin",
+  "pauseImage": "$PAUSE_IMAGE",
+  "pauseArchive": "$pause_dir/pause.tar",
   "kubernetesVersion": "$K8S_VERSION"
 }
 JSON

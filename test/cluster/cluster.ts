@@ -9,6 +9,8 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { binaries } from './binaries.ts';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+import { checkNodeHost } from './node/host.ts';
+import { startRealNode, type RealNode } from './node/node.ts';
 import { freePort } from './ports.ts';
 import { startServer, waitFor, type Server } from './process.ts';
 
@@ -20,8 +22,20 @@ export interface PodTarget {
   selector?: string;
 }
 
+/** What the full cluster's control plane takes besides the defaults (token users, audit), and a real node. */
+export interface ClusterOptions extends Pick<ControlPlaneOptions, 'users' | 'audit'> {
+  /**
+   * Also run a real node (node/node.ts: kubelet, containerd, runc, bridge CNI) registered next to
+   * the kwok node; kwok then manages only the nodes annotated as its own. Throws with the reason
+   * when this host cannot run one (checkNodeHost() says so beforehand, for a skip).
+   */
+  realNode?: boolean;
+}
+
 export interface Cluster extends ControlPlane {
   nodeName: string;
+  /** The real node, when startCluster({ realNode: true }) started one. */
+  realNode?: RealNode;
   /** Seconds from the first process started to a Ready node. */
   startSeconds: number;
   /**
@@ -138,7 +152,7 @@ function nodeManifest(name: string): string {
 }
 
 /** Starts the controller manager, the scheduler and kwok against `plane`; returns them started. */
-async function startComponents(plane: ControlPlane): Promise<Server[]> {
+async function startComponents(plane: ControlPlane, kwokOwnNodesOnly: boolean): Promise<Server[]> {
   const bins = binaries();
   const common = (port: number) => [
     `--kubeconfig=${plane.kubeconfig}`,
@@ -182,7 +196,10 @@ async function startComponents(plane: ControlPlane): Promise<Server[]> {
     bins.kwok,
     [
       `--kubeconfig=${plane.kubeconfig}`,
-      '--manage-all-nodes=true',
+      // With a real node, kwok must leave it alone: it takes only the nodes nodeManifest() annotates.
+      ...(kwokOwnNodesOnly
+        ? ['--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake']
+        : ['--manage-all-nodes=true']),
       '--node-ip=127.0.0.1',
       `--node-name=${NODE_NAME}`,
       `--node-port=${kwokPort}`,
@@ -252,23 +269,27 @@ export async function podNames(plane: ControlPlane, namespace: string, target: P
   return names;
 }
 
-/** What the full cluster's control plane takes besides the defaults: token users, audit. */
-export type ClusterOptions = Pick<ControlPlaneOptions, 'users' | 'audit'>;
-
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const started = Date.now();
-  const plane = await startControlPlane({ ...opts, serviceAccountAdmission: true });
+  const { realNode: wantsRealNode, ...planeOpts } = opts;
+  const nodeHost = wantsRealNode ? checkNodeHost() : undefined;
+  if (nodeHost && !nodeHost.ok) throw new Error(`cannot run a real node here: ${nodeHost.reason}`);
+  const plane = await startControlPlane({ ...planeOpts, serviceAccountAdmission: true });
   const servers: Server[] = [];
+  let realNode: RealNode | undefined;
   const stop = async (): Promise<void> => {
+    // The real node's pods are deleted through the API server, so it goes first.
+    if (realNode) await realNode.stop();
     for (const s of servers.reverse()) await s.stop();
     await plane.stop();
   };
   try {
-    servers.push(...(await startComponents(plane)));
+    servers.push(...(await startComponents(plane, wantsRealNode === true)));
     const [kcm, , kwok] = servers as [Server, Server, Server];
     await plane.kubectlOk(['create', '-f', '-'], { input: nodeManifest(NODE_NAME) });
     await waitNodeReady(plane, kwok, NODE_NAME);
     await waitDefaultServiceAccount(plane, kcm);
+    if (nodeHost?.ok) realNode = await startRealNode(plane, nodeHost.host);
     const startSeconds = (Date.now() - started) / 1000;
 
     const forwardPod: Cluster['forwardPod'] = async (namespace, pod, port, target) => {
@@ -309,7 +330,16 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         throw new Error(`controllers have not acted within ${timeoutMs} ms:\n${pending.join('\n')}`);
     };
 
-    return { ...plane, nodeName: NODE_NAME, startSeconds, forwardPod, waitForDeployments, settle, stop };
+    return {
+      ...plane,
+      nodeName: NODE_NAME,
+      ...(realNode ? { realNode } : {}),
+      startSeconds,
+      forwardPod,
+      waitForDeployments,
+      settle,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
