@@ -247,6 +247,15 @@ describe('config errors', () => {
     assert.equal(problems.length, 3, JSON.stringify(problems));
   });
 
+  it("takes a secret's source variable for what it is, even in a section's namespace", () => {
+    const withToken = `git:\n  url: /srv/manifests\n  auth: { username: u, password_env: DRIFTGUARD_GIT_TOKEN }\n`;
+    assert.deepEqual(problemsOf(withToken, { DRIFTGUARD_GIT_TOKEN: 't' }), []);
+    assert.match(
+      problemsOf(withToken, { DRIFTGUARD_GIT_TOKEN: 't', DRIFTGUARD_GIT_TOKN: 't' }).join('\n'),
+      /^DRIFTGUARD_GIT_TOKN: unknown setting/,
+    );
+  });
+
   it('ignores DRIFTGUARD_ variables outside the config sections', () => {
     assert.deepEqual(problemsOf(minimal, { DRIFTGUARD_CACHE: '/tmp/x' }), []);
   });

@@ -82,9 +82,25 @@ function envNames(schema: z.ZodObject, path: string[], into = new Set<string>())
   return into;
 }
 
-/** DRIFTGUARD_<SECTION>_* variables that name no key are typos worth reporting. */
-function unknownEnv(env: NodeJS.ProcessEnv): string[] {
-  const known = envNames(configSections, []);
+/**
+ * The variables the config names as where a secret comes from (`password_env`, `url_env`, ...):
+ * values the agent reads, not settings, even when they are spelled DRIFTGUARD_<SECTION>_* (the
+ * shipped manifests pass the Git token as DRIFTGUARD_GIT_TOKEN).
+ */
+function referencedEnv(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) referencedEnv(v, into);
+  else if (isMap(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      if (key.endsWith('_env') && typeof v === 'string') into.add(v);
+      else referencedEnv(v, into);
+    }
+  }
+  return into;
+}
+
+/** DRIFTGUARD_<SECTION>_* variables that name no key (nor a secret's source) are typos worth reporting. */
+function unknownEnv(env: NodeJS.ProcessEnv, referenced: Set<string>): string[] {
+  const known = new Set([...envNames(configSections, []), ...referenced]);
   const prefixes = Object.keys(configSections.shape).map((s) => envName([s]) + '_');
   return Object.keys(env)
     .filter((name) => prefixes.some((p) => name.startsWith(p)) && !known.has(name))
@@ -126,7 +142,7 @@ export function parseConfig(
   const problems: string[] = [];
   const from = new Map<string, string>();
   const input = overlay(configSections, parseYaml(text, file, problems), [], env, from);
-  problems.push(...unknownEnv(env));
+  problems.push(...unknownEnv(env, referencedEnv(input)));
   const result = agentConfigSchema.safeParse(input);
   if (!result.success) problems.push(...result.error.issues.flatMap((issue) => messages(issue, from)));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);

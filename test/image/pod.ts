@@ -90,9 +90,23 @@ export async function waitPods(
       detail: () => `pods ${JSON.stringify(pods)}${describe}`,
     },
   ).catch(async (err: unknown) => {
-    describe = (await cluster.kubectl(['-n', AGENT_NS, 'describe', 'pods', '-l', AGENT_LABELS])).stdout.slice(
-      -3000,
-    );
+    const logs = async (previous: boolean): Promise<string> =>
+      (
+        await cluster.kubectl([
+          '-n',
+          AGENT_NS,
+          'logs',
+          '-l',
+          AGENT_LABELS,
+          '--tail=15',
+          ...(previous ? ['--previous'] : []),
+        ])
+      ).stdout;
+    describe = [
+      (await cluster.kubectl(['-n', AGENT_NS, 'describe', 'pods', '-l', AGENT_LABELS])).stdout.slice(-2500),
+      `logs:\n${await logs(false)}`,
+      `previous container's logs:\n${await logs(true)}`,
+    ].join('\n');
     throw new Error(`${(err as Error).message}\n${describe}`, { cause: err });
   });
 }
