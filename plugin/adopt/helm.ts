@@ -5,9 +5,17 @@
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { stringify } from 'yaml';
-import { markValues, traceField, type TracedKey } from '../../shared/engine/adopt/helm-trace.ts';
+import {
+  candidateKeys,
+  markValues,
+  traceField,
+  withMarkers,
+  type MarkedKey,
+  type TracedKey,
+} from '../../shared/engine/adopt/helm-trace.ts';
 import type { AdoptField } from '../../shared/engine/adopt/plan.ts';
 import type { FieldEdit } from '../../shared/engine/adopt/yaml-edit.ts';
+import type { DesiredObject } from '../../shared/engine/index.ts';
 import { isObject } from '../../shared/engine/json.ts';
 import { readByLibrary } from '../../shared/engine/parse.ts';
 import { getAt } from '../../shared/engine/path.ts';
@@ -65,41 +73,59 @@ export async function helmWrites(
     valuesFile ? readValues(repoDir, rel(valuesFile)) : {},
   );
   const marked = markValues(values);
-  let rendered;
-  try {
-    rendered = await render({
-      repoDir,
-      path: src.path ?? '',
-      type: 'helm',
-      namespace: src.defaultNamespace,
-      commit: null,
-      helm: { ...src.helm, values: marked.values },
-      tools: await findTools(),
-    });
-  } catch (err) {
-    if (err instanceof RenderError)
-      throw new CliError(
-        `cannot trace the fields to values keys: the chart does not render with marker values (${err.message})`,
-      );
-    throw err;
-  }
-  const obj =
-    rendered.objects.find((d) => d.id === target.id) ??
-    (rendered.objects.filter((d) => d.object.kind === target.kind).length === 1
-      ? rendered.objects.find((d) => d.object.kind === target.kind)
-      : undefined);
-  if (!obj)
-    throw new CliError(
-      `cannot trace ${target.id}: the chart renders it under another name with marker values`,
-    );
+  const tools = await findTools();
+  /** The object as the chart renders it with these values; null when it does not render or is renamed. */
+  const renderWith = async (v: JsonObject): Promise<DesiredObject | null> => {
+    try {
+      const r = await render({
+        repoDir,
+        path: src.path ?? '',
+        type: 'helm',
+        namespace: src.defaultNamespace,
+        commit: null,
+        helm: { ...src.helm, values: v },
+        tools,
+      });
+      const sameKind = r.objects.filter((d) => d.object.kind === target.kind);
+      return r.objects.find((d) => d.id === target.id) ?? (sameKind.length === 1 ? sameKind[0]! : null);
+    } catch (err) {
+      if (err instanceof RenderError) return null;
+      throw err;
+    }
+  };
+  // Every key marked at once: one render. A chart that checks its values (semverCompare, required
+  // formats) may refuse that; then each likely key is marked alone and the field watched for it.
+  const all = await renderWith(marked.values);
+  const trace = async (f: AdoptField): Promise<TracedKey[] | null> => {
+    if (all) return traceField(getAt(all.object, f.segs, target.kind), f.to, marked.keys);
+    const now = target.desired ? getAt(target.desired.object, f.segs, target.kind) : undefined;
+    const moving: MarkedKey[] = [];
+    let alone: JsonValue | undefined;
+    for (const k of candidateKeys(now, marked.keys)) {
+      const o = await renderWith(withMarkers(values, [k]));
+      const v = o ? getAt(o.object, f.segs, target.kind) : undefined;
+      if (v !== undefined && v !== null && String(v).includes(k.marker)) {
+        moving.push(k);
+        alone = v;
+      }
+    }
+    if (moving.length === 0) return null;
+    // Several keys make the field (repository:tag): marked together once more to see how.
+    const together = moving.length === 1 ? null : await renderWith(withMarkers(values, moving));
+    const v =
+      moving.length === 1 ? alone : together ? getAt(together.object, f.segs, target.kind) : undefined;
+    return traceField(v, f.to, moving);
+  };
   const traced: { f: AdoptField; keys: TracedKey[] }[] = [];
   const notes: string[] = [];
+  if (!all)
+    notes.push('the chart does not render with every values key marked at once: traced one key at a time');
   for (const f of fields) {
-    const keys = traceField(getAt(obj.object, f.segs, target.kind), f.to, marked.keys);
+    const keys = await trace(f);
     if (keys) traced.push({ f, keys });
     else
       notes.push(
-        `${f.path} is written by ${obj.sourceFile}, not by a values key: change the template, e.g. with this patch:\n${patchText(target, f)}`,
+        `${f.path} is written by ${target.sourceFile}, not by a values key: change the template, e.g. with this patch:\n${patchText(target, f)}`,
       );
   }
   const current = (path: string[]): JsonValue | undefined =>

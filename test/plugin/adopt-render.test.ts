@@ -291,4 +291,59 @@ describe('adopt --local into rendered sources', () => {
       );
     },
   );
+
+  it('Helm: a chart that refuses marker values is traced one key at a time', async () => {
+    const ns = 'adopt-h2';
+    const repo = makeRepo({
+      'strict/Chart.yaml': 'apiVersion: v2\nname: strict\nversion: 0.1.0\n',
+      'strict/values.yaml': '# pinned\nappVersion: "1.2.0"\nimage: nginx:1.27.3\nreplicas: 2\n',
+      'strict/templates/deploy.yaml': `{{- if not (semverCompare ">=1.0.0" .Values.appVersion) }}{{ fail "appVersion must be >= 1.0.0" }}{{ end }}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: strict
+spec:
+  replicas: {{ .Values.replicas }}
+  selector: { matchLabels: { app: strict } }
+  template:
+    metadata: { labels: { app: strict } }
+    spec:
+      containers:
+        - name: app
+          image: {{ .Values.image | quote }}
+`,
+    });
+    repos.push(repo);
+    await plane.kubectlOk(['create', 'namespace', ns]);
+    await new Promise<void>((resolve, reject) =>
+      execFile(
+        renderBinaries().helm,
+        ['install', 'strict', join(repo.dir, 'strict'), '-n', ns, '--kubeconfig', plane.kubeconfig],
+        { timeout: 120_000, env: { PATH: process.env['PATH'] ?? '', HOME: plane.dir } },
+        (err, _out, stderr) => (err ? reject(new Error(stderr)) : resolve()),
+      ),
+    );
+    await plane.kubectlOk(['-n', ns, 'set', 'image', 'deployment/strict', 'app=nginx:1.28.0']);
+    const common = ['--local', '--repo', repo.dir, '--path', 'strict', '--release', 'strict', '-n', ns];
+    const r = await plugin(['adopt', 'deployment/strict', ...common, '--values', 'values.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /traced one key at a time/);
+    assert.match(
+      r.stderr,
+      /spec\.template\.spec\.containers\[name=app\]\.image comes from values image="nginx:1\.28\.0"/,
+    );
+    assert.equal(
+      readFileSync(join(repo.dir, 'strict/values.yaml'), 'utf8'),
+      '# pinned\nappVersion: "1.2.0"\nimage: nginx:1.28.0\nreplicas: 2\n',
+    );
+    const after = await drift(repo.dir, `Deployment:${ns}:strict`, [
+      '--path',
+      'strict',
+      '--release',
+      'strict',
+      '-n',
+      ns,
+    ]);
+    assert.deepEqual(after.drift_details, []);
+  });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { markValues, traceField } from './helm-trace.ts';
+import { candidateKeys, markValues, traceField, withMarkers } from './helm-trace.ts';
 
 describe('helm marker tracing', () => {
   const { values, keys } = markValues({
@@ -35,5 +35,16 @@ describe('helm marker tracing', () => {
   it('says null when a template writes the field or live does not fit the literal text', () => {
     assert.equal(traceField('fixed-by-template', 'x', keys), null);
     assert.equal(traceField(`docker.io/${marker('image.tag')}`, 'quay.io/x', keys), null);
+  });
+  it('marks one key alone, and picks the keys whose value shows in a field', () => {
+    const tag = keys.find((k) => k.path.join('.') === 'image.tag')!;
+    const one = withMarkers({ image: { tag: '6.14.1', repository: 'r' }, replicaCount: 1 }, [tag]);
+    assert.deepEqual(one, { image: { tag: tag.marker, repository: 'r' }, replicaCount: 1 });
+    assert.deepEqual(
+      candidateKeys('ghcr.io/stefanprodan/podinfo:6.14.1', keys).map((k) => k.path.join('.')),
+      // replicaCount's 1 shows in the text too: a candidate only, its own render rules it out.
+      ['replicaCount', 'image.repository', 'image.tag'],
+    );
+    assert.deepEqual(candidateKeys(true, keys), []);
   });
 });

@@ -84,3 +84,30 @@ export function traceField(
     return { path: k.path, value: asNumber ? Number(got) : got };
   });
 }
+
+/** `values` with only `keys` set to their markers (one key at a time, when all at once will not render). */
+export function withMarkers(values: JsonObject, keys: readonly MarkedKey[]): JsonObject {
+  const out = structuredClone(values);
+  for (const k of keys) {
+    let cur: JsonObject = out;
+    for (const p of k.path.slice(0, -1)) {
+      const next = cur[p];
+      if (!isObject(next)) break;
+      cur = next;
+    }
+    const last = k.path[k.path.length - 1];
+    if (last !== undefined) cur[last] = typeof k.original === 'number' ? Number(k.marker) : k.marker;
+  }
+  return out;
+}
+
+/** Keys worth trying one at a time for a field: those whose value shows in what it renders now. */
+export function candidateKeys(
+  now: JsonValue | undefined,
+  keys: readonly MarkedKey[],
+  limit = 20,
+): MarkedKey[] {
+  if (typeof now !== 'string' && typeof now !== 'number') return [];
+  const text = String(now);
+  return keys.filter((k) => text.includes(String(k.original))).slice(0, limit);
+}
