@@ -135,6 +135,8 @@ export class Agent {
         relisted: (kind, reason) => this.metrics.watchRelists.inc({ kind, reason }),
       },
     });
+    // A Job Git lets its TTL remove, gone after the watch saw it finish, is not Missing.
+    baseEngine.finishedJobs = this.watch.state.finishedJobs;
     const desired = trackedOnly(this.sources, (key, ns) => this.watch.tracks(key, ns));
     // Only what Git names is held whole; the rest of the cluster is a light index. The lists run
     // while Git loads: until its first load has been tried every listed object is held whole (and

@@ -5,8 +5,10 @@
 // changes after start is read. Readers take the current facts; nothing else writes them.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { CrdSchemas, EngineOptions, KindScopes } from '../../shared/engine/index.ts';
+import { targetsOf, type HpaItem } from '../../shared/node/kube/autoscaled.ts';
 import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
+import { KubeApiError, kubeGet } from '../../shared/node/kube/rest.ts';
 import type { Logger } from '../log.ts';
 import { KindWatch } from './kind-watch.ts';
 import type { KindInfo } from './kinds.ts';
@@ -24,6 +26,17 @@ const CRD: KindInfo = {
   served: ['v1'],
 };
 
+const HPA: KindInfo = {
+  kind: 'HorizontalPodAutoscaler',
+  group: 'autoscaling',
+  version: 'v2',
+  plural: 'horizontalpodautoscalers',
+  namespaced: true,
+  key: 'HorizontalPodAutoscaler.autoscaling',
+  alsoVersions: [],
+  served: ['v2'],
+};
+
 /** A burst of CRD changes (an operator installing ten) is learned once, this long after the last. */
 const SETTLE_MS = 500;
 
@@ -34,6 +47,9 @@ export class ClusterFacts {
   private readonly listeners: (() => void)[] = [];
   private engine: { base: EngineOptions; version: number; options: EngineOptions } | null = null;
   private crdWatch: KindWatch | null = null;
+  private hpaWatch: KindWatch | null = null;
+  /** Workloads an HPA targets, while the HPAs can be read (EngineOptions.autoscaled). */
+  private autoscaled: Set<string> | undefined;
   private settle: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -78,7 +94,13 @@ export class ClusterFacts {
     if (this.current) {
       const { crdSchemas: _previous, ...rest } = base;
       const { scopes, crdSchemas } = this.current;
-      options = { ...rest, scopes, ...(crdSchemas ? { crdSchemas } : {}) };
+      const autoscaled = this.autoscaled;
+      options = {
+        ...rest,
+        scopes,
+        ...(crdSchemas ? { crdSchemas } : {}),
+        ...(autoscaled ? { autoscaled } : {}),
+      };
     }
     this.engine = { base, version: this.version, options };
     return options;
@@ -92,12 +114,58 @@ export class ClusterFacts {
     this.current = { scopes: await discovery.scopes(), crdSchemas: crds.ok ? crds.schemas : undefined };
     this.version++;
     if (crds.ok) this.watchCrds();
+    await this.watchHpas();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.settle);
     await this.crdWatch?.stop();
+    await this.hpaWatch?.stop();
+  }
+
+  /**
+   * Which workloads an HPA scales, kept current by a watch: with it, the engine counts a replica
+   * count nobody owns (a `kubectl scale` of an object applied server-side) as drift on the others.
+   * When the HPAs cannot be listed (RBAC) the engine is not told, and keeps today's caution.
+   */
+  private async watchHpas(): Promise<void> {
+    if (this.hpaWatch || this.stopped) return;
+    try {
+      await kubeGet(this.kc, '/apis/autoscaling/v2/horizontalpodautoscalers?limit=1');
+    } catch (err) {
+      if (!(err instanceof KubeApiError) || err.status === 0) throw err;
+      this.log.info(
+        { event: 'hpa_read_failed', err: err.message },
+        `cannot list HorizontalPodAutoscalers (${err.message}): a kubectl scale of an object applied server-side is not reported`,
+      );
+      return;
+    }
+    const state = new LiveState();
+    let synced = false;
+    // Told only once the first list is in: an HPA not yet seen must not make its target's scale drift.
+    const learnTargets = (): void => {
+      const hpas: HpaItem[] = [];
+      for (const [, e] of state.index()) if (e.object) hpas.push(e.object as HpaItem);
+      this.autoscaled = targetsOf(hpas);
+      this.version++;
+    };
+    state.onChange(() => {
+      if (synced) learnTargets();
+    });
+    this.hpaWatch = new KindWatch({
+      kc: this.kc,
+      info: HPA,
+      excludeNamespaces: [],
+      state,
+      log: this.log.child({}, { level: 'warn' }),
+      watchdogMs: this.watchdogMs,
+      onSynced: () => {
+        synced = true;
+        learnTargets();
+      },
+    });
+    void this.hpaWatch.start();
   }
 
   /** Once the CRDs could be read: a change to any of them learns the facts again. */

@@ -5,6 +5,7 @@
 // read are held by the RbacGate; what fails is a readiness message.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
+import { unreadableMessages } from './unreadable-groups.ts';
 import type { KubernetesConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { ClusterFacts } from './cluster-facts.ts';
@@ -56,6 +57,8 @@ export class ClusterWatch implements LiveView {
   /** The Discovery prepare() learned the facts with, for the first discover() to reuse. */
   private prepared: Discovery | null = null;
   private problems: string[] = [];
+  /** Group versions discovery could not read (an aggregated API that is down), for readiness. */
+  private unreadable: string[] = [];
   /** Warnings about versions Git names that the server does not serve, logged once each. */
   private readonly warned = new Set<string>();
   private kinds: KindInfo[] = [];
@@ -171,6 +174,9 @@ export class ClusterWatch implements LiveView {
     const discovery = learned ?? new Discovery(this.kc);
     try {
       const served = await discovery.kinds();
+      // A group that cannot be read is named (with the configured kinds in it), not fatal: the rest is watched.
+      this.unreadable = unreadableMessages(discovery.unreadable(), this.config.resource_types);
+      for (const u of this.unreadable) this.warnOnce(u);
       const r = resolveKinds(served, this.config.resource_types, this.gitVersions);
       for (const w of r.warnings) this.warnOnce(w);
       if (!learned) await this.facts.learn(discovery);
@@ -193,7 +199,7 @@ export class ClusterWatch implements LiveView {
       this.problems = [`API discovery failed: ${(err as Error).message}`];
       this.log.error({ event: 'discovery_failed', err: (err as Error).message }, this.problems[0]);
     }
-    if (this.problems.length > 0 || this.facts.crdProblem) this.scheduleRetry();
+    if (this.problems.length > 0 || this.unreadable.length > 0 || this.facts.crdProblem) this.scheduleRetry();
     this.syncWaiters.check();
   }
 
@@ -340,7 +346,7 @@ export class ClusterWatch implements LiveView {
   /** For readiness: resource types that could not be resolved and a CRD read that failed. */
   issues(): string[] {
     const crd = this.facts.crdProblem;
-    return [...this.problems, ...(crd ? [crd] : [])];
+    return [...this.problems, ...this.unreadable, ...(crd ? [crd] : [])];
   }
 
   counts(): Record<string, number> {

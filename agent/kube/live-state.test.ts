@@ -52,6 +52,25 @@ describe('live state', () => {
     assert.deepEqual(state.counts(), { ConfigMap: 2 });
   });
 
+  it('remembers Jobs seen finished after they are gone, and forgets one run again', () => {
+    const state = new LiveState();
+    const job = (rv: string, finished: boolean): KubeObject => ({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'app', resourceVersion: rv },
+      status: finished ? { conditions: [{ type: 'Complete', status: 'True' }] } : {},
+    });
+    state.upsert(job('1', false), false);
+    assert.equal(state.finishedJobs.has('Job:app:migrate'), false);
+    state.upsert(job('2', true), false);
+    state.remove(job('3', true), false);
+    assert.equal(state.get('Job:app:migrate'), undefined);
+    assert.equal(state.finishedJobs.has('Job:app:migrate'), true, 'finished before it went');
+    state.upsert(job('4', false), false);
+    state.remove(job('5', false), false);
+    assert.equal(state.finishedJobs.has('Job:app:migrate'), false, 're-created and deleted mid-run');
+  });
+
   it('reports only real changes, also for light entries', () => {
     const state = new LiveState();
     state.trackOnly(() => false);

@@ -8,7 +8,7 @@
 // status, the last-applied annotation), often half of it. It
 // tells its listener about each real change (a new resourceVersion, an add, a delete) so that one
 // object can be analysed at once.
-import { kindKeyOf, unmanagedFacts } from '../../shared/engine/index.ts';
+import { jobFinished, kindKeyOf, unmanagedFacts } from '../../shared/engine/index.ts';
 import { resourceId, type KubeObject } from '../../shared/types.ts';
 
 export type ChangeKind = 'add' | 'update' | 'delete';
@@ -89,6 +89,12 @@ export class LiveState {
   private tracked: (id: string) => boolean = () => true;
   private fetcher: LiveFetcher | undefined;
   private keepFacts = false;
+  /**
+   * Jobs last seen finished (condition Complete or Failed), kept after they are deleted: the
+   * evidence that one Git lets its TTL remove went as Git asked (EngineOptions.finishedJobs). A
+   * Job seen running again (re-created) is dropped. In memory: lost when the agent restarts.
+   */
+  readonly finishedJobs = new Set<string>();
 
   onChange(listener: (change: LiveChange) => void): void {
     this.listeners.push(listener);
@@ -203,12 +209,15 @@ export class LiveState {
     const whole = this.tracked(id);
     // Same version: nothing changed, unless a light entry is now to be held whole.
     if (old && old.resourceVersion === rv && (old.object !== undefined || !whole)) return null;
+    this.noteJob(id, obj);
     this.entries.set(id, this.entryOf(obj, whole));
     return this.emit({ id, kind: obj.kind, change: old ? 'update' : 'add' }, notify);
   }
 
   remove(obj: KubeObject, notify: boolean): LiveChange | null {
     const id = liveId(obj);
+    // The deletion event carries the object's last state: a Job may have finished just before.
+    this.noteJob(id, obj);
     if (!this.entries.delete(id)) return null;
     return this.emit({ id, kind: obj.kind, change: 'delete' }, notify);
   }
@@ -256,6 +265,12 @@ export class LiveState {
       if (c) changes.push(c);
     }
     return changes;
+  }
+
+  private noteJob(id: string, obj: KubeObject): void {
+    if (obj.kind !== 'Job') return;
+    if (jobFinished(obj)) this.finishedJobs.add(id);
+    else this.finishedJobs.delete(id);
   }
 
   private entryOf(obj: KubeObject, whole: boolean): LiveEntry {

@@ -161,6 +161,17 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
   const doc = {
     drift_records: analysis.results,
     count: analysis.results.length,
+    // Groups the cluster could not read: their objects are neither in sync nor Missing.
+    ...(analysis.unreadable.length > 0
+      ? {
+          unreadable: analysis.unreadable.map((u) => ({
+            api_version: u.apiVersion,
+            kinds: u.kinds,
+            reason: u.reason,
+            resource_ids: u.ids,
+          })),
+        }
+      : {}),
   };
   out(
     io,

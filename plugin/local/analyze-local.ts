@@ -8,6 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import {
   analyzeResource,
   defaultEngineOptions,
+  hasFinishedTtl,
   isClusterScoped,
   kindKeyOf,
   type DesiredObject,
@@ -29,7 +30,9 @@ import { sourceRoot } from '../../shared/node/source-files.ts';
 import type { DriftResult, KubeObject } from '../../shared/types.ts';
 import { readCrdSchemas, type CrdRead } from '../../shared/node/kube/crds.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
-import { readLiveObjects } from '../../shared/node/kube/live.ts';
+import { readAutoscaled } from '../../shared/node/kube/autoscaled.ts';
+import { finishedJobsFromEvents } from '../../shared/node/kube/job-evidence.ts';
+import { readLiveObjects, type UnreadableKinds } from '../../shared/node/kube/live.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
 import { checkoutRepo, type CheckedOutRepo } from './repo.ts';
 
@@ -59,6 +62,8 @@ export interface LocalAnalysis {
   render: RenderSummary;
   /** Desired objects the source rendered to (before the -n filter). */
   objects: number;
+  /** Group versions that could not be read: their objects are not in `results` (not Missing either). */
+  unreadable: UnreadableKinds[];
 }
 
 /** A repository's desired objects (those `select` keeps) with their live counterparts. */
@@ -72,6 +77,8 @@ export interface LocalState {
   commit: string | null;
   render: RenderSummary;
   objects: number;
+  /** Group versions the cluster could not describe or list; their objects are not in `desired`. */
+  unreadable: UnreadableKinds[];
 }
 
 /** Desired objects whose live counterpart has been read (absent from `live` when not found). */
@@ -107,11 +114,17 @@ export async function loadLocal(
       ...(crds.ok ? { crdSchemas: crds.schemas } : {}),
     });
     engine.rules.ignore = [...(engine.rules.ignore ?? []), ...rendered.unstable, ...rendered.notCompared];
-    const desired = rendered.objects.filter(
-      (d) => (opts.namespace === undefined || d.object.metadata['namespace'] === opts.namespace) && select(d),
+    const inNamespace = (d: DesiredObject): boolean =>
+      opts.namespace === undefined || d.object.metadata['namespace'] === opts.namespace;
+    const desired = rendered.objects.filter((d) => inNamespace(d) && select(d));
+    // Before any verdict: which workloads an autoscaler scales (the others' unowned replicas are a scale by hand).
+    const autoscaled = await readAutoscaled(
+      kc,
+      desired.filter(leavesReplicas).map((d) => String(d.object.metadata['namespace'])),
     );
+    if (autoscaled.ids) engine.autoscaled = autoscaled.ids;
     const byId = onLiveRead ? new Map(desired.map((d) => [d.id, d])) : null;
-    const { live, unserved } = await readLiveObjects(
+    const { live, unserved, unreadable } = await readLiveObjects(
       kc,
       desired,
       discovery,
@@ -125,14 +138,36 @@ export async function loadLocal(
             )
         : undefined,
     );
+    // Groups discovery could not read that no desired object is in are still worth a line: the
+    // user sees why a kind they expected may be missing from the render's Capabilities.
+    const groups: UnreadableKinds[] = [
+      ...unreadable,
+      ...discovery
+        .unreadable()
+        .filter((g) => !unreadable.some((u) => u.apiVersion === g.apiVersion))
+        .map((g) => ({ ...g, kinds: [], ids: [] })),
+    ];
+    const skip = new Set(unreadable.flatMap((u) => u.ids));
+    const jobs = await finishedJobsFromEvents(
+      kc,
+      desired.filter((d) => gone(d, live) && !skip.has(d.id)).map(jobRef),
+    );
+    engine.finishedJobs = jobs.finished;
     const warnings = [
       ...rendered.warnings,
       ...unserved.map((k) => `the cluster does not serve ${k}: its objects are reported as Missing`),
       ...(crds.ok ? [] : [crds.message]),
+      ...groups.map(unreadableWarning),
+      ...(jobs.warning ? [jobs.warning] : []),
+      ...(autoscaled.warning ? [autoscaled.warning] : []),
+      ...leftOut(
+        rendered.objects.filter((d) => !inNamespace(d)),
+        opts.namespace,
+      ),
     ];
     const { type, tool, skipped, unstable, usesLookup, durationMs } = rendered;
     return {
-      desired,
+      desired: skip.size > 0 ? desired.filter((d) => !skip.has(d.id)) : desired,
       live,
       engine,
       errors: rendered.errors,
@@ -140,10 +175,64 @@ export async function loadLocal(
       commit: repo.commit,
       render: { type, tool, skipped, unstable, usesLookup, durationMs },
       objects: rendered.objects.length,
+      unreadable: groups,
     };
   } finally {
     repo.cleanup();
   }
+}
+
+/** A Job Git lets its TTL remove, absent live: whether it finished is asked of its Events. */
+function gone(d: DesiredObject, live: ReadonlyMap<string, KubeObject>): boolean {
+  return hasFinishedTtl(d.object) && !live.has(d.id);
+}
+
+function jobRef(d: DesiredObject): { id: string; namespace: string; name: string } {
+  return {
+    id: d.id,
+    namespace: String(d.object.metadata['namespace']),
+    name: String(d.object.metadata['name']),
+  };
+}
+
+const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/** A workload whose replica count Git leaves to the cluster (an autoscaler, or the default). */
+function leavesReplicas(d: DesiredObject): boolean {
+  const spec = d.object['spec'];
+  return (
+    SCALABLE.has(d.object.kind) &&
+    !d.object.apiVersion.includes('.') &&
+    (typeof spec !== 'object' || spec === null || !('replicas' in spec))
+  );
+}
+
+const NAMED = 5;
+
+/** What `-n` set aside that belongs to no namespace (a chart's ClusterRoles, CRDs...), said rather than silently dropped. */
+function leftOut(out: readonly DesiredObject[], namespace: string | undefined): string[] {
+  if (namespace === undefined || out.length === 0) return [];
+  // The Namespace -n names is the user's own choice, not something left out behind their back.
+  const clusterScoped = out.filter(
+    (d) =>
+      d.object.metadata['namespace'] === undefined &&
+      !(d.object.kind === 'Namespace' && d.object.metadata['name'] === namespace),
+  );
+  const names = clusterScoped.map((d) => `${d.object.kind}/${String(d.object.metadata['name'])}`);
+  const shown =
+    names.slice(0, NAMED).join(', ') + (names.length > NAMED ? `, … ${names.length - NAMED} more` : '');
+  if (clusterScoped.length === 0) return [];
+  return [
+    `-n ${namespace}: ${clusterScoped.length} cluster-scoped object(s) not analysed (${shown}); run without -n to include them`,
+  ];
+}
+
+function unreadableWarning(u: UnreadableKinds): string {
+  const what =
+    u.kinds.length > 0
+      ? `${u.ids.length} object(s) of kind ${u.kinds.join(', ')} not analysed`
+      : 'no object of the source is in it';
+  return `cannot read ${u.apiVersion} from the cluster (${u.reason}): ${what}`;
 }
 
 /** The type --path renders as; null when the path is bad (render then says why). */
@@ -218,7 +307,8 @@ export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): 
   // requests; what no request covered (kinds the cluster does not serve) is analysed at the end.
   const done = new Map<string, DriftResult>();
   const s = await loadLocal(kc, opts, undefined, (ready, live, engine, commit) => {
-    for (const d of ready) done.set(d.id, analyzeResource(d, live.get(d.id), engine, { gitCommit: commit }));
+    for (const d of ready)
+      if (!gone(d, live)) done.set(d.id, analyzeResource(d, live.get(d.id), engine, { gitCommit: commit }));
   });
   const results = s.desired.map(
     (d) => done.get(d.id) ?? analyzeResource(d, s.live.get(d.id), s.engine, { gitCommit: s.commit }),
@@ -230,5 +320,6 @@ export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): 
     commit: s.commit,
     render: s.render,
     objects: s.objects,
+    unreadable: s.unreadable,
   };
 }

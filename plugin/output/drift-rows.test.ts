@@ -79,7 +79,8 @@ describe('drift rows', () => {
       ],
     });
     assert.equal(changedBy(r), 'kubectl-patch');
-    assert.match(detailText(r), /^spec\.ports\[port=8080\] added .* \(\+2 more\)$/);
+    // The removal and the addition are one change (the port renumbered), so one more entry, not two.
+    assert.equal(detailText(r), 'spec.ports[port=80] → [port=8080]: port 80 → 8080 (+1 more)');
   });
 
   it('in a tie on time (same second), the added item stands for the row, not the removed one', () => {
@@ -177,5 +178,58 @@ describe('drift rows', () => {
     const binaryText = renderDescribe(binary, [], palette(false), Date.parse('2026-01-01T00:01:00Z'));
     assert.ok(!binaryText.includes('a2V5'), binaryText);
     assert.match(binaryText, /- desired: \(redacted\)\n\s+\+ live: {4}null\n/);
+  });
+});
+
+describe('one table entry per change', () => {
+  it('a Service port renumbered is one entry, not a removal and an addition', () => {
+    const was = { name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 };
+    const now = { name: 'http', port: 8081, protocol: 'TCP', targetPort: 8080 };
+    const rec = record({
+      kind: 'Service',
+      drift_type: 'PortChange',
+      severity: 'high',
+      drift_details: [
+        detail({
+          path: 'spec.ports[port=80]',
+          type: 'PortChange',
+          severity: 'high',
+          desired: was,
+          live: null,
+        }),
+        detail({
+          path: 'spec.ports[port=8081]',
+          type: 'PortChange',
+          severity: 'high',
+          desired: null,
+          live: now,
+        }),
+      ],
+    });
+    assert.equal(detailText(rec), 'spec.ports[port=80] → [port=8081]: port 80 → 8081');
+  });
+  it('an addition next to an unrelated change still counts as its own entry', () => {
+    const rec = record({
+      kind: 'Service',
+      drift_type: 'PortChange',
+      severity: 'high',
+      drift_details: [
+        detail({
+          path: 'spec.ports[port=80].targetPort',
+          type: 'PortChange',
+          severity: 'high',
+          desired: 80,
+          live: 81,
+        }),
+        detail({
+          path: 'spec.ports[port=9090]',
+          type: 'PortChange',
+          severity: 'high',
+          desired: null,
+          live: { port: 9090 },
+        }),
+      ],
+    });
+    assert.match(detailText(rec), /\(\+1 more\)$/);
   });
 });

@@ -3,6 +3,7 @@
 import { summarizeDetail } from '../../shared/engine/index.ts';
 import { SEVERITY_RANK, type DriftDetail, type DriftResult, type DriftRecord } from '../../shared/types.ts';
 import { age } from './age.ts';
+import { changeEntries, summarizeReplacement } from './change-entries.ts';
 import type { Palette } from './color.ts';
 import { renderTable, type Column } from './table.ts';
 
@@ -44,8 +45,15 @@ export function detailText(r: DriftRow): string {
     return r.resolution_message;
   const top = leadDetail(r);
   if (!top) return r.drift_type === 'Missing' ? 'not found in the cluster' : '-';
-  const more = r.drift_details.length - 1;
-  return more > 0 ? `${summarizeDetail(top)} (+${more} more)` : summarizeDetail(top);
+  // One entry per change: a list item replaced under a new key (a port renumbered) is one.
+  const entries = changeEntries(r.drift_details);
+  const entry = entries.find((e) => e.includes(top));
+  const text =
+    entry?.length === 2
+      ? summarizeReplacement(entry[0] as DriftDetail, entry[1] as DriftDetail)
+      : summarizeDetail(top);
+  const more = entries.length - 1;
+  return more > 0 ? `${text} (+${more} more)` : text;
 }
 
 export function changedBy(r: DriftRow): string {

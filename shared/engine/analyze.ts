@@ -8,6 +8,7 @@ import { glob } from './glob.ts';
 import { stableHash } from './hash.ts';
 import { nameOf, namespaceOf, objectId } from './identity.ts';
 import { clone, isObject } from './json.ts';
+import { cleanedUpByTtl } from './job-ttl.ts';
 import { pruneEmpty } from './normalize/empty.ts';
 import { normalizePair, type NormalizedPair } from './normalize/index.ts';
 import { sortKeyedLists } from './normalize/keyed-lists.ts';
@@ -94,11 +95,11 @@ export function compareResource(
   const name = nameOf(obj);
   const ignores = (opts.rules.ignore ?? []).filter((r) => ruleMatchesResource(r, kind, namespace, name));
   let synced = false;
-  for (const raw of diffObjects(norm.desired, nl)) {
+  for (const raw of diffObjects(norm.desired, nl, norm.ctx.lists)) {
     const sync = () => {
       synced = true;
       ignored.push(raw.segs);
-      setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired));
+      setAt(nl, raw.segs, norm.ctx.lists, raw.desired === undefined ? undefined : clone(raw.desired));
     };
     if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) {
       sync();
@@ -117,7 +118,7 @@ export function compareResource(
   if (synced) {
     // A sync may leave an empty map behind (annotations: {}) or append a list item out of key order.
     pruneEmpty(nl);
-    sortKeyedLists(nl as JsonValue, [], kind);
+    sortKeyedLists(nl as JsonValue, [], norm.ctx.lists);
   }
   return { norm, fields, ignored };
 }
@@ -142,6 +143,11 @@ export function analyzeResource(
     source_file: desired.sourceFile,
   };
 
+  // A finished Job its TTL removed is where Git wanted it: in sync, nothing live to hash.
+  if (!norm.live && cleanedUpByTtl(obj, desired.id, opts)) {
+    const none = { drift_status: 'none', drift_type: null, severity: null } as const;
+    return { ...base, ...none, drift_detected: false, drift_details: [], live_hash: base.desired_hash };
+  }
   if (!norm.live) {
     return {
       ...base,

@@ -43,6 +43,7 @@ export { parseManagedFields, type ManagedFieldsEntry } from './managed-fields.ts
 export { attribute, type Attribution } from './attribution.ts';
 export { formatPath, pathHasPrefix, type Segment } from './path.ts';
 export { isSecretValuePath, REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
+export { cleanedUpByTtl, hasFinishedTtl, jobFinished } from './job-ttl.ts';
 export { crdSchemas, applyStructuralSchema, schemaFor, type CrdSchemas } from './crd-schema.ts';
 export { compareResource, type Comparison, type DriftField } from './analyze.ts';
 export {

@@ -16,6 +16,17 @@ export interface EngineOptions {
   scopes?: KindScopes;
   /** The structural schemas of the cluster's CRDs; custom resources get their defaults from them. */
   crdSchemas?: CrdSchemas;
+  /**
+   * Ids of Jobs the adapters have evidence finished; an absent one Git gives a
+   * `ttlSecondsAfterFinished` was removed by its TTL, as Git asked: not Missing (job-ttl.ts).
+   */
+  finishedJobs?: ReadonlySet<string>;
+  /**
+   * Ids of the workloads a HorizontalPodAutoscaler targets, as the adapters read them. Given, a
+   * `spec.replicas` no manager owns is drift on the others (ownership.ts: a scale of an object
+   * applied server-side leaves no owner); absent, it is not (an autoscaler could have written it).
+   */
+  autoscaled?: ReadonlySet<string>;
 }
 
 /**

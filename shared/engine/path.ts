@@ -7,6 +7,9 @@
 // so reordering them is not drift; other lists are compared as a whole.
 import type { JsonObject, JsonValue } from '../types.ts';
 import { isObject } from './json.ts';
+import { kindOf, listTypeAt, type ListScope } from './list-types.ts';
+
+export type { ListScope } from './list-types.ts';
 
 export type KeyValue = string | number;
 export type Segment = { field: string } | KeySegment;
@@ -68,8 +71,19 @@ const envFromKey: KeyFn = (item) => {
   return null;
 };
 
-/** The merge key for a list at `segs` (whose last segment is the list's field name), or null if compared whole. */
-function keyFnFor(segs: readonly Segment[], kind: string): KeyFn | null {
+/**
+ * The key for a list at `segs` (whose last segment is the list's field name): from the schema when
+ * the scope has one (a `map` list's declared keys; an atomic or set list of named items by name,
+ * compared in order, see isOrderedList), else from the built-in table; null if compared whole.
+ */
+function keyFnFor(segs: readonly Segment[], scope: ListScope): KeyFn | null {
+  const declared = listTypeAt(scope, segs);
+  if (declared) return declared.type === 'map' ? fieldsKey(declared.keys) : null;
+  return tableKeyFn(segs, kindOf(scope));
+}
+
+/** The built-in kinds' merge keys (their types' patchMergeKey / listMapKeys). */
+function tableKeyFn(segs: readonly Segment[], kind: string): KeyFn | null {
   const last = segs[segs.length - 1];
   if (!last || !('field' in last)) return null;
   switch (last.field) {
@@ -106,7 +120,9 @@ function keyFnFor(segs: readonly Segment[], kind: string): KeyFn | null {
  */
 const ORDERED_FIELDS: ReadonlySet<string> = new Set(['env', 'initContainers']);
 
-export function isOrderedList(segs: readonly Segment[]): boolean {
+export function isOrderedList(segs: readonly Segment[], scope: ListScope = ''): boolean {
+  const declared = listTypeAt(scope, segs);
+  if (declared) return declared.type !== 'map';
   const last = segs[segs.length - 1];
   return last !== undefined && 'field' in last && ORDERED_FIELDS.has(last.field);
 }
@@ -125,10 +141,11 @@ export interface KeyedItem {
 export function keyedItems(
   list: readonly JsonValue[],
   segs: readonly Segment[],
-  kind: string,
+  kind: ListScope,
 ): KeyedItem[] | null {
   if (list.length === 0 || !list.every(isObject)) return null;
   const items = list as JsonObject[];
+  // No key (an atomic or set list too): items are matched by name when every item has one.
   let fn = keyFnFor(segs, kind);
   if (!fn && items.every((it) => typeof it['name'] === 'string')) fn = byName;
   if (!fn) return null;
@@ -149,7 +166,7 @@ export function keyedItems(
 export function getAt(
   root: JsonValue | undefined,
   segs: readonly Segment[],
-  kind: string,
+  kind: ListScope,
 ): JsonValue | undefined {
   let cur: JsonValue | undefined = root;
   for (let i = 0; i < segs.length; i++) {
@@ -174,7 +191,7 @@ export function getAt(
 export function setAt(
   root: JsonObject,
   segs: readonly Segment[],
-  kind: string,
+  kind: ListScope,
   value: JsonValue | undefined,
 ): boolean {
   let cur: JsonValue = root;

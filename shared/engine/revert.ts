@@ -10,7 +10,7 @@ import { nameOf, namespaceOf } from './identity.ts';
 import { clone, isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
 import type { DesiredObject } from './parse.ts';
-import { keyedItems, setAt, type Segment } from './path.ts';
+import { keyedItems, setAt, type ListScope, type Segment } from './path.ts';
 import { driftOnlyApply } from './revert-apply.ts';
 import { REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
 
@@ -56,14 +56,14 @@ export function revertPlan(
   if (norm.live) {
     liveView = clone(norm.desired) as JsonObject;
     for (const f of fields)
-      setAt(liveView, f.raw.segs, kind, f.raw.live === undefined ? undefined : clone(f.raw.live));
+      setAt(liveView, f.raw.segs, norm.ctx.lists, f.raw.live === undefined ? undefined : clone(f.raw.live));
   }
   if (kind === 'Secret') redactSecretViews(desiredView, liveView);
 
   const full = clone(obj);
   delete full['status'];
   // Never fight an autoscaler or an ignore rule: what the verdict ignores, revert does not set.
-  for (const segs of ignored) setAt(full, segs, kind, undefined);
+  for (const segs of ignored) setAt(full, segs, norm.ctx.lists, undefined);
   if (kind === 'Secret') foldStringData(full);
   // An object that exists gets its drifted fields only (revert-apply.ts says why); a missing one
   // is created whole.
@@ -109,7 +109,7 @@ function escapePointer(s: string): string {
  * The JSON pointer (RFC 6901) of `segs` in `root` (keyed segments resolved to list indices), or
  * null when the field is not there: what a JSON patch `remove` needs for a prune field.
  */
-export function jsonPointer(root: JsonValue, segs: readonly Segment[], kind: string): string | null {
+export function jsonPointer(root: JsonValue, segs: readonly Segment[], kind: ListScope): string | null {
   let cur: JsonValue | undefined = root;
   let out = '';
   for (let i = 0; i < segs.length; i++) {

@@ -26,6 +26,29 @@ it('summarizeDetail: one line per detail', () => {
       'spec.template.spec.containers[name=web].args removed (was ["--a"])',
     ],
     [d('x', '', 'y'), 'x "" → y'],
+    // A long value that differs late: both sides are shown from just before the difference.
+    [
+      d(
+        'webhooks[name=check.example.com].rules',
+        [
+          {
+            apiGroups: ['apps'],
+            apiVersions: ['v1'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['deployments'],
+          },
+        ],
+        [
+          {
+            apiGroups: ['apps'],
+            apiVersions: ['v1'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['deployments', 'statefulsets'],
+          },
+        ],
+      ),
+      'webhooks[name=check.example.com].rules …deployments"]}] → …deployments","statefulsets"]}]',
+    ],
     [d('', null, null, 'Missing'), 'missing from the cluster'],
   ];
   for (const [detail, text] of rows) assert.equal(summarizeDetail(detail), text);

@@ -1,9 +1,10 @@
 // One-line human text for a drift detail, shared by tables and the agent's resolution messages.
-import { describeValue, isAbsent } from '../describe.ts';
+import { describePair, describeValue, isAbsent } from '../describe.ts';
 import type { DriftDetail, DriftResult, JsonValue } from '../types.ts';
 import { REDACTED } from './secrets.ts';
 
-const fmt = (v: JsonValue | undefined): string => describeValue(v, 60);
+const MAX = 60;
+const fmt = (v: JsonValue | undefined): string => describeValue(v, MAX);
 
 /** Short field name for the common cases (`replicas`, `image`), otherwise the full path. */
 function label(path: string): string {
@@ -27,7 +28,8 @@ export function summarizeDetail(d: DriftDetail): string {
   }
   if (absentD) return `${name} added (${fmt(d.live)})`;
   if (absentL) return `${name} removed (was ${fmt(d.desired)})`;
-  return `${name} ${fmt(d.desired)} → ${fmt(d.live)}`;
+  const [desired, live] = describePair(d.desired, d.live, MAX);
+  return `${name} ${desired} → ${live}`;
 }
 
 /** One line for a whole result: its first details, or its status. */

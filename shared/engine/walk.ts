@@ -2,7 +2,7 @@
 // core of the diff (what changed) and of the ownership normaliser (which live-only fields count).
 import type { JsonValue } from '../types.ts';
 import { deepEqual, isObject } from './json.ts';
-import { isOrderedList, keyedItems, type KeyedItem, type Segment } from './path.ts';
+import { isOrderedList, keyedItems, type KeyedItem, type ListScope, type Segment } from './path.ts';
 
 /**
  * Maps keyed by user data rather than by schema fields. Their entries are reported one by one even
@@ -27,7 +27,7 @@ export function walkPairs(
   d: JsonValue | undefined,
   l: JsonValue | undefined,
   segs: Segment[],
-  kind: string,
+  kind: ListScope,
   visit: Visit,
 ): void {
   walk(d, l, [...segs], kind, visit);
@@ -41,7 +41,7 @@ function walk(
   d: JsonValue | undefined,
   l: JsonValue | undefined,
   segs: Segment[],
-  kind: string,
+  kind: ListScope,
   visit: Visit,
 ): void {
   if (d === undefined && l === undefined) return;
@@ -94,7 +94,7 @@ function walk(
           segs.pop();
         }
       // Same items in another order: the whole list is the change (its items may also differ).
-      if (dl && ll && isOrderedList(segs) && reordered(dk, lk)) visit([...segs], dl, ll);
+      if (dl && ll && isOrderedList(segs, kind) && reordered(dk, lk)) visit([...segs], dl, ll);
       return;
     }
   }

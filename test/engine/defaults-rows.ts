@@ -429,6 +429,211 @@ export const DEFAULT_ROWS: DefaultRow[] = [
     rule: 'crd-defaults',
   },
   {
+    name: 'downward API resourceFieldRef divisor "0" (env, downwardAPI volume, projection)',
+    resource: 'deployment',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta('d-divisor'),
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'x' } },
+        template: pod({
+          containers: [
+            c({
+              env: [{ name: 'MEM', valueFrom: { resourceFieldRef: { resource: 'limits.memory' } } }],
+            }),
+          ],
+          volumes: [
+            {
+              name: 'd',
+              downwardAPI: {
+                items: [{ path: 'cpu', resourceFieldRef: { containerName: 'c', resource: 'requests.cpu' } }],
+              },
+            },
+            {
+              name: 'p',
+              projected: {
+                sources: [
+                  {
+                    downwardAPI: {
+                      items: [
+                        { path: 'm', resourceFieldRef: { containerName: 'c', resource: 'limits.memory' } },
+                      ],
+                    },
+                  },
+                ],
+              },
+            },
+          ],
+        }),
+      },
+    },
+    defaults: {
+      'spec.template.spec.containers.0.env.0.valueFrom.resourceFieldRef.divisor': '0',
+      'spec.template.spec.volumes.0.downwardAPI.items.0.resourceFieldRef.divisor': '0',
+      'spec.template.spec.volumes.1.projected.sources.0.downwardAPI.items.0.resourceFieldRef.divisor': '0',
+    },
+    rule: 'workload-defaults',
+  },
+  {
+    name: 'ValidatingWebhookConfiguration: failure/match policy, selectors, timeout, rule scope, port',
+    resource: 'validatingwebhookconfiguration',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: meta('vwc1'),
+      webhooks: [
+        {
+          name: 'check.example.com',
+          clientConfig: { service: { name: 'hook', namespace: 'default', path: '/validate' } },
+          // A group nothing here creates: the webhook (failurePolicy Fail) must not stop the other rows.
+          rules: [
+            {
+              apiGroups: ['example.com'],
+              apiVersions: ['v1'],
+              operations: ['CREATE', 'UPDATE'],
+              resources: ['gizmos'],
+            },
+          ],
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
+      ],
+    },
+    defaults: {
+      'webhooks.0.failurePolicy': 'Fail',
+      'webhooks.0.matchPolicy': 'Equivalent',
+      'webhooks.0.namespaceSelector': {},
+      'webhooks.0.objectSelector': {},
+      'webhooks.0.timeoutSeconds': 10,
+      'webhooks.0.rules.0.scope': '*',
+      'webhooks.0.clientConfig.service.port': 443,
+    },
+    rule: 'admission-defaults',
+  },
+  {
+    name: 'MutatingWebhookConfiguration: as validating, plus reinvocationPolicy Never',
+    resource: 'mutatingwebhookconfiguration',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: meta('mwc1'),
+      webhooks: [
+        {
+          name: 'inject.example.com',
+          clientConfig: { url: 'https://hook.example.com/mutate' },
+          rules: [
+            {
+              apiGroups: ['example.com'],
+              apiVersions: ['v1'],
+              operations: ['CREATE'],
+              resources: ['gizmos'],
+            },
+          ],
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
+      ],
+    },
+    defaults: {
+      'webhooks.0.failurePolicy': 'Fail',
+      'webhooks.0.matchPolicy': 'Equivalent',
+      'webhooks.0.namespaceSelector': {},
+      'webhooks.0.objectSelector': {},
+      'webhooks.0.timeoutSeconds': 10,
+      'webhooks.0.reinvocationPolicy': 'Never',
+      'webhooks.0.rules.0.scope': '*',
+    },
+    rule: 'admission-defaults',
+  },
+  {
+    name: 'ValidatingAdmissionPolicy: failurePolicy, matchConstraints policy, selectors, rule scope',
+    resource: 'validatingadmissionpolicy',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: meta('vap1'),
+      spec: {
+        matchConstraints: {
+          resourceRules: [
+            { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] },
+          ],
+        },
+        validations: [{ expression: 'object.spec.replicas <= 5' }],
+      },
+    },
+    defaults: {
+      'spec.failurePolicy': 'Fail',
+      'spec.matchConstraints.matchPolicy': 'Equivalent',
+      'spec.matchConstraints.namespaceSelector': {},
+      'spec.matchConstraints.objectSelector': {},
+      'spec.matchConstraints.resourceRules.0.scope': '*',
+    },
+    rule: 'admission-defaults',
+  },
+  {
+    name: 'ValidatingAdmissionPolicyBinding: matchResources policy, selectors, rule scope',
+    resource: 'validatingadmissionpolicybinding',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: meta('vapb1'),
+      spec: {
+        policyName: 'vap1',
+        validationActions: ['Deny'],
+        matchResources: {
+          excludeResourceRules: [
+            { apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] },
+          ],
+        },
+      },
+    },
+    defaults: {
+      'spec.matchResources.matchPolicy': 'Equivalent',
+      'spec.matchResources.namespaceSelector': {},
+      'spec.matchResources.objectSelector': {},
+      'spec.matchResources.excludeResourceRules.0.scope': '*',
+    },
+    rule: 'admission-defaults',
+  },
+  {
+    name: 'MutatingAdmissionPolicy: failurePolicy, matchConstraints policy, selectors, rule scope',
+    resource: 'mutatingadmissionpolicy',
+    clusterScoped: true,
+    object: {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingAdmissionPolicy',
+      metadata: meta('map1'),
+      spec: {
+        matchConstraints: {
+          resourceRules: [
+            { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] },
+          ],
+        },
+        reinvocationPolicy: 'Never',
+        mutations: [
+          {
+            patchType: 'ApplyConfiguration',
+            applyConfiguration: { expression: 'Object{metadata: Object.metadata{labels: {"x": "y"}}}' },
+          },
+        ],
+      },
+    },
+    defaults: {
+      'spec.failurePolicy': 'Fail',
+      'spec.matchConstraints.matchPolicy': 'Equivalent',
+      'spec.matchConstraints.namespaceSelector': {},
+      'spec.matchConstraints.objectSelector': {},
+      'spec.matchConstraints.resourceRules.0.scope': '*',
+    },
+    rule: 'admission-defaults',
+  },
+  {
     name: 'custom resource: its CRD schema defaults',
     resource: 'gadgets.example.com',
     object: {

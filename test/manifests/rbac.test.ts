@@ -1,6 +1,6 @@
 // RBAC that matches the config: the agent's ServiceAccount may get/list/watch exactly the kinds the
-// shipped config tracks (plus CRDs, for schema defaults), write only its Lease and Events, and
-// nothing else. Checked on the built manifests and, after `kubectl apply -k`, by the API server's
+// shipped config tracks (plus CRDs, for schema defaults, and HPAs, for which replicas an autoscaler
+// owns), write only its Lease and Events, and nothing else. Checked on the built manifests and, after `kubectl apply -k`, by the API server's
 // own authorizer (`kubectl auth can-i --as` the ServiceAccount).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -86,6 +86,8 @@ describe('agent RBAC', () => {
   it('reads nothing but the tracked kinds and CRDs, and writes only its Lease and Events', () => {
     const tracked = new Set(kinds.map((k) => `${k.group}/${k.plural}`));
     tracked.add('apiextensions.k8s.io/customresourcedefinitions');
+    // Which workloads an HPA scales (cluster facts: a scale of an object applied server-side).
+    tracked.add('autoscaling/horizontalpodautoscalers');
     const roles = agentRoles(docs);
     // Events create only when drift.events is on, the Lease only with leader election.
     assert.deepEqual(roles.map((r) => `${r.kind}/${r.metadata.name}`).sort(), [

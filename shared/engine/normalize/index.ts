@@ -2,9 +2,11 @@
 // the caller and then dropped), Secret hashing before anything could copy values, spellings before
 // defaults (defaults compare canonical values), empties and list order last, then ownership.
 import type { JsonObject, KubeObject } from '../../types.ts';
+import { schemaFor } from '../crd-schema.ts';
 import { clone, isObject } from '../json.ts';
 import { parseManagedFields } from '../managed-fields.ts';
 import type { EngineOptions } from '../options.ts';
+import { admissionNormalizer } from './admission.ts';
 import { crdNormalizer } from './crd.ts';
 import { customResourceNormalizer } from './custom-resource.ts';
 import { emptyNormalizer } from './empty.ts';
@@ -38,6 +40,7 @@ export const NORMALIZERS: readonly Normalizer[] = [
   hpaNormalizer,
   networkingNormalizer,
   crdNormalizer,
+  admissionNormalizer,
   otherKindsNormalizer,
   miscNormalizer,
   emptyNormalizer,
@@ -82,7 +85,9 @@ export function normalizePair(
   opts: EngineOptions,
   normalizers: readonly Normalizer[] = NORMALIZERS,
 ): NormalizedPair {
-  const ctx: NormalizeContext = { kind: desired.kind, opts, managed: parseManagedFields(live) };
+  const schema = schemaFor(desired, opts.crdSchemas);
+  const lists = schema ? { kind: desired.kind, schema } : desired.kind;
+  const ctx: NormalizeContext = { kind: desired.kind, lists, opts, managed: parseManagedFields(live) };
   const d = clone(desired);
   const l = live ? (normalizers[0] === metadataNormalizer ? cloneLive(live) : clone(live)) : undefined;
   for (const n of normalizers) n.normalize(d, l, ctx);

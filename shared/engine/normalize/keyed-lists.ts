@@ -3,19 +3,19 @@
 // (env, initContainers: see isOrderedList) keep their order.
 import type { JsonValue } from '../../types.ts';
 import { isObject } from '../json.ts';
-import { isOrderedList, keyedItems, type Segment } from '../path.ts';
-import { eachSide } from './types.ts';
+import { isOrderedList, keyedItems, type ListScope, type Segment } from '../path.ts';
+import type { Normalizer } from './types.ts';
 
-export function sortKeyedLists(node: JsonValue, segs: Segment[], kind: string): void {
+export function sortKeyedLists(node: JsonValue, segs: Segment[], kind: ListScope): void {
   sortAt(node, [...segs], kind);
 }
 
 /** sortKeyedLists on one path stack, pushed and popped (nothing keeps it). */
-function sortAt(node: JsonValue, segs: Segment[], kind: string): void {
+function sortAt(node: JsonValue, segs: Segment[], kind: ListScope): void {
   if (Array.isArray(node)) {
     const items = keyedItems(node, segs, kind);
     if (items) {
-      if (!isOrderedList(segs)) items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      if (!isOrderedList(segs, kind)) items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       items.forEach((it, i) => {
         node[i] = it.value;
         segs.push(it.seg);
@@ -33,4 +33,10 @@ function sortAt(node: JsonValue, segs: Segment[], kind: string): void {
     }
 }
 
-export const keyedListsNormalizer = eachSide('keyed-list-order', (o) => sortKeyedLists(o, [], o.kind));
+export const keyedListsNormalizer: Normalizer = {
+  name: 'keyed-list-order',
+  normalize(desired, live, ctx) {
+    sortKeyedLists(desired, [], ctx.lists);
+    if (live) sortKeyedLists(live, [], ctx.lists);
+  },
+};

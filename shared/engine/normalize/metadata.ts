@@ -25,6 +25,12 @@ const SERVER_ANNOTATIONS = [
   'endpoints.kubernetes.io/last-change-trigger-time',
 ];
 
+/**
+ * Pod-template annotations that record an operator's action, not a setting: `kubectl rollout
+ * restart` writes `restartedAt` (owned by its own manager, so applying Git keeps it). Never drift.
+ */
+const TEMPLATE_ANNOTATIONS = ['kubectl.kubernetes.io/restartedAt'];
+
 /** Annotations controllers add to live objects only; dropped from live unless Git sets them. */
 const CONTROLLER_ANNOTATIONS = [
   'pv.kubernetes.io/bind-completed',
@@ -44,11 +50,12 @@ const SYSTEM_FINALIZERS = new Set([
   'orphan',
 ]);
 
-function strip(meta: JsonObject | undefined): void {
+function strip(meta: JsonObject | undefined, template = false): void {
   if (!meta) return;
   for (const k of SERVER_METADATA) delete meta[k];
   const ann = obj(meta, 'annotations');
   if (ann) for (const k of SERVER_ANNOTATIONS) delete ann[k];
+  if (ann && template) for (const k of TEMPLATE_ANNOTATIONS) delete ann[k];
 }
 
 export const metadataNormalizer: Normalizer = {
@@ -59,8 +66,8 @@ export const metadataNormalizer: Normalizer = {
       delete o['status'];
       // Pod templates and claim templates carry `creationTimestamp: null` after a round trip.
       const spec = obj(o, 'spec');
-      strip(obj(obj(spec, 'template'), 'metadata'));
-      strip(obj(obj(obj(obj(spec, 'jobTemplate'), 'spec'), 'template'), 'metadata'));
+      strip(obj(obj(spec, 'template'), 'metadata'), true);
+      strip(obj(obj(obj(obj(spec, 'jobTemplate'), 'spec'), 'template'), 'metadata'), true);
       const vcts = spec?.['volumeClaimTemplates'];
       if (Array.isArray(vcts))
         for (const t of vcts)

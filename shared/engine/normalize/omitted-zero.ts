@@ -5,7 +5,7 @@
 // such as `allowPrivilegeEscalation: false`) is still compared, so its removal from live is drift.
 import type { JsonObject, JsonValue, KubeObject } from '../../types.ts';
 import { isObject } from '../json.ts';
-import { keyedItems, type Segment } from '../path.ts';
+import { keyedItems, type ListScope, type Segment } from '../path.ts';
 import { USER_MAPS } from '../walk.ts';
 import type { Normalizer } from './types.ts';
 
@@ -43,7 +43,7 @@ const KEPT_ZERO_FIELDS: ReadonlySet<string> = new Set([
   'failedJobsHistoryLimit',
 ]);
 
-function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kind: string): void {
+function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kind: ListScope): void {
   // Entries of a user map are not omitempty struct fields: live lacking one means it was removed.
   const last = segs[segs.length - 1];
   const userMap = last !== undefined && 'field' in last && USER_MAPS.has(last.field);
@@ -56,7 +56,7 @@ function pruneObject(desired: JsonObject, live: JsonObject, segs: Segment[], kin
   }
 }
 
-function pruneList(desired: JsonValue[], live: JsonValue[], segs: Segment[], kind: string): void {
+function pruneList(desired: JsonValue[], live: JsonValue[], segs: Segment[], kind: ListScope): void {
   const d = keyedItems(desired, segs, kind);
   const l = keyedItems(live, segs, kind);
   if (d && l) {
@@ -69,14 +69,14 @@ function pruneList(desired: JsonValue[], live: JsonValue[], segs: Segment[], kin
   desired.forEach((v, i) => prune(v, live[i], segs, kind));
 }
 
-function prune(desired: JsonValue, live: JsonValue | undefined, segs: Segment[], kind: string): void {
+function prune(desired: JsonValue, live: JsonValue | undefined, segs: Segment[], kind: ListScope): void {
   if (isObject(desired) && isObject(live)) pruneObject(desired, live, segs, kind);
   else if (Array.isArray(desired) && Array.isArray(live)) pruneList(desired, live, segs, kind);
 }
 
 export const omittedZeroNormalizer: Normalizer = {
   name: 'omitted-zero',
-  normalize(desired: KubeObject, live: KubeObject | undefined) {
-    if (live) prune(desired, live, [], desired.kind);
+  normalize(desired: KubeObject, live: KubeObject | undefined, ctx) {
+    if (live) prune(desired, live, [], ctx.lists);
   },
 };

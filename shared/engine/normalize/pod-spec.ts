@@ -25,6 +25,16 @@ export function defaultPullPolicy(image: string): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/**
+ * The downward API selectors (env `valueFrom`, downwardAPI volume and projection items):
+ * SetDefaults_ObjectFieldSelector gives `fieldRef.apiVersion` v1, and an unset
+ * `resourceFieldRef.divisor` (a Quantity, not a pointer) is written back as its zero, "0".
+ */
+function downward(ref: JsonObject | undefined): void {
+  dropIfEqual(obj(ref, 'fieldRef'), 'apiVersion', 'v1');
+  dropIfEqual(obj(ref, 'resourceFieldRef'), 'divisor', '0');
+}
+
 function container(c: JsonValue): void {
   if (!isObject(c)) return;
   dropIfEqual(c, 'terminationMessagePath', '/dev/termination-log');
@@ -40,19 +50,17 @@ function container(c: JsonValue): void {
   const lifecycle = obj(c, 'lifecycle');
   handler(obj(lifecycle, 'postStart'));
   handler(obj(lifecycle, 'preStop'));
-  for (const e of arr(c, 'env') ?? []) dropIfEqual(obj(obj(e, 'valueFrom'), 'fieldRef'), 'apiVersion', 'v1');
+  for (const e of arr(c, 'env') ?? []) downward(obj(e, 'valueFrom'));
 }
 
 function volume(v: JsonValue): void {
   if (!isObject(v)) return;
   for (const src of ['secret', 'configMap', 'projected', 'downwardAPI'])
     dropIfEqual(obj(v, src), 'defaultMode', 420);
-  for (const item of arr(obj(v, 'downwardAPI'), 'items') ?? [])
-    dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
+  for (const item of arr(obj(v, 'downwardAPI'), 'items') ?? []) if (isObject(item)) downward(item);
   for (const s of arr(obj(v, 'projected'), 'sources') ?? []) {
     dropIfEqual(obj(s, 'serviceAccountToken'), 'expirationSeconds', 3600);
-    for (const item of arr(obj(s, 'downwardAPI'), 'items') ?? [])
-      dropIfEqual(obj(item, 'fieldRef'), 'apiVersion', 'v1');
+    for (const item of arr(obj(s, 'downwardAPI'), 'items') ?? []) if (isObject(item)) downward(item);
   }
   dropIfEqual(obj(v, 'hostPath'), 'type', '');
 }

@@ -10,7 +10,7 @@ import { eachSide } from './types.ts';
 const STRING_MAPS = new Set(['labels', 'annotations', 'matchLabels', 'nodeSelector']);
 const PORT_KEYS = new Set(['containerPort', 'port', 'targetPort', 'nodePort', 'hostPort']);
 const QUANTITY_MAPS = new Set(['requests', 'limits', 'hard', 'capacity', 'overhead']);
-const QUANTITY_KEYS = new Set(['sizeLimit', 'averageValue']);
+const QUANTITY_KEYS = new Set(['sizeLimit', 'averageValue', 'divisor']);
 
 function toStr(v: JsonValue): JsonValue {
   return typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;

@@ -1,9 +1,33 @@
 // What the API server serves, from its own discovery: every kind (built-in, CRD or aggregated), its
 // versions, plural resource name and scope. One request per group version, cached for the object's
 // life. Kinds are named by kind key (Deployment, Gateway.gateway.networking.k8s.io), as resource ids are.
+// A group version the server lists but cannot describe (an aggregated APIService whose backend is
+// down answers 503) is not served-and-empty and not a reason to fail: it is set aside in
+// `unreadable()`, so callers report that group and analyse everything else.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { groupOf, kindKey, type KindScopes } from '../../engine/identity.ts';
-import { kubeGet } from './rest.ts';
+import { KubeApiError, kubeGet } from './rest.ts';
+
+/** A group version whose discovery (or list) failed, and why; its kinds are unknown to the caller. */
+export interface UnreadableGroup {
+  /** `metrics.k8s.io/v1beta1`. */
+  apiVersion: string;
+  /** The server's answer, e.g. `HTTP 503: service unavailable`. */
+  reason: string;
+}
+
+/**
+ * A server-side failure of one group version (5xx: an aggregated API whose backend is down, a
+ * timeout behind the aggregator). No answer at all, bad credentials or a refusal (403) still fail
+ * the whole command: those concern the user's access, not one group.
+ */
+export function isGroupError(err: unknown): err is KubeApiError {
+  return err instanceof KubeApiError && err.status >= 500;
+}
+
+export function errorReason(err: KubeApiError): string {
+  return err.message === `HTTP ${err.status}` ? err.message : `HTTP ${err.status}: ${err.message}`;
+}
 
 export interface ApiResource {
   /** Plural resource name used in URLs, e.g. `deployments`. */
@@ -75,6 +99,7 @@ interface Entry extends ApiResource {
 
 export class Discovery {
   private readonly versions = new Map<string, Promise<Map<string, Entry> | null>>();
+  private readonly failed = new Map<string, string>();
   private all: Promise<ServedKind[]> | undefined;
   private verified: Promise<void> | undefined;
   constructor(private readonly kc: KubeConfig) {}
@@ -92,30 +117,47 @@ export class Discovery {
     return this.verified;
   }
 
+  /** Group versions whose discovery failed so far (each once), in the order met. */
+  unreadable(): UnreadableGroup[] {
+    return [...this.failed].map(([apiVersion, reason]) => ({ apiVersion, reason }));
+  }
+
+  /** Why `apiVersion` could not be discovered, or undefined when it was (or was not asked). */
+  failure(apiVersion: string): string | undefined {
+    return this.failed.get(apiVersion);
+  }
+
   private load(apiVersion: string): Promise<Map<string, Entry> | null> {
     let p = this.versions.get(apiVersion);
     if (!p) {
-      p = kubeGet(this.kc, apiPrefix(apiVersion)).then(async (res) => {
-        if (res.status === 404) {
-          await this.verifyServer();
-          return null;
-        }
-        const kinds = new Map<string, Entry>();
-        for (const r of (res.body as ResourceList).resources ?? []) {
-          // Subresources (deployments/scale) share the kind name of their parent: skip them.
-          if (!r.name || !r.kind || r.name.includes('/')) continue;
-          kinds.set(r.kind, {
-            name: r.name,
-            kind: r.kind,
-            namespaced: r.namespaced === true,
-            shortNames: r.shortNames ?? [],
-          });
-        }
-        return kinds;
+      p = this.fetch(apiVersion).catch((err: unknown) => {
+        if (!isGroupError(err)) throw err;
+        this.failed.set(apiVersion, errorReason(err));
+        return null;
       });
       this.versions.set(apiVersion, p);
     }
     return p;
+  }
+
+  private async fetch(apiVersion: string): Promise<Map<string, Entry> | null> {
+    const res = await kubeGet(this.kc, apiPrefix(apiVersion));
+    if (res.status === 404) {
+      await this.verifyServer();
+      return null;
+    }
+    const kinds = new Map<string, Entry>();
+    for (const r of (res.body as ResourceList).resources ?? []) {
+      // Subresources (deployments/scale) share the kind name of their parent: skip them.
+      if (!r.name || !r.kind || r.name.includes('/')) continue;
+      kinds.set(r.kind, {
+        name: r.name,
+        kind: r.kind,
+        namespaced: r.namespaced === true,
+        shortNames: r.shortNames ?? [],
+      });
+    }
+    return kinds;
   }
 
   /** The resource for a kind, or null when the cluster does not serve it (e.g. a CRD not installed). */

@@ -1,12 +1,24 @@
 // Reads the live counterpart of every desired object (`analyze --local`; the agent lists the same
 // collections through listObjects, so both see the same JSON). Small groups are read with one GET per
 // object; a kind+namespace with many desired objects is read with one paginated LIST instead,
-// which is what keeps 1,000 objects fast. Objects not found are simply absent from the map.
+// which is what keeps 1,000 objects fast. Objects not found are simply absent from the map; objects
+// whose group cannot be read (its discovery or its collection answers an error) are in `unreadable`
+// instead, so that a failure is never taken for a deleted object.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../types.ts';
 import { parseResourceId } from '../../types.ts';
-import { apiPrefix, Discovery, type ApiResource } from './discovery.ts';
+import { apiPrefix, Discovery, errorReason, isGroupError, type ApiResource } from './discovery.ts';
 import { KubeApiError, kubeGet } from './rest.ts';
+
+/** Desired objects of one group version that could not be read, with the server's reason. */
+export interface UnreadableKinds {
+  apiVersion: string;
+  /** The kinds of the desired objects concerned, sorted. */
+  kinds: string[];
+  reason: string;
+  /** Their resource ids. */
+  ids: string[];
+}
 
 export interface DesiredRef {
   id: string;
@@ -17,6 +29,25 @@ export interface LiveResult {
   live: Map<string, KubeObject>;
   /** Kinds the cluster does not serve; their objects count as Missing. */
   unserved: string[];
+  /** Objects not analysable: their group could not be read. Absent from `live`, and not Missing. */
+  unreadable: UnreadableKinds[];
+}
+
+/** Collects unreadable objects per group version (the first reason met is kept). */
+class Unreadable {
+  private readonly byVersion = new Map<string, UnreadableKinds>();
+  add(apiVersion: string, kind: string, reason: string, ids: readonly string[]): void {
+    let u = this.byVersion.get(apiVersion);
+    if (!u) {
+      u = { apiVersion, kinds: [], reason, ids: [] };
+      this.byVersion.set(apiVersion, u);
+    }
+    if (!u.kinds.includes(kind)) u.kinds.push(kind);
+    u.ids.push(...ids);
+  }
+  list(): UnreadableKinds[] {
+    return [...this.byVersion.values()].map((u) => ({ ...u, kinds: [...u.kinds].sort() }));
+  }
 }
 
 /** Above this many objects of one kind in one namespace, a LIST is cheaper than GETs. */
@@ -121,10 +152,16 @@ export async function readLiveObjects(
 ): Promise<LiveResult> {
   const groups = new Map<string, Group>();
   const unserved = new Set<string>();
+  const unreadable = new Unreadable();
   for (const d of desired) {
     const ref = parseResourceId(d.id);
     if (!ref) continue;
     const resource = await discovery.resource(d.object.apiVersion, d.object.kind);
+    const failure = discovery.failure(d.object.apiVersion);
+    if (failure !== undefined) {
+      unreadable.add(d.object.apiVersion, d.object.kind, failure, [d.id]);
+      continue;
+    }
     if (!resource) {
       unserved.add(`${d.object.kind} (${d.object.apiVersion})`);
       continue;
@@ -146,7 +183,15 @@ export async function readLiveObjects(
   const live = new Map<string, KubeObject>();
   await pool(
     [...groups.values()].map((g) => async () => {
-      await readGroup(kc, g, live);
+      try {
+        await readGroup(kc, g, live);
+      } catch (err) {
+        if (!isGroupError(err)) throw err;
+        const ids = g.items.map((it) => it.id);
+        for (const id of ids) live.delete(id);
+        unreadable.add(g.apiVersion, g.kind, errorReason(err), ids);
+        return;
+      }
       onRead?.(
         g.items.map((it) => it.id),
         live,
@@ -154,5 +199,5 @@ export async function readLiveObjects(
     }),
     4,
   );
-  return { live, unserved: [...unserved] };
+  return { live, unserved: [...unserved], unreadable: unreadable.list() };
 }
