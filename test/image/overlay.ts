@@ -6,7 +6,8 @@
 //   replicas: 1            one node: two hostNetwork replicas would ask for the same host ports
 //   hostNetwork + KUBERNETES_SERVICE_HOST/PORT
 //                          the API server listens on 127.0.0.1 only and there is no kube-proxy, so
-//                          the in-cluster Service address (10.96.0.1) leads nowhere
+//                          the in-cluster Service address (10.96.0.1) leads nowhere; the agent's
+//                          ports 8080 (127.0.0.1) and 8081 are then the machine's, and must be free
 //   nodeSelector + toleration
 //                          onto the real node, which is tainted so other suites' pods stay on kwok
 // Test-specific configuration (Git URL, intervals) comes in as DRIFTGUARD_* variables, the way

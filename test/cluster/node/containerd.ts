@@ -3,7 +3,7 @@
 // containerd on the machine. Images come in through `ctr images import`; nothing is pulled (the
 // sandbox image is the harness's own pause image).
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startServer, waitFor, type Server } from '../process.ts';
@@ -110,5 +110,30 @@ export async function stopContainerd(c: Containerd): Promise<void> {
   for (const id of ids) await c.ctr(['tasks', 'kill', '-s', 'SIGKILL', id]).catch(() => undefined);
   for (const id of ids) await c.ctr(['tasks', 'delete', '-f', id]).catch(() => undefined);
   await c.server.stop();
+  // A shim outlives containerd by design (containers survive a containerd restart); ours go too.
+  for (const pid of shimsOf(c.socket)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
   await run('ip', ['link', 'del', c.bridge]).catch(() => undefined);
+}
+
+/** The containerd-shim processes serving the containerd at `socket` (their -address names it). */
+function shimsOf(socket: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmd: string[];
+    try {
+      cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (cmd[0]?.includes('containerd-shim') && cmd[cmd.indexOf('-address') + 1] === socket)
+      pids.push(Number(entry));
+  }
+  return pids;
 }
