@@ -39,7 +39,11 @@ export class AuditAttribution {
     let found = earlier;
     if (record.drift_status === 'active' || record.drift_status === 'waived') {
       const w = whoChanged(this.journal.writes(record.resource_id), record, liveResourceVersion);
-      if (w) found = changeAuthor(w);
+      if (w)
+        found = changeAuthor(
+          w,
+          record.drift_details.map((d) => d.manager),
+        );
     }
     return found ? { ...bare, changed_by: found } : bare;
   }
@@ -63,7 +67,17 @@ export class AuditAttribution {
       if (!w && expired !== true && expired !== h) out.push(h);
       else {
         clearTimeout(h.timer);
-        h.tell(w ? { ...h.record, changed_by: changeAuthor(w) } : h.record);
+        h.tell(
+          w
+            ? {
+                ...h.record,
+                changed_by: changeAuthor(
+                  w,
+                  h.record.drift_details.map((d) => d.manager),
+                ),
+              }
+            : h.record,
+        );
       }
     }
     if (out.length > 0) this.held.set(id, out);

@@ -98,6 +98,7 @@ describe('audit writes', () => {
       time: Date.parse('2026-12-06T10:02:03.250Z'),
       resource_version: null,
       manager: 'kubectl-scale',
+      explicit_manager: true,
       user: 'dev-1@example.com',
       groups: ['devs', 'system:authenticated'],
       impersonated_by: null,
@@ -184,6 +185,21 @@ describe('audit join', () => {
     // The live resourceVersion names the write exactly.
     const rv = [write({ audit_id: 'rv', resource_version: '7', time: t('01:30.000') }), ...writes];
     assert.equal(whoChanged(rv, record(), '7')?.audit_id, 'rv');
+  });
+
+  it('matches kubectl scale, which names no fieldManager, by its user agent (kubectl → kubectl-scale)', () => {
+    const scale = auditWrite(
+      event({ requestURI: '/apis/apps/v1/namespaces/shop/deployments/web/scale' }),
+      kindOf,
+    );
+    assert.ok(scale);
+    assert.deepEqual([scale.manager, scale.explicit_manager], ['kubectl', false]);
+    assert.equal(whoChanged([scale], record())?.audit_id, 'a1');
+    // A request that named another manager does not match.
+    assert.equal(whoChanged([write({ manager: 'kubectl', explicit_manager: true })], record()), null);
+    const att = new AuditAttribution(new AuditJournal(), 0);
+    att.journal.add(scale);
+    assert.equal(att.attribute(record(), null, null).changed_by?.manager, 'kubectl-scale');
   });
 
   it('blames a delete for Missing, and the newest write when no manager is known', () => {

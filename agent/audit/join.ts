@@ -25,7 +25,7 @@ export function whoChanged(
   const changes = before.filter((w) => w.verb !== 'delete');
   const managers = new Set(record.drift_details.map((d) => d.manager).filter((m) => m !== null));
   const byManager =
-    managers.size === 0 ? changes : changes.filter((w) => w.manager && managers.has(w.manager));
+    managers.size === 0 ? changes : changes.filter((w) => [...managers].some((m) => managerMatches(w, m)));
   if (liveResourceVersion) {
     const exact = byManager.find((w) => w.resource_version === liveResourceVersion);
     if (exact) return exact;
@@ -35,12 +35,19 @@ export function whoChanged(
     const at = Date.parse(d.changed_at);
     const hit = newest(
       byManager.filter(
-        (w) => w.manager === d.manager && w.time >= at - EARLY_MS && w.time < at + 1000 + LATE_MS,
+        (w) =>
+          managerMatches(w, d.manager as string) && w.time >= at - EARLY_MS && w.time < at + 1000 + LATE_MS,
       ),
     );
     if (hit) return hit;
   }
   return newest(byManager);
+}
+
+/** The write was made under this field manager (see AuditWrite.explicit_manager). */
+function managerMatches(w: AuditWrite, manager: string): boolean {
+  if (w.manager === null) return false;
+  return w.manager === manager || (!w.explicit_manager && manager.startsWith(`${w.manager}-`));
 }
 
 function newest(writes: readonly AuditWrite[]): AuditWrite | null {
@@ -50,14 +57,16 @@ function newest(writes: readonly AuditWrite[]): AuditWrite | null {
 }
 
 /** The record's form of a write. */
-export function changeAuthor(w: AuditWrite): ChangeAuthor {
+export function changeAuthor(w: AuditWrite, managers: readonly (string | null)[] = []): ChangeAuthor {
+  // The name managedFields knows it by (kubectl-scale) when the request did not name it (kubectl).
+  const named = w.explicit_manager ? null : managers.find((m) => m !== null && managerMatches(w, m));
   return {
     user: w.user,
     groups: w.groups,
     impersonated_by: w.impersonated_by,
     user_agent: w.user_agent,
     source_ips: w.source_ips,
-    manager: w.manager,
+    manager: named ?? w.manager,
     verb: w.verb,
     time: new Date(w.time).toISOString(),
     resource_version: w.resource_version,

@@ -11,6 +11,12 @@ export interface AuditWrite {
   /** The object's resourceVersion after the write (only in RequestResponse-level events). */
   resource_version: string | null;
   manager: string | null;
+  /**
+   * The request named its field manager (`?fieldManager=`). When it did not, `manager` is the user
+   * agent's first part (`kubectl`), and a command may still have written under a longer name:
+   * `kubectl scale` sends no fieldManager yet managedFields says `kubectl-scale`.
+   */
+  explicit_manager: boolean;
   user: string;
   groups: string[];
   impersonated_by: string | null;
@@ -25,17 +31,19 @@ const SUBRESOURCES = new Set(['', 'scale']);
 /** The API server's limit on a field manager's name (validation.FieldManagerMaxLength). */
 const MANAGER_MAX = 128;
 
+function fieldManagerParam(requestURI: string | undefined): string | null {
+  const q = requestURI?.indexOf('?') ?? -1;
+  return q >= 0 ? new URLSearchParams(requestURI?.slice(q + 1)).get('fieldManager') || null : null;
+}
+
 /**
  * The field manager the API server recorded for the write: the request's `fieldManager`, else the
  * user agent up to its first `/` with non-printable characters dropped, as the API server derives
  * it (prefixFromUserAgent in k8s.io/apiserver's handlers).
  */
 export function managerOf(requestURI: string | undefined, userAgent: string | undefined): string | null {
-  if (requestURI) {
-    const q = requestURI.indexOf('?');
-    const manager = q >= 0 ? new URLSearchParams(requestURI.slice(q + 1)).get('fieldManager') : null;
-    if (manager) return manager;
-  }
+  const manager = fieldManagerParam(requestURI);
+  if (manager) return manager;
   if (!userAgent) return null;
   // eslint-disable-next-line no-control-regex -- the API server drops exactly these
   const prefix = (userAgent.split('/')[0] ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
@@ -68,6 +76,7 @@ export function auditWrite(
     time,
     resource_version: event.responseObject?.metadata?.resourceVersion ?? null,
     manager: event.verb === 'delete' ? null : managerOf(event.requestURI, event.userAgent),
+    explicit_manager: event.verb !== 'delete' && fieldManagerParam(event.requestURI) !== null,
     user: impersonated ?? real,
     groups: (impersonated ? event.impersonatedUser?.groups : event.user.groups) ?? [],
     impersonated_by: impersonated ? real : null,
