@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger, formatPretty } from './log.ts';
+import { createLogger, formatPretty, type LogFields } from './log.ts';
 
 function capture(format: 'json' | 'pretty'): { lines: string[]; log: ReturnType<typeof createLogger> } {
   const lines: string[] = [];
@@ -24,7 +24,7 @@ describe('agent log', () => {
     assert.equal(line['msg'], 'replicas 3 → 5');
   });
 
-  const markers: [Record<string, unknown>, string][] = [
+  const markers: [LogFields, string][] = [
     [{ event: 'drift_detected', severity: 'high' }, '🔴'],
     [{ event: 'drift_detected', severity: 'medium' }, '🟠'],
     [{ event: 'drift_updated', severity: 'low' }, '🟡'],

@@ -1,10 +1,27 @@
 // The agent's log: one JSON line per event (pino), each with an `event` name and, for drift, the
 // resource id, drift type and severity. `pretty` renders the same lines for a person at a terminal.
 // Never pass raw Kubernetes objects here: the redaction below is a safety net, not the plan.
-import { pino, type Logger } from 'pino';
+import { pino, type ChildLoggerOptions, type Logger as PinoLogger } from 'pino';
 import type { LoggingConfig } from './config/schema.ts';
 
-export type { Logger } from 'pino';
+/** One log line's fields: its event (one of LogEvent, so the names are declared once) and the rest. */
+export type LogFields = { event: LogEvent; [field: string]: unknown };
+
+type LogMethod = (fields: LogFields, message?: string) => void;
+
+/** pino's logger, with every line named by a declared event. */
+export interface Logger extends Omit<
+  PinoLogger,
+  'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'child'
+> {
+  trace: LogMethod;
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+  fatal: LogMethod;
+  child(bindings: Record<string, unknown>, options?: ChildLoggerOptions): Logger;
+}
 
 export type LogEvent =
   | 'agent_started'
@@ -30,7 +47,35 @@ export type LogEvent =
   | 'server_listening'
   | 'memory_pressure'
   | 'memory_recovered'
-  | 'watch_list_unsupported';
+  | 'watch_list_unsupported'
+  | 'watch_relist'
+  | 'watch_version'
+  | 'resource_type_unresolved'
+  | 'discovery_failed'
+  | 'crd_read_failed'
+  | 'hpa_read_failed'
+  | 'permission_check_failed'
+  | 'permission_denied'
+  | 'permission_granted'
+  | 'leader_elected'
+  | 'leader_lost'
+  | 'leader_election_error'
+  | 'leader_release_failed'
+  | 'kube_event_failed'
+  | 'source_rendered'
+  | 'render_failed'
+  | 'render_recovered'
+  | 'render_unstable'
+  | 'render_warning'
+  | 'notification_sent'
+  | 'notification_failed'
+  | 'notification_dropped'
+  | 'waiver_saved'
+  | 'waivers_unreadable'
+  | 'audit_log_unreadable'
+  | 'spawn_failed'
+  | 'api_request_failed'
+  | 'store_unavailable';
 
 const MARKERS: Record<string, string> = {
   high: '🔴',
@@ -109,5 +154,5 @@ export function createLogger(config: LoggingConfig, sink: LogSink = process.stdo
       },
     },
     destination,
-  );
+  ) as unknown as Logger;
 }

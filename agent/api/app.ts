@@ -3,7 +3,7 @@
 // "no route" into 404 and "route exists, other method" into 405, both as JSON.
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { Logger } from 'pino';
+import type { Logger } from '../log.ts';
 import type { AgentControl } from './control.ts';
 import type { AgentMetrics } from '../metrics.ts';
 import type { Store } from '../store/store.ts';

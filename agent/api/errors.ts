@@ -2,7 +2,7 @@
 // `{"error": "..."}`. Anything else that escapes a handler is classified here as a store
 // outage (503) or an internal error (500), so a client never sees a stack trace or a hang-up.
 import type { Middleware } from 'koa';
-import type { Logger } from 'pino';
+import type { Logger } from '../log.ts';
 import { StoreUnavailableError } from '../store/resilient.ts';
 import type { ErrorBody } from '../../shared/types.ts';
 import type { Store } from '../store/store.ts';
@@ -47,12 +47,18 @@ export function errorResponses(store: Store | undefined, logger: Logger | undefi
       } else if (!store || (await storeReachable(store))) {
         status = 500;
         message = 'internal error';
-        logger?.error({ err, method: ctx.method, path: ctx.path }, 'API request failed');
+        logger?.error(
+          { event: 'api_request_failed', err, method: ctx.method, path: ctx.path },
+          'API request failed',
+        );
       } else {
         // The store is down: a clear, retryable answer rather than a 500.
         status = 503;
         message = `store unavailable: ${errorMessage(err)}`;
-        logger?.warn({ err: errorMessage(err), method: ctx.method, path: ctx.path }, 'store unavailable');
+        logger?.warn(
+          { event: 'store_unavailable', err: errorMessage(err), method: ctx.method, path: ctx.path },
+          'store unavailable',
+        );
       }
       ctx.status = status;
       ctx.body = { error: message } satisfies ErrorBody;

@@ -2,7 +2,7 @@
 // port (0.0.0.0 in the manifests, for kubelet probes and scrapers) apart from the API (127.0.0.1).
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { Logger } from 'pino';
+import type { Logger } from '../log.ts';
 import type { ComponentState, Readiness } from '../../shared/types.ts';
 import type { AgentControl } from './control.ts';
 import type { AgentMetrics } from '../metrics.ts';
