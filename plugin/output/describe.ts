@@ -69,6 +69,14 @@ export function renderDescribe(
     field('Last Checked', when(rec.last_checked, now)),
     field('Resolved At', when(rec.resolved_at, now)),
     ...(rec.changed_by ? [field('Changed By', changedBy(rec.changed_by))] : []),
+    ...(rec.waiver
+      ? [
+          field(
+            'Waived',
+            `by ${rec.waiver.owner} until ${rec.waiver.expires_at}: ${rec.waiver.reason} (${rec.waiver.id})`,
+          ),
+        ]
+      : []),
     ...(rec.resolution_message ? [field('Resolution', rec.resolution_message)] : []),
     field('Git Commit', rec.git_commit ?? '<unknown>'),
     field('Source', rec.source_file ?? '<unknown>'),

@@ -44,6 +44,11 @@ function summaryLines(r: DriftRecord, width: number): DetailLine[] {
     .join(' ');
   if (source) lines.push({ text: truncate(`source ${source}`, width), tone: 'dim' });
   if (r.changed_by) lines.push({ text: truncate(changedByText(r.changed_by), width) });
+  if (r.waiver)
+    lines.push({
+      text: truncate(`waived by ${r.waiver.owner} until ${r.waiver.expires_at}: ${r.waiver.reason}`, width),
+      tone: 'dim',
+    });
   if (r.resolution_message) lines.push({ text: truncate(`resolution: ${r.resolution_message}`, width) });
   return lines;
 }
