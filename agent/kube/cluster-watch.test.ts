@@ -191,7 +191,7 @@ describe('cluster watch of any kind, found by discovery', () => {
     const before = watch.facts.revision;
     const engineBefore = watch.facts.engineOptions(defaultEngineOptions());
     const widgetDefault = () =>
-      JSON.stringify(watch.facts.crdSchemas?.get('ClusterWidget.example.com') ?? null).includes(
+      JSON.stringify(watch.facts.crdSchemas?.get('ClusterWidget.example.com')?.get('v1') ?? null).includes(
         '"default":5',
       );
     await plane.kubectlOk(['apply', '-f', '-'], { input: widgetCrd(5) });
