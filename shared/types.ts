@@ -32,6 +32,8 @@ export interface KubeObject extends JsonObject {
 
 /** One changed field of a drifted resource. Secret values never appear in desired/live. */
 export type DriftDetail = z.output<typeof shapes.DriftDetail>;
+/** A difference from Git that the API server's dry-run explains (admission or a server default). */
+export type ExplainedField = z.output<typeof shapes.ExplainedField>;
 /** The engine's verdict for one resource: what `analyze --local -o json` prints per record. */
 export type DriftResult = z.output<typeof shapes.DriftResult>;
 /** A drift record as the agent stores it and the API serves it. */

@@ -3,7 +3,7 @@
 // with `$`, and which may hold nested arrays: FerretDB v1 rejects all three in stored documents
 // ("key must not contain '.' sign", "nested arrays are not supported"). So those two values are
 // stored as JSON text; everything else stays a plain, queryable field.
-import type { DriftDetail, DriftEvent, DriftRecord, JsonValue } from '../../shared/types.ts';
+import type { DriftDetail, DriftEvent, DriftRecord, ExplainedField, JsonValue } from '../../shared/types.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 
 export interface StoredDetail extends Omit<DriftDetail, 'desired' | 'live'> {
@@ -13,29 +13,44 @@ export interface StoredDetail extends Omit<DriftDetail, 'desired' | 'live'> {
   live_json?: string;
 }
 
-export interface StoredRecord extends Omit<DriftRecord, 'drift_details'> {
-  drift_details: StoredDetail[];
+/** An explained field (set on admission), its two values stored as JSON text like a detail's. */
+export interface StoredExplained extends Omit<ExplainedField, 'desired' | 'live'> {
+  desired_json?: string;
+  live_json?: string;
 }
 
-function encodeDetail(detail: DriftDetail): StoredDetail {
+export interface StoredRecord extends Omit<DriftRecord, 'drift_details' | 'explained'> {
+  drift_details: StoredDetail[];
+  explained?: StoredExplained[];
+}
+
+type Valued = { desired?: JsonValue | undefined; live?: JsonValue | undefined };
+type Encoded<T> = Omit<T, 'desired' | 'live'> & { desired_json?: string; live_json?: string };
+
+function encodeDetail<T extends Valued>(detail: T): Encoded<T> {
   const { desired, live, ...rest } = detail;
-  const out: StoredDetail = { ...rest };
+  const out: Encoded<T> = { ...rest };
   if (desired !== undefined) out.desired_json = JSON.stringify(desired);
   if (live !== undefined) out.live_json = JSON.stringify(live);
   return out;
 }
 
-function decodeDetail(stored: StoredDetail): DriftDetail {
+function decodeDetail<T extends Valued>(stored: Encoded<T>): T {
   const { desired_json, live_json, ...rest } = stored;
   // Absent stays absent (not a key holding undefined), as in a JSON round trip.
-  const out = { ...rest } as DriftDetail;
+  const out = { ...rest } as unknown as T;
   if (desired_json !== undefined) out.desired = JSON.parse(desired_json) as JsonValue;
   if (live_json !== undefined) out.live = JSON.parse(live_json) as JsonValue;
   return out;
 }
 
 export function encodeRecord(record: DriftRecord): StoredRecord {
-  return { ...record, drift_details: record.drift_details.map(encodeDetail) };
+  const { explained, ...rest } = record;
+  return {
+    ...rest,
+    drift_details: record.drift_details.map((d) => encodeDetail(d)),
+    ...(explained ? { explained: explained.map((e) => encodeDetail(e)) } : {}),
+  };
 }
 
 /**
@@ -57,5 +72,10 @@ export function eventDocument(event: DriftEvent): DriftEvent & { _id: string } {
 }
 
 export function decodeRecord(stored: StoredRecord): DriftRecord {
-  return { ...stored, drift_details: (stored.drift_details ?? []).map(decodeDetail) };
+  const { explained, ...rest } = stored;
+  return {
+    ...rest,
+    drift_details: (stored.drift_details ?? []).map((d) => decodeDetail<DriftDetail>(d)),
+    ...(explained ? { explained: explained.map((e) => decodeDetail<ExplainedField>(e)) } : {}),
+  };
 }

@@ -57,9 +57,32 @@ export const DriftDetail = named(
       manager: z.string().nullable().describe('Field manager that last wrote the live field.'),
       /** When that manager last wrote it, if known. */
       changed_at: Timestamp.nullable(),
+      confirmed: z
+        .boolean()
+        .optional()
+        .describe(
+          "true: the API server's dry-run of Git's object differs from live here too; false: the normalised comparison's verdict alone (why in confirm_reason). Absent only on records stored before confirmation existed.",
+        ),
+      confirm_reason: z
+        .string()
+        .optional()
+        .describe('Why the drift is not confirmed, e.g. `confirm is off` or the dry-run refusal.'),
     })
     .describe(
       'One changed field. Secret values never appear in desired/live. desired/live are absent when the field is absent on that side.',
+    ),
+);
+
+export const ExplainedField = named(
+  'ExplainedField',
+  z
+    .strictObject({
+      path: z.string(),
+      desired: JsonValue.optional().describe("Git's value; null when Git does not set the field."),
+      live: JsonValue.optional().describe('The value admission or the server set; null when it removed it.'),
+    })
+    .describe(
+      "A field where live differs from Git that the API server's dry-run of Git's object explains (set on admission or by the server): information, not drift.",
     ),
 );
 
@@ -75,6 +98,12 @@ export const DriftResult = z.strictObject({
   drift_type: DriftType.nullable(),
   severity: Severity.nullable(),
   drift_details: z.array(DriftDetail),
+  explained: z
+    .array(ExplainedField)
+    .optional()
+    .describe(
+      'Differences from Git that the dry-run explains (absent when there are none or confirm did not run).',
+    ),
   desired_hash: z.string().nullable(),
   live_hash: z.string().nullable(),
   git_commit: z.string().nullable(),

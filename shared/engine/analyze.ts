@@ -3,6 +3,7 @@
 import type { DriftDetail, DriftResult, JsonValue, KubeObject } from '../types.ts';
 import { attribute } from './attribution.ts';
 import { classify, severityOf, worst } from './classify.ts';
+import { confirmFields, type ConfirmAnswer } from './confirm.ts';
 import { diffObjects, type RawDetail } from './diff.ts';
 import { glob } from './glob.ts';
 import { stableHash } from './hash.ts';
@@ -123,15 +124,34 @@ export function compareResource(
   return { norm, fields, ignored };
 }
 
+/**
+ * Does this verdict rest on suspected field drift that the confirm stage could check? (Not Missing,
+ * not in sync.) Objects without it never cost a dry-run request.
+ */
+export function hasSuspectedDrift(result: DriftResult): boolean {
+  return result.drift_detected && result.live_hash !== null && result.drift_details.length > 0;
+}
+
+/**
+ * `confirm`: the API server's answer to a dry-run of Git's object (or why there is none). Without
+ * it the details carry no `confirmed` flag (the engine's own tests); the agent and the plugin
+ * always pass one.
+ */
 export function analyzeResource(
   desired: DesiredObject,
   live: KubeObject | undefined,
   opts: EngineOptions,
   context: AnalyzeContext,
+  confirm?: ConfirmAnswer,
 ): DriftResult {
   const obj = desired.object;
   const kind = obj.kind;
-  const { norm, fields } = compareResource(desired, live, opts);
+  const { norm, fields: suspected } = compareResource(desired, live, opts);
+  const { drift: fields, explained } =
+    confirm && norm.live && suspected.length > 0
+      ? confirmFields(obj, suspected, confirm, opts)
+      : { drift: suspected, explained: [] };
+  if (explained.length > 0 && norm.live) syncFields(norm.live, explained, kind);
   const base = {
     resource_id: desired.id,
     kind,
@@ -159,9 +179,10 @@ export function analyzeResource(
       live_hash: null,
     };
   }
-  const details: DriftDetail[] = fields.map(({ raw, manager, changed_at }) => {
+  const details: DriftDetail[] = fields.map((f) => {
+    const { raw, manager, changed_at } = f;
     const type = classify({ kind, path: raw.path, desired: raw.desired, live: raw.live });
-    return {
+    const detail: DriftDetail = {
       path: raw.path,
       type,
       severity: severityOf(type, opts.rules.severity),
@@ -170,9 +191,24 @@ export function analyzeResource(
       manager,
       changed_at,
     };
+    if ('confirmed' in f) {
+      detail.confirmed = f.confirmed;
+      if (!f.confirmed) detail.confirm_reason = f.reason;
+    }
+    return detail;
   });
   const liveHash = stableHash(norm.live as JsonValue);
   const top = worst(details);
+  const why: Pick<DriftResult, 'explained'> =
+    explained.length > 0
+      ? {
+          explained: explained.map(({ raw }) => ({
+            path: raw.path,
+            desired: shown(kind, raw.path, obj, raw.segs, raw.desired),
+            live: shown(kind, raw.path, live, raw.segs, raw.live),
+          })),
+        }
+      : {};
   if (!top) {
     return {
       ...base,
@@ -181,6 +217,7 @@ export function analyzeResource(
       drift_type: null,
       severity: null,
       drift_details: [],
+      ...why,
       live_hash: liveHash,
     };
   }
@@ -191,8 +228,20 @@ export function analyzeResource(
     drift_type: top.type,
     severity: top.severity,
     drift_details: details,
+    ...why,
     live_hash: liveHash,
   };
+}
+
+/**
+ * Make the normalised live copy equal to desired where the server explains the difference, as
+ * compareResource does for ignored fields, so live_hash agrees with the verdict.
+ */
+function syncFields(nl: KubeObject, fields: readonly DriftField[], kind: string): void {
+  for (const { raw } of fields)
+    setAt(nl, raw.segs, kind, raw.desired === undefined ? undefined : clone(raw.desired));
+  pruneEmpty(nl);
+  sortKeyedLists(nl as JsonValue, [], kind);
 }
 
 /** Analyse every desired object against live objects (a map by resource id, or a list), in O(N). */
@@ -201,6 +250,7 @@ export function analyzeAll(
   live: ReadonlyMap<string, KubeObject> | readonly KubeObject[],
   opts: EngineOptions,
   context: AnalyzeContext,
+  confirm?: ReadonlyMap<string, ConfirmAnswer>,
 ): DriftResult[] {
   let byId: ReadonlyMap<string, KubeObject>;
   if (Array.isArray(live)) {
@@ -209,5 +259,5 @@ export function analyzeAll(
       if (isObject(o) && isObject(o.metadata)) m.set(objectId(o, opts.defaultNamespace, opts.scopes), o);
     byId = m;
   } else byId = live as ReadonlyMap<string, KubeObject>;
-  return desired.map((d) => analyzeResource(d, byId.get(d.id), opts, context));
+  return desired.map((d) => analyzeResource(d, byId.get(d.id), opts, context, confirm?.get(d.id)));
 }

@@ -1,5 +1,6 @@
 // Public API of the pure drift engine (data in, data out).
-export { analyzeAll, analyzeResource, type AnalyzeContext } from './analyze.ts';
+export { analyzeAll, analyzeResource, hasSuspectedDrift, type AnalyzeContext } from './analyze.ts';
+export { confirmFields, normalizeAnswer, type ConfirmAnswer, type ConfirmedFields } from './confirm.ts';
 export { summarizeDetail, summarizeResult } from './summary.ts';
 export {
   parseManifests,

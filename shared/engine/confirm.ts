@@ -1,0 +1,57 @@
+// The confirm stage (parse → normalise → compare → confirm → classify). A normaliser only models
+// what we have read in the API server's source; admission (mutating policies, webhooks) is the
+// user's own code. So the fields the comparison suspects are checked against the server's own
+// answer to a dry-run of Git's object: what Git's object becomes when the server takes it in now.
+// A suspected field where that answer equals live is explained (set on admission or by the
+// server), not drift; one where it differs is confirmed. Confirm can only remove suspected drift,
+// never add any: fields the comparison did not suspect are not looked at.
+import type { KubeObject } from '../types.ts';
+import type { DriftField } from './analyze.ts';
+import { deepEqual } from './json.ts';
+import { NORMALIZERS, normalizePair } from './normalize/index.ts';
+import { ownershipNormalizer } from './normalize/ownership.ts';
+import type { EngineOptions } from './options.ts';
+import { getAt } from './path.ts';
+
+/** The server's answer to a dry-run of Git's object, or why there is none (refused, unreachable, off). */
+export type ConfirmAnswer = { ok: true; object: KubeObject } | { ok: false; reason: string };
+
+export interface ConfirmedFields {
+  /** Suspected fields that remain drift: `confirmed` when the answer differs from live there. */
+  drift: (DriftField & { confirmed: boolean; reason?: string })[];
+  /** Suspected fields the answer explains: live holds what the server makes of Git's object. */
+  explained: DriftField[];
+}
+
+/**
+ * Every field of the answer counts, owned or not: the ownership normaliser drops unowned live-only
+ * fields because a live object mixes what Git set with what others left, but the answer holds
+ * only what the server made of Git's object.
+ */
+const ANSWER_NORMALIZERS = NORMALIZERS.filter((n) => n !== ownershipNormalizer);
+
+/** The answer normalised as live is (against the same desired object), so the two compare. */
+export function normalizeAnswer(desired: KubeObject, answer: KubeObject, opts: EngineOptions): KubeObject {
+  const { live } = normalizePair(desired, answer, opts, ANSWER_NORMALIZERS);
+  return live ?? answer;
+}
+
+export function confirmFields(
+  desired: KubeObject,
+  suspected: readonly DriftField[],
+  answer: ConfirmAnswer,
+  opts: EngineOptions,
+): ConfirmedFields {
+  if (!answer.ok)
+    return {
+      drift: suspected.map((f) => ({ ...f, confirmed: false, reason: answer.reason })),
+      explained: [],
+    };
+  const made = normalizeAnswer(desired, answer.object, opts);
+  const out: ConfirmedFields = { drift: [], explained: [] };
+  for (const f of suspected) {
+    if (deepEqual(getAt(made, f.raw.segs, desired.kind), f.raw.live)) out.explained.push(f);
+    else out.drift.push({ ...f, confirmed: true });
+  }
+  return out;
+}
