@@ -224,6 +224,16 @@ const drift = section({
   secret_salt: text().optional(),
   /** Kubernetes Events DriftDetected/DriftResolved on drifted objects (needs `events` create). */
   events: bool().default(false),
+  /**
+   * Suspected drift is confirmed with the API server: `dry-run` sends a dry-run create of Git's
+   * object (RBAC `create` on the watched kinds; the shipped ValidatingAdmissionPolicy refuses the
+   * agent anything but dry-runs), so what admission sets is not drift; `off` keeps the normalised
+   * comparison's verdict alone (read-only RBAC, manifests/overlays/read-only).
+   */
+  confirm: oneOf(['dry-run', 'off']).default('dry-run'),
+  /** The confirm requests' budget: requests per second, and how many may go out at once. */
+  confirm_qps: int(1, 1000).default(5),
+  confirm_burst: int(1, 10_000).default(20),
 });
 
 /**

@@ -4,6 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
 import {
+  analyzeResource,
   conflictInside,
   isSecretValuePath,
   keptFields,
@@ -13,6 +14,7 @@ import {
 import type { DesiredObjectResponse, DriftRecord, KubeObject, RevertPlan } from '../../shared/types.ts';
 import { CliError } from '../errors.ts';
 import { loadLocal, type LocalAnalysisOptions } from '../local/analyze-local.ts';
+import { LocalConfirm } from '../local/confirm-local.ts';
 import type { Palette } from '../output/color.ts';
 import { renderObjectDiff } from '../output/unified-diff.ts';
 import {
@@ -52,8 +54,16 @@ export async function localPlans(
     opts,
     select ? (d) => select(d.id, d.object.kind, String(d.object.metadata['name'] ?? '')) : undefined,
   );
+  // The same answer as analyze's: what admission explains is neither shown nor pruned.
+  const confirm = new LocalConfirm(kc, s.discovery, opts.confirm !== false);
+  const plans = s.desired.map(async (d) => {
+    const live = s.live.get(d.id);
+    const first = analyzeResource(d, live, s.engine, { gitCommit: s.commit });
+    const answer = await confirm.answerFor(d, live, first);
+    return { plan: revertPlan(d, live, s.engine, { confirm: answer }), commit: s.commit };
+  });
   return {
-    sources: s.desired.map((d) => ({ plan: revertPlan(d, s.live.get(d.id), s.engine), commit: s.commit })),
+    sources: await Promise.all(plans),
     warnings: s.warnings,
     errors: s.errors.map((e) => `${e.file}${e.line !== null ? `:${e.line}` : ''}: ${e.message}`),
   };

@@ -29,6 +29,7 @@ interface AnalyzeFlags {
   exitCode?: boolean;
   wait: boolean;
   timeout: number;
+  confirm: boolean;
 }
 
 const HELP = `
@@ -44,6 +45,12 @@ when no kustomize is on PATH), a Chart.yaml with \`helm template\` (release --re
 chart's name; namespace -n), anything else is read as plain manifests; --type forces one. Values
 files (--helm-values, relative to the chart) must lie inside the repository. Helm hooks and test
 pods are not compared. The tool and version used are printed on stderr.
+
+Where the comparison suspects drift, --local asks the API server (a dry-run create of the desired
+object, with your credentials, as kubectl diff does) what the object becomes there: a difference
+that admission or the server explains (a mirror's image prefix, injected sidecars, default limits)
+is not drift. --confirm=false skips it. stderr says how many objects were confirmed and how many
+requests were sent; a refused dry-run leaves the drift with "confirmed": false and the reason.
 
 Exit codes (as kubectl diff):
   0  no drift (or drift without --exit-code)
@@ -70,6 +77,14 @@ function keyValue(v: string, previous: Record<string, string>): Record<string, s
   return { ...previous, [v.slice(0, at)]: v.slice(at + 1) };
 }
 
+function boolean(flag: string): (v: string) => boolean {
+  return (v) => {
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    throw new CliError(`--${flag} ${v}: expected true or false`);
+  };
+}
+
 function seconds(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0)
@@ -89,6 +104,12 @@ export function registerAnalyze(program: Command, io: Io, setExit: (code: number
     .option('--helm-values <file>', 'values file for helm, repeatable (--local)', collect, [])
     .option('--helm-set <key=value>', 'value for helm, repeatable (--local)', keyValue, {})
     .option('--release <name>', "helm release name (--local; default the chart's name)")
+    .option(
+      '--confirm [true|false]',
+      'confirm suspected drift with a server dry-run of the desired object (--local)',
+      boolean('confirm'),
+      true,
+    )
     .addOption(sourceOption())
     .option('--exit-code', 'exit 1 when drift is found')
     .option('--no-wait', 'start the analysis on the agent and return at once')
@@ -136,6 +157,7 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
         set: opts.helmSet,
         ...(opts.release ? { release: opts.release } : {}),
       },
+      confirm: opts.confirm,
     });
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
@@ -158,6 +180,13 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
       io,
       `unstable: ${u.kind}/${u.namespace ? `${u.namespace}/` : ''}${u.name} ${u.path} (differs on each render; not compared)`,
     );
+  const c = analysis.confirm;
+  warn(
+    io,
+    c.enabled
+      ? `confirm: ${c.confirmed} object${c.confirmed === 1 ? '' : 's'} confirmed with the API server, ${c.requests} dry-run request${c.requests === 1 ? '' : 's'} sent`
+      : 'confirm: off (--confirm=false): drift is the normalised comparison alone, 0 dry-run requests sent',
+  );
   const doc = {
     drift_records: analysis.results,
     count: analysis.results.length,

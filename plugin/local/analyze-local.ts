@@ -6,7 +6,6 @@
 import { realpathSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
-  analyzeResource,
   defaultEngineOptions,
   hasFinishedTtl,
   isClusterScoped,
@@ -34,6 +33,7 @@ import { readAutoscaled } from '../../shared/node/kube/autoscaled.ts';
 import { finishedJobsFromEvents } from '../../shared/node/kube/job-evidence.ts';
 import { readLiveObjects, type UnreadableKinds } from '../../shared/node/kube/live.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
+import { LocalConfirm, type ConfirmStats } from './confirm-local.ts';
 import { checkoutRepo, type CheckedOutRepo } from './repo.ts';
 
 export interface LocalAnalysisOptions {
@@ -46,6 +46,9 @@ export interface LocalAnalysisOptions {
   defaultNamespace: string;
   type?: SourceType | undefined;
   helm?: Partial<HelmOptions> | undefined;
+  /** Confirm suspected drift with a dry-run (default true; `--confirm=false` turns it off). */
+  confirm?: boolean | undefined;
+  discovery?: Discovery | undefined;
 }
 
 /** How the desired state was produced: type, tool and version, what was set aside. */
@@ -64,6 +67,8 @@ export interface LocalAnalysis {
   objects: number;
   /** Group versions that could not be read: their objects are not in `results` (not Missing either). */
   unreadable: UnreadableKinds[];
+  /** How many objects were confirmed with the server and how many requests that took. */
+  confirm: ConfirmStats;
 }
 
 /** A repository's desired objects (those `select` keeps) with their live counterparts. */
@@ -79,6 +84,8 @@ export interface LocalState {
   objects: number;
   /** Group versions the cluster could not describe or list; their objects are not in `desired`. */
   unreadable: UnreadableKinds[];
+  /** The server's discovery, as read for this analysis (the confirm stage reuses it). */
+  discovery: Discovery;
 }
 
 /** Desired objects whose live counterpart has been read (absent from `live` when not found). */
@@ -97,7 +104,7 @@ export async function loadLocal(
 ): Promise<LocalState> {
   const repo = await checkoutRepo(opts.repo, opts.branch);
   try {
-    const discovery = new Discovery(kc);
+    const discovery = opts.discovery ?? new Discovery(kc);
     const rendered =
       sourceTypeAt(repo.dir, opts) === 'directory'
         ? await renderPlain(repo, opts, discovery)
@@ -176,6 +183,7 @@ export async function loadLocal(
       render: { type, tool, skipped, unstable, usesLookup, durationMs },
       objects: rendered.objects.length,
       unreadable: groups,
+      discovery,
     };
   } finally {
     repo.cleanup();
@@ -305,13 +313,16 @@ async function renderWithTool(
 export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): Promise<LocalAnalysis> {
   // Each collection is analysed as soon as it is read, while the API server answers the next
   // requests; what no request covered (kinds the cluster does not serve) is analysed at the end.
-  const done = new Map<string, DriftResult>();
-  const s = await loadLocal(kc, opts, undefined, (ready, live, engine, commit) => {
+  // Suspected drift is confirmed with the server meanwhile (a promise per such object).
+  const discovery = opts.discovery ?? new Discovery(kc);
+  const confirm = new LocalConfirm(kc, discovery, opts.confirm !== false);
+  const done = new Map<string, DriftResult | Promise<DriftResult>>();
+  const s = await loadLocal(kc, { ...opts, discovery }, undefined, (ready, live, engine, commit) => {
     for (const d of ready)
-      if (!gone(d, live)) done.set(d.id, analyzeResource(d, live.get(d.id), engine, { gitCommit: commit }));
+      if (!gone(d, live)) done.set(d.id, confirm.verdict(d, live.get(d.id), engine, commit));
   });
-  const results = s.desired.map(
-    (d) => done.get(d.id) ?? analyzeResource(d, s.live.get(d.id), s.engine, { gitCommit: s.commit }),
+  const results = await Promise.all(
+    s.desired.map((d) => done.get(d.id) ?? confirm.verdict(d, s.live.get(d.id), s.engine, s.commit)),
   );
   return {
     results,
@@ -321,5 +332,6 @@ export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): 
     render: s.render,
     objects: s.objects,
     unreadable: s.unreadable,
+    confirm: confirm.stats,
   };
 }

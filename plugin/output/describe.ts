@@ -5,6 +5,7 @@ import { changedByText } from '../../shared/changed-by.ts';
 import { describeValue } from '../../shared/describe.ts';
 import type { DriftDetail, DriftEvent, DriftRecord } from '../../shared/types.ts';
 import { age } from './age.ts';
+import { confirmText, explainedText } from './confirm-text.ts';
 import type { Palette } from './color.ts';
 import { shownSides } from './redact.ts';
 import { renderTable } from './table.ts';
@@ -23,10 +24,12 @@ function detailBlock(rec: DriftRecord, d: DriftDetail, c: Palette, now: number):
   const live = describeValue(shown.live);
   const by = d.manager ? `by ${d.manager}` : 'by unknown manager';
   const at = d.changed_at ? `, ${d.changed_at} (${age(d.changed_at, now)} ago)` : '';
+  const confirm = confirmText(d);
   return [
     `  ${c.bold(d.path)}  ${d.type}  ${c.severity(d.severity)}  ${by}${at}\n`,
     `    ${c.red(`- desired: ${desired}`)}\n`,
     `    ${c.green(`+ live:    ${live}`)}\n`,
+    ...(confirm ? [`    ${confirm}\n`] : []),
   ].join('');
 }
 
@@ -87,6 +90,10 @@ export function renderDescribe(
   ];
   if (rec.drift_details.length === 0) parts.push('  <none>\n');
   for (const d of rec.drift_details) parts.push(detailBlock(rec, d, c, now));
+  if (rec.explained?.length) {
+    parts.push('\n', `Explained by the API server (${rec.explained.length}, not drift):\n`);
+    for (const e of rec.explained) parts.push(`  ${explainedText(rec.kind, e)}\n`);
+  }
   parts.push('\n', `History (${events.length}):\n`);
   parts.push(events.length ? historyTable(events, c, now) : '  <none>\n');
   return parts.join('');

@@ -12,7 +12,7 @@ function hide(v: JsonValue | undefined): JsonValue | undefined {
 /** The desired and live sides of a detail as they may be shown: Secret values become REDACTED. */
 export function shownSides(
   kind: string,
-  d: DriftDetail,
+  d: Pick<DriftDetail, 'path' | 'desired' | 'live'>,
 ): { desired: JsonValue | undefined; live: JsonValue | undefined } {
   return isSecretValuePath(kind, d.path)
     ? { desired: hide(d.desired), live: hide(d.live) }

@@ -6,6 +6,7 @@
 import type { JsonObject, JsonValue, KubeObject, RevertPlan } from '../types.ts';
 import { compareResource } from './analyze.ts';
 import { canonicalForApply, foldStringData } from './canonical.ts';
+import { confirmFields, type ConfirmAnswer } from './confirm.ts';
 import { nameOf, namespaceOf } from './identity.ts';
 import { clone, isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
@@ -17,6 +18,11 @@ import { REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
 export interface RevertPlanOptions {
   /** Leave Secret data out of `apply` (for a server that must never hand out Secret values). */
   withholdSecretValues?: boolean;
+  /**
+   * The server's answer to a dry-run of Git's object (as for the verdict): fields it explains
+   * (set on admission) are not drift, so the diff does not show them and revert does not prune them.
+   */
+  confirm?: ConfirmAnswer | undefined;
 }
 
 /** kubectl diff spells a changed Secret value `*** (before)` / `*** (after)`; the same with our marker. */
@@ -50,7 +56,11 @@ export function revertPlan(
 ): RevertPlan {
   const obj = desired.object;
   const kind = obj.kind;
-  const { norm, fields, ignored } = compareResource(desired, live, opts);
+  const { norm, fields: suspected, ignored } = compareResource(desired, live, opts);
+  const fields =
+    planOpts.confirm && norm.live && suspected.length > 0
+      ? confirmFields(obj, suspected, planOpts.confirm, opts).drift
+      : suspected;
   const desiredView = clone(norm.desired) as JsonObject;
   let liveView: JsonObject | null = null;
   if (norm.live) {

@@ -1,8 +1,12 @@
 // RBAC that matches the config: the agent's ServiceAccount may get/list/watch exactly the kinds the
 // shipped config tracks (plus CRDs, for schema defaults, and HPAs, for which replicas an autoscaler
-// owns), write only its Lease and Events, and nothing else. Checked on the built manifests and, after `kubectl apply -k`, by the API server's
-// own authorizer (`kubectl auth can-i --as` the ServiceAccount).
+// owns), write only its Lease and Events, and, with drift.confirm: dry-run, create/patch the
+// tracked kinds, which the shipped ValidatingAdmissionPolicy lets through only as dry-runs.
+// Checked on the built manifests and, after `kubectl apply -k`, by the API server itself
+// (`kubectl auth can-i --as` the ServiceAccount, and real requests as it). The read-only overlay
+// keeps reads only, confirm off.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseConfig } from '../../agent/config/load.ts';
 import type { AgentConfig } from '../../agent/config/schema.ts';
@@ -14,6 +18,9 @@ import { MANIFESTS, build, find, type ManifestDoc } from './kustomize.ts';
 
 const SA = 'system:serviceaccount:driftguard:driftguard-agent';
 const READS = ['get', 'list', 'watch'];
+/** What confirm needs: a dry-run create of Git's object, or a server-side apply dry-run. */
+const DRY_RUN_WRITES = ['create', 'patch'];
+const POLICY = 'driftguard-agent-dry-run-only';
 
 interface Rule {
   apiGroups?: string[];
@@ -50,6 +57,20 @@ function grants(rules: Rule[], group: string, resource: string, verb: string): b
   );
 }
 
+interface AgentDeployment {
+  spec: { template: { spec: { containers: { name: string; env?: { name: string; value?: string }[] }[] } } };
+}
+
+/** The config the agent runs with: the ConfigMap's file and the plain env values of its container. */
+function shippedConfig(docs: ManifestDoc[]): AgentConfig {
+  const cm = find(docs, 'ConfigMap', 'driftguard-config') as ManifestDoc & { data: Record<string, string> };
+  const agent = find(docs, 'Deployment', 'driftguard-agent') as ManifestDoc & AgentDeployment;
+  const env: NodeJS.ProcessEnv = { DRIFTGUARD_DATABASE_URI: 'mongodb://db/' };
+  for (const c of agent.spec.template.spec.containers)
+    for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+  return parseConfig(cm.data['config.yaml'] ?? '', env);
+}
+
 describe('agent RBAC', () => {
   let plane: ControlPlane;
   let docs: ManifestDoc[];
@@ -58,8 +79,8 @@ describe('agent RBAC', () => {
   let kinds: KindInfo[];
   before(async () => {
     docs = await build(MANIFESTS);
-    const cm = find(docs, 'ConfigMap', 'driftguard-config') as ManifestDoc & { data: Record<string, string> };
-    config = parseConfig(cm.data['config.yaml'] ?? '', { DRIFTGUARD_DATABASE_URI: 'mongodb://db/' });
+    config = shippedConfig(docs);
+    assert.equal(config.drift.confirm, 'dry-run', 'the base confirms with dry-runs');
     plane = await startControlPlane();
     const served = await new Discovery(loadKubeConfig({ kubeconfig: plane.kubeconfig })).kinds();
     const resolved = resolveKinds(served, config.kubernetes.resource_types, () => []);
@@ -92,6 +113,7 @@ describe('agent RBAC', () => {
     // Events create only when drift.events is on, the Lease only with leader election.
     assert.deepEqual(roles.map((r) => `${r.kind}/${r.metadata.name}`).sort(), [
       'ClusterRole/driftguard-agent',
+      ...(config.drift.confirm === 'dry-run' ? ['ClusterRole/driftguard-agent-confirm'] : []),
       ...(config.drift.events ? ['ClusterRole/driftguard-agent-events'] : []),
       ...(config.leader_election.enabled ? ['Role/driftguard-agent-leader'] : []),
     ]);
@@ -113,6 +135,9 @@ describe('agent RBAC', () => {
                 );
             } else if (group === '' && resource === 'events') {
               assert.deepEqual(rule.verbs, ['create'], what);
+            } else if (role.metadata.name === 'driftguard-agent-confirm') {
+              assert.ok(tracked.has(`${group}/${resource}`), `${what}: not a tracked kind`);
+              assert.deepEqual([...rule.verbs].sort(), DRY_RUN_WRITES, `${what}: dry-runs only`);
             } else {
               assert.ok(tracked.has(`${group}/${resource}`), `${what}: not a tracked kind`);
               assert.deepEqual([...rule.verbs].sort(), READS, what);
@@ -127,10 +152,12 @@ describe('agent RBAC', () => {
     return r.stdout.trim() === 'yes';
   };
 
-  it('the ServiceAccount reads the tracked kinds everywhere and changes none of them', async () => {
+  it('the ServiceAccount reads the tracked kinds everywhere; RBAC lets it create and patch them (for dry-runs), nothing more', async () => {
     for (const resource of ['deployments.apps', 'services', 'configmaps', 'secrets']) {
       for (const verb of READS) assert.equal(await canI(verb, resource, '-A'), true, `${verb} ${resource}`);
-      for (const verb of ['create', 'update', 'patch', 'delete'])
+      for (const verb of DRY_RUN_WRITES)
+        assert.equal(await canI(verb, resource, '-n', 'default'), true, `${verb} ${resource}`);
+      for (const verb of ['update', 'delete', 'deletecollection'])
         assert.equal(await canI(verb, resource, '-n', 'default'), false, `${verb} ${resource}`);
     }
     assert.equal(await canI('list', 'pods', '-A'), false, 'pods are not tracked');
@@ -148,4 +175,97 @@ describe('agent RBAC', () => {
     assert.equal(await canI('create', 'events', '-n', 'shop'), true);
     assert.equal(await canI('delete', 'events', '-n', 'shop'), false);
   });
+
+  it('the policy refuses a real write by the ServiceAccount although RBAC allows it; its dry-runs pass', async () => {
+    const vap = find(docs, 'ValidatingAdmissionPolicy', POLICY) as ManifestDoc & {
+      spec: { failurePolicy: string };
+    };
+    assert.equal(vap.spec.failurePolicy, 'Fail');
+    const binding = find(docs, 'ValidatingAdmissionPolicyBinding', POLICY) as ManifestDoc & {
+      spec: { policyName: string; validationActions: string[]; matchResources?: unknown };
+    };
+    assert.deepEqual(binding.spec, { policyName: POLICY, validationActions: ['Deny'] });
+    const cm = (name: string) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
+    const asAgent = (args: string[], input?: string) =>
+      plane.kubectl([...args, '--as', SA], input === undefined ? {} : { input });
+    // The API server picks a new policy up from its informer moments after it is created.
+    const refused = await waitFor(async () => {
+      const r = await asAgent(['create', '-f', '-'], cm('real-write'));
+      if (r.code === 0) await plane.kubectlOk(['delete', 'configmap', 'real-write', '-n', 'default']);
+      return r.code !== 0 ? r.stderr : null;
+    });
+    assert.match(refused, new RegExp(`${POLICY}.*denied request: .*only dry-run requests`));
+    await plane.kubectlOk(['create', 'configmap', 'target', '-n', 'default']);
+    const patch = await asAgent([
+      'patch',
+      'configmap',
+      'target',
+      '-n',
+      'default',
+      '-p',
+      '{"metadata":{"labels":{"x":"y"}}}',
+    ]);
+    assert.notEqual(patch.code, 0);
+    assert.match(patch.stderr, new RegExp(POLICY));
+    assert.equal(await asAgent(['get', 'configmap', 'real-write', '-n', 'default']).then((r) => r.code), 1);
+
+    const dry = await asAgent(['create', '--dry-run=server', '-o', 'name', '-f', '-'], cm('dry'));
+    assert.equal(dry.code, 0, dry.stderr);
+    const ssa = await asAgent(
+      ['apply', '--server-side', '--dry-run=server', '--field-manager=driftguard', '-f', '-'],
+      cm('target'),
+    );
+    assert.equal(ssa.code, 0, ssa.stderr);
+    // What it may really write: its Lease and Events.
+    const lease = JSON.stringify({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: config.leader_election.lease_name, namespace: 'driftguard' },
+      spec: { holderIdentity: 'rbac-test' },
+    });
+    const made = await asAgent(['create', '-f', '-'], lease);
+    assert.equal(made.code, 0, made.stderr);
+    const event = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'drift.rbac-test', namespace: 'default' },
+      involvedObject: { kind: 'ConfigMap', name: 'kube-root-ca.crt', namespace: 'default' },
+      reason: 'DriftDetected',
+      message: 'rbac test',
+      type: 'Warning',
+    });
+    const ev = await asAgent(['create', '-f', '-'], event);
+    assert.equal(ev.code, 0, ev.stderr);
+  });
+
+  it('the read-only overlay reads only and turns confirm off', async () => {
+    const ro = await build(join(MANIFESTS, 'overlays', 'read-only'));
+    assert.equal(shippedConfig(ro).drift.confirm, 'off');
+    for (const role of agentRoles(ro))
+      for (const rule of role.rules)
+        for (const resource of rule.resources ?? [])
+          if (resource !== 'leases' && resource !== 'events')
+            assert.deepEqual([...rule.verbs].sort(), READS, `${role.metadata.name}: ${resource}`);
+    assert.deepEqual(
+      agentRoles(ro)
+        .map((r) => r.metadata.name)
+        .sort(),
+      agentRoles(docs)
+        .map((r) => r.metadata.name)
+        .filter((n) => n !== 'driftguard-agent-confirm')
+        .sort(),
+    );
+  });
 });
+
+/** Polls `probe` until it returns a value (at most 30 s). */
+async function waitFor<T>(probe: () => Promise<T | null>): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const v = await probe();
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}

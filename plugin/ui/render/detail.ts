@@ -5,6 +5,7 @@ import { changedByText } from '../../../shared/changed-by.ts';
 import type { DriftDetail, DriftEvent, DriftRecord } from '../../../shared/types.ts';
 import type { Severity } from '../../../shared/types.ts';
 import { describeValue } from '../../../shared/describe.ts';
+import { confirmText, explainedText } from '../../output/confirm-text.ts';
 import { shownSides } from '../../output/redact.ts';
 import { truncate } from './text.ts';
 
@@ -24,7 +25,13 @@ function detailLines(kind: string, d: DriftDetail, width: number): DetailLine[] 
     { text: truncate(`  ${meta}`, width), tone: 'dim' },
     { text: truncate(`  - desired: ${describeValue(desired)}`, width), tone: 'desired' },
     { text: truncate(`  + live:    ${describeValue(live)}`, width), tone: 'live' },
+    ...confirmLine(d, width),
   ];
+}
+
+function confirmLine(d: DriftDetail, width: number): DetailLine[] {
+  const text = confirmText(d);
+  return text ? [{ text: truncate(`  ${text}`, width), tone: 'dim' }] : [];
 }
 
 function summaryLines(r: DriftRecord, width: number): DetailLine[] {
@@ -70,6 +77,8 @@ export function recordDetailLines(
   lines.push({ text: '' }, { text: `FIELDS (${record.drift_details.length})`, tone: 'title' });
   if (record.drift_details.length === 0) lines.push({ text: '  no drifted fields', tone: 'dim' });
   for (const d of record.drift_details) lines.push(...detailLines(record.kind, d, width));
+  for (const e of record.explained ?? [])
+    lines.push({ text: truncate(`  ${explainedText(record.kind, e)}`, width), tone: 'dim' });
   lines.push({ text: '' }, { text: 'HISTORY', tone: 'title' });
   if (history === null) lines.push({ text: '  loading…', tone: 'dim' });
   else if (history.length === 0) lines.push({ text: '  no events', tone: 'dim' });
