@@ -4,6 +4,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultEngineOptions, validateRules } from '../shared/engine/index.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Confirmer } from '../shared/node/kube/confirm/index.ts';
+import { ConfirmStage } from '../shared/node/kube/confirm/stage.ts';
+import { Discovery } from '../shared/node/kube/discovery.ts';
 import { RenderCache } from '../shared/node/render/index.ts';
 import { Scheduler } from './analysis/scheduler.ts';
 import { createApiApp, createHealthApp, startHttpServers, type HttpServers } from './api/index.ts';
@@ -19,6 +23,7 @@ import { GitLoop } from './git-loop.ts';
 import { loadKubeConfig } from './kube/client.ts';
 import { ClusterFacts } from './kube/cluster-facts.ts';
 import { ClusterWatch } from './kube/cluster-watch.ts';
+import { ConfirmCheck } from './kube/confirm-check.ts';
 import { EventRecorder } from './kube/events.ts';
 import type { LeaderElector } from './kube/leader.ts';
 import { leaderElection, leaseIdentity } from './leadership.ts';
@@ -77,6 +82,8 @@ export class Agent {
   private readonly memory: MemoryWatch;
   private stopMemory: () => void = () => undefined;
   readonly waivers: WaiverBook;
+  private readonly confirm: ConfirmStage;
+  private readonly confirmCheck: ConfirmCheck;
 
   constructor(
     private readonly config: AgentConfig,
@@ -155,6 +162,8 @@ export class Agent {
       },
       log: this.log,
     });
+    this.confirm = confirmStage(config, kc, this.metrics);
+    this.confirmCheck = new ConfirmCheck(kc, this.log, this.confirm.confirmer !== null);
     this.audit = auditFromConfig(config, (group, resource) => this.watch.kindKeyOf(group, resource));
     this.audit?.attribution.journal.onWrite((w) => this.scheduler.reanalyze(w.resource_id));
     const attribution = this.audit?.attribution;
@@ -167,6 +176,7 @@ export class Agent {
     this.metrics.watchWaivers(() => waivers.all().map((w) => w.state));
     this.scheduler = new Scheduler({
       waive: (next, previous, now) => waivers.apply(next, previous, now),
+      confirm: this.confirm,
       ...(attribution
         ? {
             audit: attribution,
@@ -214,6 +224,7 @@ export class Agent {
       desired,
       live: this.watch,
       engine,
+      confirm: this.confirm,
       gitCommit: () => this.sources.commit,
       readiness: () =>
         readiness({
@@ -221,6 +232,7 @@ export class Agent {
           watch: this.watch,
           sources: this.sources,
           memory: () => this.memory.check(),
+          confirm: () => this.confirmCheck.state(),
           ...(elector ? { leadership: () => elector.status() } : {}),
         }),
       watchedCounts: () => this.watch.counts(),
@@ -272,6 +284,8 @@ export class Agent {
     const watching = this.watch.start();
     await this.git.start(this.config.drift.interval);
     await watching;
+    // In the background: a kind it may not dry-run is named in /ready, nothing waits for it.
+    void this.confirmCheck.check(this.watch.watchedKinds());
     this.scheduler.start(this.config.drift.interval, this.config.drift.periodic);
     const logFile = this.config.audit.log_file;
     if (logFile && this.audit) {
@@ -321,4 +335,21 @@ function auditFromConfig(
     receiver: new AuditReceiver(journal, kindOf),
     attribution: new AuditAttribution(journal, config.audit.wait),
   };
+}
+
+/**
+ * drift.confirm: dry-run asks the API server (a dry-run create of Git's object, through the
+ * budget drift.confirm_qps/confirm_burst); off keeps the engine's verdict, marked unconfirmed.
+ */
+function confirmStage(config: AgentConfig, kc: KubeConfig, metrics: AgentMetrics): ConfirmStage {
+  const { confirm, confirm_qps: qps, confirm_burst: burst } = config.drift;
+  const confirmer =
+    confirm === 'dry-run'
+      ? new Confirmer(kc, new Discovery(kc), {
+          qps,
+          burst,
+          onRequest: (outcome, seconds) => metrics.confirmRequest(outcome, seconds),
+        })
+      : null;
+  return new ConfirmStage(confirmer, 'not confirmed: drift.confirm is off');
 }

@@ -1,7 +1,8 @@
 // The façade the HTTP API talks to (AgentControl): analyses go to the scheduler; readiness,
 // counts, version, sources and the desired object with its revert plan come from the parts that
 // hold them.
-import { revertPlan, type EngineOptions } from '../shared/engine/index.ts';
+import { analyzeResource, revertPlan, type EngineOptions } from '../shared/engine/index.ts';
+import type { ConfirmStage } from '../shared/node/kube/confirm/stage.ts';
 import type { AnalysisStatus, DesiredObjectResponse, SourceStatistics } from '../shared/types.ts';
 import type { Scheduler } from './analysis/scheduler.ts';
 import { engineFor } from './analysis/verdict.ts';
@@ -14,6 +15,8 @@ export interface ControlDeps {
   desired: DesiredView;
   live: LiveView;
   engine: () => EngineOptions;
+  /** The verdicts' confirm stage: its cached answers shape the revert plans too. */
+  confirm?: ConfirmStage;
   gitCommit: () => string | null;
   readiness: () => Promise<ComponentState[]>;
   watchedCounts: () => Record<string, number>;
@@ -49,13 +52,15 @@ export class ControlFacade implements AgentControl {
   desired(id: string): DesiredObjectResponse | undefined {
     const entry = this.deps.desired.get(id);
     if (!entry) return undefined;
-    // The same engine options as the verdict, so the plan drops what the verdict ignores.
-    const plan = revertPlan(
-      entry.desired,
-      this.deps.live.get(id, entry.desired.object.apiVersion),
-      engineFor(this.deps.engine(), entry),
-      { withholdSecretValues: true },
-    );
+    // The same engine options as the verdict, so the plan drops what the verdict ignores, and the
+    // same confirm answer (cached with the verdict), so it leaves out what admission explains.
+    const engine = engineFor(this.deps.engine(), entry);
+    const live = this.deps.live.get(id, entry.desired.object.apiVersion);
+    const first = this.deps.confirm
+      ? analyzeResource(entry.desired, live, engine, { gitCommit: entry.commit })
+      : undefined;
+    const confirm = first && this.deps.confirm?.cachedAnswerFor(entry.desired, live, first);
+    const plan = revertPlan(entry.desired, live, engine, { withholdSecretValues: true, confirm });
     return { ...plan, git_commit: entry.commit, head_commit: entry.headCommit ?? this.deps.gitCommit() };
   }
 

@@ -172,8 +172,30 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly confirmRequests = new Counter({
+    name: 'driftguard_confirm_requests_total',
+    help: 'Dry-run requests confirming suspected drift, by outcome: ok (answered), refused (the server said no: RBAC, a webhook that refuses dry-runs, a quota), error (no answer: timeout, unreachable).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly confirmDuration = new Histogram({
+    name: 'driftguard_confirm_request_duration_seconds',
+    help: 'Time spent on each confirm dry-run request (the budget wait not included), by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
   constructor(private readonly now: () => number = Date.now) {
     collectDefaultMetrics({ register: this.registry });
+    // Every outcome is exported from the start, 0 until it happens (rate() needs the series).
+    for (const outcome of ['ok', 'refused', 'error']) this.confirmRequests.inc({ outcome }, 0);
+  }
+
+  /** One confirm dry-run request was answered, refused or failed after `seconds`. */
+  confirmRequest(outcome: 'ok' | 'refused' | 'error', seconds: number): void {
+    this.confirmRequests.inc({ outcome });
+    this.confirmDuration.observe({ outcome }, seconds);
   }
 
   notification(sink: string, outcome: 'sent' | 'failed' | 'dropped', n = 1): void {

@@ -14,6 +14,8 @@ export interface ReadinessParts {
   sources: Pick<Sources, 'list' | 'crossSourceDuplicates'>;
   /** Memory against the container's limit; absent: no memory component. */
   memory?: () => MemoryState;
+  /** The confirm stage's state (drift.confirm and what the agent may dry-run); absent: not shown. */
+  confirm?: () => ComponentState;
   /** Leader election state; absent: no election (no leader component). */
   leadership?: () => { leading: boolean; holder: string | null };
 }
@@ -82,6 +84,7 @@ export async function readiness(parts: ReadinessParts): Promise<ComponentState[]
               .map((d) => `${d.verbs.join('/')} ${scopeLabel(d)}`)
               .join(', ')}; not analysed (every other kind is)`,
     },
+    ...(parts.confirm ? [parts.confirm()] : []),
     ...(parts.leadership ? [leaderState(parts.leadership())] : []),
     ...(parts.memory ? [memoryComponent(parts.memory())] : []),
   ];

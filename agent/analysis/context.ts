@@ -1,6 +1,7 @@
 // What the analysis stages share: their dependencies (the agent wires them) and the state the
 // scheduler keeps across runs (verdict memo, gauge tallies, the Unmanaged policy, the status log).
 import type { EngineOptions } from '../../shared/engine/index.ts';
+import type { ConfirmStage } from '../../shared/node/kube/confirm/stage.ts';
 import type { DesiredView } from '../git/desired-view.ts';
 import type { LiveView } from '../kube/live-view.ts';
 import type { RetireDeps } from '../records/retire.ts';
@@ -27,6 +28,8 @@ export interface AnalysisDeps extends RetireDeps {
    * nor removed, so a missing permission never shows up as drift or deletes a record.
    */
   analysable?: (kind: string, namespace: string) => boolean;
+  /** The confirm stage (drift.confirm); absent: the engine's verdict alone (tests). */
+  confirm?: ConfirmStage;
   /** Set: report Unmanaged / Superseded objects (drift.unmanaged: report); absent: ignore them. */
   unmanaged?: UnmanagedOptions;
   now?: () => Date;

@@ -52,7 +52,13 @@ export async function decideId(
   const memoKey = ctx.memo.key(entry, live, engine);
   if (previous && ctx.memo.remembered(id, previous.verdict_key) === memoKey)
     return rememberedStep(ctx, previous, memoKey, now);
-  const step = nextState(deps, await objectVerdict(engine, entry, live), previous, now, memoKey);
+  const step = nextState(
+    deps,
+    await objectVerdict(engine, entry, live, deps.confirm),
+    previous,
+    now,
+    memoKey,
+  );
   return { ...step, live, memoKey };
 }
 

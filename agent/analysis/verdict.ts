@@ -4,6 +4,7 @@
 // confirmation of what the comparison shows as drift, and a memo that skips the engine for inputs
 // it has judged before.
 import { analyzeResource, type EngineOptions } from '../../shared/engine/index.ts';
+import type { ConfirmStage } from '../../shared/node/kube/confirm/stage.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { DesiredEntry } from '../git/desired-view.ts';
 import type { SourcedResult } from '../records/lifecycle.ts';
@@ -14,12 +15,21 @@ export function engineFor(engine: EngineOptions, entry: DesiredEntry): EngineOpt
   return { ...engine, rules: { ...engine.rules, ignore: [...(engine.rules.ignore ?? []), ...entry.ignore] } };
 }
 
-/** The verdict on `entry` against `live` (undefined: the object is missing), with its source. */
+/**
+ * The verdict on `entry` against `live` (undefined: the object is missing), with its source.
+ * `confirm`: suspected drift is confirmed with the API server (a dry-run of Git's object; cached
+ * per live version and desired state), or marked unconfirmed when confirm is off.
+ */
 export async function objectVerdict(
   engine: EngineOptions,
   entry: DesiredEntry,
   live: KubeObject | undefined,
+  confirm?: ConfirmStage,
 ): Promise<SourcedResult> {
-  const result = analyzeResource(entry.desired, live, engineFor(engine, entry), { gitCommit: entry.commit });
+  const opts = engineFor(engine, entry);
+  const ctx = { gitCommit: entry.commit };
+  const result = confirm
+    ? await confirm.verdict(entry.desired, live, opts, ctx)
+    : analyzeResource(entry.desired, live, opts, ctx);
   return { ...result, source: entry.source ?? null };
 }

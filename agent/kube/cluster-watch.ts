@@ -285,6 +285,11 @@ export class ClusterWatch implements LiveView {
   }
 
   /** Scopes the agent may not read, for readiness and the log. */
+  /** The kinds resolved for watching (empty until discovery has answered). */
+  watchedKinds(): readonly KindInfo[] {
+    return this.kinds;
+  }
+
   deniedScopes(): readonly Denied[] {
     return this.gate.deniedScopes();
   }

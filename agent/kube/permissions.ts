@@ -29,7 +29,8 @@ interface ReviewStatus {
   status?: { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
 }
 
-async function allowed(
+/** May this identity `verb` in `scope`? (also asked for the confirm stage's dry-run create). */
+export async function allowed(
   kc: KubeConfig,
   scope: WatchScope,
   verb: string,

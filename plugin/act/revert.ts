@@ -14,7 +14,7 @@ import {
 import type { DesiredObjectResponse, DriftRecord, KubeObject, RevertPlan } from '../../shared/types.ts';
 import { CliError } from '../errors.ts';
 import { loadLocal, type LocalAnalysisOptions } from '../local/analyze-local.ts';
-import { LocalConfirm } from '../local/confirm-local.ts';
+import { localConfirm } from '../local/confirm-local.ts';
 import type { Palette } from '../output/color.ts';
 import { renderObjectDiff } from '../output/unified-diff.ts';
 import {
@@ -55,7 +55,7 @@ export async function localPlans(
     select ? (d) => select(d.id, d.object.kind, String(d.object.metadata['name'] ?? '')) : undefined,
   );
   // The same answer as analyze's: what admission explains is neither shown nor pruned.
-  const confirm = new LocalConfirm(kc, s.discovery, opts.confirm !== false);
+  const confirm = localConfirm(kc, s.discovery, opts.confirm !== false);
   const plans = s.desired.map(async (d) => {
     const live = s.live.get(d.id);
     const first = analyzeResource(d, live, s.engine, { gitCommit: s.commit });

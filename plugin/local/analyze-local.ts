@@ -33,7 +33,7 @@ import { readAutoscaled } from '../../shared/node/kube/autoscaled.ts';
 import { finishedJobsFromEvents } from '../../shared/node/kube/job-evidence.ts';
 import { readLiveObjects, type UnreadableKinds } from '../../shared/node/kube/live.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
-import { LocalConfirm, type ConfirmStats } from './confirm-local.ts';
+import { confirmStats, localConfirm, type ConfirmStats } from './confirm-local.ts';
 import { checkoutRepo, type CheckedOutRepo } from './repo.ts';
 
 export interface LocalAnalysisOptions {
@@ -315,14 +315,16 @@ export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): 
   // requests; what no request covered (kinds the cluster does not serve) is analysed at the end.
   // Suspected drift is confirmed with the server meanwhile (a promise per such object).
   const discovery = opts.discovery ?? new Discovery(kc);
-  const confirm = new LocalConfirm(kc, discovery, opts.confirm !== false);
+  const confirm = localConfirm(kc, discovery, opts.confirm !== false);
   const done = new Map<string, DriftResult | Promise<DriftResult>>();
   const s = await loadLocal(kc, { ...opts, discovery }, undefined, (ready, live, engine, commit) => {
     for (const d of ready)
-      if (!gone(d, live)) done.set(d.id, confirm.verdict(d, live.get(d.id), engine, commit));
+      if (!gone(d, live)) done.set(d.id, confirm.verdict(d, live.get(d.id), engine, { gitCommit: commit }));
   });
   const results = await Promise.all(
-    s.desired.map((d) => done.get(d.id) ?? confirm.verdict(d, s.live.get(d.id), s.engine, s.commit)),
+    s.desired.map(
+      (d) => done.get(d.id) ?? confirm.verdict(d, s.live.get(d.id), s.engine, { gitCommit: s.commit }),
+    ),
   );
   return {
     results,
@@ -332,6 +334,6 @@ export async function analyzeLocal(kc: KubeConfig, opts: LocalAnalysisOptions): 
     render: s.render,
     objects: s.objects,
     unreadable: s.unreadable,
-    confirm: confirm.stats,
+    confirm: confirmStats(confirm),
   };
 }

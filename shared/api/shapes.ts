@@ -408,7 +408,7 @@ export const ComponentState = named(
   z.strictObject({
     name: z
       .union([
-        z.enum(['store', 'watches', 'git', 'permissions', 'leader', 'memory']),
+        z.enum(['store', 'watches', 'git', 'permissions', 'leader', 'memory', 'confirm']),
         z.templateLiteral(['source:', z.string()]),
       ])
       .describe('`source:<name>` for each configured source, beside the aggregate `git`.'),

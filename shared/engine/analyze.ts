@@ -149,7 +149,7 @@ export function analyzeResource(
   const { norm, fields: suspected } = compareResource(desired, live, opts);
   const { drift: fields, explained } =
     confirm && norm.live && suspected.length > 0
-      ? confirmFields(obj, suspected, confirm, opts)
+      ? confirmFields(obj, suspected, confirm, opts, norm.ctx.managed)
       : { drift: suspected, explained: [] };
   if (explained.length > 0 && norm.live) syncFields(norm.live, explained, kind);
   const base = {

@@ -130,6 +130,33 @@ describe('confirm stage', () => {
     );
   });
 
+  it('inside a structure admission added, only what a person changed is drift, field by field', () => {
+    const sidecar = (o: KubeObject, env?: JsonObject[]) => {
+      const spec = obj(obj(obj(o, 'spec'), 'template'), 'spec') as JsonObject;
+      (spec['containers'] as JsonObject[]).push({ name: 'proxy', image: 'proxy:1', ...(env ? { env } : {}) });
+    };
+    const live = structuredClone(baseLive);
+    sidecar(live, [{ name: 'DEBUG', value: '1' }]);
+    wrote(live, 'kubectl-set', {
+      'f:spec': { 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"proxy"}': { 'f:env': {} } } } } },
+    });
+    const r = analyzeResource(
+      desired,
+      live,
+      opts,
+      ctx,
+      answerFrom(baseLive, (a) => sidecar(a)),
+    );
+    check(r, [
+      {
+        path: 'spec.template.spec.containers[name=proxy].env[name=DEBUG]',
+        type: 'ConfigurationChange',
+        confirmed: true,
+      },
+    ]);
+    assert.equal(r.drift_details[0]?.manager, 'kubectl-set');
+  });
+
   it('no answer (refused, unreachable, off) keeps the normaliser verdict, each detail unconfirmed with why', () => {
     const live = mirroredLive();
     const plain = analyzeResource(desired, live, opts, ctx);

@@ -5,13 +5,16 @@
 // A suspected field where that answer equals live is explained (set on admission or by the
 // server), not drift; one where it differs is confirmed. Confirm can only remove suspected drift,
 // never add any: fields the comparison did not suspect are not looked at.
-import type { KubeObject } from '../types.ts';
+import type { JsonValue, KubeObject } from '../types.ts';
 import type { DriftField } from './analyze.ts';
-import { deepEqual } from './json.ts';
+import { attribute } from './attribution.ts';
+import { deepEqual, isObject } from './json.ts';
+import type { ManagedFieldsEntry } from './managed-fields.ts';
 import { NORMALIZERS, normalizePair } from './normalize/index.ts';
 import { ownershipNormalizer } from './normalize/ownership.ts';
 import type { EngineOptions } from './options.ts';
-import { getAt } from './path.ts';
+import { formatPath, getAt } from './path.ts';
+import { walkPairs } from './walk.ts';
 
 /** The server's answer to a dry-run of Git's object, or why there is none (refused, unreachable, off). */
 export type ConfirmAnswer = { ok: true; object: KubeObject } | { ok: false; reason: string };
@@ -36,22 +39,38 @@ export function normalizeAnswer(desired: KubeObject, answer: KubeObject, opts: E
   return live ?? answer;
 }
 
+/** `managed`: live's managedFields (parsed), to attribute the finer fields a check may find. */
 export function confirmFields(
   desired: KubeObject,
   suspected: readonly DriftField[],
   answer: ConfirmAnswer,
   opts: EngineOptions,
+  managed: readonly ManagedFieldsEntry[] = [],
 ): ConfirmedFields {
   if (!answer.ok)
     return {
       drift: suspected.map((f) => ({ ...f, confirmed: false, reason: answer.reason })),
       explained: [],
     };
+  const kind = desired.kind;
   const made = normalizeAnswer(desired, answer.object, opts);
   const out: ConfirmedFields = { drift: [], explained: [] };
   for (const f of suspected) {
-    if (deepEqual(getAt(made, f.raw.segs, desired.kind), f.raw.live)) out.explained.push(f);
+    const a = getAt(made, f.raw.segs, kind);
+    if (deepEqual(a, f.raw.live)) out.explained.push(f);
+    else if (f.raw.desired === undefined && sameShape(a, f.raw.live))
+      // Git does not set this field and admission made it (an injected sidecar): what a person
+      // changed inside it is the drift, field by field, not the whole of it.
+      walkPairs(a, f.raw.live, f.raw.segs, kind, (segs, d, l) => {
+        const who = attribute(managed, segs);
+        const raw = { segs, path: formatPath(segs), desired: d, live: l };
+        out.drift.push({ raw, manager: who.manager, changed_at: who.changed_at, confirmed: true });
+      });
     else out.drift.push({ ...f, confirmed: true });
   }
   return out;
+}
+
+function sameShape(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  return (isObject(a) && isObject(b)) || (Array.isArray(a) && Array.isArray(b));
 }

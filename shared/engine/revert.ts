@@ -59,7 +59,7 @@ export function revertPlan(
   const { norm, fields: suspected, ignored } = compareResource(desired, live, opts);
   const fields =
     planOpts.confirm && norm.live && suspected.length > 0
-      ? confirmFields(obj, suspected, planOpts.confirm, opts).drift
+      ? confirmFields(obj, suspected, planOpts.confirm, opts, norm.ctx.managed).drift
       : suspected;
   const desiredView = clone(norm.desired) as JsonObject;
   let liveView: JsonObject | null = null;

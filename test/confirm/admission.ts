@@ -3,8 +3,9 @@
 // inject a sidecar and a pod-template annotation (JSONPatch), add default requests/limits when a
 // container has none, and prefix images with a mirror registry; a real mutating webhook (an HTTPS
 // server in this process, registered with its caBundle, sideEffects: None) that adds an env var;
-// and a webhook with sideEffects: Some, which the API server never calls for a dry-run (it refuses
-// the request instead). Everything is bound to namespaces labelled `confirm.example.com/admission`.
+// and an audit webhook with side effects that refuses dry-runs (admissionregistration.k8s.io/v1
+// accepts only sideEffects None or NoneOnDryRun; v1beta1's `Some`, which made the API server
+// refuse a dry-run itself, is gone, so the webhook is called with dryRun: true and says no). Everything is bound to namespaces labelled `confirm.example.com/admission`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -19,7 +20,9 @@ export const SIDECAR = 'mesh-proxy';
 export const POLICY_LABEL = 'policy.example.com/audited';
 export const INJECTED_ANNOTATION = 'mesh.example.com/injected';
 export const WEBHOOK_ENV = 'INJECTED_BY';
-/** Objects with this label are seen by the sideEffects: Some webhook. */
+/** What the audit webhook answers to a dry-run. */
+export const AUDIT_REFUSAL = 'audit webhook has side effects and does not support dry run';
+/** Objects with this label are seen by the audit webhook, which refuses dry-runs. */
 export const SIDE_EFFECTS_LABEL = 'audit.example.com/side-effects';
 
 const DEPLOYMENTS_RULE = {
@@ -190,15 +193,18 @@ function serve(calls: Admission['calls'], tls: { key: string; cert: string }): P
       const review = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Review & {
         request?: { dryRun?: boolean };
       };
-      const path = req.url ?? '';
+      // The API server adds its timeout: `/env?timeout=10s`.
+      const path = new URL(req.url ?? '/', 'https://127.0.0.1').pathname;
       const seen = calls.get(path) ?? { total: 0, dryRun: 0 };
       seen.total++;
       if (review.request?.dryRun) seen.dryRun++;
       calls.set(path, seen);
       const patch = path === '/env' ? envPatch(review) : [];
+      const refuse = path === '/audit' && review.request?.dryRun === true;
       const response = {
         uid: review.request?.uid ?? '',
-        allowed: true,
+        allowed: !refuse,
+        ...(refuse ? { status: { code: 400, message: AUDIT_REFUSAL } } : {}),
         ...(patch.length > 0
           ? { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(patch)).toString('base64') }
           : {}),
@@ -229,7 +235,7 @@ function webhookConfig(port: number, caBundle: string): object {
     metadata: { name: 'confirm-test' },
     webhooks: [
       hook('env.confirm.example.com', '/env', 'None'),
-      hook('audit.confirm.example.com', '/audit', 'Some', {
+      hook('audit.confirm.example.com', '/audit', 'NoneOnDryRun', {
         matchLabels: { [SIDE_EFFECTS_LABEL]: 'on' },
       }),
     ],
@@ -294,6 +300,6 @@ async function waitUntilActive(plane: ControlPlane): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(
-    `the admission chain did not become active within 60 s; last dry-run: ${last.slice(0, 2000)}`,
+    `the admission chain did not become active within 60 s; last dry-run: ${last.slice(0, 6000)}`,
   );
 }

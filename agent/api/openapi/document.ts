@@ -110,6 +110,9 @@ route pattern such as \`/api/v1/drift-records/:resourceId\`, or \`unmatched\`),
 \`driftguard_coverage_ratio{source}\` and \`driftguard_coverage_objects{source}\` (gauges: live objects
 of watched kinds in tracked namespaces by the source that declares them),
 \`driftguard_waivers{state}\` and \`driftguard_waived_drifts{severity}\` (gauges),
+\`driftguard_confirm_requests_total{outcome}\` (counter; dry-runs confirming suspected drift,
+outcome is ok|refused|error) and \`driftguard_confirm_request_duration_seconds{outcome}\`
+(histogram: the time they took),
 and the Node.js process defaults.
 `;
 

@@ -47,6 +47,12 @@ export class Confirmer {
     this.cache = opts.cache ?? new ConfirmCache();
   }
 
+  /** The cached answer for `req`, if any: never a request (the agent's revert plans use it). */
+  cached(req: ConfirmRequest): ConfirmAnswer | undefined {
+    const key = confirmKey(req.live, req.desiredHash);
+    return key === null ? undefined : this.cache.get(key);
+  }
+
   async answer(req: ConfirmRequest): Promise<ConfirmAnswer> {
     const key = confirmKey(req.live, req.desiredHash);
     if (key === null) return this.ask(req);
