@@ -50,7 +50,7 @@ export async function decideId(
   const live = deps.live.get(id, entry.desired.object.apiVersion);
   const engine = deps.engine();
   const memoKey = ctx.memo.key(entry, live, engine);
-  if (previous && ctx.memo.remembered(id, previous.verdict_key) === memoKey)
+  if (previous && !awaitsConfirm(ctx, previous) && ctx.memo.remembered(id, previous.verdict_key) === memoKey)
     return rememberedStep(ctx, previous, memoKey, now);
   const step = nextState(
     deps,
@@ -72,13 +72,21 @@ export function rememberedId(
   previous: DriftRecord | null,
   now: string,
 ): IdOutcome | undefined {
-  if (!previous || previous.verdict_key == null) return undefined;
+  if (!previous || previous.verdict_key == null || awaitsConfirm(ctx, previous)) return undefined;
   const entry = ctx.deps.desired.get(id);
   if (!entry || !readable(ctx, id)) return undefined;
   const live = ctx.deps.live.get(id, entry.desired.object.apiVersion);
   const memoKey = ctx.memo.key(entry, live, ctx.deps.engine());
   if (ctx.memo.remembered(id, previous.verdict_key) !== memoKey) return undefined;
   return rememberedStep(ctx, previous, memoKey, now);
+}
+
+/**
+ * A verdict the API server could not confirm (refused, timed out) is not remembered while confirm
+ * is on: it is made again, and the confirm cache decides when to ask the server again.
+ */
+function awaitsConfirm(ctx: AnalysisContext, record: DriftRecord): boolean {
+  return ctx.deps.confirm?.confirmer != null && record.drift_details.some((d) => d.confirmed === false);
 }
 
 /** False for an id of a kind (and namespace) the agent may not read. */
