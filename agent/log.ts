@@ -56,6 +56,7 @@ export type LogEvent =
   | 'hpa_read_failed'
   | 'permission_check_failed'
   | 'permission_denied'
+  | 'confirm_permission_denied'
   | 'permission_granted'
   | 'leader_elected'
   | 'leader_lost'
