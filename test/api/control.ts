@@ -18,6 +18,9 @@ export class TestControl implements AgentControl {
       render_failed: null,
     },
     { name: 'permissions', ready: true, message: 'may read every tracked kind' },
+    // Always there, as on the agent: memory against the container limit, and the confirm stage.
+    { name: 'memory', ready: true, message: 'RSS 80 MB, heap 40 MB; no container memory limit' },
+    { name: 'confirm', ready: true, message: 'dry-run: may dry-run every tracked kind' },
   ];
   watched: Record<string, number> = { Deployment: 2, ConfigMap: 1 };
   /** Desired objects by resource id, set by the test. */

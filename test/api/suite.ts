@@ -108,7 +108,9 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
         assert.equal(body.status, 'ready');
         assert.equal(body.message, 'All components ready');
         assert.deepEqual(body.components.map((c) => c.name).sort(), [
+          'confirm',
           'git',
+          'memory',
           'permissions',
           'source:default',
           'store',
