@@ -5,7 +5,7 @@
 // not know of at their start (an HPA kept in autoscaling/v1, the server preferring v2) is watched
 // and synced before the first analysis compares against it.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -55,7 +55,8 @@ describe('agent start: the lists overlap the Git load', () => {
   let dir: string;
   const lines: Line[] = [];
   let fetched = 0;
-  const previousGitConfig = process.env['GIT_CONFIG_GLOBAL'];
+  const previousHome = process.env['HOME'];
+  const heldMark = () => join(dir, 'git-held');
 
   before(async () => {
     plane = await startControlPlane();
@@ -69,16 +70,18 @@ describe('agent start: the lists overlap the Git load', () => {
     });
     dir = mkdtempSync(join(tmpdir(), 'driftguard-start-'));
     // Every ref the agent's git writes waits (the clone has no work tree, so no checkout hook
-    // runs): the lists surely finish while Git loads.
+    // runs): the lists surely finish while Git loads. The agent runs git with its own environment
+    // (PATH and HOME, nothing else of ours: GIT_CONFIG_GLOBAL would not reach it), so the hook is
+    // named in the global config git reads from $HOME, and leaves a mark proving it held git back.
     const hooks = join(dir, 'hooks');
-    writeFileSync(join(dir, 'gitconfig'), `[core]\n\thooksPath = ${hooks}\n`);
+    writeFileSync(join(dir, '.gitconfig'), `[core]\n\thooksPath = ${hooks}\n`);
     mkdirSync(hooks);
     writeFileSync(
       join(hooks, 'reference-transaction'),
-      `#!/bin/sh\n[ "$1" = committed ] && sleep ${HOOK_SLEEP_S}\nexit 0\n`,
+      `#!/bin/sh\n[ "$1" = committed ] || exit 0\ntouch '${heldMark()}'\nsleep ${HOOK_SLEEP_S}\n`,
     );
     chmodSync(join(hooks, 'reference-transaction'), 0o755);
-    process.env['GIT_CONFIG_GLOBAL'] = join(dir, 'gitconfig');
+    process.env['HOME'] = dir;
     const config = parseConfig(
       [
         `server: { port: 0, health_port: 0, address: 127.0.0.1, health_address: 127.0.0.1 }`,
@@ -110,8 +113,8 @@ describe('agent start: the lists overlap the Git load', () => {
   });
   after(async () => {
     await agent?.stop();
-    if (previousGitConfig === undefined) delete process.env['GIT_CONFIG_GLOBAL'];
-    else process.env['GIT_CONFIG_GLOBAL'] = previousGitConfig;
+    if (previousHome === undefined) delete process.env['HOME'];
+    else process.env['HOME'] = previousHome;
     await plane?.stop();
     repo?.remove();
     rmSync(dir, { recursive: true, force: true });
@@ -119,6 +122,7 @@ describe('agent start: the lists overlap the Git load', () => {
 
   it('lists every kind while Git loads; the first analysis follows both', () => {
     const at = (pred: (l: Line) => boolean) => lines.filter(pred).map((l) => l.time ?? NaN);
+    assert.ok(existsSync(heldMark()), "the hook held the agent's git back");
     const [gitAt] = at((l) => l.event === 'git_synced');
     assert.ok(gitAt !== undefined, 'git_synced logged');
     const synced = lines.filter((l) => l.event === 'watch_synced');
