@@ -117,10 +117,14 @@ describe('kubectl driftguard through the port-forward (full cluster, agent insta
       for (const verb of ['get', 'list', 'watch'])
         assert.equal(await can(verb, resource), 'yes', `${verb} ${resource}`);
     }
-    assert.equal(await can('patch', 'deployments.apps', 'demo'), 'no');
+    // RBAC lets it create and patch the tracked kinds for confirm's dry-runs; the shipped policy
+    // refuses every such request that is not a dry-run (below). Nothing else.
+    assert.equal(await can('patch', 'deployments.apps', 'demo'), 'yes');
     assert.equal(await can('delete', 'secrets', 'demo'), 'no');
-    assert.equal(await can('create', 'pods', 'demo'), 'no');
     assert.equal(await can('update', 'configmaps', 'demo'), 'no');
+    const real = await cluster.kubectl(['-n', 'demo', 'annotate', 'configmap', '--all', 'x=y', `--as=${SA}`]);
+    assert.notEqual(real.code, 0, 'a real write as the agent is refused');
+    assert.match(real.stderr, /driftguard-agent-dry-run-only.*denied request/);
   });
 
   it('no false positive once the controllers have acted (ReplicaSets, revisions, Endpoints, HPA)', async () => {
