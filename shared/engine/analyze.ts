@@ -4,7 +4,8 @@ import type { DriftDetail, DriftResult, JsonValue, KubeObject } from '../types.t
 import { attribute } from './attribution.ts';
 import { classify, severityOf, worst } from './classify.ts';
 import { confirmFields, type ConfirmAnswer } from './confirm.ts';
-import { diffObjects, type RawDetail } from './diff.ts';
+import type { DriftField } from './drift-field.ts';
+import { diffObjects } from './diff.ts';
 import { glob } from './glob.ts';
 import { stableHash } from './hash.ts';
 import { nameOf, namespaceOf, objectId } from './identity.ts';
@@ -60,12 +61,7 @@ function shown(
   return normalized === undefined ? null : clone(normalized);
 }
 
-/** One field where desired and live differ and that no rule ignores, with who last wrote it. */
-export interface DriftField {
-  raw: RawDetail;
-  manager: string | null;
-  changed_at: string | null;
-}
+export type { DriftField } from './drift-field.ts';
 
 export interface Comparison {
   norm: NormalizedPair;

@@ -6,7 +6,7 @@
 // server), not drift; one where it differs is confirmed. Confirm can only remove suspected drift,
 // never add any: fields the comparison did not suspect are not looked at.
 import type { JsonValue, KubeObject } from '../types.ts';
-import type { DriftField } from './analyze.ts';
+import type { DriftField } from './drift-field.ts';
 import { attribute } from './attribution.ts';
 import { deepEqual, isObject } from './json.ts';
 import type { ManagedFieldsEntry } from './managed-fields.ts';
