@@ -7,11 +7,20 @@ import type {
   DriftRecord,
   DriftRecordList,
   Statistics,
+  Waiver,
+  WaiverList,
 } from '../types.ts';
+import type { WaiverRequest } from './shapes.ts';
+import type { z } from 'zod';
 import type { RecordFilter } from './query.ts';
 import { ApiError } from './errors.ts';
 
 export { ApiError };
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+/** A POST /api/v1/waivers body, as the caller writes it (the agent validates it with the same zod shape). */
+export type WaiverInput = z.input<typeof WaiverRequest>;
 
 export type { RecordFilter };
 
@@ -99,12 +108,16 @@ export class DriftGuardClient {
     this.fetchImpl = opts.fetch ?? fetch;
   }
 
-  private async send(method: 'GET' | 'POST', path: string): Promise<Response> {
+  /** One request; a JSON `body` is sent as `application/json`. No answer at all is ApiError(null). */
+  private async send(method: Method, path: string, body?: unknown): Promise<Response> {
     const url = `${this.baseUrl}${path}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     try {
       return await this.fetchImpl(url, {
         method,
-        headers: { accept: 'application/json' },
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         ...(this.timeoutMs > 0 ? { signal: AbortSignal.timeout(this.timeoutMs) } : {}),
       });
     } catch (err) {
@@ -121,10 +134,21 @@ export class DriftGuardClient {
     }
   }
 
-  private async json<T>(method: 'GET' | 'POST', path: string): Promise<T> {
-    const res = await this.send(method, path);
+  /** Any method, the same errors: not a success is ApiError(status, the agent's `error`). */
+  private async json<T>(method: Method, path: string, body?: unknown): Promise<T> {
+    const res = await this.send(method, path, body);
     if (!res.ok) throw new ApiError(res.status, await errorMessage(res));
     return this.parse<T>(res);
+  }
+
+  /** POST with a JSON body (e.g. a WaiverRequest); the answer's JSON. */
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.json('POST', path, body);
+  }
+
+  /** DELETE; the answer's JSON (the API answers a delete with what it ended). */
+  delete<T>(path: string): Promise<T> {
+    return this.json('DELETE', path);
   }
 
   /** Health and readiness answer 503 with a body when not ok; that is a state, not an error. */
@@ -195,6 +219,21 @@ export class DriftGuardClient {
         throw new ApiError(null, `analysis ${id} still running after ${opts.timeoutMs ?? 300_000} ms`);
       await new Promise((r) => setTimeout(r, interval));
     }
+  }
+
+  /** Every waiver the agent keeps, with its state now. */
+  waivers(): Promise<WaiverList> {
+    return this.json('GET', '/api/v1/waivers');
+  }
+
+  /** Makes a waiver; a request the agent refuses is ApiError(400) saying why. */
+  createWaiver(request: WaiverInput): Promise<Waiver> {
+    return this.post('/api/v1/waivers', request);
+  }
+
+  /** Revokes a waiver now; ApiError(404) when the agent has no such waiver. */
+  revokeWaiver(id: string): Promise<Waiver> {
+    return this.delete(`/api/v1/waivers/${encodeURIComponent(id)}`);
   }
 
   version(): Promise<{ version: string; git_commit: string | null }> {
