@@ -1,6 +1,8 @@
 // The agent's Prometheus metrics, one Registry per agent instance (tests build several agents
-// in one process; the global registry would throw "already registered").
+// in one process; the global registry would throw "already registered"). Names, labels, help and
+// buckets come from agent/metrics/declared.ts; this file only registers them and sets values.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { METRICS, type LabelsOf, type MetricKey } from './metrics/declared.ts';
 import { DRIFT_TYPES, SEVERITIES, WAIVER_STATES, type DriftType, type Severity } from '../shared/types.ts';
 import { NO_SOURCE, type SloGroup } from './records/slo.ts';
 
@@ -16,175 +18,77 @@ export interface SloState {
   coverage: ReadonlyMap<string, number> | null;
 }
 
+type KeyOf<T extends string> = {
+  [K in MetricKey]: (typeof METRICS)[K]['type'] extends T ? K : never;
+}[MetricKey];
+
+function counter<K extends KeyOf<'counter'>>(registry: Registry, key: K): Counter<LabelsOf<K>> {
+  const m = METRICS[key];
+  return new Counter({ name: m.name, help: m.help, labelNames: m.labels, registers: [registry] });
+}
+
+/** `collect` runs at each scrape (for values that are computed then, not set). */
+function gauge<K extends KeyOf<'gauge'>>(
+  registry: Registry,
+  key: K,
+  collect?: () => void,
+): Gauge<LabelsOf<K>> {
+  const m = METRICS[key];
+  return new Gauge({
+    name: m.name,
+    help: m.help,
+    labelNames: m.labels,
+    registers: [registry],
+    ...(collect ? { collect } : {}),
+  });
+}
+
+function histogram<K extends KeyOf<'histogram'>>(registry: Registry, key: K): Histogram<LabelsOf<K>> {
+  const m = METRICS[key];
+  return new Histogram({
+    name: m.name,
+    help: m.help,
+    labelNames: m.labels,
+    buckets: [...m.buckets],
+    registers: [registry],
+  });
+}
+
 export class AgentMetrics {
   readonly registry = new Registry();
   /** The groups the oldest-age gauge reads at each scrape (its value grows between analyses). */
   private sloGroups: SloGroup[] = [];
   /** The waivers' states, read at each scrape (set by the agent). */
   private waiverStates: () => readonly string[] = () => [];
-  readonly driftEvents = new Counter({
-    name: 'driftguard_drift_events_total',
-    help: 'Drift transitions by type, severity, kind and event (detected|resolved).',
-    labelNames: ['type', 'severity', 'kind', 'event'] as const,
-    registers: [this.registry],
+  readonly driftEvents = counter(this.registry, 'driftEvents');
+  readonly resourcesWatched = gauge(this.registry, 'resourcesWatched');
+  readonly driftScore = gauge(this.registry, 'driftScore');
+  readonly activeDrifts = gauge(this.registry, 'activeDrifts');
+  readonly activeDriftsByType = gauge(this.registry, 'activeDriftsByType');
+  readonly activeDriftsBySource = gauge(this.registry, 'activeDriftsBySource');
+  readonly oldestActiveDriftAge = gauge(this.registry, 'oldestActiveDriftAge', () => this.collectOldest());
+  readonly timeToResolve = histogram(this.registry, 'timeToResolve');
+  readonly coverage = gauge(this.registry, 'coverage');
+  readonly coverageObjects = gauge(this.registry, 'coverageObjects');
+  readonly waivers = gauge(this.registry, 'waivers', () => {
+    this.waivers.reset();
+    for (const state of WAIVER_STATES) this.waivers.set({ state }, 0);
+    for (const state of this.waiverStates()) this.waivers.inc({ state });
   });
-  readonly resourcesWatched = new Gauge({
-    name: 'driftguard_resources_watched',
-    help: 'Live objects currently watched, by kind.',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-  /**
-   * drift_score: the severity-weighted share of tracked resources in active drift. Each actively
-   * drifted resource weighs low=1, medium=2, high=3; the sum is divided by 3 × total tracked
-   * resources. 0 = everything in sync, 1 = every resource in high-severity drift.
-   */
-  readonly driftScore = new Gauge({
-    name: 'driftguard_drift_score',
-    help: 'Severity-weighted share of tracked resources in drift: 0 = in sync, 1 = every resource in high-severity drift.',
-    registers: [this.registry],
-  });
-  readonly activeDrifts = new Gauge({
-    name: 'driftguard_active_drifts',
-    help: 'Resources with an active drift, by severity.',
-    labelNames: ['severity'] as const,
-    registers: [this.registry],
-  });
-  readonly activeDriftsByType = new Gauge({
-    name: 'driftguard_active_drifts_by_type',
-    help: 'Resources with an active drift, by drift type.',
-    labelNames: ['type'] as const,
-    registers: [this.registry],
-  });
-  readonly activeDriftsBySource = new Gauge({
-    name: 'driftguard_active_drifts_by_source',
-    help: 'Resources with an active drift, by source (none: an object no source declares) and severity.',
-    labelNames: ['source', 'severity'] as const,
-    registers: [this.registry],
-  });
-  readonly oldestActiveDriftAge = new Gauge({
-    name: 'driftguard_oldest_active_drift_age_seconds',
-    help: 'Age of the oldest active drift (now - first detection), by severity and source; absent when none is active.',
-    labelNames: ['severity', 'source'] as const,
-    registers: [this.registry],
-    collect: () => this.collectOldest(),
-  });
-  readonly timeToResolve = new Histogram({
-    name: 'driftguard_drift_time_to_resolve_seconds',
-    help: 'Time from first detection to resolution of each resolved drift, by severity and source.',
-    labelNames: ['severity', 'source'] as const,
-    buckets: [60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 86_400, 3 * 86_400, 7 * 86_400, 30 * 86_400],
-    registers: [this.registry],
-  });
-  readonly coverage = new Gauge({
-    name: 'driftguard_coverage_ratio',
-    help: 'Share of the live objects of watched kinds in tracked namespaces (not made by the cluster or a controller) that this source declares; summed over sources, the coverage. Absent with drift.unmanaged: ignore.',
-    labelNames: ['source'] as const,
-    registers: [this.registry],
-  });
-  readonly coverageObjects = new Gauge({
-    name: 'driftguard_coverage_objects',
-    help: 'Live objects of watched kinds in tracked namespaces (not made by the cluster or a controller), by the source that declares them (none: no source does).',
-    labelNames: ['source'] as const,
-    registers: [this.registry],
-  });
-  readonly waivers = new Gauge({
-    name: 'driftguard_waivers',
-    help: 'Waivers by state (active, expired, revoked, void).',
-    labelNames: ['state'] as const,
-    registers: [this.registry],
-    collect: () => {
-      this.waivers.reset();
-      for (const state of WAIVER_STATES) this.waivers.set({ state }, 0);
-      for (const state of this.waiverStates()) this.waivers.inc({ state });
-    },
-  });
-  readonly waivedDrifts = new Gauge({
-    name: 'driftguard_waived_drifts',
-    help: 'Resources whose drift a waiver covers (not counted as active), by severity.',
-    labelNames: ['severity'] as const,
-    registers: [this.registry],
-  });
-  readonly info = new Gauge({
-    name: 'driftguard_info',
-    help: 'Always 1; the labels name the agent version and the cluster it watches (config kubernetes.cluster).',
-    labelNames: ['version', 'cluster'] as const,
-    registers: [this.registry],
-  });
-  readonly syncDuration = new Histogram({
-    name: 'driftguard_sync_duration_seconds',
-    help: 'Duration of analysis runs, by trigger.',
-    labelNames: ['trigger'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
-  readonly apiRequestDuration = new Histogram({
-    name: 'driftguard_api_request_duration_seconds',
-    help: 'HTTP API request duration by method, route pattern and status.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-
-  readonly notifications = new Counter({
-    name: 'driftguard_notifications_total',
-    help: 'Notifications by sink and outcome: sent, failed (after all retries), dropped (queue full).',
-    labelNames: ['sink', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly analysisRuns = new Counter({
-    name: 'driftguard_analysis_runs_total',
-    help: 'Full analysis runs by trigger and result (completed|failed).',
-    labelNames: ['trigger', 'result'] as const,
-    registers: [this.registry],
-  });
-  readonly lastAnalysisSuccess = new Gauge({
-    name: 'driftguard_last_analysis_success_timestamp_seconds',
-    help: 'Unix time of the last full analysis that completed without error (0: none yet).',
-    registers: [this.registry],
-  });
-  readonly watchErrors = new Counter({
-    name: 'driftguard_watch_errors_total',
-    help: 'Watches that failed or went silent and were restarted, by kind.',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-  readonly watchRelists = new Counter({
-    name: 'driftguard_watch_relists_total',
-    help: 'Watches that listed again after their first list, by kind and reason: gone (410, resourceVersion too old) or silent.',
-    labelNames: ['kind', 'reason'] as const,
-    registers: [this.registry],
-  });
-  readonly verdictsTotal = new Counter({
-    name: 'driftguard_verdicts_total',
-    help: 'Verdicts by how they were reached: computed (the engine ran) or remembered (inputs unchanged since the stored verdict; the engine did not run).',
-    labelNames: ['how'] as const,
-    registers: [this.registry],
-  });
-  readonly ready = new Gauge({
-    name: 'driftguard_ready',
-    help: '1 when /ready answers ready (store reachable, watches synced, Git loaded, permissions complete).',
-    registers: [this.registry],
-  });
-  readonly leader = new Gauge({
-    name: 'driftguard_leader',
-    help: '1 when this replica holds the leader Lease and analyses, 0 while it follows.',
-    registers: [this.registry],
-  });
-
-  readonly confirmRequests = new Counter({
-    name: 'driftguard_confirm_requests_total',
-    help: 'Dry-run requests confirming suspected drift, by outcome: ok (answered), refused (the server said no: RBAC, a webhook that refuses dry-runs, a quota), error (no answer: timeout, unreachable).',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  readonly confirmDuration = new Histogram({
-    name: 'driftguard_confirm_request_duration_seconds',
-    help: 'Time spent on each confirm dry-run request (the budget wait not included), by outcome.',
-    labelNames: ['outcome'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly waivedDrifts = gauge(this.registry, 'waivedDrifts');
+  readonly info = gauge(this.registry, 'info');
+  readonly syncDuration = histogram(this.registry, 'syncDuration');
+  readonly apiRequestDuration = histogram(this.registry, 'apiRequestDuration');
+  readonly notifications = counter(this.registry, 'notifications');
+  readonly analysisRuns = counter(this.registry, 'analysisRuns');
+  readonly lastAnalysisSuccess = gauge(this.registry, 'lastAnalysisSuccess');
+  readonly watchErrors = counter(this.registry, 'watchErrors');
+  readonly watchRelists = counter(this.registry, 'watchRelists');
+  readonly verdictsTotal = counter(this.registry, 'verdictsTotal');
+  readonly ready = gauge(this.registry, 'ready');
+  readonly leader = gauge(this.registry, 'leader');
+  readonly confirmRequests = counter(this.registry, 'confirmRequests');
+  readonly confirmDuration = histogram(this.registry, 'confirmDuration');
 
   constructor(private readonly now: () => number = Date.now) {
     collectDefaultMetrics({ register: this.registry });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { apiSchemas, Timestamp } from '../../../shared/api/shapes.ts';
 import { ANALYSIS_ID } from '../analyses.ts';
 import { historyParams, recordParams } from '../query.ts';
+import { metricsDescription } from '../../metrics/docs.ts';
 
 type Node = Record<string, unknown>;
 
@@ -96,26 +97,6 @@ empty namespace (\`Kind::name\`). A kind served by a CRD or an aggregated API ca
 (\`Gateway.gateway.networking.k8s.io:web:edge\`); names may contain \`:\` (ids split from the left).
 `;
 
-const METRICS = `Prometheus text exposition format. Metrics:
-\`driftguard_drift_events_total{type,severity,kind,event}\` (counter; event is detected|resolved),
-\`driftguard_resources_watched{kind}\` (gauge, set at scrape time),
-\`driftguard_drift_score\` (gauge; see Statistics.drift_score),
-\`driftguard_active_drifts{severity}\` (gauge),
-\`driftguard_sync_duration_seconds{trigger}\` (histogram; trigger is periodic|watch|manual|git),
-\`driftguard_api_request_duration_seconds{method,route,status}\` (histogram; route is the
-route pattern such as \`/api/v1/drift-records/:resourceId\`, or \`unmatched\`),
-\`driftguard_active_drifts_by_source{source,severity}\` (gauge; source \`none\`: no source declares the object),
-\`driftguard_oldest_active_drift_age_seconds{severity,source}\` (gauge, computed at scrape time),
-\`driftguard_drift_time_to_resolve_seconds{severity,source}\` (histogram),
-\`driftguard_coverage_ratio{source}\` and \`driftguard_coverage_objects{source}\` (gauges: live objects
-of watched kinds in tracked namespaces by the source that declares them),
-\`driftguard_waivers{state}\` and \`driftguard_waived_drifts{severity}\` (gauges),
-\`driftguard_confirm_requests_total{outcome}\` (counter; dry-runs confirming suspected drift,
-outcome is ok|refused|error) and \`driftguard_confirm_request_duration_seconds{outcome}\`
-(histogram: the time they took),
-and the Node.js process defaults.
-`;
-
 /** The whole document as a plain object. */
 export function openApiDocument(): Node {
   return {
@@ -166,7 +147,7 @@ export function openApiDocument(): Node {
           tags: ['health'],
           operationId: 'metrics',
           summary: 'Prometheus metrics of this agent.',
-          description: METRICS,
+          description: metricsDescription(),
           responses: {
             '200': {
               description: 'Metrics in the Prometheus text format.',
