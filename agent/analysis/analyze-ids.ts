@@ -7,6 +7,15 @@ import { announce } from '../records/announce.ts';
 import type { AnalysisContext } from './context.ts';
 import { decideId, rememberedId, type IdOutcome } from './id-step.ts';
 import { addError, type Counts } from './status.ts';
+import { mapBounded } from './bounded.ts';
+
+/**
+ * How many ids of a batch may await their verdict at once. Confirm requests still go through
+ * their budget (QPS, burst); this only keeps them from waiting for each other's round trips.
+ */
+const ID_CONCURRENCY = 16;
+
+type Decided = { id: string; before: DriftRecord | null; outcome: IdOutcome };
 
 export async function analyzeIds(
   ctx: AnalysisContext,
@@ -28,17 +37,27 @@ export async function analyzeIds(
   };
   const now = ctx.nowIso();
   const verdicts = { computed: 0, remembered: 0 };
-  const decided: { id: string; before: DriftRecord | null; outcome: IdOutcome }[] = [];
+  // Remembered verdicts are taken at once, without awaiting; the others (the engine, maybe a
+  // confirm dry-run) are decided ID_CONCURRENCY at a time. Both keep the batch's order.
+  const slots: (Decided | null)[] = [];
+  const pending: { slot: number; id: string; before: DriftRecord | null }[] = [];
   for (const id of ids) {
     if (!ctx.running()) break;
     const before = previous.get(id) ?? null;
+    const outcome = rememberedId(ctx, id, before, now);
+    if (!outcome) pending.push({ slot: slots.length, id, before });
+    slots.push(outcome ? { id, before, outcome } : null);
+  }
+  await mapBounded(pending, ID_CONCURRENCY, async ({ slot, id, before }) => {
+    if (!ctx.running()) return;
     try {
-      const outcome = rememberedId(ctx, id, before, now) ?? (await decideId(ctx, id, before, now));
-      if (outcome !== null) decided.push({ id, before, outcome });
+      const outcome = await decideId(ctx, id, before, now);
+      if (outcome !== null) slots[slot] = { id, before, outcome };
     } catch (err) {
       failed(id, err);
     }
-  }
+  });
+  const decided = slots.filter((d): d is Decided => d !== null);
   const writes = decided.flatMap(({ outcome: o }) =>
     o.write && o.record ? [{ record: o.record, event: o.event }] : [],
   );
