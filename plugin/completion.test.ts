@@ -10,6 +10,7 @@ function sources(seen: Partial<GlobalFlags>[]): CompletionSources {
       return ['Deployment:shop:web', 'Secret:shop:creds'];
     },
     contexts: async () => ['local'],
+    waiverIds: async () => ['3f2a9c1e-aaaa\tDeployment/shop/web spec.replicas: load test'],
   };
 }
 
@@ -38,5 +39,24 @@ describe('completion', () => {
     assert.deepEqual((await completions(['diff', '-n', 'shop', 'dep'], sources(seen))).candidates, [
       'deployment/web',
     ]);
+  });
+
+  it('completes waive with resources, its flags, and unwaive with the waivers in force', async () => {
+    const seen: Partial<GlobalFlags>[] = [];
+    assert.deepEqual((await completions(['waive', '-n', 'shop', 'dep'], sources(seen))).candidates, [
+      'deployment/web',
+    ]);
+    const flags = (await completions(['waive', 'deploy/web', '--f'], sources(seen))).candidates;
+    assert.deepEqual(
+      flags.map((f) => f.split('\t')[0]),
+      ['--field', '--for'],
+    );
+    assert.deepEqual((await completions(['unwaive', '3f'], sources(seen))).candidates, [
+      '3f2a9c1e-aaaa\tDeployment/shop/web spec.replicas: load test',
+    ]);
+    assert.deepEqual(
+      (await completions(['wai'], sources(seen))).candidates.map((c) => c.split('\t')[0]),
+      ['waive', 'waivers'],
+    );
   });
 });

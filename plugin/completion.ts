@@ -17,6 +17,7 @@ import {
 } from './cli/options.ts';
 import { withClient } from './connect/connect.ts';
 import { loadKubeConfig } from './kube/config.ts';
+import { waiverScopeText } from './output/waiver-rows.ts';
 
 /** cobra's ShellCompDirective bits. */
 export const DIRECTIVE = { default: 0, error: 1, noSpace: 2, noFileComp: 4 } as const;
@@ -31,6 +32,8 @@ type Lookup = (flags: GlobalFlags) => Promise<string[]>;
 export interface CompletionSources {
   resourceIds: Lookup;
   contexts: Lookup;
+  /** Waivers in force, as `id\tdescription` (what unwaive takes). */
+  waiverIds: Lookup;
 }
 
 const SILENT_IO: Io = {
@@ -141,7 +144,15 @@ export async function completions(
       directive: DIRECTIVE.noFileComp,
     };
   }
-  if (['get', 'describe', 'diff', 'revert', 'adopt'].includes(sub.name()) && positionals.length === 0) {
+  if (sub.name() === 'unwaive')
+    return {
+      candidates: match(await sources.waiverIds(flags as GlobalFlags).catch(() => [])),
+      directive: DIRECTIVE.noFileComp,
+    };
+  if (
+    ['get', 'describe', 'diff', 'revert', 'adopt', 'waive'].includes(sub.name()) &&
+    positionals.length === 0
+  ) {
     const ids = await sources.resourceIds(flags as GlobalFlags).catch(() => []);
     return {
       candidates: match(resourceNames(ids, toComplete, flags.namespace)),
@@ -188,6 +199,15 @@ export function defaultSources(): CompletionSources {
       withClient(flags, process.env, { timeoutMs: 2000, requestTimeoutMs: 2000 }, async (client) => {
         const list = await client.records({ limit: 1000 });
         return list.drift_records.map((r) => r.resource_id);
+      }),
+    waiverIds: (flags) =>
+      withClient(flags, process.env, { timeoutMs: 2000, requestTimeoutMs: 2000 }, async (client) => {
+        const list = await client.waivers();
+        return list.waivers
+          .filter((w) => w.state === 'active')
+          .map(
+            (w) => `${w.id}\t${waiverScopeText(w)}${w.scope.field ? ` ${w.scope.field}` : ''}: ${w.reason}`,
+          );
       }),
   };
 }

@@ -3,7 +3,7 @@
 // covers is `waived` (not active) until the waiver expires or is revoked, or, for a waiver of one
 // resource, until the live value changes again (its drift then differs from the one waived: the
 // waiver is void); then the drift is active again, with a `detected` event that says why.
-import { glob } from '../../shared/engine/index.ts';
+import { glob, prefixMatch } from '../../shared/engine/index.ts';
 import type {
   DriftDetail,
   DriftEvent,
@@ -15,10 +15,6 @@ import type {
 import { eventId, type TransitionOutcome } from './lifecycle.ts';
 import { driftSignature } from './signature.ts';
 import { driftMessage } from './wording.ts';
-
-function under(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
-}
 
 /** Whether the scope names this resource (its field aside). */
 export function scopeNames(
@@ -35,7 +31,9 @@ export function scopeNames(
 
 /** The drifted fields the scope's field covers (all of them without a field). */
 export function scopedDetails(scope: WaiverScope, details: readonly DriftDetail[]): DriftDetail[] {
-  return scope.field === null ? [...details] : details.filter((d) => under(d.path, scope.field as string));
+  return scope.field === null
+    ? [...details]
+    : details.filter((d) => prefixMatch(d.path, scope.field as string));
 }
 
 /** The signature a one-resource waiver keeps of the drift it waives (null for a rule). */

@@ -16,6 +16,7 @@ import { registerRevert } from './revert.ts';
 import { registerStatus } from './status.ts';
 import { registerUi, runUiCommand } from './ui.ts';
 import { registerVersion } from './version.ts';
+import { registerUnwaive, registerWaive, registerWaivers } from './waive.ts';
 
 const EXAMPLES = `
 Examples:
@@ -25,6 +26,8 @@ Examples:
   kubectl driftguard diff deployment/web -n shop              its drift as a kubectl diff
   kubectl driftguard revert deployment/web -n shop            put it back (asks first)
   kubectl driftguard analyze --exit-code                      analyse now; exit 1 on drift
+  kubectl driftguard waive deploy/web -n shop --field spec.replicas --for 7d --reason "load test"
+  kubectl driftguard waivers                                  waivers and their state; unwaive ID ends one
 
 Exit codes: 0 in sync or success, 1 drift found (with --exit-code), 2 or more: error.
 The agent is reached with --agent-url / DRIFTGUARD_AGENT_URL, otherwise by a port-forward to
@@ -49,6 +52,9 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     registerRevert,
     registerAdopt,
     registerPreview,
+    registerWaive,
+    registerUnwaive,
+    registerWaivers,
     registerVersion,
     registerUi,
     registerCompletion,

@@ -42,7 +42,7 @@ export { canonicalJson } from './json.ts';
 export { classify, DEFAULT_SEVERITY, TYPE_PRIORITY } from './classify.ts';
 export { parseManagedFields, type ManagedFieldsEntry } from './managed-fields.ts';
 export { attribute, type Attribution } from './attribution.ts';
-export { formatPath, pathHasPrefix, type Segment } from './path.ts';
+export { formatPath, pathHasPrefix, prefixMatch, type Segment } from './path.ts';
 export { isSecretValuePath, REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
 export { cleanedUpByTtl, hasFinishedTtl, jobFinished } from './job-ttl.ts';
 export { crdSchemas, applyStructuralSchema, schemaFor, type CrdSchemas } from './crd-schema.ts';

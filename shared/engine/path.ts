@@ -32,7 +32,8 @@ export function formatPathLoose(segs: readonly Segment[]): string {
   return segs.map((s, i) => ('field' in s ? (i === 0 ? s.field : `.${s.field}`) : `[${s.label}]`)).join('');
 }
 
-function prefixMatch(path: string, prefix: string): boolean {
+/** Whether a rendered path is `prefix` or under it (segment-aligned: `spec.replicas` is not under `spec.rep`). */
+export function prefixMatch(path: string, prefix: string): boolean {
   return prefix === '' || path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 }
 
