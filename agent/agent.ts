@@ -170,7 +170,7 @@ export class Agent {
     // A waiver made, revoked or expired: what it covers is analysed again (a rule: everything).
     this.waivers = new WaiverBook(this.store, config.kubernetes.cluster, this.log, (w) => {
       if (w.scope.resource_id) this.scheduler.reanalyze(w.scope.resource_id);
-      else this.scheduler.triggerAnalysis('manual');
+      else this.scheduler.triggerAnalysis('manual', true);
     });
     const waivers = this.waivers;
     this.metrics.watchWaivers(() => waivers.all().map((w) => w.state));

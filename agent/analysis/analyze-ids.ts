@@ -23,6 +23,8 @@ export async function analyzeIds(
   previous: ReadonlyMap<string, DriftRecord>,
   counts: Counts,
   status: AnalysisStatus | null,
+  /** A full pass: every record's due time is noted again (changes.ts), not only rewritten ones'. */
+  full = false,
 ): Promise<void> {
   const { deps } = ctx;
   let failures = 0;
@@ -80,6 +82,7 @@ export async function analyzeIds(
     if (outcome.write && !written && (outcome.event || behind.length === 0)) continue;
     if (outcome.memoKey) ctx.memo.remember(id, outcome.memoKey, outcome.record?.verdict_key);
     if (outcome.write && outcome.record) announce(deps, outcome.record, outcome.event, outcome.live);
+    if (outcome.record && (full || outcome.write)) ctx.changes.record(outcome.record, deps.touchAfterMs);
     ctx.tallies.tally(id, before, outcome.record);
     counts.resources++;
     if (outcome.outcome === 'detected') counts.detected++;

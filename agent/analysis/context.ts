@@ -6,6 +6,7 @@ import type { DesiredView } from '../git/desired-view.ts';
 import type { LiveView } from '../kube/live-view.ts';
 import type { RetireDeps } from '../records/retire.ts';
 import type { Store } from '../store/store.ts';
+import type { ChangeLog } from './changes.ts';
 import type { VerdictMemo } from './memo.ts';
 import type { StatusLog } from './status.ts';
 import type { Tallies } from './tallies.ts';
@@ -40,6 +41,8 @@ export interface AnalysisContext {
   deps: AnalysisDeps;
   /** Remembered verdicts: an id whose inputs are unchanged keeps its verdict without the engine. */
   memo: VerdictMemo;
+  /** What changed since the last full pass: a full run over a quiet cluster is almost nothing. */
+  changes: ChangeLog;
   tallies: Tallies;
   unmanaged: UnmanagedPolicy;
   statuses: StatusLog;

@@ -6,6 +6,7 @@
 // its one in-memory copy).
 import type { AnalysisStatus } from '../../shared/types.ts';
 import type { AnalysisContext, AnalysisDeps } from './context.ts';
+import { ChangeLog } from './changes.ts';
 import { runFull } from './full-run.ts';
 import { ObjectRun } from './object-run.ts';
 import { WorkQueue, type ObjectTrigger } from './queue.ts';
@@ -35,6 +36,7 @@ export class Scheduler {
     this.ctx = {
       deps,
       memo: new VerdictMemo(),
+      changes: new ChangeLog(),
       tallies,
       unmanaged: new UnmanagedPolicy(deps, tallies.unmanagedActive),
       statuses: new StatusLog(100),
@@ -42,6 +44,8 @@ export class Scheduler {
       nowIso: () => this.nowIso(),
     };
     this.objects = new ObjectRun(this.ctx, this.queue, this.stopping);
+    // Every announced change, also with drift.watch off (then only full runs analyse it).
+    deps.live.onChange?.((change) => this.ctx.changes.note(change.id));
   }
 
   /** Periodic full runs every `intervalMs` (when enabled). */
@@ -74,15 +78,20 @@ export class Scheduler {
     this.active = active;
     this.queue.clear();
     this.ctx.memo.clear();
+    this.ctx.changes.reset();
     this.ctx.tallies.reset();
     if (active) this.triggerAnalysis('periodic');
     else this.ctx.tallies.publish(this.deps.metrics);
   }
 
-  /** Starts a full analysis, or joins the one queued or running; returns its status at once. */
-  triggerAnalysis(trigger: 'manual' | 'periodic' | 'git'): AnalysisStatus {
+  /**
+   * Starts a full analysis, or joins the one queued or running; returns its status at once.
+   * `everything`: a pass over every object even if nothing announced a change (analysis/changes.ts).
+   */
+  triggerAnalysis(trigger: 'manual' | 'periodic' | 'git', everything = false): AnalysisStatus {
     // Not kept in the status log: a follower has no analyses (the API answers 503 before this).
     if (!this.active) return notLeaderStatus(trigger, this.nowIso());
+    if (everything) this.ctx.changes.reset();
     const joined = this.queue.joinable();
     if (joined) return { ...joined };
     const status = runningStatus(trigger, this.nowIso());
@@ -95,7 +104,10 @@ export class Scheduler {
   /** Analyse these objects soon (batched with others arriving meanwhile). */
   analyzeObjects(ids: Iterable<string>, trigger: ObjectTrigger): void {
     if (this.stopped || !this.active) return;
-    this.queue.addObjects(ids, trigger);
+    const list = [...ids];
+    // Also noted for the next full run: a failed write or a batch dropped on a stop is looked at again.
+    for (const id of list) this.ctx.changes.note(id);
+    this.queue.addObjects(list, trigger);
     this.kick();
   }
 

@@ -34,6 +34,11 @@ export class Tallies {
     for (const r of records) this.tally(r.resource_id, null, r, false);
   }
 
+  /** How many records, and how many of them are active drifts. */
+  totals(): { records: number; drifted: number } {
+    return { records: this.recordCount, drifted: this.drifting.size };
+  }
+
   /** Forgets everything (a replica that stops leading). */
   reset(): void {
     this.drifting.clear();

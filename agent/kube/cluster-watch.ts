@@ -141,6 +141,11 @@ export class ClusterWatch implements LiveView {
     this.views.onChange(listener);
   }
 
+  /** See LiveView.changeMark. */
+  changeMark(): number {
+    return this.views.changeMark();
+  }
+
   /** The live object for a desired object: in the version Git names for it when that is watched. */
   get(id: string, apiVersion?: string): ReturnType<LiveState['get']> {
     return this.views.get(id, apiVersion);

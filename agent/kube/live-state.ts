@@ -89,6 +89,8 @@ export class LiveState {
   private tracked: (id: string) => boolean = () => true;
   private fetcher: LiveFetcher | undefined;
   private keepFacts = false;
+  /** Changes stored without being announced (see changeMark). */
+  private unannounced = 0;
   /**
    * Jobs last seen finished (condition Complete or Failed), kept after they are deleted: the
    * evidence that one Git lets its TTL remove went as Git asked (EngineOptions.finishedJobs). A
@@ -98,6 +100,11 @@ export class LiveState {
 
   onChange(listener: (change: LiveChange) => void): void {
     this.listeners.push(listener);
+  }
+
+  /** How many changes were stored without being announced (initial lists). */
+  changeMark(): number {
+    return this.unannounced;
   }
 
   /**
@@ -171,6 +178,8 @@ export class LiveState {
       await Promise.all(
         wanted.slice(i, i + FETCH_CONCURRENCY).map(async ([id, e]) => {
           const obj = await fetcher(e).catch(() => undefined);
+          // Whatever happens here is not announced: a failure is retried by the next full pass.
+          this.unannounced++;
           if (obj === undefined) return;
           if (obj === null) {
             if (this.entries.get(id) === e) this.entries.delete(id);
@@ -297,6 +306,7 @@ export class LiveState {
 
   private emit(change: LiveChange, notify: boolean): LiveChange {
     if (notify) for (const l of this.listeners) l(change);
+    else this.unannounced++;
     return change;
   }
 }

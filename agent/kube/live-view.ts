@@ -13,4 +13,11 @@ export interface LiveView {
   unmanaged?(id: string): KubeObject | undefined;
   /** Ids of the untracked objects the cluster did not make. */
   unmanagedIds?(): Iterable<string>;
+  /** Every change the watches announce (after their first sync). */
+  onChange?(listener: (change: { id: string }) => void): void;
+  /**
+   * Moves with every change the watches did not announce (initial lists, a view made later): the
+   * same mark twice means every change between was announced (analysis/changes.ts).
+   */
+  changeMark?(): number;
 }

@@ -51,6 +51,13 @@ export class VersionViews {
     for (const s of this.all()) s.onChange(listener);
   }
 
+  /** Unannounced changes over every view; a view made later counts as one (see LiveView.changeMark). */
+  changeMark(): number {
+    let n = this.others.size;
+    for (const s of this.all()) n += s.changeMark();
+    return n;
+  }
+
   /** Reads whole, in every view, the tracked objects among `ids` held light (see LiveState.ensure). */
   async ensure(ids: Iterable<string>): Promise<number> {
     const list = [...ids];

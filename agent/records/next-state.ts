@@ -56,12 +56,17 @@ let parsedNow = { text: '', ms: 0 };
 
 export function touchDue(previous: DriftRecord, now: string, touchAfterMs: number): boolean {
   if (parsedNow.text !== now) parsedNow = { text: now, ms: Date.parse(now) };
-  let due = dueAt.get(previous);
+  return parsedNow.ms >= touchAt(previous, touchAfterMs);
+}
+
+/** When the record's last_checked comes due for a rewrite (ms since the epoch). */
+export function touchAt(record: DriftRecord, touchAfterMs: number): number {
+  let due = dueAt.get(record);
   if (due?.after !== touchAfterMs) {
-    const at = Date.parse(previous.last_checked) + touchAfterMs * (0.5 + spread(previous.resource_id) / 2);
-    dueAt.set(previous, (due = { after: touchAfterMs, at }));
+    const at = Date.parse(record.last_checked) + touchAfterMs * (0.5 + spread(record.resource_id) / 2);
+    dueAt.set(record, (due = { after: touchAfterMs, at }));
   }
-  return parsedNow.ms >= due.at;
+  return due.at;
 }
 
 export function shouldWrite(

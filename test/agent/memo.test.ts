@@ -1,7 +1,9 @@
 // Remembered verdicts, end to end on a real API server: a full run over unchanged objects runs the
 // engine for none of them, also after a restart (the memo key is stored on the record); a changed
 // live object, a commit, a CRD schema and a rule each make the engine run again for exactly the
-// objects whose verdict they can change. Counted by driftguard_verdicts_total{how}.
+// objects whose verdict they can change. Counted by driftguard_verdicts_total{how}. A full run
+// after a complete pass looks only at what changed since (agent/analysis/changes.ts): with nothing
+// changed it looks at no object at all; a commit, a rule or a CRD schema makes it a whole pass again.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,14 +62,23 @@ async function verdicts(agent: AgentProcess): Promise<{ computed: number; rememb
   return { computed: of('computed'), remembered: of('remembered') };
 }
 
-/** A manual full run, waited for; the verdict counters it added. */
-async function fullRun(agent: AgentProcess): Promise<{ computed: number; remembered: number }> {
+/** A manual full run, waited for; the verdict counters it added and its pass (full, or changed ids only). */
+async function fullRun(
+  agent: AgentProcess,
+): Promise<{ computed: number; remembered: number; pass: unknown }> {
   const before = await verdicts(agent);
   const res = await fetch(`${agent.apiUrl}/api/v1/analyze`, { method: 'POST', body: '{}' });
   const { analysis_id: id } = (await res.json()) as { analysis_id: string };
-  await agent.waitForLog((l) => l['event'] === 'analysis_completed' && l['analysis_id'] === id, 60_000);
+  const done = await agent.waitForLog(
+    (l) => l['event'] === 'analysis_completed' && l['analysis_id'] === id,
+    60_000,
+  );
   const now = await verdicts(agent);
-  return { computed: now.computed - before.computed, remembered: now.remembered - before.remembered };
+  return {
+    computed: now.computed - before.computed,
+    remembered: now.remembered - before.remembered,
+    pass: done['pass'],
+  };
 }
 
 describe('remembered verdicts (real API server)', () => {
@@ -112,10 +123,10 @@ describe('remembered verdicts (real API server)', () => {
     rmSync(storeDir, { recursive: true, force: true });
   });
 
-  it('the first analysis computes every verdict; a full run over nothing changed computes none', async () => {
+  it('the first analysis computes every verdict; a full run over nothing changed looks at none', async () => {
     const a = await start();
     assert.deepEqual(await verdicts(a), { computed: TRACKED, remembered: 0 });
-    assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED });
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: 0, pass: 'changed' });
     const r = await getRecord(a, `ConfigMap:${NS}:a`);
     assert.match(
       String((r as { verdict_key?: unknown } | null)?.verdict_key),
@@ -130,7 +141,9 @@ describe('remembered verdicts (real API server)', () => {
     await waitForRecord(a, `ConfigMap:${NS}:a`, (r) => r.drift_status === 'active', 30_000);
     const now = await verdicts(a);
     assert.equal(now.computed - before.computed, 1, 'the watch event ran the engine once');
-    assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED });
+    // The next full run looks at that object again (a lookup), at no other.
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: 1, pass: 'changed' });
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: 0, pass: 'changed' });
   });
 
   it('a commit: the objects of the files it changed only (also after a restart)', async () => {
@@ -141,7 +154,9 @@ describe('remembered verdicts (real API server)', () => {
     const now = await verdicts(a);
     assert.equal(now.computed - before.computed, 1);
     assert.equal((await getRecord(a, `ConfigMap:${NS}:c`))?.git_commit === commit, false);
-    assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED });
+    // A new commit: the next full run is a whole pass again (every verdict a lookup), then none.
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: TRACKED, pass: 'full' });
+    assert.deepEqual(await fullRun(a), { computed: 0, remembered: 0, pass: 'changed' });
   });
 
   it('a restart: every verdict remembered from the stored records, none rewritten', async () => {
