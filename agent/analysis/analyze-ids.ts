@@ -5,7 +5,7 @@ import type { AnalysisStatus, DriftRecord } from '../../shared/types.ts';
 import { errorMessage } from '../../shared/errors.ts';
 import { announce } from '../records/announce.ts';
 import type { AnalysisContext } from './context.ts';
-import { decideId, rememberedId, type IdOutcome } from './id-step.ts';
+import { awaitsConfirm, decideId, rememberedId, type IdOutcome } from './id-step.ts';
 import { addError, type Counts } from './status.ts';
 import { mapBounded } from './bounded.ts';
 
@@ -82,7 +82,8 @@ export async function analyzeIds(
     if (outcome.write && !written && (outcome.event || behind.length === 0)) continue;
     if (outcome.memoKey) ctx.memo.remember(id, outcome.memoKey, outcome.record?.verdict_key);
     if (outcome.write && outcome.record) announce(deps, outcome.record, outcome.event, outcome.live);
-    if (outcome.record && (full || outcome.write)) ctx.changes.record(outcome.record, deps.touchAfterMs);
+    if (outcome.record && (full || outcome.write))
+      ctx.changes.record(outcome.record, deps.touchAfterMs, awaitsConfirm(ctx, outcome.record));
     ctx.tallies.tally(id, before, outcome.record);
     counts.resources++;
     if (outcome.outcome === 'detected') counts.detected++;

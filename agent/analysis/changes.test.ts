@@ -46,6 +46,15 @@ describe('change log (which ids a full run analyses)', () => {
     assert.deepEqual(log.plan(epoch(), T0 + 2 * TOUCH), ['a']);
   });
 
+  it('a verdict made again every run (not confirmed) until its record no longer needs it', () => {
+    const log = settled();
+    log.record(record('b', T0), TOUCH, true);
+    assert.deepEqual(log.plan(epoch(), T0 + 1000), ['b']);
+    assert.deepEqual(log.plan(epoch(), T0 + 2000), ['b']);
+    log.record(record('b', T0 + 2000), TOUCH);
+    assert.deepEqual(log.plan(epoch(), T0 + 3000), []);
+  });
+
   for (const [what, other] of [
     ['the engine options (rules, CRD schemas, scopes)', epoch({ engine: {} as EngineOptions })],
     ['the Git commit', epoch({ commit: 'c2' })],

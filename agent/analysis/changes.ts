@@ -4,7 +4,8 @@
 // Git commit, a change the watches could not announce (an initial list, a new version's view),
 // a failed or interrupted run, a new leader. Otherwise the run analyses only:
 //   - the ids the watches announced or were queued (watch events, Git changes, audit, waivers),
-//   - the records whose last_checked comes due (touchAfterMs), from a heap of due times.
+//   - the records whose last_checked comes due (touchAfterMs), from a heap of due times,
+//   - the records whose verdict is made again every run (one the API server could not confirm).
 // Those go through the same steps as a full pass (memo, engine, record), so each costs at most a
 // lookup; with nothing changed and nothing due the run is its status alone.
 import type { EngineOptions } from '../../shared/engine/index.ts';
@@ -26,6 +27,8 @@ export class ChangeLog {
   private dirty = new Set<string>();
   private settled: { epoch: Epoch; atMs: number; records: number } | null = null;
   private readonly due = new DueHeap();
+  /** Ids whose verdict is made again on every run (see `record`). */
+  private readonly again = new Set<string>();
 
   /** This id changed (or must be looked at again): the next run includes it. */
   note(id: string): void {
@@ -55,17 +58,24 @@ export class ChangeLog {
     if (!quiet) {
       this.dirty.clear();
       this.due.clear();
+      this.again.clear();
       return null;
     }
     const ids = this.dirty;
     this.dirty = new Set();
     for (const id of this.due.popUntil(nowMs)) ids.add(id);
+    for (const id of this.again) ids.add(id);
     return [...ids];
   }
 
-  /** A record as it now stands (after a run decided it): when it comes due for its touch. */
-  record(record: DriftRecord, touchAfterMs: number): void {
+  /**
+   * A record as it now stands (after a run decided it): when it comes due for its touch, and
+   * whether every run must make its verdict again (`again`: not taken from the memo).
+   */
+  record(record: DriftRecord, touchAfterMs: number, again = false): void {
     this.due.push(touchAt(record, touchAfterMs), record.resource_id);
+    if (again) this.again.add(record.resource_id);
+    else this.again.delete(record.resource_id);
   }
 
   /** A run ended: complete and without error, it settles the epoch it ran against; else a full pass follows. */

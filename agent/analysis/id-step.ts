@@ -85,7 +85,7 @@ export function rememberedId(
  * A verdict the API server could not confirm (refused, timed out) is not remembered while confirm
  * is on: it is made again, and the confirm cache decides when to ask the server again.
  */
-function awaitsConfirm(ctx: AnalysisContext, record: DriftRecord): boolean {
+export function awaitsConfirm(ctx: AnalysisContext, record: DriftRecord): boolean {
   return ctx.deps.confirm?.confirmer != null && record.drift_details.some((d) => d.confirmed === false);
 }
 
