@@ -7,6 +7,11 @@
 // As the only writer of its database (the default, `exclusive`), once one full read has filled the
 // cache it answers record reads from it without I/O: full runs, previous records and /statistics
 // then cost no database round trip, and the records are held once in memory.
+// Records written behind (saveRecordsBehind: a first start's 10,000 inserts) wait in their own lane
+// and go to the database one slice at a time, so a direct write (a transition) waits for one slice
+// at most, never for the whole lane; a direct write of the same record replaces its pending one.
+// On close the lane is dropped after the slice in flight: those records were never announced, and
+// the next start analyses their objects again (a restart does not wait for a backlog).
 import { Backoff } from '../../shared/backoff.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
 import { RecordCache } from './record-cache.ts';
@@ -42,6 +47,9 @@ export interface ResilientStoreOptions {
   exclusive?: boolean;
 }
 
+/** Records written behind go to the database this many at a time (one store batch). */
+export const BEHIND_SLICE = 256;
+
 /** A write as callers make it: a batch is queued as its single writes, so the queue can merge them. */
 type Write = WriteOp | { op: 'saveRecords'; writes: readonly RecordWrite[] };
 
@@ -75,6 +83,10 @@ export class ResilientStore implements Store {
   private exclusive: boolean;
   /** The last analysis this process saved (see lastAnalysis). */
   private latestAnalysis: LastAnalysis | undefined;
+  /** Records written behind, not yet handed to the write chain (newest per id, oldest first). */
+  private readonly behind = new Map<string, RecordWrite>();
+  /** The loop handing the behind lane to the write chain a slice at a time, while it runs. */
+  private pumping: Promise<void> | undefined;
 
   constructor(
     private readonly inner: Store,
@@ -90,6 +102,11 @@ export class ResilientStore implements Store {
   /** Writes waiting for the database (for readiness and logs). */
   pendingWrites(): number {
     return this.queue.size;
+  }
+
+  /** Records written behind and not yet handed to the database. */
+  behindWrites(): number {
+    return this.behind.size;
   }
 
   /** Tries the inner init once; on failure keeps retrying in the background (ping stays false). */
@@ -111,22 +128,48 @@ export class ResilientStore implements Store {
 
   saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {
     this.cache.set(record);
+    this.behind.delete(record.resource_id);
     return this.write({ op: 'saveRecord', record, event });
   }
 
   saveRecords(writes: readonly RecordWrite[]): Promise<void> {
-    for (const w of writes) this.cache.set(w.record);
+    for (const w of writes) {
+      this.cache.set(w.record);
+      this.behind.delete(w.record.resource_id);
+    }
     return this.write({ op: 'saveRecords', writes });
   }
 
   saveRecordsBehind(writes: readonly RecordWrite[]): void {
-    for (const w of writes) this.cache.set(w.record);
-    // write() rejects only once closed (a failed write is queued and retried): close() waits for it.
-    this.write({ op: 'saveRecords', writes }).catch(() => undefined);
+    if (this.closed) return;
+    for (const w of writes) {
+      this.cache.set(w.record);
+      // Re-inserted: a newer version of a record goes after the ones written behind before it.
+      this.behind.delete(w.record.resource_id);
+      this.behind.set(w.record.resource_id, w);
+    }
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = undefined;
+    });
+  }
+
+  /** Hands the behind lane to the write chain one slice at a time; direct writes go in between. */
+  private async pump(): Promise<void> {
+    while (this.behind.size > 0 && !this.closed) {
+      const slice: RecordWrite[] = [];
+      for (const [id, w] of this.behind) {
+        slice.push(w);
+        this.behind.delete(id);
+        if (slice.length === BEHIND_SLICE) break;
+      }
+      // write() rejects only once closed (a failed write is queued and retried).
+      await this.write({ op: 'saveRecords', writes: slice }).catch(() => undefined);
+    }
   }
 
   deleteRecord(resourceId: string): Promise<void> {
     this.cache.delete(resourceId);
+    this.behind.delete(resourceId);
     return this.write({ op: 'deleteRecord', resourceId });
   }
 
@@ -234,7 +277,7 @@ export class ResilientStore implements Store {
 
   async getRecord(resourceId: string): Promise<DriftRecord | null> {
     if (this.authoritative) return this.cache.get(resourceId) ?? null;
-    const pending = this.queue.pendingRecord(resourceId);
+    const pending = this.pendingRecord(resourceId);
     if (pending !== undefined) return pending;
     // During an outage do not wait a server-selection timeout for what the cache knows.
     const known = this.inOutage ? this.cache.get(resourceId) : undefined;
@@ -268,7 +311,14 @@ export class ResilientStore implements Store {
    * holds (no write in flight or queued), so events and the last analysis read now match it.
    */
   revision(): number | null {
-    return this.authoritative && this.inFlight === 0 && this.queue.size === 0 ? this.writeSeq : null;
+    return this.authoritative && this.inFlight === 0 && this.queue.size === 0 && this.behind.size === 0
+      ? this.writeSeq
+      : null;
+  }
+
+  /** A record written and not yet in the database (queued after a failure, or behind), null: deleted. */
+  private pendingRecord(resourceId: string): DriftRecord | null | undefined {
+    return this.queue.pendingRecord(resourceId) ?? this.behind.get(resourceId)?.record;
   }
 
   /** The cache is exact and complete: reads need not go to the database. */
@@ -288,7 +338,7 @@ export class ResilientStore implements Store {
     }
     const rest: string[] = [];
     for (const id of resourceIds) {
-      const pending = this.queue.pendingRecord(id);
+      const pending = this.pendingRecord(id);
       if (pending === undefined) rest.push(id);
       else if (pending) out.set(id, pending);
     }
@@ -298,7 +348,7 @@ export class ResilientStore implements Store {
     try {
       for (const [id, record] of await this.inner.getRecords(rest)) {
         // A write made while this read was in flight is newer than what the read returned.
-        const pending = this.queue.pendingRecord(id);
+        const pending = this.pendingRecord(id);
         if (pending === null) continue;
         out.set(id, pending ?? record);
         if (this.cache.get(id) === undefined) this.cache.set(record);
@@ -324,7 +374,9 @@ export class ResilientStore implements Store {
     const seq = this.writeSeq;
     if (this.queue.size === 0 && !this.initPending && !this.inOutage) {
       try {
-        const all = await this.inner.allRecords();
+        const read = await this.inner.allRecords();
+        // Records still behind are newer than the database's (or not in it yet).
+        const all = this.behind.size === 0 ? read : withBehind(read, this.behind);
         if (seq === this.writeSeq && this.queue.size === 0) this.cache.replaceAll(all);
         return all;
       } catch (err) {
@@ -404,6 +456,15 @@ export class ResilientStore implements Store {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.behind.size > 0) {
+      this.options.onError?.(
+        new Error(
+          `${this.behind.size} record(s) written behind were not yet stored and are left: their objects are analysed again at the next start`,
+        ),
+        'close',
+      );
+      this.behind.clear();
+    }
     await this.chain;
     if (this.queue.size > 0 && !(await this.drain())) {
       this.options.onError?.(
@@ -413,4 +474,13 @@ export class ResilientStore implements Store {
     }
     await this.inner.close();
   }
+}
+
+/** The records read, with the ones still written behind in place of (or beside) theirs. */
+function withBehind(read: DriftRecord[], behind: ReadonlyMap<string, RecordWrite>): DriftRecord[] {
+  const byId = new Map(read.map((r) => [r.resource_id, r]));
+  for (const [id, w] of behind) byId.set(id, w.record);
+  return [...byId.values()].sort((a, b) =>
+    a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0,
+  );
 }
