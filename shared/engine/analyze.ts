@@ -6,17 +6,17 @@ import { classify, severityOf, worst } from './classify.ts';
 import { confirmFields, type ConfirmAnswer } from './confirm.ts';
 import type { DriftField } from './drift-field.ts';
 import { diffObjects } from './diff.ts';
-import { glob } from './glob.ts';
 import { stableHash } from './hash.ts';
 import { nameOf, namespaceOf, objectId } from './identity.ts';
+import { emptyHits, ignoringRule, objectFacts, rulesFor, type RuleHits } from './ignore/apply.ts';
 import { clone, isObject } from './json.ts';
 import { cleanedUpByTtl } from './job-ttl.ts';
 import { pruneEmpty } from './normalize/empty.ts';
 import { normalizePair, type NormalizedPair } from './normalize/index.ts';
 import { sortKeyedLists } from './normalize/keyed-lists.ts';
-import type { EngineOptions, IgnoreRule } from './options.ts';
+import type { EngineOptions } from './options.ts';
 import type { DesiredObject } from './parse.ts';
-import { getAt, pathHasPrefix, setAt, type Segment } from './path.ts';
+import { getAt, setAt, type Segment } from './path.ts';
 import { isSecretValuePath, REDACTED } from './secrets.ts';
 
 /** Re-exported here too: tables and the agent's resolution messages use it next to analyze*. */
@@ -24,14 +24,8 @@ export { summarizeDetail } from './summary.ts';
 
 export interface AnalyzeContext {
   gitCommit: string | null;
-}
-
-function globMatch(pattern: string | undefined, value: string): boolean {
-  return pattern === undefined || glob(pattern, value);
-}
-
-function ruleMatchesResource(r: IgnoreRule, kind: string, namespace: string, name: string): boolean {
-  return globMatch(r.kind, kind) && globMatch(r.namespace, namespace) && globMatch(r.name, name);
+  /** Given: filled with the fields each ignore rule made not drift in this comparison (cleared first). */
+  hits?: RuleHits;
 }
 
 function isScalar(v: JsonValue | undefined): v is string | number | boolean {
@@ -69,6 +63,8 @@ export interface Comparison {
   fields: DriftField[];
   /** Fields that differ but that the rules ignore here (ignore rules, fields owned by an autoscaler). */
   ignored: Segment[][];
+  /** How many of them each rule ignored. */
+  hits: RuleHits;
 }
 
 /**
@@ -82,15 +78,20 @@ export function compareResource(
   opts: EngineOptions,
 ): Comparison {
   const obj = desired.object;
-  const kind = obj.kind;
   const norm = normalizePair(obj, live, opts);
   const fields: DriftField[] = [];
   const ignored: Segment[][] = [];
+  const hits = emptyHits();
   const nl = norm.live;
-  if (!nl) return { norm, fields, ignored };
-  const namespace = namespaceOf(obj, opts.defaultNamespace, opts.scopes);
-  const name = nameOf(obj);
-  const ignores = (opts.rules.ignore ?? []).filter((r) => ruleMatchesResource(r, kind, namespace, name));
+  if (!nl) return { norm, fields, ignored, hits };
+  const facts = objectFacts(
+    obj,
+    namespaceOf(obj, opts.defaultNamespace, opts.scopes),
+    nameOf(obj),
+    opts.source,
+  );
+  const rules = rulesFor(obj, facts, opts.rules);
+  const lists = norm.ctx.lists;
   let synced = false;
   for (const raw of diffObjects(norm.desired, nl, norm.ctx.lists)) {
     const sync = () => {
@@ -98,15 +99,13 @@ export function compareResource(
       ignored.push(raw.segs);
       setAt(nl, raw.segs, norm.ctx.lists, raw.desired === undefined ? undefined : clone(raw.desired));
     };
-    if (ignores.some((r) => pathHasPrefix(raw.segs, r.path ?? ''))) {
-      sync();
-      continue;
-    }
     const who = attribute(norm.ctx.managed, raw.segs);
-    const byAutoscaler = (opts.rules.ignore_managers ?? []).some(
-      (r) => who.manager !== null && r.managers.includes(who.manager) && pathHasPrefix(raw.segs, r.path),
-    );
-    if (byAutoscaler) {
+    // A condition on an item's content reads the item as live has it, else as Git has it.
+    const itemAt = (n: number) => {
+      const at = raw.segs.slice(0, n);
+      return getAt(nl, at, lists) ?? getAt(norm.desired, at, lists);
+    };
+    if (ignoringRule(rules, { segs: raw.segs, manager: who.manager, itemAt }, hits)) {
       sync();
       continue;
     }
@@ -117,7 +116,7 @@ export function compareResource(
     pruneEmpty(nl);
     sortKeyedLists(nl as JsonValue, [], norm.ctx.lists);
   }
-  return { norm, fields, ignored };
+  return { norm, fields, ignored, hits };
 }
 
 /**
@@ -142,7 +141,12 @@ export function analyzeResource(
 ): DriftResult {
   const obj = desired.object;
   const kind = obj.kind;
-  const { norm, fields: suspected } = compareResource(desired, live, opts);
+  const { norm, fields: suspected, hits } = compareResource(desired, live, opts);
+  if (context.hits) {
+    // Set, not added to: the confirm stage compares twice, with the same rules.
+    context.hits.rules = hits.rules;
+    context.hits.annotation = hits.annotation;
+  }
   const { drift: fields, explained } =
     confirm && norm.live && suspected.length > 0
       ? confirmFields(obj, suspected, confirm, opts, norm.ctx.managed)

@@ -45,7 +45,7 @@ describe('engine options', () => {
     {
       name: 'unknown top-level key',
       input: { severities: {} },
-      errors: [/^rules\.severities: unknown key \(expected one of severity, ignore, ignore_managers\)$/],
+      errors: [/^rules\.severities: unknown key \(expected one of severity, ignore, ignore_managers, ignore_catalog\)$/],
     },
     {
       name: 'unknown drift type',

@@ -27,6 +27,11 @@ export interface EngineOptions {
    * applied server-side leaves no owner); absent, it is not (an autoscaler could have written it).
    */
   autoscaled?: ReadonlySet<string>;
+  /**
+   * The source declaring the object compared (set per object by the agent): ignore rules with
+   * `source:` match it. Absent (analyze --local): such rules match nothing.
+   */
+  source?: string;
 }
 
 /**

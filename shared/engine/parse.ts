@@ -13,6 +13,7 @@ import {
 } from 'yaml';
 import type { JsonValue, KubeObject } from '../types.ts';
 import { isClusterScoped, kindKeyOf, nameOf, objectId, type KindScopes } from './identity.ts';
+import { annotatedFields } from './ignore/annotation.ts';
 import { isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
 import { fastDocuments, type PlainResolver } from './yaml-fast.ts';
@@ -269,7 +270,12 @@ function collect(
 
 function commit(file: string, collected: Collected, result: ParseResult, seen: Map<string, string>): void {
   result.errors.push(...collected.errors);
-  for (const o of collected.objects) result.objects.push(o);
+  for (const o of collected.objects) {
+    result.objects.push(o);
+    // A wrong path in the ignore annotation is said, not fatal: the object's other paths still apply.
+    for (const problem of annotatedFields(o.object)?.problems ?? [])
+      result.warnings.push({ file, message: `${o.id}: ${problem}` });
+  }
   for (const [id, path] of collected.mine) seen.set(id, path);
   if (collected.skipped > 0) {
     result.warnings.push({

@@ -5,24 +5,10 @@
 import { z } from 'zod';
 import { issueMessages, strictMap, withoutNulls } from '../schema.ts';
 import { DRIFT_TYPES, SEVERITIES } from '../types.ts';
+import { CATALOG_NAMES } from './ignore/catalog.ts';
+import { fieldPathPattern, got, ignoreRuleSchema } from './ignore/rule.ts';
 
-/** What a wrong value was, after "got": `string "critical"`, `a list`. */
-function given(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  return typeof v === 'object' ? 'a map' : `${typeof v} ${JSON.stringify(v)}`;
-}
-
-const got =
-  (expected: string) =>
-  (issue: { input?: unknown }): string =>
-    `${expected}, got ${given(issue.input)}`;
-
-const nonEmpty = () =>
-  z
-    .string({ error: got('expected a non-empty string') })
-    .min(1, { error: got('expected a non-empty string') });
+export { ignoreRuleSchema } from './ignore/rule.ts';
 
 const severityLevel = z.enum(SEVERITIES, { error: got(`expected one of ${SEVERITIES.join(', ')}`) });
 
@@ -35,29 +21,10 @@ const severityRules = z.partialRecord(z.enum(DRIFT_TYPES), severityLevel, {
       : got('expected a map of drift type to severity')(issue),
 });
 
-const IGNORE_KEYS = ['kind', 'namespace', 'name', 'path'] as const;
-
-/** Drift matching every given field is not reported. */
-export const ignoreRuleSchema = strictMap(
-  {
-    kind: nonEmpty().optional(),
-    namespace: nonEmpty().optional(),
-    name: nonEmpty().optional(),
-    /** Path prefix in the engine's path syntax, e.g. `spec.replicas` or `metadata.annotations.foo`. */
-    path: nonEmpty().optional(),
-  },
-  got(`expected a map with ${IGNORE_KEYS.join('/')}`),
-).refine((rule) => Object.keys(rule).length > 0, {
-  // Only a rule whose keys are all valid can be empty; an unknown key is reported on its own.
-  when: (payload) => payload.issues.length === 0,
-  error: `empty rule would ignore everything; set at least one of ${IGNORE_KEYS.join(', ')}`,
-});
-
 /** A drifted field under `path` whose live owner is one of `managers` is not drift. */
 export const ignoreManagersRuleSchema = strictMap(
   {
-    /** Path prefix in the engine's path syntax. */
-    path: nonEmpty(),
+    path: fieldPathPattern,
     managers: z
       .array(z.string().min(1), { error: got('expected a non-empty list of manager names') })
       .min(1, { error: got('expected a non-empty list of manager names') }),
@@ -69,6 +36,10 @@ const RULE_PARTS = {
   severity: severityRules,
   ignore: z.array(ignoreRuleSchema, { error: got('expected a list') }),
   ignore_managers: z.array(ignoreManagersRuleSchema, { error: got('expected a list') }),
+  ignore_catalog: z.array(
+    z.enum(CATALOG_NAMES, { error: got(`expected one of ${CATALOG_NAMES.join(', ')}`) }),
+    { error: got('expected a list of catalog entries') },
+  ),
 };
 
 /** The `rules` a config file may hold; an empty part (`severity:`) counts as not given. */
@@ -80,13 +51,15 @@ export const engineRulesSchema = z.preprocess(
       ignore: RULE_PARTS.ignore.optional(),
       /** Absent: the autoscaler default (DEFAULT_IGNORE_MANAGERS); an explicit list replaces it. */
       ignore_managers: RULE_PARTS.ignore_managers.optional(),
+      /** Entries of the shipped catalog (ignore/catalog.ts) to apply; none unless named. */
+      ignore_catalog: RULE_PARTS.ignore_catalog.optional(),
     },
     got('expected a map'),
   ),
 );
 
 export type EngineRules = z.output<typeof engineRulesSchema>;
-export type IgnoreRule = z.output<typeof ignoreRuleSchema>;
+export type { IgnoreRule } from './ignore/rule.ts';
 export type IgnoreManagersRule = z.output<typeof ignoreManagersRuleSchema>;
 
 /** The entries of a list that pass `schema`, typed. */
@@ -102,7 +75,7 @@ function valid<T>(schema: z.ZodType<T>, items: unknown): T[] | undefined {
 function validParts(input: unknown): EngineRules {
   const parts = withoutNulls(input);
   if (typeof parts !== 'object' || parts === null || Array.isArray(parts)) return {};
-  const { severity, ignore, ignore_managers } = parts as Record<string, unknown>;
+  const { severity, ignore, ignore_managers, ignore_catalog } = parts as Record<string, unknown>;
   const out: EngineRules = {};
   if (typeof severity === 'object' && severity !== null && !Array.isArray(severity)) {
     const pairs = Object.entries(severity).map(([k, v]) => RULE_PARTS.severity.safeParse({ [k]: v }));
@@ -115,6 +88,8 @@ function validParts(input: unknown): EngineRules {
   if (ignores) out.ignore = ignores;
   const managers = valid(ignoreManagersRuleSchema, ignore_managers);
   if (managers) out.ignore_managers = managers;
+  const catalog = valid(RULE_PARTS.ignore_catalog.element, ignore_catalog);
+  if (catalog) out.ignore_catalog = catalog;
   return out;
 }
 

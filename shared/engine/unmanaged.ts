@@ -5,6 +5,8 @@
 import { resourceId, type DriftResult, type JsonObject, type KubeObject } from '../types.ts';
 import { severityOf } from './classify.ts';
 import { stableHash } from './hash.ts';
+import { objectFacts } from './ignore/apply.ts';
+import { ruleCoversObject } from './ignore/match.ts';
 import { isObject } from './json.ts';
 import type { EngineOptions } from './options.ts';
 
@@ -151,12 +153,9 @@ export function unmanagedResult(
   const md = live.metadata;
   const name = str(md, 'name');
   const namespace = str(md, 'namespace');
+  const facts = objectFacts(live, namespace, name, undefined);
   const whole = (opts.rules.ignore ?? []).some(
-    (r) =>
-      (r.path === undefined || r.path === '') &&
-      (r.kind === undefined || r.kind === live.kind) &&
-      (r.namespace === undefined || r.namespace === namespace) &&
-      (r.name === undefined || r.name === name),
+    (r) => r.path === undefined && r.managers === undefined && ruleCoversObject(r, facts),
   );
   if (whole) return null;
   let type: 'Unmanaged' | 'Superseded' = 'Unmanaged';

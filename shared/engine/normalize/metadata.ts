@@ -1,5 +1,6 @@
 // Server-owned metadata and status: written by the API server or controllers, never by Git.
 import type { JsonObject } from '../../types.ts';
+import { IGNORE_FIELDS_ANNOTATION } from '../ignore/annotation.ts';
 import { isObject, obj } from '../json.ts';
 import type { Normalizer } from './types.ts';
 
@@ -23,6 +24,8 @@ const SERVER_ANNOTATIONS = [
   'autoscaling.alpha.kubernetes.io/conditions',
   'autoscaling.alpha.kubernetes.io/current-metrics',
   'endpoints.kubernetes.io/last-change-trigger-time',
+  // DriftGuard's own per-object ignore rules (ignore/annotation.ts): Git's instructions to us, not state.
+  IGNORE_FIELDS_ANNOTATION,
 ];
 
 /**
