@@ -45,7 +45,9 @@ describe('engine options', () => {
     {
       name: 'unknown top-level key',
       input: { severities: {} },
-      errors: [/^rules\.severities: unknown key \(expected one of severity, ignore, ignore_managers, ignore_catalog\)$/],
+      errors: [
+        /^rules\.severities: unknown key \(expected one of severity, ignore, ignore_managers, ignore_catalog\)$/,
+      ],
     },
     {
       name: 'unknown drift type',
