@@ -100,6 +100,27 @@ describe('confirm stage', () => {
     check(r, [{ path: 'metadata.labels.team', type: 'LabelChange', confirmed: true }]);
   });
 
+  it('from the server-side apply fallback: a field Git sets is confirmed, one it does not set is not', () => {
+    // The apply dry-run answers onto live: the hand-added label comes back as live has it, the
+    // hand-changed image as Git (and admission) make it.
+    const live = mirroredLive();
+    podinfo(live)['image'] = `${MIRROR}ghcr.io/stefanprodan/podinfo:6.8.0`;
+    (live.metadata['labels'] as JsonObject)['team'] = 'x';
+    wrote(live, 'kubectl-label', { 'f:metadata': { 'f:labels': { 'f:team': {} } } });
+    const applied = answerFrom(mirroredLive(), (a) => {
+      (a.metadata['labels'] as JsonObject)['team'] = 'x';
+    });
+    assert.ok(applied.ok);
+    const refused = 'dry-run refused: HTTP 422 Invalid: provided port is already allocated';
+    const r = analyzeResource(desired, live, opts, ctx, { ...applied, via: 'apply', refused });
+    check(r, [
+      { path: 'metadata.labels.team', type: 'LabelChange', confirmed: false },
+      { path: `${C}.image`, type: 'VersionChange', confirmed: true },
+    ]);
+    const label = r.drift_details.find((d) => d.path === 'metadata.labels.team');
+    assert.match(label?.confirm_reason ?? '', /provided port is already allocated; the server-side apply/);
+  });
+
   it('a label and a sidecar admission added are explained; the hand-set env var beside them is not', () => {
     const admitted = (o: KubeObject) => {
       (o.metadata['labels'] as JsonObject)['policy'] = 'on';

@@ -16,8 +16,15 @@ import type { EngineOptions } from './options.ts';
 import { formatPath, getAt } from './path.ts';
 import { walkPairs } from './walk.ts';
 
-/** The server's answer to a dry-run of Git's object, or why there is none (refused, unreachable, off). */
-export type ConfirmAnswer = { ok: true; object: KubeObject } | { ok: false; reason: string };
+/**
+ * The server's answer to a dry-run of Git's object, or why there is none (refused, unreachable,
+ * off). `via: 'apply'`: the create was refused (`refused` says why) and the answer is a
+ * server-side apply dry-run onto the live object, which keeps other managers' fields: it confirms
+ * only fields Git sets.
+ */
+export type ConfirmAnswer =
+  | { ok: true; object: KubeObject; via?: 'create' | 'apply'; refused?: string }
+  | { ok: false; reason: string };
 
 export interface ConfirmedFields {
   /** Suspected fields that remain drift: `confirmed` when the answer differs from live there. */
@@ -57,7 +64,11 @@ export function confirmFields(
   const out: ConfirmedFields = { drift: [], explained: [] };
   for (const f of suspected) {
     const a = getAt(made, f.raw.segs, kind);
-    if (deepEqual(a, f.raw.live)) out.explained.push(f);
+    if (answer.via === 'apply' && f.raw.desired === undefined)
+      // Live's own value came back from the apply: a field added by hand and one admission added
+      // look the same there, so this one keeps the comparison's verdict.
+      out.drift.push({ ...f, confirmed: false, reason: applyFallbackReason(answer.refused) });
+    else if (deepEqual(a, f.raw.live)) out.explained.push(f);
     else if (f.raw.desired === undefined && sameShape(a, f.raw.live))
       // Git does not set this field and admission made it (an injected sidecar): what a person
       // changed inside it is the drift, field by field, not the whole of it.
@@ -69,6 +80,10 @@ export function confirmFields(
     else out.drift.push({ ...f, confirmed: true });
   }
   return out;
+}
+
+function applyFallbackReason(refused: string | undefined): string {
+  return `${refused ?? 'dry-run create refused'}; the server-side apply dry-run used instead keeps other managers' fields, so it cannot confirm a field Git does not set`;
 }
 
 function sameShape(a: JsonValue | undefined, b: JsonValue | undefined): boolean {

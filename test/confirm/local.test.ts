@@ -13,41 +13,17 @@ import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { parseJson, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
-import {
-  ADMISSION_LABEL,
-  installAdmission,
-  AUDIT_REFUSAL,
-  MIRROR,
-  SIDE_EFFECTS_LABEL,
-  type Admission,
-} from './admission.ts';
+import { installAdmission, AUDIT_REFUSAL, MIRROR, type Admission } from './admission.ts';
+import { admissionNamespace, appsYaml } from './apps.ts';
 
 let plane: Cluster;
 let admission: Admission;
 
-function deployment(ns: string, name: string, labels: Record<string, string> = {}): object {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: ns, labels: { app: name, ...labels } },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: { containers: [{ name: 'web', image: 'nginx:1.25', env: [{ name: 'MODE', value: 'prod' }] }] },
-      },
-    },
-  };
-}
-
 /** A repository of two Deployments in a fresh namespace: `web`, and `audited` (seen by the webhook that refuses dry-runs). */
 async function repoIn(ns: string): Promise<string> {
-  await plane.kubectlOk(['create', 'namespace', ns]);
-  await plane.kubectlOk(['label', 'namespace', ns, `${ADMISSION_LABEL}=on`]);
+  await admissionNamespace(plane, ns);
   const dir = tempDir('driftguard-confirm-repo-');
-  const docs = [deployment(ns, 'web'), deployment(ns, 'audited', { [SIDE_EFFECTS_LABEL]: 'on' })];
-  writeFileSync(join(dir, 'apps.yaml'), docs.map((d) => JSON.stringify(d)).join('\n---\n'));
+  writeFileSync(join(dir, 'apps.yaml'), appsYaml(ns));
   return dir;
 }
 

@@ -8,11 +8,18 @@ import type { KubeObject } from '../../../types.ts';
 import type { Discovery } from '../discovery.ts';
 import { RequestBudget, type BudgetOptions } from './budget.ts';
 import { ConfirmCache, confirmKey } from './cache.ts';
-import { dryRunCreate, type DryRunOutcome } from './dry-run.ts';
+import { dryRunApply, dryRunCreate, refusedAsNew, type DryRunOutcome, type DryRunResult } from './dry-run.ts';
 
 export { RequestBudget, type BudgetOptions } from './budget.ts';
 export { ConfirmCache, confirmKey } from './cache.ts';
-export { CONFIRM_FIELD_MANAGER, dryRunBody, dryRunCreate, type DryRunOutcome } from './dry-run.ts';
+export {
+  CONFIRM_FIELD_MANAGER,
+  dryRunApply,
+  dryRunBody,
+  dryRunCreate,
+  refusedAsNew,
+  type DryRunOutcome,
+} from './dry-run.ts';
 
 export interface ConfirmerOptions extends BudgetOptions {
   /** How long one dry-run may take before the drift stays unconfirmed (default 10 s). */
@@ -86,11 +93,22 @@ export class Confirmer {
         ok: false,
         reason: `no dry-run: the server does not serve ${object.kind} (${object.apiVersion})`,
       };
+    const timeout = this.opts.timeoutMs ?? 10_000;
+    const created = await this.send(() => dryRunCreate(this.kc, object, resource, req.namespace, timeout));
+    if (!refusedAsNew(created) || created.answer.ok) return created.answer;
+    // Refused for what only a new object meets (a taken nodePort, a name-bound policy): the
+    // server-side apply dry-run answers for the fields Git sets (confirm.ts trusts it no further).
+    const applied = await this.send(() => dryRunApply(this.kc, object, resource, req.namespace, timeout));
+    if (applied.answer.ok) return { ...applied.answer, refused: created.answer.reason };
+    return { ok: false, reason: `${created.answer.reason}; then ${applied.answer.reason}` };
+  }
+
+  private async send(request: () => Promise<DryRunResult>): Promise<DryRunResult> {
     await this.budget.take();
     this.stats.requests++;
-    const r = await dryRunCreate(this.kc, object, resource, req.namespace, this.opts.timeoutMs ?? 10_000);
+    const r = await request();
     if (r.outcome === 'ok') this.stats.answered++;
     this.opts.onRequest?.(r.outcome, r.seconds);
-    return r.answer;
+    return r;
   }
 }
