@@ -16,7 +16,9 @@ import { ControlFacade } from './control.ts';
 import { safeUrl } from './git/auth.ts';
 import { desiredVersions, trackedOnly } from './git/desired-view.ts';
 import { GitSource } from './git/git-source.ts';
-import { sourceSpecs } from './git/source-spec.ts';
+import { sourceSpecs, type SourceSpec } from './git/source-spec.ts';
+import type { DiscoveredSource } from './gitops/discovered.ts';
+import { GitopsDiscovery } from './gitops/watcher.ts';
 import { Sources } from './git/sources.ts';
 import { gitWorkDir } from './git/work-dir.ts';
 import { GitLoop } from './git-loop.ts';
@@ -84,6 +86,9 @@ export class Agent {
   readonly waivers: WaiverBook;
   private readonly confirm: ConfirmStage;
   private readonly confirmCheck: ConfirmCheck;
+  /** Sources read from Argo CD / Flux objects (sources_from), when enabled. */
+  private readonly gitops: GitopsDiscovery | undefined;
+  private readonly makeSource: (spec: SourceSpec) => GitSource;
 
   constructor(
     private readonly config: AgentConfig,
@@ -115,21 +120,36 @@ export class Agent {
     const engine = () => this.facts.engineOptions(baseEngine);
     const render = renderDeps(config, kc, this.renderCache);
     const specs = sourceSpecs(config, baseEngine.defaultNamespace);
-    this.sources = new Sources(
-      specs.map(
-        (spec) =>
-          new GitSource(
-            spec,
-            // The old single source keeps its clone where it always was.
-            specs.length === 1 && spec.name === 'default'
-              ? this.gitDir.dir
-              : join(this.gitDir.dir, encodeURIComponent(spec.name)),
-            this.log,
-            render,
-            () => this.facts.scopes,
-          ),
-      ),
-    );
+    this.makeSource = (spec) =>
+      new GitSource(
+        spec,
+        // The old single source keeps its clone where it always was.
+        specs.length === 1 && spec.name === 'default' && config.sources_from.length === 0
+          ? this.gitDir.dir
+          : join(this.gitDir.dir, encodeURIComponent(spec.name)),
+        this.log,
+        render,
+        () => this.facts.scopes,
+      );
+    this.sources = new Sources(specs.map(this.makeSource));
+    this.gitops =
+      config.sources_from.length > 0
+        ? new GitopsDiscovery({
+            kc,
+            controllers: config.sources_from,
+            context: {
+              git: {
+                clone_timeout: config.git.clone_timeout,
+                pull_timeout: config.git.pull_timeout,
+                auth: config.git.auth,
+              },
+              namespace: baseEngine.defaultNamespace,
+            },
+            log: this.log,
+            intervalMs: config.drift.interval,
+            onChange: (found) => this.discovered(found),
+          })
+        : undefined;
     const identity = leaseIdentity(config);
     this.watch = new ClusterWatch({
       kc,
@@ -233,6 +253,7 @@ export class Agent {
           sources: this.sources,
           memory: () => this.memory.check(),
           confirm: () => this.confirmCheck.state(),
+          ...(this.gitops ? { discovery: () => this.gitops?.readiness() ?? [] } : {}),
           ...(elector ? { leadership: () => elector.status() } : {}),
         }),
       watchedCounts: () => this.watch.counts(),
@@ -280,6 +301,8 @@ export class Agent {
     );
     // Discovery's facts first: Git's objects are parsed with the scopes of their kinds.
     await this.watch.prepare();
+    // The GitOps objects are read before Git loads: their sources are part of the first desired state.
+    await this.gitops?.start();
     // The lists and the Git load overlap; the first analysis waits for both (Scheduler `loaded`).
     const watching = this.watch.start();
     await this.git.start(this.config.drift.interval);
@@ -303,6 +326,7 @@ export class Agent {
     this.stopping = true;
     this.stopMemory();
     // No new Git sync from here; the one in flight is waited for after the last write.
+    this.gitops?.stop();
     const gitStopped = this.git.stop();
     this.stopTail?.();
     this.waivers.stop();
@@ -316,6 +340,15 @@ export class Agent {
     await this.servers?.close();
     await this.store.close();
     if (this.gitDir.temporary) rmSync(this.gitDir.dir, { recursive: true, force: true });
+  }
+
+  /** GitOps objects changed: their sources are swapped in, and Git syncs at once (not at the next tick). */
+  private discovered(found: DiscoveredSource[]): void {
+    const specs = found.flatMap((d) => (d.spec ? [d.spec] : []));
+    const dropped = this.sources.setDiscovered(specs, this.makeSource);
+    for (const s of dropped)
+      rmSync(join(this.gitDir.dir, encodeURIComponent(s.name)), { recursive: true, force: true });
+    if (this.git.tried) void this.git.sync();
   }
 
   /** Readiness of each component (the API's /ready). */

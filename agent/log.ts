@@ -76,7 +76,9 @@ export type LogEvent =
   | 'audit_log_unreadable'
   | 'spawn_failed'
   | 'api_request_failed'
-  | 'store_unavailable';
+  | 'store_unavailable'
+  | 'sources_discovered'
+  | 'sources_from_failed';
 
 const MARKERS: Record<string, string> = {
   high: '🔴',

@@ -16,6 +16,8 @@ export interface ReadinessParts {
   memory?: () => MemoryState;
   /** The confirm stage's state (drift.confirm and what the agent may dry-run); absent: not shown. */
   confirm?: () => ComponentState;
+  /** sources_from: the GitOps objects read, and those not tracked; absent: not enabled. */
+  discovery?: () => ComponentState[];
   /** Leader election state; absent: no election (no leader component). */
   leadership?: () => { leading: boolean; holder: string | null };
 }
@@ -85,6 +87,7 @@ export async function readiness(parts: ReadinessParts): Promise<ComponentState[]
               .join(', ')}; not analysed (every other kind is)`,
     },
     ...(parts.confirm ? [parts.confirm()] : []),
+    ...(parts.discovery ? parts.discovery() : []),
     ...(parts.leadership ? [leaderState(parts.leadership())] : []),
     ...(parts.memory ? [memoryComponent(parts.memory())] : []),
   ];

@@ -123,7 +123,7 @@ const gitAuth = section({
     ctx.addIssue({ code: 'custom', path: ['username'], message: 'required with a password' });
 });
 
-const GIT_URL_REQUIRED = `required (a remote URL or a local path; or set ${envName(['git', 'url'])}; or list sources:)`;
+const GIT_URL_REQUIRED = `required (a remote URL or a local path; or set ${envName(['git', 'url'])}; or list sources:, or sources_from:)`;
 
 const git = section({
   /** Required unless `sources:` lists the repositories (checked on the whole config below). */
@@ -198,6 +198,17 @@ const sources = fromEnvAs(
     })
     .optional(),
 );
+
+/**
+ * Sources read from the GitOps controllers' objects in the cluster (agent/gitops): Argo CD
+ * Applications, Flux Kustomizations and HelmReleases, each one more source named after it. Off by
+ * default; needs the read RBAC of manifests/overlays/sources-from-gitops.
+ */
+export const SOURCES_FROM = ['argocd', 'flux'] as const;
+const sourcesFrom = fromEnvAs(
+  'list',
+  z.array(oneOf(SOURCES_FROM), { error: 'must be a list of argocd, flux' }),
+).default(() => []);
 
 /** Where kustomize and helm are; default: on PATH (the agent image ships both). */
 const render = section({
@@ -314,6 +325,7 @@ export const configSections = strictMap(
     kubernetes,
     git,
     sources,
+    sources_from: sourcesFrom,
     render,
     drift,
     leader_election: leaderElection,
@@ -330,8 +342,11 @@ export const agentConfigSchema = configSections
     // Reported beside every other problem (a refinement would be skipped once a key is wrong), so
     // it reads the raw input: a section may not have parsed.
     z.refine(
-      (c: { git?: { url?: unknown }; sources?: unknown }) =>
-        Boolean(c?.git?.url) || (Array.isArray(c?.sources) && c.sources.length > 0),
+      (c: { git?: { url?: unknown }; sources?: unknown; sources_from?: unknown }) =>
+        Boolean(c?.git?.url) ||
+        (Array.isArray(c?.sources) && c.sources.length > 0) ||
+        (Array.isArray(c?.sources_from) && c.sources_from.length > 0) ||
+        (typeof c?.sources_from === 'string' && c.sources_from !== ''),
       { path: ['git', 'url'], error: GIT_URL_REQUIRED, when: () => true },
     ),
   )

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { IgnoreRule, KindScopes } from '../../shared/engine/index.ts';
 import { holdsFile, listSourceFiles } from '../../shared/node/source-files.ts';
 import {
+  hasOverlay,
   render,
   RenderCache,
   RenderError,
@@ -115,16 +116,19 @@ export class GitSource {
         return null;
       }
       // A plain directory reads straight from git's objects; anything else needs the work tree.
+      // A controller's transforms make even a plain directory a kustomize build.
+      const transformed = hasOverlay(this.spec.overlay) || this.spec.substitute !== undefined;
       const blobs =
-        this.spec.type === 'auto' || this.spec.type === 'directory'
+        !transformed && (this.spec.type === 'auto' || this.spec.type === 'directory')
           ? this.repo.hasWorkTree
             ? null
             : await this.repo.sourceBlobs(this.spec.git.path)
           : null;
       if (blobs === null) await this.repo.checkout();
-      const type = blobs
+      const resolved = blobs
         ? 'directory'
         : resolveType(this.spec.type, sourceRoot(this.repo.dir, this.spec.git.path));
+      const type = transformed && resolved === 'directory' ? 'kustomize' : resolved;
       if (type !== 'directory') {
         const change = await this.syncRendered(result.commit, type, initial);
         this.recovered(result.commit);
@@ -216,6 +220,8 @@ export class GitSource {
         kustomize: this.spec.kustomize,
         helm: this.spec.helm,
         network: this.spec.network,
+        overlay: this.spec.overlay,
+        substitute: this.spec.substitute,
         cluster,
         scopes: this.scopes(),
         tools: await this.renderDeps.tools(),
@@ -282,7 +288,8 @@ export class GitSource {
   status(): GitStatus {
     if (!this.desired.loaded) {
       const why = this.renderFailed ?? this.lastError;
-      return { ready: false, message: why ? `not loaded: ${why}` : 'not loaded yet' };
+      const notes = this.spec.notes?.length ? `; not modelled: ${this.spec.notes.join('; ')}` : '';
+      return { ready: false, message: `${why ? `not loaded: ${why}` : 'not loaded yet'}${notes}` };
     }
     const broken = this.desired.brokenFiles();
     const parts = [
@@ -295,6 +302,7 @@ export class GitSource {
       );
     if (this.renderFailed) parts.push(`render_failed: ${this.renderFailed}; last good state kept`);
     if (this.lastError) parts.push(`last sync failed: ${this.lastError}`);
+    if (this.spec.notes?.length) parts.push(`not modelled: ${this.spec.notes.join('; ')}`);
     return { ready: true, message: parts.join('; ') };
   }
 

@@ -94,9 +94,10 @@ export class GitRepo {
       await git.raw(['checkout', '--detach', this.config.branch]);
       this.checkedOut = true;
     } else {
+      // HEAD (Argo CD's default targetRevision): the remote's default branch.
+      const branch = this.config.branch === 'HEAD' ? [] : ['--branch', this.config.branch];
       await git.clone(this.config.url, this.workDir, [
-        '--branch',
-        this.config.branch,
+        ...branch,
         '--single-branch',
         '--no-tags',
         '--no-checkout',

@@ -6,8 +6,10 @@ import {
   DEFAULT_KUSTOMIZE,
   type HelmOptions,
   type KustomizeOptions,
+  type KustomizeOverlay,
   type SourceType,
 } from '../../shared/node/render/types.ts';
+import type { IgnoreRule } from '../../shared/engine/index.ts';
 import type { JsonObject } from '../../shared/types.ts';
 import type { AgentConfig, GitConfig, SourceConfig } from '../config/schema.ts';
 
@@ -24,6 +26,14 @@ export interface SourceSpec {
   helm: HelmOptions;
   /** Remote bases, chart dependencies, helmCharts pulls: off unless opted in. */
   network: boolean;
+  /** A GitOps controller's transforms over the kustomization (sources_from). */
+  overlay?: KustomizeOverlay;
+  /** Flux's postBuild variables (sources_from). */
+  substitute?: Record<string, string>;
+  /** Fields the controller writes on what it applies (its tracking labels): never drift. */
+  ignore?: IgnoreRule[];
+  /** What of the controller's object the agent cannot model: said in /ready (sources_from). */
+  notes?: string[];
 }
 
 export const DEFAULT_SOURCE_NAME = 'default';

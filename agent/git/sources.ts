@@ -1,18 +1,52 @@
 // Several sources, one desired state: each source keeps its own (and its own last good state);
 // this view merges them by resource id, naming the source of every object. Two sources declaring
 // the same object is reported with both named, as two files are within one source; the first
-// source in the config keeps the object.
+// source in the config keeps the object. Sources found in the cluster (sources_from) come after the
+// configured ones and may be added, changed and removed while the agent runs.
 import type { IgnoreRule, ParseError } from '../../shared/engine/index.ts';
 import type { SourceStatistics } from '../../shared/types.ts';
 import type { DesiredEntry, DesiredView } from './desired-view.ts';
 import type { GitChange, GitSource } from './git-source.ts';
+import type { SourceSpec } from './source-spec.ts';
 
 export class Sources implements DesiredView {
   private index = new Map<string, DesiredEntry>();
   private duplicates: ParseError[] = [];
+  /** Discovered sources by name, with the spec they were made from (a changed spec makes a new one). */
+  private discovered = new Map<string, { source: GitSource; key: string }>();
+  /** Ids of sources that went away since the last sync: analysed again with it. */
+  private orphaned = new Set<string>();
 
-  constructor(readonly list: GitSource[]) {
+  constructor(private readonly configured: GitSource[]) {
     this.rebuild();
+  }
+
+  /** Configured sources first (config order), then the discovered ones by name. */
+  get list(): GitSource[] {
+    return [...this.configured, ...[...this.discovered.values()].map((d) => d.source)];
+  }
+
+  /**
+   * Replaces the discovered sources: an unchanged spec keeps its source (and clone), a new or
+   * changed one gets a fresh source from `make`; what a dropped source declared is analysed again
+   * at the next sync. Returns the dropped sources (their clones are the caller's to remove).
+   */
+  setDiscovered(specs: SourceSpec[], make: (spec: SourceSpec) => GitSource): GitSource[] {
+    const next = new Map<string, { source: GitSource; key: string }>();
+    const dropped: GitSource[] = [];
+    for (const spec of specs) {
+      const key = JSON.stringify(spec);
+      const had = this.discovered.get(spec.name);
+      next.set(spec.name, had && had.key === key ? had : { source: make(spec), key });
+    }
+    for (const [name, had] of this.discovered)
+      if (next.get(name)?.source !== had.source) {
+        dropped.push(had.source);
+        for (const [id] of had.source.desired.entries()) this.orphaned.add(id);
+      }
+    this.discovered = next;
+    if (dropped.length > 0) this.rebuild();
+    return dropped;
   }
 
   get(id: string): DesiredEntry | undefined {
@@ -61,6 +95,10 @@ export class Sources implements DesiredView {
   /** Syncs every source (one after another: renders are CPU-heavy); merged changes, null when none changed. */
   async sync(): Promise<(GitChange & { newDuplicates: ParseError[] }) | null> {
     let merged: GitChange | null = null;
+    if (this.orphaned.size > 0) {
+      merged = { commit: this.commit ?? '', touched: new Set(this.orphaned), initial: false };
+      this.orphaned.clear();
+    }
     for (const source of this.list) {
       const change = await source.sync();
       if (!change) continue;
@@ -82,7 +120,7 @@ export class Sources implements DesiredView {
     const next = new Map<string, DesiredEntry>();
     const duplicates: ParseError[] = [];
     for (const source of this.list) {
-      const ignore: IgnoreRule[] = [...source.unstable, ...source.notCompared];
+      const ignore: IgnoreRule[] = [...source.unstable, ...source.notCompared, ...(source.spec.ignore ?? [])];
       for (const [id, entry] of source.desired.entries()) {
         const first = next.get(id);
         if (first) {

@@ -2,7 +2,7 @@
 // parses --kubeconfig, --context, -n, -A and -o itself; they are defined once on the root program
 // and commander recognises them before and after the subcommand name.
 import { Command, Option } from 'commander';
-import { SOURCE_NAME } from '../../shared/types.ts';
+import { RECORD_SOURCE_NAME } from '../../shared/types.ts';
 import { parseDuration } from '../../shared/units.ts';
 import { CliError } from '../errors.ts';
 import {
@@ -79,8 +79,10 @@ export function namespaceFilter(flags: GlobalFlags): string | undefined {
 export function sourceOption(): Option {
   return new Option('--source <name>', "only records of this source (the agent's sources[].name)").argParser(
     (v: string) => {
-      if (!SOURCE_NAME.test(v))
-        throw new CliError(`--source ${v}: expected a source name (lowercase letters, digits and -)`);
+      if (!RECORD_SOURCE_NAME.test(v))
+        throw new CliError(
+          `--source ${v}: expected a source name (lowercase letters, digits and -; or argocd/<app>, flux/<ns>/<name>)`,
+        );
       return v;
     },
   );

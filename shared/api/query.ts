@@ -2,7 +2,7 @@
 // (agent/api/query.ts), the OpenAPI document's parameters are generated from them, and the plugin's
 // client takes its filters in their typed form (RecordFilter).
 import { z } from 'zod';
-import { DNS_LABEL, DRIFT_TYPES, SEVERITIES, SOURCE_NAME } from './shapes.ts';
+import { DNS_LABEL, DRIFT_TYPES, RECORD_SOURCE_NAME, SEVERITIES } from './shapes.ts';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -45,9 +45,14 @@ export const recordParams = z.strictObject({
   kind: name(/^[A-Za-z][A-Za-z0-9]*$/, 'a Kubernetes kind (letters and digits)').optional(),
   severity: oneOf(SEVERITIES).optional(),
   type: oneOf(DRIFT_TYPES).optional(),
-  source: name(SOURCE_NAME, 'a source name (lowercase letters, digits and -)')
+  source: name(
+    RECORD_SOURCE_NAME,
+    'a source name (lowercase letters, digits and -; or argocd/<app>, flux/<ns>/<name>)',
+  )
     .optional()
-    .describe('Only records of this configured source (`sources[].name`; `default` for the `git:` section).'),
+    .describe(
+      'Only records of this source (`sources[].name`; `default` for the `git:` section; `argocd/<app>` or `flux/<ns>/<name>` for one discovered with sources_from).',
+    ),
   ...pageParams,
 });
 

@@ -27,6 +27,12 @@ export const TRANSITIONS = ['detected', 'updated', 'resolved'] as const;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A source's name (`sources[].name`): what records, events, `?source=` and `--source` carry. */
 export const SOURCE_NAME = DNS_LABEL;
+/**
+ * Any source a record may name: a configured one, or one discovered from a GitOps object
+ * (sources_from: `argocd/<app>`, `flux/<namespace>/<name>`; object names are DNS subdomains).
+ */
+export const RECORD_SOURCE_NAME =
+  /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|argocd\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?|flux\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
 const SOURCE_TYPES_RENDERED = ['directory', 'kustomize', 'helm'] as const;
 
 /** The shapes the OpenAPI document names, by component name. */
@@ -408,10 +414,12 @@ export const ComponentState = named(
   z.strictObject({
     name: z
       .union([
-        z.enum(['store', 'watches', 'git', 'permissions', 'leader', 'memory', 'confirm']),
+        z.enum(['store', 'watches', 'git', 'permissions', 'leader', 'memory', 'confirm', 'sources_from']),
         z.templateLiteral(['source:', z.string()]),
       ])
-      .describe('`source:<name>` for each configured source, beside the aggregate `git`.'),
+      .describe(
+        '`source:<name>` for each configured or discovered source (`argocd/<app>`, `flux/<ns>/<name>`), beside the aggregate `git`; `sources_from` when the agent reads GitOps objects.',
+      ),
     ready: z.boolean(),
     message: z.string(),
     type: z

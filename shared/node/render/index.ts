@@ -26,6 +26,8 @@ import {
 } from './exec.ts';
 import { helmArgs, secretValues, splitBySource, usesLookup } from './helm.ts';
 import { applyOrigins, kustomizeArgs } from './kustomize.ts';
+import { hasOverlay, writeOverlay } from './overlay.ts';
+import { substituteVariables } from './substitute.ts';
 import { checkKustomizeTree, checkSymlinks, kustomizationFile } from './safety.ts';
 import type { Tool, Tools } from './tools.ts';
 import {
@@ -34,6 +36,7 @@ import {
   type ClusterInfo,
   type HelmOptions,
   type KustomizeOptions,
+  type KustomizeOverlay,
   type Rendered,
   type Skipped,
   type SourceType,
@@ -41,6 +44,7 @@ import {
 import { unstableFields } from './unstable.ts';
 
 export { RenderCache } from './cache.ts';
+export { hasOverlay } from './overlay.ts';
 export { detectType, resolveType } from './detect.ts';
 export { RenderError, type RenderStage } from './errors.ts';
 export { DEFAULT_TIMEOUT_MS, DEFAULT_MAX_OUTPUT_BYTES, type RunLimits } from './exec.ts';
@@ -61,6 +65,10 @@ export interface RenderSpec {
   helm?: Partial<HelmOptions> | undefined;
   /** Remote bases, chart dependencies and helmCharts pulls; off unless the source opts in. */
   network?: boolean | undefined;
+  /** A GitOps controller's transforms over the kustomization (a plain directory is then built as one). */
+  overlay?: KustomizeOverlay | undefined;
+  /** Flux's postBuild variables, substituted in the rendered output. */
+  substitute?: Readonly<Record<string, string>> | undefined;
   /** For helm's kube_version/api_versions: auto. */
   cluster?: ClusterInfo | null | undefined;
   /** Kind scopes from discovery: which kinds get the default namespace. */
@@ -152,10 +160,15 @@ async function renderOnce(
       });
       files = splitBySource(output, repoDir, dir);
     } else {
+      // A plain directory under a controller's substitutions gets a generated kustomization too.
+      const kdir =
+        hasOverlay(spec.overlay) || kustomizationFile(dir) === null
+          ? writeOverlay(tmp, repoDir, dir, normalizeSourcePath(spec.path), spec.overlay ?? {})
+          : dir;
       output = await runTool({
         tool: `${tool.name} ${tool.version}`,
         file: tool.file,
-        args: kustomizeArgs(tool, dir, kustomize, spec.tools.helm),
+        args: kustomizeArgs(tool, kdir, kustomize, spec.tools.helm),
         cwd: tmp,
         env,
         limits,
@@ -165,6 +178,14 @@ async function renderOnce(
       const kfile = kustomizationFile(dir);
       files = [{ path: relPath(repoDir, kfile ?? join(dir, 'kustomization.yaml')), content: output }];
     }
+    if (spec.substitute)
+      files = files.map((f) => ({
+        ...f,
+        content: substituteVariables(
+          typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8'),
+          spec.substitute ?? {},
+        ),
+      }));
     const parsed = parseManifests(
       files.map((f) => ({ ...f, path: /\.(ya?ml|json)$/i.test(f.path) ? f.path : `${f.path}.yaml` })),
       { defaultNamespace: spec.namespace, scopes: spec.scopes },
@@ -206,7 +227,12 @@ export async function render(spec: RenderSpec): Promise<Rendered> {
   const started = performance.now();
   const repoDir = realpathSync(spec.repoDir);
   const dir = sourceRoot(repoDir, spec.path);
-  const type = resolveType(spec.type, dir);
+  const resolved = resolveType(spec.type, dir);
+  // A controller's transforms or substitutions over a plain directory: built as a kustomization
+  // generated from its manifests, as Flux does.
+  const transformed = hasOverlay(spec.overlay) || spec.substitute !== undefined;
+  const generated = transformed && resolved !== 'helm' && kustomizationFile(dir) === null;
+  const type = generated ? 'kustomize' : resolved;
   checkSymlinks(repoDir);
   if (type === 'directory') return renderDirectory(spec, repoDir, started);
 
@@ -221,11 +247,17 @@ export async function render(spec: RenderSpec): Promise<Rendered> {
   const helm: HelmOptions = { ...DEFAULT_HELM, ...spec.helm };
   const kustomize: KustomizeOptions = { ...DEFAULT_KUSTOMIZE, ...spec.kustomize };
   const network = spec.network ?? false;
-  if (type === 'kustomize')
+  if (type === 'kustomize' && !generated)
     checkKustomizeTree(repoDir, dir, { allowNetwork: network, enableHelm: kustomize.enable_helm });
 
   const cluster = spec.cluster ?? null;
-  const params = (type === 'helm' ? { helm, network } : { kustomize, network }) as unknown as JsonValue;
+  const controller = {
+    ...(hasOverlay(spec.overlay) ? { overlay: spec.overlay } : {}),
+    ...(spec.substitute ? { substitute: spec.substitute } : {}),
+  };
+  const params = (type === 'helm'
+    ? { helm, network, ...controller }
+    : { kustomize, network, ...controller }) as unknown as JsonValue;
   const key =
     spec.cache && spec.commit
       ? cacheKey({

@@ -27,6 +27,22 @@ export interface HelmOptions {
   api_versions: 'auto' | string[];
 }
 
+/**
+ * Transforms a GitOps controller applies on top of a kustomization (Flux's Kustomization, Argo CD's
+ * `kustomize:` source options): rendered through a generated overlay whose only resource is the
+ * source directory, as the controllers do with `kustomize edit`.
+ */
+export interface KustomizeOverlay {
+  namespace?: string;
+  name_prefix?: string;
+  name_suffix?: string;
+  images?: { name: string; newName?: string; newTag?: string; digest?: string }[];
+  /** Kustomize `patches:` entries (patch text, optional target). */
+  patches?: { patch: string; target?: Record<string, string> }[];
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
 export const DEFAULT_KUSTOMIZE: KustomizeOptions = { load_restrictor: 'RootOnly', enable_helm: false };
 export const DEFAULT_HELM: HelmOptions = {
   values_files: [],
