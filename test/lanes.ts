@@ -19,7 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Test helpers that start a real part: a test importing one (even through another) needs servers. */
 export const SERVER_KITS = [
   /^test\/cluster\//,
-  /^test\/kit\/(agent-process|agent-fixture|in-cluster|plugin|repos|store-contract)\.ts$/,
+  /^test\/kit\/(agent-process|agent-fixture|agent-pod|in-cluster|plugin|repos|store-contract)\.ts$/,
   /^test\/ui\/tmux\.ts$/,
   /^test\/render\/tools\.ts$/,
   /^test\/git\//,

@@ -7,6 +7,10 @@
 //   throughout;
 // - two agents with different `cluster` names on the same database: neither removes or changes
 //   the other's records through many full runs, and each can read the other's with ?cluster=.
+// Why agent processes and not the image's pods: two replicas on the harness's one real node would
+// share its host network (test/image/overlay.ts), and the test SIGKILLs exactly the leader at a
+// moment it chooses. A pod deleted (SIGTERM) handing the Lease over and its replacement continuing
+// the episode is proven with the image in test/image/real-node.test.ts.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';

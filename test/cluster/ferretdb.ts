@@ -1,11 +1,10 @@
 // A MongoDB-wire server for tests: FerretDB v1 on its SQLite backend, on a free loopback port,
 // data in a temp dir removed on stop.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaries } from './binaries.ts';
-import { freePort } from './ports.ts';
+import { freePort, tcpOpen } from './ports.ts';
 import { startServer, waitFor } from './process.ts';
 
 export interface FerretDB {
@@ -14,17 +13,6 @@ export interface FerretDB {
   /** SIGKILL, no shutdown (the data dir stays, as after a crash); start again with the same port and dir. */
   kill(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect(port, '127.0.0.1');
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-  });
 }
 
 export async function startFerretDB(opts: { port?: number; dir?: string } = {}): Promise<FerretDB> {

@@ -1,14 +1,17 @@
 // `npm run demo`: the whole product on this machine (the first run builds its binaries first: about 12 minutes on 2 cores; test/cluster/build.sh demo says so). It starts a small real
-// cluster (etcd, kube-apiserver, controller manager, scheduler, a kwok node), makes a Git repository
-// from examples/, applies it, installs the agent from manifests/ (its pod scheduled onto the node,
-// the agent process running with its ServiceAccount's identity and embedded store), makes real
-// drifts with kubectl, shows them through the plugin as a user runs it — no --agent-url, the pod
-// found and port-forwarded to (the drift browser in a terminal; `status` and `describe` otherwise)
-// — then reverts one drift and shows it resolved. Ctrl-C stops everything it started and removes
-// its temp files.
+// cluster (etcd, kube-apiserver, controller manager, scheduler, a kwok node and, where this machine
+// can run one, a real node: kubelet, containerd, runc), makes a Git repository from examples/,
+// applies it, installs the agent from manifests/ — its real image on the real node (`kubectl apply
+// -k` through the test overlay, test/kit/agent-pod.ts), or, where there is no real node or no
+// image built, the agent process with its pod's ServiceAccount identity (the reason is printed) —
+// makes real drifts with kubectl, shows them through the plugin as a user runs it — no
+// --agent-url, the pod found and port-forwarded to (the drift browser in a terminal; `status` and
+// `describe` otherwise) — then reverts one drift and shows it resolved. Ctrl-C stops everything it
+// started and removes its temp files.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { installAgent, type InstalledAgent } from '../kit/in-cluster.ts';
+import { installAgent } from '../kit/in-cluster.ts';
+import { agentPodSkipReason, installAgentPod } from '../kit/agent-pod.ts';
 import { binaries } from '../cluster/binaries.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { exampleManifests, makeRepo, type TestRepo } from '../kit/repos.ts';
@@ -20,7 +23,13 @@ const interactive = process.stdin.isTTY && process.stdout.isTTY && !process.env[
 
 let plane: Cluster | undefined;
 let repo: TestRepo | undefined;
-let agent: InstalledAgent | undefined;
+/** The installed agent however it runs: its API URL (a port-forward or the local process) and pod. */
+interface DemoAgent {
+  url: string;
+  pod: string;
+  stop(): Promise<void>;
+}
+let agent: DemoAgent | undefined;
 
 function step(text: string): void {
   process.stdout.write(`\n\u001b[1m▶ ${text}\u001b[0m\n`);
@@ -50,16 +59,46 @@ async function kubectl(args: string[], shown = args.join(' ')): Promise<void> {
 }
 
 async function recordStatus(agentUrl: string, id: string): Promise<string | null> {
-  const res = await fetch(`${agentUrl}/api/v1/drift-records/${encodeURIComponent(id)}`);
-  if (!res.ok) return null;
+  // A forward that drops one connection (a busy kubelet) is asked again on the next poll.
+  const res = await fetch(`${agentUrl}/api/v1/drift-records/${encodeURIComponent(id)}`).catch(() => null);
+  if (!res?.ok) return null;
   return ((await res.json()) as { drift_status: string }).drift_status;
 }
 
+/** The agent's real image on the real node when there is one; otherwise the local process (why is said). */
+async function installDemoAgent(
+  cluster: Cluster,
+  gitRepo: TestRepo,
+  noPod: string | undefined,
+): Promise<DemoAgent> {
+  if (!noPod) {
+    const pod = await installAgentPod(cluster, {
+      repo: gitRepo,
+      path: 'manifests',
+      env: { DRIFTGUARD_DRIFT_INTERVAL: '30s' },
+    });
+    console.log(
+      `  the agent's image on real node ${pod.pod.nodeName}: pod Ready ${pod.readySeconds.toFixed(0)} s after kubectl apply -k`,
+    );
+    return { url: pod.apiUrl, pod: pod.pod.name, stop: pod.stop };
+  }
+  console.log(`  no real node here (${noPod}): the agent runs as a local process with its pod's identity`);
+  const installed = await installAgent(cluster, {
+    config: {
+      git: { url: gitRepo.dir, branch: gitRepo.branch, path: 'manifests' },
+      drift: { interval: '30s' },
+    },
+  });
+  await installed.agent.waitReady(60_000);
+  return { url: installed.agent.apiUrl, pod: installed.pod, stop: installed.stop };
+}
+
 async function main(): Promise<void> {
+  const noPod = agentPodSkipReason();
   step(
-    `Starting a local cluster: etcd, kube-apiserver, controller manager, scheduler ${binaries().kubernetesVersion}, one kwok node`,
+    `Starting a local cluster: etcd, kube-apiserver, controller manager, scheduler ${binaries().kubernetesVersion}, one kwok node${noPod ? '' : ', one real node (kubelet, containerd, runc)'}`,
   );
-  plane = await startCluster();
+  plane = await startCluster({ realNode: !noPod });
   console.log(
     `  API server ${plane.server}; kubeconfig ${plane.kubeconfig} (up in ${plane.startSeconds.toFixed(0)} s)`,
   );
@@ -70,15 +109,9 @@ async function main(): Promise<void> {
   await kubectl(['apply', '-f', join(repo.dir, 'manifests', 'namespace.yaml')]);
   await kubectl(['apply', '-f', join(repo.dir, 'manifests')]);
 
-  step('Installing DriftGuard: kubectl apply of manifests/, the agent with its ServiceAccount token');
-  agent = await installAgent(plane, {
-    config: {
-      git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
-      drift: { interval: '30s' },
-    },
-  });
-  await agent.agent.waitReady(60_000);
-  const url = agent.agent.apiUrl;
+  step('Installing DriftGuard: kubectl apply -k of manifests/');
+  agent = await installDemoAgent(plane, repo, noPod);
+  const url = agent.url;
   console.log(`  agent pod driftguard/${agent.pod}, agent API ${url}`);
   console.log('  the plugin finds the pod and port-forwards to it through the API server (no --agent-url)');
   await plugin(['status']);
@@ -101,7 +134,7 @@ async function main(): Promise<void> {
   await untilTrue(
     'the drifts to be recorded',
     async () => (await recordStatus(url, 'Secret:demo:db-credentials')) === 'active',
-    { timeoutMs: 15_000, intervalMs: 200 },
+    { timeoutMs: 60_000, intervalMs: 200 },
   );
 
   if (interactive) {
@@ -120,7 +153,7 @@ async function main(): Promise<void> {
   await untilTrue(
     'web to be resolved',
     async () => (await recordStatus(url, 'Deployment:demo:web')) === 'resolved',
-    { timeoutMs: 15_000, intervalMs: 200 },
+    { timeoutMs: 60_000, intervalMs: 200 },
   );
   await plugin(['get', '--resolved']);
   step('kubectl driftguard status (two drifts still active)');

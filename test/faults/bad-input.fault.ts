@@ -1,6 +1,8 @@
 // Bad input that is not HTTP: agent configs with invalid keys and values (the real agent process
 // must refuse to start and name every bad path), and hostile manifest files in Git (the agent's
 // per-file desired state must give each a clear error naming the file and keep analysing the rest).
+// A local process: a refused config is the process's exit code and output (the image runs the
+// same bundle; a pod would only add CrashLoopBackOff around it).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

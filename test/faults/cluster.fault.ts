@@ -3,6 +3,12 @@
 // in order on one cluster and one agent (each leaves the cluster in sync with Git again), and each
 // counts what was lost or doubled by comparing the transitions it made with the recorded history.
 // The last case looks for the planted Secret values in everything the product emitted meanwhile.
+// Why the agent is a local process here and not the image on the real node (issue 23 keeps it
+// only where a pod cannot do it): the cases SIGKILL it at a log line they choose and start it
+// again on the same embedded store file, whose WAL they then read; they stop kube-apiserver under
+// it; they read every byte it wrote (logs, store) for the secret scan; and Git is a bare repo on
+// this machine's disk. The image itself is proven in test/image/real-node.test.ts and reached by
+// the plugin in test/plugin/in-cluster.test.ts.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

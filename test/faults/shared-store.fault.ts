@@ -4,6 +4,11 @@
 // two replicas whose leader is SIGKILLed while it writes. Lost and doubled transitions are counted
 // from the store itself (the drift_events collection, read with a second client) against the
 // transitions the changes made imply.
+// Why local agent processes and not the image on the real node: FerretDB is killed at a log line
+// of the agent's full analysis; the replicas case needs two agents, one SIGKILLed while it writes,
+// and the one real node runs a single agent pod (its host network, test/image/overlay.ts); the
+// security case's agent only serves the plugin, whose pod lookup and port-forward through the
+// real kubelet to the image test/plugin/in-cluster.test.ts proves.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

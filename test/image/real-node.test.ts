@@ -180,6 +180,26 @@ describe('the agent image on a real node (kubelet, containerd, runc)', { skip },
     }
   });
 
+  it("the shipped memory limit is the container's cgroup limit, and the agent reads it", async () => {
+    const deployment = JSON.parse(
+      await cluster.kubectlOk(['-n', AGENT_NS, 'get', 'deployment', 'driftguard-agent', '-o', 'json']),
+    ) as { spec: { template: { spec: { containers: { resources: { limits: { memory: string } } }[] } } } };
+    const shipped = deployment.spec.template.spec.containers[0]!.resources.limits.memory;
+    assert.equal(shipped, '512Mi', 'as manifests/base/agent.yaml ships it');
+    // cgroup v2 names it memory.max; v1 memory.limit_in_bytes (the container's own cgroup is the
+    // root of its cgroup namespace on v2, and mounted at /sys/fs/cgroup/memory on v1).
+    const { code, out } = await podExec(cluster, pod.name, [
+      'sh',
+      '-c',
+      'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes',
+    ]);
+    assert.equal(code, 0, out);
+    assert.equal(Number(out.trim()), 512 * 2 ** 20, `the kernel enforces 512 MiB: ${out}`);
+    const ready = await getJson<{ components: { name: string; message: string }[] }>(`${HEALTH}/ready`);
+    const memory = ready.components.find((c) => c.name === 'memory');
+    assert.match(memory?.message ?? '', /^RSS \d+ MB, heap \d+ MB of a 512 MB limit$/);
+  });
+
   it('reads the compile cache from the image and never writes it', async () => {
     const list = async (): Promise<string> =>
       (

@@ -114,14 +114,14 @@ export interface RecordJson {
   } | null;
 }
 
-export async function getRecord(agent: AgentProcess, id: string): Promise<RecordJson | null> {
+export async function getRecord(agent: Pick<AgentProcess, 'apiUrl'>, id: string): Promise<RecordJson | null> {
   const res = await fetch(`${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent(id)}`);
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET record ${id}: ${res.status} ${await res.text()}`);
   return (await res.json()) as RecordJson;
 }
 
-export async function allRecords(agent: AgentProcess): Promise<RecordJson[]> {
+export async function allRecords(agent: Pick<AgentProcess, 'apiUrl'>): Promise<RecordJson[]> {
   const res = await fetch(`${agent.apiUrl}/api/v1/drift-records?limit=1000`);
   if (!res.ok) throw new Error(`GET records: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { drift_records: RecordJson[] }).drift_records;
@@ -129,7 +129,7 @@ export async function allRecords(agent: AgentProcess): Promise<RecordJson[]> {
 
 /** Polls the record until `pred` holds (or fails after `ms`, with the last record seen). */
 export async function waitForRecord(
-  agent: AgentProcess,
+  agent: Pick<AgentProcess, 'apiUrl'>,
   id: string,
   pred: (r: RecordJson) => boolean,
   ms = 5000,

@@ -123,14 +123,52 @@ describe('shipped manifests', () => {
     });
   });
 
-  it('admit only the metrics port to the agent pod', () => {
+  // What the policy is checked against here is its meaning, not its enforcement: kube-apiserver
+  // validated it above (apply -k), and test/image/real-node.test.ts sees it select the running pod.
+  // Nothing in the test cluster enforces it (a bridge CNI ignores NetworkPolicies; the README says
+  // enforcement depends on the CNI).
+  it('the NetworkPolicy selects the agent pod and admits exactly what probes and the metrics scrape need', () => {
     const np = find(base, 'NetworkPolicy', 'driftguard-agent') as ManifestDoc & {
-      spec: { policyTypes: string[]; ingress: { ports: { port: number }[] }[] };
+      spec: {
+        podSelector: { matchLabels: Record<string, string> };
+        policyTypes: string[];
+        ingress: { from?: unknown[]; ports: { protocol?: string; port: number | string }[] }[];
+      };
     };
-    assert.deepEqual(np.spec.policyTypes, ['Ingress']);
-    assert.deepEqual(
-      np.spec.ingress.flatMap((r) => r.ports.map((p) => p.port)),
-      [8081],
+    const agent = find(base, 'Deployment', 'driftguard-agent') as Deployment;
+    const labels = agent.spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(np.spec.podSelector.matchLabels))
+      assert.equal(labels[k], v, `the policy's selector ${k}=${v} matches the agent pod's labels`);
+    assert.deepEqual(np.spec.policyTypes, ['Ingress'], 'egress (API server, Git, MongoDB) stays open');
+    const container = agent.spec.template.spec.containers[0]!;
+    const portOf = (p: number | string): number => {
+      if (typeof p === 'number') return p;
+      const named = container.ports?.find((c) => c.name === p)?.containerPort;
+      assert.ok(named, `port ${p} is one of the container's`);
+      return named;
+    };
+    const svc = find(base, 'Service', 'driftguard-metrics') as ManifestDoc & {
+      spec: { ports: { name: string; targetPort: number | string }[] };
+    };
+    // The kubelet's probes and Prometheus (ServiceMonitor port `metrics` → the Service's targetPort).
+    const needed = new Set(
+      [
+        ...svc.spec.ports.map((p) => p.targetPort),
+        container.readinessProbe?.httpGet?.port ?? 0,
+        container.livenessProbe?.httpGet?.port ?? 0,
+      ].map(portOf),
     );
+    const admitted = np.spec.ingress.flatMap((r) => r.ports.map((p) => portOf(p.port)));
+    assert.deepEqual([...new Set(admitted)].sort(), [...needed].sort());
+    for (const r of np.spec.ingress) {
+      assert.equal(r.from, undefined, 'probes and scrapers come from anywhere in the cluster');
+      for (const p of r.ports) assert.equal(p.protocol ?? 'TCP', 'TCP');
+    }
+    // The API is not admitted: it listens on the pod's loopback, and the plugin's port-forward
+    // enters the pod's network namespace through the kubelet, which NetworkPolicy does not govern.
+    const config = parseConfig(configText(base), { DRIFTGUARD_DATABASE_URI: 'mongodb://db:27017/' });
+    assert.equal(config.server.address, '127.0.0.1');
+    assert.ok(!admitted.includes(config.server.port), `API port ${config.server.port} not admitted`);
+    assert.ok(admitted.includes(config.server.health_port), 'the health/metrics listener is admitted');
   });
 });

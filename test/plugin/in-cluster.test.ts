@@ -1,8 +1,10 @@
-// `kubectl driftguard` the way every user reaches the agent: no --agent-url. The agent is installed
-// from manifests/ on the full cluster (pod scheduled onto the kwok node, real agent process with the
-// ServiceAccount's own token), and each command finds the pod and port-forwards through
-// kube-apiserver and kwok, carrying real data. Also: the forward is closed on every exit path,
-// two commands at once, the agent gone, and who may use it (the shipped driftguard-user Role).
+// `kubectl driftguard` the way every user reaches the agent: no --agent-url. The agent's real
+// image runs on the harness's real node (kubelet, containerd, runc), installed with `kubectl apply
+// -k` of manifests/ through the small test overlay (test/kit/agent-pod.ts), and each command finds
+// the pod and port-forwards through kube-apiserver and the real kubelet, carrying real data. Also:
+// the forward is closed on every exit path, two commands at once, the agent gone, and who may use
+// it (the shipped driftguard-user Role). One real-node cluster for the whole file. Skips, with the
+// reason, on a host that cannot run a real node or has no image built.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +12,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftRecord, DriftRecordList } from '../../shared/types.ts';
 import { waitForRecord } from '../kit/agent-fixture.ts';
-import { AGENT_NAMESPACE, installAgent, type InstalledAgent } from '../kit/in-cluster.ts';
+import { AGENT_NAMESPACE } from '../kit/in-cluster.ts';
+import { agentPodSkipReason, installAgentPod, type AgentPod } from '../kit/agent-pod.ts';
+import { until } from '../kit/poll.ts';
 import { binaries } from '../cluster/binaries.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { exampleManifests, makeRepo, type TestRepo } from '../kit/repos.ts';
@@ -53,7 +57,9 @@ const SA = `system:serviceaccount:${AGENT_NAMESPACE}:driftguard-agent`;
 
 let cluster: Cluster;
 let repo: TestRepo;
-let installed: InstalledAgent;
+let installed: AgentPod;
+const skip = agentPodSkipReason();
+if (skip) console.log(`# in-cluster suite skipped: ${skip}`);
 
 function dg(args: string[], kubeconfig = cluster.kubeconfig): Promise<RunResult> {
   return runPlugin([...args, '--kubeconfig', kubeconfig], { timeoutMs: 60_000 });
@@ -76,29 +82,27 @@ function pluginListeners(): string[] {
   });
 }
 
-describe('kubectl driftguard through the port-forward (full cluster, agent installed from manifests/)', () => {
+describe('kubectl driftguard through the port-forward (agent image, real node)', { skip }, () => {
   before(async () => {
-    cluster = await startCluster();
-    console.log(`# full cluster started in ${cluster.startSeconds.toFixed(1)} s`);
+    cluster = await startCluster({ realNode: true });
+    console.log(`# full cluster + real node started in ${cluster.startSeconds.toFixed(1)} s`);
     await cluster.kubectlOk(['apply', '-f', join(ROOT, 'examples', 'namespace.yaml')]);
     await cluster.kubectlOk(['apply', '-f', join(ROOT, 'examples')]);
     await cluster.kubectlOk(['apply', '-f', '-'], { input: AUTOSCALED_YAML });
     repo = makeRepo({ ...exampleManifests({}), 'autoscaled.yaml': AUTOSCALED_YAML });
-    installed = await installAgent(cluster, {
-      config: {
-        git: { url: repo.bare().url, branch: repo.branch },
-        drift: { interval: '1h' },
-      },
-    });
-    await installed.agent.waitReady(60_000);
-    await installed.agent.waitForLog((l) => l['event'] === 'analysis_completed', 60_000);
+    installed = await installAgentPod(cluster, { repo, env: { DRIFTGUARD_DRIFT_INTERVAL: '1h' } });
+    console.log(
+      `# agent pod ${installed.pod.name} Ready ${installed.readySeconds.toFixed(1)} s after apply -k`,
+    );
+    // The first analysis is done once the examples have records.
+    await waitForRecord(installed, WEB, (r) => r.drift_status === 'none', 120_000);
     await cluster.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=5']);
-    await waitForRecord(installed.agent, WEB, (r) => r.drift_status === 'active', 20_000);
+    await waitForRecord(installed, WEB, (r) => r.drift_status === 'active', 60_000);
   });
   after(async () => {
     await installed?.stop();
-    repo?.remove();
     await cluster?.stop();
+    repo?.remove();
   });
 
   it("the agent's ServiceAccount may read what it tracks and write nothing", async () => {
@@ -162,7 +166,7 @@ describe('kubectl driftguard through the port-forward (full cluster, agent insta
     assert.match(status.stdout, /Deployment\/demo\/web\s+Scaling\s+medium\s+\S+\s+kubectl-scale/);
 
     const api = (await (
-      await fetch(`${installed.agent.apiUrl}/api/v1/drift-records?limit=1000`)
+      await fetch(`${installed.apiUrl}/api/v1/drift-records?limit=1000`)
     ).json()) as DriftRecordList;
     const got = parseJson<DriftRecordList>(await dg(['get', '-o', 'json']));
     assert.equal(got.count, api.count);
@@ -290,12 +294,29 @@ describe('kubectl driftguard through the port-forward (full cluster, agent insta
     assert.match(allowed.stdout, /1 active drift/);
   });
 
-  it('the agent process killed: one clear line, exit 2', async () => {
-    installed.agent.child.kill('SIGKILL');
-    await new Promise((r) => installed.agent.child.once('exit', r));
+  it('nothing listening on the port, then the agent gone: one clear line each, exit 2', async () => {
+    // A pod whose port answers nothing (what a crashed agent leaves until its pod is NotReady):
+    // the real kubelet accepts the forward's stream and the refused connection inside the pod
+    // shows as no answer, so the plugin's request deadline ends it, in one line.
+    const closed = await dg(['status', '--agent-port', '9']);
+    assert.equal(closed.code, 2, closed.stderr);
+    assert.match(
+      closed.stderr,
+      /^error: agent at http:\/\/127\.0\.0\.1:\d+ did not answer in time \([^\n]*\n$/,
+    );
+    assert.equal(closed.stdout, '');
+    await cluster.kubectlOk(['-n', AGENT_NAMESPACE, 'scale', 'deployment/driftguard-agent', '--replicas=0']);
+    await until(
+      'no agent pod left, not even terminating',
+      async () =>
+        (await cluster.kubectlOk(['-n', AGENT_NAMESPACE, 'get', 'pods', '-o', 'name'])).trim() === ''
+          ? true
+          : undefined,
+      { timeoutMs: 90_000 },
+    );
     const r = await dg(['status']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^error: [^\n]+\n$/);
+    assert.match(r.stderr, /^error: no DriftGuard agent pod in namespace driftguard[^\n]*\n$/);
     assert.equal(r.stdout, '');
   });
 });
