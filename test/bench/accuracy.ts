@@ -25,6 +25,10 @@ import {
   type JsonObject,
   type KubeObject,
 } from '../../shared/types.ts';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Confirmer } from '../../shared/node/kube/confirm/index.ts';
+import { ConfirmStage } from '../../shared/node/kube/confirm/stage.ts';
+import { Discovery } from '../../shared/node/kube/discovery.ts';
 import { render, type Rendered } from '../../shared/node/render/index.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import {
@@ -87,12 +91,29 @@ async function falsePositives(cluster: Cluster): Promise<void> {
     ['shared/corpus', corpusFileGroups()],
     ['shared/render-corpus', await renderGroups()],
   ];
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfig);
   for (const [name, groups] of corpora)
     for (const mode of APPLY_MODES) {
+      // Confirm on, as the agent and analyze --local run by default (the admin's credentials).
+      const confirm = new ConfirmStage(new Confirmer(kc, new Discovery(kc), { qps: 50, burst: 100 }), 'off');
       const r = await roundTrip(cluster, mode, groups, {
         prefix: `${name === 'shared/corpus' ? 'c' : 'r'}-${mode.name}`,
         kinds: `${CORPUS_KINDS},poddisruptionbudgets,roles,rolebindings,jobs`,
+        confirm,
       });
+      const confirmed = r.confirmedFalsePositives ?? [];
+      figure({
+        section: SECTION,
+        name: `false positives with confirm on, ${name}, ${mode.args.slice(0, -2).join(' ')}`,
+        value: confirmed.length,
+        unit: 'objects',
+        goal: '0',
+        met: confirmed.length === 0,
+        note: `${confirm.requests} dry-run requests for ${confirm.confirmed} objects with suspected drift`,
+      });
+      for (const fp of confirmed.slice(0, 5))
+        note(`false positive, confirm on (${name}, ${mode.name}): ${fp}`);
       figure({
         section: SECTION,
         name: `false positives, ${name}, ${mode.args.slice(0, -2).join(' ')}`,

@@ -45,6 +45,7 @@ export function analyzeLocal(
   path: string,
   launcher = LAUNCHER,
   extraEnv: NodeJS.ProcessEnv = {},
+  extraArgs: string[] = [],
 ): Promise<Timed> {
   const args = [
     'analyze',
@@ -57,6 +58,7 @@ export function analyzeLocal(
     kubeconfig,
     '-o',
     'json',
+    ...extraArgs,
   ];
   const env = {
     ...process.env,

@@ -12,6 +12,7 @@ import {
   type DesiredObject,
   type IgnoreRule,
 } from '../../shared/engine/index.ts';
+import type { ConfirmStage } from '../../shared/node/kube/confirm/stage.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { CORPUS } from '../kit/shared-data.ts';
@@ -104,6 +105,8 @@ export interface RoundTrip {
   compared: number;
   /** `id (source): details` of every compared object reported as drift. */
   falsePositives: string[];
+  /** With `opts.confirm`: the same after the confirm stage (the server's dry-run answers). */
+  confirmedFalsePositives?: string[];
 }
 
 /** Apply `groups` with one mode (prefix `prefix` for its namespaces), settle, compare. */
@@ -111,7 +114,7 @@ export async function roundTrip(
   plane: Cluster,
   mode: { name: string; args: string[] },
   groups: readonly CorpusGroup[],
-  opts: { prefix?: string; kinds?: string } = {},
+  opts: { prefix?: string; kinds?: string; confirm?: ConfirmStage } = {},
 ): Promise<RoundTrip> {
   const { objects, namespaces } = placeGroups(groups, opts.prefix ?? mode.name);
   const nsList = {
@@ -131,6 +134,7 @@ export async function roundTrip(
   const base = defaultEngineOptions();
   let compared = 0;
   const falsePositives: string[] = [];
+  const confirmedFalsePositives: string[] = [];
   for (const o of objects) {
     const l = live.get(o.id);
     if (!l) continue;
@@ -141,6 +145,15 @@ export async function roundTrip(
     const r = analyzeResource(o, l, engine, { gitCommit: null });
     if (r.drift_detected)
       falsePositives.push(`${o.id} (${o.sourceFile}): ${JSON.stringify(r.drift_details)}`);
+    if (!opts.confirm) continue;
+    const c = await opts.confirm.verdict(o, l, engine, { gitCommit: null });
+    if (c.drift_detected)
+      confirmedFalsePositives.push(`${o.id} (${o.sourceFile}): ${JSON.stringify(c.drift_details)}`);
   }
-  return { objects: objects.length, compared, falsePositives };
+  return {
+    objects: objects.length,
+    compared,
+    falsePositives,
+    ...(opts.confirm ? { confirmedFalsePositives } : {}),
+  };
 }
