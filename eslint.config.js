@@ -4,6 +4,7 @@
 // that the agent and the plugin both need (Kubernetes REST, rendering, Git file listing). They may do
 // I/O; the pure parts of shared/ never import them.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const ioLibraries = [
@@ -42,6 +43,23 @@ export default tseslint.config(
         },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
+    // The Ink browser's components and hooks: the rules of hooks, complete effect dependencies,
+    // and the React Compiler's checks (no state set during render, pure renders, refs read in
+    // effects only). Applied to the plugin's UI only: nothing else uses React.
+    files: ['plugin/ui/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
+      // Two compiler checks do not fit this app, which React Compiler does not compile: the
+      // latest-value refs in views/app.tsx are written during render on purpose (key presses
+      // arrive faster than renders and must fold over the newest state), and ages are measured
+      // against the clock at render time (purity: Date.now()).
+      'react-hooks/refs': 'off',
+      'react-hooks/purity': 'off',
     },
   },
   {

@@ -20,13 +20,15 @@ export function useDetail(
   const [history, setHistory] = useState<DriftEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
-
-  useEffect(() => {
+  // Only a change of resource resets (during render, so the old resource's data is never drawn
+  // under the new one's title); `known` updates ride along with the polls below.
+  const [shownId, setShownId] = useState(resourceId);
+  if (shownId !== resourceId) {
+    setShownId(resourceId);
     setRecord(known);
     setHistory(null);
     setError(null);
-    // Only a change of resource resets; `known` updates ride along with the polls below.
-  }, [resourceId]);
+  }
 
   useEffect(() => {
     if (!resourceId) return;

@@ -39,21 +39,20 @@ export function useDiff(
   const mounted = useRef(true);
   useEffect(() => () => void (mounted.current = false), []);
 
-  useEffect(() => {
+  // A change of resource resets, during render (the old diff is never drawn under the new title).
+  const [shownId, setShownId] = useState(resourceId);
+  if (shownId !== resourceId) {
+    setShownId(resourceId);
     setLines(null);
     setSummary(null);
     setError(null);
     setNotice(null);
-  }, [resourceId]);
+  }
 
   // Loaded when the page opens and again every refresh, so a revert's effect shows once the agent
   // has seen it (the agent's view of live comes from its watch).
   useEffect(() => {
-    if (!resourceId) return;
-    if (!actions) {
-      setError('diff and revert need the agent and a kubeconfig');
-      return;
-    }
+    if (!resourceId || !actions) return;
     let live = true;
     actions.diff(resourceId).then(
       (d) => {
@@ -114,5 +113,7 @@ export function useDiff(
     [actions],
   );
 
-  return { lines, summary, error, notice, reverting, revert, adopt };
+  // Without actions there is nothing to load: said, not fetched.
+  const unavailable = resourceId && !actions ? 'diff and revert need the agent and a kubeconfig' : null;
+  return { lines, summary, error: error ?? unavailable, notice, reverting, revert, adopt };
 }
