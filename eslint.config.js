@@ -20,7 +20,7 @@ const ioLibraries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'test/cluster/go/**', 'build/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'test/cluster/go/**', 'agent/image/**', 'build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

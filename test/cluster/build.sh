@@ -2,7 +2,7 @@
 # Builds the real test servers and tools (kube-apiserver, kube-controller-manager, kube-scheduler,
 # kubectl, etcd, FerretDB, kwok, krew, kustomize, helm, promtool, and for the real node a kubelet
 # and a pause image) from the Go
-# modules beside this script, once, into a cache outside the work tree keyed by version.
+# modules beside this script (kustomize and helm: agent/image/, since the agent's image ships them), once, into a cache outside the work tree keyed by version.
 # Prints per-binary timings; a warm run (everything cached) returns in well under a second.
 #   build.sh        every binary (npm test)
 #   build.sh demo   only what `npm run demo` needs: the Kubernetes binaries, etcd and kwok
@@ -32,6 +32,14 @@ fi
 
 export GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
+# The wrapper module's directory: the renderers the image ships live with the agent's image.
+moddir() {
+  case $1 in
+    kustomize|helm) echo "$here/../../agent/image/$1" ;;
+    *) echo "$here/go/$1" ;;
+  esac
+}
+
 # build <module dir> <package> <output path> [ldflags] [build tags]
 build() {
   local mod=$1 pkg=$2 out=$3 extra=${4:-} tags=${5:-}
@@ -43,7 +51,7 @@ build() {
   ( while sleep 30; do echo "driftguard:   ... still building $(basename "$out") ($((SECONDS - start))s)" >&2; done ) &
   local beat=$!
   local rc=0
-  (cd "$here/go/$mod" && go build -trimpath -tags "$tags" -ldflags "-s -w $extra" -o "$out.tmp" "$pkg") || rc=$?
+  (cd "$(moddir "$mod")" && go build -trimpath -tags "$tags" -ldflags "-s -w $extra" -o "$out.tmp" "$pkg") || rc=$?
   kill "$beat" 2>/dev/null || true
   wait "$beat" 2>/dev/null || true
   if [ "$rc" -ne 0 ]; then
@@ -64,8 +72,9 @@ ver_flags() {
   echo "$f"
 }
 
-# The cache key is the version plus a hash of the wrapper module, so editing a wrapper rebuilds it.
-key() { (cd "$here/go/$1" && cat go.mod go.sum ./*.go 2>/dev/null | sha256sum | cut -c1-8); }
+# The cache key is the version plus a hash of the wrapper module's files (not of its path), so
+# editing a wrapper rebuilds it and moving one does not.
+key() { (cd "$(moddir "$1")" && cat go.mod go.sum ./*.go 2>/dev/null | sha256sum | cut -c1-8); }
 
 total=$SECONDS
 if [ "$selection" = demo ]; then

@@ -71,7 +71,7 @@ t=$SECONDS
 # build:binaries has built the same wrapper modules).
 for m in "kustomize sigs.k8s.io/kustomize/kustomize/v5" "helm helm.sh/helm/v4/cmd/helm"; do
   set -- $m
-  (cd "$root/test/cluster/go/$1" && GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod go list -deps "$2" >/dev/null)
+  (cd "$root/agent/image/$1" && GOWORK=off GOTOOLCHAIN=local GOFLAGS=-mod=mod go list -deps "$2" >/dev/null)
 done
 podman build "${args[@]}" --target tools --network none \
   -v "$(go env GOMODCACHE):/go/pkg/mod:ro" -v "$(go env GOCACHE):/root/.cache/go-build" \
