@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditEvent, DriftRecord } from '../../shared/types.ts';
+import { driftRecord as record } from '../../shared/api/record.testkit.ts';
 import { changedByText } from '../../shared/changed-by.ts';
 import { AuditAttribution } from './attribution.ts';
 import { AuditJournal } from './journal.ts';
@@ -51,43 +52,6 @@ function write(over: Partial<AuditWrite>): AuditWrite {
   const w = auditWrite(event(), kindOf);
   assert.ok(w);
   return { ...w, ...over };
-}
-
-function record(over: Partial<DriftRecord> = {}): DriftRecord {
-  return {
-    resource_id: 'Deployment:shop:web',
-    kind: 'Deployment',
-    namespace: 'shop',
-    name: 'web',
-    api_version: 'apps/v1',
-    drift_detected: true,
-    drift_status: 'active',
-    drift_type: 'Scaling',
-    severity: 'high',
-    drift_details: [
-      {
-        path: 'spec.replicas',
-        type: 'Scaling',
-        severity: 'high',
-        desired: 3,
-        live: 5,
-        manager: 'kubectl-scale',
-        changed_at: '2026-12-06T10:02:03Z',
-      },
-    ],
-    desired_hash: 'd',
-    live_hash: 'l',
-    git_commit: 'c',
-    source_file: 'web.yaml',
-    cluster: 'default',
-    source: 'default',
-    first_detected: '2026-12-06T10:02:04.000Z',
-    last_checked: '2026-12-06T10:02:04.000Z',
-    resolved_at: null,
-    last_known_good_hash: null,
-    resolution_message: null,
-    ...over,
-  };
 }
 
 describe('audit writes', () => {

@@ -1,35 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DriftRecord } from '../../shared/types.ts';
+import { driftRecord } from '../../shared/api/record.testkit.ts';
 import { AgentMetrics } from '../metrics.ts';
 import { CoverageTally, activeDrift, coverageSide, sloGroups, timeToResolveSeconds } from './slo.ts';
 
-function record(over: Partial<DriftRecord>): DriftRecord {
-  return {
-    resource_id: 'Deployment:shop:web',
-    kind: 'Deployment',
-    namespace: 'shop',
-    name: 'web',
-    api_version: 'apps/v1',
-    drift_detected: true,
-    drift_status: 'active',
-    drift_type: 'Scaling',
-    severity: 'high',
-    drift_details: [],
-    desired_hash: 'd',
-    live_hash: 'l',
-    git_commit: 'c',
-    source_file: 'web.yaml',
-    cluster: 'default',
+/** A record of source `apps`, first seen at 10:00, checked at 10:05. */
+const record = (over: Partial<DriftRecord>): DriftRecord =>
+  driftRecord({
     source: 'apps',
+    drift_details: [],
     first_detected: '2026-12-06T10:00:00.000Z',
     last_checked: '2026-12-06T10:05:00.000Z',
-    resolved_at: null,
-    last_known_good_hash: null,
-    resolution_message: null,
     ...over,
-  };
-}
+  });
 
 const T0 = Date.parse('2026-12-06T10:00:00.000Z');
 

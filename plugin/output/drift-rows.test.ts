@@ -1,49 +1,27 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DriftDetail, DriftRecord } from '../../shared/types.ts';
+import { driftDetail, driftRecord } from '../../shared/api/record.testkit.ts';
 import { palette } from './color.ts';
 import { renderDescribe } from './describe.ts';
 import { changedBy, detailText, resourceLabel } from './drift-rows.ts';
 
-function detail(over: Partial<DriftDetail>): DriftDetail {
-  return {
-    path: 'spec.replicas',
-    type: 'Scaling',
-    severity: 'medium',
-    desired: 3,
-    live: 5,
-    manager: 'kubectl',
-    changed_at: '2026-01-01T00:00:00Z',
-    ...over,
-  };
-}
+/** A medium Scaling detail by `kubectl` on 1 January. */
+const detail = (over: Partial<DriftDetail>): DriftDetail =>
+  driftDetail({ severity: 'medium', manager: 'kubectl', changed_at: '2026-01-01T00:00:00Z', ...over });
 
-function record(over: Partial<DriftRecord>): DriftRecord {
-  return {
-    cluster: 'default',
-    resource_id: 'Deployment:shop:web',
-    kind: 'Deployment',
-    namespace: 'shop',
-    name: 'web',
-    api_version: 'apps/v1',
-    source: 'default',
-    drift_detected: true,
-    drift_status: 'active',
-    drift_type: 'Scaling',
+/** A medium drift with no hashes or commit, first seen on 1 January. */
+const record = (over: Partial<DriftRecord>): DriftRecord =>
+  driftRecord({
     severity: 'medium',
     drift_details: [detail({})],
     desired_hash: null,
     live_hash: null,
     git_commit: null,
-    source_file: 'web.yaml',
     first_detected: '2026-01-01T00:00:00Z',
     last_checked: '2026-01-01T00:00:00Z',
-    resolved_at: null,
-    last_known_good_hash: null,
-    resolution_message: null,
     ...over,
-  };
-}
+  });
 
 describe('drift rows', () => {
   it('labels namespaced and cluster-scoped resources like kubectl', () => {
