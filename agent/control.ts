@@ -2,16 +2,18 @@
 // counts, version, sources and the desired object with its revert plan come from the parts that
 // hold them.
 import { analyzeResource, revertPlan, type EngineOptions } from '../shared/engine/index.ts';
+import type { RuleList } from '../shared/api/rule-shapes.ts';
 import type { ConfirmStage } from '../shared/node/kube/confirm/stage.ts';
 import type { AnalysisStatus, DesiredObjectResponse, SourceStatistics } from '../shared/types.ts';
 import type { Scheduler } from './analysis/scheduler.ts';
+import { ruleList } from './analysis/rule-list.ts';
 import { engineFor } from './analysis/verdict.ts';
 import type { AgentControl, ComponentState } from './api/control.ts';
 import type { DesiredView } from './git/desired-view.ts';
 import type { LiveView } from './kube/live-view.ts';
 
 export interface ControlDeps {
-  scheduler: Pick<Scheduler, 'triggerAnalysis' | 'analysis'>;
+  scheduler: Pick<Scheduler, 'triggerAnalysis' | 'analysis' | 'ruleHits'>;
   desired: DesiredView;
   live: LiveView;
   engine: () => EngineOptions;
@@ -70,5 +72,9 @@ export class ControlFacade implements AgentControl {
 
   sources(): Omit<SourceStatistics, 'drifted'>[] {
     return this.deps.sources?.() ?? [];
+  }
+
+  rules(): RuleList {
+    return ruleList(this.deps.engine().rules, this.deps.scheduler.ruleHits(), this.deps.desired);
   }
 }

@@ -8,6 +8,7 @@ import type { RetireDeps } from '../records/retire.ts';
 import type { Store } from '../store/store.ts';
 import type { ChangeLog } from './changes.ts';
 import type { VerdictMemo } from './memo.ts';
+import type { RuleTally } from './rule-tally.ts';
 import type { StatusLog } from './status.ts';
 import type { Tallies } from './tallies.ts';
 import type { UnmanagedOptions, UnmanagedPolicy } from './unmanaged.ts';
@@ -43,6 +44,8 @@ export interface AnalysisContext {
   memo: VerdictMemo;
   /** What changed since the last full pass: a full run over a quiet cluster is almost nothing. */
   changes: ChangeLog;
+  /** Fields each ignore rule made not drift, per object (/api/v1/rules). */
+  ruleTally: RuleTally;
   tallies: Tallies;
   unmanaged: UnmanagedPolicy;
   statuses: StatusLog;

@@ -117,6 +117,7 @@ async function fullPass(
   ctx.unmanaged.forgetDeclared();
   for (const id of ctx.unmanaged.candidates()) ids.add(id);
   ctx.memo.retain(ids);
+  ctx.ruleTally.retain(ids);
   const all = [...ids];
   const counts = emptyCounts();
   let slice = performance.now();

@@ -2,6 +2,7 @@
 // remembered because its inputs are unchanged (memo.ts), or the verdict on its desired object) and
 // the record it leads to. Writes only the
 // transitions that happen outside a batch (records/retire.ts); the rest is written with its batch.
+import { emptyHits } from '../../shared/engine/index.ts';
 import { parseResourceId, type DriftEvent, type DriftRecord, type KubeObject } from '../../shared/types.ts';
 import { isUnmanagedRecord, nextState, touchDue, type StepOutcome } from '../records/next-state.ts';
 import { removeRecord, resolveNow } from '../records/retire.ts';
@@ -37,6 +38,7 @@ export async function decideId(
   const entry = deps.desired.get(id);
   if (!entry) {
     ctx.memo.forget(id);
+    ctx.ruleTally.forget(id);
     const unmanaged = ctx.unmanaged.step(id, previous, now, deps);
     if (unmanaged) return unmanaged;
     if (!previous) return null;
@@ -50,15 +52,17 @@ export async function decideId(
   const live = deps.live.get(id, entry.desired.object.apiVersion);
   const engine = deps.engine();
   const memoKey = ctx.memo.key(entry, live, engine);
-  if (previous && !awaitsConfirm(ctx, previous) && ctx.memo.remembered(id, previous.verdict_key) === memoKey)
+  if (
+    previous &&
+    !awaitsConfirm(ctx, previous) &&
+    ctx.memo.remembered(id, previous.verdict_key) === memoKey &&
+    ctx.ruleTally.known(id, entry, engine)
+  )
     return rememberedStep(ctx, previous, memoKey, now);
-  const step = nextState(
-    deps,
-    await objectVerdict(engine, entry, live, deps.confirm),
-    previous,
-    now,
-    memoKey,
-  );
+  const hits = emptyHits();
+  const verdict = await objectVerdict(engine, entry, live, deps.confirm, hits);
+  ctx.ruleTally.set(id, hits);
+  const step = nextState(deps, verdict, previous, now, memoKey);
   return { ...step, live, memoKey };
 }
 
@@ -76,8 +80,10 @@ export function rememberedId(
   const entry = ctx.deps.desired.get(id);
   if (!entry || !readable(ctx, id)) return undefined;
   const live = ctx.deps.live.get(id, entry.desired.object.apiVersion);
-  const memoKey = ctx.memo.key(entry, live, ctx.deps.engine());
+  const engine = ctx.deps.engine();
+  const memoKey = ctx.memo.key(entry, live, engine);
   if (ctx.memo.remembered(id, previous.verdict_key) !== memoKey) return undefined;
+  if (!ctx.ruleTally.known(id, entry, engine)) return undefined;
   return rememberedStep(ctx, previous, memoKey, now);
 }
 

@@ -4,6 +4,7 @@
 // Each id's decision is id-step.ts; the verdict on a desired object is verdict.ts; the record's
 // life is agent/records/. Previous records come from the store (the ResilientStore answers from
 // its one in-memory copy).
+import type { RuleHits } from '../../shared/engine/index.ts';
 import type { AnalysisStatus } from '../../shared/types.ts';
 import type { AnalysisContext, AnalysisDeps } from './context.ts';
 import { ChangeLog } from './changes.ts';
@@ -11,6 +12,7 @@ import { runFull } from './full-run.ts';
 import { ObjectRun } from './object-run.ts';
 import { WorkQueue, type ObjectTrigger } from './queue.ts';
 import { VerdictMemo } from './memo.ts';
+import { RuleTally } from './rule-tally.ts';
 import { notLeaderStatus, runningStatus, StatusLog } from './status.ts';
 import { Tallies } from './tallies.ts';
 import { UnmanagedPolicy } from './unmanaged.ts';
@@ -37,6 +39,7 @@ export class Scheduler {
       deps,
       memo: new VerdictMemo(),
       changes: new ChangeLog(),
+      ruleTally: new RuleTally(),
       tallies,
       unmanaged: new UnmanagedPolicy(deps, tallies.unmanagedActive),
       statuses: new StatusLog(100),
@@ -79,6 +82,7 @@ export class Scheduler {
     this.queue.clear();
     this.ctx.memo.clear();
     this.ctx.changes.reset();
+    this.ctx.ruleTally.clear();
     this.ctx.tallies.reset();
     if (active) this.triggerAnalysis('periodic');
     else this.ctx.tallies.publish(this.deps.metrics);
@@ -115,6 +119,11 @@ export class Scheduler {
   reanalyze(id: string): void {
     this.ctx.memo.invalidate(id);
     this.analyzeObjects([id], 'watch');
+  }
+
+  /** Fields each ignore rule made not drift, summed over the objects' last verdicts. */
+  ruleHits(): RuleHits {
+    return this.ctx.ruleTally.totals();
   }
 
   /** A recent analysis by id (the last 100 are kept). */

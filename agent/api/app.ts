@@ -16,6 +16,7 @@ import { errorResponses, routeFallbacks } from './errors.ts';
 import { probeRoutes } from './health.ts';
 import { declaredBodyLimit, requestTimeout, type RequestLimits } from './limits.ts';
 import { recordRoutes } from './records.ts';
+import { ruleRoutes } from './rules.ts';
 import { statisticsRoutes } from './statistics.ts';
 import { requestTiming } from './timing.ts';
 
@@ -42,6 +43,7 @@ export function createApiApp(deps: ApiDeps): Koa {
   analysisRoutes(router, deps.control, deps.limits.bodyLimitBytes);
   auditRoutes(router, deps.audit, deps.limits.bodyLimitBytes);
   waiverRoutes(router, deps.waivers, deps.limits.bodyLimitBytes);
+  ruleRoutes(router, deps.control);
   app.use(requestTiming(deps.metrics));
   app.use(errorResponses(deps.store, deps.logger));
   app.use(requestTimeout(deps.limits.requestTimeoutMs));

@@ -8,6 +8,8 @@ import type {
   Version,
 } from '../../shared/types.ts';
 
+import type { RuleList } from '../../shared/api/rule-shapes.ts';
+
 export type { ComponentState } from '../../shared/types.ts';
 
 export interface AgentControl {
@@ -29,4 +31,6 @@ export interface AgentControl {
   leadership?(): { leading: boolean; holder: string | null };
   /** The configured sources for /api/v1/statistics (drift counts are added from the records). */
   sources?(): Omit<SourceStatistics, 'drifted'>[];
+  /** Every ignore rule with its match count (/api/v1/rules). */
+  rules?(): RuleList;
 }

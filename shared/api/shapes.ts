@@ -37,7 +37,7 @@ const SOURCE_TYPES_RENDERED = ['directory', 'kustomize', 'helm'] as const;
 
 /** The shapes the OpenAPI document names, by component name. */
 export const apiSchemas = z.registry<{ id: string }>();
-const named = <T extends z.ZodType>(id: string, schema: T): T => {
+export const named = <T extends z.ZodType>(id: string, schema: T): T => {
   apiSchemas.add(schema, { id });
   return schema;
 };

@@ -64,3 +64,14 @@ export {
   type DeclaredIndex,
   type DeclaredObject,
 } from './unmanaged.ts';
+export { emptyHits, targetedByRules, type RuleHits } from './ignore/apply.ts';
+export { annotatedFields, annotationText, IGNORE_FIELDS_ANNOTATION } from './ignore/annotation.ts';
+export { catalogRules, CATALOG_NAMES, IGNORE_CATALOG, type CatalogName } from './ignore/catalog.ts';
+export { ignoreRuleSchema, fieldPathPattern } from './ignore/rule.ts';
+export {
+  parsePathPattern,
+  pathPatternProblem,
+  patternMatches,
+  PathSyntaxError,
+} from './ignore/path-pattern.ts';
+export { kindMatches, ruleCoversField, ruleCoversObject } from './ignore/match.ts';

@@ -2,6 +2,10 @@
 // set by the test, and a triggered analysis stays running until the test finishes it, so joining
 // a running analysis can be observed.
 import type { AgentControl, ComponentState } from '../../agent/api/control.ts';
+import { ruleList } from '../../agent/analysis/rule-list.ts';
+import type { DesiredEntry } from '../../agent/git/desired-view.ts';
+import type { RuleList } from '../../shared/api/rule-shapes.ts';
+import { defaultEngineOptions, emptyHits, type RuleHits } from '../../shared/engine/index.ts';
 import type { AnalysisStatus, DesiredObjectResponse } from '../../shared/types.ts';
 
 export class TestControl implements AgentControl {
@@ -82,6 +86,19 @@ export class TestControl implements AgentControl {
 
   desired(id: string): DesiredObjectResponse | undefined {
     return this.desiredObjects.get(id);
+  }
+
+  /** The rules the stand-in applies (the agent's defaults), and their hits as the test sets them. */
+  engineRules = defaultEngineOptions().rules;
+  ruleHits: RuleHits = emptyHits();
+  desiredEntries = new Map<string, DesiredEntry>();
+
+  rules(): RuleList {
+    const entries = this.desiredEntries;
+    return ruleList(this.engineRules, this.ruleHits, {
+      get: (id) => entries.get(id),
+      entries: () => entries.entries(),
+    });
   }
 
   setReady(name: ComponentState['name'], ready: boolean, message: string): void {

@@ -371,6 +371,26 @@ export function apiSuite(name: string, makeFixture: () => Promise<ApiFixture>): 
       });
     });
 
+    describe('GET /api/v1/rules', () => {
+      it('lists every rule with its match count (the default field-manager rule included)', async () => {
+        const a = await api('GET', '/api/v1/rules');
+        assert.equal(a.status, 200);
+        const body = a.body as {
+          rules: { id: string; origin: string; matched_fields: number }[];
+          count: number;
+        };
+        assert.equal(body.count, body.rules.length);
+        const managers = body.rules.find((r) => r.id === 'ignore_managers[0]');
+        assert.equal(managers?.origin, 'default');
+        assert.ok(body.rules.every((r) => Number.isInteger(r.matched_fields) && r.matched_fields >= 0));
+      });
+
+      it('refuses query parameters', async () => {
+        const a = await api('GET', '/api/v1/rules?origin=config');
+        assert.equal(a.status, 400);
+      });
+    });
+
     describe('analyses', () => {
       it('POST /api/v1/analyze starts an analysis; a second trigger joins it', async (t) => {
         const control = needControl(t);

@@ -4,6 +4,8 @@
 // writes it to agent/api/openapi.yaml; test/api/openapi.test.ts fails when that file is stale.
 import { stringify } from 'yaml';
 import { z } from 'zod';
+// Registers the rule shapes (RuleList, RuleStatus, IgnoreRule) in apiSchemas.
+import '../../../shared/api/rule-shapes.ts';
 import { apiSchemas, Timestamp } from '../../../shared/api/shapes.ts';
 import { ANALYSIS_ID } from '../analyses.ts';
 import { historyParams, recordParams } from '../query.ts';
@@ -116,6 +118,7 @@ export function openApiDocument(): Node {
       { name: 'analysis' },
       { name: 'audit' },
       { name: 'waivers' },
+      { name: 'rules' },
       { name: 'health' },
     ],
     paths: {
@@ -278,6 +281,15 @@ export function openApiDocument(): Node {
             },
           ],
           responses: { '200': json('The waiver, revoked.', 'Waiver'), ...fails(400, 404, 500, 503) },
+        },
+      },
+      '/api/v1/rules': {
+        get: {
+          tags: ['rules'],
+          operationId: 'listRules',
+          summary:
+            'Every ignore rule the agent applies (drift.rules, the default field-manager rules, the named catalog entries, Git annotations summarised by path), with how many drifted fields it matched in the last analysis: a rule that matches nothing shows 0.',
+          responses: { '200': json('The rules, config first.', 'RuleList'), ...fails(400, 503) },
         },
       },
       '/api/v1/audit': {

@@ -85,3 +85,22 @@ export function ignoringRule(
   }
   return found;
 }
+
+/**
+ * Whether any rule with object filters (config or catalog) covers this object, or it carries the
+ * annotation: what could make its hits other than field-manager rules. Rules without object filters
+ * cover every object.
+ */
+export function targetedByRules(
+  object: KubeObject,
+  namespace: string,
+  name: string,
+  source: string | undefined,
+  rules: EngineRules,
+): boolean {
+  if (annotationRules(object).length > 0) return true;
+  const facts = objectFacts(object, namespace, name, source);
+  return [...(rules.ignore ?? []), ...catalogRules(rules.ignore_catalog).map(({ rule }) => rule)].some((r) =>
+    ruleCoversObject(r, facts),
+  );
+}
