@@ -278,6 +278,10 @@ export class Agent {
       'DriftGuard agent starting',
     );
     this.stopMemory = this.memory.every(MEMORY_CHECK_MS);
+    // Discovery's facts (Git's objects are parsed with the scopes of their kinds) are asked for
+    // while the store opens and the servers start: a restart does not wait for one after the other.
+    // prepare() never rejects (start() asks again and reports).
+    const prepared = this.watch.prepare();
     await this.store.init();
     await this.waivers.start(this.config.drift.interval);
     this.servers = await startHttpServers({
@@ -299,8 +303,7 @@ export class Agent {
       { event: 'server_listening', api_url: this.servers.apiUrl, health_url: this.servers.healthUrl },
       `API on ${this.servers.apiUrl}, health on ${this.servers.healthUrl}`,
     );
-    // Discovery's facts first: Git's objects are parsed with the scopes of their kinds.
-    await this.watch.prepare();
+    await prepared;
     // The GitOps objects are read before Git loads: their sources are part of the first desired state.
     await this.gitops?.start();
     // The lists and the Git load overlap; the first analysis waits for both (Scheduler `loaded`).

@@ -6,7 +6,15 @@
 // 1,000 objects `kubectl diff` vs `kubectl driftguard analyze --local` (packaged bundle) vs the
 // agent, in sync and after 20 real kubectl mutations of five kinds. Asserts nothing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
@@ -170,7 +178,16 @@ async function activeCount(agent: AgentProcess): Promise<number> {
   return ((await res.json()) as { count: number }).count;
 }
 
+/** DRIFTGUARD_BENCH_LOGS=<dir>: each agent's log is kept there as <label>.log (where a phase's time went). */
+function keepLogs(run: Running, label: string): void {
+  const dir = process.env['DRIFTGUARD_BENCH_LOGS'];
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${label.replaceAll(/[^\w.-]+/g, '-')}.log`), run.agent.logs().join('\n') + '\n');
+}
+
 function stopProfile(run: Running, label: string): void {
+  keepLogs(run, label);
   const files = existsSync(run.profileDir)
     ? readdirSync(run.profileDir).filter((f) => f.endsWith('.cpuprofile'))
     : [];
