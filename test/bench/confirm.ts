@@ -65,7 +65,16 @@ export async function confirmFigures(
     note: `${objects.length} objects, ${baseline} active records`,
   });
 
-  const deployments = objects.filter((o) => o.kind === 'Deployment').slice(0, DRIFTED);
+  // Deployments not drifted already (an earlier section may have left some changed).
+  const res = await fetch(`${agent.apiUrl}/api/v1/drift-records/active?limit=1000`);
+  const drifted0 = new Set(
+    ((await res.json()) as { drift_records: { resource_id: string }[] }).drift_records.map(
+      (r) => r.resource_id,
+    ),
+  );
+  const deployments = objects
+    .filter((o) => o.kind === 'Deployment' && !drifted0.has(`Deployment:${o.namespace}:${o.name}`))
+    .slice(0, DRIFTED);
   if (deployments.length < DRIFTED)
     note(`${section}: only ${deployments.length} Deployments to drift (of ${DRIFTED} wanted)`);
   before = await sent();
