@@ -38,6 +38,7 @@ import { memoryLimitBytes } from './memory/cgroup.ts';
 import { MemoryWatch } from './memory/pressure.ts';
 import { AgentMetrics } from './metrics.ts';
 import { WaiverBook } from './waivers/book.ts';
+import { FightTracker } from './records/fights.ts';
 import { Notifier } from './notify/notifier.ts';
 import { readiness } from './readiness.ts';
 import { renderDeps } from './render-facts.ts';
@@ -193,9 +194,14 @@ export class Agent {
       else this.scheduler.triggerAnalysis('manual', true);
     });
     const waivers = this.waivers;
+    const fights = new FightTracker({
+      flips: config.drift.fight.flips,
+      windowMs: config.drift.fight.window,
+    });
     this.metrics.watchWaivers(() => waivers.all().map((w) => w.state));
     this.scheduler = new Scheduler({
       waive: (next, previous, now) => waivers.apply(next, previous, now),
+      fight: (next, previous, now) => fights.apply(next, previous, now),
       confirm: this.confirm,
       ...(attribution
         ? {

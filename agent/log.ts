@@ -71,6 +71,7 @@ export type LogEvent =
   | 'notification_sent'
   | 'notification_failed'
   | 'notification_dropped'
+  | 'fight_flip'
   | 'waiver_saved'
   | 'waivers_unreadable'
   | 'audit_log_unreadable'

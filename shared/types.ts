@@ -98,6 +98,8 @@ export type ChangeAuthor = z.output<typeof shapes.ChangeAuthor>;
 /** One audit.k8s.io/v1 Event, as far as the audit join reads it. */
 export type AuditEvent = z.output<typeof shapes.AuditEvent>;
 
+/** A field field managers keep taking from each other (config drift.fight). */
+export type DriftFight = z.output<typeof shapes.DriftFight>;
 /** Known drift accepted until an expiry (`/api/v1/waivers`). */
 export type Waiver = z.output<typeof shapes.Waiver>;
 export type WaiverScope = z.output<typeof shapes.WaiverScope>;

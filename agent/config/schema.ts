@@ -245,6 +245,16 @@ const drift = section({
   /** The confirm requests' budget: requests per second, and how many may go out at once. */
   confirm_qps: int(1, 1000).default(5),
   confirm_burst: int(1, 10_000).default(20),
+  /**
+   * A field whose manager changes `flips` times within `window` (an HPA against Git's replicas, two
+   * controllers) is one record flagged `fight`, notified once; 0 flips: off.
+   */
+  fight: section({
+    flips: int(0, 10_000)
+      .refine((n) => n !== 1, { error: 'must be 0 (off) or at least 2' })
+      .default(3),
+    window: duration().default(600_000),
+  }),
 });
 
 /**

@@ -54,6 +54,7 @@ export function webhookBody(n: Notification): Record<string, unknown> {
     resolved_at: record.resolved_at,
     drift_details: record.drift_details.map((d) => safeDetail(record.kind, d)),
     ...(record.changed_by ? { changed_by: record.changed_by } : {}),
+    ...(record.fight ? { fight: record.fight } : {}),
   };
 }
 

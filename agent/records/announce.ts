@@ -3,6 +3,7 @@
 import type { DriftEvent, DriftRecord, KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
 import type { AgentMetrics } from '../metrics.ts';
+import { quietInFight } from './fights.ts';
 import { NO_SOURCE, timeToResolveSeconds } from './slo.ts';
 
 /** Where Kubernetes Events about transitions go (kube/events.ts's EventRecorder). */
@@ -36,7 +37,10 @@ export function announce(
     deps.events?.emit(r, event, live);
     deps.notify?.({ event, record: r });
   };
-  if (deps.audit && event.event !== 'resolved') deps.audit.whenKnown(record, tell);
+  // A fight's later flips stay in the history and the log: its one notification was when it was flagged.
+  if (quietInFight(record, event))
+    deps.log.debug({ event: 'fight_flip', resource_id: record.resource_id }, 'flip in a known fight');
+  else if (deps.audit && event.event !== 'resolved') deps.audit.whenKnown(record, tell);
   else tell(record);
   const fields = {
     resource_id: record.resource_id,

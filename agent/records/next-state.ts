@@ -19,6 +19,8 @@ export interface WritePolicy {
   attribute?: (record: DriftRecord, previous: DriftRecord | null) => DriftRecord;
   /** Applies the waivers in force (records/waivers.ts): an active drift a waiver covers is `waived`. */
   waive?: (next: TransitionOutcome, previous: DriftRecord | null, now: string) => TransitionOutcome;
+  /** Flags a field field managers fight over (records/fights.ts), so its flips are notified once. */
+  fight?: (next: TransitionOutcome, previous: DriftRecord | null, now: string) => TransitionOutcome;
 }
 
 export type StepOutcome = 'detected' | 'resolved' | 'updated' | 'written' | 'skipped' | 'removed';
@@ -92,7 +94,8 @@ export function nextState(
   verdictKey?: string,
 ): RecordStep {
   const raw = transition(previous, result, now, policy.cluster);
-  const next = policy.waive ? policy.waive(raw, previous, now) : raw;
+  const waived = policy.waive ? policy.waive(raw, previous, now) : raw;
+  const next = policy.fight ? policy.fight(waived, previous, now) : waived;
   const { event } = next;
   const attributed = policy.attribute ? policy.attribute(next.record, previous) : next.record;
   const record = verdictKey === undefined ? attributed : { ...attributed, verdict_key: verdictKey };

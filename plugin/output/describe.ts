@@ -1,6 +1,7 @@
 // `describe`: one record in full, kubectl-describe style. Header fields, then each changed field
 // as a small diff (`- desired` red, `+ live` green) with its path, type, severity, manager and
 // time, then the history of the record's episodes.
+import { fightText } from './fight-text.ts';
 import { changedByText } from '../../shared/changed-by.ts';
 import { describeValue } from '../../shared/describe.ts';
 import type { DriftDetail, DriftEvent, DriftRecord } from '../../shared/types.ts';
@@ -80,6 +81,7 @@ export function renderDescribe(
           ),
         ]
       : []),
+    ...(rec.fight ? [field('Fight', fightText(rec.fight))] : []),
     ...(rec.resolution_message ? [field('Resolution', rec.resolution_message)] : []),
     field('Git Commit', rec.git_commit ?? '<unknown>'),
     field('Source', rec.source_file ?? '<unknown>'),

@@ -82,7 +82,12 @@ export function driftColumns(opts: DriftTableOptions): Column<DriftRow>[] {
   if (opts.wide) cols.push({ header: 'NAMESPACE', cell: (r) => r.namespace || '-' });
   // Wide has its own NAMESPACE column: the resource is not to repeat it.
   cols.push({ header: 'RESOURCE', cell: (r) => (opts.wide ? `${r.kind}/${r.name}` : resourceLabel(r)) });
-  if (opts.withStatus) cols.push({ header: 'STATUS', cell: (r) => r.drift_status });
+  // kubectl's habit for a condition beside the state (Ready,SchedulingDisabled).
+  if (opts.withStatus)
+    cols.push({
+      header: 'STATUS',
+      cell: (r) => ('fight' in r && r.fight ? `${r.drift_status},fight` : r.drift_status),
+    });
   cols.push(
     { header: 'TYPE', cell: (r) => r.drift_type ?? '-' },
     { header: 'SEVERITY', cell: (r) => c.severity(r.severity) },

@@ -238,6 +238,28 @@ export const WaiverRef = named(
   z.strictObject({ id: z.string(), owner: z.string(), reason: z.string(), expires_at: Timestamp }),
 );
 
+/** A field two (or more) field managers keep taking from each other (config drift.fight). */
+export const DriftFight = named(
+  'DriftFight',
+  z
+    .strictObject({
+      path: z.string().describe('The field fought over, e.g. `spec.replicas`.'),
+      managers: z
+        .array(z.string())
+        .min(2)
+        .describe(
+          "The field managers taking it in turn (`git` is a return to Git's value, whoever wrote it).",
+        ),
+      flips: z.int().min(1).describe('Changes of manager within the window.'),
+      since: Timestamp,
+      last_flip: Timestamp,
+      flagged_at: Timestamp,
+    })
+    .describe(
+      'A fight: the field flipped between managers at least drift.fight.flips times within drift.fight.window (`since`: the first of those flips). The record is notified once, at `flagged_at`; its later flips are kept in the history only.',
+    ),
+);
+
 /** A drift record as the agent stores it and the API serves it. */
 export const DriftRecord = named(
   'DriftRecord',
@@ -270,6 +292,9 @@ export const DriftRecord = named(
     waiver: WaiverRef.nullable()
       .optional()
       .describe('The waiver a `waived` record is under; absent otherwise.'),
+    fight: DriftFight.nullable()
+      .optional()
+      .describe('Set while the drifted field is fought over by field managers; absent or null otherwise.'),
     changed_by: ChangeAuthor.nullable()
       .optional()
       .describe(

@@ -6,6 +6,7 @@ import type { DriftDetail, DriftEvent, DriftRecord } from '../../../shared/types
 import type { Severity } from '../../../shared/types.ts';
 import { describeValue } from '../../../shared/describe.ts';
 import { confirmText, explainedText } from '../../output/confirm-text.ts';
+import { fightText } from '../../output/fight-text.ts';
 import { shownSides } from '../../output/redact.ts';
 import { truncate } from './text.ts';
 
@@ -56,6 +57,7 @@ function summaryLines(r: DriftRecord, width: number): DetailLine[] {
       text: truncate(`waived by ${r.waiver.owner} until ${r.waiver.expires_at}: ${r.waiver.reason}`, width),
       tone: 'dim',
     });
+  if (r.fight) lines.push({ text: truncate(`fight: ${fightText(r.fight)}`, width), tone: 'high' });
   if (r.resolution_message) lines.push({ text: truncate(`resolution: ${r.resolution_message}`, width) });
   return lines;
 }

@@ -35,8 +35,8 @@ export function driftRow(record: DriftRecord, now: number): string[] {
     record.namespace || '-',
     `${record.kind}/${record.name}`,
     record.drift_type ?? '-',
-    // The manager of the most severe field, as `kubectl driftguard status` shows it.
-    changedBy(record),
+    // The manager of the most severe field, as `kubectl driftguard status` shows it; a fight names both.
+    record.fight ? `fight: ${record.fight.managers.join('⇄')}` : changedBy(record),
     since ? age(since, now) : '-',
   ];
 }
