@@ -13,6 +13,7 @@ import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { copyRepo, parseJson, ROOT, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
 import { crd } from '../kit/crd.ts';
+import { MUTATIONS, mutationName, runStep } from '../kit/mutations.ts';
 
 const EXAMPLES = join(ROOT, 'examples');
 const SHOP = join(ROOT, 'test', 'plugin', 'fixtures', 'shop');
@@ -77,156 +78,22 @@ describe('analyze --local', () => {
     }
   });
 
-  describe('each drift type, made by a real kubectl command', () => {
-    const replaceMinReady = async (ns: string): Promise<void> => {
-      const obj = JSON.parse(await plane.kubectlOk(['-n', ns, 'get', 'deployment', 'web', '-o', 'json'])) as {
-        spec: { minReadySeconds: number };
-      };
-      obj.spec.minReadySeconds = 20;
-      await plane.kubectlOk(['-n', ns, 'replace', '-f', '-'], { input: JSON.stringify(obj) });
-    };
-    const cases: {
-      name: string;
-      change: (ns: string) => Promise<unknown>;
-      id: (ns: string) => string;
-      type: string;
-      severity: string;
-      manager: string | null;
-    }[] = [
-      {
-        name: 'scale',
-        change: (ns) => plane.kubectlOk(['-n', ns, 'scale', 'deployment/web', '--replicas=5']),
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'Scaling',
-        severity: 'medium',
-        manager: 'kubectl-scale',
-      },
-      {
-        name: 'set image',
-        change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'image', 'deployment/web', 'web=nginx:1.28.0']),
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'VersionChange',
-        severity: 'high',
-        manager: 'kubectl-set',
-      },
-      {
-        name: 'set resources',
-        change: (ns) =>
-          plane.kubectlOk(['-n', ns, 'set', 'resources', 'deployment/web', '--limits=cpu=1,memory=512Mi']),
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'ResourceChange',
-        severity: 'medium',
-        manager: 'kubectl-set',
-      },
-      {
-        name: 'set env',
-        change: (ns) => plane.kubectlOk(['-n', ns, 'set', 'env', 'deployment/web', 'LOG_LEVEL=debug']),
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'ConfigurationChange',
-        severity: 'medium',
-        manager: 'kubectl-set',
-      },
-      {
-        name: 'label',
-        change: (ns) =>
-          plane.kubectlOk(['-n', ns, 'label', 'deployment/web', 'team=checkout', '--overwrite']),
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'LabelChange',
-        severity: 'low',
-        manager: 'kubectl-label',
-      },
-      {
-        name: 'annotate',
-        change: (ns) =>
-          plane.kubectlOk(['-n', ns, 'annotate', 'deployment/web', 'owner=ops@example.com', '--overwrite']),
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'AnnotationChange',
-        severity: 'low',
-        manager: 'kubectl-annotate',
-      },
-      {
-        name: 'patch a Service port',
-        change: (ns) =>
-          plane.kubectlOk([
-            '-n',
-            ns,
-            'patch',
-            'service/web',
-            '--type=json',
-            '-p',
-            '[{"op":"replace","path":"/spec/ports/0/port","value":8080}]',
-          ]),
-        id: (ns) => `Service:${ns}:web`,
-        type: 'PortChange',
-        severity: 'medium',
-        manager: 'kubectl-patch',
-      },
-      {
-        name: 'patch a volume mount',
-        change: (ns) =>
-          plane.kubectlOk([
-            '-n',
-            ns,
-            'patch',
-            'deployment/web',
-            '--type=json',
-            '-p',
-            '[{"op":"replace","path":"/spec/template/spec/containers/0/volumeMounts/0/mountPath","value":"/etc/other"}]',
-          ]),
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'VolumeChange',
-        severity: 'medium',
-        manager: 'kubectl-patch',
-      },
-      {
-        name: 'edit-style replace',
-        change: replaceMinReady,
-        id: (ns) => `Deployment:${ns}:web`,
-        type: 'ConfigurationChange',
-        severity: 'medium',
-        manager: 'kubectl-replace',
-      },
-      {
-        name: 'patch Secret data',
-        change: (ns) =>
-          plane.kubectlOk([
-            '-n',
-            ns,
-            'patch',
-            'secret/db-credentials',
-            '-p',
-            '{"stringData":{"password":"n3w-S3cret-Valu3"}}',
-          ]),
-        id: (ns) => `Secret:${ns}:db-credentials`,
-        type: 'SecretChange',
-        severity: 'high',
-        manager: 'kubectl-patch',
-      },
-      {
-        name: 'patch ConfigMap data',
-        change: (ns) =>
-          plane.kubectlOk(['-n', ns, 'patch', 'configmap/web-config', '-p', '{"data":{"mode":"debug"}}']),
-        id: (ns) => `ConfigMap:${ns}:web-config`,
-        type: 'ConfigMapChange',
-        severity: 'medium',
-        manager: 'kubectl-patch',
-      },
-      {
-        name: 'delete',
-        change: (ns) => plane.kubectlOk(['-n', ns, 'delete', 'configmap/web-config']),
-        id: (ns) => `ConfigMap:${ns}:web-config`,
-        type: 'Missing',
-        severity: 'high',
-        manager: null,
-      },
-    ];
-    for (const c of cases) {
-      it(`${c.name} -> ${c.type} (${c.severity})`, async () => {
-        const { ns, repo } = await shopRepo();
-        const clean = await analyze(repo, ['-n', ns, '--exit-code']);
+  describe('each drift type, made by a real kubectl command (test/kit/mutations.ts)', () => {
+    // The examples in their namespace; each mutation is put back before the next one.
+    const ns = 'demo';
+    const kubectl = (args: string[], opts?: { input?: string }): Promise<string> =>
+      plane.kubectlOk(args, opts);
+    before(async () => {
+      await plane.kubectlOk(['apply', '-f', join(EXAMPLES, 'namespace.yaml')]);
+      await plane.kubectlOk(['apply', '-f', EXAMPLES]);
+    });
+    for (const c of MUTATIONS) {
+      it(`${mutationName(c)} (${c.severity})`, async () => {
+        const clean = await analyze(EXAMPLES, ['-n', ns, '-o', 'json', '--exit-code']);
         assert.equal(clean.code, 0, `before the change: ${clean.stdout}${clean.stderr}`);
-        await c.change(ns);
-        const res = await analyze(repo, ['-n', ns, '-o', 'json', '--exit-code']);
+        const total = parseJson<JsonReport<DriftResult>>(clean).count;
+        await runStep(kubectl, ns, c.drift);
+        const res = await analyze(EXAMPLES, ['-n', ns, '-o', 'json', '--exit-code']);
         assert.equal(res.code, 1, res.stderr);
         const rows = drifted(parseJson<JsonReport<DriftResult>>(res));
         assert.deepEqual(
@@ -244,7 +111,7 @@ describe('analyze --local', () => {
             managers.filter((m) => m !== null),
             [],
           );
-        const table = await analyze(repo, ['-n', ns]);
+        const table = await analyze(EXAMPLES, ['-n', ns]);
         assert.equal(table.code, 0);
         const [, row] = table.stdout.split('\n');
         const kindName = c.id(ns).split(':');
@@ -254,7 +121,8 @@ describe('analyze --local', () => {
             `^${kindName[0]}/${ns}/${kindName[2]}\\s+${c.type}\\s+${c.severity}\\s+${c.manager ?? '-'}\\s`,
           ),
         );
-        assert.match(table.stdout, /\n1 of 4 resources drifted\n$/);
+        assert.ok(table.stdout.endsWith(`\n1 of ${total} resources drifted\n`), table.stdout);
+        await runStep(kubectl, ns, c.revert);
       });
     }
   });
