@@ -27,6 +27,22 @@ function plugin(args: string[]): Promise<RunResult> {
   return runPlugin([...args, '--kubeconfig', plane.kubeconfig], { env, timeoutMs: 240_000 });
 }
 
+/** `adopt deployment/prod-web` in the overlay checkout (`overlays/prod`), from namespace `ns`. */
+function adoptProd(ns: string, repo: TestRepo, ...extra: string[]): Promise<RunResult> {
+  return plugin([
+    'adopt',
+    'deployment/prod-web',
+    '-n',
+    ns,
+    '--local',
+    '--repo',
+    repo.dir,
+    '--path',
+    'overlays/prod',
+    ...extra,
+  ]);
+}
+
 async function drift(repo: string, id: string, args: string[]): Promise<DriftResult> {
   const r = await plugin(['analyze', '--local', '--repo', repo, '-o', 'json', ...args]);
   const rec = parseJson<JsonReport<DriftResult>>(r).drift_records.find((d) => d.resource_id === id);
@@ -95,17 +111,7 @@ describe('adopt --local into rendered sources', () => {
     await k(['set', 'resources', 'deployment/prod-web', '--limits=memory=512Mi']);
     await k(['set', 'env', 'deployment/prod-web', 'FEATURE_X=on']);
     const baseBefore = readFileSync(join(repo.dir, 'base/deployment.yaml'), 'utf8');
-    const r = await plugin([
-      'adopt',
-      'deployment/prod-web',
-      '-n',
-      ns,
-      '--local',
-      '--repo',
-      repo.dir,
-      '--path',
-      'overlays/prod',
-    ]);
+    const r = await adoptProd(ns, repo);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(repo.dir, 'base/deployment.yaml'), 'utf8'), baseBefore);
     const kust = readFileSync(join(repo.dir, 'overlays/prod/kustomization.yaml'), 'utf8');
@@ -177,19 +183,7 @@ describe('adopt --local into rendered sources', () => {
     const repo = overlayRepo(ns);
     await plane.kubectlOk(['apply', '-k', join(repo.dir, 'overlays/prod')]);
     await plane.kubectlOk(['-n', ns, 'set', 'resources', 'deployment/prod-web', '--limits=memory=384Mi']);
-    const r = await plugin([
-      'adopt',
-      'deployment/prod-web',
-      '-n',
-      ns,
-      '--local',
-      '--repo',
-      repo.dir,
-      '--path',
-      'overlays/prod',
-      '--to',
-      'base',
-    ]);
+    const r = await adoptProd(ns, repo, '--to', 'base');
     assert.equal(r.code, 0, r.stderr);
     const base = readFileSync(join(repo.dir, 'base/deployment.yaml'), 'utf8');
     assert.match(base, / {14}memory: 384Mi\n/);

@@ -66,13 +66,13 @@ async function get(ns: string, path: string): Promise<string> {
   return plane.kubectlOk(['-n', ns, 'get', 'deployment', 'api', '-o', `jsonpath={${path}}`]);
 }
 
-function revert(ns: string, repo: string, extra: string[] = []): ReturnType<typeof runPlugin> {
+/** `kubectl driftguard <verb> deployment/api -n ns --local --repo repo` against this plane. */
+function local(verb: string, ns: string, repo: string, extra: string[] = []): ReturnType<typeof runPlugin> {
   return runPlugin([
-    'revert',
+    verb,
     'deployment/api',
     '-n',
     ns,
-    '--yes',
     '--local',
     '--repo',
     repo,
@@ -81,6 +81,10 @@ function revert(ns: string, repo: string, extra: string[] = []): ReturnType<type
     ...extra,
   ]);
 }
+
+const revert = (ns: string, repo: string, extra: string[] = []): ReturnType<typeof runPlugin> =>
+  local('revert', ns, repo, ['--yes', ...extra]);
+const diffLocal = (ns: string, repo: string): ReturnType<typeof runPlugin> => local('diff', ns, repo);
 
 const others = (entries: ManagedEntry[]): ManagedEntry[] =>
   entries
@@ -129,17 +133,7 @@ describe('revert of a kubectl scale drift on the real API server', () => {
         'owns exactly the drifted field',
       );
       assert.deepEqual(others(after), before, 'every other manager keeps its fields');
-      const diff = await runPlugin([
-        'diff',
-        'deployment/api',
-        '-n',
-        ns,
-        '--local',
-        '--repo',
-        repo,
-        '--kubeconfig',
-        plane.kubeconfig,
-      ]);
+      const diff = await diffLocal(ns, repo);
       assert.equal(diff.code, 0, diff.stdout + diff.stderr);
 
       // Another drift later: the image goes back, and the replicas the first revert owns stay.
@@ -174,17 +168,7 @@ describe('revert of a kubectl scale drift on the real API server', () => {
       await get(ns, '.spec.template.spec.containers[0].env[0].valueFrom.fieldRef.apiVersion'),
       'v1',
     );
-    const diff = await runPlugin([
-      'diff',
-      'deployment/api',
-      '-n',
-      ns,
-      '--local',
-      '--repo',
-      repo,
-      '--kubeconfig',
-      plane.kubeconfig,
-    ]);
+    const diff = await diffLocal(ns, repo);
     assert.equal(diff.code, 0, diff.stdout + diff.stderr);
   });
 });

@@ -4,23 +4,17 @@
 // is wrapped, never cut), and the agent then seeing the record resolve.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import { waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
 import type { AgentProcess } from '../kit/agent-process.ts';
-import { ROOT } from '../../plugin/package/build.ts';
-import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
+import { startDriftedAgent } from './drifted-agent.ts';
+import { startBrowser, tmuxAvailable, type TmuxSession } from './tmux.ts';
 
 let fx: Fixture;
 let agent: AgentProcess;
 let term: TmuxSession | undefined;
 
 before(async () => {
-  fx = await startFixture();
-  await fx.applyAll();
-  agent = await fx.startAgent();
-  await agent.waitReady(60_000);
-  await agent.waitForLog((l) => l['event'] === 'analysis_completed', 30_000);
-  await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=5']);
-  await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'active', 20_000);
+  ({ fx, agent } = await startDriftedAgent());
 });
 
 after(async () => {
@@ -36,18 +30,10 @@ test(
   'd shows the diff, R asks with the diff and what it takes over, n leaves it, y reverts a scale drift',
   { skip: !tmuxAvailable() && 'tmux is not installed' },
   async () => {
-    term = startTmux(
-      [
-        process.execPath,
-        'bin/kubectl-driftguard.js',
-        'ui',
-        '--agent-url',
-        agent.apiUrl,
-        '--kubeconfig',
-        fx.plane.kubeconfig,
-      ],
-      { columns: 100, rows: 30, cwd: ROOT, env: { NO_COLOR: '1' } },
-    );
+    term = startBrowser(['--agent-url', agent.apiUrl, '--kubeconfig', fx.plane.kubeconfig], {
+      columns: 100,
+      rows: 30,
+    });
     let screen = await term.waitFor(/Deployment\/web/, 60_000);
     const rows = screen.split('\n').filter((l) => /^(high|medium|low) /.test(l));
     const at = rows.findIndex((l) => l.includes('Deployment/web'));

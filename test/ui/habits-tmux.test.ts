@@ -5,10 +5,10 @@
 // port-forward to a vanished pod does; --request-timeout 10m keeps the request itself waiting).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startFixture, waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
+import type { Fixture } from '../kit/agent-fixture.ts';
 import type { AgentProcess } from '../kit/agent-process.ts';
-import { ROOT } from '../../plugin/package/build.ts';
-import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
+import { startDriftedAgent } from './drifted-agent.ts';
+import { startBrowser, tmuxAvailable, type TmuxSession } from './tmux.ts';
 
 let fx: Fixture;
 let agent: AgentProcess;
@@ -16,14 +16,9 @@ let term: TmuxSession | undefined;
 let stopped = false;
 
 before(async () => {
-  fx = await startFixture();
-  await fx.applyAll();
-  agent = await fx.startAgent();
-  await agent.waitReady(60_000);
-  await agent.waitForLog((l) => l['event'] === 'analysis_completed', 30_000);
-  await fx.plane.kubectlOk(['-n', 'demo', 'scale', 'deployment/web', '--replicas=5']);
-  await fx.plane.kubectlOk(['-n', 'demo', 'label', 'configmap', '--all', 'drifted=yes']);
-  await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'active', 20_000);
+  ({ fx, agent } = await startDriftedAgent((f) =>
+    f.plane.kubectlOk(['-n', 'demo', 'label', 'configmap', '--all', 'drifted=yes']),
+  ));
 });
 
 after(async () => {
@@ -38,18 +33,10 @@ test(
   'Esc never quits, : commands work and answer, the sort column is marked, a silent agent is flagged',
   { skip: !tmuxAvailable() && 'tmux is not installed' },
   async () => {
-    term = startTmux(
-      [
-        process.execPath,
-        'bin/kubectl-driftguard.js',
-        'ui',
-        '--agent-url',
-        agent.apiUrl,
-        '--request-timeout',
-        '10m',
-      ],
-      { columns: 120, rows: 35, cwd: ROOT, env: { NO_COLOR: '1' } },
-    );
+    term = startBrowser(['--agent-url', agent.apiUrl, '--request-timeout', '10m'], {
+      columns: 120,
+      rows: 35,
+    });
     let screen = await term.waitFor((s) => /Deployment\/web/.test(s) && /ConfigMap\//.test(s), 60_000);
     assert.match(screen, /SEV↓ +NAMESPACE/, 'severity sort marked in the header');
 
@@ -113,12 +100,7 @@ test(
 );
 
 test('Ctrl-C quits', { skip: !tmuxAvailable() && 'tmux is not installed' }, async () => {
-  const t = startTmux([process.execPath, 'bin/kubectl-driftguard.js', 'ui', '--agent-url', agent.apiUrl], {
-    columns: 100,
-    rows: 30,
-    cwd: ROOT,
-    env: { NO_COLOR: '1' },
-  });
+  const t = startBrowser(['--agent-url', agent.apiUrl], { columns: 100, rows: 30 });
   try {
     await t.waitFor(/Deployment\/web/, 60_000);
     t.keys('C-c');

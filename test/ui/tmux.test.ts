@@ -8,7 +8,7 @@ import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { exampleManifests, makeRepo, type TestRepo } from '../kit/repos.ts';
 import { ROOT } from '../../plugin/package/build.ts';
-import { startTmux, tmuxAvailable, type TmuxSession } from './tmux.ts';
+import { startBrowser, tmuxAvailable, type TmuxSession } from './tmux.ts';
 
 let plane: Cluster;
 let repo: TestRepo;
@@ -46,12 +46,7 @@ test(
   'kubectl driftguard ui in an 80×24 terminal: list, filter, analyze, detail, quit',
   { skip: !tmuxAvailable() && 'tmux is not installed' },
   async () => {
-    term = startTmux([process.execPath, 'bin/kubectl-driftguard.js', 'ui', '--agent-url', agent.apiUrl], {
-      columns: 80,
-      rows: 24,
-      cwd: ROOT,
-      env: { NO_COLOR: '1' },
-    });
+    term = startBrowser(['--agent-url', agent.apiUrl], { columns: 80, rows: 24 });
     // The watch (or the first periodic run) reports the drift; the list refreshes every few seconds.
     let screen = await term.waitFor(/Deployment\/web/, 60_000);
     assert.match(screen, /DriftGuard ▸ active drifts/);

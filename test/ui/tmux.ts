@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface TmuxSession {
   /** Keys as tmux names them (`Enter`, `Escape`, `Down`) or single characters. */
@@ -93,4 +94,13 @@ export function startTmux(
       rmSync(dirname(conf), { recursive: true, force: true });
     },
   };
+}
+
+/** `kubectl driftguard ui <args>` in a fresh terminal of the given size, colours off. */
+export function startBrowser(args: string[], size: { columns: number; rows: number }): TmuxSession {
+  return startTmux([process.execPath, 'bin/kubectl-driftguard.js', 'ui', ...args], {
+    ...size,
+    cwd: fileURLToPath(new URL('../../', import.meta.url)),
+    env: { NO_COLOR: '1' },
+  });
 }
