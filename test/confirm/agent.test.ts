@@ -1,7 +1,7 @@
 // The confirm stage through the agent, installed as a user installs it on the full cluster: the
 // shipped manifests (ClusterRole driftguard-agent-confirm + the dry-run-only
-// ValidatingAdmissionPolicy) and the agent process with its ServiceAccount's own token
-// (test/kit/in-cluster.ts). The same real admission chain as the plugin's suite (admission.ts):
+// ValidatingAdmissionPolicy) and the agent's real image on the real node (test/kit/agent-pod.ts),
+// reached through the plugin's port-forward. Skips, with the reason, where there is no real node. The same real admission chain as the plugin's suite (admission.ts):
 // what admission wrote is explained (no record active, confirmed by the server), the object a
 // webhook refuses to dry-run keeps its suspected drift, `confirmed: false` with the reason; a real
 // kubectl change is drift, `confirmed: true`; /ready names the confirm component and the confirm
@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftRecord, DriftResult, Readiness } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { waitForRecord } from '../kit/agent-fixture.ts';
-import { installAgent, serviceAccountDir, type InstalledAgent } from '../kit/in-cluster.ts';
+import { agentPodSkipReason, installAgentPod, type AgentPod } from '../kit/agent-pod.ts';
+import { until } from '../kit/poll.ts';
 import { parseJson, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { build, MANIFESTS, type ManifestDoc } from '../manifests/kustomize.ts';
@@ -31,21 +31,25 @@ const C = 'spec.template.spec.containers[name=web]';
 let cluster: Cluster;
 let admission: Admission;
 let repo: TestRepo;
-let installed: InstalledAgent | undefined;
+let installed: AgentPod | undefined;
+const skip = agentPodSkipReason();
+if (skip) console.log(`# confirm agent suite skipped: ${skip}`);
+/** The agent's API and health ports (through the port-forward). */
+type AgentUrls = Pick<AgentPod, 'apiUrl' | 'healthUrl'>;
 
-async function record(agent: AgentProcess, id: string): Promise<DriftRecord> {
+async function record(agent: AgentUrls, id: string): Promise<DriftRecord> {
   const res = await fetch(`${agent.apiUrl}/api/v1/drift-records/${encodeURIComponent(id)}`);
   assert.equal(res.status, 200, `GET ${id}: ${res.status}`);
   return (await res.json()) as DriftRecord;
 }
 
-async function readiness(agent: AgentProcess): Promise<Readiness> {
+async function readiness(agent: AgentUrls): Promise<Readiness> {
   return (await (await fetch(`${agent.healthUrl}/ready`)).json()) as Readiness;
 }
 
 /** driftguard_confirm_requests_total by outcome, and the duration histogram's count. */
 async function confirmMetrics(
-  agent: AgentProcess,
+  agent: AgentUrls,
 ): Promise<{ byOutcome: Record<string, number>; timed: number }> {
   const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
   const byOutcome: Record<string, number> = {};
@@ -59,19 +63,29 @@ async function confirmMetrics(
 
 const active = (r: { drift_status: string }) => r.drift_status === 'active';
 
-describe('confirm through the agent installed from manifests/ (full cluster, real admission)', () => {
+/** Until the agent has completed its first analysis (its metric), as the process's log said before. */
+async function analysed(agent: AgentUrls): Promise<void> {
+  await until(
+    'the first analysis',
+    async () => {
+      const text = await (await fetch(`${agent.healthUrl}/metrics`).catch(() => null))?.text();
+      const at = /^driftguard_last_analysis_success_timestamp_seconds (\S+)$/m.exec(text ?? '')?.[1];
+      return Number(at) > 0 ? true : undefined;
+    },
+    { timeoutMs: 120_000 },
+  );
+}
+
+describe('confirm through the agent installed from manifests/ (real node, real admission)', { skip }, () => {
   before(async () => {
-    cluster = await startCluster();
+    cluster = await startCluster({ realNode: true });
     admission = await installAdmission(cluster);
     await admissionNamespace(cluster, NS);
     const yaml = appsYaml(NS);
     await cluster.kubectlOk(['apply', '-f', '-'], { input: yaml });
     repo = makeRepo({ 'apps.yaml': yaml });
-    installed = await installAgent(cluster, {
-      config: { git: { url: repo.bare().url, branch: repo.branch }, drift: { interval: '1h' } },
-    });
-    await installed.agent.waitReady(60_000);
-    await installed.agent.waitForLog((l) => l['event'] === 'analysis_completed', 90_000);
+    installed = await installAgentPod(cluster, { repo, env: { DRIFTGUARD_DRIFT_INTERVAL: '1h' } });
+    await analysed(installed);
   });
   after(async () => {
     await installed?.stop();
@@ -81,7 +95,7 @@ describe('confirm through the agent installed from manifests/ (full cluster, rea
   });
 
   it('what admission wrote is explained; a refused dry-run leaves the drift unconfirmed, with why', async () => {
-    const { agent } = installed!;
+    const agent = installed!;
     const web = await waitForRecord(agent, WEB, () => true, 30_000);
     assert.notEqual(web.drift_status, 'active', `web: ${JSON.stringify(web.drift_details)}`);
 
@@ -110,7 +124,7 @@ describe('confirm through the agent installed from manifests/ (full cluster, rea
   });
 
   it('a real change is drift, confirmed by the server, with its type; the metrics move', async () => {
-    const { agent } = installed!;
+    const agent = installed!;
     const before = await confirmMetrics(agent);
     const dep = ['-n', NS, 'deployment/web'];
     await cluster.kubectlOk(['label', ...dep, 'team=payments']);
@@ -139,7 +153,7 @@ describe('confirm through the agent installed from manifests/ (full cluster, rea
   });
 
   it('the read-only overlay (confirm: off) gives the normalised comparison alone, no request', async () => {
-    await installed?.stop();
+    await installed?.uninstall();
     installed = undefined;
     // The overlay as a user applies it: its objects, minus what it deletes from the base (the
     // confirm ClusterRole and binding), and its Deployment's DRIFTGUARD_* settings.
@@ -157,23 +171,16 @@ describe('confirm through the agent installed from manifests/ (full cluster, rea
     );
     for (const d of removed) await cluster.kubectlOk(['delete', d.kind, d.metadata.name]);
 
-    const saDir = await serviceAccountDir(cluster);
-    const agent = await startAgent({
-      config: {
-        git: { url: repo.bare().url, branch: repo.branch },
-        drift: { interval: '1h' },
-        kubernetes: { in_cluster: true },
-      },
-      env: {
-        KUBERNETES_SERVICE_HOST: '127.0.0.1',
-        KUBERNETES_SERVICE_PORT: String(cluster.port),
-        DRIFTGUARD_SERVICE_ACCOUNT_DIR: saDir,
-        ...overlayEnv(ro),
-      },
+    // The overlay itself is what the test overlay builds on: its DRIFTGUARD_* settings come with it.
+    overlayEnv(ro);
+    const agent = await installAgentPod(cluster, {
+      repo,
+      base: join(MANIFESTS, 'overlays', 'read-only'),
+      env: { DRIFTGUARD_DRIFT_INTERVAL: '1h' },
     });
+    installed = agent;
     try {
-      await agent.waitReady(60_000);
-      await agent.waitForLog((l) => l['event'] === 'analysis_completed', 90_000);
+      await analysed(agent);
       const confirm = (await readiness(agent)).components.find((c) => c.name === 'confirm');
       assert.match(confirm?.message ?? '', /^off/);
 
@@ -214,6 +221,7 @@ describe('confirm through the agent installed from manifests/ (full cluster, rea
       );
     } finally {
       await agent.stop();
+      installed = undefined;
     }
   });
 });

@@ -29,6 +29,8 @@ export interface OverlayOptions {
   nodeName: string;
   /** More environment for the agent container (DRIFTGUARD_* configuration). */
   env?: Record<string, string>;
+  /** What the overlay builds on: manifests/ (the default) or one of its overlays. */
+  base?: string;
 }
 
 function splitRef(ref: string): { newName: string; newTag: string } {
@@ -70,7 +72,7 @@ export function writeTestOverlay(opts: OverlayOptions): string {
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
-    resources: [relative(opts.dir, join(ROOT, 'manifests'))],
+    resources: [relative(opts.dir, opts.base ?? join(ROOT, 'manifests'))],
     images: [{ name: SHIPPED_IMAGE, ...splitRef(opts.image) }],
     patches: [{ patch: stringify(patch) }],
   };

@@ -54,6 +54,8 @@ export interface AgentPodOptions {
   path?: string;
   /** More configuration as the manifests take it: DRIFTGUARD_<SECTION>_<KEY> variables. */
   env?: Record<string, string>;
+  /** The shipped kustomization to install: manifests/ (the default) or one of its overlays. */
+  base?: string;
 }
 
 export interface AgentPod {
@@ -70,6 +72,8 @@ export interface AgentPod {
   reconnect(): Promise<void>;
   /** Closes the forwards and stops the Git server and FerretDB (the cluster's stop removes the pod). */
   stop(): Promise<void>;
+  /** Deletes the agent's Deployment, waits until no agent pod is left (its host ports free), then stop(). */
+  uninstall(): Promise<void>;
 }
 
 const imported = new WeakSet<Cluster>();
@@ -143,6 +147,7 @@ export async function installAgentPod(cluster: Cluster, opts: AgentPodOptions): 
       image: image.ref,
       apiServerPort: cluster.port,
       nodeName: node.name,
+      ...(opts.base ? { base: opts.base } : {}),
       env: {
         DRIFTGUARD_GIT_URL: `${git.url}/${bare.dir.split('/').pop() ?? ''}`,
         DRIFTGUARD_GIT_BRANCH: opts.repo.branch,
@@ -153,7 +158,9 @@ export async function installAgentPod(cluster: Cluster, opts: AgentPodOptions): 
     });
     const applied = Date.now();
     await cluster.kubectlOk(['apply', '-k', overlay]);
-    const [pod] = await waitPods(cluster, 'the agent pod Ready', (p) => p.length === 1 && p[0]!.ready);
+    // On the real node: a Deployment applied before (say with the shipped image) may still have a pod on kwok.
+    const onNode = (p: PodInfo[]): boolean => p.length === 1 && p[0]!.ready && p[0]!.nodeName === node.name;
+    const [pod] = await waitPods(cluster, 'the agent pod Ready on the real node', onNode);
     const readySeconds = (Date.now() - applied) / 1000;
     const self: AgentPod = {
       pod: pod!,
@@ -165,7 +172,7 @@ export async function installAgentPod(cluster: Cluster, opts: AgentPodOptions): 
           .stdout,
       reconnect: async () => {
         await closeForwards();
-        const [ready] = await waitPods(cluster, 'a Ready agent pod', (p) => p.length === 1 && p[0]!.ready);
+        const [ready] = await waitPods(cluster, 'a Ready agent pod on the real node', onNode);
         self.pod = ready!;
         const api = await forward(cluster, POD_API_PORT);
         transports.push(api);
@@ -175,6 +182,20 @@ export async function installAgentPod(cluster: Cluster, opts: AgentPodOptions): 
         self.healthUrl = health.baseUrl;
       },
       stop,
+      uninstall: async () => {
+        await cluster.kubectlOk(['-n', AGENT_NS, 'delete', 'deployment', 'driftguard-agent', '--wait=true']);
+        await until(
+          'no agent pod left',
+          async () =>
+            (
+              await cluster.kubectlOk(['-n', AGENT_NS, 'get', 'pods', '-l', AGENT_LABELS, '-o', 'name'])
+            ).trim()
+              ? undefined
+              : true,
+          { timeoutMs: 90_000 },
+        );
+        await stop();
+      },
     };
     await self.reconnect();
     await until(
