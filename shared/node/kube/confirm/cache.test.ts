@@ -18,6 +18,19 @@ describe('ConfirmCache', () => {
     assert.notEqual(confirmKey(live('u1', '8'), 'sha256:d'), confirmKey(live('u1', '7'), 'sha256:d'));
     assert.notEqual(confirmKey(live('u1', '7'), 'sha256:e'), confirmKey(live('u1', '7'), 'sha256:d'));
     assert.equal(confirmKey({ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }, 'sha256:d'), null);
+    // With the verdict's live hash, a status-only write (a new resourceVersion) keeps the key.
+    assert.equal(
+      confirmKey(live('u1', '8'), 'sha256:d', 'sha256:l'),
+      confirmKey(live('u1', '7'), 'sha256:d', 'sha256:l'),
+    );
+    assert.notEqual(
+      confirmKey(live('u1', '7'), 'sha256:d', 'sha256:m'),
+      confirmKey(live('u1', '7'), 'sha256:d', 'sha256:l'),
+    );
+    assert.notEqual(
+      confirmKey(live('u2', '7'), 'sha256:d', 'sha256:l'),
+      confirmKey(live('u1', '7'), 'sha256:d', 'sha256:l'),
+    );
   });
 
   it('keeps answers, forgets failures after their TTL, evicts the least recently used', () => {

@@ -1,18 +1,23 @@
 // The confirm cache: the server's answer to a dry-run of Git's object, kept per (live object uid +
-// resourceVersion, desired hash). While neither side changes, a drifted object is re-analysed
-// (every watch event, tick, Git sync) without a new request; any write to the live object or a new
-// desired state asks again. Rules are not in the key on purpose: the answer does not depend on
-// them (the confirm stage re-runs on the cached answer with the current rules, so the verdict does).
+// the version of live that is compared, desired hash). The version is the verdict's live_hash (live
+// as normalised: status and server metadata left out) when there is one, else resourceVersion: a
+// drifted Deployment's status moves its resourceVersion several times while its pods come and go,
+// and none of that changes what is compared or what the server makes of Git's object. While
+// neither side changes, a drifted object is re-analysed (every watch event, tick, Git sync) without
+// a new request; any change to a compared field of the live object or a new desired state asks
+// again. Rules are not in the key on purpose: the answer does not depend on them (the confirm stage
+// re-runs on the cached answer with the current rules, so the verdict does).
 // A failure is kept for a short while only, so a webhook that comes back is asked again.
 import type { ConfirmAnswer } from '../../../engine/confirm.ts';
 import type { KubeObject } from '../../../types.ts';
 
-/** The cache key, or null when live lacks a uid or resourceVersion (never cached then). */
-export function confirmKey(live: KubeObject, desiredHash: string): string | null {
+/** The cache key, or null when live lacks a uid or any version (never cached then). */
+export function confirmKey(live: KubeObject, desiredHash: string, liveHash?: string | null): string | null {
   const uid = live.metadata['uid'];
   const rv = live.metadata['resourceVersion'];
-  if (typeof uid !== 'string' || typeof rv !== 'string' || !uid || !rv) return null;
-  return `${uid}@${rv}|${desiredHash}`;
+  const version = liveHash || (typeof rv === 'string' ? rv : '');
+  if (typeof uid !== 'string' || !uid || !version) return null;
+  return `${uid}@${version}|${desiredHash}`;
 }
 
 export interface ConfirmCacheOptions {

@@ -34,8 +34,10 @@ export interface ConfirmRequest {
   object: KubeObject;
   namespace: string;
   live: KubeObject;
-  /** The engine's desired_hash of the object: with live's uid and resourceVersion, the cache key. */
+  /** The engine's desired_hash of the object: with live's uid and version, the cache key. */
   desiredHash: string;
+  /** The engine's live_hash of the object (live as compared): its version in the cache key. */
+  liveHash?: string | null;
 }
 
 export class Confirmer {
@@ -56,12 +58,12 @@ export class Confirmer {
 
   /** The cached answer for `req`, if any: never a request (the agent's revert plans use it). */
   cached(req: ConfirmRequest): ConfirmAnswer | undefined {
-    const key = confirmKey(req.live, req.desiredHash);
+    const key = confirmKey(req.live, req.desiredHash, req.liveHash);
     return key === null ? undefined : this.cache.get(key);
   }
 
   async answer(req: ConfirmRequest): Promise<ConfirmAnswer> {
-    const key = confirmKey(req.live, req.desiredHash);
+    const key = confirmKey(req.live, req.desiredHash, req.liveHash);
     if (key === null) return this.ask(req);
     const cached = this.cache.get(key);
     if (cached) return cached;

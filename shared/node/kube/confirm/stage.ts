@@ -44,6 +44,7 @@ export class ConfirmStage {
       namespace: first.namespace,
       live,
       desiredHash: first.desired_hash,
+      liveHash: first.live_hash,
     });
     if (a.ok) this.confirmed++;
     return a;
@@ -62,6 +63,7 @@ export class ConfirmStage {
       namespace: first.namespace,
       live,
       desiredHash: first.desired_hash,
+      liveHash: first.live_hash,
     });
   }
 
