@@ -103,7 +103,7 @@ export async function confirmFigures(
     name: `confirm: dry-run requests per full analysis, ${deployments.length} drifted`,
     value: drifted,
     unit: 'requests',
-    note: 'answers cached per live resourceVersion and desired state; remembered verdicts skip confirm',
+    note: 'answers cached per live uid + live hash (as compared) and desired state; remembered verdicts skip confirm',
   });
   await scale(cluster, deployments, 1);
   await until(
