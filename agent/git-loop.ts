@@ -21,6 +21,8 @@ export class GitLoop {
   private markLoaded: () => void = () => undefined;
   /** The first load has been tried (loaded or failed): from then on only what Git names is held whole. */
   private triedOnce = false;
+  /** The first full analysis has been asked for. */
+  private analysedOnce = false;
   /** Resolves once Git has loaded (the first analysis waits for it). */
   readonly loaded = new Promise<void>((resolve) => {
     this.markLoaded = resolve;
@@ -69,7 +71,11 @@ export class GitLoop {
     for (const d of change.newDuplicates)
       log.error({ event: 'git_parse_error', file: d.file, line: null }, d.message);
     this.markLoaded();
-    if (change.initial) scheduler.triggerAnalysis('git');
-    else if (change.touched.size > 0) scheduler.analyzeObjects(change.touched, 'git');
+    // The first load is the first full analysis; a source that loads later (one added at runtime by
+    // sources_from, or one whose first clone failed) names all its objects as touched.
+    if (change.initial && !this.analysedOnce) {
+      this.analysedOnce = true;
+      scheduler.triggerAnalysis('git');
+    } else if (change.touched.size > 0) scheduler.analyzeObjects(change.touched, 'git');
   }
 }
