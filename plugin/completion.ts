@@ -150,7 +150,7 @@ export async function completions(
       directive: DIRECTIVE.noFileComp,
     };
   if (
-    ['get', 'describe', 'diff', 'revert', 'adopt', 'waive'].includes(sub.name()) &&
+    ['get', 'describe', 'diff', 'revert', 'adopt', 'waive', 'ignore'].includes(sub.name()) &&
     positionals.length === 0
   ) {
     const ids = await sources.resourceIds(flags as GlobalFlags).catch(() => []);

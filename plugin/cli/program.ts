@@ -17,6 +17,7 @@ import { registerStatus } from './status.ts';
 import { registerUi, runUiCommand } from './ui.ts';
 import { registerVersion } from './version.ts';
 import { registerUnwaive, registerWaive, registerWaivers } from './waive.ts';
+import { registerIgnore } from './ignore.ts';
 
 const EXAMPLES = `
 Examples:
@@ -55,6 +56,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     registerWaive,
     registerUnwaive,
     registerWaivers,
+    registerIgnore,
     registerVersion,
     registerUi,
     registerCompletion,

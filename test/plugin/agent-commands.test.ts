@@ -58,6 +58,41 @@ describe('agent-backed commands', () => {
     await fx?.stop();
   });
 
+  it('ignore proposes the narrowest rule from the diff, for the config and the Git annotation', async () => {
+    const r = await dg(['ignore', 'deployment/web', '-n', 'demo', '--field', 'spec.replicas']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^Proposed rule \(the narrowest: this object, this field\):\n {2}kind: Deployment\.apps\n/,
+    );
+    assert.match(
+      r.stdout,
+      /It would ignore now 1 drifted field:\n {2}Deployment:demo:web {2}spec\.replicas {2}\d+ → 5\n/,
+    );
+    assert.match(
+      r.stdout,
+      /drift\.rules\.ignore\):\n {2}- kind: Deployment\.apps\n {4}namespace: demo\n {4}name: web\n {4}path: spec\.replicas\n/,
+    );
+    assert.match(r.stdout, /driftguard\.io\/ignore-fields: "spec\.replicas"\n$/);
+    const json = parseJson(await dg(['ignore', WEB, '--field', 'spec.replicas', '-o', 'json'])) as {
+      rule: Record<string, string>;
+      matches: { resource_id: string; path: string }[];
+    };
+    assert.deepEqual(json.rule, {
+      kind: 'Deployment.apps',
+      namespace: 'demo',
+      name: 'web',
+      path: 'spec.replicas',
+    });
+    assert.deepEqual(
+      json.matches.map((m) => m.path),
+      ['spec.replicas'],
+    );
+    const bad = await dg(['ignore', WEB, '--field', 'spec.containers[0]']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--field: a list index/);
+  });
+
   it('status: a summary line, then the active drifts', async () => {
     const r = await dg(['status']);
     assert.equal(r.code, 0, r.stderr);
@@ -260,6 +295,7 @@ describe('agent-backed commands', () => {
         'waive',
         'unwaive',
         'waivers',
+        'ignore',
         'version',
         'ui',
         'completion',

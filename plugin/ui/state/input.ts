@@ -7,10 +7,10 @@ import { top } from './nav.ts';
 import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 
 /**
- * What a key asks of the world: an analysis, the revert of the resource on the confirmation page, or
- * the adoption of the drift under the cursor (list) or on screen.
+ * What a key asks of the world: an analysis, the revert of the resource on the confirmation page,
+ * the adoption of the drift under the cursor (list) or on screen, or an ignore rule for the drift on screen.
  */
-export type Effect = 'analyze' | { revert: string; force: boolean } | { adopt: string };
+export type Effect = 'analyze' | { revert: string; force: boolean } | { adopt: string } | { ignore: string };
 
 const NAMED = [
   'upArrow',
@@ -52,7 +52,10 @@ export function applyPress(
     if (!resolved) continue;
     if ('text' in resolved) s = reduce(s, { type: 'text', text: resolved.text }, facts);
     else if (resolved.command === 'analyze') effects.push('analyze');
-    else if (resolved.command === 'adopt') {
+    else if (resolved.command === 'ignore') {
+      const page = top(s.stack);
+      if (page.view === 'detail') effects.push({ ignore: page.resourceId });
+    } else if (resolved.command === 'adopt') {
       const page = top(s.stack);
       const id = page.view === 'list' ? facts.selectedId : page.resourceId;
       if (id) effects.push({ adopt: id });

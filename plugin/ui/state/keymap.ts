@@ -38,6 +38,7 @@ export type Command =
   | 'diff'
   | 'revert'
   | 'adopt'
+  | 'ignore'
   | 'confirm'
   | 'confirmForce'
   | 'help'
@@ -151,6 +152,15 @@ export const BINDINGS: readonly Binding[] = [
       'adopt: write the live values of the selected drift into the checkout you started in (review with git diff)',
     command: 'adopt',
     contexts: ['list', 'detail', 'diff'],
+    hint: 10,
+  },
+  {
+    inputs: ['i'],
+    label: 'i',
+    description:
+      'ignore: the narrowest rule for the drifted field at the top of the screen, what it matches now, for the config and the Git annotation',
+    command: 'ignore',
+    contexts: ['detail'],
     hint: 10,
   },
   {
@@ -376,6 +386,7 @@ const SHORT: Partial<Record<Command, string>> = {
   analyze: 'analyze',
   diff: 'diff',
   revert: 'revert',
+  ignore: 'ignore',
   help: 'help',
   up: 'up',
   down: 'down',

@@ -116,6 +116,7 @@ export function reduce(state: UiState, action: Action, f: ViewFacts): UiState {
       return { ...s, quit: true };
     case 'analyze':
     case 'adopt':
+    case 'ignore':
       return s;
     case 'diff':
     case 'revert':

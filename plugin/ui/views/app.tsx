@@ -10,6 +10,7 @@ import { useDiff } from '../hooks/use-diff.ts';
 import { useDriftData } from '../hooks/use-drift-data.ts';
 import { useSpinner } from '../hooks/use-spinner.ts';
 import { recordDetailLines, type DetailLine } from '../render/detail.ts';
+import { ignoreProposalLines } from '../render/ignore.ts';
 import { wrap } from '../render/text.ts';
 import { applyPress } from '../state/input.ts';
 import { hintBar } from '../state/keymap.ts';
@@ -70,11 +71,10 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
         ]),
       ]
     : [];
-  const detailLines = diffPage
-    ? diffLines
-    : detail.record
-      ? recordDetailLines(detail.record, detail.history, width)
-      : [];
+  const [ignored, setIgnored] = useState<{ id: string; lines: DetailLine[] } | null>(null);
+  const recordLines = detail.record ? recordDetailLines(detail.record, detail.history, width) : [];
+  const ignoreShown = ignored && ignored.id === detailId ? ignored.lines : [];
+  const detailLines = diffPage ? diffLines : [...ignoreShown, ...recordLines];
   const choices = namespaceChoices(data.records ?? [], state.namespace);
 
   // What the reducer needs to know about this render's screen.
@@ -104,7 +104,13 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     for (const e of effects) {
       if (e === 'analyze') analyze();
       else if ('adopt' in e) diff.adopt(e.adopt);
-      else diff.revert(e.revert, e.force);
+      else if ('ignore' in e) {
+        const shown = recordLines.slice(Math.max(0, latest.current.detailScroll - ignoreShown.length));
+        setIgnored({
+          id: e.ignore,
+          lines: ignoreProposalLines(detail.record, shown, data.records ?? [], width),
+        });
+      } else diff.revert(e.revert, e.force);
     }
   });
 
