@@ -13,12 +13,12 @@ import { Scheduler } from './analysis/scheduler.ts';
 import { createApiApp, createHealthApp, startHttpServers, type HttpServers } from './api/index.ts';
 import type { AgentConfig } from './config/schema.ts';
 import { ControlFacade } from './control.ts';
-import { safeUrl } from './git/auth.ts';
 import { desiredVersions, trackedOnly } from './git/desired-view.ts';
 import { GitSource } from './git/git-source.ts';
-import { sourceSpecs, type SourceSpec } from './git/source-spec.ts';
+import { helmReleaseSpecs, sourceSpecs, type SourceSpec } from './git/source-spec.ts';
 import type { DiscoveredSource } from './gitops/discovered.ts';
 import { GitopsDiscovery } from './gitops/watcher.ts';
+import { HelmReleaseSource } from './helm/release-source.ts';
 import { Sources } from './git/sources.ts';
 import { gitWorkDir } from './git/work-dir.ts';
 import { GitLoop } from './git-loop.ts';
@@ -132,7 +132,13 @@ export class Agent {
         render,
         () => this.facts.scopes,
       );
-    this.sources = new Sources(specs.map(this.makeSource));
+    this.sources = new Sources([
+      ...specs.map(this.makeSource),
+      // Helm releases (no Git) after the Git sources: an object both declare is Git's.
+      ...helmReleaseSpecs(config).map(
+        (spec) => new HelmReleaseSource(spec, kc, this.log, () => this.facts.scopes),
+      ),
+    ]);
     this.gitops =
       config.sources_from.length > 0
         ? new GitopsDiscovery({
@@ -279,7 +285,7 @@ export class Agent {
       {
         event: 'agent_started',
         version: this.options.version ?? null,
-        sources: this.sources.list.map((s) => `${s.name}=${safeUrl(s.spec.git.url)}`),
+        sources: this.sources.list.map((s) => `${s.name}=${s.origin()}`),
       },
       'DriftGuard agent starting',
     );

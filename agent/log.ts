@@ -66,6 +66,8 @@ export type LogEvent =
   | 'source_rendered'
   | 'render_failed'
   | 'render_recovered'
+  | 'helm_release_synced'
+  | 'helm_release_gone'
   | 'render_unstable'
   | 'render_warning'
   | 'notification_sent'

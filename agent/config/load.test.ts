@@ -154,6 +154,19 @@ describe('DRIFTGUARD_* overrides', () => {
     const c = parseConfig('', { DRIFTGUARD_SOURCES: '[{ name: a, url: /r, type: helm }]' });
     assert.equal(c.sources?.[0]?.type, 'helm');
   });
+  it('reads a helm-release source: no url, releases all by default or listed', () => {
+    const c = parseConfig(
+      'sources:\n  - { name: rel, type: helm-release }\n  - { name: some, type: helm-release, releases: [apps/web, db/pg.main] }\n',
+      {},
+    );
+    assert.equal(c.sources?.[0]?.url, undefined);
+    assert.equal(c.sources?.[0]?.releases, undefined);
+    assert.deepEqual(c.sources?.[1]?.releases, ['apps/web', 'db/pg.main']);
+    assert.equal(
+      parseConfig('sources: [{ name: r, type: helm-release, releases: all }]', {}).sources?.[0]?.releases,
+      'all',
+    );
+  });
   it('lets the environment supply a required key', () => {
     assert.equal(parseConfig('', { DRIFTGUARD_GIT_URL: '/x' }).git.url, '/x');
   });
@@ -173,6 +186,19 @@ describe('config errors', () => {
     {
       yaml: 'git: { url: /g }\nsources: [{ name: default, url: /r }]',
       expect: /^sources\[0\]\.name: default is/,
+    },
+    { yaml: 'sources: [{ name: a }]', expect: /^sources\[0\]\.url: required/ },
+    {
+      yaml: 'sources: [{ name: a, type: helm-release, url: /r }]',
+      expect: /^sources\[0\]\.url: a helm-release source reads the cluster/,
+    },
+    {
+      yaml: 'sources: [{ name: a, type: helm-release, releases: [web] }]',
+      expect: /^sources\[0\]\.releases\[0\]: must be namespace\/release/,
+    },
+    {
+      yaml: 'sources: [{ name: a, url: /r, releases: all }]',
+      expect: /^sources\[0\]\.releases: only for type: helm-release/,
     },
     {
       yaml: 'sources: [{ name: a, url: /r, type: jsonnet }]',

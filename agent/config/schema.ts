@@ -165,16 +165,32 @@ const helmOptions = section({
     .default(DEFAULT_HELM.api_versions),
 });
 
+/** `namespace/release`, as `helm list -A` names a release. */
+const HELM_RELEASE_REF = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\/[a-z0-9]([-.a-z0-9]{0,51}[a-z0-9])?$/;
+const URL_REQUIRED = 'required (a remote URL or a local path)';
+
 /** One entry of `sources:`: a repository path, how to read it, and its namespace. */
 const source = section({
   name: text('required (unique; lowercase letters, digits and -)').refine((n) => SOURCE_NAME.test(n), {
     error: 'must be lowercase letters, digits and - (at most 63, starting and ending with a letter or digit)',
   }),
-  url: text('required (a remote URL or a local path)'),
+  /** Required for a Git source; a helm-release source has none (checked below). */
+  url: text(URL_REQUIRED).optional(),
   /** A branch, a tag, or a commit (which pins the source). */
   branch: text().default('main'),
   path: text().default(''),
-  type: oneOf(SOURCE_TYPES).default('auto'),
+  /** helm-release: no Git; the manifests Helm stored for the releases' deployed revisions. */
+  type: oneOf([...SOURCE_TYPES, 'helm-release']).default('auto'),
+  /** type helm-release: `all` (the default), or a list of `namespace/release`. */
+  releases: z
+    .union(
+      [
+        z.literal('all'),
+        z.array(text().refine((r) => HELM_RELEASE_REF.test(r), { error: 'must be namespace/release' })),
+      ],
+      { error: 'must be all or a list of namespace/release' },
+    )
+    .optional(),
   /** Default namespace for objects without one; Helm's --namespace. Default: `default`. */
   namespace: text().optional(),
   // The renderer's own defaults (shared/node/render/types.ts), so both sides read one declaration.
@@ -182,6 +198,17 @@ const source = section({
   helm: helmOptions.default(() => structuredClone(DEFAULT_HELM)),
   /** Remote bases, chart dependencies and helmCharts pulls: off unless a source opts in. */
   network: bool().default(false),
+}).superRefine((s, ctx) => {
+  if (s.type === 'helm-release' && s.url !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['url'],
+      message: 'a helm-release source reads the cluster: no url',
+    });
+  if (s.type !== 'helm-release' && s.url === undefined)
+    ctx.addIssue({ code: 'custom', path: ['url'], message: URL_REQUIRED });
+  if (s.type !== 'helm-release' && s.releases !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['releases'], message: 'only for type: helm-release' });
 });
 
 const sources = fromEnvAs(

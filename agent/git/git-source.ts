@@ -19,6 +19,7 @@ import {
 import { sourceRoot } from '../../shared/node/source-files.ts';
 import type { Logger } from '../log.ts';
 import { DesiredState, type FileUpdate } from './desired-state.ts';
+import { safeUrl } from './auth.ts';
 import { GitRepo } from './repo.ts';
 import type { SourceSpec } from './source-spec.ts';
 import { errorMessage } from '../../shared/errors.ts';
@@ -100,6 +101,10 @@ export class GitSource {
 
   get commit(): string | null {
     return this.repo.commit;
+  }
+
+  origin(): string {
+    return safeUrl(this.spec.git.url);
   }
 
   /** One sync; never throws: failures are logged and the last good state stays. Null when nothing changed. */

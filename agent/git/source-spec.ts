@@ -36,6 +36,15 @@ export interface SourceSpec {
   notes?: string[];
 }
 
+/** A `sources:` entry of type helm-release: no Git, the releases Helm stored in the cluster. */
+export interface HelmReleaseSpec {
+  name: string;
+  /** `all`, or `namespace/release` names. */
+  releases: 'all' | string[];
+  /** None from the config today (the type every source's spec shares). */
+  ignore?: IgnoreRule[];
+}
+
 export const DEFAULT_SOURCE_NAME = 'default';
 
 /** The old single `git:` section, as the one source `default` (type auto, defaults for the rest). */
@@ -53,7 +62,7 @@ export function legacySource(git: GitConfig, namespace: string): SourceSpec {
 
 /** The sources the agent tracks, in config order (the first one wins an object two sources declare). */
 export function sourceSpecs(config: AgentConfig, namespace: string): SourceSpec[] {
-  const listed = (config.sources ?? []).map((s: SourceConfig): SourceSpec => ({
+  const listed = gitSources(config).map((s): SourceSpec => ({
     name: s.name,
     // Auth and timeouts are the git: section's, shared by every source.
     git: { ...config.git, url: s.url, branch: s.branch, path: s.path },
@@ -65,4 +74,20 @@ export function sourceSpecs(config: AgentConfig, namespace: string): SourceSpec[
   }));
   // The old git: section still works: alone as `default`, or beside sources: as one more.
   return config.git.url ? [legacySource(config.git, namespace), ...listed] : listed;
+}
+
+type GitSourceConfig = SourceConfig & { url: string; type: SourceType };
+
+/** The `sources:` entries read from Git (the schema requires their url). */
+function gitSources(config: AgentConfig): GitSourceConfig[] {
+  return (config.sources ?? []).filter(
+    (s): s is GitSourceConfig => s.type !== 'helm-release' && s.url !== undefined,
+  );
+}
+
+/** The `sources:` entries of type helm-release, in config order. */
+export function helmReleaseSpecs(config: AgentConfig): HelmReleaseSpec[] {
+  return (config.sources ?? [])
+    .filter((s) => s.type === 'helm-release')
+    .map((s) => ({ name: s.name, releases: s.releases ?? 'all' }));
 }

@@ -6,6 +6,7 @@
 import type { IgnoreRule, ParseError } from '../../shared/engine/index.ts';
 import type { SourceStatistics } from '../../shared/types.ts';
 import type { DesiredEntry, DesiredView } from './desired-view.ts';
+import type { DesiredSource } from './desired-source.ts';
 import type { GitChange, GitSource } from './git-source.ts';
 import type { SourceSpec } from './source-spec.ts';
 
@@ -17,12 +18,12 @@ export class Sources implements DesiredView {
   /** Ids of sources that went away since the last sync: analysed again with it. */
   private orphaned = new Set<string>();
 
-  constructor(private readonly configured: GitSource[]) {
+  constructor(private readonly configured: DesiredSource[]) {
     this.rebuild();
   }
 
   /** Configured sources first (config order), then the discovered ones by name. */
-  get list(): GitSource[] {
+  get list(): DesiredSource[] {
     return [...this.configured, ...[...this.discovered.values()].map((d) => d.source)];
   }
 
@@ -72,19 +73,20 @@ export class Sources implements DesiredView {
 
   /** Per source: its type, tool, objects and whether its newest commit rendered (drift counts come from the records). */
   statistics(): Omit<SourceStatistics, 'drifted'>[] {
-    return this.list.map((s) => {
-      const st = s.sourceStatus();
-      return {
-        name: st.name,
-        type: st.type,
-        tool: st.tool,
-        git_commit: st.commit,
-        objects: st.objects,
-        skipped: st.skipped,
-        unstable: st.unstable,
-        render_failed: st.render_failed,
-      };
-    });
+    return this.list
+      .flatMap((s) => s.sourceStatuses?.() ?? [s.sourceStatus()])
+      .map((st) => {
+        return {
+          name: st.name,
+          type: st.type,
+          tool: st.tool,
+          git_commit: st.commit,
+          objects: st.objects,
+          skipped: st.skipped,
+          unstable: st.unstable,
+          render_failed: st.render_failed,
+        };
+      });
   }
 
   /** The newest commit of the first source (the `git_commit` of the agent's version). */
@@ -123,15 +125,18 @@ export class Sources implements DesiredView {
       const ignore: IgnoreRule[] = [...source.unstable, ...source.notCompared, ...(source.spec.ignore ?? [])];
       for (const [id, entry] of source.desired.entries()) {
         const first = next.get(id);
+        const name = entry.source ?? source.name;
         if (first) {
           duplicates.push({
             file: entry.desired.sourceFile,
             line: null,
-            message: `duplicate object ${id}: declared by source ${first.source} (${first.desired.sourceFile}) and source ${source.name} (${entry.desired.sourceFile})`,
+            message: `duplicate object ${id}: declared by source ${first.source} (${first.desired.sourceFile}) and source ${name} (${entry.desired.sourceFile})`,
           });
           continue;
         }
-        next.set(id, { ...entry, source: source.name, ignore, headCommit: source.commit });
+        // An entry naming its own source (a Helm release) is at its own source's head.
+        const headCommit = entry.source ? entry.commit : source.commit;
+        next.set(id, { ...entry, source: name, ignore, headCommit });
       }
     }
     this.index = next;

@@ -81,7 +81,7 @@ export function sourceOption(): Option {
     (v: string) => {
       if (!RECORD_SOURCE_NAME.test(v))
         throw new CliError(
-          `--source ${v}: expected a source name (lowercase letters, digits and -; or argocd/<app>, flux/<ns>/<name>)`,
+          `--source ${v}: expected a source name (lowercase letters, digits and -; or argocd/<app>, flux/<ns>/<name>, helm/<ns>/<release>)`,
         );
       return v;
     },

@@ -47,11 +47,11 @@ export const recordParams = z.strictObject({
   type: oneOf(DRIFT_TYPES).optional(),
   source: name(
     RECORD_SOURCE_NAME,
-    'a source name (lowercase letters, digits and -; or argocd/<app>, flux/<ns>/<name>)',
+    'a source name (lowercase letters, digits and -; or argocd/<app>, flux/<ns>/<name>, helm/<ns>/<release>)',
   )
     .optional()
     .describe(
-      'Only records of this source (`sources[].name`; `default` for the `git:` section; `argocd/<app>` or `flux/<ns>/<name>` for one discovered with sources_from).',
+      'Only records of this source (`sources[].name`; `default` for the `git:` section; `argocd/<app>` or `flux/<ns>/<name>` for one discovered with sources_from; `helm/<namespace>/<release>` for a release of a helm-release source).',
     ),
   ...pageParams,
 });

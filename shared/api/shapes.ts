@@ -28,11 +28,12 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** A source's name (`sources[].name`): what records, events, `?source=` and `--source` carry. */
 export const SOURCE_NAME = DNS_LABEL;
 /**
- * Any source a record may name: a configured one, or one discovered from a GitOps object
- * (sources_from: `argocd/<app>`, `flux/<namespace>/<name>`; object names are DNS subdomains).
+ * Any source a record may name: a configured one, one discovered from a GitOps object
+ * (sources_from: `argocd/<app>`, `flux/<namespace>/<name>`; object names are DNS subdomains), or
+ * a release of a helm-release source (`helm/<namespace>/<release>`).
  */
 export const RECORD_SOURCE_NAME =
-  /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|argocd\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?|flux\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
+  /^(?:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?|argocd\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?|(?:flux|helm)\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
 const SOURCE_TYPES_RENDERED = ['directory', 'kustomize', 'helm'] as const;
 
 /** The shapes the OpenAPI document names, by component name. */

@@ -5,13 +5,12 @@
 // statistics as render_failed) while the other sources are still analysed; an unchanged commit
 // is not rendered again by the 1 s Git poll.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { renderRepoFiles } from '../render/fixture.ts';
-import { renderBinaries } from '../render/tools.ts';
+import { renderBinaries, runHelm } from '../render/tools.ts';
 import { isEvent, waitForRecord } from '../kit/agent-fixture.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 
@@ -54,16 +53,7 @@ const statistics = async (): Promise<SourceStats[]> =>
   (await get<{ statistics: { sources: SourceStats[] } }>(`${agent.apiUrl}/api/v1/statistics`)).body.statistics
     .sources;
 
-function helm(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      renderBinaries().helm,
-      [...args, '--kubeconfig', plane.kubeconfig],
-      { timeout: 120_000, env: { PATH: process.env['PATH'] ?? '', HOME: plane.dir } },
-      (err, _out, stderr) => (err ? reject(new Error(stderr)) : resolve()),
-    );
-  });
-}
+const helm = (args: string[]): Promise<void> => runHelm(plane.kubeconfig, plane.dir, args);
 
 describe('agent with three sources (plain, kustomize, helm)', () => {
   before(async () => {

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { binaries } from '../cluster/binaries.ts';
 
 export const MANIFESTS = join(import.meta.dirname, '..', '..', 'manifests');
-export const OVERLAYS = ['with-mongodb', 'monitoring', 'read-only'] as const;
+export const OVERLAYS = ['with-mongodb', 'monitoring', 'read-only', 'helm-releases'] as const;
 
 export interface ManifestDoc {
   apiVersion: string;

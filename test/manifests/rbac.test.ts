@@ -259,6 +259,29 @@ describe('agent RBAC', () => {
   });
 });
 
+describe('the helm-releases overlay', () => {
+  it('adds reads of Helm release storage and a helm-release source, nothing else', async () => {
+    const base = await build(MANIFESTS);
+    const docs = await build(join(MANIFESTS, 'overlays', 'helm-releases'));
+    const added = agentRoles(docs).filter(
+      (r) => !agentRoles(base).some((b) => b.metadata.name === r.metadata.name),
+    );
+    assert.deepEqual(
+      added.map((r) => [
+        r.metadata.name,
+        r.rules.map((x) => [x.apiGroups, [...(x.resources ?? [])].sort(), x.verbs]),
+      ]),
+      [['driftguard-agent-helm-releases', [[[''], ['configmaps', 'secrets'], READS]]]],
+    );
+    const config = shippedConfig(docs);
+    assert.deepEqual(
+      config.sources?.map((s) => [s.name, s.type, s.releases]),
+      [['helm-releases', 'helm-release', 'all']],
+    );
+    assert.equal(config.git.url, shippedConfig(base).git.url, 'the git: source stays beside it');
+  });
+});
+
 /** Polls `probe` until it returns a value (at most 30 s). */
 async function waitFor<T>(probe: () => Promise<T | null>): Promise<T> {
   const deadline = Date.now() + 30_000;

@@ -31,6 +31,8 @@ export interface KubeRequest {
   body?: unknown;
   /** Content type of the body (a PATCH names its patch type this way). */
   contentType?: string;
+  /** Default application/json; a metadata-only list asks for PartialObjectMetadataList. */
+  accept?: string;
 }
 
 function statusMessage(body: unknown, status: number): { reason: string; message: string } {
@@ -92,7 +94,7 @@ export async function kubeRequest(
   const opts: RequestOptions = {
     method: req.method,
     headers: {
-      accept: 'application/json',
+      accept: req.accept ?? 'application/json',
       ...(payload !== undefined
         ? {
             'content-type': req.contentType ?? 'application/json',

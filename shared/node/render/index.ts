@@ -81,7 +81,7 @@ export interface RenderSpec {
 const HOOK = 'helm.sh/hook';
 
 /** What `helm install` adds to every object it creates (pkg/action's ownership metadata). */
-const HELM_RELEASE_METADATA: IgnoreRule[] = [
+export const HELM_RELEASE_METADATA: IgnoreRule[] = [
   { path: 'metadata.labels["app.kubernetes.io/managed-by"]' },
   { path: 'metadata.annotations["meta.helm.sh/release-name"]' },
   { path: 'metadata.annotations["meta.helm.sh/release-namespace"]' },
