@@ -103,6 +103,18 @@ export const RESOLVED: DriftRecord[] = [
   }),
 ];
 
+export const WAIVED: DriftRecord[] = [
+  record('Deployment', 'shop', 'cache', {
+    drift_status: 'waived',
+    waiver: {
+      id: 'w-1',
+      owner: 'alice',
+      reason: 'load test until Friday',
+      expires_at: '2026-01-08T10:02:33.000Z',
+    },
+  }),
+];
+
 export const STATS: Statistics = {
   total_resources: 12,
   drifted_resources: 3,
@@ -143,8 +155,11 @@ export function standInClient(): StandIn {
     async resolved() {
       return answer(c, 'resolved', list(RESOLVED));
     },
+    async records() {
+      return answer(c, 'records', list([...ACTIVE, ...WAIVED, ...RESOLVED]));
+    },
     async record(id) {
-      const r = [...ACTIVE, ...RESOLVED].find((x) => x.resource_id === id);
+      const r = [...ACTIVE, ...WAIVED, ...RESOLVED].find((x) => x.resource_id === id);
       if (!r) throw new Error(`drift record ${id} not found`);
       return answer(c, `record ${id}`, r);
     },

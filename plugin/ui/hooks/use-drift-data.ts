@@ -4,7 +4,7 @@
 // for two refresh periods, long before a request's own timeout.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { allPages } from '../../../shared/api/client.ts';
-import type { DriftRecord, Statistics } from '../../../shared/types.ts';
+import type { DriftRecord, DriftRecordList, Statistics } from '../../../shared/types.ts';
 import { errorMessage, type UiClient } from '../client.ts';
 import type { RecordMode } from '../state/ui-state.ts';
 
@@ -17,6 +17,18 @@ export interface DriftData {
   refresh: () => void;
   /** Seconds the agent has not answered for (a poll outstanding that long), or null. */
   silentFor: number | null;
+}
+
+/**
+ * Every page of the mode's records (the API answers 100 unless asked for more). The API has no
+ * waived list: waived records are those of the whole list (`kubectl driftguard get`) in that status.
+ */
+export async function recordsOf(client: UiClient, mode: RecordMode): Promise<DriftRecordList> {
+  if (mode === 'active') return allPages((f) => client.active(f));
+  if (mode === 'resolved') return allPages((f) => client.resolved(f));
+  const all = await allPages((f) => client.records(f));
+  const waived = all.drift_records.filter((r) => r.drift_status === 'waived');
+  return { drift_records: waived, count: waived.length };
 }
 
 export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: number): DriftData {
@@ -44,8 +56,7 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
   useEffect(() => {
     let live = true;
     waitingSince.current ??= Date.now();
-    // Every page: the API answers 100 records unless asked for more.
-    const list = allPages((f) => (mode === 'active' ? client.active(f) : client.resolved(f)));
+    const list = recordsOf(client, mode);
     Promise.all([list, client.statistics()]).then(
       ([l, s]) => {
         waitingSince.current = null;

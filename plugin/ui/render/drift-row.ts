@@ -13,6 +13,27 @@ export const DRIFT_COLUMNS: readonly Column[] = [
   { name: 'AGE', min: 4, grow: 0, align: 'right' },
 ];
 
+/** The waived view's columns: the manager's place says whose waiver it is and until when. */
+export const WAIVED_COLUMNS: readonly Column[] = DRIFT_COLUMNS.map((c) =>
+  c.name === 'MANAGER' ? { name: 'WAIVER', min: 14, grow: 3 } : c,
+);
+
+export function columnsFor(mode: 'active' | 'resolved' | 'waived'): readonly Column[] {
+  return mode === 'waived' ? WAIVED_COLUMNS : DRIFT_COLUMNS;
+}
+
+/**
+ * "by alice, 6d left": who accepted it and for how much longer, in kubectl's short durations so it
+ * fits beside the other columns at 80 wide (the detail view has the exact expiry and the reason).
+ */
+export function waiverText(record: DriftRecord, now: number): string {
+  const w = record.waiver;
+  if (!w) return 'waived';
+  const end = Date.parse(w.expires_at);
+  const left = end > now ? `${age(new Date(now).toISOString(), end)} left` : 'expired';
+  return `by ${w.owner}, ${left}`;
+}
+
 /** Every manager that last wrote a drifted field (the filter matches any of them), most frequent first. */
 export function managersOf(record: DriftRecord): string[] {
   const counts = new Map<string, number>();
@@ -35,8 +56,13 @@ export function driftRow(record: DriftRecord, now: number): string[] {
     record.namespace || '-',
     `${record.kind}/${record.name}`,
     record.drift_type ?? '-',
-    // The manager of the most severe field, as `kubectl driftguard status` shows it; a fight names both.
-    record.fight ? `fight: ${record.fight.managers.join('⇄')}` : changedBy(record),
+    managerCell(record, now),
     since ? age(since, now) : '-',
   ];
+}
+
+/** The manager of the most severe field, as `kubectl driftguard status` shows it; a fight names both; a waived drift its waiver. */
+function managerCell(record: DriftRecord, now: number): string {
+  if (record.drift_status === 'waived') return waiverText(record, now);
+  return record.fight ? `fight: ${record.fight.managers.join('⇄')}` : changedBy(record);
 }

@@ -9,7 +9,7 @@ import { ROOT, type NavStack } from './nav.ts';
 interface ColonFields {
   quit: boolean;
   overlay: 'none' | 'help' | 'picker';
-  mode: 'active' | 'resolved';
+  mode: 'active' | 'resolved' | 'waived';
   namespace: string | null;
   kind: string | null;
   source: string | null;
@@ -51,6 +51,7 @@ export function runColon<S extends ColonFields>(s: S, line: string): S {
       return { ...s, overlay: 'help' };
     case 'active':
     case 'resolved':
+    case 'waived':
       return done({ ...s, mode: cmd.names[0], stack: ROOT }, `showing ${cmd.names[0]} drifts`);
     case 'ns':
       return done(

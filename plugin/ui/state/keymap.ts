@@ -108,7 +108,7 @@ export const BINDINGS: readonly Binding[] = [
   {
     inputs: ['r'],
     label: 'r',
-    description: 'toggle active / resolved drifts',
+    description: 'toggle active / resolved drifts (:waived shows the waived ones)',
     command: 'toggle',
     contexts: ['list'],
     hint: 5,
@@ -427,6 +427,11 @@ export const COLON_COMMANDS: readonly ColonCommand[] = [
   { names: ['sort'], usage: ':sort severity|age|namespace', description: 'sort the list' },
   { names: ['active'], usage: ':active', description: 'show active drifts' },
   { names: ['resolved'], usage: ':resolved', description: 'show resolved drifts' },
+  {
+    names: ['waived'],
+    usage: ':waived',
+    description: 'show waived drifts (active drifts a waiver accepts until it expires)',
+  },
   { names: ['help', 'h', '?'], usage: ':help', description: 'show the keys and commands' },
   { names: ['q', 'q!', 'quit', 'exit'], usage: ':q', description: 'quit' },
 ];

@@ -5,7 +5,8 @@ import { nextSort, type SortKey } from './list.ts';
 import type { Command, Context } from './keymap.ts';
 import { runColon } from './colon.ts';
 
-export type RecordMode = 'active' | 'resolved';
+/** `waived`: active drifts under a waiver (`kubectl driftguard get` shows them as STATUS waived). */
+export type RecordMode = 'active' | 'resolved' | 'waived';
 
 export interface UiState {
   stack: NavStack;

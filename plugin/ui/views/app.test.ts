@@ -180,3 +180,24 @@ test("the list holds every active drift, not only the API's first page of 100", 
   const screen = await ui.waitFor('Deployment/app-');
   assert.match(screen, /active 150\/150/);
 });
+
+test(':waived lists the waived drifts (absent from :active, as in get --active) with their waiver', async () => {
+  const client = standInClient();
+  const ui = open(client);
+  let screen = await ui.waitFor('Deployment/api');
+  assert.ok(!screen.includes('Deployment/cache'), 'a waived drift is not an active one');
+  await ui.press(':waived', KEYS.enter);
+  screen = await ui.waitFor('Deployment/cache');
+  assert.match(screen, /waived drifts/);
+  assert.match(screen, /SEV↓ +NAMESPACE +RESOURCE +TYPE +WAIVER +AGE/);
+  assert.match(
+    screen,
+    /Deployment\/cache +Scaling +by alice, expired/,
+    'the stand-in waiver ended in January',
+  );
+  assert.deepEqual(rowOrder(screen), ['Deployment/cache']);
+  assert.ok(client.calls.includes('records'));
+  assertFits(screen, 80, 24);
+  await ui.press('r');
+  await ui.waitFor((s) => rowOrder(s).length === 3 && s.includes('Deployment/api'));
+});

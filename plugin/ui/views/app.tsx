@@ -176,6 +176,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
           height={bodyHeight}
           now={now}
           sort={state.sort}
+          mode={state.mode}
           emptyText={
             state.filter || state.namespace !== null || state.kind !== null || state.source !== null
               ? 'no drift matches the filter'

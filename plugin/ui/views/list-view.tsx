@@ -2,9 +2,10 @@
 import { Box, Text } from 'ink';
 import type { DriftRecord } from '../../../shared/types.ts';
 import { formatCells, layoutColumns } from '../render/columns.ts';
-import { DRIFT_COLUMNS, driftRow } from '../render/drift-row.ts';
+import { columnsFor, driftRow } from '../render/drift-row.ts';
 import { SEVERITY_COLOR } from './theme.ts';
 import { SORT_COLUMN, type SortKey } from '../state/list.ts';
+import type { RecordMode } from '../state/ui-state.ts';
 
 export interface ListViewProps {
   rows: readonly DriftRecord[];
@@ -16,6 +17,8 @@ export interface ListViewProps {
   emptyText: string;
   /** The sort in force: its column's header carries the direction marker. */
   sort: SortKey;
+  /** Which records: the waived ones have their own columns. */
+  mode: RecordMode;
 }
 
 /** First row shown so the cursor stays inside a window of `height` rows. */
@@ -25,12 +28,13 @@ export function windowStart(cursor: number, height: number, length: number): num
 }
 
 export function ListView(p: ListViewProps) {
-  const widths = layoutColumns(DRIFT_COLUMNS, p.width);
+  const columns = columnsFor(p.mode);
+  const widths = layoutColumns(columns, p.width);
   const sorted = SORT_COLUMN[p.sort];
   const header = formatCells(
-    DRIFT_COLUMNS.map((c) => (c.name === sorted.column ? `${c.name}${sorted.marker}` : c.name)),
+    columns.map((c) => (c.name === sorted.column ? `${c.name}${sorted.marker}` : c.name)),
     widths,
-    DRIFT_COLUMNS,
+    columns,
   );
   const bodyHeight = Math.max(1, p.height - 1);
   const start = windowStart(p.cursor, bodyHeight, p.rows.length);
@@ -47,9 +51,11 @@ export function ListView(p: ListViewProps) {
           key={r.resource_id}
           wrap="truncate"
           color={r.severity ? SEVERITY_COLOR[r.severity] : undefined}
+          // A waived drift is accepted for now: present, but not asking for attention.
+          dimColor={r.drift_status === 'waived'}
           inverse={start + i === p.cursor}
         >
-          {formatCells(driftRow(r, p.now), widths, DRIFT_COLUMNS)}
+          {formatCells(driftRow(r, p.now), widths, columns)}
         </Text>
       ))}
     </Box>
