@@ -2,6 +2,7 @@
 // reader are in rules.ts.
 import type { CrdSchemas } from './crd-schema.ts';
 import type { KindScopes } from './identity.ts';
+import type { ListTables } from './list-table.ts';
 import { readRules, type EngineRules, type IgnoreManagersRule } from './rules.ts';
 
 export type { EngineRules, IgnoreManagersRule, IgnoreRule } from './rules.ts';
@@ -16,6 +17,11 @@ export interface EngineOptions {
   scopes?: KindScopes;
   /** The structural schemas of the cluster's CRDs; custom resources get their defaults from them. */
   crdSchemas?: CrdSchemas;
+  /**
+   * Built-in kinds' list tables from the served /openapi/v3, by `apiVersion/kind` (list-table.ts);
+   * a kind without one compares its lists by path.ts's fallback table.
+   */
+  listTables?: ListTables;
   /**
    * Ids of Jobs the adapters have evidence finished; an absent one Git gives a
    * `ttlSecondsAfterFinished` was removed by its TTL, as Git asked: not Missing (job-ttl.ts).

@@ -7,7 +7,7 @@
 // so reordering them is not drift; other lists are compared as a whole.
 import type { JsonObject, JsonValue } from '../types.ts';
 import { isObject } from './json.ts';
-import { kindOf, listTypeAt, type ListScope } from './list-types.ts';
+import { hasCrdSchema, kindOf, listTypeAt, type ListScope, type ListType } from './list-types.ts';
 
 export type { ListScope } from './list-types.ts';
 
@@ -72,60 +72,102 @@ const envFromKey: KeyFn = (item) => {
   return null;
 };
 
+/** Keys the server defaults, so Git may leave them out: a port's protocol is TCP. */
+const KEY_DEFAULTS: Readonly<Record<string, KeyValue>> = { protocol: 'TCP' };
+
+function mapKey(keys: readonly string[]): KeyFn {
+  const defaults: Record<string, KeyValue> = {};
+  for (const k of keys) if (KEY_DEFAULTS[k] !== undefined) defaults[k] = KEY_DEFAULTS[k];
+  return fieldsKey([...keys], defaults);
+}
+
+const map = (...keys: string[]): ListType => ({ type: 'map', keys });
+const ATOMIC: ListType = { type: 'atomic', keys: [] };
+
 /**
- * The key for a list at `segs` (whose last segment is the list's field name): from the schema when
- * the scope has one (a `map` list's declared keys; an atomic or set list of named items by name,
- * compared in order, see isOrderedList), else from the built-in table; null if compared whole.
+ * The built-in kinds' lists by field name, for when the served OpenAPI could not be read (their
+ * types' list markers; test/engine/list-table-oracle.test.ts proves it equals what the real API
+ * server serves, apart from LIST_OVERRIDES).
+ */
+export const FALLBACK_LISTS: Readonly<Record<string, ListType>> = {
+  containers: map('name'),
+  initContainers: map('name'),
+  ephemeralContainers: map('name'),
+  env: map('name'),
+  volumes: map('name'),
+  imagePullSecrets: map('name'),
+  volumeClaimTemplates: ATOMIC,
+  envFrom: ATOMIC,
+  volumeMounts: map('mountPath'),
+  volumeDevices: map('devicePath'),
+  hostAliases: map('ip'),
+  ports: map('containerPort', 'protocol'),
+};
+
+/** The fallback's type at `segs`: Service ports are keyed by port+protocol, container ports by containerPort+protocol. */
+export function fallbackListType(segs: readonly Segment[], kind: string): ListType | undefined {
+  const last = segs[segs.length - 1];
+  if (!last || !('field' in last)) return undefined;
+  if (last.field === 'ports' && kind === 'Service' && segs.length === 2) return map('port', 'protocol');
+  return Object.hasOwn(FALLBACK_LISTS, last.field) ? FALLBACK_LISTS[last.field] : undefined;
+}
+
+/**
+ * Where the engine compares a built-in list differently from the schema, on purpose (by field name;
+ * a custom resource's own schema is always followed):
+ * - `env` is a map by `name` in the schema, but a `$(VAR)` sees only the variables before it, so a
+ *   reordering is drift (items are still matched by name, so an edit reads `env[name=A].value`);
+ * - `initContainers` likewise: they run one after another;
+ * - `envFrom` is atomic, but it is keyed by the source it names so an edit reads
+ *   `envFrom[configMapRef=x]`; a later source wins a clash, so its order counts too.
+ */
+export const LIST_OVERRIDES: Readonly<Record<string, { ordered: boolean; key?: KeyFn }>> = {
+  env: { ordered: true },
+  initContainers: { ordered: true },
+  envFrom: { ordered: true, key: envFromKey },
+};
+
+/** What a custom resource's own schema declares at `segs` (always followed, overrides included). */
+function crdDeclared(segs: readonly Segment[], scope: ListScope): ListType | undefined {
+  return hasCrdSchema(scope) ? listTypeAt(scope, segs) : undefined;
+}
+
+function overrideAt(segs: readonly Segment[], scope: ListScope): { ordered: boolean; key?: KeyFn } | undefined {
+  const last = segs[segs.length - 1];
+  if (!last || !('field' in last) || crdDeclared(segs, scope)) return undefined;
+  return Object.hasOwn(LIST_OVERRIDES, last.field) ? LIST_OVERRIDES[last.field] : undefined;
+}
+
+/**
+ * The type at `segs`: the CRD schema's, else the served table's when the scope has one (a list it
+ * leaves unmarked: undefined), else the fallback's (also where a CRD schema does not reach).
+ */
+function declaredAt(segs: readonly Segment[], scope: ListScope): ListType | undefined {
+  const crd = crdDeclared(segs, scope);
+  if (crd) return crd;
+  if (typeof scope !== 'string' && !scope.schema && scope.table) return listTypeAt(scope, segs);
+  return fallbackListType(segs, kindOf(scope));
+}
+
+/**
+ * The key for a list at `segs` (whose last segment is the list's field name): a `map` list's
+ * declared keys; null for an atomic or set list, or one nothing declares (compared whole, or by
+ * name when every item has one, see keyedItems).
  */
 function keyFnFor(segs: readonly Segment[], scope: ListScope): KeyFn | null {
-  const declared = listTypeAt(scope, segs);
-  if (declared) return declared.type === 'map' ? fieldsKey(declared.keys) : null;
-  return tableKeyFn(segs, kindOf(scope));
+  const override = overrideAt(segs, scope);
+  if (override?.key) return override.key;
+  const declared = declaredAt(segs, scope);
+  if (declared?.type !== 'map') return null;
+  return crdDeclared(segs, scope) ? fieldsKey(declared.keys) : mapKey(declared.keys);
 }
 
-/** The built-in kinds' merge keys (their types' patchMergeKey / listMapKeys). */
-function tableKeyFn(segs: readonly Segment[], kind: string): KeyFn | null {
-  const last = segs[segs.length - 1];
-  if (!last || !('field' in last)) return null;
-  switch (last.field) {
-    case 'containers':
-    case 'initContainers':
-    case 'ephemeralContainers':
-    case 'env':
-    case 'volumes':
-    case 'imagePullSecrets':
-    case 'volumeClaimTemplates':
-      return byName;
-    case 'volumeMounts':
-      return fieldsKey(['mountPath']);
-    case 'volumeDevices':
-      return fieldsKey(['devicePath']);
-    case 'hostAliases':
-      return fieldsKey(['ip']);
-    case 'envFrom':
-      return envFromKey;
-    case 'ports':
-      // Service ports are keyed by port+protocol (the API's listMapKeys); container ports by containerPort+protocol.
-      if (kind === 'Service' && segs.length === 2)
-        return fieldsKey(['port', 'protocol'], { protocol: 'TCP' });
-      return fieldsKey(['containerPort', 'protocol'], { protocol: 'TCP' });
-    default:
-      return null;
-  }
-}
-
-/**
- * Keyed lists whose order has meaning: `env` (a `$(VAR)` sees only the variables before it) and
- * `initContainers` (they run one after another). Items are still matched by name, so an edit reads
- * `env[name=A].value`, but a reordering is drift too.
- */
-const ORDERED_FIELDS: ReadonlySet<string> = new Set(['env', 'initContainers']);
-
+/** Whether a reordering of the list's (keyed) items is drift: atomic and set lists, and the overrides. */
 export function isOrderedList(segs: readonly Segment[], scope: ListScope = ''): boolean {
-  const declared = listTypeAt(scope, segs);
-  if (declared) return declared.type !== 'map';
-  const last = segs[segs.length - 1];
-  return last !== undefined && 'field' in last && ORDERED_FIELDS.has(last.field);
+  const override = overrideAt(segs, scope);
+  if (override) return override.ordered;
+  const declared = declaredAt(segs, scope);
+  return declared !== undefined && declared.type !== 'map';
 }
 
 export type KeySegment = { key: Record<string, KeyValue>; label: string };

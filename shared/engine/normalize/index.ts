@@ -3,6 +3,7 @@
 // defaults (defaults compare canonical values), empties and list order last, then ownership.
 import type { JsonObject, KubeObject } from '../../types.ts';
 import { schemaFor } from '../crd-schema.ts';
+import { listTableKey } from '../list-table.ts';
 import { clone, isObject } from '../json.ts';
 import { parseManagedFields } from '../managed-fields.ts';
 import type { EngineOptions } from '../options.ts';
@@ -86,7 +87,8 @@ export function normalizePair(
   normalizers: readonly Normalizer[] = NORMALIZERS,
 ): NormalizedPair {
   const schema = schemaFor(desired, opts.crdSchemas);
-  const lists = schema ? { kind: desired.kind, schema } : desired.kind;
+  const table = schema ? undefined : opts.listTables?.get(listTableKey(desired.apiVersion, desired.kind));
+  const lists = schema || table ? { kind: desired.kind, schema, table } : desired.kind;
   const ctx: NormalizeContext = { kind: desired.kind, lists, opts, managed: parseManagedFields(live) };
   const d = clone(desired);
   const l = live ? (normalizers[0] === metadataNormalizer ? cloneLive(live) : clone(live)) : undefined;
