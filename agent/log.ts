@@ -54,6 +54,7 @@ export type LogEvent =
   | 'discovery_failed'
   | 'crd_read_failed'
   | 'hpa_read_failed'
+  | 'openapi_read_failed'
   | 'permission_check_failed'
   | 'permission_denied'
   | 'confirm_permission_denied'

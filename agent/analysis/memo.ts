@@ -23,7 +23,13 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kindKeyOf, schemaFor, type EngineOptions, type IgnoreRule } from '../../shared/engine/index.ts';
+import {
+  kindKeyOf,
+  listTableKey,
+  schemaFor,
+  type EngineOptions,
+  type IgnoreRule,
+} from '../../shared/engine/index.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { DesiredEntry } from '../git/desired-view.ts';
 
@@ -88,11 +94,12 @@ const desiredPrint = byIdentity((d: DesiredEntry['desired']) =>
   fingerprint(`${d.sourceFile}\n${JSON.stringify(d.object)}`),
 );
 
-/** The cluster facts the engine reads for this object: its kind's scope and CRD schema. */
+/** The cluster facts the engine reads for this object: its kind's scope, CRD schema and list table. */
 function factsPrint(object: KubeObject, engine: EngineOptions): string {
   const scope = engine.scopes?.get(kindKeyOf(object));
   const schema = schemaFor(object, engine.crdSchemas);
-  return `${scope === undefined ? '?' : scope ? 'n' : 'c'}${schema ? schemaPrint(schema) : '-'}`;
+  const table = engine.listTables?.get(listTableKey(object.apiVersion, object.kind));
+  return `${scope === undefined ? '?' : scope ? 'n' : 'c'}${schema ? schemaPrint(schema) : '-'}${table ? schemaPrint(table) : '-'}`;
 }
 
 function liveIdentity(live: KubeObject | undefined): string {
@@ -111,6 +118,7 @@ interface Prefix {
   salt: string;
   scopes: EngineOptions['scopes'];
   schemas: EngineOptions['crdSchemas'];
+  tables: EngineOptions['listTables'];
 }
 
 /** Builds memo keys for one engine's code; see the file comment for the layout. */
@@ -176,7 +184,8 @@ export class VerdictMemo {
       p.namespace === engine.defaultNamespace &&
       p.salt === engine.secretSalt &&
       p.scopes === engine.scopes &&
-      p.schemas === engine.crdSchemas
+      p.schemas === engine.crdSchemas &&
+      p.tables === engine.listTables
     )
       return p.text;
     const d = entry.desired;
@@ -199,6 +208,7 @@ export class VerdictMemo {
       salt: engine.secretSalt,
       scopes: engine.scopes,
       schemas: engine.crdSchemas,
+      tables: engine.listTables,
     });
     return text;
   }

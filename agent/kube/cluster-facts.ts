@@ -2,12 +2,14 @@
 // resource gets no namespace when Git is parsed) and the CRDs' structural schemas (the engine
 // applies their defaults to Git's copy). Discovery learns them (ClusterWatch calls learn()); a
 // watch on the CRDs learns them again whenever one is created, changed or deleted, so a schema that
-// changes after start is read. Readers take the current facts; nothing else writes them.
+// changes after start is read. The built-in kinds' list tables come from the served OpenAPI of the
+// kinds watched (learnLists). Readers take the current facts; nothing else writes them.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CrdSchemas, EngineOptions, KindScopes } from '../../shared/engine/index.ts';
+import type { CrdSchemas, EngineOptions, KindScopes, ListTables } from '../../shared/engine/index.ts';
 import { targetsOf, type HpaItem } from '../../shared/node/kube/autoscaled.ts';
 import { readCrdSchemas } from '../../shared/node/kube/crds.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
+import { readListTables } from '../../shared/node/kube/openapi-lists.ts';
 import { KubeApiError, kubeGet } from '../../shared/node/kube/rest.ts';
 import type { Logger } from '../log.ts';
 import { KindWatch } from './kind-watch.ts';
@@ -50,6 +52,10 @@ export class ClusterFacts {
   private hpaWatch: KindWatch | null = null;
   /** Workloads an HPA targets, while the HPAs can be read (EngineOptions.autoscaled). */
   private autoscaled: Set<string> | undefined;
+  /** Built-in kinds' list tables (EngineOptions.listTables), once learnLists has run. */
+  private lists: ListTables | undefined;
+  /** Each OpenAPI problem is logged once. */
+  private readonly listProblems = new Set<string>();
   private settle: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -100,6 +106,7 @@ export class ClusterFacts {
         scopes,
         ...(crdSchemas ? { crdSchemas } : {}),
         ...(autoscaled ? { autoscaled } : {}),
+        ...(this.lists ? { listTables: this.lists } : {}),
       };
     }
     this.engine = { base, version: this.version, options };
@@ -115,6 +122,27 @@ export class ClusterFacts {
     this.version++;
     if (crds.ok) this.watchCrds();
     await this.watchHpas();
+  }
+
+  /**
+   * The list tables of the built-in kinds of these watched kinds (custom resources have their CRD
+   * schema). A group-version whose OpenAPI cannot be read keeps the fallback table, logged once.
+   */
+  async learnLists(kinds: readonly KindInfo[]): Promise<void> {
+    const apiVersions = kinds
+      .filter((k) => !this.crdSchemas?.has(k.key))
+      .flatMap((k) => [k.version, ...k.alsoVersions].map((v) => (k.group === '' ? v : `${k.group}/${v}`)));
+    const read = await readListTables(this.kc, apiVersions);
+    for (const p of read.problems) {
+      if (this.listProblems.has(p)) continue;
+      this.listProblems.add(p);
+      this.log.warn({ event: 'openapi_read_failed' }, p);
+    }
+    const before = this.lists;
+    // Unchanged documents give the same table objects (openapi-lists.ts caches them).
+    if (before?.size === read.tables.size && [...read.tables].every(([k, t]) => before.get(k) === t)) return;
+    this.lists = read.tables;
+    this.version++;
   }
 
   async stop(): Promise<void> {

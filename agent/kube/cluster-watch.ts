@@ -187,6 +187,7 @@ export class ClusterWatch implements LiveView {
       if (!learned) await this.facts.learn(discovery);
       const fresh = r.kinds.filter((k) => !this.kinds.some((w) => w.key === k.key));
       this.kinds.push(...fresh);
+      await this.facts.learnLists(this.kinds);
       for (const info of fresh) this.addWatches(info);
       // Git may have loaded while discovery ran: the versions it names now, for every kind.
       const extra = this.versionWatches();

@@ -32,6 +32,7 @@ import { Discovery } from '../../shared/node/kube/discovery.ts';
 import { readAutoscaled } from '../../shared/node/kube/autoscaled.ts';
 import { finishedJobsFromEvents } from '../../shared/node/kube/job-evidence.ts';
 import { readLiveObjects, type UnreadableKinds } from '../../shared/node/kube/live.ts';
+import { builtinApiVersions, readListTables } from '../../shared/node/kube/openapi-lists.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
 import { confirmStats, localConfirm, type ConfirmStats } from './confirm-local.ts';
 import { checkoutRepo, type CheckedOutRepo } from './repo.ts';
@@ -112,6 +113,11 @@ export async function loadLocal(
     const { scopes } = rendered;
     // Custom resources get their CRD schema's defaults before they are compared; manifests of
     // built-in kinds only need no CRD at all.
+    // Concurrently with the CRDs: the served list tables of the built-in group-versions in play.
+    const listsRead = readListTables(
+      kc,
+      builtinApiVersions(rendered.objects.map((d) => d.object.apiVersion)),
+    );
     const crds: CrdRead = rendered.objects.some((d) => kindKeyOf(d.object) !== d.object.kind)
       ? await readCrdSchemas(kc)
       : { ok: true, schemas: new Map(), count: 0 };
@@ -130,6 +136,8 @@ export async function loadLocal(
       desired.filter(leavesReplicas).map((d) => String(d.object.metadata['namespace'])),
     );
     if (autoscaled.ids) engine.autoscaled = autoscaled.ids;
+    const lists = await listsRead;
+    if (lists.tables.size > 0) engine.listTables = lists.tables;
     const byId = onLiveRead ? new Map(desired.map((d) => [d.id, d])) : null;
     const { live, unserved, unreadable } = await readLiveObjects(
       kc,
@@ -164,6 +172,7 @@ export async function loadLocal(
       ...rendered.warnings,
       ...unserved.map((k) => `the cluster does not serve ${k}: its objects are reported as Missing`),
       ...(crds.ok ? [] : [crds.message]),
+      ...lists.problems,
       ...groups.map(unreadableWarning),
       ...(jobs.warning ? [jobs.warning] : []),
       ...(autoscaled.warning ? [autoscaled.warning] : []),

@@ -46,12 +46,7 @@ export { formatPath, pathHasPrefix, prefixMatch, type Segment } from './path.ts'
 export { isSecretValuePath, REDACTED, SECRET_VALUE_FIELDS } from './secrets.ts';
 export { cleanedUpByTtl, hasFinishedTtl, jobFinished } from './job-ttl.ts';
 export { crdSchemas, applyStructuralSchema, schemaFor, type CrdSchemas } from './crd-schema.ts';
-export {
-  deriveListTable,
-  listTableKey,
-  schemaKinds,
-  type ListTables,
-} from './list-table.ts';
+export { deriveListTable, listTableKey, schemaKinds, type ListTables } from './list-table.ts';
 export type { ListTable, ListType } from './list-types.ts';
 export { compareResource, type Comparison, type DriftField } from './analyze.ts';
 export {

@@ -132,7 +132,10 @@ function crdDeclared(segs: readonly Segment[], scope: ListScope): ListType | und
   return hasCrdSchema(scope) ? listTypeAt(scope, segs) : undefined;
 }
 
-function overrideAt(segs: readonly Segment[], scope: ListScope): { ordered: boolean; key?: KeyFn } | undefined {
+function overrideAt(
+  segs: readonly Segment[],
+  scope: ListScope,
+): { ordered: boolean; key?: KeyFn } | undefined {
   const last = segs[segs.length - 1];
   if (!last || !('field' in last) || crdDeclared(segs, scope)) return undefined;
   return Object.hasOwn(LIST_OVERRIDES, last.field) ? LIST_OVERRIDES[last.field] : undefined;

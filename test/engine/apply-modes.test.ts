@@ -13,6 +13,7 @@ import { analyzeResource, defaultEngineOptions, parseManifests } from '../../sha
 import type { DriftResult, KubeObject } from '../../shared/types.ts';
 import { readAutoscaled } from '../../shared/node/kube/autoscaled.ts';
 import { loadKubeConfig } from '../../shared/node/kube/config.ts';
+import { readListTables } from '../../shared/node/kube/openapi-lists.ts';
 import { binaries } from '../cluster/binaries.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 
@@ -102,9 +103,13 @@ describe('one verdict in every apply mode (kube-apiserver, kubectl, helm)', () =
           ]),
         ) as KubeObject;
         // As the adapters do: the HPAs of the namespace (none here) say no autoscaler owns replicas.
-        const { ids } = await readAutoscaled(loadKubeConfig({ kubeconfig: plane.kubeconfig }), [ns]);
+        const kc = loadKubeConfig({ kubeconfig: plane.kubeconfig });
+        const { ids } = await readAutoscaled(kc, [ns]);
         assert.ok(ids);
-        const opts = defaultEngineOptions({ defaultNamespace: ns, autoscaled: ids });
+        // And the served list tables of apps/v1.
+        const { tables, problems } = await readListTables(kc, ['apps/v1']);
+        assert.deepEqual(problems, []);
+        const opts = defaultEngineOptions({ defaultNamespace: ns, autoscaled: ids, listTables: tables });
         // A chart's render sets aside what `helm install` adds (shared/node/render: notCompared).
         if (mode === 'helm') opts.rules.ignore = HELM_METADATA.map((path) => ({ path }));
         const desired = parseManifests(

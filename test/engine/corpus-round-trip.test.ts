@@ -24,6 +24,7 @@ describe('corpus round trip through a real API server', { skip: sharedSkip(CORPU
         `corpus ${mode.name}: ${r.compared} of ${r.objects} objects accepted and compared, ${r.falsePositives.length} reported as drift`,
       );
       assert.ok(r.compared >= r.objects * 0.8, `the server accepted only ${r.compared} of ${r.objects}`);
+      assert.deepEqual(r.listProblems, [], 'every list table read from the served OpenAPI');
       assert.deepEqual(r.falsePositives, []);
     });
   }

@@ -13,6 +13,8 @@ import {
   type IgnoreRule,
 } from '../../shared/engine/index.ts';
 import type { ConfirmStage } from '../../shared/node/kube/confirm/stage.ts';
+import { loadKubeConfig } from '../../shared/node/kube/config.ts';
+import { builtinApiVersions, readListTables } from '../../shared/node/kube/openapi-lists.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Cluster } from '../cluster/cluster.ts';
 import { CORPUS } from '../kit/shared-data.ts';
@@ -103,6 +105,8 @@ export interface RoundTrip {
   objects: number;
   /** Those the server accepted and that were read back and compared. */
   compared: number;
+  /** Group-versions whose served list table could not be read (they used the fallback table). */
+  listProblems: string[];
   /** `id (source): details` of every compared object reported as drift. */
   falsePositives: string[];
   /** With `opts.confirm`: the same after the confirm stage (the server's dry-run answers). */
@@ -131,7 +135,12 @@ export async function roundTrip(
   // corrections, EndpointSlices): that is the state a user's cluster is in.
   await plane.settle(namespaces);
   const live = await liveObjects(plane, opts.kinds ?? CORPUS_KINDS);
-  const base = defaultEngineOptions();
+  // The list tables the server serves, as analyze --local and the agent read them.
+  const lists = await readListTables(
+    loadKubeConfig({ kubeconfig: plane.kubeconfig }),
+    builtinApiVersions(objects.filter((o) => live.has(o.id)).map((o) => o.object.apiVersion)),
+  );
+  const base = defaultEngineOptions({ listTables: lists.tables });
   let compared = 0;
   const falsePositives: string[] = [];
   const confirmedFalsePositives: string[] = [];
@@ -153,6 +162,7 @@ export async function roundTrip(
   return {
     objects: objects.length,
     compared,
+    listProblems: lists.problems,
     falsePositives,
     ...(opts.confirm ? { confirmedFalsePositives } : {}),
   };

@@ -44,7 +44,10 @@ describe('list tables from the served OpenAPI', () => {
   before(async () => {
     plane = await startControlPlane();
     const kc = loadKubeConfig({ kubeconfig: plane.kubeconfig });
-    read = await readListTables(kc, KINDS.map(([v]) => v));
+    read = await readListTables(
+      kc,
+      KINDS.map(([v]) => v),
+    );
   });
   after(async () => {
     await plane?.stop();
@@ -70,12 +73,16 @@ describe('list tables from the served OpenAPI', () => {
           continue;
         }
         named.add(field);
-        if (show(fallback) !== show(served)) differ.push(`${k} ${pattern}: served ${show(served)}, fallback ${show(fallback)}`);
+        if (show(fallback) !== show(served))
+          differ.push(`${k} ${pattern}: served ${show(served)}, fallback ${show(fallback)}`);
       }
     }
     assert.deepEqual(differ, []);
     // Every list the fallback names is one the served schema marks somewhere in these kinds.
-    assert.deepEqual(Object.keys(FALLBACK_LISTS).filter((f) => !named.has(f)), []);
+    assert.deepEqual(
+      Object.keys(FALLBACK_LISTS).filter((f) => !named.has(f)),
+      [],
+    );
     // What only the schema knows (maps the fallback would compare whole or by name), for the report.
     console.log(`maps only the served schema knows: ${[...unknown].sort().join('; ')}`);
     assert.ok(unknown.has('topologySpreadConstraints: map(topologyKey,whenUnsatisfiable)'));
@@ -97,7 +104,10 @@ describe('list tables from the served OpenAPI', () => {
         selector: { matchLabels: { app: 'spread' } },
         template: {
           metadata: { labels: { app: 'spread' } },
-          spec: { containers: [{ name: 'web', image: 'nginx:1.27' }], topologySpreadConstraints: constraints },
+          spec: {
+            containers: [{ name: 'web', image: 'nginx:1.27' }],
+            topologySpreadConstraints: constraints,
+          },
         },
       },
     });
@@ -107,17 +117,23 @@ describe('list tables from the served OpenAPI', () => {
     const desired = parseManifests([{ path: 'spread.yaml', content: JSON.stringify(git) }], opts).objects[0];
     assert.ok(desired);
     const verdict = async (served: boolean): Promise<string[]> => {
-      const live = JSON.parse(await plane.kubectlOk(['get', 'deployment', 'spread', '-n', ns, '-o', 'json'])) as KubeObject;
+      const live = JSON.parse(
+        await plane.kubectlOk(['get', 'deployment', 'spread', '-n', ns, '-o', 'json']),
+      ) as KubeObject;
       const engine = served ? { ...opts, listTables: read.tables } : opts;
       return analyzeResource(desired, live, engine, { gitCommit: null }).drift_details.map((d) => d.path);
     };
     // Reordered by hand (a replace keeps the order it is given): the same constraints, no drift.
-    await plane.kubectlOk(['replace', '-f', '-'], { input: JSON.stringify(deployment([spread('host', 1), spread('zone', 1)])) });
+    await plane.kubectlOk(['replace', '-f', '-'], {
+      input: JSON.stringify(deployment([spread('host', 1), spread('zone', 1)])),
+    });
     assert.deepEqual(await verdict(true), []);
     // The fallback compares the list whole: the reordering reads as a change (what this fixes).
     assert.deepEqual(await verdict(false), ['spec.template.spec.topologySpreadConstraints']);
     // An edit is named by the item's keys.
-    await plane.kubectlOk(['replace', '-f', '-'], { input: JSON.stringify(deployment([spread('host', 1), spread('zone', 3)])) });
+    await plane.kubectlOk(['replace', '-f', '-'], {
+      input: JSON.stringify(deployment([spread('host', 1), spread('zone', 3)])),
+    });
     assert.deepEqual(await verdict(true), [
       'spec.template.spec.topologySpreadConstraints[topologyKey=zone,whenUnsatisfiable=ScheduleAnyway].maxSkew',
     ]);

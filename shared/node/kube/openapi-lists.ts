@@ -40,10 +40,24 @@ function tablesOf(doc: unknown, apiVersion: string): Map<string, ListTable> {
     if (!isObject(schema)) continue;
     for (const g of schemaKinds(schema)) {
       const av = g.group === '' ? g.version : `${g.group}/${g.version}`;
-      if (av === apiVersion && !out.has(g.kind)) out.set(g.kind, deriveListTable(schemas as JsonObject, name));
+      if (av === apiVersion && !out.has(g.kind))
+        out.set(g.kind, deriveListTable(schemas as JsonObject, name));
     }
   }
   return out;
+}
+
+/**
+ * The group-versions of these that are the API server's own (core, unqualified groups, *.k8s.io):
+ * the ones worth a document before the CRDs are known (a CRD's schema wins over a table anyway).
+ */
+export function builtinApiVersions(apiVersions: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const av of apiVersions) {
+    const group = av.includes('/') ? av.slice(0, av.indexOf('/')) : '';
+    if (!group.includes('.') || group.endsWith('.k8s.io')) out.add(av);
+  }
+  return [...out];
 }
 
 /**
@@ -63,7 +77,9 @@ export async function readListTables(kc: KubeConfig, apiVersions: Iterable<strin
     if (!isObject(paths)) throw new Error('no paths in the index');
     index = paths;
   } catch (err) {
-    out.problems.push(`cannot read /openapi/v3 (${errorMessage(err)}): ${wanted.join(', ')} compare lists by the built-in table`);
+    out.problems.push(
+      `cannot read /openapi/v3 (${errorMessage(err)}): ${wanted.join(', ')} compare lists by the built-in table`,
+    );
     return out;
   }
   await Promise.all(
@@ -71,7 +87,9 @@ export async function readListTables(kc: KubeConfig, apiVersions: Iterable<strin
       const entry = index[indexPath(apiVersion)];
       const url = isObject(entry) ? entry['serverRelativeURL'] : undefined;
       if (typeof url !== 'string') {
-        out.problems.push(`${apiVersion} is not in /openapi/v3: its kinds compare lists by the built-in table`);
+        out.problems.push(
+          `${apiVersion} is not in /openapi/v3: its kinds compare lists by the built-in table`,
+        );
         return;
       }
       const key = `${server} ${apiVersion}`;
