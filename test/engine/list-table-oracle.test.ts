@@ -59,6 +59,24 @@ describe('list tables from the served OpenAPI', () => {
     for (const [v, k] of KINDS) assert.ok(read.tables.has(`${v}/${k}`), `${v}/${k} has a table`);
   });
 
+  it('a group-version the server does not serve, or a server that does not answer, keeps the fallback and says so', async () => {
+    const kc = loadKubeConfig({ kubeconfig: plane.kubeconfig });
+    const partial = await readListTables(kc, ['apps/v1', 'nothere.example.com/v1']);
+    assert.ok(partial.tables.has('apps/v1/Deployment'));
+    assert.deepEqual(partial.problems, [
+      'nothere.example.com/v1 is not in /openapi/v3: its kinds compare lists by the built-in table',
+    ]);
+    // The same credentials against a port nothing listens on (the plane's own, stopped, is not needed).
+    kc.clusters = kc.clusters.map((c) => ({ ...c, server: 'https://127.0.0.1:1' }));
+    const none = await readListTables(kc, ['apps/v1']);
+    assert.equal(none.tables.size, 0);
+    assert.equal(none.problems.length, 1);
+    assert.match(
+      none.problems[0] ?? '',
+      /^cannot read \/openapi\/v3 \(.+\): apps\/v1 compare lists by the built-in table$/,
+    );
+  });
+
   it('equals the fallback table wherever the fallback names a list', () => {
     const differ: string[] = [];
     const unknown = new Set<string>();
