@@ -3,6 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DriftGuardClient } from '../../shared/api/client.ts';
 import { palette } from '../output/color.ts';
+import { waiverRequest } from './waive.ts';
 import { agentPlan, executeRevert, planDiff, prepareRevert, pruneNote, revertSummary } from './revert.ts';
 
 export interface DiffText {
@@ -22,6 +23,8 @@ export interface DriftActions {
   revert(resourceId: string, opts: { force: boolean }): Promise<string>;
   /** `adopt` through the agent into a checkout (files written, nothing committed). */
   adopt(resourceId: string): Promise<string>;
+  /** `waive` of the whole resource (every drifted field) for a while, owned by the kubeconfig user. */
+  waive(resourceId: string, words: { for: string; reason: string }): Promise<string>;
 }
 
 /** "declared in FILE, document N" (no document for a Kustomize render, where it means nothing). */
@@ -55,5 +58,30 @@ export function driftActions(
       return done.trim();
     },
     adopt,
+    async waive(id, words) {
+      const owner = currentUser(kubeConfig);
+      // The CLI's path: the same checks and warnings (waiverRequest), then the agent's createWaiver.
+      const { request, warnings } = await waiverRequest(client, { resource: id, ...words, owner }, undefined);
+      const w = await client.createWaiver(request);
+      return [
+        `waiver/${w.id} created: ${id} waived until ${w.expires_at} (owner ${w.owner})`,
+        ...warnings,
+      ].join('; ');
+    },
   };
+}
+
+/** The owner of a waiver made in the browser, as `waive` defaults --owner: the kubeconfig's user. */
+function currentUser(kubeConfig: () => KubeConfig): string {
+  let user: string | undefined;
+  try {
+    user = kubeConfig().getCurrentUser()?.name;
+  } catch {
+    user = undefined;
+  }
+  if (!user)
+    throw new Error(
+      'the kubeconfig names no user to own the waiver: use kubectl driftguard waive RESOURCE --owner NAME',
+    );
+  return user;
 }

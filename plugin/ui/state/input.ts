@@ -8,9 +8,15 @@ import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 
 /**
  * What a key asks of the world: an analysis, the revert of the resource on the confirmation page,
- * the adoption of the drift under the cursor (list) or on screen, or an ignore rule for the drift on screen.
+ * the adoption of the drift under the cursor (list) or on screen, an ignore rule for the drift on screen,
+ * or the waiver the `w` questions were answered for.
  */
-export type Effect = 'analyze' | { revert: string; force: boolean } | { adopt: string } | { ignore: string };
+export type Effect =
+  | 'analyze'
+  | { revert: string; force: boolean }
+  | { adopt: string }
+  | { ignore: string }
+  | { waive: { resourceId: string; for: string; reason: string } };
 
 const NAMED = [
   'upArrow',
@@ -64,7 +70,13 @@ export function applyPress(
       const force = resolved.command === 'confirmForce';
       if ((resolved.command === 'confirm' || force) && page.view === 'diff' && page.confirm)
         effects.push({ revert: page.resourceId, force });
+      const asked = s.prompt;
       s = reduce(s, { type: 'command', command: resolved.command }, facts);
+      // Both questions answered: the prompt closed without an error.
+      if (resolved.command === 'promptNext' && asked?.step === 'reason' && s.prompt === null)
+        effects.push({
+          waive: { resourceId: asked.resourceId, for: asked.for, reason: asked.reason.trim() },
+        });
     }
   }
   return { state: s, effects };

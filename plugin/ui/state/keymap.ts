@@ -18,7 +18,8 @@ export interface KeyPress {
   meta?: boolean;
 }
 
-export type Context = 'list' | 'detail' | 'diff' | 'confirm' | 'help' | 'picker' | 'filter' | 'command';
+export type Context =
+  'list' | 'detail' | 'diff' | 'confirm' | 'help' | 'picker' | 'filter' | 'command' | 'prompt';
 
 export type Command =
   | 'up'
@@ -39,6 +40,10 @@ export type Command =
   | 'revert'
   | 'adopt'
   | 'ignore'
+  | 'waive'
+  | 'promptNext'
+  | 'promptCancel'
+  | 'promptBackspace'
   | 'confirm'
   | 'confirmForce'
   | 'help'
@@ -162,6 +167,39 @@ export const BINDINGS: readonly Binding[] = [
     command: 'ignore',
     contexts: ['detail'],
     hint: 10,
+  },
+  {
+    inputs: ['w'],
+    label: 'w',
+    description:
+      'waive: accept the selected drift for a while (asks how long and why; as kubectl driftguard waive)',
+    command: 'waive',
+    contexts: ['list', 'detail'],
+    hint: 10,
+  },
+  {
+    specials: ['return'],
+    label: '⏎',
+    description: 'answer (the duration, then the reason)',
+    command: 'promptNext',
+    contexts: ['prompt'],
+    hint: 1,
+  },
+  {
+    specials: ['escape'],
+    label: 'esc',
+    description: 'make no waiver',
+    command: 'promptCancel',
+    contexts: ['prompt'],
+    hint: 2,
+  },
+  {
+    specials: ['backspace', 'delete'],
+    label: '⌫',
+    description: 'delete a character',
+    command: 'promptBackspace',
+    contexts: ['prompt'],
+    hint: 3,
   },
   {
     inputs: ['y'],
@@ -339,7 +377,7 @@ export function resolveKey(context: Context, press: KeyPress): Resolved {
   const binding = BINDINGS.find((b) => b.contexts.includes(context) && matches(b, press));
   if (binding) return { command: binding.command };
   if (
-    (context === 'filter' || context === 'command') &&
+    (context === 'filter' || context === 'command' || context === 'prompt') &&
     press.input &&
     !press.ctrl &&
     !press.meta &&
@@ -387,6 +425,10 @@ const SHORT: Partial<Record<Command, string>> = {
   diff: 'diff',
   revert: 'revert',
   ignore: 'ignore',
+  waive: 'waive',
+  promptNext: 'next',
+  promptCancel: 'cancel',
+  promptBackspace: 'delete',
   help: 'help',
   up: 'up',
   down: 'down',

@@ -4,6 +4,7 @@ import { ROOT, pop, push, replaceTop, top, type NavStack } from './nav.ts';
 import { nextSort, type SortKey } from './list.ts';
 import type { Command, Context } from './keymap.ts';
 import { runColon } from './colon.ts';
+import { erase, nextStep, openPrompt, typeInto, type WaivePrompt } from './prompt.ts';
 
 /** `waived`: active drifts under a waiver (`kubectl driftguard get` shows them as STATUS waived). */
 export type RecordMode = 'active' | 'resolved' | 'waived';
@@ -23,6 +24,8 @@ export interface UiState {
   quit: boolean;
   /** The `:` command line being typed, or null. */
   command: string | null;
+  /** The `w` questions being answered, or null. */
+  prompt: WaivePrompt | null;
   /** `:kind` (a Kind) and `:source` choices; null = every one. */
   kind: string | null;
   source: string | null;
@@ -44,6 +47,7 @@ export function initialState(namespace?: string): UiState {
     detailScroll: 0,
     quit: false,
     command: null,
+    prompt: null,
     kind: null,
     source: null,
     message: null,
@@ -66,6 +70,7 @@ export interface ViewFacts {
 export type Action = { type: 'command'; command: Command } | { type: 'text'; text: string };
 
 export function contextOf(s: UiState): Context {
+  if (s.prompt !== null) return 'prompt';
   if (s.command !== null) return 'command';
   if (s.filterEditing) return 'filter';
   if (s.overlay === 'help') return 'help';
@@ -80,6 +85,7 @@ const clamp = (n: number, max: number): number => Math.max(0, Math.min(n, Math.m
 export function reduce(state: UiState, action: Action, f: ViewFacts): UiState {
   const s = state.message ? { ...state, message: null } : state;
   if (action.type === 'text') {
+    if (s.prompt !== null) return { ...s, prompt: typeInto(s.prompt, action.text) };
     if (s.command !== null) return { ...s, command: s.command + action.text };
     return { ...s, filter: s.filter + action.text, cursor: 0 };
   }
@@ -93,6 +99,14 @@ export function reduce(state: UiState, action: Action, f: ViewFacts): UiState {
       return { ...s, command: [...(s.command ?? '')].slice(0, -1).join('') };
     case 'commandRun':
       return runColon({ ...s, command: null }, s.command ?? '');
+    case 'waive':
+      return openWaive(s, context, f);
+    case 'promptNext':
+      return s.prompt ? { ...s, ...nextStep(s.prompt) } : s;
+    case 'promptCancel':
+      return { ...s, prompt: null, message: { text: 'no waiver made', ok: true } };
+    case 'promptBackspace':
+      return s.prompt ? { ...s, prompt: erase(s.prompt) } : s;
     case 'filter':
       return { ...s, filterEditing: true };
     case 'filterDone':
@@ -148,6 +162,13 @@ function openDiff(s: UiState, context: Context, f: ViewFacts, confirm: boolean):
   const id = page.view === 'detail' ? page.resourceId : context === 'list' ? f.selectedId : null;
   if (!id) return s;
   return { ...s, stack: push(s.stack, { view: 'diff', resourceId: id, confirm }), detailScroll: 0 };
+}
+
+/** `w`: ask how long and why for the drift under the cursor (list) or on screen (detail). */
+function openWaive(s: UiState, context: Context, f: ViewFacts): UiState {
+  const page = top(s.stack);
+  const id = page.view === 'detail' ? page.resourceId : context === 'list' ? f.selectedId : null;
+  return id ? { ...s, prompt: openPrompt(id) } : s;
 }
 
 function confirmed(s: UiState): UiState {

@@ -3,7 +3,7 @@
 import { Box, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { DriftActions } from '../../act/actions.ts';
-import type { UiClient } from '../client.ts';
+import { errorMessage, type UiClient } from '../client.ts';
 import { useAnalysis } from '../hooks/use-analysis.ts';
 import { useDetail } from '../hooks/use-detail.ts';
 import { useDiff } from '../hooks/use-diff.ts';
@@ -13,6 +13,7 @@ import { recordDetailLines, type DetailLine } from '../render/detail.ts';
 import { ignoreProposalLines } from '../render/ignore.ts';
 import { wrap } from '../render/text.ts';
 import { applyPress } from '../state/input.ts';
+import { promptLine } from '../state/prompt.ts';
 import { hintBar } from '../state/keymap.ts';
 import { namespaceChoices, visibleRecords } from '../state/list.ts';
 import { crumbs, top } from '../state/nav.ts';
@@ -75,6 +76,19 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   const recordLines = detail.record ? recordDetailLines(detail.record, detail.history, width) : [];
   const ignoreShown = ignored && ignored.id === detailId ? ignored.lines : [];
   const detailLines = diffPage ? diffLines : [...ignoreShown, ...recordLines];
+  const [waiveNotice, setWaiveNotice] = useState<{ text: string; ok: boolean } | null>(null);
+  const waive = (w: { resourceId: string; for: string; reason: string }) => {
+    if (!actions) return setWaiveNotice({ text: 'waive is not available here', ok: false });
+    setWaiveNotice({ text: `waiving ${w.resourceId}…`, ok: true });
+    actions.waive(w.resourceId, { for: w.for, reason: w.reason }).then(
+      (text) => {
+        setWaiveNotice({ text, ok: true });
+        // The agent applies a waiver when it next analyses: ask for that now, so the row moves to :waived.
+        analyze();
+      },
+      (err: unknown) => setWaiveNotice({ text: `waive failed: ${errorMessage(err)}`, ok: false }),
+    );
+  };
   const choices = namespaceChoices(data.records ?? [], state.namespace);
 
   // What the reducer needs to know about this render's screen.
@@ -103,6 +117,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     setState(next);
     for (const e of effects) {
       if (e === 'analyze') analyze();
+      else if ('waive' in e) waive(e.waive);
       else if ('adopt' in e) diff.adopt(e.adopt);
       else if ('ignore' in e) {
         const shown = recordLines.slice(Math.max(0, latest.current.detailScroll - ignoreShown.length));
@@ -110,7 +125,10 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
           id: e.ignore,
           lines: ignoreProposalLines(detail.record, shown, data.records ?? [], width),
         });
-      } else diff.revert(e.revert, e.force);
+      } else {
+        setWaiveNotice(null);
+        diff.revert(e.revert, e.force);
+      }
     }
   });
 
@@ -122,10 +140,11 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   const status = statusLine({
     filterEditing: state.filterEditing,
     filter: state.filter,
+    prompt: state.prompt ? promptLine(state.prompt) : null,
     command: state.command,
     message: state.message,
     error: lostText ?? (detailId ? detail.error : null) ?? (diffPage ? diff.error : null),
-    notice: diff.reverting ? { text: 'reverting…', ok: true } : firstLine(diff.notice),
+    notice: diff.reverting ? { text: 'reverting…', ok: true } : (waiveNotice ?? firstLine(diff.notice)),
     analysis,
     spinner,
     updatedAt: data.updatedAt,

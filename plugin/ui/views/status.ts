@@ -4,6 +4,8 @@ import type { AnalysisView } from '../hooks/use-analysis.ts';
 import type { StatusTone } from './chrome.tsx';
 
 export interface StatusInput {
+  /** A question being answered (`w`), with what has been typed. */
+  prompt?: string | null;
   /** The `:` command line being typed, or null. */
   command?: string | null;
   /** Feedback of a `:` command or key. */
@@ -21,10 +23,12 @@ export interface StatusInput {
 }
 
 export function statusLine(s: StatusInput): { text: string; tone: StatusTone } {
+  // A refused answer shows until the next key, which brings the question back with what was typed.
+  if (s.prompt) return s.message ? messageLine(s.message) : { text: s.prompt, tone: 'info' };
   if (s.command !== undefined && s.command !== null) return { text: `:${s.command}▏`, tone: 'info' };
   if (s.filterEditing) return { text: `/${s.filter}▏`, tone: 'info' };
   if (s.error) return { text: s.error, tone: 'error' };
-  if (s.message) return { text: s.message.text, tone: s.message.ok ? 'ok' : 'error' };
+  if (s.message) return messageLine(s.message);
   if (s.notice) return { text: s.notice.text, tone: s.notice.ok ? 'ok' : 'error' };
   if (s.analysis.phase === 'running') {
     return { text: `${s.spinner} analysing${s.analysis.id ? ` (${s.analysis.id})` : ''}…`, tone: 'info' };
@@ -33,4 +37,8 @@ export function statusLine(s: StatusInput): { text: string; tone: StatusTone } {
   const when = s.updatedAt ? new Date(s.updatedAt).toISOString().slice(11, 19) : 'never';
   const filter = s.filter ? `  filter /${s.filter}` : '';
   return { text: `updated ${when}  sort ${s.sort}  ns ${s.namespace}${filter}`, tone: 'info' };
+}
+
+function messageLine(m: { text: string; ok: boolean }): { text: string; tone: StatusTone } {
+  return { text: m.text, tone: m.ok ? 'ok' : 'error' };
 }
