@@ -19,7 +19,7 @@ export function waiverScopeText(w: Pick<Waiver, 'scope'>): string {
 }
 
 /** `in 6d`, or `3m ago` once passed. */
-function until(iso: string, now: number): string {
+export function until(iso: string, now: number): string {
   return Date.parse(iso) > now
     ? `in ${age(new Date(now).toISOString(), Date.parse(iso))}`
     : `${age(iso, now)} ago`;

@@ -4,7 +4,16 @@ import type { DriftGuardClient } from '../../shared/api/client.ts';
 
 export type UiClient = Pick<
   DriftGuardClient,
-  'active' | 'resolved' | 'records' | 'record' | 'history' | 'statistics' | 'analyze' | 'analysis'
+  | 'active'
+  | 'resolved'
+  | 'records'
+  | 'record'
+  | 'waivers'
+  | 'revokeWaiver'
+  | 'history'
+  | 'statistics'
+  | 'analyze'
+  | 'analysis'
 >;
 
 /** A client error as one status-line message (ApiError already carries the agent's own message). */

@@ -6,6 +6,7 @@ import type {
   DriftRecord,
   DriftRecordList,
   Statistics,
+  Waiver,
 } from '../../shared/types.ts';
 import type { UiClient } from '../../plugin/ui/client.ts';
 
@@ -115,6 +116,22 @@ export const WAIVED: DriftRecord[] = [
   }),
 ];
 
+export const WAIVERS: Waiver[] = [
+  {
+    id: 'w-1aaaaaaa-0000',
+    cluster: 'default',
+    owner: 'alice',
+    reason: 'load test until Friday',
+    scope: { resource_id: 'Deployment:shop:cache', kind: null, namespace: null, name: null, field: null },
+    created_at: iso(1),
+    expires_at: '2099-01-08T10:02:33.000Z',
+    revoked_at: null,
+    voided_at: null,
+    signature: null,
+    state: 'active',
+  },
+];
+
 export const STATS: Statistics = {
   total_resources: 12,
   drifted_resources: 3,
@@ -142,6 +159,8 @@ export interface StandIn extends UiClient {
   failWith: Error | null;
   /** How many polls of analysis() report "running" before it completes. */
   runningPolls: number;
+  /** The waivers the stand-in agent keeps (revokeWaiver changes them). */
+  waiverList: Waiver[];
 }
 
 export function standInClient(): StandIn {
@@ -149,6 +168,7 @@ export function standInClient(): StandIn {
     calls: [],
     failWith: null,
     runningPolls: 1,
+    waiverList: [...WAIVERS],
     async active() {
       return answer(c, 'active', list(ACTIVE));
     },
@@ -165,6 +185,16 @@ export function standInClient(): StandIn {
     },
     async history(id) {
       return answer(c, `history ${id}`, { resource_id: id, events: events(id), count: 1 });
+    },
+    async waivers() {
+      return answer(c, 'waivers', { waivers: c.waiverList, count: c.waiverList.length });
+    },
+    async revokeWaiver(id) {
+      const w = c.waiverList.find((x) => x.id === id);
+      if (!w) throw new Error(`no waiver ${id}`);
+      const revoked = { ...w, state: 'revoked' as const, revoked_at: iso(20) };
+      c.waiverList = c.waiverList.map((x) => (x.id === id ? revoked : x));
+      return answer(c, `revoke ${id}`, revoked);
     },
     async statistics() {
       return answer(c, 'statistics', STATS);

@@ -1,7 +1,8 @@
 // `w` in the drift browser, in a real 100×30 terminal (tmux) against a real agent and control plane:
 // on a `kubectl scale` drift it asks how long (a bad duration is refused there) and why, makes the
 // waiver through the agent as `kubectl driftguard waive` does (owner: the kubeconfig's user), the
-// agent's next analysis marks the record waived, it leaves the active list and `:waived` shows it.
+// agent's next analysis marks the record waived, it leaves the active list and `:waived` shows it;
+// `:waivers` lists the waiver, `u` then `y` revokes it and the drift is active again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { waitForRecord, type Fixture, type RecordJson } from '../kit/agent-fixture.ts';
@@ -23,7 +24,7 @@ after(async () => {
 });
 
 test(
-  'w asks how long and why, the agent then shows the drift as waived, and :waived lists it with its owner',
+  'w asks how long and why, the drift turns waived and :waived lists it; :waivers, u, y revoke it and it is active again',
   { skip: !tmuxAvailable() && 'tmux is not installed' },
   async () => {
     term = startBrowser(['--agent-url', agent.apiUrl, '--kubeconfig', fx.plane.kubeconfig], {
@@ -64,5 +65,21 @@ test(
     const list = await term.waitFor(/Deployment\/web/, 30_000);
     assert.match(list, /waived drifts/);
     assert.match(list, new RegExp(`Deployment/web +Scaling +by ${owner}, 11h left`), list);
+
+    // :waivers lists it; u asks, y revokes, and the agent's next analysis makes the drift active again.
+    term.type(':waivers');
+    term.keys('Enter');
+    const waivers = await term.waitFor(/Deployment\/demo\/web/, 30_000);
+    assert.match(
+      waivers,
+      new RegExp(`active +${owner} +Deployment/demo/web +in 11h +load test until noon`),
+      waivers,
+    );
+    term.keys('u');
+    await term.waitFor(/revoke waiver \S+\? Deployment\/demo\/web/);
+    term.keys('y');
+    await term.waitFor(/waiver\/[0-9a-f-]+ revoked/, 30_000);
+    await waitForRecord(agent, 'Deployment:demo:web', (r) => r.drift_status === 'active', 60_000);
+    await term.waitFor(/revoked +\S+ +Deployment\/demo\/web/, 30_000);
   },
 );

@@ -2,7 +2,8 @@
 // still says it is waived, and the columns keep their widths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACTIVE, WAIVED } from '../../../test/ui/stand-in-client.ts';
+import { ACTIVE, WAIVED, WAIVERS } from '../../../test/ui/stand-in-client.ts';
+import { waiverOrder, waiverRow } from './waiver-row.ts';
 import { formatCells, layoutColumns } from './columns.ts';
 import { DRIFT_COLUMNS, WAIVED_COLUMNS, columnsFor, driftRow, waiverText } from './drift-row.ts';
 
@@ -44,4 +45,24 @@ test('the waived view has a WAIVER column instead of MANAGER, and still fills th
   assert.ok(cache);
   const line = formatCells(driftRow(cache, NOW), layoutColumns(WAIVED_COLUMNS, 80), WAIVED_COLUMNS);
   assert.match(line, /by alice, 7d left/, 'the waiver fits an 80-column screen whole');
+});
+
+test('a waiver row has the columns of kubectl driftguard waivers; in force first, soonest to end first', () => {
+  const [w] = WAIVERS;
+  assert.ok(w);
+  const field = { ...w, id: 'w-2bbbbbbb', scope: { ...w.scope, field: 'spec.replicas' } };
+  assert.deepEqual(waiverRow(field, NOW), [
+    'w-2bbbbb',
+    'active',
+    'alice',
+    'Deployment/shop/cache spec.replicas',
+    'in 73y',
+    'load test until Friday',
+  ]);
+  const ended = { ...w, id: 'ended', state: 'expired' as const, expires_at: '2025-01-01T00:00:00.000Z' };
+  const sooner = { ...w, id: 'sooner', expires_at: '2026-02-01T00:00:00.000Z' };
+  assert.deepEqual(
+    waiverOrder([ended, w, sooner]).map((x) => x.id),
+    ['sooner', w.id, 'ended'],
+  );
 });

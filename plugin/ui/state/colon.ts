@@ -8,7 +8,7 @@ import { ROOT, type NavStack } from './nav.ts';
 /** The part of the browser's state (ui-state.ts UiState) a `:` command changes. */
 interface ColonFields {
   quit: boolean;
-  overlay: 'none' | 'help' | 'picker';
+  overlay: 'none' | 'help' | 'picker' | 'waivers';
   mode: 'active' | 'resolved' | 'waived';
   namespace: string | null;
   kind: string | null;
@@ -49,6 +49,8 @@ export function runColon<S extends ColonFields>(s: S, line: string): S {
       return { ...s, quit: true };
     case 'help':
       return { ...s, overlay: 'help' };
+    case 'waivers':
+      return { ...s, overlay: 'waivers' };
     case 'active':
     case 'resolved':
     case 'waived':

@@ -9,14 +9,15 @@ import { contextOf, reduce, type UiState, type ViewFacts } from './ui-state.ts';
 /**
  * What a key asks of the world: an analysis, the revert of the resource on the confirmation page,
  * the adoption of the drift under the cursor (list) or on screen, an ignore rule for the drift on screen,
- * or the waiver the `w` questions were answered for.
+ * the waiver the `w` questions were answered for, or the revocation `u` was confirmed for.
  */
 export type Effect =
   | 'analyze'
   | { revert: string; force: boolean }
   | { adopt: string }
   | { ignore: string }
-  | { waive: { resourceId: string; for: string; reason: string } };
+  | { waive: { resourceId: string; for: string; reason: string } }
+  | { unwaive: string };
 
 const NAMED = [
   'upArrow',
@@ -70,6 +71,7 @@ export function applyPress(
       const force = resolved.command === 'confirmForce';
       if ((resolved.command === 'confirm' || force) && page.view === 'diff' && page.confirm)
         effects.push({ revert: page.resourceId, force });
+      if (resolved.command === 'confirmRevoke' && s.revoking !== null) effects.push({ unwaive: s.revoking });
       const asked = s.prompt;
       s = reduce(s, { type: 'command', command: resolved.command }, facts);
       // Both questions answered: the prompt closed without an error.

@@ -19,7 +19,17 @@ export interface KeyPress {
 }
 
 export type Context =
-  'list' | 'detail' | 'diff' | 'confirm' | 'help' | 'picker' | 'filter' | 'command' | 'prompt';
+  | 'list'
+  | 'detail'
+  | 'diff'
+  | 'confirm'
+  | 'help'
+  | 'picker'
+  | 'filter'
+  | 'command'
+  | 'prompt'
+  | 'waivers'
+  | 'revoke';
 
 export type Command =
   | 'up'
@@ -41,6 +51,8 @@ export type Command =
   | 'adopt'
   | 'ignore'
   | 'waive'
+  | 'unwaive'
+  | 'confirmRevoke'
   | 'promptNext'
   | 'promptCancel'
   | 'promptBackspace'
@@ -83,7 +95,7 @@ export interface Binding {
   short?: string;
 }
 
-const BROWSE: readonly Context[] = ['list', 'detail', 'diff', 'confirm', 'picker'];
+const BROWSE: readonly Context[] = ['list', 'detail', 'diff', 'confirm', 'picker', 'waivers'];
 
 export const BINDINGS: readonly Binding[] = [
   {
@@ -200,6 +212,33 @@ export const BINDINGS: readonly Binding[] = [
     command: 'promptBackspace',
     contexts: ['prompt'],
     hint: 3,
+  },
+  {
+    inputs: ['u'],
+    label: 'u',
+    description: 'unwaive: revoke the selected waiver (asks first; as kubectl driftguard unwaive)',
+    command: 'unwaive',
+    contexts: ['waivers'],
+    hint: 1,
+  },
+  {
+    inputs: ['y'],
+    label: 'y',
+    description: 'yes: revoke it (the drift it covered is active again at the next analysis)',
+    command: 'confirmRevoke',
+    contexts: ['revoke'],
+    hint: 1,
+    short: 'revoke',
+  },
+  {
+    inputs: ['n', 'q'],
+    specials: ['escape'],
+    label: 'n/esc',
+    description: 'no: keep the waiver',
+    command: 'back',
+    contexts: ['revoke'],
+    hint: 2,
+    short: 'keep',
   },
   {
     inputs: ['y'],
@@ -335,7 +374,7 @@ export const BINDINGS: readonly Binding[] = [
     label: 'q/esc',
     description: 'back',
     command: 'back',
-    contexts: ['detail', 'diff', 'help', 'picker'],
+    contexts: ['detail', 'diff', 'help', 'picker', 'waivers'],
     hint: 3,
   },
   {
@@ -426,6 +465,7 @@ const SHORT: Partial<Record<Command, string>> = {
   revert: 'revert',
   ignore: 'ignore',
   waive: 'waive',
+  unwaive: 'unwaive',
   promptNext: 'next',
   promptCancel: 'cancel',
   promptBackspace: 'delete',
@@ -473,6 +513,11 @@ export const COLON_COMMANDS: readonly ColonCommand[] = [
     names: ['waived'],
     usage: ':waived',
     description: 'show waived drifts (active drifts a waiver accepts until it expires)',
+  },
+  {
+    names: ['waivers'],
+    usage: ':waivers',
+    description: 'list the waivers (owner, reason, expiry, scope); u revokes one',
   },
   { names: ['help', 'h', '?'], usage: ':help', description: 'show the keys and commands' },
   { names: ['q', 'q!', 'quit', 'exit'], usage: ':q', description: 'quit' },

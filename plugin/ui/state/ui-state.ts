@@ -18,7 +18,11 @@ export interface UiState {
   /** null = all namespaces. */
   namespace: string | null;
   cursor: number;
-  overlay: 'none' | 'help' | 'picker';
+  overlay: 'none' | 'help' | 'picker' | 'waivers';
+  /** The row under the cursor in `:waivers`. */
+  waiverCursor: number;
+  /** The waiver `u` asks to revoke, until y or n. */
+  revoking: string | null;
   pickerCursor: number;
   detailScroll: number;
   quit: boolean;
@@ -44,6 +48,8 @@ export function initialState(namespace?: string): UiState {
     cursor: 0,
     overlay: 'none',
     pickerCursor: 0,
+    waiverCursor: 0,
+    revoking: null,
     detailScroll: 0,
     quit: false,
     command: null,
@@ -65,6 +71,8 @@ export interface ViewFacts {
   /** Lines the detail view has, and how many fit on screen. */
   detailLength: number;
   pageSize: number;
+  /** The ids of `:waivers`'s rows, in order. */
+  waiverIds?: readonly string[];
 }
 
 export type Action = { type: 'command'; command: Command } | { type: 'text'; text: string };
@@ -75,6 +83,7 @@ export function contextOf(s: UiState): Context {
   if (s.filterEditing) return 'filter';
   if (s.overlay === 'help') return 'help';
   if (s.overlay === 'picker') return 'picker';
+  if (s.overlay === 'waivers') return s.revoking !== null ? 'revoke' : 'waivers';
   const page = top(s.stack);
   if (page.view === 'diff') return page.confirm ? 'confirm' : 'diff';
   return page.view;
@@ -101,6 +110,12 @@ export function reduce(state: UiState, action: Action, f: ViewFacts): UiState {
       return runColon({ ...s, command: null }, s.command ?? '');
     case 'waive':
       return openWaive(s, context, f);
+    case 'unwaive': {
+      const id = f.waiverIds?.[s.waiverCursor];
+      return id ? { ...s, revoking: id } : s;
+    }
+    case 'confirmRevoke':
+      return { ...s, revoking: null };
     case 'promptNext':
       return s.prompt ? { ...s, ...nextStep(s.prompt) } : s;
     case 'promptCancel':
@@ -178,7 +193,8 @@ function confirmed(s: UiState): UiState {
 }
 
 function back(s: UiState, context: Context): UiState {
-  if (context === 'help' || context === 'picker') return { ...s, overlay: 'none' };
+  if (context === 'revoke') return { ...s, revoking: null, message: { text: 'waiver kept', ok: true } };
+  if (context === 'help' || context === 'picker' || context === 'waivers') return { ...s, overlay: 'none' };
   if (context === 'list') {
     // Esc undoes, as in k9s: the filter first, then the :ns/:kind/:source choices. It never quits
     // (a stray Esc would end the session, and the demo's cluster with it).
@@ -207,6 +223,10 @@ function move(s: UiState, command: Move, context: Context, f: ViewFacts): UiStat
       ...s,
       pickerCursor: clamp(step(command, page, f.choices.length)(s.pickerCursor), f.choices.length),
     };
+  }
+  if (context === 'waivers') {
+    const n = f.waiverIds?.length ?? 0;
+    return { ...s, waiverCursor: clamp(step(command, page, n)(s.waiverCursor), n) };
   }
   if (context === 'detail' || context === 'diff' || context === 'confirm') {
     const maxScroll = Math.max(0, f.detailLength - page + 1);

@@ -201,3 +201,26 @@ test(':waived lists the waived drifts (absent from :active, as in get --active) 
   await ui.press('r');
   await ui.waitFor((s) => rowOrder(s).length === 3 && s.includes('Deployment/api'));
 });
+
+test(':waivers lists the waivers with owner, scope, expiry and reason; u asks, n keeps, y revokes', async () => {
+  const client = standInClient();
+  const ui = open(client);
+  await ui.waitFor('Deployment/api');
+  await ui.press(':waivers', KEYS.enter);
+  const screen = await ui.waitFor('Deployment/shop/cache');
+  assert.match(screen, /DriftGuard ▸ waivers/);
+  assert.match(screen, /ID +STATE +OWNER +SCOPE +EXPIRES +REASON/);
+  assert.match(screen, /w-1aaaaa +active +alice +Deployment\/shop\/cache +in \d+y +load test until/);
+  assertFits(screen, 80, 24);
+  await ui.press('u');
+  await ui.waitFor((s) => /revoke waiver w-1aaaaa\? Deployment\/shop\/cache, alice: load test/.test(s));
+  await ui.press('n');
+  await ui.waitFor('waiver kept');
+  assert.ok(!client.calls.some((c) => c.startsWith('revoke')));
+  await ui.press('u', 'y');
+  await ui.waitFor('waiver/w-1aaaaaaa-0000 revoked');
+  assert.ok(client.calls.includes('revoke w-1aaaaaaa-0000'));
+  await ui.waitFor((s) => /w-1aaaaa +revoked +alice/.test(s));
+  await ui.press(KEYS.escape);
+  await ui.waitFor((s) => s.includes('Deployment/api') && s.includes('active drifts'));
+});

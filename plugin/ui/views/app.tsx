@@ -9,6 +9,8 @@ import { useDetail } from '../hooks/use-detail.ts';
 import { useDiff } from '../hooks/use-diff.ts';
 import { useDriftData } from '../hooks/use-drift-data.ts';
 import { useSpinner } from '../hooks/use-spinner.ts';
+import { useWaivers } from '../hooks/use-waivers.ts';
+import { revokeQuestion } from '../render/waiver-row.ts';
 import { recordDetailLines, type DetailLine } from '../render/detail.ts';
 import { ignoreProposalLines } from '../render/ignore.ts';
 import { wrap } from '../render/text.ts';
@@ -19,6 +21,7 @@ import { namespaceChoices, visibleRecords } from '../state/list.ts';
 import { crumbs, top } from '../state/nav.ts';
 import { contextOf, initialState, type ViewFacts } from '../state/ui-state.ts';
 import { HintBar, StatsBar, StatusLine, TitleBar } from './chrome.tsx';
+import { WaiversView } from './waivers-view.tsx';
 import { DetailView } from './detail-view.tsx';
 import { HelpView } from './help-view.tsx';
 import { ListView } from './list-view.tsx';
@@ -89,6 +92,21 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
       (err: unknown) => setWaiveNotice({ text: `waive failed: ${errorMessage(err)}`, ok: false }),
     );
   };
+  const waiverList = useWaivers(client, state.overlay === 'waivers', refreshMs);
+  const unwaive = (id: string) => {
+    setWaiveNotice({ text: `revoking waiver ${id}…`, ok: true });
+    client.revokeWaiver(id).then(
+      (w) => {
+        setWaiveNotice({
+          text: `waiver/${w.id} revoked: its drift is active again from the next analysis`,
+          ok: true,
+        });
+        waiverList.refresh();
+        analyze();
+      },
+      (err: unknown) => setWaiveNotice({ text: `revoke failed: ${errorMessage(err)}`, ok: false }),
+    );
+  };
   const choices = namespaceChoices(data.records ?? [], state.namespace);
 
   // What the reducer needs to know about this render's screen.
@@ -105,6 +123,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     choices,
     detailLength: detailLines.length,
     pageSize: page.view === 'list' ? bodyHeight - 1 : bodyHeight,
+    waiverIds: (waiverList.waivers ?? []).map((w) => w.id),
   };
 
   const context = contextOf(state);
@@ -118,6 +137,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     for (const e of effects) {
       if (e === 'analyze') analyze();
       else if ('waive' in e) waive(e.waive);
+      else if ('unwaive' in e) unwaive(e.unwaive);
       else if ('adopt' in e) diff.adopt(e.adopt);
       else if ('ignore' in e) {
         const shown = recordLines.slice(Math.max(0, latest.current.detailScroll - ignoreShown.length));
@@ -136,14 +156,25 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
     if (state.quit) exit();
   }, [state.quit, exit]);
 
-  const listLabel = `${state.mode} drifts${lost ? ' (STALE)' : ''}`;
+  const listLabel = state.overlay === 'waivers' ? 'waivers' : `${state.mode} drifts${lost ? ' (STALE)' : ''}`;
   const status = statusLine({
     filterEditing: state.filterEditing,
     filter: state.filter,
-    prompt: state.prompt ? promptLine(state.prompt) : null,
+    prompt: state.prompt
+      ? promptLine(state.prompt)
+      : state.revoking !== null
+        ? revokeQuestion(
+            waiverList.waivers?.find((w) => w.id === state.revoking),
+            state.revoking,
+          )
+        : null,
     command: state.command,
     message: state.message,
-    error: lostText ?? (detailId ? detail.error : null) ?? (diffPage ? diff.error : null),
+    error:
+      (state.overlay === 'waivers' ? waiverList.error : null) ??
+      lostText ??
+      (detailId ? detail.error : null) ??
+      (diffPage ? diff.error : null),
     notice: diff.reverting ? { text: 'reverting…', ok: true } : (waiveNotice ?? firstLine(diff.notice)),
     analysis,
     spinner,
@@ -176,6 +207,14 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
       />
       {state.overlay === 'help' ? (
         <HelpView context={page.view === 'diff' ? 'diff' : page.view} width={width} height={bodyHeight} />
+      ) : state.overlay === 'waivers' ? (
+        <WaiversView
+          waivers={waiverList.waivers}
+          cursor={state.waiverCursor}
+          width={width}
+          height={bodyHeight}
+          now={now}
+        />
       ) : state.overlay === 'picker' ? (
         <PickerView
           choices={choices}
