@@ -140,14 +140,19 @@ function agentConfig(extra: Record<string, unknown> = {}): Record<string, Record
     git: {},
     sources: [
       { name: 'plain', url, path: 'manifests' },
-      { name: 'podinfo-kustomize', url, path: 'podinfo/kustomize', namespace: 'render-kustomize' },
-      {
-        name: 'podinfo-helm',
-        url,
-        path: 'podinfo/charts/podinfo',
-        namespace: 'render-helm',
-        helm: { release: 'podinfo' },
-      },
+      // Without ../shared the repo has no podinfo tree: naming it would keep the agent unready.
+      ...(SHARED_SKIP
+        ? []
+        : [
+            { name: 'podinfo-kustomize', url, path: 'podinfo/kustomize', namespace: 'render-kustomize' },
+            {
+              name: 'podinfo-helm',
+              url,
+              path: 'podinfo/charts/podinfo',
+              namespace: 'render-helm',
+              helm: { release: 'podinfo' },
+            },
+          ]),
       { name: 'generator', url, path: 'generator' },
     ],
     render: { kustomize: b.kustomize, helm: b.helm },
