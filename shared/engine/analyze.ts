@@ -5,10 +5,12 @@ import { attribute } from './attribution.ts';
 import { classify, severityOf, worst } from './classify.ts';
 import { confirmFields, type ConfirmAnswer } from './confirm.ts';
 import type { DriftField } from './drift-field.ts';
-import { diffObjects } from './diff.ts';
+import { diffObjects, type RawDetail } from './diff.ts';
 import { stableHash } from './hash.ts';
 import { nameOf, namespaceOf, objectId } from './identity.ts';
 import { emptyHits, ignoringRule, objectFacts, rulesFor, type RuleHits } from './ignore/apply.ts';
+import { ruleReachesBelow } from './ignore/match.ts';
+import { splitForRules } from './ignore/split.ts';
 import { clone, isObject } from './json.ts';
 import { cleanedUpByTtl } from './job-ttl.ts';
 import { pruneEmpty } from './normalize/empty.ts';
@@ -92,24 +94,33 @@ export function compareResource(
   );
   const rules = rulesFor(obj, facts, opts.rules);
   const lists = norm.ctx.lists;
+  // A condition on an item's content reads the item as live has it, else as Git has it.
+  const itemAtFor = (segs: readonly Segment[]) => (n: number) => {
+    const at = segs.slice(0, n);
+    return getAt(nl, at, lists) ?? getAt(norm.desired, at, lists);
+  };
+  const fieldOf = (raw: RawDetail, manager = attribute(norm.ctx.managed, raw.segs).manager) => ({
+    segs: raw.segs,
+    manager,
+    itemAt: itemAtFor(raw.segs),
+  });
+  const reaches = (segs: readonly Segment[]) =>
+    rules.some(({ rule }) => ruleReachesBelow(rule, segs, itemAtFor(segs)));
   let synced = false;
-  for (const raw of diffObjects(norm.desired, nl, norm.ctx.lists)) {
-    const sync = () => {
-      synced = true;
-      ignored.push(raw.segs);
-      setAt(nl, raw.segs, norm.ctx.lists, raw.desired === undefined ? undefined : clone(raw.desired));
-    };
-    const who = attribute(norm.ctx.managed, raw.segs);
-    // A condition on an item's content reads the item as live has it, else as Git has it.
-    const itemAt = (n: number) => {
-      const at = raw.segs.slice(0, n);
-      return getAt(nl, at, lists) ?? getAt(norm.desired, at, lists);
-    };
-    if (ignoringRule(rules, { segs: raw.segs, manager: who.manager, itemAt }, hits)) {
-      sync();
-      continue;
+  for (const whole of diffObjects(norm.desired, nl, lists)) {
+    // Split only when a rule covers a part: otherwise the difference reads as before, whole.
+    const parts = splitForRules(whole, lists, reaches);
+    const units = parts?.some((p) => ignoringRule(rules, fieldOf(p))) ? parts : [whole];
+    for (const raw of units) {
+      const who = attribute(norm.ctx.managed, raw.segs);
+      if (ignoringRule(rules, fieldOf(raw, who.manager), hits)) {
+        synced = true;
+        ignored.push(raw.segs);
+        setAt(nl, raw.segs, lists, raw.desired === undefined ? undefined : clone(raw.desired));
+        continue;
+      }
+      fields.push({ raw, manager: who.manager, changed_at: who.changed_at });
     }
-    fields.push({ raw, manager: who.manager, changed_at: who.changed_at });
   }
   if (synced) {
     // A sync may leave an empty map behind (annotations: {}) or append a list item out of key order.

@@ -4,7 +4,8 @@
 // the driftguard.io/ignore-fields annotation. Real kubectl changes inside the ignored fields are no
 // active drift; changes beside them (the other container, another label, an object the selector
 // does not pick, a webhook field that is not the CA bundle) are found with their type; removing the
-// annotation live is not drift. /api/v1/rules then counts what each rule matched.
+// annotation live is not drift; a rule deeper than a map added live covers its field. /api/v1/rules
+// then counts what each rule matched.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RuleList, RuleStatus } from '../../shared/api/rule-shapes.ts';
@@ -27,6 +28,12 @@ const SIDECAR_RULE = {
 };
 /** Deployments of another group: kubectl scale on an apps Deployment is not it. */
 const NOTHING_RULE = { kind: 'Deployment.extensions', path: 'spec.replicas' };
+/** Deeper than the difference a patch makes: Git's `sec` has no securityContext at all. */
+const DEEPER_RULE = {
+  kind: 'Deployment.apps',
+  name: 'sec',
+  path: 'spec.template.spec.securityContext.runAsUser',
+};
 const GIT_CA = Buffer.from('-----BEGIN CERTIFICATE-----\ngit\n-----END CERTIFICATE-----\n').toString(
   'base64',
 );
@@ -57,6 +64,7 @@ metadata: { name: ${NS} }
 ---
 ${deployment('web', 'app: web, team: web')}---
 ${deployment('other', 'app: other, team: web')}---
+${deployment('sec', 'app: sec')}---
 ${deployment('api', 'app: api, team: api', '\n  annotations: { driftguard.io/ignore-fields: "spec.replicas, metadata.labels.team" }')}---
 apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingWebhookConfiguration
@@ -127,11 +135,14 @@ describe('ignore rules on the full cluster', () => {
       kubernetes: {
         resource_types: ['Deployment', 'Service', 'ConfigMap', 'Secret', 'ValidatingWebhookConfiguration'],
       },
-      drift: { rules: { ignore: [SIDECAR_RULE, NOTHING_RULE], ignore_catalog: ['cert-manager'] } },
+      drift: {
+        rules: { ignore: [SIDECAR_RULE, NOTHING_RULE, DEEPER_RULE], ignore_catalog: ['cert-manager'] },
+      },
     });
     for (const id of [
       'Deployment:ign:web',
       'Deployment:ign:api',
+      'Deployment:ign:sec',
       'ValidatingWebhookConfiguration::ign-webhook',
     ])
       await notActive(id);
@@ -200,6 +211,23 @@ describe('ignore rules on the full cluster', () => {
     assert.ok(!r.drift_details.some((d) => d.path.includes('caBundle')), JSON.stringify(r));
   });
 
+  it('a rule deeper than a map added live splits it: the covered field is not drift, the other is', async () => {
+    const id = 'Deployment:ign:sec';
+    const securityContext = (sc: object) =>
+      kubectl([
+        'patch',
+        'deployment/sec',
+        '-p',
+        JSON.stringify({ spec: { template: { spec: { securityContext: sc } } } }),
+      ]);
+    await securityContext({ runAsUser: 1000 });
+    await matched('ignore[2]');
+    await notActive(id);
+    await securityContext({ runAsUser: 1000, fsGroup: 2000 });
+    const r = await activeWith(id, [/^spec\.template\.spec\.securityContext\.fsGroup$/]);
+    assert.equal(r.drift_details[0]?.live, 2000);
+  });
+
   it('/api/v1/rules lists every rule with what it matched; the one matching nothing shows 0', async () => {
     const list = await rules();
     const byId = new Map(list.map((r) => [r.id, r]));
@@ -212,6 +240,7 @@ describe('ignore rules on the full cluster', () => {
       0,
       'Deployment.extensions matched an apps Deployment',
     );
+    assert.equal(byId.get('ignore[2]')?.matched_fields, 1, JSON.stringify(list));
     const catalog = list.filter((r) => r.origin === 'catalog');
     assert.equal(catalog.length, 4, JSON.stringify(catalog));
     assert.ok(catalog.every((r) => r.catalog === 'cert-manager'));

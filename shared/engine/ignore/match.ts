@@ -81,3 +81,10 @@ export function ruleCoversField(rule: IgnoreRule, f: FieldFacts): boolean {
   // The prefix test first: today's rules (and the unquoted dotted form of keys with dots) keep their meaning.
   return pathHasPrefix(f.segs, rule.path) || patternMatches(c.pattern, f.segs, f.itemAt);
 }
+
+/** True when the rule's path names a field strictly under `segs` (so a difference at `segs` may hold it). */
+export function ruleReachesBelow(rule: IgnoreRule, segs: readonly Segment[], itemAt?: ItemLookup): boolean {
+  const c = compile(rule);
+  if (!c?.pattern || c.pattern.length <= segs.length) return false;
+  return patternMatches(c.pattern.slice(0, segs.length), segs, itemAt);
+}
