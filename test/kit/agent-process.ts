@@ -206,7 +206,11 @@ export async function startAgent(opts: StartAgentOptions): Promise<AgentProcess>
       last = res ? await res.text() : 'no answer';
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`agent not ready after ${ms} ms: ${last}\n${lines.slice(-10).join('\n')}`);
+    const error = new Error(`agent not ready after ${ms} ms: ${last}\n${lines.slice(-10).join('\n')}`);
+    // The caller's test fails here, usually in a before() hook that never hands the agent to its
+    // after(): a live child would keep the test file's process, and with it the whole lane, open.
+    await stop();
+    throw error;
   };
 
   return {
