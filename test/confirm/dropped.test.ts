@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
-import { parseJson, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
+import { analyzeLocal, parseJson, tempDir, type JsonReport } from '../kit/plugin.ts';
 
 const DROPPED = 'pod.beta.kubernetes.io/init-containers';
 const PATH = `spec.template.metadata.annotations["${DROPPED}"]`;
@@ -43,17 +43,7 @@ const MODES = {
 let plane: ControlPlane;
 
 async function analyze(repo: string, extra: string[] = []) {
-  const r = await runPlugin([
-    'analyze',
-    '--local',
-    '--repo',
-    repo,
-    '--kubeconfig',
-    plane.kubeconfig,
-    '-o',
-    'json',
-    ...extra,
-  ]);
+  const r = await analyzeLocal(repo, plane.kubeconfig, extra);
   const legacy = parseJson<JsonReport<DriftResult>>(r).drift_records.find((d) => d.name === 'legacy');
   assert.ok(legacy, 'legacy not analysed');
   return { legacy, stderr: r.stderr };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
-import { parseJson, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
+import { analyzeLocal, parseJson, tempDir, type JsonReport } from '../kit/plugin.ts';
 
 const NS = 'fallback';
 const SERVICE = {
@@ -29,16 +29,7 @@ let plane: ControlPlane;
 let repo: string;
 
 async function analyze(): Promise<{ edge: DriftResult; stderr: string }> {
-  const r = await runPlugin([
-    'analyze',
-    '--local',
-    '--repo',
-    repo,
-    '--kubeconfig',
-    plane.kubeconfig,
-    '-o',
-    'json',
-  ]);
+  const r = await analyzeLocal(repo, plane.kubeconfig);
   const edge = parseJson<JsonReport<DriftResult>>(r).drift_records.find((d) => d.name === 'edge');
   assert.ok(edge, 'edge not analysed');
   return { edge, stderr: r.stderr };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { parseJson, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
+import { analyzeLocal, parseJson, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
 import { installAdmission, AUDIT_REFUSAL, MIRROR, type Admission } from './admission.ts';
 import { admissionNamespace, appsYaml } from './apps.ts';
 
@@ -31,17 +31,7 @@ async function analyze(
   repo: string,
   extra: string[] = [],
 ): Promise<{ report: JsonReport<DriftResult>; stderr: string }> {
-  const r = await runPlugin([
-    'analyze',
-    '--local',
-    '--repo',
-    repo,
-    '--kubeconfig',
-    plane.kubeconfig,
-    '-o',
-    'json',
-    ...extra,
-  ]);
+  const r = await analyzeLocal(repo, plane.kubeconfig, extra);
   return { report: parseJson<JsonReport<DriftResult>>(r), stderr: r.stderr };
 }
 

@@ -43,6 +43,21 @@ export function runPlugin(
   return runBin(PLUGIN, args, opts);
 }
 
+/** `kubectl driftguard analyze --local` of a repo against a cluster, as JSON. */
+export function analyzeLocal(repo: string, kubeconfig: string, extra: string[] = []): Promise<RunResult> {
+  return runPlugin([
+    'analyze',
+    '--local',
+    '--repo',
+    repo,
+    '--kubeconfig',
+    kubeconfig,
+    '-o',
+    'json',
+    ...extra,
+  ]);
+}
+
 const temps: string[] = [];
 process.on('exit', () => {
   for (const d of temps) rmSync(d, { recursive: true, force: true });

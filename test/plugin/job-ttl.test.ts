@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
-import { parseJson, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
+import { analyzeLocal, parseJson, tempDir, type JsonReport } from '../kit/plugin.ts';
 import { untilTrue } from '../kit/poll.ts';
 
 const NS = 'jobs-ttl';
@@ -73,16 +73,7 @@ describe('analyze --local: a Job its TTL removed after it finished', () => {
       'involvedObject.name=migrate',
     ]);
     assert.match(events, /Completed/, 'premise: the Job controller recorded that it finished');
-    const r = await runPlugin([
-      'analyze',
-      '--local',
-      '--repo',
-      repo,
-      '--kubeconfig',
-      plane.kubeconfig,
-      '-o',
-      'json',
-    ]);
+    const r = await analyzeLocal(repo, plane.kubeconfig);
     assert.equal(r.code, 0, r.stderr);
     const byName = new Map(parseJson<JsonReport<DriftResult>>(r).drift_records.map((d) => [d.name, d]));
     assert.equal(byName.get('migrate')?.drift_detected, false, JSON.stringify(byName.get('migrate')));
