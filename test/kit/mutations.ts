@@ -159,12 +159,22 @@ export async function runStep(kubectl: Kubectl, ns: string, step: KubectlStep): 
     await kubectl([...step, '-n', ns]);
     return;
   }
-  const obj = JSON.parse(await kubectl(['get', step.replace, '-o', 'json', '-n', ns])) as Record<
-    string,
-    unknown
-  >;
-  step.edit(obj);
-  await kubectl(['replace', '-f', '-', '-n', ns], { input: JSON.stringify(obj) });
+  // A controller may write the object between the read and the replace (the Deployment controller
+  // updates status right after a change): a 409 Conflict is answered as a user of `kubectl edit`
+  // answers it, by reading again and re-applying the same edit.
+  for (let attempt = 1; ; attempt++) {
+    const obj = JSON.parse(await kubectl(['get', step.replace, '-o', 'json', '-n', ns])) as Record<
+      string,
+      unknown
+    >;
+    step.edit(obj);
+    try {
+      await kubectl(['replace', '-f', '-', '-n', ns], { input: JSON.stringify(obj) });
+      return;
+    } catch (err) {
+      if (attempt >= 5 || !String(err).includes('(Conflict)')) throw err;
+    }
+  }
 }
 
 /** A test name for a mutation: its type and the kubectl verb. */
