@@ -68,7 +68,8 @@ export class ObjectRun {
     await analyzeIds(ctx, wanted, previous, counts, status);
     const seconds = (performance.now() - started) / 1000;
     for (const trigger of new Set(batch.values())) deps.metrics.observeSync(trigger, seconds);
-    if (status) finishStatus(status, counts, null, ctx.nowIso());
+    // A write failure analyzeIds added to the status fails it (as in a full run), never a silent completed.
+    if (status) finishStatus(status, counts, status.error, ctx.nowIso());
     ctx.tallies.publish(deps.metrics);
   }
 }
