@@ -1,7 +1,7 @@
 // RecordQuery → a list of (field, value) equality conditions, shared by both stores. Every value
 // is cast to a string or boolean here, so whatever reaches a store (even an object smuggled past
 // the API's validation, such as `{"$ne": null}`) can only ever be compared as a plain value.
-import type { RecordQuery } from './store.ts';
+import type { RecordQuery, RecordWrite } from './store.ts';
 
 export type FilterField =
   'cluster' | 'namespace' | 'kind' | 'drift_detected' | 'drift_status' | 'severity' | 'drift_type' | 'source';
@@ -51,11 +51,13 @@ export function paging(query: RecordQuery): { limit: number | undefined; offset:
   return { limit: query.limit, offset: query.offset ?? 0 };
 }
 
-/** Thrown for a write of another cluster's record: a bug, never done silently. */
-export function foreignRecord(cluster: string, record: { cluster: string; resource_id: string }): Error {
-  return new Error(
-    `store of cluster ${cluster}: refusing to write ${record.resource_id} of cluster ${record.cluster}`,
-  );
+/** Thrown for a write of another cluster's record or event: a bug, never done silently. */
+export function foreignWrites(cluster: string, writes: readonly RecordWrite[]): void {
+  for (const { record, event } of writes)
+    if (record.cluster !== cluster || (event && event.cluster !== cluster))
+      throw new Error(
+        `store of cluster ${cluster}: refusing to write ${record.resource_id} of cluster ${record.cluster}`,
+      );
 }
 
 /** A waiver of another cluster is never written by this one. */

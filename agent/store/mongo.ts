@@ -11,7 +11,7 @@
 // The unique indexes on resource_id and event_id stay as a second guarantee.
 import { MongoBulkWriteError, MongoClient, type Collection, type Document, type Filter } from 'mongodb';
 import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
-import { checkCount, conditions, foreignRecord, foreignWaiver, paging } from './filters.ts';
+import { checkCount, conditions, foreignWrites, foreignWaiver, paging } from './filters.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 import { decodeRecord, eventDocument, recordDocument, recordKey, type StoredRecord } from './mongo-codec.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
@@ -188,9 +188,7 @@ export class MongoStore implements Store {
    * does not, so a first run, where every record is new, never scans).
    */
   async saveRecords(writes: readonly RecordWrite[]): Promise<void> {
-    for (const { record, event } of writes)
-      if (record.cluster !== this.cluster || (event && event.cluster !== this.cluster))
-        throw foreignRecord(this.cluster, record);
+    foreignWrites(this.cluster, writes);
     for (let i = 0; i < writes.length; i += WRITE_BATCH) {
       const slice = writes.slice(i, i + WRITE_BATCH);
       const events = slice.flatMap((w) => (w.event ? [eventDocument(w.event)] : []));

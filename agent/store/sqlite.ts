@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
-import { checkCount, conditions, foreignRecord, foreignWaiver, paging, type FilterField } from './filters.ts';
+import { checkCount, conditions, foreignWrites, foreignWaiver, paging, type FilterField } from './filters.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 
 const SCHEMA = `
@@ -192,9 +192,7 @@ export class SqliteStore implements Store {
 
   /** One transaction for the whole batch: a 10,000-record first run costs 40 commits, not 10,000. */
   async saveRecords(writes: readonly RecordWrite[]): Promise<void> {
-    for (const { record, event } of writes)
-      if (record.cluster !== this.cluster || (event && event.cluster !== this.cluster))
-        throw foreignRecord(this.cluster, record);
+    foreignWrites(this.cluster, writes);
     if (writes.length === 0) return;
     const db = this.open();
     const saveRecord = this.stmt(

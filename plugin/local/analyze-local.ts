@@ -58,16 +58,12 @@ export type RenderSummary = Pick<
   'type' | 'tool' | 'skipped' | 'unstable' | 'usesLookup' | 'durationMs'
 >;
 
-export interface LocalAnalysis {
+/** A local analysis: the state's facts (their objects in `results`, not Missing when unreadable). */
+export interface LocalAnalysis extends Pick<
+  LocalState,
+  'errors' | 'warnings' | 'commit' | 'render' | 'objects' | 'unreadable'
+> {
   results: DriftResult[];
-  errors: ParseError[];
-  warnings: string[];
-  commit: string | null;
-  render: RenderSummary;
-  /** Desired objects the source rendered to (before the -n filter). */
-  objects: number;
-  /** Group versions that could not be read: their objects are not in `results` (not Missing either). */
-  unreadable: UnreadableKinds[];
   /** How many objects were confirmed with the server and how many requests that took. */
   confirm: ConfirmStats;
 }
@@ -82,6 +78,7 @@ export interface LocalState {
   warnings: string[];
   commit: string | null;
   render: RenderSummary;
+  /** Desired objects the source rendered to (before the -n filter). */
   objects: number;
   /** Group versions the cluster could not describe or list; their objects are not in `desired`. */
   unreadable: UnreadableKinds[];
