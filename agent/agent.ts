@@ -234,6 +234,7 @@ export class Agent {
         : {}),
       live: this.watch,
       gitCommit: () => this.sources.commit,
+      agentVersion: options.version ?? '0.0.0',
       notify: (n) => this.notifier.notify(n),
       // After Git: the watches of the versions Git names are added when it loads, and waited for too.
       loaded: this.git.loaded.then(() => this.watch.whenSynced()),

@@ -47,6 +47,7 @@ export type LastAnalysis = z.output<typeof shapes.LastAnalysis>;
 export type Statistics = z.output<typeof shapes.Statistics>;
 /** One configured source in /api/v1/statistics. */
 export type SourceStatistics = z.output<typeof shapes.SourceStatistics>;
+export type ClusterStatistics = z.output<typeof shapes.ClusterStatistics>;
 export type AnalysisStatus = z.output<typeof shapes.AnalysisStatus>;
 export type AnalysisState = AnalysisStatus['status'];
 export type AnalyzeResponse = z.output<typeof shapes.AnalyzeResponse>;

@@ -23,6 +23,8 @@ export interface AnalysisDeps extends RetireDeps {
    */
   engine: () => EngineOptions;
   gitCommit: () => string | null;
+  /** Written with each last analysis, so agents sharing a database can see each other's version. */
+  agentVersion?: string;
   /** Resolves once desired and live state are both loaded: before that every object would look Missing. */
   loaded: Promise<void>;
   /**

@@ -59,6 +59,7 @@ export async function runFull(
       duration_seconds: seconds,
       resources: counts.resources,
       git_commit: deps.gitCommit(),
+      ...(deps.agentVersion !== undefined ? { agent_version: deps.agentVersion } : {}),
     });
     // A store that writes records behind answers lastAnalysis at once: the run's answer does not
     // wait for the writes queued ahead of this one (a first start's inserts on MongoDB).

@@ -5,6 +5,8 @@ import type { Context } from 'koa';
 import { parseResourceId, type DriftHistory, type DriftRecord } from '../../shared/types.ts';
 import type { AgentControl } from './control.ts';
 import type { Store } from '../store/store.ts';
+import { ALL_CLUSTERS } from '../../shared/api/query.ts';
+import { knownClusters } from '../records/cluster-statistics.ts';
 import { ApiError } from './errors.ts';
 import { historyLimit, noParams, recordQuery } from './query.ts';
 import { recordJson, recordListJson } from './record-json.ts';
@@ -20,9 +22,21 @@ function validResourceId(raw: string | undefined): string {
   return id;
 }
 
-/** A DriftRecordList as JSON text (see record-json.ts). */
+/**
+ * A DriftRecordList as JSON text (see record-json.ts). A cluster named that the database does not
+ * know (no record, no analysis) is a 404 listing those it knows: a typo is never an empty success.
+ */
 async function list(store: Store, querystring: string, status?: 'active' | 'resolved'): Promise<string> {
-  const page = await store.listRecords(recordQuery(querystring, status));
+  const query = recordQuery(querystring, status);
+  const page = await store.listRecords(query);
+  if (page.count === 0 && query.cluster !== undefined && query.cluster !== ALL_CLUSTERS && store.clusters) {
+    const known = knownClusters(await store.clusters());
+    if (!known.includes(query.cluster))
+      throw new ApiError(
+        404,
+        `no records for cluster ${query.cluster} in this database; known clusters: ${known.join(', ') || 'none'}`,
+      );
+  }
   return recordListJson(page.records, page.count);
 }
 

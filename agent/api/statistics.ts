@@ -8,6 +8,7 @@
 import type Router from '@koa/router';
 import type { DriftEvent, LastAnalysis } from '../../shared/types.ts';
 import type { AgentControl } from './control.ts';
+import { clusterStatistics } from '../records/cluster-statistics.ts';
 import { recordTotals, statisticsAt, type RecordTotals } from '../records/statistics.ts';
 import type { Store } from '../store/store.ts';
 import { noParams } from './query.ts';
@@ -50,9 +51,13 @@ export function statisticsRoutes(router: Router, store: Store, control?: AgentCo
         });
       }
     }
-    const { totals, events, last } = await inputs;
+    // Other agents write to a shared database at any time: never memoised.
+    const [{ totals, events, last }, clusters] = await Promise.all([inputs, store.clusters?.()]);
     ctx.body = {
-      statistics: statisticsAt(totals, events, last, now.toISOString(), {}, control?.sources?.() ?? []),
+      statistics: {
+        ...statisticsAt(totals, events, last, now.toISOString(), {}, control?.sources?.() ?? []),
+        clusters: clusters ? clusterStatistics(clusters) : [],
+      },
     };
   });
 }

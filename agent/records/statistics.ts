@@ -83,7 +83,7 @@ export function recordTotals(records: DriftRecord[], events: DriftEvent[]): Reco
   return { counts, drifted };
 }
 
-/** The statistics at `now` from the totals: adds the last analysis, the trend and the sources. */
+/** The statistics at `now` from the totals: adds the last analysis, the trend and the sources (the API adds the clusters). */
 export function statisticsAt(
   totals: RecordTotals,
   events: DriftEvent[],
@@ -91,7 +91,7 @@ export function statisticsAt(
   now: string,
   trend: TrendOptions = {},
   sources: Omit<SourceStatistics, 'drifted'>[] = [],
-): Statistics {
+): Omit<Statistics, 'clusters'> {
   return {
     ...totals.counts,
     last_analysis: lastAnalysis,
@@ -120,6 +120,6 @@ export function buildStatistics(
   now: string,
   trend: TrendOptions = {},
   sources: Omit<SourceStatistics, 'drifted'>[] = [],
-): Statistics {
+): Omit<Statistics, 'clusters'> {
   return statisticsAt(recordTotals(records, events), events, lastAnalysis, now, trend, sources);
 }

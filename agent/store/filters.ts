@@ -1,6 +1,7 @@
 // RecordQuery → a list of (field, value) equality conditions, shared by both stores. Every value
 // is cast to a string or boolean here, so whatever reaches a store (even an object smuggled past
 // the API's validation, such as `{"$ne": null}`) can only ever be compared as a plain value.
+import { ALL_CLUSTERS } from '../../shared/api/query.ts';
 import type { RecordQuery, RecordWrite } from './store.ts';
 
 export type FilterField =
@@ -30,6 +31,8 @@ export function conditions(query: RecordQuery): Condition[] {
   const out: Condition[] = [];
   for (const [key, field] of STRING_FIELDS) {
     const value: unknown = query[key];
+    // `*` selects every cluster: no condition at all.
+    if (key === 'cluster' && value === ALL_CLUSTERS) continue;
     if (value !== undefined) out.push({ field, value: asString(value) });
   }
   if (query.drift_detected !== undefined)
@@ -64,4 +67,9 @@ export function foreignWrites(cluster: string, writes: readonly RecordWrite[]): 
 export function foreignWaiver(waiver: { id: string; cluster: string }, cluster: string): void {
   if (waiver.cluster !== cluster)
     throw new Error(`waiver ${waiver.id} belongs to cluster ${waiver.cluster}, not ${cluster}`);
+}
+
+/** Every cluster's records: ordered by cluster too, so a page boundary never splits a tie. */
+export function allClusters(query: RecordQuery): boolean {
+  return query.cluster === ALL_CLUSTERS;
 }

@@ -11,7 +11,8 @@
 // The unique indexes on resource_id and event_id stay as a second guarantee.
 import { MongoBulkWriteError, MongoClient, type Collection, type Document, type Filter } from 'mongodb';
 import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
-import { checkCount, conditions, foreignWrites, foreignWaiver, paging } from './filters.ts';
+import type { ClusterTallies, ClusterTally } from '../records/cluster-statistics.ts';
+import { allClusters, checkCount, conditions, foreignWrites, foreignWaiver, paging } from './filters.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 import { decodeRecord, eventDocument, recordDocument, recordKey, type StoredRecord } from './mongo-codec.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
@@ -172,7 +173,11 @@ export class MongoStore implements Store {
       (filter as Record<string, string | boolean>)[c.field] = c.value;
     const count = await this.records.countDocuments(filter);
     if (limit === 0) return { records: [], count };
-    let cursor = this.records.find(filter).sort({ resource_id: 1 }).skip(offset);
+    const order = allClusters(query) ? { resource_id: 1, cluster: 1 } : { resource_id: 1 };
+    let cursor = this.records
+      .find(filter)
+      .sort(order as Record<string, 1>)
+      .skip(offset);
     if (limit !== undefined) cursor = cursor.limit(limit);
     const docs = await cursor.toArray();
     return { records: docs.map((d) => decodeRecord(withoutId(d))), count };
@@ -223,6 +228,30 @@ export class MongoStore implements Store {
       .sort({ time: 1, event_id: 1 })
       .toArray();
     return docs.map((d) => withoutId<DriftEvent>(d));
+  }
+
+  /**
+   * Every cluster's records counted in code (FerretDB v1 has no $group), reading only the three
+   * fields counted; and every cluster's last analysis (`last` is the default cluster's).
+   */
+  async clusters(): Promise<ClusterTallies> {
+    const counts = new Map<string, ClusterTally>();
+    const fields = { _id: 0, cluster: 1, drift_status: 1, severity: 1 };
+    for await (const d of this.records.find({}, { projection: fields })) {
+      const severity = (d.severity ?? null) as ClusterTally['severity'];
+      const key = `${d.cluster}|${d.drift_status}|${severity ?? ''}`;
+      const t = counts.get(key);
+      if (t) t.count++;
+      else counts.set(key, { cluster: d.cluster, drift_status: d.drift_status, severity, count: 1 });
+    }
+    const analyses = new Map<string, LastAnalysis>();
+    for (const doc of await this.analyses.find({}).toArray()) {
+      const id = String(doc._id);
+      if (id === LAST_ANALYSIS_ID) analyses.set(DEFAULT_CLUSTER, withoutId<LastAnalysis>(doc));
+      else if (id.startsWith(`${LAST_ANALYSIS_ID}/`))
+        analyses.set(id.slice(LAST_ANALYSIS_ID.length + 1), withoutId<LastAnalysis>(doc));
+    }
+    return { tallies: [...counts.values()], analyses };
   }
 
   async saveLastAnalysis(analysis: LastAnalysis): Promise<void> {

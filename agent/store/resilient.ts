@@ -14,6 +14,7 @@
 // the next start analyses their objects again (a restart does not wait for a backlog).
 import { Backoff } from '../../shared/backoff.ts';
 import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
+import type { ClusterTallies } from '../records/cluster-statistics.ts';
 import { RecordCache } from './record-cache.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 import { WriteQueue, type WriteOp } from './write-queue.ts';
@@ -418,6 +419,13 @@ export class ResilientStore implements Store {
     // Its own last analysis, while it is the only writer, even before the writes ahead of it land.
     if (this.exclusive && this.latestAnalysis) return this.latestAnalysis;
     return this.read('lastAnalysis', () => this.inner.lastAnalysis());
+  }
+
+  /** Every cluster's tallies, from the database (other agents write there too); absent inner: none. */
+  clusters(): Promise<ClusterTallies> {
+    const read = this.inner.clusters?.bind(this.inner);
+    if (!read) return Promise.resolve({ tallies: [], analyses: new Map() });
+    return this.read('clusters', read);
   }
 
   /**

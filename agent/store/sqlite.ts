@@ -6,7 +6,16 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
-import { checkCount, conditions, foreignWrites, foreignWaiver, paging, type FilterField } from './filters.ts';
+import type { ClusterTallies, ClusterTally } from '../records/cluster-statistics.ts';
+import {
+  allClusters,
+  checkCount,
+  conditions,
+  foreignWrites,
+  foreignWaiver,
+  paging,
+  type FilterField,
+} from './filters.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 
 const SCHEMA = `
@@ -180,9 +189,12 @@ export class SqliteStore implements Store {
       this.stmt(`SELECT count(*) AS n FROM drift_records ${where}`).get(...params)?.['n'] ?? 0,
     );
     // LIMIT -1 is SQLite's "no limit".
-    const rows = this.stmt(
-      `SELECT doc FROM drift_records ${where} ORDER BY resource_id LIMIT ? OFFSET ?`,
-    ).all(...params, limit ?? -1, offset);
+    const order = allClusters(query) ? 'resource_id, cluster' : 'resource_id';
+    const rows = this.stmt(`SELECT doc FROM drift_records ${where} ORDER BY ${order} LIMIT ? OFFSET ?`).all(
+      ...params,
+      limit ?? -1,
+      offset,
+    );
     return { records: docs<DriftRecord>(rows), count };
   }
 
@@ -261,6 +273,29 @@ export class SqliteStore implements Store {
   async lastAnalysis(): Promise<LastAnalysis | null> {
     const row = this.stmt('SELECT doc FROM meta WHERE key = ?').get(this.lastAnalysisKey());
     return row ? (JSON.parse(String(row['doc'])) as LastAnalysis) : null;
+  }
+
+  async clusters(): Promise<ClusterTallies> {
+    const tallies = this.stmt(
+      'SELECT cluster, drift_status, severity, count(*) AS n FROM drift_records GROUP BY cluster, drift_status, severity',
+    )
+      .all()
+      .map((r): ClusterTally => ({
+        cluster: String(r['cluster']),
+        drift_status: String(r['drift_status']) as ClusterTally['drift_status'],
+        severity: r['severity'] === null ? null : (String(r['severity']) as ClusterTally['severity']),
+        count: Number(r['n']),
+      }));
+    const analyses = new Map<string, LastAnalysis>();
+    const rows = this.stmt(
+      "SELECT key, doc FROM meta WHERE key = 'last_analysis' OR key LIKE 'last_analysis/%'",
+    ).all();
+    for (const r of rows) {
+      const key = String(r['key']);
+      const cluster = key === 'last_analysis' ? DEFAULT_CLUSTER : key.slice('last_analysis/'.length);
+      analyses.set(cluster, JSON.parse(String(r['doc'])) as LastAnalysis);
+    }
+    return { tallies, analyses };
   }
 
   async waivers(): Promise<StoredWaiver[]> {

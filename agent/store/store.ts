@@ -3,6 +3,7 @@
 // the same code runs on MongoDB and on FerretDB; aggregates are computed in code.
 import type { RecordFilter } from '../../shared/api/query.ts';
 import type { DriftEvent, DriftRecord, DriftStatus, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
+import type { ClusterTallies } from '../records/cluster-statistics.ts';
 
 /**
  * Validated filters: the API builds these from query strings (shared/api/query.ts; limit defaults to
@@ -62,6 +63,12 @@ export interface Store {
   saveLastAnalysis(analysis: LastAnalysis): Promise<void>;
   lastAnalysis(): Promise<LastAnalysis | null>;
   close(): Promise<void>;
+  /**
+   * Every cluster of the database (agents may share one): its records counted by status and
+   * severity, and its last analysis. Listing records with `cluster: '*'` reads every cluster's.
+   * Absent in stand-ins: the API then reports its own cluster only.
+   */
+  clusters?(): Promise<ClusterTallies>;
   /** This cluster's waivers, in every state, oldest first (both real stores; absent in stand-ins). */
   waivers?(): Promise<StoredWaiver[]>;
   /** Writes a waiver (upsert by id): made, revoked or voided. */

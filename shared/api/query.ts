@@ -32,11 +32,16 @@ export const pageParams = {
   offset: integer(0, MAX_OFFSET).default(0),
 };
 
+/** `?cluster=*`: the records of every cluster in the agent's database. */
+export const ALL_CLUSTERS = '*';
+/** A cluster name (a DNS label) or `*`. */
+const CLUSTER_SELECTOR = new RegExp(`^\\*$|${DNS_LABEL.source}`);
+
 export const recordParams = z.strictObject({
-  cluster: name(DNS_LABEL, 'a cluster name (a DNS label)')
+  cluster: name(CLUSTER_SELECTOR, 'a cluster name (a DNS label), or * for every cluster')
     .optional()
     .describe(
-      "Another cluster's records, when several clusters share one database (default: the agent's own, config kubernetes.cluster).",
+      "Another cluster's records, when several clusters share one database, or `*` for every cluster's (default: the agent's own, config kubernetes.cluster). A name with no records and no analysis in the database is a 404 that lists the known clusters.",
     ),
   namespace: name(DNS_LABEL, 'a Kubernetes namespace name')
     .optional()

@@ -351,6 +351,10 @@ export const LastAnalysis = named(
     duration_seconds: z.number().min(0),
     resources: count(),
     git_commit: z.string().nullable(),
+    agent_version: z
+      .string()
+      .optional()
+      .describe('The version of the agent that ran it (absent on analyses stored before it was kept).'),
   }),
 );
 
@@ -373,6 +377,23 @@ export const SourceStatistics = named(
       .nullable()
       .describe('Why the newest commit did not render; the last good desired state is still analysed.'),
   }),
+);
+
+export const ClusterStatistics = named(
+  'ClusterStatistics',
+  z
+    .strictObject({
+      cluster: z.string(),
+      total_resources: count(),
+      active_drifts: count(),
+      by_severity: z.partialRecord(Severity, count()).describe('Active drifts by severity.'),
+      last_analysis: LastAnalysis.nullable(),
+      agent_version: z
+        .string()
+        .nullable()
+        .describe("The version of the agent that ran the cluster's last analysis; null if unknown."),
+    })
+    .describe("One cluster's figures, as its agent last wrote them to the shared database."),
 );
 
 export const Statistics = named(
@@ -402,6 +423,11 @@ export const Statistics = named(
       .array(z.strictObject({ time: Timestamp, active: count() }))
       .describe('Active drifts over the last 24 hours.'),
     sources: z.array(SourceStatistics).describe('Each configured source, in config order.'),
+    clusters: z
+      .array(ClusterStatistics)
+      .describe(
+        "Every cluster with records or an analysis in the agent's database (several agents may share one), by name, this agent's own included.",
+      ),
   }),
 );
 

@@ -133,6 +133,65 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       await assert.rejects(() => b.saveRecord(inA.record, inA.event), /refusing to write/);
     });
 
+    it('every cluster at once: cluster * lists all, clusters() counts each and finds its last analysis', async () => {
+      const a = await fresh();
+      const b = await reopen('eu-west');
+      const c = await reopen('ap-south');
+      const web = (cluster: string, details: DriftDetail[]) =>
+        transition(null, result('web', details), T0, cluster);
+      const api = (cluster: string) => transition(null, result('api', []), T0, cluster);
+      for (const w of [web('default', [scalingDetail(3, 5)]), api('default')])
+        await a.saveRecord(w.record, w.event);
+      for (const w of [web('eu-west', [imageDetail('a:1', 'a:2')])]) await b.saveRecord(w.record, w.event);
+      for (const w of [web('ap-south', []), api('ap-south')]) await c.saveRecord(w.record, w.event);
+      await b.saveLastAnalysis({
+        started_at: T0,
+        finished_at: at(1),
+        duration_seconds: 60,
+        resources: 1,
+        git_commit: 'abc',
+        agent_version: '9.9.9',
+      });
+      const all = await a.listRecords({ cluster: '*' });
+      assert.equal(all.count, 5);
+      // By resource id, then cluster: a page boundary never splits a tie differently.
+      assert.deepEqual(
+        all.records.map((r) => `${r.resource_id}@${r.cluster}`),
+        [
+          'Deployment:default:api@ap-south',
+          'Deployment:default:api@default',
+          'Deployment:default:web@ap-south',
+          'Deployment:default:web@default',
+          'Deployment:default:web@eu-west',
+        ],
+      );
+      const page = await c.listRecords({ cluster: '*', limit: 2, offset: 2 });
+      assert.deepEqual(
+        page.records.map((r) => r.cluster),
+        ['ap-south', 'default'],
+      );
+      assert.equal((await a.listRecords({ cluster: '*', drift_status: 'active' })).count, 2);
+      assert.ok(a.clusters, 'a real store counts clusters');
+      const { tallies, analyses } = await a.clusters();
+      const total = (cluster: string, status?: string) =>
+        tallies
+          .filter((t) => t.cluster === cluster && (status === undefined || t.drift_status === status))
+          .reduce((n, t) => n + t.count, 0);
+      assert.deepEqual(
+        [total('default'), total('eu-west'), total('ap-south'), total('nowhere')],
+        [2, 1, 2, 0],
+      );
+      assert.deepEqual(
+        tallies
+          .filter((t) => t.drift_status === 'active')
+          .map((t) => `${t.cluster}:${t.severity}:${t.count}`)
+          .sort(),
+        ['default:medium:1', 'eu-west:high:1'],
+      );
+      assert.deepEqual([...analyses.keys()], ['eu-west']);
+      assert.equal(analyses.get('eu-west')?.agent_version, '9.9.9');
+    });
+
     it('a record read back is the record written: a restart rewrites only what changed', async () => {
       const s = await fresh();
       const written = fixture().map((r, i) => (i % 2 ? { ...r, verdict_key: `v1|k${i}|uid@${i}` } : r));

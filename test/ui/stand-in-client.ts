@@ -151,6 +151,7 @@ export const STATS: Statistics = {
     git_commit: 'abcdef0',
   },
   trend: [0, 1, 1, 2, 3, 3].map((active, i) => ({ time: iso(i), active })),
+  clusters: [],
 };
 
 export interface StandIn extends UiClient {

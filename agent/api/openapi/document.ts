@@ -81,7 +81,7 @@ const recordList = (operationId: string, summary: string): Node => ({
     operationId,
     summary,
     parameters: listParameters,
-    responses: { '200': responseRef('RecordList'), ...fails(400, 500, 503) },
+    responses: { '200': responseRef('RecordList'), ...fails(400, 404, 500, 503) },
   },
 });
 
@@ -91,7 +91,7 @@ manifests and reached through \`kubectl port-forward\`) and its health/metrics e
 
 Every body is JSON with snake_case fields. Every error is \`{"error": "..."}\` with the status
 that fits: 400 (bad input: unknown or repeated query parameter, wrong type, malformed id),
-404 (unknown resource, analysis or route), 405 (wrong method), 413 (body over the limit),
+404 (unknown resource, analysis, cluster or route), 405 (wrong method), 413 (body over the limit),
 431 (request line and headers over 16 KiB, e.g. an overlong resource id), 500 (internal error), 503 (store unavailable or request timed out).
 
 Resource ids are \`Kind:namespace:name\`, URL-encoded in paths; cluster-scoped objects have an

@@ -1,0 +1,56 @@
+// Per-cluster figures for /api/v1/statistics (`clusters`) when several agents share one database:
+// built in code from the stores' tallies of records by (cluster, status, severity) and each
+// cluster's last analysis, which its agent writes with its version. Pure.
+import type { ClusterStatistics, DriftStatus, LastAnalysis, Severity } from '../../shared/types.ts';
+
+/** How many records of one cluster are in one status with one severity. */
+export interface ClusterTally {
+  cluster: string;
+  drift_status: DriftStatus;
+  severity: Severity | null;
+  count: number;
+}
+
+/** What a store reads for the per-cluster figures. */
+export interface ClusterTallies {
+  tallies: ClusterTally[];
+  /** The last analysis of each cluster that has one, by cluster name. */
+  analyses: ReadonlyMap<string, LastAnalysis>;
+}
+
+/** Every cluster with records or an analysis, sorted by name. */
+export function clusterStatistics({ tallies, analyses }: ClusterTallies): ClusterStatistics[] {
+  const byName = new Map<string, ClusterStatistics>();
+  const entry = (cluster: string): ClusterStatistics => {
+    let c = byName.get(cluster);
+    if (!c) {
+      const last = analyses.get(cluster) ?? null;
+      c = {
+        cluster,
+        total_resources: 0,
+        active_drifts: 0,
+        by_severity: {},
+        last_analysis: last,
+        agent_version: last?.agent_version ?? null,
+      };
+      byName.set(cluster, c);
+    }
+    return c;
+  };
+  for (const name of analyses.keys()) entry(name);
+  for (const t of tallies) {
+    const c = entry(t.cluster);
+    c.total_resources += t.count;
+    if (t.drift_status !== 'active') continue;
+    c.active_drifts += t.count;
+    // A record in active drift always has a severity; an old one without counts as low (driftScore).
+    const severity = t.severity ?? 'low';
+    c.by_severity[severity] = (c.by_severity[severity] ?? 0) + t.count;
+  }
+  return [...byName.values()].sort((a, b) => a.cluster.localeCompare(b.cluster));
+}
+
+/** The clusters the database knows, for an error naming them. */
+export function knownClusters(t: ClusterTallies): string[] {
+  return clusterStatistics(t).map((c) => c.cluster);
+}
