@@ -2,7 +2,8 @@
 // parses --kubeconfig, --context, -n, -A and -o itself; they are defined once on the root program
 // and commander recognises them before and after the subcommand name.
 import { Command, Option } from 'commander';
-import { RECORD_SOURCE_NAME } from '../../shared/types.ts';
+import { ALL_CLUSTERS } from '../../shared/api/query.ts';
+import { DNS_LABEL, RECORD_SOURCE_NAME } from '../../shared/types.ts';
 import { parseDuration } from '../../shared/units.ts';
 import { CliError } from '../errors.ts';
 import {
@@ -86,4 +87,33 @@ export function sourceOption(): Option {
       return v;
     },
   );
+}
+
+/**
+ * `--cluster NAME` and `--all-clusters`: records of another cluster, or of every cluster, whose
+ * agent writes to the same database as the agent the plugin reaches.
+ */
+export function addClusterOptions(cmd: Command): Command {
+  for (const option of clusterOptions()) cmd.addOption(option);
+  return cmd;
+}
+
+function clusterOptions(): Option[] {
+  return [
+    new Option(
+      '--cluster <name>',
+      "another cluster's records (agents sharing the agent's database)",
+    ).argParser((v: string) => {
+      if (!DNS_LABEL.test(v)) throw new CliError(`--cluster ${v}: expected a cluster name (a DNS label)`);
+      return v;
+    }),
+    new Option('--all-clusters', "every cluster's records in the agent's database, with a CLUSTER column"),
+  ];
+}
+
+/** The `?cluster=` of `--cluster`/`--all-clusters`: a name, `*`, or undefined (the agent's own). */
+export function clusterFilter(opts: { cluster?: string; allClusters?: boolean }): string | undefined {
+  if (opts.cluster !== undefined && opts.allClusters)
+    throw new CliError('--cluster and --all-clusters are mutually exclusive');
+  return opts.allClusters ? ALL_CLUSTERS : opts.cluster;
 }

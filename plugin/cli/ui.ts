@@ -5,9 +5,15 @@ import { loadKubeConfig } from '../kube/config.ts';
 import { withAgent } from './agent-client.ts';
 import { CliError, EXIT_OK } from '../errors.ts';
 import type { Io } from './io.ts';
-import { globalFlags, namespaceFilter, type GlobalFlags } from './options.ts';
+import {
+  addClusterOptions,
+  clusterFilter,
+  globalFlags,
+  namespaceFilter,
+  type GlobalFlags,
+} from './options.ts';
 
-export async function runUiCommand(flags: GlobalFlags, io: Io): Promise<void> {
+export async function runUiCommand(flags: GlobalFlags, io: Io, cluster?: string): Promise<void> {
   if (!io.stdinIsTTY || io.stdout.isTTY !== true) {
     throw new CliError(
       'the drift browser needs an interactive terminal: use `kubectl driftguard status` or `get -o json` instead',
@@ -21,6 +27,7 @@ export async function runUiCommand(flags: GlobalFlags, io: Io): Promise<void> {
     runUi({
       client,
       namespace: namespaceFilter(flags),
+      ...(cluster !== undefined ? { cluster } : {}),
       // `A` adopts into the checkout the browser was started in.
       actions: driftActions(
         client,
@@ -32,11 +39,10 @@ export async function runUiCommand(flags: GlobalFlags, io: Io): Promise<void> {
 }
 
 export function registerUi(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
-    .command('ui')
+  addClusterOptions(program.command('ui'))
     .description('browse drift interactively (needs a terminal)')
-    .action(async (_opts: unknown, cmd: Command) => {
-      await runUiCommand(globalFlags(cmd), io);
+    .action(async (opts: { cluster?: string; allClusters?: boolean }, cmd: Command) => {
+      await runUiCommand(globalFlags(cmd), io, clusterFilter(opts));
       setExit(EXIT_OK);
     });
 }

@@ -4,7 +4,7 @@ import type { DriftDetail, DriftRecord } from '../../shared/types.ts';
 import { driftDetail, driftRecord } from '../../shared/api/record.testkit.ts';
 import { palette } from './color.ts';
 import { renderDescribe } from './describe.ts';
-import { changedBy, detailText, resourceLabel } from './drift-rows.ts';
+import { byCluster, changedBy, detailText, renderDriftTable, resourceLabel } from './drift-rows.ts';
 
 /** A medium Scaling detail by `kubectl` on 1 January. */
 const detail = (over: Partial<DriftDetail>): DriftDetail =>
@@ -209,5 +209,27 @@ describe('one table entry per change', () => {
       ],
     });
     assert.match(detailText(rec), /\(\+1 more\)$/);
+  });
+
+  it('a CLUSTER column first for several clusters’ records, grouped by cluster', () => {
+    const rows = byCluster([
+      record({ cluster: 'west', name: 'web', resource_id: 'Deployment:shop:web' }),
+      record({ cluster: 'east', name: 'web', resource_id: 'Deployment:shop:web' }),
+      record({ cluster: 'east', name: 'zeta', resource_id: 'Deployment:shop:zeta' }),
+    ]);
+    const table = renderDriftTable(rows, {
+      wide: false,
+      withAge: false,
+      withCluster: true,
+      colors: palette(false),
+    });
+    const lines = table.trimEnd().split('\n');
+    assert.match(lines[0] ?? '', /^CLUSTER\s+RESOURCE\s+TYPE/);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2).join(' ')),
+      ['east Deployment/shop/web', 'east Deployment/shop/zeta', 'west Deployment/shop/web'],
+    );
+    const without = renderDriftTable(rows, { wide: false, withAge: false, colors: palette(false) });
+    assert.doesNotMatch(without, /CLUSTER/);
   });
 });

@@ -66,6 +66,8 @@ export interface DriftTableOptions {
   withAge: boolean;
   /** Adds STATUS (active/resolved/none), for lists that mix them. */
   withStatus?: boolean;
+  /** Adds CLUSTER first, for lists of several clusters' records (get --all-clusters). */
+  withCluster?: boolean;
   colors: Palette;
   now?: number;
 }
@@ -79,6 +81,7 @@ function firstDetected(r: DriftRow): string | null {
 export function driftColumns(opts: DriftTableOptions): Column<DriftRow>[] {
   const c = opts.colors;
   const cols: Column<DriftRow>[] = [];
+  if (opts.withCluster) cols.push({ header: 'CLUSTER', cell: (r) => ('cluster' in r ? r.cluster : '-') });
   if (opts.wide) cols.push({ header: 'NAMESPACE', cell: (r) => r.namespace || '-' });
   // Wide has its own NAMESPACE column: the resource is not to repeat it.
   cols.push({ header: 'RESOURCE', cell: (r) => (opts.wide ? `${r.kind}/${r.name}` : resourceLabel(r)) });
@@ -109,4 +112,9 @@ export function driftColumns(opts: DriftTableOptions): Column<DriftRow>[] {
 
 export function renderDriftTable(rows: DriftRow[], opts: DriftTableOptions): string {
   return renderTable(driftColumns(opts), rows);
+}
+
+/** Records grouped by cluster (each cluster's in the order given), for a CLUSTER column. */
+export function byCluster<T extends { cluster: string }>(records: readonly T[]): T[] {
+  return [...records].sort((a, b) => a.cluster.localeCompare(b.cluster));
 }

@@ -11,6 +11,8 @@ export type { UiClient } from './client.ts';
 export interface RunUiOptions {
   client: UiClient;
   namespace?: string;
+  /** A cluster name, or `*` for every cluster (agents sharing the agent's database). */
+  cluster?: string;
   refreshMs?: number;
   actions?: DriftActions;
   stdin?: NodeJS.ReadStream;
@@ -30,6 +32,7 @@ export async function runUi(opts: RunUiOptions): Promise<void> {
     createElement(App, {
       client: opts.client,
       namespace: opts.namespace,
+      cluster: opts.cluster,
       refreshMs: opts.refreshMs,
       actions: opts.actions,
     }),

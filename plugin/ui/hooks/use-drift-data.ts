@@ -4,6 +4,8 @@
 // for two refresh periods, long before a request's own timeout.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { allPages } from '../../../shared/api/client.ts';
+import type { RecordFilter } from '../../../shared/api/query.ts';
+import { ApiError } from '../../../shared/api/errors.ts';
 import type { DriftRecord, DriftRecordList, Statistics } from '../../../shared/types.ts';
 import { errorMessage, type UiClient } from '../client.ts';
 import type { RecordMode } from '../state/ui-state.ts';
@@ -23,22 +25,40 @@ export interface DriftData {
  * Every page of the mode's records (the API answers 100 unless asked for more). The API has no
  * waived list: waived records are those of the whole list (`kubectl driftguard get`) in that status.
  */
-export async function recordsOf(client: UiClient, mode: RecordMode): Promise<DriftRecordList> {
-  if (mode === 'active') return allPages((f) => client.active(f));
-  if (mode === 'resolved') return allPages((f) => client.resolved(f));
-  const all = await allPages((f) => client.records(f));
+export async function recordsOf(
+  client: UiClient,
+  mode: RecordMode,
+  cluster: string | null = null,
+): Promise<DriftRecordList> {
+  const filter: RecordFilter = cluster === null ? {} : { cluster };
+  if (mode === 'active') return allPages((f) => client.active(f), filter);
+  if (mode === 'resolved') return allPages((f) => client.resolved(f), filter);
+  const all = await allPages((f) => client.records(f), filter);
   const waived = all.drift_records.filter((r) => r.drift_status === 'waived');
   return { drift_records: waived, count: waived.length };
 }
 
-export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: number): DriftData {
+/** The agent answered but refused (an unknown cluster is a 404): its own words, not "unreachable". */
+function failure(err: unknown): string {
+  if (err instanceof ApiError && err.status !== null && err.status < 500) return errorMessage(err);
+  return `agent unreachable or failing: ${errorMessage(err)}`;
+}
+
+export function useDriftData(
+  client: UiClient,
+  mode: RecordMode,
+  refreshMs: number,
+  cluster: string | null = null,
+): DriftData {
   const [records, setRecords] = useState<DriftRecord[] | null>(null);
   const [stats, setStats] = useState<Statistics | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<number | null>(null);
   const [tick, setTick] = useState(0);
   const [silentFor, setSilentFor] = useState<number | null>(null);
-  const shownMode = useRef(mode);
+  /** Which list the rows on screen are (mode and cluster). */
+  const shown = `${mode}|${cluster ?? ''}`;
+  const shownList = useRef(shown);
   /** When the oldest unanswered poll started (a new tick does not restart it), or null. */
   const waitingSince = useRef<number | null>(null);
 
@@ -56,13 +76,13 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
   useEffect(() => {
     let live = true;
     waitingSince.current ??= Date.now();
-    const list = recordsOf(client, mode);
+    const list = recordsOf(client, mode, cluster);
     Promise.all([list, client.statistics()]).then(
       ([l, s]) => {
         waitingSince.current = null;
         setSilentFor(null);
         if (!live) return;
-        shownMode.current = mode;
+        shownList.current = shown;
         setRecords(l.drift_records);
         setStats(s);
         setError(null);
@@ -72,9 +92,9 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
         waitingSince.current = null;
         setSilentFor(null);
         if (!live) return;
-        // Keep the old rows, unless they belong to the other mode (they would be mislabelled).
-        if (shownMode.current !== mode) setRecords(null);
-        setError(`agent unreachable or failing: ${errorMessage(err)}`);
+        // Keep the old rows, unless they belong to another mode or cluster (they would be mislabelled).
+        if (shownList.current !== shown) setRecords(null);
+        setError(failure(err));
       },
     );
     const timer = setTimeout(() => setTick((t) => t + 1), refreshMs);
@@ -82,7 +102,7 @@ export function useDriftData(client: UiClient, mode: RecordMode, refreshMs: numb
       live = false;
       clearTimeout(timer);
     };
-  }, [client, mode, refreshMs, tick]);
+  }, [client, mode, cluster, shown, refreshMs, tick]);
 
   const refresh = useCallback(() => setTick((t) => t + 1), []);
   return { records, stats, error, updatedAt, refresh, silentFor };

@@ -18,8 +18,17 @@ export const WAIVED_COLUMNS: readonly Column[] = DRIFT_COLUMNS.map((c) =>
   c.name === 'MANAGER' ? { name: 'WAIVER', min: 14, grow: 3 } : c,
 );
 
-export function columnsFor(mode: 'active' | 'resolved' | 'waived'): readonly Column[] {
-  return mode === 'waived' ? WAIVED_COLUMNS : DRIFT_COLUMNS;
+const CLUSTER_COLUMN: Column = { name: 'CLUSTER', min: 7, grow: 1 };
+
+/** With a CLUSTER column first when the list shows another cluster's records or several clusters'. */
+export function columnsFor(mode: 'active' | 'resolved' | 'waived', withCluster = false): readonly Column[] {
+  const columns = mode === 'waived' ? WAIVED_COLUMNS : DRIFT_COLUMNS;
+  return withCluster ? [CLUSTER_COLUMN, ...columns] : columns;
+}
+
+/** A row's identity in the list: the resource id, with its cluster when several clusters show. */
+export function rowId(record: DriftRecord, withCluster: boolean): string {
+  return withCluster ? `${record.cluster}/${record.resource_id}` : record.resource_id;
 }
 
 /**
@@ -49,9 +58,10 @@ export function recordTime(record: DriftRecord): string | null {
   return record.first_detected ?? record.last_checked;
 }
 
-export function driftRow(record: DriftRecord, now: number): string[] {
+export function driftRow(record: DriftRecord, now: number, withCluster = false): string[] {
   const since = recordTime(record);
   return [
+    ...(withCluster ? [record.cluster] : []),
     record.severity ?? '-',
     record.namespace || '-',
     `${record.kind}/${record.name}`,

@@ -4,7 +4,7 @@ import { ACTIVE, RESOLVED, record } from '../../../test/ui/stand-in-client.ts';
 import { formatCells, layoutColumns } from './columns.ts';
 import { describeValue as formatValue } from '../../../shared/describe.ts';
 import { recordDetailLines } from './detail.ts';
-import { DRIFT_COLUMNS, driftRow } from './drift-row.ts';
+import { DRIFT_COLUMNS, columnsFor, driftRow, rowId } from './drift-row.ts';
 import { sparkline } from './sparkline.ts';
 import { fit, truncate } from './text.ts';
 
@@ -112,4 +112,20 @@ test('sparkline scales to the tallest point and keeps the most recent values', (
   assert.equal(sparkline([0, 1, 2, 4], 10), '▁▃▅█');
   assert.equal(sparkline([9, 0, 0, 0], 3), '▁▁▁');
   assert.equal(sparkline([], 5), '');
+});
+
+test('several clusters: a CLUSTER column first, and rows told apart by cluster', () => {
+  const [web] = ACTIVE;
+  assert.ok(web);
+  const east = { ...web, cluster: 'east' };
+  const now = Date.parse(web.first_detected ?? '') + 60_000;
+  assert.deepEqual(
+    columnsFor('active', true).map((c) => c.name),
+    ['CLUSTER', ...DRIFT_COLUMNS.map((c) => c.name)],
+  );
+  assert.equal(columnsFor('waived', true)[0]?.name, 'CLUSTER');
+  assert.deepEqual(driftRow(east, now, true).slice(0, 3), ['east', 'medium', 'shop']);
+  assert.deepEqual(driftRow(east, now), driftRow(east, now, false));
+  assert.equal(rowId(east, true), 'east/Deployment:shop:web');
+  assert.equal(rowId(east, false), 'Deployment:shop:web');
 });

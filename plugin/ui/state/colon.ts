@@ -1,5 +1,7 @@
 // The `:` command line (k9s's): what each command does to the browser's state, and feedback for a
 // command it does not know. The commands themselves are data (keymap.ts COLON_COMMANDS).
+import { ALL_CLUSTERS } from '../../../shared/api/query.ts';
+import { DNS_LABEL } from '../../../shared/types.ts';
 import { kindFromAlias, knownKinds, suggestKind } from '../../kube/kinds.ts';
 import { COLON_COMMANDS, colonCommand } from './keymap.ts';
 import { SORT_KEYS, type SortKey } from './list.ts';
@@ -11,6 +13,7 @@ interface ColonFields {
   overlay: 'none' | 'help' | 'picker' | 'waivers';
   mode: 'active' | 'resolved' | 'waived';
   namespace: string | null;
+  cluster: string | null;
   kind: string | null;
   source: string | null;
   sort: SortKey;
@@ -60,6 +63,8 @@ export function runColon<S extends ColonFields>(s: S, line: string): S {
         { ...s, namespace: all ? null : arg, stack: ROOT },
         all ? 'every namespace' : `namespace ${arg}`,
       );
+    case 'cluster':
+      return clusterChoice(s, arg);
     case 'source':
       return done({ ...s, source: all ? null : arg, stack: ROOT }, all ? 'every source' : `source ${arg}`);
     case 'sort':
@@ -78,4 +83,13 @@ export function runColon<S extends ColonFields>(s: S, line: string): S {
     default:
       return fail(s, `:${name} is not available here`);
   }
+}
+
+/** `:cluster` alone: the agent's own; `all`, `*` or `-A`: every cluster; else one by name. */
+function clusterChoice<S extends ColonFields>(s: S, arg: string): S {
+  if (arg === '') return done({ ...s, cluster: null, stack: ROOT }, "the agent's own cluster");
+  if (arg === 'all' || arg === ALL_CLUSTERS || arg === '-A')
+    return done({ ...s, cluster: ALL_CLUSTERS, stack: ROOT }, 'every cluster');
+  if (!DNS_LABEL.test(arg)) return fail(s, `:cluster ${arg}: expected a cluster name (a DNS label) or all`);
+  return done({ ...s, cluster: arg, stack: ROOT }, `cluster ${arg}`);
 }

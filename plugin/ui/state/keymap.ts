@@ -502,6 +502,12 @@ export const COLON_COMMANDS: readonly ColonCommand[] = [
     description: 'only this kind: deploy, svc, cm… (:kind alone: every kind)',
   },
   {
+    names: ['cluster', 'cl'],
+    usage: ':cluster NAME',
+    description:
+      "another cluster's records in the agent's database (:cluster all: every cluster; :cluster alone: the agent's own)",
+  },
+  {
     names: ['source', 'src'],
     usage: ':source NAME',
     description: 'only records of this source (:source alone: every one)',

@@ -118,3 +118,22 @@ test('? toggles help over the current view', () => {
   assert.equal(contextOf(run(s, 'help')), 'detail');
   assert.equal(contextOf(run(s, 'back')), 'detail');
 });
+
+test(':cluster NAME, :cluster all and :cluster alone choose whose records; a bad name is refused', () => {
+  const s = initialState();
+  assert.equal(s.cluster, null, "the agent's own cluster by default");
+  assert.equal(initialState(undefined, '*').cluster, '*', 'ui --all-clusters');
+  const east = colon(s, 'cluster east');
+  assert.equal(east.cluster, 'east');
+  assert.deepEqual(east.message, { text: 'cluster east', ok: true });
+  assert.equal(colon(s, 'cluster all').cluster, '*');
+  assert.equal(colon(s, 'cluster *').cluster, '*');
+  assert.equal(colon(s, 'cl -A').cluster, '*');
+  assert.equal(colon(east, 'cluster').cluster, null);
+  const bad = colon(east, 'cluster East_1');
+  assert.equal(bad.cluster, 'east', 'unchanged');
+  assert.deepEqual(bad.message, {
+    text: ':cluster East_1: expected a cluster name (a DNS label) or all',
+    ok: false,
+  });
+});

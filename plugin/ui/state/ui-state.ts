@@ -17,6 +17,11 @@ export interface UiState {
   filterEditing: boolean;
   /** null = all namespaces. */
   namespace: string | null;
+  /**
+   * Whose records (`:cluster`, `ui --cluster/--all-clusters`): null = the agent's own cluster, a
+   * name = that cluster's, `*` = every cluster's (agents sharing the agent's database).
+   */
+  cluster: string | null;
   cursor: number;
   overlay: 'none' | 'help' | 'picker' | 'waivers';
   /** The row under the cursor in `:waivers`. */
@@ -37,7 +42,7 @@ export interface UiState {
   message: { text: string; ok: boolean } | null;
 }
 
-export function initialState(namespace?: string): UiState {
+export function initialState(namespace?: string, cluster?: string): UiState {
   return {
     stack: ROOT,
     mode: 'active',
@@ -45,6 +50,7 @@ export function initialState(namespace?: string): UiState {
     filter: '',
     filterEditing: false,
     namespace: namespace ?? null,
+    cluster: cluster ?? null,
     cursor: 0,
     overlay: 'none',
     pickerCursor: 0,

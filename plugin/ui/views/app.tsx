@@ -11,6 +11,7 @@ import { useDriftData } from '../hooks/use-drift-data.ts';
 import { useSpinner } from '../hooks/use-spinner.ts';
 import { useWaivers } from '../hooks/use-waivers.ts';
 import { revokeQuestion } from '../render/waiver-row.ts';
+import { rowId } from '../render/drift-row.ts';
 import { recordDetailLines, type DetailLine } from '../render/detail.ts';
 import { ignoreProposalLines } from '../render/ignore.ts';
 import { wrap } from '../render/text.ts';
@@ -31,6 +32,8 @@ import { statusLine } from './status.ts';
 export interface AppProps {
   client: UiClient;
   namespace?: string;
+  /** `ui --cluster NAME` (a name) or `--all-clusters` (`*`); absent: the agent's own cluster. */
+  cluster?: string;
   refreshMs?: number;
   /** How often a running analysis is polled. */
   pollMs?: number;
@@ -41,11 +44,15 @@ export interface AppProps {
 /** Title, statistics, status and hint lines, plus one spare so the frame never scrolls the terminal. */
 const CHROME_ROWS = 5;
 
-export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions }: AppProps) {
+export function App({ client, namespace, cluster, refreshMs = 3000, pollMs = 500, actions: own }: AppProps) {
   const { exit } = useApp();
   const { columns: width, rows } = useWindowSize();
-  const [state, setState] = useState(() => initialState(namespace));
-  const data = useDriftData(client, state.mode, refreshMs);
+  const [state, setState] = useState(() => initialState(namespace, cluster));
+  const data = useDriftData(client, state.mode, refreshMs, state.cluster);
+  // Another cluster's records are shown, never acted on: diff, revert, waive and adopt act through
+  // this kubeconfig and this agent, which are the agent's own cluster's.
+  const clusterView = state.cluster !== null;
+  const actions = clusterView ? undefined : own;
   const [analysis, analyze] = useAnalysis(client, pollMs, data.refresh);
   const spinner = useSpinner(analysis.phase === 'running');
   // Data the agent no longer vouches for keeps the ages it had: they must not go on counting.
@@ -61,8 +68,12 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   const page = top(state.stack);
   const detailId = page.view === 'detail' ? page.resourceId : null;
   const rowsShown = visibleRecords(data.records ?? [], state);
-  const known = detailId ? ((data.records ?? []).find((r) => r.resource_id === detailId) ?? null) : null;
-  const detail = useDetail(client, detailId, known, refreshMs);
+  const known = detailId
+    ? ((data.records ?? []).find((r) => rowId(r, clusterView) === detailId) ?? null)
+    : null;
+  const fetched = useDetail(client, clusterView ? null : detailId, known, refreshMs);
+  // The record and history endpoints read the agent's own cluster: another's record is the list's.
+  const detail = clusterView ? { record: known, history: [], error: null } : fetched;
   const bodyHeight = Math.max(3, rows - CHROME_ROWS);
   const diffPage = page.view === 'diff' ? page : null;
   const diff = useDiff(actions, diffPage?.resourceId ?? null, data.refresh, refreshMs);
@@ -109,6 +120,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   };
   const choices = namespaceChoices(data.records ?? [], state.namespace);
 
+  const selected = rowsShown[Math.min(state.cursor, rowsShown.length - 1)];
   // What the reducer needs to know about this render's screen.
   const facts = useRef<ViewFacts>({
     listLength: 0,
@@ -119,7 +131,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
   });
   facts.current = {
     listLength: rowsShown.length,
-    selectedId: rowsShown[Math.min(state.cursor, rowsShown.length - 1)]?.resource_id ?? null,
+    selectedId: selected ? rowId(selected, clusterView) : null,
     choices,
     detailLength: detailLines.length,
     pageSize: page.view === 'list' ? bodyHeight - 1 : bodyHeight,
@@ -188,6 +200,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
       <TitleBar
         crumbs={crumbs(state.stack, listLabel)}
         right={[
+          state.cluster ? `cluster:${state.cluster === '*' ? 'all' : state.cluster}` : '',
           `ns:${namespaceLabel(state.namespace)}`,
           state.kind ? `kind:${state.kind}` : '',
           state.source ? `source:${state.source}` : '',
@@ -235,6 +248,7 @@ export function App({ client, namespace, refreshMs = 3000, pollMs = 500, actions
           now={now}
           sort={state.sort}
           mode={state.mode}
+          withCluster={clusterView}
           emptyText={
             state.filter || state.namespace !== null || state.kind !== null || state.source !== null
               ? 'no drift matches the filter'

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { DriftRecord } from '../../../shared/types.ts';
 import { formatCells, layoutColumns } from '../render/columns.ts';
-import { columnsFor, driftRow } from '../render/drift-row.ts';
+import { columnsFor, driftRow, rowId } from '../render/drift-row.ts';
 import { SEVERITY_COLOR } from './theme.ts';
 import { SORT_COLUMN, type SortKey } from '../state/list.ts';
 import type { RecordMode } from '../state/ui-state.ts';
@@ -19,6 +19,8 @@ export interface ListViewProps {
   sort: SortKey;
   /** Which records: the waived ones have their own columns. */
   mode: RecordMode;
+  /** Rows of another cluster or of several: a CLUSTER column. */
+  withCluster?: boolean;
 }
 
 /** First row shown so the cursor stays inside a window of `height` rows. */
@@ -28,7 +30,8 @@ export function windowStart(cursor: number, height: number, length: number): num
 }
 
 export function ListView(p: ListViewProps) {
-  const columns = columnsFor(p.mode);
+  const withCluster = p.withCluster ?? false;
+  const columns = columnsFor(p.mode, withCluster);
   const widths = layoutColumns(columns, p.width);
   const sorted = SORT_COLUMN[p.sort];
   const header = formatCells(
@@ -48,14 +51,14 @@ export function ListView(p: ListViewProps) {
       {p.loaded && p.rows.length === 0 ? <Text color="gray">{p.emptyText}</Text> : null}
       {shown.map((r, i) => (
         <Text
-          key={r.resource_id}
+          key={rowId(r, withCluster)}
           wrap="truncate"
           color={r.severity ? SEVERITY_COLOR[r.severity] : undefined}
           // A waived drift is accepted for now: present, but not asking for attention.
           dimColor={r.drift_status === 'waived'}
           inverse={start + i === p.cursor}
         >
-          {formatCells(driftRow(r, p.now), widths, columns)}
+          {formatCells(driftRow(r, p.now, withCluster), widths, columns)}
         </Text>
       ))}
     </Box>
