@@ -229,3 +229,38 @@ describe('liveProjection', () => {
     });
   }
 });
+
+// ignore_managers reads who owns a drifted field: the compacted managedFields (status part gone,
+// trees shared) must give every rule naming any manager of the fixtures the same verdicts.
+describe('liveProjection and ignore_managers', () => {
+  for (const name of fixtureCases()) {
+    it(`the same verdicts from the projection with a rule per manager: ${name}`, () => {
+      const dir = join(TESTDATA, name);
+      const live = liveObjects(join(dir, 'live.yaml'));
+      const managers = new Set(
+        live.flatMap((o) =>
+          ((o.metadata['managedFields'] ?? []) as { manager?: string }[]).flatMap((m) =>
+            m.manager ? [m.manager] : [],
+          ),
+        ),
+      );
+      const parsed = parseManifests(
+        [{ path: `${name}/desired.yaml`, content: readText(join(dir, 'desired.yaml')) }],
+        defaultEngineOptions(),
+      );
+      const projected = live.map(liveProjection);
+      for (const manager of managers)
+        for (const path of ['spec', 'metadata', 'spec.template', 'data']) {
+          const opts = defaultEngineOptions({
+            crdSchemas: liveCrdSchemas(live),
+            rules: { ignore_managers: [{ path, managers: [manager] }] },
+          });
+          assert.deepEqual(
+            analyzeAll(parsed.objects, projected, opts, { gitCommit: 'c' }),
+            analyzeAll(parsed.objects, live, opts, { gitCommit: 'c' }),
+            `${manager} under ${path}`,
+          );
+        }
+    });
+  }
+});

@@ -9,7 +9,9 @@
 // tells its listener about each real change (a new resourceVersion, an add, a delete) so that one
 // object can be analysed at once.
 import { jobFinished, kindKeyOf, unmanagedFacts } from '../../shared/engine/index.ts';
-import { resourceId, type KubeObject } from '../../shared/types.ts';
+import { isObject } from '../../shared/engine/json.ts';
+import { resourceId, type JsonObject, type KubeObject } from '../../shared/types.ts';
+import { compactManagedFields } from './compact-managed-fields.ts';
 
 export type ChangeKind = 'add' | 'update' | 'delete';
 
@@ -67,17 +69,33 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * What is kept of a tracked live object: all but `status` and the last-applied annotation, which
  * the engine's first normaliser drops from live before it reads anything (shared/engine/normalize/
  * metadata.ts), so verdicts, hashes and revert plans are the same from this as from the object.
- * managedFields stay (attribution and ignore_managers read them); identity stays (memo keys).
+ * managedFields stay (attribution, ignore_managers and the Unmanaged verdict read them), held once
+ * for all objects that share them and without their status part (compact-managed-fields.ts);
+ * identity stays (memo keys). The object itself is not changed.
  */
 export function liveProjection(obj: KubeObject): KubeObject {
   const annotations = obj.metadata['annotations'];
-  const hasLastApplied =
-    typeof annotations === 'object' && annotations !== null && LAST_APPLIED in annotations;
-  if (!('status' in obj) && !hasLastApplied) return obj;
-  const { status: _status, ...rest } = obj;
-  if (!hasLastApplied) return rest as KubeObject;
-  const { [LAST_APPLIED]: _lastApplied, ...kept } = annotations as Record<string, unknown>;
-  return { ...rest, metadata: { ...obj.metadata, annotations: kept } } as KubeObject;
+  const lastApplied = isObject(annotations) && LAST_APPLIED in annotations;
+  if (!('status' in obj) && !lastApplied && !('managedFields' in obj.metadata)) return obj;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(obj))
+    if (key === 'metadata') out[key] = keptMetadata(obj.metadata);
+    else if (key !== 'status') out[key] = value;
+  return out as KubeObject;
+}
+
+function keptMetadata(metadata: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key === 'managedFields') {
+      const compact = compactManagedFields(value);
+      if (compact !== undefined) out[key] = compact;
+    } else if (key === 'annotations' && isObject(value) && LAST_APPLIED in value) {
+      const { [LAST_APPLIED]: _lastApplied, ...kept } = value;
+      out[key] = kept;
+    } else out[key] = value;
+  }
+  return out;
 }
 
 /** How many objects are read at once when tracked objects have to be fetched (see ensure). */

@@ -1,0 +1,96 @@
+// managedFields as the live view keeps them: the same entries the engine reads (manager,
+// operation, subresource, time, the FieldsV1 tree; shared/engine/managed-fields.ts), held once
+// for all objects that share them. A FieldsV1 tree names fields, never values, so the objects a
+// chart or a controller writes carry the same tree again and again: parsed per object it is most
+// of a tracked object's memory (~3.2 KB of a 5.2 KB Deployment, measured: test/bench/held-state.ts).
+// Here each distinct tree is kept once, frozen (the engine only reads it; a write would throw
+// instead of changing every object that shares it), and forgotten when no object holds it any
+// more (weak references), so a cluster's churn never grows the table past what is held. The
+// `f:status` part of a tree goes: the live view keeps no status (live-state.ts), so nothing asks
+// who owns a status field. Entries keep their order and every field, so who wrote what and when
+// is read from them exactly as from the object.
+import { isObject } from '../../shared/engine/json.ts';
+import type { JsonObject, JsonValue } from '../../shared/types.ts';
+
+function deepFreeze<T extends JsonValue>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const child of Object.values(v)) deepFreeze(child);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** Distinct values held weakly by their text: one copy however many objects hold it. */
+class WeakTable<T extends object> {
+  private readonly map = new Map<string, WeakRef<T>>();
+  private readonly registry = new FinalizationRegistry<string>((key) => {
+    // The key may hold a newer value by now (made after the old one was collected).
+    if (this.map.get(key)?.deref() === undefined) this.map.delete(key);
+  });
+
+  intern(key: string, make: () => T): T {
+    const held = this.map.get(key)?.deref();
+    if (held !== undefined) return held;
+    const value = make();
+    this.map.set(key, new WeakRef(value));
+    this.registry.register(value, key);
+    return value;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+const trees = new WeakTable<JsonObject>();
+
+/**
+ * The few values an entry's strings take (managers, operations, API versions): one copy each.
+ * Bounded: past the bound a value is kept as it came (a cluster with that many managers is odd).
+ */
+const words = new Map<string, string>();
+const MAX_WORDS = 4096;
+
+function word(v: JsonValue | undefined): JsonValue | undefined {
+  if (typeof v !== 'string') return v;
+  const held = words.get(v);
+  if (held !== undefined) return held;
+  if (words.size < MAX_WORDS) words.set(v, v);
+  return v;
+}
+
+/** The tree without its `f:status` part (the live view keeps no status), held once. */
+function sharedTree(fields: JsonObject): JsonObject {
+  let tree = fields;
+  if ('f:status' in fields) {
+    const { 'f:status': _status, ...rest } = fields;
+    tree = rest;
+  }
+  return trees.intern(JSON.stringify(tree), () => deepFreeze(structuredClone(tree)));
+}
+
+/** One entry with its tree shared and its few-valued strings interned; its own fields, in order. */
+function compactEntry(entry: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(entry)) {
+    if (key === 'fieldsV1' && isObject(value)) out[key] = sharedTree(value);
+    else if (key === 'time') out[key] = value;
+    else {
+      const v = word(value);
+      if (v !== undefined) out[key] = v;
+    }
+  }
+  return Object.freeze(out);
+}
+
+/** The object's managedFields as the live view keeps them (anything but a list passes as it came). */
+export function compactManagedFields(list: JsonValue | undefined): JsonValue | undefined {
+  if (!Array.isArray(list)) return list;
+  const out: JsonValue[] = list.map((e) => (isObject(e) ? compactEntry(e) : e));
+  return Object.freeze(out) as JsonValue[];
+}
+
+/** How many distinct trees are held now (for tests). */
+export function heldTrees(): number {
+  return trees.size;
+}
