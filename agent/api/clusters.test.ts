@@ -55,7 +55,7 @@ describe('one view over several clusters (API)', () => {
     // The agent of "east" serves them all.
     const served = new ResilientStore(new SqliteStore({ path, cluster: 'east' }), { exclusive: false });
     await served.init();
-    api = await serveInProcess(served);
+    api = await serveInProcess(served, { cleanup: () => served.close() });
   });
   after(async () => {
     await api?.close();

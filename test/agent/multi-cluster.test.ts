@@ -1,0 +1,216 @@
+// One view over many clusters (issue 28 item 4): three agents with three cluster names write to one
+// FerretDB, each tracking its own namespace of one real API server; real drift is made with
+// kubectl; the real plugin, talking to whichever one agent, shows them all:
+// - `status --all-clusters`: one line per cluster with the counts each agent's own statistics give;
+// - `get --all-clusters`: a CLUSTER column with rows of all three; `get --cluster X`: X's only;
+// - `?cluster=*` in the API: every cluster's records; an unknown cluster: a clear error naming the known.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
+import type { DriftRecordList, Statistics } from '../../shared/types.ts';
+import { isEvent, waitForRecord } from '../kit/agent-fixture.ts';
+import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
+import { runPlugin } from '../kit/plugin.ts';
+import { makeRepo, type TestRepo } from '../kit/repos.ts';
+
+const CLUSTERS = ['east', 'north', 'west'] as const;
+type Name = (typeof CLUSTERS)[number];
+
+/** Each cluster's namespace holds a Deployment and a ConfigMap, as its Git declares them. */
+const manifests = (ns: string) => `apiVersion: v1
+kind: Namespace
+metadata: { name: ${ns} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: ${ns} }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec: { containers: [{ name: web, image: "nginx:1.27.3" }] }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings, namespace: ${ns} }
+data: { mode: blue }
+`;
+const nsOf = (c: Name) => `shop-${c}`;
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  assert.equal(res.status, 200, `${url}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as T;
+}
+
+/** `NAME: T resources tracked, A active drift(s) (H high, M medium, L low), last analysis … ago, agent V`. */
+const LINE =
+  /^([a-z0-9-]+): (\d+) resources tracked, (\d+) active drifts? \((\d+) high, (\d+) medium, (\d+) low\), last analysis \S+ ago, agent (\S+)$/;
+
+describe('one view over three clusters on one FerretDB, through the real plugin', () => {
+  let plane: ControlPlane;
+  let db: FerretDB;
+  const repos: TestRepo[] = [];
+  const agents = new Map<Name, AgentProcess>();
+  const agentOf = (c: Name): AgentProcess => {
+    const a = agents.get(c);
+    assert.ok(a, c);
+    return a;
+  };
+
+  before(async () => {
+    plane = await startControlPlane();
+    db = await startFerretDB();
+    for (const c of CLUSTERS) {
+      const repo = makeRepo({ 'manifests/app.yaml': manifests(nsOf(c)) });
+      repos.push(repo);
+      await plane.kubectlOk(['apply', '-f', '-'], { input: manifests(nsOf(c)) });
+      const agent = await startAgent({
+        config: {
+          kubernetes: { kubeconfig: plane.kubeconfig, cluster: c },
+          database: { uri: db.uri, name: 'fleet', shared: true },
+          git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
+          // Whatever finds a drift here is the watch; each agent tracks only what its Git declares.
+          drift: { periodic: false, interval: '1h', unmanaged: 'ignore' },
+        },
+      });
+      agents.set(c, agent);
+      await agent.waitReady(90_000);
+      await agent.waitForLog(isEvent('analysis_completed'), 60_000);
+    }
+    // east: two drifts (replicas and data); west: one (data); north: none.
+    await plane.kubectlOk(['-n', nsOf('east'), 'scale', 'deployment/web', '--replicas=5']);
+    for (const c of ['east', 'west'] as const)
+      await plane.kubectlOk([
+        '-n',
+        nsOf(c),
+        'patch',
+        'configmap/settings',
+        '--type=merge',
+        '-p',
+        '{"data":{"mode":"green"}}',
+      ]);
+    const active = (r: { drift_status: string }) => r.drift_status === 'active';
+    await waitForRecord(agentOf('east'), `Deployment:${nsOf('east')}:web`, active, 60_000);
+    await waitForRecord(agentOf('east'), `ConfigMap:${nsOf('east')}:settings`, active, 60_000);
+    await waitForRecord(agentOf('west'), `ConfigMap:${nsOf('west')}:settings`, active, 60_000);
+  });
+  after(async () => {
+    for (const a of agents.values()) await a.stop().catch(() => undefined);
+    for (const r of repos) r.remove();
+    await db?.stop();
+    await plane?.stop();
+  });
+
+  it('status --all-clusters: one line per cluster, with the counts and version its own agent reports', async () => {
+    const r = await runPlugin(['status', '--all-clusters', '--agent-url', agentOf('north').apiUrl]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 3, r.stdout);
+    for (const [i, c] of CLUSTERS.entries()) {
+      const m = LINE.exec(lines[i] ?? '');
+      assert.ok(m, `line ${i}: ${lines[i]}`);
+      // The oracle: each cluster's own agent, computing its statistics from its own records.
+      const own = (await getJson<{ statistics: Statistics }>(`${agentOf(c).apiUrl}/api/v1/statistics`))
+        .statistics;
+      const version = await getJson<{ version: string }>(`${agentOf(c).apiUrl}/api/v1/version`);
+      const sev = own.by_severity;
+      assert.deepEqual(m.slice(1), [
+        c,
+        String(own.total_resources),
+        String(own.active_drifts),
+        String(sev.high ?? 0),
+        String(sev.medium ?? 0),
+        String(sev.low ?? 0),
+        version.version,
+      ]);
+    }
+    // And the figures themselves: two objects each (the Namespace is not tracked); two, none and one active drift.
+    assert.deepEqual(
+      lines.map((l) => LINE.exec(l)?.slice(2, 4).join('/')),
+      ['2/2', '2/0', '2/1'],
+    );
+  });
+
+  it('get --all-clusters: a CLUSTER column with rows of all three; get --cluster X: X only', async () => {
+    const all = await runPlugin(['get', '--all-clusters', '--agent-url', agentOf('west').apiUrl]);
+    assert.equal(all.code, 0, all.stderr);
+    const [header = '', ...rows] = all.stdout.trimEnd().split('\n');
+    assert.match(header, /^CLUSTER\s+RESOURCE\s+STATUS/);
+    const clusterCol = rows.map((l) => l.split(/\s+/)[0]);
+    assert.deepEqual(clusterCol, ['east', 'east', 'north', 'north', 'west', 'west']);
+    const activeRows = rows
+      .filter((l) => /\sactive\s/.test(l))
+      .map((l) => l.split(/\s+/).slice(0, 2).join(' '));
+    assert.deepEqual(activeRows.sort(), [
+      `east ConfigMap/${nsOf('east')}/settings`,
+      `east Deployment/${nsOf('east')}/web`,
+      `west ConfigMap/${nsOf('west')}/settings`,
+    ]);
+
+    const one = await runPlugin([
+      'get',
+      '--cluster',
+      'west',
+      '-o',
+      'json',
+      '--agent-url',
+      agentOf('east').apiUrl,
+    ]);
+    assert.equal(one.code, 0, one.stderr);
+    const west = JSON.parse(one.stdout) as DriftRecordList;
+    assert.equal(west.count, 2);
+    assert.deepEqual([...new Set(west.drift_records.map((x) => x.cluster))], ['west']);
+    const table = await runPlugin(['get', '--cluster', 'north', '--agent-url', agentOf('east').apiUrl]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.deepEqual(
+      table.stdout
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(/\s+/)[0]),
+      ['north', 'north'],
+    );
+  });
+
+  it('an unknown cluster is a clear error naming the known ones, never an empty success', async () => {
+    const r = await runPlugin(['get', '--cluster', 'sotuh', '--agent-url', agentOf('east').apiUrl]);
+    assert.notEqual(r.code, 0, r.stdout);
+    assert.match(
+      r.stderr,
+      /no records for cluster sotuh in this database; known clusters: east, north, west/,
+    );
+    assert.equal(r.stdout, '');
+  });
+
+  it('the API: ?cluster=* returns every cluster’s records; statistics list the three clusters', async () => {
+    const url = `${agentOf('east').apiUrl}/api/v1/drift-records?cluster=*&limit=1000`;
+    const list = await getJson<DriftRecordList>(url);
+    assert.equal(list.count, 6);
+    const perCluster = new Map<string, number>();
+    for (const r of list.drift_records) perCluster.set(r.cluster, (perCluster.get(r.cluster) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(perCluster), { east: 2, north: 2, west: 2 });
+    const active = await getJson<DriftRecordList>(
+      `${agentOf('north').apiUrl}/api/v1/drift-records/active?cluster=*`,
+    );
+    assert.deepEqual(active.drift_records.map((r) => r.cluster).sort(), ['east', 'east', 'west']);
+    const { statistics } = await getJson<{ statistics: Statistics }>(
+      `${agentOf('west').apiUrl}/api/v1/statistics`,
+    );
+    assert.deepEqual(
+      statistics.clusters.map((c) => [
+        c.cluster,
+        c.total_resources,
+        c.active_drifts,
+        c.last_analysis !== null,
+      ]),
+      [
+        ['east', 2, 2, true],
+        ['north', 2, 0, true],
+        ['west', 2, 1, true],
+      ],
+    );
+  });
+});
