@@ -5,7 +5,9 @@
 // event is, and fed to the agent's own LiveState; desired objects are the same objects' files fed
 // to the agent's own DesiredState as Git blobs. Prints one JSON line of heap bytes per consumer.
 import { readFileSync } from 'node:fs';
+import type { DesiredSource } from '../../agent/git/desired-source.ts';
 import { DesiredState } from '../../agent/git/desired-state.ts';
+import { Sources } from '../../agent/git/sources.ts';
 import { LiveState } from '../../agent/kube/live-state.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import { generateObjects, type BenchKind, type BenchObject } from './objects.ts';
@@ -71,7 +73,7 @@ measure('liveViewWithoutManagedFields', () => {
   }
   return state;
 });
-measure('desired', () => {
+const gitDesired = (): DesiredState => {
   const desired = new DesiredState('default');
   desired.apply(
     'c0ffee',
@@ -80,6 +82,13 @@ measure('desired', () => {
   );
   if (desired.size !== n) throw new Error(`desired holds ${desired.size} of ${n}`);
   return desired;
+};
+measure('desired', gitDesired);
+// What the analysis reads: the sources' merged view over one Git source (agent/git/sources.ts).
+measure('desiredView', () => {
+  const desired = gitDesired();
+  const source = { name: 'default', spec: {}, desired, unstable: [], notCompared: [], commit: 'c0ffee' };
+  return new Sources([source as unknown as DesiredSource]);
 });
 console.log(
   JSON.stringify({

@@ -25,6 +25,7 @@ const CONSUMERS: Record<string, string> = {
   liveView: 'live view entry (LiveState: index entry + kept projection)',
   liveViewWithoutManagedFields: 'live view entry if managedFields were dropped (reference)',
   desired: 'desired object (DesiredState from the Git blobs)',
+  desiredView: 'desired object and its entry in the merged view the analysis reads (Sources)',
 };
 
 async function captureTemplates(): Promise<Template[]> {
