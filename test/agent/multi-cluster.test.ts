@@ -70,7 +70,8 @@ describe('one view over three clusters on one FerretDB, through the real plugin'
       const agent = await startAgent({
         config: {
           kubernetes: { kubeconfig: plane.kubeconfig, cluster: c },
-          database: { uri: db.uri, name: 'fleet', shared: true },
+          // Not `shared`: each agent is the only writer of its own cluster's records.
+          database: { uri: db.uri, name: 'fleet' },
           git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
           // Whatever finds a drift here is the watch; each agent tracks only what its Git declares.
           drift: { periodic: false, interval: '1h', unmanaged: 'ignore' },
