@@ -296,6 +296,9 @@ export class Agent {
     // prepare() never rejects (start() asks again and reports).
     const prepared = this.watch.prepare();
     await this.store.init();
+    // Every record, read once while Git and the watches load: the first analysis then reads none
+    // from the database (on MongoDB a read of a few ids may scan the collection).
+    this.store.preload();
     await this.waivers.start(this.config.drift.interval);
     this.servers = await startHttpServers({
       apiApp: createApiApp({
