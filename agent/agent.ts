@@ -90,6 +90,9 @@ export class Agent {
   /** Sources read from Argo CD / Flux objects (sources_from), when enabled. */
   private readonly gitops: GitopsDiscovery | undefined;
   private readonly makeSource: (spec: SourceSpec) => GitSource;
+  /** Resolves once discovery's facts are asked for and the watches started (see start). */
+  private readonly factsReady: Promise<void>;
+  private markFactsReady: () => void = () => undefined;
 
   constructor(
     private readonly config: AgentConfig,
@@ -121,6 +124,10 @@ export class Agent {
     const engine = () => this.facts.engineOptions(baseEngine);
     const render = renderDeps(config, kc, this.renderCache);
     const specs = sourceSpecs(config, baseEngine.defaultNamespace);
+    this.factsReady = new Promise((resolve) => {
+      this.markFactsReady = resolve;
+    });
+    const factsReady = () => this.factsReady;
     this.makeSource = (spec) =>
       new GitSource(
         spec,
@@ -131,12 +138,13 @@ export class Agent {
         this.log,
         render,
         () => this.facts.scopes,
+        factsReady,
       );
     this.sources = new Sources([
       ...specs.map(this.makeSource),
       // Helm releases (no Git) after the Git sources: an object both declare is Git's.
       ...helmReleaseSpecs(config).map(
-        (spec) => new HelmReleaseSource(spec, kc, this.log, () => this.facts.scopes),
+        (spec) => new HelmReleaseSource(spec, kc, this.log, () => this.facts.scopes, factsReady),
       ),
     ]);
     this.gitops =
@@ -295,6 +303,9 @@ export class Agent {
     // while the store opens and the servers start: a restart does not wait for one after the other.
     // prepare() never rejects (start() asks again and reports).
     const prepared = this.watch.prepare();
+    // The clone and the file reads start now too (no GitOps sources to read first): the sources
+    // parse once discovery answered (factsReady), so the Git load overlaps discovery and the store.
+    const early = this.gitops ? undefined : this.git.start(this.config.drift.interval);
     await this.store.init();
     // Every record, read once while Git and the watches load: the first analysis then reads none
     // from the database (on MongoDB a read of a few ids may scan the collection).
@@ -324,7 +335,9 @@ export class Agent {
     await this.gitops?.start();
     // The lists and the Git load overlap; the first analysis waits for both (Scheduler `loaded`).
     const watching = this.watch.start();
-    await this.git.start(this.config.drift.interval);
+    // After the watches started: Git's first load tells them what it names (GitLoop).
+    this.markFactsReady();
+    await (early ?? this.git.start(this.config.drift.interval));
     await watching;
     // In the background: a kind it may not dry-run is named in /ready, nothing waits for it.
     void this.confirmCheck.check(this.watch.watchedKinds());
@@ -344,6 +357,8 @@ export class Agent {
     if (this.stopping) return;
     this.stopping = true;
     this.stopMemory();
+    // A start that failed before discovery answered: the Git load waiting for it may end now.
+    this.markFactsReady();
     // No new Git sync from here; the one in flight is waited for after the last write.
     this.gitops?.stop();
     const gitStopped = this.git.stop();

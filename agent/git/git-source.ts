@@ -90,6 +90,11 @@ export class GitSource {
     private readonly renderDeps: RenderDeps | null = null,
     /** Kind scopes from discovery, so a cluster-scoped custom resource gets no namespace. */
     private readonly scopes: () => KindScopes | undefined = () => undefined,
+    /**
+     * Resolves once discovery has answered (or failed): the clone and the file reads run before,
+     * overlapping discovery at start; the parse (or render), which needs the scopes, after.
+     */
+    private readonly factsReady: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.repo = new GitRepo(spec.git, workDir);
     this.desired = new DesiredState(spec.namespace, scopes);
@@ -130,11 +135,13 @@ export class GitSource {
             : await this.repo.sourceBlobs(this.spec.git.path)
           : null;
       if (blobs === null) await this.repo.checkout();
+      const ready = this.factsReady();
       const resolved = blobs
         ? 'directory'
         : resolveType(this.spec.type, sourceRoot(this.repo.dir, this.spec.git.path));
       const type = transformed && resolved === 'directory' ? 'kustomize' : resolved;
       if (type !== 'directory') {
+        await ready;
         const change = await this.syncRendered(result.commit, type, initial);
         this.recovered(result.commit);
         return change;
@@ -165,6 +172,8 @@ export class GitSource {
       const listed = performance.now();
       const updates = blobs ? await this.readBlobs(paths, blobs) : await this.read(paths);
       const read = performance.now();
+      await ready;
+      const waited = performance.now();
       const outcome = this.desired.apply(
         result.commit,
         updates,
@@ -189,7 +198,8 @@ export class GitSource {
         git: ms(started, fetched),
         list: ms(fetched, listed),
         read: ms(listed, read),
-        parse: ms(read, done),
+        facts: ms(read, waited),
+        parse: ms(waited, done),
       });
       return { commit: result.commit, touched: outcome.touched, initial };
     } catch (err) {
@@ -329,8 +339,11 @@ export class GitSource {
     files: number,
     deleted: number,
     previous: string | null,
-    /** Where the sync's time went: clone or fetch, listing, reading, parsing into the desired state. */
-    phases: Record<'git' | 'list' | 'read' | 'parse', number>,
+    /**
+     * Where the sync's time went: clone or fetch, listing, reading, waiting for discovery's facts
+     * (at start), parsing into the desired state.
+     */
+    phases: Record<'git' | 'list' | 'read' | 'facts' | 'parse', number>,
   ): void {
     this.log.info(
       {

@@ -42,6 +42,8 @@ export class HelmReleaseSource implements DesiredSource {
     private readonly kc: KubeConfig,
     private readonly log: Logger,
     private readonly scopes: () => KindScopes | undefined = () => undefined,
+    /** Resolves once discovery has answered (or failed): the releases are parsed with its scopes. */
+    private readonly factsReady: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   get name(): string {
@@ -83,6 +85,7 @@ export class HelmReleaseSource implements DesiredSource {
 
   async sync(): Promise<GitChange | null> {
     const initial = !this.loaded;
+    await this.factsReady();
     try {
       const listed = await listRevisions(this.kc, this.namespaces());
       this.problems = listed.problems;
