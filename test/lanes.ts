@@ -27,6 +27,9 @@ export const SERVER_KITS = [
   /^test\/bench\//,
 ];
 
+/** The servers lane's global setup: one control plane for the files that share it. */
+export const SHARED_PLANE_SETUP = 'test/cluster/shared-plane.ts';
+
 /** Per-test timeouts: generous; they end a hang, they are not a speed check. */
 export const TIMEOUT_MS = { unit: 60_000, servers: 600_000 } as const;
 
@@ -77,8 +80,12 @@ function run(name: 'unit' | 'servers'): number {
   console.log(`# lane ${name}: ${files.length} files, --test-timeout=${TIMEOUT_MS[name]}`);
   const started = Date.now();
   // Unit tests share one process (no per-file start of node and tsx: a third of the time); each
-  // server test file gets its own, one at a time (they start and kill servers).
-  const isolation = name === 'unit' ? ['--test-isolation=none'] : ['--test-concurrency=1'];
+  // server test file gets its own, one at a time (they start and kill servers), and the files that
+  // do not stop or restart theirs share one control plane started once (test/kit/shared-cluster.ts).
+  const isolation =
+    name === 'unit'
+      ? ['--test-isolation=none']
+      : ['--test-concurrency=1', `--test-global-setup=${SHARED_PLANE_SETUP}`];
   const res = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--test', ...isolation, `--test-timeout=${TIMEOUT_MS[name]}`, ...files],

@@ -9,7 +9,7 @@ import { createLogger } from '../../agent/log.ts';
 import { defaultEngineOptions } from '../../shared/engine/index.ts';
 import { loadKubeConfig } from '../../shared/node/kube/config.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 
 const kind = (k: string, group: string, version: string): KindInfo => ({
   kind: k,
@@ -23,11 +23,11 @@ const kind = (k: string, group: string, version: string): KindInfo => ({
 });
 
 describe('agent cluster facts: list tables', () => {
-  let plane: ControlPlane;
+  let plane: SharedCluster;
   let facts: ClusterFacts;
   const lines: string[] = [];
   before(async () => {
-    plane = await startControlPlane();
+    plane = await sharedCluster(import.meta.url);
     const kc = loadKubeConfig({ kubeconfig: plane.kubeconfig });
     facts = new ClusterFacts(
       kc,

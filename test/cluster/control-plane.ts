@@ -52,7 +52,8 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-function kubeconfigYaml(server: string, user: string, token: string): string {
+/** A token user's kubeconfig for `server`, its context in `namespace`. */
+export function kubeconfigYaml(server: string, user: string, token: string, namespace = 'default'): string {
   return [
     'apiVersion: v1',
     'kind: Config',
@@ -70,7 +71,7 @@ function kubeconfigYaml(server: string, user: string, token: string): string {
     '  context:',
     '    cluster: local',
     `    user: ${user}`,
-    '    namespace: default',
+    `    namespace: ${namespace}`,
     'current-context: local',
     '',
   ].join('\n');
@@ -113,6 +114,18 @@ export function runKubectl(kubeconfig: string, args: string[], input?: string): 
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
+}
+
+/** kubectl() and kubectlOk() (see ControlPlane) with `kubeconfig` as their default. */
+export function kubectlFor(kubeconfig: string): Pick<ControlPlane, 'kubectl' | 'kubectlOk'> {
+  const kubectl = (args: string[], opts?: { input?: string; kubeconfig?: string }) =>
+    runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input);
+  const kubectlOk = async (args: string[], opts?: { input?: string; kubeconfig?: string }) => {
+    const r = await kubectl(args, opts);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+    return r.stdout;
+  };
+  return { kubectl, kubectlOk };
 }
 
 export interface ControlPlaneOptions {
@@ -272,13 +285,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       return file;
     };
 
-    const kubectl = (args: string[], opts?: { input?: string; kubeconfig?: string }) =>
-      runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input);
-    const kubectlOk = async (args: string[], opts?: { input?: string; kubeconfig?: string }) => {
-      const r = await kubectl(args, opts);
-      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
-      return r.stdout;
-    };
+    const { kubectl, kubectlOk } = kubectlFor(kubeconfig);
     const caFile = join(dir, 'certs', 'apiserver.crt');
     return {
       server,

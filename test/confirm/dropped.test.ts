@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 import { analyzeLocal, parseJson, tempDir, type JsonReport } from '../kit/plugin.ts';
 
 const DROPPED = 'pod.beta.kubernetes.io/init-containers';
@@ -40,7 +40,7 @@ const MODES = {
   create: ['create', '-f'],
 } as const;
 
-let plane: ControlPlane;
+let plane: SharedCluster;
 
 async function analyze(repo: string, extra: string[] = []) {
   const r = await analyzeLocal(repo, plane.kubeconfig, extra);
@@ -51,7 +51,7 @@ async function analyze(repo: string, extra: string[] = []) {
 
 describe('an annotation the API server drops (analyze --local, real kube-apiserver)', () => {
   before(async () => {
-    plane = await startControlPlane();
+    plane = await sharedCluster(import.meta.url);
   });
   after(async () => {
     await plane?.stop();
@@ -60,8 +60,7 @@ describe('an annotation the API server drops (analyze --local, real kube-apiserv
   let n = 0;
   for (const [mode, args] of Object.entries(MODES)) {
     it(`applied by ${mode}: the server drops it, the comparison suspects it, the dry-run explains it`, async () => {
-      const ns = `dropped-${++n}`;
-      await plane.kubectlOk(['create', 'namespace', ns]);
+      const ns = await plane.newNamespace(String(++n));
       const repo = tempDir('driftguard-dropped-');
       writeFileSync(join(repo, 'legacy.yaml'), JSON.stringify(deployment(ns)));
       await plane.kubectlOk([...args, join(repo, 'legacy.yaml')]);

@@ -10,22 +10,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DriftResult } from '../../shared/types.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 import { analyzeLocal, parseJson, tempDir, type JsonReport } from '../kit/plugin.ts';
 
-const NS = 'fallback';
-const SERVICE = {
+const service = (ns: string) => ({
   apiVersion: 'v1',
   kind: 'Service',
-  metadata: { name: 'edge', namespace: NS },
+  metadata: { name: 'edge', namespace: ns },
   spec: {
     type: 'NodePort',
     selector: { app: 'edge' },
     ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }],
   },
-};
+});
 
-let plane: ControlPlane;
+let plane: SharedCluster;
+/** The file's namespace (the Service's nodePort is cluster-wide: no other file uses 30080). */
+let NS: string;
 let repo: string;
 
 async function analyze(): Promise<{ edge: DriftResult; stderr: string }> {
@@ -37,10 +38,10 @@ async function analyze(): Promise<{ edge: DriftResult; stderr: string }> {
 
 describe('confirm falls back to a server-side apply dry-run when the create is refused', () => {
   before(async () => {
-    plane = await startControlPlane();
-    await plane.kubectlOk(['create', 'namespace', NS]);
+    plane = await sharedCluster(import.meta.url);
+    NS = plane.namespace;
     repo = tempDir('driftguard-fallback-');
-    writeFileSync(join(repo, 'edge.yaml'), JSON.stringify(SERVICE));
+    writeFileSync(join(repo, 'edge.yaml'), JSON.stringify(service(NS)));
     await plane.kubectlOk(['apply', '-f', join(repo, 'edge.yaml')]);
   });
   after(async () => {
@@ -49,7 +50,7 @@ describe('confirm falls back to a server-side apply dry-run when the create is r
 
   it('the create is refused: the port Git sets is taken by the live Service', async () => {
     const r = await plane.kubectl(['create', '-f', '-', '--dry-run=server'], {
-      input: JSON.stringify({ ...SERVICE, metadata: { generateName: 'edge-', namespace: NS } }),
+      input: JSON.stringify({ ...service(NS), metadata: { generateName: 'edge-', namespace: NS } }),
     });
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /provided port is already allocated/);

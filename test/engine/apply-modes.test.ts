@@ -15,7 +15,7 @@ import { readAutoscaled } from '../../shared/node/kube/autoscaled.ts';
 import { loadKubeConfig } from '../../shared/node/kube/config.ts';
 import { readListTables } from '../../shared/node/kube/openapi-lists.ts';
 import { binaries } from '../cluster/binaries.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 
 type Mode = 'csa' | 'ssa' | 'create' | 'helm';
 const MODES: readonly Mode[] = ['csa', 'ssa', 'create', 'helm'];
@@ -62,13 +62,12 @@ function run(bin: string, args: string[], home: string): Promise<string> {
 }
 
 describe('one verdict in every apply mode (kube-apiserver, kubectl, helm)', () => {
-  let plane: ControlPlane;
+  let plane: SharedCluster;
   const verdicts = new Map<string, DriftResult>();
   before(async () => {
-    plane = await startControlPlane();
+    plane = await sharedCluster(import.meta.url);
     for (const mode of MODES) {
-      const ns = `modes-${mode}`;
-      await plane.kubectlOk(['create', 'namespace', ns]);
+      const ns = await plane.newNamespace(mode);
       const objects = CHANGES.map((c) => deployment(`web-${c.name}`, ns));
       const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
       if (mode === 'csa') await plane.kubectlOk(['apply', '-f', '-'], { input: list });

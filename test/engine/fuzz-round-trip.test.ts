@@ -3,22 +3,24 @@
 // runs the same property with a larger budget.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 import { fuzzRoundTrip } from './fuzz/round-trip.ts';
 
 const SEED = 20261201;
 
 describe('property-based round trip through kube-apiserver (fast-check)', () => {
-  let plane: ControlPlane;
+  let plane: SharedCluster;
   before(async () => {
-    plane = await startControlPlane();
+    plane = await sharedCluster(import.meta.url);
   });
   after(async () => {
+    // The CRD is cluster-scoped: gone before the next file on the shared plane runs discovery.
+    await plane?.kubectl(['delete', 'crd', 'fuzzwidgets.fuzz.example.com', '--ignore-not-found']);
     await plane?.stop();
   });
 
   it(`every supported kind: zero drift after csa/ssa/create, each mutation found (seed ${SEED})`, async () => {
-    const stats = await fuzzRoundTrip(plane, { runs: 20, seed: SEED });
+    const stats = await fuzzRoundTrip(plane, { runs: 20, seed: SEED, namespace: plane.namespace });
     console.log(
       `fuzz: ${stats.runs} objects compared three ways, ${stats.rejected} rejected by the server, ${stats.mutations} mutations found`,
     );

@@ -11,7 +11,7 @@ import { FALLBACK_LISTS, fallbackListType, type Segment } from '../../shared/eng
 import { loadKubeConfig } from '../../shared/node/kube/config.ts';
 import { readListTables, type ListTablesRead } from '../../shared/node/kube/openapi-lists.ts';
 import type { KubeObject } from '../../shared/types.ts';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 
 /** The built-in kinds whose lists the fallback table was written for (pod templates and Services). */
 const KINDS: readonly [string, string][] = [
@@ -39,10 +39,10 @@ function segsOf(pattern: string): Segment[] {
 const show = (t: ListType | undefined): string => (t ? `${t.type}(${t.keys.join(',')})` : 'unmarked');
 
 describe('list tables from the served OpenAPI', () => {
-  let plane: ControlPlane;
+  let plane: SharedCluster;
   let read: ListTablesRead;
   before(async () => {
-    plane = await startControlPlane();
+    plane = await sharedCluster(import.meta.url);
     const kc = loadKubeConfig({ kubeconfig: plane.kubeconfig });
     read = await readListTables(
       kc,
@@ -107,7 +107,7 @@ describe('list tables from the served OpenAPI', () => {
   });
 
   it('compares a list only the schema marks as a map by its keys', async () => {
-    const ns = 'default';
+    const ns = plane.namespace;
     const spread = (key: string, skew: number): object => ({
       maxSkew: skew,
       topologyKey: key,

@@ -123,6 +123,8 @@ export interface FuzzOptions {
   seed: number;
   /** Only these kinds (default: every supported kind). */
   kinds?: string[];
+  /** The namespace the objects go to (created when missing; default `fuzz`). */
+  namespace?: string;
 }
 
 export const GROUP_VERSIONS = ['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/networking.k8s.io/v1'];
@@ -130,8 +132,9 @@ export const GROUP_VERSIONS = ['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/
 /** Runs the round trip; throws fast-check's failure report (seed, path, shrunk counterexample). */
 export async function fuzzRoundTrip(plane: ControlPlane, opts: FuzzOptions): Promise<FuzzStats> {
   const schemas = await loadSchemas((p) => plane.kubectlOk(['get', '--raw', p]), GROUP_VERSIONS);
-  await plane.kubectl(['create', 'namespace', NAMESPACE]);
-  await plane.kubectl(['create', 'configmap', 'cfg', '-n', NAMESPACE]);
+  const ns = opts.namespace ?? NAMESPACE;
+  await plane.kubectl(['create', 'namespace', ns]);
+  await plane.kubectl(['create', 'configmap', 'cfg', '-n', ns]);
   const arbs = kindArbitraries(schemas, 'x');
   const kinds = opts.kinds ?? Object.keys(arbs);
   const stats: FuzzStats = { runs: 0, rejected: 0, rejections: [], mutations: 0, byKind: {} };
@@ -142,7 +145,7 @@ export async function fuzzRoundTrip(plane: ControlPlane, opts: FuzzOptions): Pro
   const crd = JSON.parse(
     await plane.kubectlOk(['get', 'crd/fuzzwidgets.fuzz.example.com', '-o', 'json']),
   ) as JsonObject;
-  const engine = defaultEngineOptions({ defaultNamespace: NAMESPACE, crdSchemas: crdSchemas([crd]) });
+  const engine = defaultEngineOptions({ defaultNamespace: ns, crdSchemas: crdSchemas([crd]) });
   const perKind = Math.max(1, Math.ceil(opts.runs / kinds.length));
   for (const [i, kind] of kinds.entries()) {
     const arb = arbs[kind];
@@ -156,7 +159,7 @@ export async function fuzzRoundTrip(plane: ControlPlane, opts: FuzzOptions): Pro
         return { mode: m, name: String(o.metadata['name']), text: stringify(o, { version: '1.1' }) };
       });
       for (const d of docs) {
-        const r = await plane.kubectl(['-n', NAMESPACE, ...d.mode.args], { input: d.text });
+        const r = await plane.kubectl(['-n', ns, ...d.mode.args], { input: d.text });
         if (r.code !== 0) {
           stats.rejected++;
           if (stats.rejections.length < 20)
@@ -173,7 +176,7 @@ export async function fuzzRoundTrip(plane: ControlPlane, opts: FuzzOptions): Pro
             gen.resource,
             ...docs.map((d) => d.name),
             '-n',
-            NAMESPACE,
+            ns,
             '-o',
             'json',
             '--show-managed-fields',
@@ -204,7 +207,7 @@ export async function fuzzRoundTrip(plane: ControlPlane, opts: FuzzOptions): Pro
         gen.resource,
         first.d.name,
         '-n',
-        NAMESPACE,
+        ns,
         '--type=json',
         '-p',
         JSON.stringify(m.patch),
