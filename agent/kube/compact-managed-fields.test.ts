@@ -65,6 +65,32 @@ describe('compactManagedFields', () => {
     }, TypeError);
   });
 
+  it("tells a writer's next tree from its last one, however small the difference", () => {
+    const tree = (extra: JsonObject): JsonObject => ({
+      ...applied(),
+      fieldsV1: { 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': extra } } },
+    });
+    const variants: JsonObject[] = [
+      {},
+      { 'f:containers': {} },
+      { 'f:containers': { 'k:{"name":"app"}': {} } },
+      { 'f:containers': { 'k:{"name":"web"}': {} } },
+      { 'f:containers': { 'k:{"name":"web"}': { 'f:image': {} } } },
+      { 'f:containers': {}, 'f:volumes': {} },
+    ];
+    // Each after each: a shared tree is only ever the same fields.
+    for (const a of variants)
+      for (const b of variants) {
+        compactManagedFields([tree(a)], 'Deployment');
+        const got = compactManagedFields([tree(b)], 'Deployment') as JsonObject[];
+        assert.deepEqual(
+          got[0]?.['fieldsV1'],
+          tree(b)['fieldsV1'],
+          `${JSON.stringify(a)} then ${JSON.stringify(b)}`,
+        );
+      }
+  });
+
   it('leaves what is not a list of entries as it came', () => {
     assert.equal(compactManagedFields(undefined), undefined);
     assert.equal(compactManagedFields('x'), 'x');

@@ -51,7 +51,7 @@ const trees = new WeakTable<JsonObject>();
 const words = new Map<string, string>();
 const MAX_WORDS = 4096;
 
-function word(v: JsonValue | undefined): JsonValue | undefined {
+function word(v: JsonValue): JsonValue {
   if (typeof v !== 'string') return v;
   const held = words.get(v);
   if (held !== undefined) return held;
@@ -59,34 +59,58 @@ function word(v: JsonValue | undefined): JsonValue | undefined {
   return v;
 }
 
+/** Whether `fresh` (its `f:status` part aside) holds the same fields as the held tree. */
+function sameTree(held: JsonObject, fresh: JsonObject, top: boolean): boolean {
+  let count = 0;
+  for (const key in fresh) {
+    if (top && key === 'f:status') continue;
+    const a = held[key];
+    const b = fresh[key];
+    if (!isObject(a) || !isObject(b) || !sameTree(a, b, false)) return false;
+    count++;
+  }
+  for (const _ in held) count--;
+  return count === 0;
+}
+
+/**
+ * The last tree each writer (kind, manager, subresource) left: the objects of one kind mostly repeat
+ * it, and comparing with it costs a fraction of the text that finds a tree in the table.
+ */
+const lastTree = new Map<string, JsonObject>();
+
 /** The tree without its `f:status` part (the live view keeps no status), held once. */
-function sharedTree(fields: JsonObject): JsonObject {
+function sharedTree(fields: JsonObject, writer: string): JsonObject {
+  const last = lastTree.get(writer);
+  if (last && sameTree(last, fields, true)) return last;
   let tree = fields;
   if ('f:status' in fields) {
     const { 'f:status': _status, ...rest } = fields;
     tree = rest;
   }
-  return trees.intern(JSON.stringify(tree), () => deepFreeze(structuredClone(tree)));
+  const shared = trees.intern(JSON.stringify(tree), () => deepFreeze(structuredClone(tree)));
+  if (last || lastTree.size < MAX_WORDS) lastTree.set(writer, shared);
+  return shared;
 }
 
 /** One entry with its tree shared and its few-valued strings interned; its own fields, in order. */
-function compactEntry(entry: JsonObject): JsonObject {
+function compactEntry(entry: JsonObject, kind: string): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(entry)) {
-    if (key === 'fieldsV1' && isObject(value)) out[key] = sharedTree(value);
+  for (const key in entry) {
+    const value = entry[key];
+    if (value === undefined) continue;
+    if (key === 'fieldsV1' && isObject(value))
+      out[key] = sharedTree(value, `${kind}|${String(entry['manager'])}|${String(entry['subresource'])}`);
     else if (key === 'time') out[key] = value;
-    else {
-      const v = word(value);
-      if (v !== undefined) out[key] = v;
-    }
+    else out[key] = word(value);
   }
   return Object.freeze(out);
 }
 
 /** The object's managedFields as the live view keeps them (anything but a list passes as it came). */
-export function compactManagedFields(list: JsonValue | undefined): JsonValue | undefined {
+export function compactManagedFields(list: JsonValue | undefined, kind = ''): JsonValue | undefined {
   if (!Array.isArray(list)) return list;
-  const out: JsonValue[] = list.map((e) => (isObject(e) ? compactEntry(e) : e));
+  const out: JsonValue[] = list.map((e) => (isObject(e) ? compactEntry(e, kind) : e));
   return Object.freeze(out) as JsonValue[];
 }
 

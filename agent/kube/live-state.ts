@@ -10,7 +10,7 @@
 // object can be analysed at once.
 import { jobFinished, kindKeyOf, unmanagedFacts } from '../../shared/engine/index.ts';
 import { isObject } from '../../shared/engine/json.ts';
-import { resourceId, type JsonObject, type KubeObject } from '../../shared/types.ts';
+import { resourceId, type JsonObject, type JsonValue, type KubeObject } from '../../shared/types.ts';
 import { compactManagedFields } from './compact-managed-fields.ts';
 
 export type ChangeKind = 'add' | 'update' | 'delete';
@@ -78,17 +78,18 @@ export function liveProjection(obj: KubeObject): KubeObject {
   const lastApplied = isObject(annotations) && LAST_APPLIED in annotations;
   if (!('status' in obj) && !lastApplied && !('managedFields' in obj.metadata)) return obj;
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(obj))
-    if (key === 'metadata') out[key] = keptMetadata(obj.metadata);
-    else if (key !== 'status') out[key] = value;
+  for (const key in obj)
+    if (key === 'metadata') out[key] = keptMetadata(obj.metadata, obj.kind);
+    else if (key !== 'status') out[key] = obj[key] as JsonValue;
   return out as KubeObject;
 }
 
-function keptMetadata(metadata: JsonObject): JsonObject {
+function keptMetadata(metadata: JsonObject, kind: string): JsonObject {
   const out: JsonObject = {};
-  for (const [key, value] of Object.entries(metadata)) {
+  for (const key in metadata) {
+    const value = metadata[key] as JsonValue;
     if (key === 'managedFields') {
-      const compact = compactManagedFields(value);
+      const compact = compactManagedFields(value, kind);
       if (compact !== undefined) out[key] = compact;
     } else if (key === 'annotations' && isObject(value) && LAST_APPLIED in value) {
       const { [LAST_APPLIED]: _lastApplied, ...kept } = value;
