@@ -40,6 +40,8 @@ export async function runFull(
     liveMark: deps.live.changeMark?.(),
   };
   let full = false;
+  // The records this run writes behind go to the database once it ends, not while it computes.
+  const release = deps.store.holdBehind?.();
   try {
     const changed = ctx.changes.plan(epoch, Date.parse(startedAt));
     full = changed === null;
@@ -97,6 +99,8 @@ export async function runFull(
       { event: 'analysis_failed', analysis_id: status.analysis_id, trigger: status.trigger, err: message },
       'analysis failed',
     );
+  } finally {
+    release?.();
   }
   ctx.tallies.publish(deps.metrics);
 }

@@ -93,7 +93,12 @@ async function setup(count: number, opts: { resilient?: boolean } = {}) {
     gitCommit: () => 'c1',
     loaded: Promise.resolve(),
   });
-  return { scheduler, store: inner, writes, reads, desired, liveMap, lines };
+  /** Resolves once the records written behind are in the database (they go after the run that made them). */
+  const settled = async () => {
+    if (store instanceof ResilientStore)
+      while (store.behindWrites() > 0 || store.revision() === null) await new Promise((r) => setImmediate(r));
+  };
+  return { scheduler, store: inner, writes, reads, desired, liveMap, lines, settled };
 }
 
 async function done(s: Scheduler, id: string): Promise<void> {
@@ -178,8 +183,9 @@ describe('analysis scheduler', () => {
   });
 
   it('a warm full run over the agent store reads nothing from the database and skips the engine', async () => {
-    const { scheduler, reads, writes, desired, liveMap } = await setup(200, { resilient: true });
+    const { scheduler, reads, writes, desired, liveMap, settled } = await setup(200, { resilient: true });
     await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);
+    await settled();
     const readsAfterFirst = reads();
     assert.equal(writes(), 200);
     await done(scheduler, scheduler.triggerAnalysis('manual').analysis_id);

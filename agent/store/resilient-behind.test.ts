@@ -73,6 +73,36 @@ describe('ResilientStore: records written behind', () => {
     await reopened.close();
   });
 
+  it('held (a full run computing), the lane writes nothing; a transition still goes; released, all go', async () => {
+    const path = join(dir, 'c.db');
+    const inner = new SqliteStore({ path });
+    await inner.init();
+    const { store, written, calls } = noting(inner);
+    const s = new ResilientStore(store);
+    await s.allRecords();
+    const release = s.holdBehind();
+    const second = s.holdBehind();
+    s.saveRecordsBehind(Array.from({ length: N }, (_, i) => ({ record: inSync(i), event: null })));
+    const drifted = transition(inSync(0), result('cm-0', [scalingDetail(1, 2)], 'app', 'ConfigMap'), LATER);
+    await s.saveRecord(drifted.record, drifted.event);
+    // Turns of the event loop in which an unheld lane would have written slices.
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(calls, [[0, 1]], 'only the transition reached the database');
+    assert.equal(s.behindWrites(), N - 1);
+    release();
+    release();
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(written(), 1, 'still held by the second hold');
+    second();
+    while (s.behindWrites() > 0) await new Promise((r) => setImmediate(r));
+    await s.close();
+    const reopened = new SqliteStore({ path });
+    await reopened.init();
+    assert.equal((await reopened.allRecords()).length, N);
+    assert.equal((await reopened.getRecord(drifted.record.resource_id))?.drift_status, 'active');
+    await reopened.close();
+  });
+
   it('close leaves what is still behind after the slice in flight, and says so', async () => {
     const path = join(dir, 'b.db');
     const inner = new SqliteStore({ path });

@@ -92,6 +92,10 @@ export class ResilientStore implements Store {
   private readonly behind = new Map<string, RecordWrite>();
   /** The loop handing the behind lane to the write chain a slice at a time, while it runs. */
   private pumping: Promise<void> | undefined;
+  /** Holds on the behind lane not yet released (holdBehind); the pump waits while there are any. */
+  private holds = 0;
+  /** Wakes the pump waiting for the holds to end. */
+  private wake: (() => void) | undefined;
   /** The full read under way, joined by every read that waits for it (see fill). */
   private filling: Promise<DriftRecord[]> | undefined;
   /** Records written (null: deleted) since the full read under way began: newer than what it returns. */
@@ -171,9 +175,32 @@ export class ResilientStore implements Store {
     });
   }
 
+  holdBehind(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      if (this.holds === 0) this.wakePump();
+    };
+  }
+
+  private wakePump(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
   /** Hands the behind lane to the write chain one slice at a time; direct writes go in between. */
   private async pump(): Promise<void> {
     while (this.behind.size > 0 && !this.closed) {
+      if (this.holds > 0) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        continue;
+      }
       const slice: RecordWrite[] = [];
       for (const [id, w] of this.behind) {
         slice.push(w);
@@ -530,6 +557,7 @@ export class ResilientStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.wakePump();
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.behind.size > 0) {

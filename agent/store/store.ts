@@ -55,6 +55,12 @@ export interface Store {
    * Absent: the caller awaits saveRecords.
    */
   saveRecordsBehind?(writes: readonly RecordWrite[]): void;
+  /**
+   * Holds the records written behind back from the database until the returned release is called
+   * (a full run holds them for its length: a first start's analysis does not share the machine with
+   * its own 10,000 inserts). Direct writes are not held. Absent: nothing is written behind.
+   */
+  holdBehind?(): () => void;
   deleteRecord(resourceId: string): Promise<void>;
   /** Transition events of one record, newest first. */
   history(resourceId: string, limit?: number): Promise<DriftEvent[]>;
