@@ -9,14 +9,15 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../test/cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../test/kit/shared-cluster.ts';
 import { makeRepo, type TestRepo } from '../test/kit/repos.ts';
 import { Agent } from './agent.ts';
 import { parseConfig } from './config/load.ts';
 
-const NS = 'start-order';
-const namespace = `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${NS} }\n`;
-const deployment = `apiVersion: apps/v1
+/** The file's namespace on the shared plane (set in before()). */
+let NS = '';
+const namespace = (): string => `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${NS} }\n`;
+const deployment = (): string => `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: web, namespace: ${NS} }
 spec:
@@ -26,9 +27,10 @@ spec:
     metadata: { labels: { app: web } }
     spec: { containers: [{ name: web, image: "nginx:1.27" }] }
 `;
-const settings = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: ${NS} }\ndata: { mode: fast }\n`;
+const settings = (): string =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: settings, namespace: ${NS} }\ndata: { mode: fast }\n`;
 // Compared in v1: read in v2 (the preferred version) it has no targetCPUUtilizationPercentage.
-const hpa = `apiVersion: autoscaling/v1
+const hpa = (): string => `apiVersion: autoscaling/v1
 kind: HorizontalPodAutoscaler
 metadata: { name: web, namespace: ${NS} }
 spec:
@@ -37,7 +39,8 @@ spec:
   targetCPUUtilizationPercentage: 50
 `;
 /** In the cluster only: not tracked, so held light once Git has loaded. */
-const hand = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: hand, namespace: ${NS} }\ndata: { made: by-hand }\n`;
+const hand = (): string =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: hand, namespace: ${NS} }\ndata: { made: by-hand }\n`;
 
 const HOOK_SLEEP_S = 3;
 
@@ -49,7 +52,7 @@ interface Line {
 }
 
 describe('agent start: the lists overlap the Git load', () => {
-  let plane: ControlPlane;
+  let plane: SharedCluster;
   let repo: TestRepo;
   let agent: Agent | undefined;
   let dir: string;
@@ -59,14 +62,15 @@ describe('agent start: the lists overlap the Git load', () => {
   const heldMark = () => join(dir, 'git-held');
 
   before(async () => {
-    plane = await startControlPlane();
-    await plane.kubectlOk(['apply', '-f', '-'], { input: namespace });
+    plane = await sharedCluster(import.meta.url);
+    NS = plane.namespace;
+    await plane.kubectlOk(['apply', '-f', '-'], { input: namespace() });
     await plane.kubectlOk(['apply', '-f', '-'], {
-      input: [deployment, settings, hpa, hand].join('---\n'),
+      input: [deployment(), settings(), hpa(), hand()].join('---\n'),
     });
     repo = makeRepo({
-      'manifests/namespace.yaml': namespace,
-      'manifests/app.yaml': [deployment, settings, hpa].join('---\n'),
+      'manifests/namespace.yaml': namespace(),
+      'manifests/app.yaml': [deployment(), settings(), hpa()].join('---\n'),
     });
     dir = mkdtempSync(join(tmpdir(), 'driftguard-start-'));
     // Every ref the agent's git writes waits (the clone has no work tree, so no checkout hook
@@ -89,7 +93,8 @@ describe('agent start: the lists overlap the Git load', () => {
         `logging: { level: info, format: json }`,
         `git: { url: ${repo.dir}, branch: ${repo.branch}, path: manifests }`,
         `drift: { periodic: false, interval: 1h }`,
-        `kubernetes: { kubeconfig: ${plane.kubeconfig}, resource_types: [Deployment, ConfigMap, HorizontalPodAutoscaler] }`,
+        // Only this file's namespace: the plane may be shared with other files.
+        `kubernetes: { kubeconfig: ${plane.kubeconfig}, namespaces: [${NS}], resource_types: [Deployment, ConfigMap, HorizontalPodAutoscaler] }`,
       ].join('\n'),
       {},
     );

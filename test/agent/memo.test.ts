@@ -9,17 +9,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { allRecords, getRecord, waitForRecord } from '../kit/agent-fixture.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 
-const NS = 'memo';
+/** The file's namespace and the Widget CRD's group on the shared plane (set in before()). */
+let NS = '';
+let GROUP = '';
 const crd = (withDefault: boolean) => `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
-metadata: { name: widgets.example.com }
+metadata: { name: widgets.${GROUP} }
 spec:
-  group: example.com
+  group: ${GROUP}
   names: { kind: Widget, plural: widgets, singular: widget }
   scope: Namespaced
   versions:
@@ -39,7 +41,7 @@ spec:
 const configMap = (name: string, mode: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: ${NS} }\ndata: { mode: "${mode}" }\n`;
 const widget = (name: string) =>
-  `apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: ${name}, namespace: ${NS} }\nspec: { size: 1 }\n`;
+  `apiVersion: ${GROUP}/v1\nkind: Widget\nmetadata: { name: ${name}, namespace: ${NS} }\nspec: { size: 1 }\n`;
 
 const CONFIGMAPS = ['a', 'b', 'c', 'd'];
 const WIDGETS = ['w1', 'w2'];
@@ -82,7 +84,7 @@ async function fullRun(
 }
 
 describe('remembered verdicts (real API server)', () => {
-  let plane: ControlPlane;
+  let plane: SharedCluster;
   let repo: TestRepo;
   let agent: AgentProcess | undefined;
   const storeDir = mkdtempSync(join(tmpdir(), 'driftguard-memo-'));
@@ -91,6 +93,8 @@ describe('remembered verdicts (real API server)', () => {
       config: {
         kubernetes: {
           kubeconfig: plane.kubeconfig,
+          // Only this file's namespace: the plane may be shared with other files.
+          namespaces: [NS],
           resource_types: ['Namespace', 'ConfigMap', 'Widget'],
         },
         // The Git poll runs every drift.interval (1 s).
@@ -110,14 +114,18 @@ describe('remembered verdicts (real API server)', () => {
   };
 
   before(async () => {
-    plane = await startControlPlane();
+    plane = await sharedCluster(import.meta.url);
+    NS = plane.namespace;
+    GROUP = `${plane.id}.example.com`;
     await plane.kubectlOk(['apply', '-f', '-'], { input: crd(false) });
-    await plane.kubectlOk(['wait', '--for=condition=Established', 'crd/widgets.example.com']);
+    await plane.kubectlOk(['wait', '--for=condition=Established', `crd/widgets.${GROUP}`]);
     repo = makeRepo(files());
     await plane.kubectlOk(['apply', '-f', '-'], { input: Object.values(files()).join('---\n') });
   });
   after(async () => {
     await agent?.stop();
+    // The CRD is cluster-scoped: gone before the next file on the shared plane runs discovery.
+    await plane?.kubectl(['delete', 'crd', `widgets.${GROUP}`, '--ignore-not-found']);
     await plane?.stop();
     repo?.remove();
     rmSync(storeDir, { recursive: true, force: true });
