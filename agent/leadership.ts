@@ -14,7 +14,7 @@ import type { ResilientStore } from './store/resilient.ts';
 const SA_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 /** The pod's namespace, from its service account mount (in-cluster only). */
-function podNamespace(config: AgentConfig): string | undefined {
+export function podNamespace(config: AgentConfig): string | undefined {
   if (!config.kubernetes.in_cluster || !existsSync(SA_NAMESPACE_FILE)) return undefined;
   return readFileSync(SA_NAMESPACE_FILE, 'utf8').trim() || undefined;
 }

@@ -87,3 +87,24 @@ export const size = () => parsedBy(parseSize, 'must be a size such as "1mb" or "
 
 /** A section (or sub-section) of keys; any other key is reported as unknown. */
 export const section = <S extends z.ZodRawShape>(shape: S) => strictMap(shape, expect('must be a map'));
+
+const shorthands = z.registry<{ key: string }>();
+
+/**
+ * A section that may also be written as one string, meaning its `key` (`helm: /usr/bin/helm` for
+ * `helm: { path: /usr/bin/helm }`), so a key that grew into a section keeps its old spelling.
+ */
+export function shorthand<S extends z.ZodObject>(key: string, schema: S) {
+  const out = z.preprocess((v) => (typeof v === 'string' ? { [key]: v } : v), schema);
+  shorthands.add(out, { key });
+  return out;
+}
+
+/** The section behind a key (itself, or the one its shorthand stands for), with the shorthand's key. */
+export function sectionOf(schema: z.ZodType): { section: z.ZodObject; key: string | null } | null {
+  if (schema instanceof z.ZodObject) return { section: schema, key: null };
+  const key = shorthands.get(schema)?.key;
+  if (key && schema instanceof z.ZodPipe && schema.out instanceof z.ZodObject)
+    return { section: schema.out, key };
+  return null;
+}

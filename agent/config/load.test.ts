@@ -78,6 +78,29 @@ describe('config parsing', () => {
         }),
     },
     {
+      name: 'render.helm as the old path shorthand',
+      yaml: 'render: { helm: /opt/helm }',
+      check: (c) => {
+        assert.equal(c.render.helm.path, '/opt/helm');
+        assert.deepEqual(c.render.helm.repositories, []);
+      },
+    },
+    {
+      name: 'render.helm.repositories with their limits',
+      yaml: 'render: { helm: { repositories: [{ url: "https://charts.example/stable", name: stable, secret: creds }, { url: "oci://r.example/charts", plain_http: true }], max_chart_size: 2mb, index_ttl: 1m } }',
+      check: (c) => {
+        assert.deepEqual(
+          c.render.helm.repositories.map((r) => [r.url, r.name, r.secret, r.plain_http]),
+          [
+            ['https://charts.example/stable', 'stable', 'creds', false],
+            ['oci://r.example/charts', undefined, undefined, true],
+          ],
+        );
+        assert.equal(c.render.helm.max_chart_size, 2 * 1024 * 1024);
+        assert.equal(c.render.helm.index_ttl, 60_000);
+      },
+    },
+    {
       name: 'engine rules pass through',
       yaml: 'drift: { rules: { severity: { Scaling: high } } }',
       check: (c) => assert.deepEqual(c.drift.rules, { severity: { Scaling: 'high' } }),
@@ -101,6 +124,18 @@ describe('DRIFTGUARD_* overrides', () => {
       check: (c) => assert.equal(c.database.uri, 'mongodb://h:1/'),
     },
     { env: { DRIFTGUARD_DRIFT_INTERVAL: '45s' }, check: (c) => assert.equal(c.drift.interval, 45_000) },
+    {
+      env: { DRIFTGUARD_RENDER_HELM: '/opt/helm' },
+      check: (c) => assert.equal(c.render.helm.path, '/opt/helm'),
+    },
+    {
+      env: { DRIFTGUARD_RENDER_HELM_REPOSITORIES: '[{url: "oci://r.example/c"}]' },
+      check: (c) =>
+        assert.deepEqual(
+          c.render.helm.repositories.map((r) => r.url),
+          ['oci://r.example/c'],
+        ),
+    },
     { env: { DRIFTGUARD_DRIFT_PERIODIC: 'false' }, check: (c) => assert.equal(c.drift.periodic, false) },
     {
       env: { DRIFTGUARD_KUBERNETES_NAMESPACES: 'a, b' },
@@ -247,6 +282,23 @@ describe('config errors', () => {
     },
     { yaml: 'git: { url: /x, auth: { tokn: x } }', expect: /^git\.auth\.tokn: unknown key/ },
     { yaml: 'drift: { interval: 10ms }', expect: /^drift\.interval: must be at least 1s/ },
+    {
+      yaml: 'render: { helm: { repositories: [{ url: "ftp://x/charts" }] } }',
+      expect:
+        /^render\.helm\.repositories\[0\]\.url: must be an http\(s\):\/\/ chart repository or an oci:\/\/ registry URL/,
+    },
+    {
+      yaml: 'render: { helm: { repositories: [{ url: "https://u:pw@x/charts" }] } }',
+      expect: /^render\.helm\.repositories\[0\]\.url: must not hold credentials \(name a Secret in secret:\)/,
+    },
+    {
+      yaml: 'render: { helm: { repositories: [{ url: "https://a", name: s }, { url: "https://b", name: s }] } }',
+      expect: /^render\.helm\.repositories\[1\]\.name: s names two repositories/,
+    },
+    {
+      yaml: 'render: { helm: { max_chart_size: huge } }',
+      expect: /^render\.helm\.max_chart_size: must be a size/,
+    },
     { yaml: 'drift: { rules: { severity: { Nope: high } } }', expect: /^drift\.rules\.severity\.Nope/ },
     { yaml: 'server: { port: 1', expect: /^config:\d+: / },
     { yaml: '- a\n- b', bare: true, expect: /the top level must be a map/ },
@@ -316,18 +368,12 @@ describe('agent/config.example.yaml documents the schema', () => {
     const { readFileSync } = await import('node:fs');
     const { z } = await import('zod');
     const { configSections } = await import('./schema.ts');
+    const { sectionOf } = await import('./fields.ts');
     const text = readFileSync(new URL('../config.example.yaml', import.meta.url), 'utf8');
     const missing: string[] = [];
     for (const [name, section] of Object.entries(configSections.shape)) {
       // The section's block: from `name:` at the left margin to the next top-level line.
       const block = new RegExp(`^(?:#[ ]*)?${name}:.*\\n((?:[ #].*\\n|\\n)*)`, 'm').exec(text)?.[1] ?? '';
-      const walk = (shape: Record<string, unknown>, path: string[]) => {
-        for (const [key, field] of Object.entries(shape)) {
-          if (!new RegExp(`^[ ]*(#[ ]*)?(-[ ]*)?${key}:`, 'm').test(block))
-            missing.push([...path, key].join('.'));
-          if (field instanceof z.ZodObject) walk(field.shape, [...path, key]);
-        }
-      };
       // A list section (sources:, notifications:) documents the keys of its entries.
       const item = (f: unknown): unknown =>
         f instanceof z.ZodDefault || f instanceof z.ZodOptional
@@ -335,6 +381,20 @@ describe('agent/config.example.yaml documents the schema', () => {
           : f instanceof z.ZodArray
             ? f.element
             : f;
+      const unwrap = (f: unknown): unknown =>
+        f instanceof z.ZodDefault || f instanceof z.ZodOptional ? unwrap(f.unwrap()) : f;
+      const walk = (shape: Record<string, unknown>, path: string[]) => {
+        for (const [key, field] of Object.entries(shape)) {
+          if (!new RegExp(`^[ ]*(#[ ]*)?(-[ ]*)?${key}:`, 'm').test(block))
+            missing.push([...path, key].join('.'));
+          // Sub-sections, a shorthand's section (render.helm) and lists of maps (its repositories).
+          const inner = unwrap(field);
+          const sub = sectionOf(
+            (inner instanceof z.ZodArray ? inner.element : field) as Parameters<typeof sectionOf>[0],
+          );
+          if (sub) walk(sub.section.shape, [...path, key]);
+        }
+      };
       const own = item(section);
       walk(own instanceof z.ZodObject ? (own.shape as Record<string, unknown>) : {}, [name]);
     }

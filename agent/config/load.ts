@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { issueEntries, keyPath } from '../../shared/schema.ts';
-import { envKindOf, envName, type EnvKind } from './fields.ts';
+import { envKindOf, envName, sectionOf, type EnvKind } from './fields.ts';
 import { agentConfigSchema, configSections, type AgentConfig } from './schema.ts';
 
 export { envName };
@@ -59,8 +59,19 @@ function overlay(
   const out: Raw = { ...given };
   for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
     const at = [...path, key];
-    if (field instanceof z.ZodObject) {
-      out[key] = overlay(field, out[key], at, env, from);
+    const sub = sectionOf(field);
+    if (sub) {
+      // The old spelling of the whole key (DRIFTGUARD_RENDER_HELM=/usr/bin/helm) still means its shorthand.
+      const whole = sub.key ? env[envName(at)] : undefined;
+      if (whole !== undefined && sub.key) from.set(keyPath([...at, sub.key]), envName(at));
+      const given = whole ?? out[key];
+      out[key] = overlay(
+        sub.section,
+        sub.key && typeof given === 'string' ? { [sub.key]: given } : given,
+        at,
+        env,
+        from,
+      );
       continue;
     }
     const name = envName(at);
@@ -76,8 +87,11 @@ function overlay(
 /** Every DRIFTGUARD_* variable a key of the schema reads. */
 function envNames(schema: z.ZodObject, path: string[], into = new Set<string>()): Set<string> {
   for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
-    if (field instanceof z.ZodObject) envNames(field, [...path, key], into);
-    else into.add(envName([...path, key]));
+    const sub = sectionOf(field);
+    if (sub) {
+      envNames(sub.section, [...path, key], into);
+      if (sub.key) into.add(envName([...path, key]));
+    } else into.add(envName([...path, key]));
   }
   return into;
 }

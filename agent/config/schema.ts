@@ -23,6 +23,7 @@ import {
   oneOf,
   port,
   section,
+  shorthand,
   size,
   strings,
   text,
@@ -237,10 +238,64 @@ const sourcesFrom = fromEnvAs(
   z.array(oneOf(SOURCES_FROM), { error: 'must be a list of argocd, flux' }),
 ).default(() => []);
 
+/**
+ * A chart repository whose charts may be fetched as dependencies (`helm dependency build`, done by
+ * the agent: shared/node/render/deps). Credentials come from a Secret (keys `username`, `password`)
+ * the agent reads when it fetches; none in the config.
+ */
+const helmRepository = section({
+  url: text(
+    'required (https://... for a chart repository with an index.yaml, oci://host/path for a registry)',
+  )
+    .refine((u) => /^(https?|oci):\/\/[^/\s]+/i.test(u), {
+      error: 'must be an http(s):// chart repository or an oci:// registry URL',
+    })
+    .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+      error: 'must not hold credentials (name a Secret in secret:)',
+    }),
+  /** For dependencies written `repository: "@name"` or `alias:name`. */
+  name: text().optional(),
+  /** A Secret with keys username and password (basic auth; registry login). */
+  secret: text().optional(),
+  /** Default: the agent's namespace. */
+  secret_namespace: text().optional(),
+  /** An oci:// registry spoken to over plain HTTP (not TLS). */
+  plain_http: bool().default(false),
+});
+
+/** The helm binary, and where chart dependencies may come from. */
+const renderHelm = section({
+  /** Default: on PATH (or DRIFTGUARD_HELM). */
+  path: text().optional(),
+  /** The only repositories dependencies are fetched from; anything else is refused. Default: none. */
+  repositories: fromEnvAs(
+    'yaml',
+    z.array(helmRepository, { error: 'must be a list of repositories' }).superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((r, i) => {
+        if (r.name !== undefined && seen.has(r.name))
+          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${r.name} names two repositories` });
+        if (r.name !== undefined) seen.add(r.name);
+      });
+    }),
+  ).default(() => []),
+  /** A dependency archive larger than this is refused. */
+  max_chart_size: size().default(10 * 1024 * 1024),
+  /** An index.yaml (or a registry's tag list) larger than this is refused. */
+  max_index_size: size().default(64 * 1024 * 1024),
+  /** Verified archives, by sha256. Default: helm-charts beside the embedded database's file. */
+  cache_dir: text().optional(),
+  /** The cache's budget; the least recently used archives go first. */
+  cache_size: size().default(512 * 1024 * 1024),
+  /** A fetched index.yaml or tag list answers this long before it is asked again. */
+  index_ttl: duration().default(300_000),
+});
+
 /** Where kustomize and helm are; default: on PATH (the agent image ships both). */
 const render = section({
   kustomize: text().optional(),
-  helm: text().optional(),
+  /** `helm: /path/to/helm` is short for `helm: { path: /path/to/helm }`. */
+  helm: shorthand('path', renderHelm),
   /** A render that takes longer is stopped and reported. */
   timeout: duration().default(90_000),
 });
@@ -418,5 +473,6 @@ export type DriftConfig = AgentConfig['drift'];
 export type LeaderElectionConfig = AgentConfig['leader_election'];
 export type SourceConfig = NonNullable<AgentConfig['sources']>[number];
 export type RenderConfig = AgentConfig['render'];
+export type HelmRepositoryConfig = RenderConfig['helm']['repositories'][number];
 export type SinkConfig = AgentConfig['notifications'][number];
 export type AuditConfig = AgentConfig['audit'];

@@ -12,6 +12,7 @@ import {
   RenderError,
   resolveType,
   type ClusterInfo,
+  type DependencyFetcher,
   type RenderedType,
   type Skipped,
   type Tools,
@@ -56,6 +57,8 @@ export interface RenderDeps {
   cache: RenderCache;
   cluster: () => Promise<ClusterInfo | null>;
   timeoutMs?: number;
+  /** Chart dependencies from render.helm.repositories (none configured: refused). */
+  dependencies?: DependencyFetcher;
 }
 
 /** Files read between two yields to the event loop (one descriptor open at a time). */
@@ -241,6 +244,7 @@ export class GitSource {
         scopes: this.scopes(),
         tools: await this.renderDeps.tools(),
         cache: this.renderDeps.cache,
+        dependencies: this.renderDeps.dependencies,
         limits: this.renderDeps.timeoutMs ? { timeoutMs: this.renderDeps.timeoutMs } : undefined,
       });
       const outcome = this.desired.replaceAll(commit, rendered.objects, rendered.errors);

@@ -291,7 +291,7 @@ describe('render with the real tools', () => {
       });
       await refused(
         spec({ repoDir: r.dir, commit: r.head(), path: 'c' }),
-        /^helm v\S+ failed \(exit 1\): .*missing in charts\/ directory: redis/s,
+        /^Chart\.yaml: dependency redis 1\.0\.0 comes from https:\/\/charts\.example\.invalid, which is not in render\.helm\.repositories; refusing to fetch it/,
       );
     });
     it('a render that never ends is stopped at the time limit', async () => {

@@ -1,5 +1,5 @@
-// `helm template` for a chart in the checkout: the chart is read from disk only (no dependency
-// update, no repo pulls), values files must sit inside the repository, inline values go through a
+// `helm template` for a chart in the checkout: the chart is read from disk only (dependencies are
+// vendored, or fetched beforehand by deps/ from the allowed repositories; helm pulls nothing), values files must sit inside the repository, inline values go through a
 // temp file, and Capabilities come from the cluster when asked for (`auto`).
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -44,9 +44,11 @@ export function helmArgs(
   opts: HelmOptions,
   cluster: ClusterInfo | null,
   tmp: string,
+  /** The chart to render when it is not `chartDir` itself (a copy with fetched dependencies). */
+  chartPath: string = chartDir,
 ): HelmArgs {
   const release = opts.release || chartName(chartDir);
-  const args = ['template', release, chartDir, '--namespace', namespace];
+  const args = ['template', release, chartPath, '--namespace', namespace];
   for (const f of opts.values_files) args.push('--values', fileInside(repoDir, chartDir, f, 'values file'));
   if (Object.keys(opts.values).length > 0) {
     const inline = join(tmp, 'inline-values.yaml');

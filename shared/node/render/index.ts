@@ -2,7 +2,7 @@
 // desired objects, the same way everywhere. Plain directories are parsed as they are; Kustomize and
 // Helm sources run the real tool (twice on a cache miss, to find unstable fields), then hooks and
 // test pods are set aside, origins become source files, and namespaces are defaulted by the parser.
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import {
@@ -15,6 +15,7 @@ import {
 import type { JsonValue } from '../../types.ts';
 import { listSourceFiles, normalizeSourcePath, sourceRoot } from '../source-files.ts';
 import { cacheKey, RenderCache } from './cache.ts';
+import { refuseRemoteDependencies, type DependencyFetcher, type FetchedDependency } from './deps/index.ts';
 import { resolveType } from './detect.ts';
 import { RenderError } from './errors.ts';
 import {
@@ -44,6 +45,12 @@ import {
 import { unstableFields } from './unstable.ts';
 
 export { RenderCache } from './cache.ts';
+export {
+  DependencyFetcher,
+  type AllowedRepository,
+  type Credentials,
+  type DependencyPolicy,
+} from './deps/index.ts';
 export { hasOverlay } from './overlay.ts';
 export { detectType, resolveType } from './detect.ts';
 export { RenderError, type RenderStage } from './errors.ts';
@@ -76,6 +83,11 @@ export interface RenderSpec {
   tools: Tools;
   limits?: Partial<Omit<RunLimits, 'network'>> | undefined;
   cache?: RenderCache | undefined;
+  /**
+   * Fetches a chart's dependencies from the allowed repositories (config render.helm.repositories)
+   * before the offline render; without it a dependency that is not vendored in charts/ is refused.
+   */
+  dependencies?: DependencyFetcher | undefined;
 }
 
 const HOOK = 'helm.sh/hook';
@@ -133,6 +145,7 @@ async function renderOnce(
   dir: string,
   helm: HelmOptions,
   kustomize: KustomizeOptions,
+  deps: FetchedDependency[],
 ): Promise<Once> {
   const tmp = mkdtempSync(join(tmpdir(), 'driftguard-render-'));
   try {
@@ -147,7 +160,8 @@ async function renderOnce(
     let output: string;
     let files;
     if (type === 'helm') {
-      const { args } = helmArgs(repoDir, dir, spec.namespace, helm, spec.cluster ?? null, tmp);
+      const chart = deps.length > 0 ? chartWithDependencies(dir, deps, tmp) : dir;
+      const { args } = helmArgs(repoDir, dir, spec.namespace, helm, spec.cluster ?? null, tmp, chart);
       output = await runTool({
         tool: `helm ${tool.version}`,
         file: tool.file,
@@ -202,6 +216,18 @@ async function renderOnce(
   }
 }
 
+/**
+ * A copy of the chart with the fetched archives in its charts/, as `helm dependency build` leaves
+ * it: the checkout itself is never written.
+ */
+function chartWithDependencies(dir: string, deps: FetchedDependency[], tmp: string): string {
+  const copy = join(tmp, 'chart');
+  cpSync(dir, copy, { recursive: true, dereference: true });
+  mkdirSync(join(copy, 'charts'), { recursive: true });
+  for (const d of deps) copyFileSync(d.file, join(copy, 'charts', `${d.name}-${d.resolved}.tgz`));
+  return copy;
+}
+
 function renderDirectory(spec: RenderSpec, repoDir: string, started: number): Rendered {
   const files = listSourceFiles(repoDir, spec.path).map((path) => ({
     path,
@@ -221,6 +247,19 @@ function renderDirectory(spec: RenderSpec, repoDir: string, started: number): Re
     cached: false,
     durationMs: performance.now() - started,
   };
+}
+
+/** The chart's remote dependencies, fetched through the allowed repositories (or refused). */
+async function chartDependencies(
+  spec: RenderSpec,
+  dir: string,
+  warnings: string[],
+): Promise<FetchedDependency[]> {
+  if (!spec.dependencies) {
+    refuseRemoteDependencies(dir);
+    return [];
+  }
+  return spec.dependencies.fetch(dir, warnings);
 }
 
 export async function render(spec: RenderSpec): Promise<Rendered> {
@@ -250,13 +289,20 @@ export async function render(spec: RenderSpec): Promise<Rendered> {
   if (type === 'kustomize' && !generated)
     checkKustomizeTree(repoDir, dir, { allowNetwork: network, enableHelm: kustomize.enable_helm });
 
+  const warnings: string[] = [];
+  const deps = type === 'helm' ? await chartDependencies(spec, dir, warnings) : [];
   const cluster = spec.cluster ?? null;
   const controller = {
     ...(hasOverlay(spec.overlay) ? { overlay: spec.overlay } : {}),
     ...(spec.substitute ? { substitute: spec.substitute } : {}),
   };
   const params = (type === 'helm'
-    ? { helm, network, ...controller }
+    ? {
+        helm,
+        network,
+        ...controller,
+        ...(deps.length > 0 ? { dependencies: deps.map((d) => `${d.name}@${d.resolved}:${d.digest}`) } : {}),
+      }
     : { kustomize, network, ...controller }) as unknown as JsonValue;
   const key =
     spec.cache && spec.commit
@@ -283,11 +329,10 @@ export async function render(spec: RenderSpec): Promise<Rendered> {
   const hit = key ? spec.cache?.get(key) : undefined;
   if (hit) return { ...hit, cached: true, durationMs: performance.now() - started };
 
-  const first = await renderOnce(spec, type, tool, repoDir, dir, helm, kustomize);
-  const second = await renderOnce(spec, type, tool, repoDir, dir, helm, kustomize);
+  const first = await renderOnce(spec, type, tool, repoDir, dir, helm, kustomize, deps);
+  const second = await renderOnce(spec, type, tool, repoDir, dir, helm, kustomize, deps);
   const { unstable, unmatched } = unstableFields(first.objects, second.objects, spec.namespace);
   const lookup = type === 'helm' && usesLookup(dir);
-  const warnings: string[] = [];
   if (lookup)
     warnings.push(
       `${relPath(repoDir, dir) || '.'}: the chart calls lookup, which helm template renders empty; objects built from it may differ from the cluster`,
