@@ -13,6 +13,7 @@ import { Scheduler } from './analysis/scheduler.ts';
 import { createApiApp, createHealthApp, startHttpServers, type HttpServers } from './api/index.ts';
 import type { AgentConfig } from './config/schema.ts';
 import { ControlFacade } from './control.ts';
+import { ClusterPublisher } from './cluster-publisher.ts';
 import { desiredVersions, trackedOnly } from './git/desired-view.ts';
 import { GitSource } from './git/git-source.ts';
 import { helmReleaseSpecs, sourceSpecs, type SourceSpec } from './git/source-spec.ts';
@@ -84,6 +85,8 @@ export class Agent {
   /** Memory against the container's limit (cgroup): a log line and a /ready warning when near it. */
   private readonly memory: MemoryWatch;
   private stopMemory: () => void = () => undefined;
+  /** Publishes this cluster's summary for agents sharing the database (status --all-clusters). */
+  private stopPublisher: () => void = () => undefined;
   readonly waivers: WaiverBook;
   private readonly confirm: ConfirmStage;
   private readonly confirmCheck: ConfirmCheck;
@@ -281,6 +284,7 @@ export class Agent {
       sources: () => this.sources.statistics(),
       leadership: () => this.leadership(),
       version: options.version ?? '0.0.0',
+      cluster: config.kubernetes.cluster,
     });
   }
 
@@ -299,6 +303,13 @@ export class Agent {
       'DriftGuard agent starting',
     );
     this.stopMemory = this.memory.every(MEMORY_CHECK_MS);
+    this.stopPublisher = new ClusterPublisher({
+      store: this.store,
+      cluster: this.config.kubernetes.cluster,
+      version: this.options.version ?? '0.0.0',
+      leading: () => this.leadership().leading,
+      log: this.log,
+    }).every();
     // Discovery's facts (Git's objects are parsed with the scopes of their kinds) are asked for
     // while the store opens and the servers start: a restart does not wait for one after the other.
     // prepare() never rejects (start() asks again and reports).
@@ -359,6 +370,7 @@ export class Agent {
     this.stopMemory();
     // A start that failed before discovery answered: the Git load waiting for it may end now.
     this.markFactsReady();
+    this.stopPublisher();
     // No new Git sync from here; the one in flight is waited for after the last write.
     this.gitops?.stop();
     const gitStopped = this.git.stop();

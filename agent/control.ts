@@ -26,6 +26,8 @@ export interface ControlDeps {
   /** Leader election state, for the API (absent: this replica always leads). */
   leadership?: () => { leading: boolean; holder: string | null };
   version: string;
+  /** This agent's cluster name (config kubernetes.cluster). */
+  cluster?: string;
 }
 
 export class ControlFacade implements AgentControl {
@@ -45,6 +47,10 @@ export class ControlFacade implements AgentControl {
 
   watchedCounts(): Record<string, number> {
     return this.deps.watchedCounts();
+  }
+
+  cluster(): string | undefined {
+    return this.deps.cluster;
   }
 
   version(): { version: string; git_commit: string | null } {

@@ -11,6 +11,8 @@ import type { DriftRecordList, Statistics } from '../../shared/types.ts';
 import { serveInProcess } from '../../test/api/in-process.ts';
 import type { ApiFixture } from '../../test/api/suite.ts';
 import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
+import { ClusterPublisher } from '../cluster-publisher.ts';
+import { createLogger } from '../log.ts';
 import { transition } from '../records/lifecycle.ts';
 import { ResilientStore } from '../store/resilient.ts';
 import { SqliteStore } from '../store/sqlite.ts';
@@ -52,6 +54,14 @@ describe('one view over several clusters (API)', () => {
         git_commit: null,
         agent_version: version,
       });
+    // Each agent publishes its summary (north's has never analysed: no last analysis).
+    const log = createLogger({ level: 'silent', format: 'json' });
+    for (const [store, cluster, version] of [
+      [east, 'east', '1.2.0'],
+      [west, 'west', '1.3.0'],
+      [north, 'north', '1.1.0'],
+    ] as const)
+      if (store) await new ClusterPublisher({ store, cluster, version, leading: () => true, log }).tick();
     // The agent of "east" serves them all.
     const served = new ResilientStore(new SqliteStore({ path, cluster: 'east' }), { exclusive: false });
     await served.init();
@@ -111,7 +121,7 @@ describe('one view over several clusters (API)', () => {
       ]),
       [
         ['east', 2, 1, { medium: 1 }, '1.2.0'],
-        ['north', 1, 0, {}, null],
+        ['north', 1, 0, {}, '1.1.0'],
         ['west', 2, 2, { high: 1, medium: 1 }, '1.3.0'],
       ],
     );
@@ -119,5 +129,65 @@ describe('one view over several clusters (API)', () => {
     assert.equal(statistics.clusters[1]?.last_analysis, null);
     // The top-level figures stay the agent's own cluster's.
     assert.equal(statistics.total_resources, 2);
+  });
+
+  it("the agent's own line is its figures of now; the others' what their agents last published", async () => {
+    // The stand-in control, told which cluster it serves.
+    Object.assign(api.control ?? {}, { cluster: () => 'east' });
+    const east = stores[0];
+    assert.ok(east);
+    const more = transition(null, result('cache', [scalingDetail(1, 3)]), T0, 'east');
+    await east.saveRecords([more]);
+    const { statistics } = (await get('/api/v1/statistics')).body as { statistics: Statistics };
+    const own = statistics.clusters.find((c) => c.cluster === 'east');
+    assert.deepEqual(
+      [own?.total_resources, own?.active_drifts, statistics.total_resources, statistics.active_drifts],
+      [3, 2, 3, 2],
+    );
+    assert.equal(statistics.clusters.find((c) => c.cluster === 'west')?.total_resources, 2);
+  });
+});
+
+describe('the cluster summary publisher', () => {
+  it('publishes after a write, not while nothing changed, and only as the leader', async () => {
+    const inner = new SqliteStore({ path: ':memory:', cluster: 'east' });
+    await inner.init();
+    const store = new ResilientStore(inner);
+    await store.allRecords();
+    let leading = false;
+    let writes = 0;
+    const counted = Object.create(store) as ResilientStore;
+    counted.saveClusterSummary = async (s) => (writes++, store.saveClusterSummary(s));
+    const log = createLogger({ level: 'silent', format: 'json' });
+    const publisher = new ClusterPublisher({
+      store: counted,
+      cluster: 'east',
+      version: '2.0.0',
+      leading: () => leading,
+      log,
+    });
+    try {
+      await publisher.tick();
+      assert.equal(writes, 0, 'a follower publishes nothing');
+      leading = true;
+      await publisher.tick();
+      await publisher.tick();
+      assert.equal(writes, 1, 'once, then nothing changed');
+      const web = transition(null, result('web', [scalingDetail(2, 5)]), T0, 'east');
+      await store.saveRecords([web]);
+      await publisher.tick();
+      assert.equal(writes, 2);
+      assert.deepEqual(
+        (await store.clusterSummaries()).map((c) => [
+          c.cluster,
+          c.total_resources,
+          c.active_drifts,
+          c.agent_version,
+        ]),
+        [['east', 1, 1, '2.0.0']],
+      );
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface AgentControl {
   /** Objects currently watched, by kind. */
   watchedCounts(): Record<string, number>;
   version(): Version;
+  /** This agent's cluster name: its own line of the statistics' `clusters` is exact. */
+  cluster?(): string | undefined;
   /**
    * The desired object Git declares for a tracked resource, with its revert plan against the live
    * object the agent watches; undefined when Git does not declare it. Secret values are withheld.

@@ -8,7 +8,7 @@
 import type Router from '@koa/router';
 import type { DriftEvent, LastAnalysis } from '../../shared/types.ts';
 import type { AgentControl } from './control.ts';
-import { clusterStatistics } from '../records/cluster-statistics.ts';
+import { clusterSummary, withOwn } from '../records/cluster-statistics.ts';
 import { recordTotals, statisticsAt, type RecordTotals } from '../records/statistics.ts';
 import type { Store } from '../store/store.ts';
 import { noParams } from './query.ts';
@@ -51,12 +51,20 @@ export function statisticsRoutes(router: Router, store: Store, control?: AgentCo
         });
       }
     }
-    // Other agents write to a shared database at any time: never memoised.
-    const [{ totals, events, last }, clusters] = await Promise.all([inputs, store.clusters?.()]);
+    // What the other clusters' agents published (a few small documents, read every time: they
+    // write at any moment); this cluster's own line is the figures of this answer.
+    const [{ totals, events, last }, published] = await Promise.all([
+      inputs,
+      store.clusterSummaries?.() ?? [],
+    ]);
+    const cluster = control?.cluster?.();
+    const own = cluster
+      ? clusterSummary(cluster, totals.counts, last, control?.version().version ?? '0.0.0')
+      : null;
     ctx.body = {
       statistics: {
         ...statisticsAt(totals, events, last, now.toISOString(), {}, control?.sources?.() ?? []),
-        clusters: clusters ? clusterStatistics(clusters) : [],
+        clusters: withOwn(published, own),
       },
     };
   });

@@ -73,3 +73,14 @@ export function foreignWaiver(waiver: { id: string; cluster: string }, cluster: 
 export function allClusters(query: RecordQuery): boolean {
   return query.cluster === ALL_CLUSTERS;
 }
+
+/** The key (sqlite meta) and `_id` prefix (MongoDB analyses) of each cluster's published summary. */
+export const SUMMARY_KEY = 'summary/';
+
+/** A summary of another cluster is never written by this one. */
+export function foreignSummary(summary: { cluster: string }, cluster: string): void {
+  if (summary.cluster !== cluster)
+    throw new Error(
+      `store of cluster ${cluster}: refusing to write the summary of cluster ${summary.cluster}`,
+    );
+}

@@ -12,9 +12,24 @@
 // a few ids are read one `_id` each (64 in parallel: 0.2 s).
 // The unique indexes on resource_id and event_id stay as a second guarantee.
 import { MongoBulkWriteError, MongoClient, type Collection, type Document, type Filter } from 'mongodb';
-import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
+import type {
+  ClusterStatistics,
+  DriftEvent,
+  DriftRecord,
+  LastAnalysis,
+  StoredWaiver,
+} from '../../shared/types.ts';
 import type { ClusterTallies, ClusterTally } from '../records/cluster-statistics.ts';
-import { allClusters, checkCount, conditions, foreignWrites, foreignWaiver, paging } from './filters.ts';
+import {
+  allClusters,
+  checkCount,
+  conditions,
+  foreignSummary,
+  foreignWaiver,
+  foreignWrites,
+  paging,
+  SUMMARY_KEY,
+} from './filters.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 import { decodeRecord, eventDocument, recordDocument, recordKey, type StoredRecord } from './mongo-codec.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
@@ -83,6 +98,7 @@ export class MongoStore implements Store {
   private readonly records: Collection<RecordDoc>;
   private readonly events: Collection<EventDoc>;
   private readonly analyses: Collection<StoredAnalysis>;
+  private readonly summaries: Collection<ClusterStatistics & { _id: string }>;
   private readonly waiverDocs: Collection<StoredWaiver & { _id: string }>;
   private readonly meta: Collection<{ _id: string; version: number }>;
   private readonly cluster: string;
@@ -105,6 +121,7 @@ export class MongoStore implements Store {
     this.records = db.collection<RecordDoc>('drift_records');
     this.events = db.collection<EventDoc>('drift_events');
     this.analyses = db.collection<StoredAnalysis>('analyses');
+    this.summaries = db.collection<ClusterStatistics & { _id: string }>('analyses');
     this.waiverDocs = db.collection<StoredWaiver & { _id: string }>('waivers');
     this.meta = db.collection<{ _id: string; version: number }>('driftguard_meta');
   }
@@ -280,6 +297,24 @@ export class MongoStore implements Store {
         analyses.set(id.slice(LAST_ANALYSIS_ID.length + 1), withoutId<LastAnalysis>(doc));
     }
     return { tallies: [...counts.values()], analyses };
+  }
+
+  /** Beside the last analyses, `_id` `summary/<cluster>`. */
+  async saveClusterSummary(summary: ClusterStatistics): Promise<void> {
+    foreignSummary(summary, this.cluster);
+    await this.summaries.replaceOne(
+      { _id: `${SUMMARY_KEY}${this.cluster}` },
+      { ...summary },
+      { upsert: true },
+    );
+  }
+
+  async clusterSummaries(): Promise<ClusterStatistics[]> {
+    // A handful of small documents: filtered in code (no $regex needed on FerretDB).
+    const docs = await this.summaries.find({}).toArray();
+    return docs
+      .filter((d) => String(d._id).startsWith(SUMMARY_KEY))
+      .map((d) => withoutId<ClusterStatistics>(d));
   }
 
   async saveLastAnalysis(analysis: LastAnalysis): Promise<void> {

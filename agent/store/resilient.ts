@@ -17,7 +17,13 @@
 // collection (~1.5 s at 10,000 records), and a restart's stream of single objects (status updates
 // of Deployments) once held its first full run for minutes that way.
 import { Backoff } from '../../shared/backoff.ts';
-import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
+import type {
+  ClusterStatistics,
+  DriftEvent,
+  DriftRecord,
+  LastAnalysis,
+  StoredWaiver,
+} from '../../shared/types.ts';
 import type { ClusterTallies } from '../records/cluster-statistics.ts';
 import { RecordCache } from './record-cache.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
@@ -514,6 +520,17 @@ export class ResilientStore implements Store {
     // Its own last analysis, while it is the only writer, even before the writes ahead of it land.
     if (this.exclusive && this.latestAnalysis) return this.latestAnalysis;
     return this.read('lastAnalysis', () => this.inner.lastAnalysis());
+  }
+
+  /** Written through at once, not queued: the publisher writes the next one when this one fails. */
+  async saveClusterSummary(summary: ClusterStatistics): Promise<void> {
+    await this.inner.saveClusterSummary?.(summary);
+  }
+
+  clusterSummaries(): Promise<ClusterStatistics[]> {
+    const read = this.inner.clusterSummaries?.bind(this.inner);
+    if (!read) return Promise.resolve([]);
+    return this.read('clusterSummaries', read);
   }
 
   /** Every cluster's tallies, from the database (other agents write there too); absent inner: none. */

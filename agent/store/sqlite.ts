@@ -4,7 +4,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { DriftEvent, DriftRecord, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
+import type {
+  ClusterStatistics,
+  DriftEvent,
+  DriftRecord,
+  LastAnalysis,
+  StoredWaiver,
+} from '../../shared/types.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
 import type { ClusterTallies, ClusterTally } from '../records/cluster-statistics.ts';
 import {
@@ -12,8 +18,10 @@ import {
   checkCount,
   conditions,
   foreignWrites,
+  foreignSummary,
   foreignWaiver,
   paging,
+  SUMMARY_KEY,
   type FilterField,
 } from './filters.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
@@ -296,6 +304,20 @@ export class SqliteStore implements Store {
       analyses.set(cluster, JSON.parse(String(r['doc'])) as LastAnalysis);
     }
     return { tallies, analyses };
+  }
+
+  async saveClusterSummary(summary: ClusterStatistics): Promise<void> {
+    foreignSummary(summary, this.cluster);
+    this.stmt('INSERT OR REPLACE INTO meta (key, doc) VALUES (?, ?)').run(
+      `${SUMMARY_KEY}${this.cluster}`,
+      JSON.stringify(summary),
+    );
+  }
+
+  async clusterSummaries(): Promise<ClusterStatistics[]> {
+    return docs<ClusterStatistics>(
+      this.stmt('SELECT doc FROM meta WHERE key LIKE ? ORDER BY key').all(`${SUMMARY_KEY}%`),
+    );
   }
 
   async waivers(): Promise<StoredWaiver[]> {

@@ -2,7 +2,14 @@
 // and an embedded one on node:sqlite) pass one contract suite. Only simple queries are used, so
 // the same code runs on MongoDB and on FerretDB; aggregates are computed in code.
 import type { RecordFilter } from '../../shared/api/query.ts';
-import type { DriftEvent, DriftRecord, DriftStatus, LastAnalysis, StoredWaiver } from '../../shared/types.ts';
+import type {
+  ClusterStatistics,
+  DriftEvent,
+  DriftRecord,
+  DriftStatus,
+  LastAnalysis,
+  StoredWaiver,
+} from '../../shared/types.ts';
 import type { ClusterTallies } from '../records/cluster-statistics.ts';
 
 /**
@@ -72,9 +79,13 @@ export interface Store {
   /**
    * Every cluster of the database (agents may share one): its records counted by status and
    * severity, and its last analysis. Listing records with `cluster: '*'` reads every cluster's.
-   * Absent in stand-ins: the API then reports its own cluster only.
+   * Absent in stand-ins. Reads every record: only for naming the known clusters.
    */
   clusters?(): Promise<ClusterTallies>;
+  /** Publishes this cluster's summary (upsert; one small document per cluster). */
+  saveClusterSummary?(summary: ClusterStatistics): Promise<void>;
+  /** Every cluster's published summary, any order. */
+  clusterSummaries?(): Promise<ClusterStatistics[]>;
   /** This cluster's waivers, in every state, oldest first (both real stores; absent in stand-ins). */
   waivers?(): Promise<StoredWaiver[]>;
   /** Writes a waiver (upsert by id): made, revoked or voided. */

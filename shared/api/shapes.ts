@@ -426,7 +426,7 @@ export const Statistics = named(
     clusters: z
       .array(ClusterStatistics)
       .describe(
-        "Every cluster with records or an analysis in the agent's database (several agents may share one), by name, this agent's own included.",
+        "Every cluster whose agent publishes to this agent's database (several agents may share one), by name: as each agent last published it (within about a second of a change); this agent's own line is exact.",
       ),
   }),
 );

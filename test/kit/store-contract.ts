@@ -190,6 +190,31 @@ export function storeContract(name: string, makeBackend: () => Promise<StoreBack
       );
       assert.deepEqual([...analyses.keys()], ['eu-west']);
       assert.equal(analyses.get('eu-west')?.agent_version, '9.9.9');
+      // Each cluster publishes its own summary; every one is read back, none written for another.
+      assert.ok(a.saveClusterSummary && b.saveClusterSummary && a.clusterSummaries);
+      const summary = (cluster: string, total: number) => ({
+        cluster,
+        total_resources: total,
+        active_drifts: 1,
+        by_severity: { high: 1 },
+        last_analysis: null,
+        agent_version: '9.9.9',
+      });
+      await a.saveClusterSummary(summary('default', 1));
+      await a.saveClusterSummary(summary('default', 2));
+      await b.saveClusterSummary(summary('eu-west', 1));
+      await assert.rejects(
+        () => b.saveClusterSummary?.(summary('default', 3)) ?? Promise.resolve(),
+        /refusing/,
+      );
+      assert.deepEqual(
+        (await c.clusterSummaries?.())?.map((x) => `${x.cluster}:${x.total_resources}`).sort(),
+        ['default:2', 'eu-west:1'],
+      );
+      assert.deepEqual(
+        json(await a.clusterSummaries()).find((x) => x.cluster === 'eu-west'),
+        summary('eu-west', 1),
+      );
     });
 
     it('a record read back is the record written: a restart rewrites only what changed', async () => {
