@@ -295,6 +295,9 @@ export class GitSource {
     } catch (err) {
       this.type = type;
       const why = err instanceof RenderError ? err.message : firstLines(err);
+      // A dependency that could not be fetched (repository down, Secret not there yet) is tried
+      // again at the next sync; other failures wait for a new commit.
+      if (err instanceof RenderError && err.stage === 'fetch') this.renderedKey = null;
       this.renderFailed = why;
       this.log.error(
         { event: 'render_failed', source: this.name, type, commit, err: why },

@@ -29,11 +29,11 @@ function secretCredentials(
       kc,
       `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`,
     ).catch((err: Error) => {
-      throw new RenderError('tool', `${where}: cannot read it: ${err.message.split('\n')[0]}`);
+      throw new RenderError('fetch', `${where}: cannot read it: ${err.message.split('\n')[0]}`);
     });
     if (res.status !== 200)
       throw new RenderError(
-        'tool',
+        'fetch',
         res.status === 404
           ? `${where} does not exist`
           : `${where}: the API server answered ${res.status} (the agent needs get on it)`,
@@ -42,7 +42,7 @@ function secretCredentials(
     const username = decoded(data, 'username');
     const password = decoded(data, 'password');
     if (username === null || password === null)
-      throw new RenderError('tool', `${where} needs the keys username and password`);
+      throw new RenderError('fetch', `${where} needs the keys username and password`);
     return { username, password };
   };
 }

@@ -1,6 +1,7 @@
 // Charts with dependencies (render.helm.repositories), end to end with real parts on loopback: an
 // HTTP chart repository with basic auth (charts made by `helm package`, index by `helm repo index`)
-// whose credentials the agent reads from a Secret, and an OCI registry (docker-registry) the chart
+// whose credentials the agent reads from a Secret (created after the agent started: the source
+// waits, named in /ready, and renders at the next sync with no new commit), and an OCI registry (docker-registry) the chart
 // was pushed to with `helm push`. The oracle is helm itself: the test runs the real `helm dependency
 // build` + `helm template` and applies that, so records with no drift prove the agent rendered the
 // same objects (the newest version in range included). A repository not in the list and an
@@ -124,16 +125,6 @@ describe('charts with dependencies from allowed repositories', { skip: skip ?? f
     plane = await startControlPlane();
     await plane.kubectlOk(['create', 'namespace', NS]);
     await plane.kubectlOk(['create', 'namespace', 'driftguard']);
-    await plane.kubectlOk([
-      'create',
-      'secret',
-      'generic',
-      'chart-repo',
-      '-n',
-      'driftguard',
-      `--from-literal=username=${USER}`,
-      `--from-literal=password=${PASSWORD}`,
-    ]);
     repo = makeRepo(sources());
     // helm's own dependency build is the oracle; its repository entry carries the credentials.
     await helm(home, ['repo', 'add', 'lib', charts.url, '--username', USER, '--password', PASSWORD]);
@@ -174,8 +165,9 @@ describe('charts with dependencies from allowed repositories', { skip: skip ?? f
       async () => {
         const ready = await get<{ components: Component[] }>(`${agent.healthUrl}/ready`).catch(() => null);
         const of = (n: string) => ready?.components.find((c) => c.name === `source:${n}`);
+        // app-http waits for its Secret, which the first test creates.
         const done =
-          of('app-http')?.ready &&
+          of('app-http')?.message.startsWith('not loaded: ') &&
           of('app-oci')?.ready &&
           of('app-denied')?.message.startsWith('not loaded: ') &&
           of('app-big')?.message.startsWith('not loaded: ');
@@ -192,6 +184,37 @@ describe('charts with dependencies from allowed repositories', { skip: skip ?? f
     await registry?.stop();
     repo?.remove();
     if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('reads the credentials from the Secret once it exists, with no new commit', async () => {
+    const waiting = await component('source:app-http');
+    assert.equal(waiting?.ready, false);
+    assert.match(
+      waiting?.message ?? '',
+      /Secret driftguard\/chart-repo \(credentials of http:\/\/127\.0\.0\.1:\d+\/charts\) does not exist/,
+    );
+    await plane.kubectlOk([
+      'create',
+      'secret',
+      'generic',
+      'chart-repo',
+      '-n',
+      'driftguard',
+      `--from-literal=username=${USER}`,
+      `--from-literal=password=${PASSWORD}`,
+    ]);
+    // Both sources of that repository try again at their next sync: one renders, one meets the size limit.
+    await until(
+      'app-http rendered and app-big refused for its size, with records of app-http',
+      async () =>
+        (await component('source:app-http'))?.ready &&
+        /byte limit/.test((await component('source:app-big'))?.message ?? '') &&
+        (await records()).filter((r) => r.source === 'app-http').length === 2
+          ? true
+          : undefined,
+      { timeoutMs: 30_000, detail: () => agent.logs().slice(-3).join('\n') },
+    );
+    assert.ok(charts.unauthorized === 0, 'no request went out without the credentials');
   });
 
   it('renders each chart with its dependency as helm dependency build does: records, no drift', async () => {

@@ -66,13 +66,13 @@ export async function boundedGet(get: Get): Promise<Got> {
       e.name === 'TimeoutError'
         ? `no answer within ${get.timeoutMs / 1000} s`
         : (e.cause?.code ?? e.cause?.message ?? e.message);
-    throw new RenderError('tool', `${get.what}: cannot reach ${safeUrl(get.url)}: ${why}`);
+    throw new RenderError('fetch', `${get.what}: cannot reach ${safeUrl(get.url)}: ${why}`);
   }
   const location = res.headers.get('location');
   if (res.status >= 300 && res.status < 400 && location) {
     await res.body?.cancel();
     if ((get.hops ?? 0) >= 5)
-      throw new RenderError('tool', `${get.what}: too many redirects from ${safeUrl(get.url)}`);
+      throw new RenderError('fetch', `${get.what}: too many redirects from ${safeUrl(get.url)}`);
     const next = new URL(location, get.url).toString();
     const same = new URL(next).origin === origin;
     return boundedGet({
@@ -101,5 +101,5 @@ export function safeUrl(url: string): string {
 
 export function httpFailure(what: string, url: string, status: number): RenderError {
   const hint = status === 401 || status === 403 ? ' (check the credentials Secret of this repository)' : '';
-  return new RenderError('tool', `${what}: ${safeUrl(url)} answered ${status}${hint}`);
+  return new RenderError('fetch', `${what}: ${safeUrl(url)} answered ${status}${hint}`);
 }

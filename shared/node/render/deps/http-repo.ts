@@ -88,7 +88,7 @@ export async function resolveFromIndex(
   const where = safeUrl(repo.url);
   if (version === null)
     throw new RenderError(
-      'tool',
+      'fetch',
       list.length === 0
         ? `chart ${name} is not in the repository ${where}`
         : `no version of chart ${name} in ${where} matches ${constraint.text} (it has ${versions.slice(0, 10).join(', ')})`,

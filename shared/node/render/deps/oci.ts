@@ -87,7 +87,7 @@ export class Registry {
     const body = JSON.parse(got.body.toString('utf8')) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token)
-      throw new RenderError('tool', `registry token ${safeUrl(realm.toString())}: no token in the answer`);
+      throw new RenderError('fetch', `registry token ${safeUrl(realm.toString())}: no token in the answer`);
     return token;
   }
 }
@@ -108,7 +108,7 @@ async function pickTag(
   const v = highestMatch(constraint, versions);
   if (v === null)
     throw new RenderError(
-      'tool',
+      'fetch',
       `no tag of ${ref.repository} matches ${constraint.text} (it has ${versions.slice(0, 10).join(', ') || 'none'})`,
     );
   return v;
