@@ -4,6 +4,8 @@
 // - `status --all-clusters`: one line per cluster with the counts each agent's own statistics give;
 // - `get --all-clusters`: a CLUSTER column with rows of all three; `get --cluster X`: X's only;
 // - `?cluster=*` in the API: every cluster's records; an unknown cluster: a clear error naming the known.
+// - `ui --all-clusters` in a real terminal (tmux): a CLUSTER column; `:cluster NAME`, `:cluster` alone
+//   (the agent's own) and an unknown name (the agent's error on the status line).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
@@ -14,6 +16,7 @@ import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { runPlugin } from '../kit/plugin.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { until } from '../kit/poll.ts';
+import { startBrowser, tmuxAvailable, type TmuxSession } from '../ui/tmux.ts';
 
 const CLUSTERS = ['east', 'north', 'west'] as const;
 type Name = (typeof CLUSTERS)[number];
@@ -99,7 +102,9 @@ describe('one view over three clusters on one FerretDB, through the real plugin'
     await waitForRecord(agentOf('east'), `ConfigMap:${nsOf('east')}:settings`, active, 60_000);
     await waitForRecord(agentOf('west'), `ConfigMap:${nsOf('west')}:settings`, active, 60_000);
   });
+  let term: TmuxSession | undefined;
   after(async () => {
+    term?.stop();
     for (const a of agents.values()) await a.stop().catch(() => undefined);
     for (const r of repos) r.remove();
     await db?.stop();
@@ -226,4 +231,53 @@ describe('one view over three clusters on one FerretDB, through the real plugin'
       ],
     );
   });
+
+  it(
+    'ui --all-clusters: a CLUSTER column with every cluster’s active drifts; :cluster NAME, :cluster alone, an unknown one',
+    { skip: !tmuxAvailable() && 'tmux is not installed' },
+    async () => {
+      term = startBrowser(['--all-clusters', '--agent-url', agentOf('east').apiUrl], {
+        columns: 110,
+        rows: 24,
+      });
+      const rowsOf = (screen: string) =>
+        screen
+          .split('\n')
+          .filter((l) => /^(east|north|west) +(high|medium|low) /.test(l))
+          .map((l) => l.split(/\s+/).slice(0, 4).join(' '));
+      const all = await term.waitFor((screen) => rowsOf(screen).length === 3, 60_000);
+      assert.match(all, /^CLUSTER +SEV/m);
+      assert.match(all, /cluster:all/);
+      assert.deepEqual(
+        rowsOf(all)
+          .map((r) => r.split(' ')[0])
+          .sort(),
+        ['east', 'east', 'west'],
+      );
+      term.type(':cluster west');
+      term.keys('Enter');
+      const west = await term.waitFor(
+        (screen) => rowsOf(screen).length === 1 && screen.includes('cluster:west'),
+        30_000,
+      );
+      assert.deepEqual(
+        rowsOf(west).map((r) => r.replace(/ (high|medium|low) /, ' SEV ')),
+        [`west SEV ${nsOf('west')} ConfigMap/settings`],
+      );
+      // Alone: the agent's own cluster (east), without the column.
+      term.type(':cluster');
+      term.keys('Enter');
+      const own = await term.waitFor(
+        (screen) => !/^CLUSTER/m.test(screen) && /Deployment\/web/.test(screen),
+        30_000,
+      );
+      assert.doesNotMatch(own, new RegExp(nsOf('west')));
+      term.type(':cluster sotuh');
+      term.keys('Enter');
+      await term.waitFor(
+        /no records for cluster sotuh in this database; known clusters: east, north, west/,
+        30_000,
+      );
+    },
+  );
 });
