@@ -1,8 +1,8 @@
 // Charts with dependencies (render.helm.repositories), end to end with real parts on loopback: an
 // HTTP chart repository with basic auth (charts made by `helm package`, index by `helm repo index`)
 // whose credentials the agent reads from a Secret (created after the agent started: the source
-// waits, named in /ready, and renders at the next sync with no new commit), and an OCI registry (docker-registry) the chart
-// was pushed to with `helm push`. The oracle is helm itself: the test runs the real `helm dependency
+// waits, named in /ready, and renders at the next sync with no new commit), and an OCI registry (docker-registry, htpasswd auth, its
+// credentials from another Secret) the chart was pushed to with `helm push`. The oracle is helm itself: the test runs the real `helm dependency
 // build` + `helm template` and applies that, so records with no drift prove the agent rendered the
 // same objects (the newest version in range included). A repository not in the list and an
 // oversize archive are refused per source in /ready, never drift; a second render at a new commit
@@ -22,6 +22,8 @@ import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import {
   configMapTemplate,
   helm,
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
   registrySkipReason,
   startChartRepo,
   startRegistry,
@@ -112,7 +114,17 @@ describe('charts with dependencies from allowed repositories', { skip: skip ?? f
     await helm(home, ['package', join(work, 'src', 'lib-oci'), '--destination', join(work, 'oci')]);
     charts = await startChartRepo(served, USER, PASSWORD);
     await helm(home, ['repo', 'index', served, '--url', charts.url]);
-    registry = await startRegistry();
+    registry = await startRegistry({ auth: true });
+    await helm(home, [
+      'registry',
+      'login',
+      registry.host,
+      '--username',
+      REGISTRY_USER,
+      '--password',
+      REGISTRY_PASSWORD,
+      '--plain-http',
+    ]);
     await helm(home, [
       'push',
       join(work, 'oci', 'lib-oci-0.2.0.tgz'),
@@ -125,6 +137,16 @@ describe('charts with dependencies from allowed repositories', { skip: skip ?? f
     plane = await startControlPlane();
     await plane.kubectlOk(['create', 'namespace', NS]);
     await plane.kubectlOk(['create', 'namespace', 'driftguard']);
+    await plane.kubectlOk([
+      'create',
+      'secret',
+      'generic',
+      'registry-creds',
+      '-n',
+      'driftguard',
+      `--from-literal=username=${REGISTRY_USER}`,
+      `--from-literal=password=${REGISTRY_PASSWORD}`,
+    ]);
     repo = makeRepo(sources());
     // helm's own dependency build is the oracle; its repository entry carries the credentials.
     await helm(home, ['repo', 'add', 'lib', charts.url, '--username', USER, '--password', PASSWORD]);
@@ -149,7 +171,7 @@ describe('charts with dependencies from allowed repositories', { skip: skip ?? f
             path: b.helm,
             repositories: [
               { url: charts.url, secret: 'chart-repo' },
-              { url: `oci://${registry.host}/charts`, plain_http: true },
+              { url: `oci://${registry.host}/charts`, plain_http: true, secret: 'registry-creds' },
             ],
             max_chart_size: '100kb',
             cache_dir: join(work, 'agent-cache'),
@@ -244,7 +266,8 @@ describe('charts with dependencies from allowed repositories', { skip: skip ?? f
     assert.equal(made, 'lib-http-1.1.0', 'helm and the agent both took the newest version in ^1.0.0');
     // The credentials came from the Secret, and no log line holds the password.
     assert.ok(charts.served.includes('/charts/index.yaml'));
-    assert.equal(agent.logs().filter((l) => l.includes(PASSWORD)).length, 0);
+    for (const secret of [PASSWORD, REGISTRY_PASSWORD])
+      assert.equal(agent.logs().filter((l) => l.includes(secret)).length, 0);
   });
 
   it('keeps verified archives by digest', () => {

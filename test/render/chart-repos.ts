@@ -134,11 +134,20 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
-/** docker-registry on loopback with its storage in a temp dir (no auth: plain HTTP, as `--plain-http`). */
-export async function startRegistry(): Promise<Registry> {
+/** A registry user and its htpasswd line (bcrypt, cost 4: made once with Python's crypt, a fixture). */
+export const REGISTRY_USER = 'chart-pusher';
+export const REGISTRY_PASSWORD = 'oci-pw-5d1c';
+const REGISTRY_HTPASSWD = `${REGISTRY_USER}:$2b$04$VZ3wkwEWcYhc7PkVWagt1eDbpJlWT4X00JQVn8L.DPvIpzcUz/Fcm`;
+
+/**
+ * docker-registry on loopback over plain HTTP (`--plain-http`), its storage in a temp dir; with
+ * `auth`, htpasswd basic auth for REGISTRY_USER (`helm registry login` before a push).
+ */
+export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-registry-'));
   const port = await freePort();
   const config = join(dir, 'config.yml');
+  if (opts.auth) writeFileSync(join(dir, 'htpasswd'), `${REGISTRY_HTPASSWD}\n`);
   writeFileSync(
     config,
     stringify({
@@ -146,21 +155,27 @@ export async function startRegistry(): Promise<Registry> {
       log: { level: 'error', accesslog: { disabled: true } },
       storage: { filesystem: { rootdirectory: join(dir, 'data') } },
       http: { addr: `127.0.0.1:${port}`, secret: 'driftguard-test' },
+      ...(opts.auth ? { auth: { htpasswd: { realm: 'charts', path: join(dir, 'htpasswd') } } } : {}),
     }),
   );
   const child: ChildProcess = spawn(REGISTRY_BIN, ['serve', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const host = `127.0.0.1:${port}`;
+  // 401 is an answer too (htpasswd auth). A registry that never answers is stopped before the
+  // error, so it cannot keep the test file's process open.
   await untilTrue(
     'docker-registry answers /v2/',
     () =>
       fetch(`http://${host}/v2/`).then(
-        (r) => r.status === 200,
+        (r) => r.status === 200 || r.status === 401,
         () => false,
       ),
     { timeoutMs: 30_000, detail: () => stderr.slice(-500) },
-  );
+  ).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
   return {
     host,
     stop: async () => {
