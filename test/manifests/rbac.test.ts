@@ -14,6 +14,7 @@ import { resolveKinds, type KindInfo } from '../../agent/kube/kinds.ts';
 import { loadKubeConfig } from '../../shared/node/kube/config.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
+import { until } from '../kit/poll.ts';
 import { MANIFESTS, build, find, type ManifestDoc } from './kustomize.ts';
 
 const SA = 'system:serviceaccount:driftguard:driftguard-agent';
@@ -190,11 +191,15 @@ describe('agent RBAC', () => {
     const asAgent = (args: string[], input?: string) =>
       plane.kubectl([...args, '--as', SA], input === undefined ? {} : { input });
     // The API server picks a new policy up from its informer moments after it is created.
-    const refused = await waitFor(async () => {
-      const r = await asAgent(['create', '-f', '-'], cm('real-write'));
-      if (r.code === 0) await plane.kubectlOk(['delete', 'configmap', 'real-write', '-n', 'default']);
-      return r.code !== 0 ? r.stderr : null;
-    });
+    const refused = await until(
+      'the dry-run-only policy refusing a real write',
+      async () => {
+        const r = await asAgent(['create', '-f', '-'], cm('real-write'));
+        if (r.code === 0) await plane.kubectlOk(['delete', 'configmap', 'real-write', '-n', 'default']);
+        return r.code !== 0 ? r.stderr : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 300 },
+    );
     assert.match(refused, new RegExp(`${POLICY}.*denied request: .*only dry-run requests`));
     await plane.kubectlOk(['create', 'configmap', 'target', '-n', 'default']);
     const patch = await asAgent([
@@ -281,14 +286,3 @@ describe('the helm-releases overlay', () => {
     assert.equal(config.git.url, shippedConfig(base).git.url, 'the git: source stays beside it');
   });
 });
-
-/** Polls `probe` until it returns a value (at most 30 s). */
-async function waitFor<T>(probe: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const v = await probe();
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-}
