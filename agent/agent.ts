@@ -108,7 +108,9 @@ export class Agent {
       onError: (err, op) =>
         this.log.error(
           { event: 'store_write_failed', op, err: err.message },
-          'store write failed; queued for retry',
+          op.startsWith('read:')
+            ? 'store read failed; reads go to the database one by one or to the cache'
+            : 'store write failed; queued for retry',
         ),
       onRecovered: (written) =>
         this.log.info(

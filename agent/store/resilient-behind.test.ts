@@ -103,6 +103,30 @@ describe('ResilientStore: records written behind', () => {
     await reopened.close();
   });
 
+  it('a first full read that fails is said once, and the reads joined to it go to the database', async () => {
+    const inner = new SqliteStore({ path: join(dir, 'c.db') });
+    await inner.init();
+    const stored = inSync(1);
+    await inner.saveRecords([{ record: stored, event: null }]);
+    let failures = 1;
+    const flaky = Object.create(inner) as Store;
+    flaky.allRecords = async () => {
+      if (failures-- > 0) throw new Error('connection reset');
+      return inner.allRecords();
+    };
+    const errors: string[] = [];
+    const s = new ResilientStore(flaky, { onError: (err, op) => errors.push(`${op}: ${err.message}`) });
+    await s.init();
+    const [one, many] = await Promise.all([
+      s.getRecord(stored.resource_id),
+      s.getRecords([stored.resource_id, 'ConfigMap:app:none']),
+    ]);
+    assert.deepEqual(errors, ['read:allRecords: connection reset']);
+    assert.equal(one?.resource_id, stored.resource_id);
+    assert.deepEqual([...many.keys()], [stored.resource_id]);
+    await s.close();
+  });
+
   it('close leaves what is still behind after the slice in flight, and says so', async () => {
     const path = join(dir, 'b.db');
     const inner = new SqliteStore({ path });

@@ -40,7 +40,7 @@ export class StoreUnavailableError extends Error {
 }
 
 export interface ResilientStoreOptions {
-  /** A write, an init or a retry failed (log `store_write_failed`); `op` names it, e.g. `saveRecord`, `retry:saveRecord`, `init`. */
+  /** A write, an init, a retry or the first full read failed (log `store_write_failed`); `op` names it, e.g. `saveRecord`, `retry:saveRecord`, `init`, `read:allRecords`. */
   onError?: (err: Error, op: string) => void;
   /** The queue was written out after an outage; `written` writes were replayed (log `store_recovered`). */
   onRecovered?: (written: number) => void;
@@ -479,7 +479,11 @@ export class ResilientStore implements Store {
     try {
       await this.chain;
       if (this.queue.size > 0) return await this.allFromCache(undefined);
-      const read = await this.inner.allRecords();
+      const read = await this.inner.allRecords().catch((err: unknown) => {
+        // Said once here: the readers joined to this read each fall back quietly to their own path.
+        this.options.onError?.(asError(err), 'read:allRecords');
+        throw err;
+      });
       const all = written.size === 0 && this.behind.size === 0 ? read : merged(read, this.behind, written);
       this.cache.replaceAll(all);
       return all;
