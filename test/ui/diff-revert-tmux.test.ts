@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { waitForRecord, type Fixture } from '../kit/agent-fixture.ts';
 import type { AgentProcess } from '../kit/agent-process.ts';
-import { startDriftedAgent } from './drifted-agent.ts';
-import { startBrowser, tmuxAvailable, type TmuxSession } from './tmux.ts';
+import { browseDrifts, selectDrift, startDriftedAgent } from './drifted-agent.ts';
+import { tmuxAvailable, type TmuxSession } from './tmux.ts';
 
 let fx: Fixture;
 let agent: AgentProcess;
@@ -30,18 +30,11 @@ test(
   'd shows the diff, R asks with the diff and what it takes over, n leaves it, y reverts a scale drift',
   { skip: !tmuxAvailable() && 'tmux is not installed' },
   async () => {
-    term = startBrowser(['--agent-url', agent.apiUrl, '--kubeconfig', fx.plane.kubeconfig], {
-      columns: 100,
-      rows: 30,
-    });
-    let screen = await term.waitFor(/Deployment\/web/, 60_000);
-    const rows = screen.split('\n').filter((l) => /^(high|medium|low) /.test(l));
-    const at = rows.findIndex((l) => l.includes('Deployment/web'));
-    assert.ok(at >= 0, screen);
-    for (let i = 0; i < at; i++) term.keys('Down');
+    term = browseDrifts(fx, agent);
+    await selectDrift(term, 'Deployment/web');
 
     term.keys('d');
-    screen = await term.waitFor(/diff -u -N LIVE\/apps\.v1\.Deployment\.demo\.web/);
+    let screen = await term.waitFor(/diff -u -N LIVE\/apps\.v1\.Deployment\.demo\.web/);
     assert.match(screen, /^- {2}replicas: 5/m);
     assert.match(screen, /^\+ {2}replicas: 2/m);
     assert.match(screen, /diff Deployment:demo:web/, 'the title names the page');

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { waitForRecord, type Fixture, type RecordJson } from '../kit/agent-fixture.ts';
 import type { AgentProcess } from '../kit/agent-process.ts';
-import { startDriftedAgent } from './drifted-agent.ts';
-import { startBrowser, tmuxAvailable, type TmuxSession } from './tmux.ts';
+import { browseDrifts, selectDrift, startDriftedAgent } from './drifted-agent.ts';
+import { tmuxAvailable, type TmuxSession } from './tmux.ts';
 
 let fx: Fixture;
 let agent: AgentProcess;
@@ -27,15 +27,8 @@ test(
   'w asks how long and why, the drift turns waived and :waived lists it; :waivers, u, y revoke it and it is active again',
   { skip: !tmuxAvailable() && 'tmux is not installed' },
   async () => {
-    term = startBrowser(['--agent-url', agent.apiUrl, '--kubeconfig', fx.plane.kubeconfig], {
-      columns: 100,
-      rows: 30,
-    });
-    const screen = await term.waitFor(/Deployment\/web/, 60_000);
-    const rows = screen.split('\n').filter((l) => /^(high|medium|low) /.test(l));
-    const at = rows.findIndex((l) => l.includes('Deployment/web'));
-    assert.ok(at >= 0, screen);
-    for (let i = 0; i < at; i++) term.keys('Down');
+    term = browseDrifts(fx, agent);
+    await selectDrift(term, 'Deployment/web');
 
     term.keys('w');
     await term.waitFor(/waive Deployment:demo:web for how long \(7d, 12h, 30m\)\? ▏/);
