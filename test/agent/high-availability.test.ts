@@ -22,21 +22,13 @@ import { applyManifests, serviceAccountDir, AGENT_NAMESPACE } from '../kit/in-cl
 import { runPlugin } from '../kit/plugin.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { until } from '../kit/poll.ts';
+import { webDeployment } from '../kit/web-deployment.ts';
 
 const LEASE = { lease_duration: '4s', renew_deadline: '3s', retry_period: '1s' };
 const LEASE_MS = 4000;
 const RETRY_MS = 1000;
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${name} }\n`;
-const web = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "nginx:1.27.3" }] }
-`;
+const web = webDeployment('shop');
 const settings = `apiVersion: v1
 kind: ConfigMap
 metadata: { name: settings, namespace: shop }

@@ -16,6 +16,7 @@ import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { runPlugin } from '../kit/plugin.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { until } from '../kit/poll.ts';
+import { webDeployment } from '../kit/web-deployment.ts';
 import { startBrowser, tmuxAvailable, type TmuxSession } from '../ui/tmux.ts';
 
 const CLUSTERS = ['east', 'north', 'west'] as const;
@@ -26,16 +27,7 @@ const manifests = (ns: string) => `apiVersion: v1
 kind: Namespace
 metadata: { name: ${ns} }
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: ${ns} }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "nginx:1.27.3" }] }
----
+${webDeployment(ns)}---
 apiVersion: v1
 kind: ConfigMap
 metadata: { name: settings, namespace: ${ns} }

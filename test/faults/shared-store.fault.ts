@@ -35,6 +35,7 @@ import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { component, readyState, sleep, waitReadyState } from './helpers.ts';
 import { compareHistory, faultCase } from './recorder.ts';
 import { until } from '../kit/poll.ts';
+import { webDeployment } from '../kit/web-deployment.ts';
 
 const BULK = 1000;
 const cmName = (i: number) => `cm-${String(i).padStart(4, '0')}`;
@@ -177,16 +178,7 @@ describe('faults on MongoDB (FerretDB), renames, two replicas', () => {
       const NS = 'bulk';
       await cluster.kubectlOk(['apply', '-f', '-'], { input: ns(NS) });
       await cluster.kubectlOk(['apply', '-f', '-'], { input: configMaps(NS, BULK, () => '1') });
-      const web = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: ${NS} }
-spec:
-  replicas: 2
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec: { containers: [{ name: web, image: "nginx:1.27.3" }] }
-`;
+      const web = webDeployment(NS);
       await cluster.kubectlOk(['apply', '-f', '-'], { input: web });
       // Git says v2 for all 1,000 (live is v1): the agent's first full analysis detects 1,000
       // drifts and writes them; FerretDB is killed as soon as the first of them is stored.
