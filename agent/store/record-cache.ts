@@ -4,6 +4,7 @@
 // complete it answers the agent's reads (previous records, full runs, statistics) without I/O: the
 // one copy of the records in the agent's memory.
 import type { DriftRecord } from '../../shared/types.ts';
+import { compactRecord, StringPool } from './compact-record.ts';
 import { conditions, paging, type Condition } from './filters.ts';
 import type { RecordPage, RecordQuery } from './store.ts';
 
@@ -24,6 +25,8 @@ export class RecordCache {
   private sorted: DriftRecord[] | undefined;
   /** Per filter (its conditions as text), the matching records in order, until the next change. */
   private readonly filtered = new Map<string, DriftRecord[]>();
+  /** The strings records share, held once (compact-record.ts). */
+  private readonly pool = new StringPool();
 
   get isComplete(): boolean {
     return this.complete;
@@ -35,8 +38,9 @@ export class RecordCache {
   }
 
   set(record: DriftRecord): void {
-    if (this.records.get(record.resource_id) !== record) this.changed();
-    this.records.set(record.resource_id, record);
+    if (this.records.get(record.resource_id) === record) return;
+    this.changed();
+    this.records.set(record.resource_id, compactRecord(record, this.pool));
   }
 
   delete(resourceId: string): void {
@@ -45,7 +49,7 @@ export class RecordCache {
 
   replaceAll(records: DriftRecord[]): void {
     this.records.clear();
-    for (const r of records) this.records.set(r.resource_id, r);
+    for (const r of records) this.records.set(r.resource_id, compactRecord(r, this.pool));
     this.complete = true;
     this.changed();
   }

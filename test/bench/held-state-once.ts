@@ -4,12 +4,16 @@
 // server-side applied and settled by the controllers), one JSON text per object parsed as a watch
 // event is, and fed to the agent's own LiveState; desired objects are the same objects' files fed
 // to the agent's own DesiredState as Git blobs. Prints one JSON line of heap bytes per consumer.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DesiredSource } from '../../agent/git/desired-source.ts';
 import { DesiredState } from '../../agent/git/desired-state.ts';
 import { Sources } from '../../agent/git/sources.ts';
 import { LiveState } from '../../agent/kube/live-state.ts';
-import type { KubeObject } from '../../shared/types.ts';
+import { transition } from '../../agent/records/lifecycle.ts';
+import { ResilientStore, SqliteStore } from '../../agent/store/index.ts';
+import type { DriftRecord, KubeObject } from '../../shared/types.ts';
 import { generateObjects, type BenchKind, type BenchObject } from './objects.ts';
 
 export interface Template {
@@ -50,21 +54,21 @@ const texts = objects.map(liveText);
 const sample = JSON.parse(texts[0] ?? '{}') as KubeObject;
 /** Bytes per object the phase keeps, over the same baseline (the inputs above stay allocated throughout). */
 const result: Record<string, number> = {};
-const measure = (name: string, hold: () => unknown): void => {
+const measure = async (name: string, hold: () => unknown): Promise<void> => {
   const base = heap();
-  const held = hold();
+  const held = await hold();
   result[name] = Math.round((heap() - base) / n);
   // Kept reachable until measured.
   if (held === undefined) throw new Error(name);
 };
 
-measure('listed', () => texts.map((t) => JSON.parse(t) as KubeObject));
-measure('liveView', () => {
+await measure('listed', () => texts.map((t) => JSON.parse(t) as KubeObject));
+await measure('liveView', () => {
   const state = new LiveState();
   for (const t of texts) state.upsert(JSON.parse(t) as KubeObject, false);
   return state;
 });
-measure('liveViewWithoutManagedFields', () => {
+await measure('liveViewWithoutManagedFields', () => {
   const state = new LiveState();
   for (const t of texts) {
     const o = JSON.parse(t) as KubeObject;
@@ -83,13 +87,62 @@ const gitDesired = (): DesiredState => {
   if (desired.size !== n) throw new Error(`desired holds ${desired.size} of ${n}`);
   return desired;
 };
-measure('desired', gitDesired);
+await measure('desired', gitDesired);
 // What the analysis reads: the sources' merged view over one Git source (agent/git/sources.ts).
-measure('desiredView', () => {
+await measure('desiredView', () => {
   const desired = gitDesired();
   const source = { name: 'default', spec: {}, desired, unstable: [], notCompared: [], commit: 'c0ffee' };
   return new Sources([source as unknown as DesiredSource]);
 });
+/**
+ * Each object's record as the analysis makes it for an object in sync with Git (the common case
+ * at scale): the engine's clean result through the record lifecycle, with its memo key.
+ */
+function cleanRecord(o: BenchObject, i: number, now: string): DriftRecord {
+  const hash = `sha256:${(i.toString(16) + 'f'.repeat(64)).slice(0, 64)}`;
+  const { record } = transition(
+    null,
+    {
+      resource_id: `${o.kind}:${o.namespace}:${o.name}`,
+      kind: o.kind,
+      namespace: o.namespace,
+      name: o.name,
+      api_version: o.kind === 'Deployment' ? 'apps/v1' : 'v1',
+      drift_detected: false,
+      drift_status: 'none',
+      drift_type: null,
+      severity: null,
+      drift_details: [],
+      desired_hash: hash,
+      live_hash: `sha256:${hash.slice(7)}`,
+      git_commit: '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
+      source_file: o.path,
+      source: 'default',
+    },
+    now,
+  );
+  return { ...record, verdict_key: `v2:${hash.slice(7, 23)}|${crypto.randomUUID()}@${100_000 + i}` };
+}
+
+// The records the agent keeps in memory (the store's record cache), as a restart fills it: every
+// record read back from the embedded store in one full read.
+const storeDir = mkdtempSync(join(tmpdir(), 'driftguard-held-store-'));
+try {
+  const now = new Date().toISOString();
+  const seed = new SqliteStore({ path: join(storeDir, 'records.db') });
+  await seed.init();
+  await seed.saveRecords(objects.map((o, i) => ({ record: cleanRecord(o, i, now), event: null })));
+  await seed.close();
+  await measure('records', async () => {
+    const store = new ResilientStore(new SqliteStore({ path: join(storeDir, 'records.db') }));
+    await store.init();
+    if ((await store.allRecords()).length !== n) throw new Error('records not all read back');
+    return store;
+  });
+} finally {
+  rmSync(storeDir, { recursive: true, force: true });
+}
+
 console.log(
   JSON.stringify({
     n,

@@ -26,6 +26,7 @@ const CONSUMERS: Record<string, string> = {
   liveViewWithoutManagedFields: 'live view entry if managedFields were dropped (reference)',
   desired: 'desired object (DesiredState from the Git blobs)',
   desiredView: 'desired object and its entry in the merged view the analysis reads (Sources)',
+  records: "record in the store's record cache, as a restart reads it back (embedded store, in sync)",
 };
 
 async function captureTemplates(): Promise<Template[]> {
