@@ -39,6 +39,8 @@ export type LogEvent =
   | 'git_sync_failed'
   | 'git_parse_error'
   | 'git_recovered'
+  | 'git_cache_ignored'
+  | 'git_cache_unwritable'
   | 'watch_synced'
   | 'watch_error'
   | 'watch_restarted'

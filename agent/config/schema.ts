@@ -131,7 +131,11 @@ const git = section({
   url: text().optional(),
   branch: text().default('main'),
   path: text().default(''),
-  /** Where the clone lives; default: a `git` folder beside the embedded database, or a temp dir. */
+  /**
+   * Where the clone lives; default: a `git` folder beside the embedded database, or a temp dir.
+   * A restart takes up the clone it finds there when its origin is this URL (fetched, reset and
+   * cleaned), with the parsed files cached in its .git by path and blob id.
+   */
   work_dir: text().optional(),
   clone_timeout: duration().default(120_000),
   pull_timeout: duration().default(60_000),

@@ -16,10 +16,9 @@ export interface FileState {
   error: ParseError | null;
 }
 
-export interface FileUpdate {
-  path: string;
-  content: string | Uint8Array;
-}
+/** A file's new content, or its objects as parsed before (from the parse cache: same path and blob). */
+export type FileUpdate =
+  { path: string; content: string | Uint8Array } | { path: string; objects: DesiredObject[] };
 
 export interface ApplyOutcome {
   /** Ids whose desired object may have changed (added, edited, removed): analyse these. */
@@ -62,11 +61,7 @@ export class DesiredState {
     }
     for (const update of updates) {
       for (const id of idsOf(update.path)) outcome.touched.add(id);
-      const scopes = this.scopes();
-      const parsed = parseManifests([update], {
-        defaultNamespace: this.defaultNamespace,
-        ...(scopes ? { scopes } : {}),
-      });
+      const parsed = 'objects' in update ? { objects: update.objects, errors: [] } : this.parse(update);
       const previous = this.files.get(update.path);
       const error = parsed.errors[0] ?? null;
       if (error) {
@@ -87,6 +82,19 @@ export class DesiredState {
     outcome.errors.push(...this.duplicates.filter((e) => !known.has(e.message)));
     this.loaded = true;
     return outcome;
+  }
+
+  private parse(file: { path: string; content: string | Uint8Array }): {
+    objects: DesiredObject[];
+    errors: ParseError[];
+  } {
+    const scopes = this.scopes();
+    return parseManifests([file], { defaultNamespace: this.defaultNamespace, ...(scopes ? { scopes } : {}) });
+  }
+
+  /** The objects of each file whose newest version parsed (what its content at the commit gives). */
+  *parsedFiles(): IterableIterator<[string, DesiredObject[]]> {
+    for (const [path, state] of this.files) if (state.error === null) yield [path, state.objects];
   }
 
   /**

@@ -3,6 +3,7 @@
 // (through the render cache, so an unchanged commit never re-runs the tool). Git unreachable, a
 // file that does not parse or a render that fails: the last good state stays, and status() says why.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IgnoreRule, KindScopes } from '../../shared/engine/index.ts';
 import { holdsFile, listSourceFiles } from '../../shared/node/source-files.ts';
 import {
@@ -22,6 +23,7 @@ import type { Logger } from '../log.ts';
 import { DesiredState, type FileUpdate } from './desired-state.ts';
 import { safeUrl } from './auth.ts';
 import { GitRepo } from './repo.ts';
+import { ParseCache, type CachedFile, type ParseContext } from './parse-cache.ts';
 import type { SourceSpec } from './source-spec.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
@@ -61,6 +63,12 @@ export interface RenderDeps {
   dependencies?: DependencyFetcher;
 }
 
+/**
+ * The parse cache is written this long after the load that changed it: off the first analysis's
+ * path, and once for a burst of commits.
+ */
+const CACHE_WRITE_DELAY_MS = 2000;
+
 /** Files read between two yields to the event loop (one descriptor open at a time). */
 const READ_SLICE = 64;
 
@@ -85,6 +93,12 @@ export class GitSource {
   /** Fields the installer writes that the render cannot know (Helm's release metadata). */
   notCompared: IgnoreRule[] = [];
   private renderedKey: string | null = null;
+  /** Parsed files by path and blob, kept in the clone's .git directory across restarts. */
+  private readonly parseCache: ParseCache;
+  /** The cache on disk is missing, damaged or behind the desired state: write it after the next load. */
+  private cacheStale = false;
+  private cacheTimer: NodeJS.Timeout | undefined;
+  private pendingCache: (() => void) | null = null;
 
   constructor(
     readonly spec: SourceSpec,
@@ -100,6 +114,7 @@ export class GitSource {
     private readonly factsReady: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.repo = new GitRepo(spec.git, workDir);
+    this.parseCache = new ParseCache(join(workDir, '.git', 'driftguard', 'parsed.json'));
     this.desired = new DesiredState(spec.namespace, scopes);
   }
 
@@ -173,16 +188,22 @@ export class GitSource {
           : listSourceFiles(this.repo.dir, this.spec.git.path)
         : (result.changed as string[]).filter((p) => holdsFile(this.spec.git.path, p));
       const listed = performance.now();
-      const updates = blobs ? await this.readBlobs(paths, blobs) : await this.read(paths);
+      // The cache's entries depend on the kind scopes: with blobs, discovery is waited for first.
+      if (blobs) await ready;
+      const waited = performance.now();
+      const { updates, cached } = blobs
+        ? await this.readBlobs(paths, blobs, full)
+        : { updates: await this.read(paths), cached: 0 };
       const read = performance.now();
       await ready;
-      const waited = performance.now();
       const outcome = this.desired.apply(
         result.commit,
         updates,
         result.deleted.filter((p) => holdsFile(this.spec.git.path, p)),
       );
       if (full) for (const id of this.desired.retainOnly(new Set(paths))) outcome.touched.add(id);
+      if (blobs && (cached < updates.length || result.deleted.length > 0 || this.cacheStale))
+        this.saveParsed(blobs);
       for (const e of outcome.errors) {
         this.log.error(
           { event: 'git_parse_error', source: this.name, file: e.file, line: e.line, commit: result.commit },
@@ -197,17 +218,20 @@ export class GitSource {
       this.recovered(result.commit);
       const ms = (from: number, to: number) => Math.round(to - from);
       const done = performance.now();
-      this.synced(result.commit, updates.length, result.deleted.length, result.previous, {
+      this.synced(result.commit, updates.length, cached, result.deleted.length, result.previous, {
         git: ms(started, fetched),
         list: ms(fetched, listed),
-        read: ms(listed, read),
-        facts: ms(read, waited),
-        parse: ms(waited, done),
+        facts: ms(listed, waited),
+        read: ms(waited, read),
+        parse: ms(read, done),
       });
       return { commit: result.commit, touched: outcome.touched, initial };
     } catch (err) {
       const message = firstLines(err);
       this.lastError = message;
+      // A first load that failed on a clone kept from an earlier start (damaged objects, say):
+      // the next attempt clones afresh.
+      if (initial) this.repo.discard();
       this.log.error(
         { event: 'git_sync_failed', source: this.name, url: this.repo.describe(), err: message },
         `git sync failed for source ${this.name}; keeping the last good desired state${this.commit ? ` (${this.commit.slice(0, 12)})` : ''}`,
@@ -344,6 +368,8 @@ export class GitSource {
   private synced(
     commit: string,
     files: number,
+    /** Of `files`, how many came parsed from the cache (same path and blob). */
+    cached: number,
     deleted: number,
     previous: string | null,
     /**
@@ -359,6 +385,7 @@ export class GitSource {
         commit,
         previous,
         files,
+        cached,
         deleted,
         objects: this.desired.size,
         duration_ms: Object.values(phases).reduce((a, b) => a + b, 0),
@@ -374,11 +401,78 @@ export class GitSource {
     this.log.info({ event: 'git_recovered', source: this.name, commit }, 'git reachable again');
   }
 
-  /** The paths' contents from git's objects; a path not in the tree (deleted, not a file) is left out. */
-  private async readBlobs(paths: string[], blobs: Map<string, string>): Promise<FileUpdate[]> {
-    const present = paths.filter((p) => blobs.has(p));
-    const contents = await this.repo.readBlobs(present.map((p) => blobs.get(p) ?? ''));
-    return present.map((path, i) => ({ path, content: contents[i] ?? new Uint8Array() }));
+  /**
+   * The paths' contents from git's objects; a path not in the tree (deleted, not a file) is left
+   * out. On a full load a path whose blob the parse cache knows comes parsed from there instead.
+   */
+  private async readBlobs(
+    paths: string[],
+    blobs: Map<string, string>,
+    full: boolean,
+  ): Promise<{ updates: FileUpdate[]; cached: number }> {
+    const known = full ? this.readParsed() : new Map<string, CachedFile>();
+    const updates: FileUpdate[] = [];
+    const toRead: string[] = [];
+    for (const path of paths) {
+      const blob = blobs.get(path);
+      if (blob === undefined) continue;
+      const hit = known.get(path);
+      if (hit?.blob === blob) updates.push({ path, objects: hit.objects });
+      else toRead.push(path);
+    }
+    const cached = updates.length;
+    const contents = await this.repo.readBlobs(toRead.map((p) => blobs.get(p) ?? ''));
+    toRead.forEach((path, i) => updates.push({ path, content: contents[i] ?? new Uint8Array() }));
+    return { updates, cached };
+  }
+
+  private parseContext(): ParseContext {
+    return { namespace: this.spec.namespace, scopes: this.scopes() };
+  }
+
+  /** The parse cache's entries; a damaged cache is logged, ignored and rewritten after this load. */
+  private readParsed(): Map<string, CachedFile> {
+    const { entries, problem } = this.parseCache.read(this.parseContext());
+    this.cacheStale = problem !== null || entries.size === 0;
+    if (problem)
+      this.log.warn(
+        { event: 'git_cache_ignored', source: this.name, err: problem },
+        `source ${this.name}: parse cache not used (${problem}); parsing every file`,
+      );
+    return entries;
+  }
+
+  /**
+   * Writes what every file of the commit parses to, soon and once (a burst of syncs writes the
+   * last): a file whose newest version does not parse is left out and parsed again next time.
+   */
+  private saveParsed(blobs: Map<string, string>): void {
+    const entries: [string, CachedFile][] = [];
+    for (const [path, objects] of this.desired.parsedFiles()) {
+      const blob = blobs.get(path);
+      if (blob !== undefined) entries.push([path, { blob, objects }]);
+    }
+    const ctx = this.parseContext();
+    clearTimeout(this.cacheTimer);
+    this.pendingCache = () => {
+      this.pendingCache = null;
+      try {
+        this.parseCache.write(ctx, entries);
+        this.cacheStale = false;
+      } catch (err) {
+        this.log.warn(
+          { event: 'git_cache_unwritable', source: this.name, err: errorMessage(err) },
+          `source ${this.name}: parse cache not written; the next start parses every file`,
+        );
+      }
+    };
+    this.cacheTimer = setTimeout(() => this.pendingCache?.(), CACHE_WRITE_DELAY_MS).unref();
+  }
+
+  /** Writes the parse cache now if a write is waiting (at stop; tests). */
+  flushParseCache(): void {
+    clearTimeout(this.cacheTimer);
+    this.pendingCache?.();
   }
 
   /**

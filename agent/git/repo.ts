@@ -1,10 +1,11 @@
-// The working clone: cloned once, then fetched; tells which files changed between commits. It is
+// The working clone: cloned once, then fetched; tells which files changed between commits. A
+// restart takes up the clone the last start left in the work dir when it is this URL's (reuse). It is
 // cloned without a work tree: writing 10,000 files out and reading them back was most of a cold
 // load (0.4-3 s of system time for the bench's repository, against ~0.1 s to read the blobs
 // straight from git), so a plain directory source reads its files from git's objects, and the work
 // tree is checked out only when a source needs real files (a render, a symlink) and kept from then on.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import type { RepoSpec } from './source-spec.ts';
@@ -26,6 +27,10 @@ export class GitRepo {
   private head: string | null = null;
   /** True once the work tree is checked out (it then follows every new commit). */
   private checkedOut = false;
+  /** The first sync may take up the clone a previous start left (reuse); never after a failed load. */
+  private mayReuse = true;
+  /** The work tree is a kept clone's: clean it of untracked files when it is checked out. */
+  private dirtyTree = false;
 
   constructor(
     private readonly config: RepoSpec,
@@ -64,7 +69,11 @@ export class GitRepo {
 
   /** Clones if needed, else fetches; moves the work tree to the branch's newest commit. */
   async sync(): Promise<SyncResult> {
-    if (this.head === null) return this.cloneFresh();
+    if (this.head === null) {
+      const kept = this.mayReuse ? await this.reuse() : null;
+      this.mayReuse = false;
+      return kept ?? this.cloneFresh();
+    }
     if (this.pinned) return { commit: this.head, previous: this.head, changed: [], deleted: [] };
     const git = this.git(this.config.pull_timeout);
     await git.fetch('origin', this.config.branch);
@@ -84,9 +93,51 @@ export class GitRepo {
     return { commit: next, previous, changed, deleted };
   }
 
-  /** A fresh clone each start: the old work dir may belong to another URL or hold local edits. */
+  /**
+   * The clone a previous start left in the work dir, brought to the branch's newest commit, or null
+   * when it is not there or not ours: no .git of its own (a dir inside some other repository),
+   * another origin URL, a pinned commit it does not hold, or any git command failing on it. Its
+   * work tree is not trusted (local edits, stray files): it is reset and cleaned before any use.
+   */
+  private async reuse(): Promise<SyncResult | null> {
+    if (!existsSync(join(this.workDir, '.git'))) return null;
+    try {
+      const git = this.git(this.config.pull_timeout);
+      const top = (await git.revparse(['--show-toplevel'])).trim();
+      if (realpathSync(top) !== realpathSync(this.workDir)) return null;
+      const origin = (await git.raw(['config', '--get', 'remote.origin.url'])).trim();
+      if (origin !== this.config.url) return null;
+      let next: string;
+      if (this.pinned) {
+        next = (await git.revparse(['--verify', `${this.config.branch}^{commit}`])).trim();
+        await git.raw(['checkout', '--force', '--detach', next]);
+        await git.raw(['clean', '-ffdxq']);
+        this.checkedOut = true;
+      } else {
+        await git.fetch('origin', this.config.branch);
+        next = (await git.revparse(['FETCH_HEAD'])).trim();
+        await git.raw(['reset', '--soft', next]);
+        this.checkedOut = false;
+        this.dirtyTree = true;
+      }
+      this.head = next;
+      return { commit: next, previous: null, changed: 'all', deleted: [] };
+    } catch {
+      // Damaged, half-written or locked: a fresh clone replaces it.
+      return null;
+    }
+  }
+
+  /** Forgets the clone: the next sync clones afresh (after a first load that failed on a kept clone). */
+  discard(): void {
+    this.head = null;
+    this.checkedOut = false;
+  }
+
+  /** A fresh clone: the old work dir may belong to another URL or hold local edits. */
   private async cloneFresh(): Promise<SyncResult> {
     rmSync(this.workDir, { recursive: true, force: true });
+    this.dirtyTree = false;
     mkdirSync(this.workDir, { recursive: true });
     const git = this.git(this.config.clone_timeout);
     if (this.pinned) {
@@ -111,7 +162,11 @@ export class GitRepo {
   /** Checks the work tree out at the current commit, once; later syncs keep it there. */
   async checkout(): Promise<void> {
     if (this.checkedOut) return;
-    await this.git(this.config.clone_timeout).raw(['reset', '--hard', 'HEAD']);
+    const git = this.git(this.config.clone_timeout);
+    await git.raw(['reset', '--hard', 'HEAD']);
+    // A kept clone's tree may hold files no commit has (left by a user or an older agent).
+    if (this.dirtyTree) await git.raw(['clean', '-ffdxq']);
+    this.dirtyTree = false;
     this.checkedOut = true;
   }
 

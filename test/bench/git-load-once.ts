@@ -1,5 +1,6 @@
-// Child process of the Git-load benchmark: one cold GitSource.sync of the repository at argv[2]
-// (path `manifests`) in a fresh process, as the agent does at start. Prints one JSON line: wall
+// Child process of the Git-load benchmark: one GitSource.sync of the repository at argv[2] (path
+// `manifests`) in a fresh process, as the agent does at start: cold in a new work dir, or a restart
+// on the work dir GIT_LOAD_WORK_DIR names (the clone and parse cache a run before left there). Prints one JSON line: wall
 // time, the phases the source logs (if it logs them), objects, peak RSS and the heap after a GC.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -16,7 +17,9 @@ const profileOut = process.argv[3];
 const config = parseConfig(`git: { url: "${url}", path: manifests }\n`, {});
 const lines: string[] = [];
 const log = createLogger({ level: 'info', format: 'json' }, { write: (t) => lines.push(t) });
-const work = mkdtempSync(join(tmpdir(), 'dg-bench-clone-'));
+/** A work dir kept across runs (a restart: the clone and parse cache an earlier run left), else a new one. */
+const kept = process.env['GIT_LOAD_WORK_DIR'];
+const work = kept ?? mkdtempSync(join(tmpdir(), 'dg-bench-clone-'));
 const src = new GitSource(legacySource(config.git, 'default'), work, log);
 const peakKb = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
 const before = peakKb();
@@ -53,6 +56,7 @@ console.log(
     cpuMs: cpu1.self - cpu0.self,
     gitCpuMs: cpu1.children - cpu0.children,
     phases: synced?.['phases_ms'] ?? null,
+    cachedFiles: synced?.['cached'] ?? null,
     objects: src.desired.size,
     errors: lines.filter((l) => l.includes('"level":50')).map((l) => l.slice(0, 300)),
     startPeakMb: Math.round(before / 1024),
@@ -61,4 +65,5 @@ console.log(
     rssAfterGcMb: Math.round(process.memoryUsage().rss / 1048576),
   }),
 );
-rmSync(work, { recursive: true, force: true });
+if (kept) src.flushParseCache();
+else rmSync(work, { recursive: true, force: true });

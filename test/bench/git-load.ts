@@ -6,8 +6,10 @@
 //   node --import tsx test/bench/git-load.ts [--objects 10000] [--runs 3] [--prof]
 //        [--repo DIR]          reuse a repository made by an earlier run (it is kept and printed)
 //        [--trees A,B]         alternate runs between checkouts A and B (each needs this file's child)
+//        [--kept]              every run on one work dir: run 1 is a cold start, the others restarts
+//                              on the clone and parse cache it left (with --trees, one dir per tree)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     prof: { type: 'boolean', default: false },
     repo: { type: 'string' },
     trees: { type: 'string' },
+    kept: { type: 'boolean', default: false },
   },
 });
 /** Functions whose time including callees says where the load goes. */
@@ -66,8 +69,12 @@ console.log(
     .join(' ')}`,
 );
 
+const workDirs = new Map(
+  trees.map((t) => [t, values.kept ? mkdtempSync(join(tmpdir(), 'dg-git-kept-')) : undefined]),
+);
 for (let run = 0; run < Number(values.runs); run++) {
   for (const tree of trees) {
+    const work = workDirs.get(tree);
     const profDir = values.prof && run === 0 ? mkdtempSync(join(tmpdir(), 'dg-git-prof-')) : null;
     const out = execFileSync(
       join(tree, 'node_modules/.bin/node'),
@@ -79,10 +86,11 @@ for (let run = 0; run < Number(values.runs); run++) {
         repoDir,
         ...(profDir ? [join(profDir, 'sync.cpuprofile')] : []),
       ],
-      { cwd: tree, encoding: 'utf8' },
+      { cwd: tree, encoding: 'utf8', env: { ...process.env, ...(work ? { GIT_LOAD_WORK_DIR: work } : {}) } },
     );
     const line = out.trim().split('\n').pop() ?? '{}';
-    console.log(`${tree} run ${run + 1}${profDir ? ' (profiled)' : ''}: ${line}`);
+    const kind = work ? (run === 0 ? ' (cold)' : ' (restart)') : '';
+    console.log(`${tree} run ${run + 1}${kind}${profDir ? ' (profiled)' : ''}: ${line}`);
     if (profDir) {
       for (const l of topSelfTime(join(profDir, 'sync.cpuprofile'), 25)) console.log(`  ${l}`);
       for (const l of inclusiveTime(join(profDir, 'sync.cpuprofile'), INCLUSIVE)) console.log(`  ${l}`);
@@ -90,5 +98,6 @@ for (let run = 0; run < Number(values.runs); run++) {
     }
   }
 }
+for (const dir of workDirs.values()) if (dir) rmSync(dir, { recursive: true, force: true });
 if (!values.repo)
   console.log(`(repository kept for --repo: ${repoDir}; remove with rm -rf ${resolve(repoDir, '..')})`);
