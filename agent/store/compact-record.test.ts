@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import type { DriftRecord } from '../../shared/types.ts';
 import { transition } from '../records/lifecycle.ts';
 import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
-import { compactRecord, StringPool } from './compact-record.ts';
+import { StringPool } from '../memory/string-pool.ts';
+import { compactRecord } from './compact-record.ts';
 
 const T0 = '2026-01-01T12:00:00.000Z';
 const T1 = '2026-01-01T12:05:00.000Z';
@@ -17,7 +18,7 @@ function lifecycle(name: string): DriftRecord[] {
   const clean = transition(null, result(name, [], 'app', 'ConfigMap'), T0).record;
   const drifting = transition(
     clean,
-    result(name, [scalingDetail(), imageDetail()], 'app', 'ConfigMap'),
+    result(name, [scalingDetail(3, 5), imageDetail('nginx:1.27', 'nginx:1.28')], 'app', 'ConfigMap'),
     T1,
   ).record;
   const resolved = transition(drifting, result(name, [], 'app', 'ConfigMap'), T2).record;

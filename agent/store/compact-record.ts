@@ -3,9 +3,10 @@
 // of every string: the kind, namespace, cluster, source, commit and timestamps that thousands of
 // records share, and up to three copies of one hash (an object in sync has live_hash ===
 // desired_hash === last_known_good_hash). Compacting shares those: equal values, fewer copies
-// (held-state bench, 10,000 in-sync records read back from the embedded store: 849 B → see
-// README Sizing). Values never change, only which copy of a string a field points at.
+// (held-state bench, 10,000 in-sync records read back from the embedded store: 849 → 546 B
+// per record). Values never change, only which copy of a string a field points at.
 import type { DriftRecord } from '../../shared/types.ts';
+import type { StringPool } from '../memory/string-pool.ts';
 
 /** Fields whose values many records share (few distinct values per agent). */
 const SHARED = [
@@ -25,27 +26,6 @@ const SHARED = [
 
 /** An empty list of details, shared (frozen: a change in place would throw, not spread). */
 const NO_DETAILS: DriftRecord['drift_details'] = Object.freeze([]) as unknown as DriftRecord['drift_details'];
-
-/**
- * Past this many distinct strings the table starts over: it only decides which copy later records
- * point at, so forgetting costs sharing, never correctness, and the table stays bounded whatever
- * the fields hold (first_detected and last_checked change over time). source_file is not pooled: it
- * is often one per object, and a pool entry costs about what a shared copy saves.
- */
-const MAX_STRINGS = 65_536;
-
-export class StringPool {
-  private readonly strings = new Map<string, string>();
-
-  /** The pool's copy of `s` (the first one seen since the pool started over). */
-  intern(s: string): string {
-    const known = this.strings.get(s);
-    if (known !== undefined) return known;
-    if (this.strings.size >= MAX_STRINGS) this.strings.clear();
-    this.strings.set(s, s);
-    return s;
-  }
-}
 
 /**
  * Points the record's shared fields at the pool's copies and its equal hashes at one string, in

@@ -4,7 +4,8 @@
 // complete it answers the agent's reads (previous records, full runs, statistics) without I/O: the
 // one copy of the records in the agent's memory.
 import type { DriftRecord } from '../../shared/types.ts';
-import { compactRecord, StringPool } from './compact-record.ts';
+import { StringPool } from '../memory/string-pool.ts';
+import { compactRecord } from './compact-record.ts';
 import { conditions, paging, type Condition } from './filters.ts';
 import type { RecordPage, RecordQuery } from './store.ts';
 
