@@ -16,6 +16,9 @@ import { ControlFacade } from './control.ts';
 import { ClusterPublisher } from './cluster-publisher.ts';
 import { desiredVersions, trackedOnly } from './git/desired-view.ts';
 import { GitSource } from './git/git-source.ts';
+import type { DesiredSource } from './git/desired-source.ts';
+import { ChartSource } from './gitops/chart-source.ts';
+import { secretCredentials } from './helm/chart-repositories.ts';
 import { helmReleaseSpecs, sourceSpecs, type SourceSpec } from './git/source-spec.ts';
 import type { DiscoveredSource } from './gitops/discovered.ts';
 import { GitopsDiscovery } from './gitops/watcher.ts';
@@ -92,7 +95,7 @@ export class Agent {
   private readonly confirmCheck: ConfirmCheck;
   /** Sources read from Argo CD / Flux objects (sources_from), when enabled. */
   private readonly gitops: GitopsDiscovery | undefined;
-  private readonly makeSource: (spec: SourceSpec) => GitSource;
+  private readonly makeSource: (spec: SourceSpec) => DesiredSource;
   /** Resolves once discovery's facts are asked for and the watches started (see start). */
   private readonly factsReady: Promise<void>;
   private markFactsReady: () => void = () => undefined;
@@ -133,18 +136,31 @@ export class Agent {
       this.markFactsReady = resolve;
     });
     const factsReady = () => this.factsReady;
-    this.makeSource = (spec) =>
-      new GitSource(
+    this.makeSource = (spec) => {
+      const dir = join(this.gitDir.dir, encodeURIComponent(spec.name));
+      // A discovered chart from a chart repository: fetched, not cloned.
+      if (spec.chart)
+        return new ChartSource(
+          { ...spec, chart: spec.chart },
+          dir,
+          this.log,
+          render,
+          (url, ns, name) => secretCredentials(kc, url, ns, name),
+          () => this.facts.scopes,
+          factsReady,
+        );
+      return new GitSource(
         spec,
         // The old single source keeps its clone where it always was.
         specs.length === 1 && spec.name === 'default' && config.sources_from.length === 0
           ? this.gitDir.dir
-          : join(this.gitDir.dir, encodeURIComponent(spec.name)),
+          : dir,
         this.log,
         render,
         () => this.facts.scopes,
         factsReady,
       );
+    };
     this.sources = new Sources([
       ...specs.map(this.makeSource),
       // Helm releases (no Git) after the Git sources: an object both declare is Git's.

@@ -34,6 +34,25 @@ export interface SourceSpec {
   ignore?: IgnoreRule[];
   /** What of the controller's object the agent cannot model: said in /ready (sources_from). */
   notes?: string[];
+  /**
+   * The chart comes from a chart repository, not from Git (sources_from: a Flux HelmRelease from a
+   * HelmRepository/OCIRepository, an Argo CD Application with `chart`); `git` then only names that
+   * repository (url) and the chart (path) for logs.
+   */
+  chart?: ChartPull;
+}
+
+/** A chart fetched by the agent from the one repository its GitOps object names. */
+export interface ChartPull {
+  /** `http(s)://…` (an index.yaml under it) or `oci://host/path` (the chart at path/name). */
+  repository: string;
+  name: string;
+  /** An exact version or a constraint, as helm reads it. */
+  version: string;
+  /** An OCI registry over plain HTTP (Flux's `insecure: true`). */
+  plain_http: boolean;
+  /** The Secret (username, password) the repository's credentials are read from. */
+  secret?: { namespace: string; name: string };
 }
 
 /** A `sources:` entry of type helm-release: no Git, the releases Helm stored in the cluster. */

@@ -7,14 +7,14 @@ import type { IgnoreRule, ParseError } from '../../shared/engine/index.ts';
 import type { SourceStatistics } from '../../shared/types.ts';
 import type { DesiredEntry, DesiredView } from './desired-view.ts';
 import type { DesiredSource } from './desired-source.ts';
-import type { GitChange, GitSource } from './git-source.ts';
+import type { GitChange } from './git-source.ts';
 import type { SourceSpec } from './source-spec.ts';
 
 export class Sources implements DesiredView {
   private index = new Map<string, DesiredEntry>();
   private duplicates: ParseError[] = [];
   /** Discovered sources by name, with the spec they were made from (a changed spec makes a new one). */
-  private discovered = new Map<string, { source: GitSource; key: string }>();
+  private discovered = new Map<string, { source: DesiredSource; key: string }>();
   /** Ids of sources that went away since the last sync: analysed again with it. */
   private orphaned = new Set<string>();
 
@@ -32,9 +32,9 @@ export class Sources implements DesiredView {
    * changed one gets a fresh source from `make`; what a dropped source declared is analysed again
    * at the next sync. Returns the dropped sources (their clones are the caller's to remove).
    */
-  setDiscovered(specs: SourceSpec[], make: (spec: SourceSpec) => GitSource): GitSource[] {
-    const next = new Map<string, { source: GitSource; key: string }>();
-    const dropped: GitSource[] = [];
+  setDiscovered(specs: SourceSpec[], make: (spec: SourceSpec) => DesiredSource): DesiredSource[] {
+    const next = new Map<string, { source: DesiredSource; key: string }>();
+    const dropped: DesiredSource[] = [];
     for (const spec of specs) {
       const key = JSON.stringify(spec);
       const had = this.discovered.get(spec.name);

@@ -1,5 +1,6 @@
 // Argo CD `Application` (argoproj.io/v1alpha1) → a source named `argocd/<app>`: repoURL,
-// targetRevision, path; Helm (valueFiles, values/valuesObject, parameters, releaseName, skipCrds,
+// targetRevision, path, or a `chart` from a Helm chart repository or OCI registry (chart-pull.ts,
+// targetRevision as its version); Helm (valueFiles, values/valuesObject, parameters, releaseName, skipCrds,
 // skipTests, kubeVersion, apiVersions) and Kustomize (images, namePrefix/Suffix, namespace,
 // commonLabels/Annotations, patches) options; destination.namespace as the default namespace.
 // Everything else that changes what is rendered is named as unsupported. Pure.
@@ -9,6 +10,7 @@ import type { IgnoreRule } from '../../shared/engine/index.ts';
 import { DEFAULT_HELM, DEFAULT_KUSTOMIZE } from '../../shared/node/render/types.ts';
 import { parse } from 'yaml';
 import type { SourceSpec } from '../git/source-spec.ts';
+import { fromArgoChart } from './chart-pull.ts';
 import {
   list,
   metaOf,
@@ -186,10 +188,7 @@ export function fromApplication(app: JsonObject, ctx: DiscoverContext): Discover
     return { name, spec: null, unsupported };
   }
   const repoURL = str(source['repoURL']);
-  if (str(source['chart']))
-    unsupported.push(
-      `a chart from a Helm repository (${str(source['chart'])} from ${repoURL}) is not rendered`,
-    );
+  const chart = str(source['chart']) ? fromArgoChart(source, unsupported) : null;
   if (
     Object.keys(obj(source['plugin'])).length > 0 ||
     (source['plugin'] !== undefined && source['plugin'] !== null)
@@ -202,7 +201,11 @@ export function fromApplication(app: JsonObject, ctx: DiscoverContext): Discover
     unsupported.push('directory.include/exclude are not applied (every manifest of the path is read)');
   if (source['directory'] !== undefined && directory['recurse'] !== true)
     unsupported.push('directory.recurse is false, but the agent reads subdirectories too');
-  if (!repoURL || source['chart'] !== undefined || unsupported.some((u) => u.startsWith('config management')))
+  if (
+    !repoURL ||
+    (source['chart'] !== undefined && !chart) ||
+    unsupported.some((u) => u.startsWith('config management'))
+  )
     return { name, spec: null, unsupported: repoURL ? unsupported : [...unsupported, 'no repoURL'] };
   const dest = obj(spec['destination']);
   const namespace = str(dest['namespace']) ?? ctx.namespace;
@@ -218,9 +221,11 @@ export function fromApplication(app: JsonObject, ctx: DiscoverContext): Discover
         ...ctx.git,
         url: repoURL,
         branch: str(source['targetRevision']) ?? 'HEAD',
-        path: str(source['path']) ?? '',
+        // A chart from a chart repository: its name stands in for the path (logs only).
+        path: chart?.name ?? str(source['path']) ?? '',
       },
-      type: 'auto',
+      ...(chart ? { chart } : {}),
+      type: chart ? 'helm' : 'auto',
       namespace,
       kustomize: { ...DEFAULT_KUSTOMIZE },
       helm: hasHelm

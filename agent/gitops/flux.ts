@@ -2,14 +2,16 @@
 // over a `GitRepository` (source.toolkit.fluxcd.io/v1): url and ref (branch, tag, commit, name),
 // path, targetNamespace, namePrefix/Suffix, images, patches, commonMetadata, postBuild.substitute
 // and substituteFrom ConfigMaps (a Secret's values are never read). A `HelmRelease`
-// (helm.toolkit.fluxcd.io/v2) whose chart lives in a GitRepository: the chart path, values,
+// (helm.toolkit.fluxcd.io/v2) whose chart lives in a GitRepository, a HelmRepository (HTTP or
+// `type: oci`) or, through chartRef, an OCIRepository (chart-pull.ts): the chart, values,
 // valuesFiles, valuesFrom ConfigMaps, releaseName, targetNamespace. What else changes the render
 // is named as unsupported. Pure: the objects and ConfigMaps come in, sources go out.
 import { parse } from 'yaml';
 import type { IgnoreRule } from '../../shared/engine/index.ts';
 import { DEFAULT_HELM, DEFAULT_KUSTOMIZE, type KustomizeOverlay } from '../../shared/node/render/types.ts';
 import type { JsonObject, JsonValue } from '../../shared/types.ts';
-import type { RepoSpec } from '../git/source-spec.ts';
+import type { ChartPull, RepoSpec } from '../git/source-spec.ts';
+import { fromHelmRepository, fromOciRepository, type ChartRepositories } from './chart-pull.ts';
 import {
   list,
   metaOf,
@@ -253,45 +255,74 @@ function releaseValues(
   return mergeValues(values, obj(spec['values']));
 }
 
+/** Where the release's chart comes from: a GitRepository checkout or a chart repository. */
+function releaseChart(
+  spec: JsonObject,
+  namespace: string,
+  repos: GitRepositories,
+  charts: ChartRepositories,
+  ctx: DiscoverContext,
+  unsupported: string[],
+): { git: RepoSpec; chart?: ChartPull } | null {
+  if (spec['chartRef'] !== undefined) {
+    const ref = obj(spec['chartRef']);
+    const kind = str(ref['kind']) ?? '';
+    if (kind === 'OCIRepository') {
+      const chart = fromOciRepository(ref, namespace, charts, unsupported);
+      return chart ? { git: chartOrigin(chart, ctx), chart } : null;
+    }
+    unsupported.push(`chartRef ${kind} ${str(ref['name']) ?? ''}: only an OCIRepository is followed`);
+    return null;
+  }
+  const chartSpec = obj(obj(spec['chart'])['spec']);
+  const ref = obj(chartSpec['sourceRef']);
+  const kind = str(ref['kind']) ?? '';
+  if (kind === 'HelmRepository') {
+    const chart = fromHelmRepository(chartSpec, namespace, charts, unsupported);
+    return chart ? { git: chartOrigin(chart, ctx), chart } : null;
+  }
+  if (kind === 'OCIRepository' || kind === 'Bucket') {
+    unsupported.push(
+      `chart ${str(chartSpec['chart']) ?? ''} from ${kind} ${str(ref['name']) ?? ''}: only a GitRepository or HelmRepository is followed here (an OCIRepository through chartRef)`,
+    );
+    return null;
+  }
+  const git = gitCheckout(ref, namespace, repos, ctx, str(chartSpec['chart']) ?? '', unsupported);
+  return git ? { git } : null;
+}
+
+/** A chart from a repository has no checkout; its url and name stand in for logs. */
+function chartOrigin(chart: ChartPull, ctx: DiscoverContext): RepoSpec {
+  return { ...ctx.git, url: chart.repository, branch: chart.version, path: chart.name };
+}
+
 export function fromHelmRelease(
   hr: JsonObject,
   repos: GitRepositories,
   ctx: DiscoverContext,
+  charts: ChartRepositories = new Map(),
 ): DiscoveredSource {
   const name = nameOf(hr);
   const { namespace, name: hrName } = metaOf(hr);
   const spec = obj(hr['spec']);
   const unsupported: string[] = [];
-  if (spec['chartRef'] !== undefined) {
-    const ref = obj(spec['chartRef']);
-    unsupported.push(
-      `chartRef ${str(ref['kind']) ?? ''} ${str(ref['name']) ?? ''}: a chart from an OCIRepository or HelmChart is not rendered`,
-    );
-    return { name, spec: null, unsupported };
-  }
-  const chart = obj(obj(spec['chart'])['spec']);
-  const ref = obj(chart['sourceRef']);
-  const kind = str(ref['kind']) ?? '';
-  if (kind === 'HelmRepository' || kind === 'OCIRepository' || kind === 'Bucket') {
-    unsupported.push(
-      `chart ${str(chart['chart']) ?? ''} from ${kind} ${str(ref['name']) ?? ''}: charts from chart repositories are not rendered`,
-    );
-    return { name, spec: null, unsupported };
-  }
-  const git = gitCheckout(ref, namespace, repos, ctx, str(chart['chart']) ?? '', unsupported);
+  const from = releaseChart(spec, namespace, repos, charts, ctx, unsupported);
   if (list(spec['postRenderers']).length > 0) unsupported.push('postRenderers are not applied');
   if (Object.keys(obj(spec['kubeConfig'])).length > 0)
     unsupported.push('kubeConfig: it applies to another cluster, compared with this one');
   const values = releaseValues(spec, namespace, ctx, unsupported);
-  if (!git) return { name, spec: null, unsupported };
+  if (!from) return { name, spec: null, unsupported };
+  const { git, chart } = from;
   const target = str(spec['targetNamespace']);
-  const valuesFiles = list(chart['valuesFiles']).flatMap((f) => (typeof f === 'string' ? [f] : []));
+  const chartSpec = obj(obj(spec['chart'])['spec']);
+  const valuesFiles = list(chartSpec['valuesFiles']).flatMap((f) => (typeof f === 'string' ? [f] : []));
   return {
     name,
     unsupported,
     spec: {
       name,
       git,
+      ...(chart ? { chart } : {}),
       type: 'helm',
       namespace: target ?? namespace,
       kustomize: { ...DEFAULT_KUSTOMIZE },
@@ -299,8 +330,9 @@ export function fromHelmRelease(
         ...structuredClone(DEFAULT_HELM),
         // helm-controller's default release name: [targetNamespace-]name.
         release: str(spec['releaseName']) ?? (target ? `${target}-${hrName}` : hrName),
-        // Flux's valuesFiles are relative to the repository root; the renderer's to the chart.
-        values_files: valuesFiles.map((f) => relativeToChart(git.path, f)),
+        // Flux's valuesFiles are relative to the repository root for a GitRepository, to the
+        // chart for a chart repository; the renderer's to the chart.
+        values_files: chart ? valuesFiles : valuesFiles.map((f) => relativeToChart(git.path, f)),
         values,
         include_crds: obj(spec['install'])['crds'] !== 'Skip',
       },

@@ -99,7 +99,7 @@ describe('Argo CD Applications', () => {
     assert.match(d.unsupported.join('\n'), /\$values\/other\.yaml/);
   });
 
-  it('does not track plugins, Helm-repository charts or several sources of manifests, and says why', () => {
+  it('does not track plugins, a chart without a version or several sources of manifests, and says why', () => {
     const plugin = fromApplication(
       app({ source: { repoURL: 'r', path: 'p', plugin: { name: 'cmp' } } }),
       ctx,
@@ -111,7 +111,7 @@ describe('Argo CD Applications', () => {
       ctx,
     );
     assert.equal(chart.spec, null);
-    assert.match(chart.unsupported.join(), /Helm repository/);
+    assert.match(chart.unsupported.join(), /targetRevision \(the chart version\) is not set/);
     const many = fromApplication(
       app({
         sources: [
@@ -261,7 +261,7 @@ describe('Flux Kustomizations and HelmReleases', () => {
       ctx,
     );
     assert.equal(remote.spec, null);
-    assert.match(remote.unsupported.join(), /chart repositories are not rendered/);
+    assert.match(remote.unsupported.join(), /HelmRepository apps\/bitnami does not exist/);
   });
 
   it('lists all sources by name and the ConfigMaps they read', () => {

@@ -4,10 +4,14 @@ import type { JsonObject } from '../../shared/types.ts';
 import { fromApplication } from './argocd.ts';
 import { metaOf, obj, list, str, type DiscoverContext, type DiscoveredSource } from './discovered.ts';
 import { fromHelmRelease, fromKustomization } from './flux.ts';
+import { chartRepositoryKey } from './chart-pull.ts';
 
 export interface ControllerObjects {
   Application: JsonObject[];
   GitRepository: JsonObject[];
+  /** Optional: a caller reading only Git sources leaves them out. */
+  HelmRepository?: JsonObject[];
+  OCIRepository?: JsonObject[];
   Kustomization: JsonObject[];
   HelmRelease: JsonObject[];
 }
@@ -18,10 +22,13 @@ export function discoverSources(objects: ControllerObjects, ctx: DiscoverContext
     const { namespace, name } = metaOf(r);
     repos.set(`${namespace}/${name}`, r);
   }
+  const charts = new Map<string, JsonObject>();
+  for (const kind of ['HelmRepository', 'OCIRepository'] as const)
+    for (const r of objects[kind] ?? []) charts.set(chartRepositoryKey(r, kind), r);
   const all = [
     ...objects.Application.map((a) => fromApplication(a, ctx)),
     ...objects.Kustomization.map((k) => fromKustomization(k, repos, ctx)),
-    ...objects.HelmRelease.map((h) => fromHelmRelease(h, repos, ctx)),
+    ...objects.HelmRelease.map((h) => fromHelmRelease(h, repos, ctx, charts)),
   ];
   const byName = new Map<string, DiscoveredSource>();
   for (const d of all) {

@@ -115,6 +115,8 @@ export class GitopsDiscovery {
     const objects: ControllerObjects = {
       Application: [],
       GitRepository: [],
+      HelmRepository: [],
+      OCIRepository: [],
       Kustomization: [],
       HelmRelease: [],
     };

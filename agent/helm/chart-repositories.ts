@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { RenderError } from '../../shared/node/render/errors.ts';
 import { DependencyFetcher, type Credentials } from '../../shared/node/render/index.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
-import type { AgentConfig, HelmRepositoryConfig } from '../config/schema.ts';
+import type { AgentConfig } from '../config/schema.ts';
 import type { loadKubeConfig } from '../kube/client.ts';
 import { podNamespace } from '../leadership.ts';
 
@@ -16,14 +16,14 @@ function decoded(data: Record<string, unknown>, key: string): string | null {
   return typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : null;
 }
 
-/** Reads `username` and `password` of the repository's Secret. */
-function secretCredentials(
+/** Reads `username` and `password` of the repository's Secret (when a fetch needs them). */
+export function secretCredentials(
   kc: Kube,
-  repo: HelmRepositoryConfig,
+  url: string,
   namespace: string,
+  name: string,
 ): () => Promise<Credentials> {
-  const name = repo.secret ?? '';
-  const where = `Secret ${namespace}/${name} (credentials of ${repo.url})`;
+  const where = `Secret ${namespace}/${name} (credentials of ${url})`;
   return async () => {
     const res = await kubeGet(
       kc,
@@ -56,7 +56,9 @@ export function dependencyFetcher(config: AgentConfig, kc: Kube): DependencyFetc
       url: r.url,
       name: r.name,
       plain_http: r.plain_http,
-      credentials: r.secret ? secretCredentials(kc, r, r.secret_namespace ?? namespace) : undefined,
+      credentials: r.secret
+        ? secretCredentials(kc, r.url, r.secret_namespace ?? namespace, r.secret)
+        : undefined,
     })),
     cacheDir: h.cache_dir
       ? resolve(h.cache_dir)

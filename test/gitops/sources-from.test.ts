@@ -12,6 +12,7 @@ import { startGitHttpServer, type GitHttpServer } from '../git/http-backend.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { until } from '../kit/poll.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
+import { comparable, components, records, type Rec } from './records.ts';
 
 const CRDS = join(dirname(fileURLToPath(import.meta.url)), 'crds');
 const PASSWORD = 'sources-from-password';
@@ -34,44 +35,6 @@ spec:
   'extra/extra.yaml':
     'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: extra, namespace: shop }\ndata: { A: "1" }\n',
 };
-
-interface Rec {
-  resource_id: string;
-  drift_status: string;
-  drift_type: string | null;
-  severity: string | null;
-  source?: string;
-  source_file: string | null;
-  git_commit: string | null;
-  drift_details: { path: string; type: string; desired: unknown; live: unknown }[];
-}
-
-async function records(agent: AgentProcess): Promise<Rec[]> {
-  const res = await fetch(`${agent.apiUrl}/api/v1/drift-records?limit=1000`);
-  assert.equal(res.status, 200);
-  return ((await res.json()) as { drift_records: Rec[] }).drift_records;
-}
-
-/** What must be equal whoever named the source. */
-function comparable(recs: Rec[]): unknown[] {
-  return recs
-    .map((r) => ({
-      id: r.resource_id,
-      status: r.drift_status,
-      type: r.drift_type,
-      severity: r.severity,
-      file: r.source_file,
-      commit: r.git_commit,
-      details: r.drift_details.map((d) => ({ path: d.path, type: d.type, desired: d.desired, live: d.live })),
-    }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-}
-
-async function components(agent: AgentProcess): Promise<{ name: string; ready: boolean; message: string }[]> {
-  const res = await fetch(`${agent.healthUrl}/ready`);
-  return ((await res.json()) as { components: { name: string; ready: boolean; message: string }[] })
-    .components;
-}
 
 describe('sources from Argo CD and Flux objects', () => {
   let plane: ControlPlane;

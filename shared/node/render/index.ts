@@ -51,6 +51,7 @@ export {
   type Credentials,
   type DependencyPolicy,
 } from './deps/index.ts';
+export { unpackChart } from './deps/untar.ts';
 export { hasOverlay } from './overlay.ts';
 export { detectType, resolveType } from './detect.ts';
 export { RenderError, type RenderStage } from './errors.ts';

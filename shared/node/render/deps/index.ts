@@ -117,8 +117,22 @@ export class DependencyFetcher {
 
   async fetch(chartDir: string, warnings: string[]): Promise<FetchedDependency[]> {
     const out: FetchedDependency[] = [];
-    for (const { dep, repo } of this.needed(chartDir)) out.push(await this.one(dep, repo, warnings));
+    for (const { dep, repo } of this.needed(chartDir))
+      out.push(await this.one(dep, repo, warnings, this.policy.repositories));
     return out;
+  }
+
+  /**
+   * A chart itself (not a dependency) from a repository the caller vouches for (the one a GitOps
+   * object names, not render.helm.repositories): resolved, size-limited, verified and cached the
+   * same way; an index may point only under that repository.
+   */
+  fetchChart(
+    chart: ChartDependency,
+    repo: AllowedRepository,
+    warnings: string[],
+  ): Promise<FetchedDependency> {
+    return this.one(chart, repo, warnings, [repo]);
   }
 
   /**
@@ -168,6 +182,7 @@ export class DependencyFetcher {
     dep: ChartDependency,
     repo: AllowedRepository,
     warnings: string[],
+    allowed: AllowedRepository[],
   ): Promise<FetchedDependency> {
     // The Secret is read only when the network is needed.
     let asked: Promise<Credentials | null> | null = null;
@@ -184,7 +199,7 @@ export class DependencyFetcher {
       );
     const body = isOci(repo)
       ? await this.fromRegistry(repo, dep.name, found, creds, label)
-      : await this.fromRepository(repo, found, creds, label);
+      : await this.fromRepository(repo, found, creds, label, allowed);
     const digest = sha256(body);
     if (digest !== found.digest)
       throw new RenderError(
@@ -212,13 +227,14 @@ export class DependencyFetcher {
     found: Resolved,
     creds: () => Promise<Credentials | null>,
     label: string,
+    allowed: AllowedRepository[],
   ): Promise<Buffer> {
     // An index may name archives elsewhere; only under an allowed repository (with its own credentials).
-    const home = underAllowed(found.url, this.policy.repositories);
+    const home = underAllowed(found.url, allowed);
     if (!home)
       throw new RenderError(
         'safety',
-        `${label}: the index points at ${safeUrl(found.url)}, outside render.helm.repositories; refusing to download it`,
+        `${label}: the index points at ${safeUrl(found.url)}, outside ${allowed === this.policy.repositories ? 'render.helm.repositories' : safeUrl(repo.url)}; refusing to download it`,
       );
     const got = await boundedGet({
       url: found.url,
