@@ -7,6 +7,7 @@
 // agent, in sync and after 20 real kubectl mutations of five kinds. Asserts nothing.
 import { execFileSync } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -178,7 +179,10 @@ async function activeCount(agent: AgentProcess): Promise<number> {
   return ((await res.json()) as { count: number }).count;
 }
 
-/** DRIFTGUARD_BENCH_LOGS=<dir>: each agent's log is kept there as <label>.log (where a phase's time went). */
+/**
+ * DRIFTGUARD_BENCH_LOGS=<dir>: each agent's log is kept there as <label>.log (where a phase's time
+ * went), and its CPU profile as <label>.cpuprofile.
+ */
 function keepLogs(run: Running, label: string): void {
   const dir = process.env['DRIFTGUARD_BENCH_LOGS'];
   if (!dir) return;
@@ -192,6 +196,9 @@ function stopProfile(run: Running, label: string): void {
     ? readdirSync(run.profileDir).filter((f) => f.endsWith('.cpuprofile'))
     : [];
   const file = files[0];
+  const keep = process.env['DRIFTGUARD_BENCH_LOGS'];
+  if (file && keep)
+    copyFileSync(join(run.profileDir, file), join(keep, `${label.replaceAll(/[^\w.-]+/g, '-')}.cpuprofile`));
   if (file) {
     console.log(`  CPU profile of the agent (${label}), top self time:`);
     for (const l of topSelfTime(join(run.profileDir, file))) console.log(`    ${l}`);
@@ -223,7 +230,7 @@ async function agentFigures(
       value: run.coldMs / 1000,
       unit: 's',
       ...(n === 10_000 ? { goal: '< 3 s', met: run.coldMs < 3000 } : {}),
-      note: run.coldPhases,
+      note: `${run.coldPhases}; ${gitLoad(agent)}`,
     });
     figure({ section, name: 'cold: the first analysis itself', value: run.coldAgentMs, unit: 'ms' });
     figure({
@@ -323,18 +330,39 @@ async function restartFigure(
 ): Promise<void> {
   const run = await launchAgent(cluster, repo, database);
   try {
+    const verdicts = await verdictCounts(run.agent);
     figure({
       section,
       name: 'restart with records stored: start → first complete analysis',
       value: run.coldMs / 1000,
       unit: 's',
       ...(n === 10_000 ? { goal: '< 1.5 s', met: run.coldMs < 1500 } : {}),
-      note: `${run.coldPhases}; first analysis ${run.coldAgentMs} ms, agent CPU ${run.coldCpuMs} ms`,
+      note: `${run.coldPhases}; first analysis ${run.coldAgentMs} ms (verdicts remembered ${verdicts.remembered}, computed ${verdicts.computed}), agent CPU ${run.coldCpuMs} ms; ${gitLoad(run.agent)}`,
     });
   } finally {
     await run.agent.stop();
     stopProfile(run, `${section} restart`);
   }
+}
+
+/** driftguard_verdicts_total so far, by how: the memo's share of the analyses since start. */
+async function verdictCounts(agent: AgentProcess): Promise<{ remembered: number; computed: number }> {
+  const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
+  const count = (how: string) =>
+    Number(
+      new RegExp(`^driftguard_verdicts_total\\{[^}]*how="${how}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
+    );
+  return { remembered: count('remembered'), computed: count('computed') };
+}
+
+/** The first Git load as the agent logged it: its phases and how many files came from the parse cache. */
+function gitLoad(agent: AgentProcess): string {
+  for (const text of agent.logs()) {
+    if (!text.includes('"git_synced"')) continue;
+    const l = JSON.parse(text) as LogLine;
+    return `Git load ${String(l['duration_ms'])} ms ${JSON.stringify(l['phases_ms'])}, ${String(l['cached'] ?? 0)} of ${String(l['files'])} files from the parse cache`;
+  }
+  return 'no git_synced line';
 }
 
 /**
