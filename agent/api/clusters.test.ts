@@ -1,13 +1,14 @@
 // Several clusters in one database, as one agent's API serves them: `?cluster=*` lists every
 // cluster's records, a cluster the database does not know is a 404 naming those it knows, and
-// /api/v1/statistics counts each cluster with its last analysis and agent version. On the real
+// /api/v1/statistics counts each cluster with its last analysis and agent version, and one record
+// and its history are read by `?cluster=NAME`. On the real
 // embedded store (one file, three stores of three cluster names), served over HTTP.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { DriftRecordList, Statistics } from '../../shared/types.ts';
+import type { DriftHistory, DriftRecord, DriftRecordList, Statistics } from '../../shared/types.ts';
 import { serveInProcess } from '../../test/api/in-process.ts';
 import type { ApiFixture } from '../../test/api/suite.ts';
 import { imageDetail, result, scalingDetail } from '../../test/records/details.ts';
@@ -145,6 +146,49 @@ describe('one view over several clusters (API)', () => {
       [3, 2, 3, 2],
     );
     assert.equal(statistics.clusters.find((c) => c.cluster === 'west')?.total_resources, 2);
+  });
+
+  it("reads another cluster's record and history by ?cluster=NAME; its desired state only its agent serves", async () => {
+    Object.assign(api.control ?? {}, { cluster: () => 'east' });
+    const id = encodeURIComponent('Deployment:default:web');
+    const west = await get(`/api/v1/drift-records/${id}?cluster=west`);
+    assert.equal(west.status, 200);
+    assert.deepEqual(
+      [(west.body as DriftRecord).cluster, (west.body as DriftRecord).drift_type],
+      ['west', 'VersionChange'],
+    );
+    const own = (await get(`/api/v1/drift-records/${id}`)).body as DriftRecord;
+    const named = (await get(`/api/v1/drift-records/${id}?cluster=east`)).body as DriftRecord;
+    assert.deepEqual([own.cluster, named.cluster, own.drift_type], ['east', 'east', 'Scaling']);
+    const history = (await get(`/api/v1/drift-records/${id}/history?cluster=west&limit=5`))
+      .body as DriftHistory;
+    assert.deepEqual(
+      history.events.map((e) => [e.cluster, e.resource_id]),
+      [['west', 'Deployment:default:web']],
+    );
+    // north's web is in sync: a record without a transition, so no history, but the record is known.
+    assert.equal((await get(`/api/v1/drift-records/${id}/history?cluster=north`)).status, 200);
+    const missing = await get(
+      `/api/v1/drift-records/${encodeURIComponent('Deployment:default:api')}?cluster=west`,
+    );
+    assert.deepEqual(
+      [missing.status, missing.body],
+      [404, { error: 'no drift record for Deployment:default:api of cluster west' }],
+    );
+    const unknown = await get(`/api/v1/drift-records/${id}/history?cluster=sotuh`);
+    assert.deepEqual(
+      [unknown.status, unknown.body],
+      [404, { error: 'no records for cluster sotuh in this database; known clusters: east, north, west' }],
+    );
+    const every = await get(`/api/v1/drift-records/${id}?cluster=*`);
+    assert.equal(every.status, 400);
+    assert.match(JSON.stringify(every.body), /one record is of one cluster \(\* is for the lists\)/);
+    const desired = await get(`/api/v1/drift-records/${id}/desired?cluster=west`);
+    assert.equal(desired.status, 404);
+    assert.match(
+      JSON.stringify(desired.body),
+      /desired state of cluster west is held by that cluster's agent, not this one \(cluster east\)/,
+    );
   });
 });
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from './errors.ts';
-import { historyLimit, noParams, recordQuery } from './query.ts';
+import { historyQuery, noParams, recordAddress, recordQuery } from './query.ts';
 
 function rejects(fn: () => unknown, pattern: RegExp): void {
   assert.throws(
@@ -62,11 +62,23 @@ describe('recordQuery', () => {
   }
 });
 
-describe('historyLimit and noParams', () => {
-  it('accepts only limit on history', () => {
-    assert.equal(historyLimit(''), 100);
-    assert.equal(historyLimit('limit=5'), 5);
-    rejects(() => historyLimit('offset=5'), /unknown query parameter 'offset' \(allowed: limit\)/);
+describe('historyQuery, recordAddress and noParams', () => {
+  it('accepts only cluster and limit on history', () => {
+    assert.deepEqual(historyQuery(''), { limit: 100 });
+    assert.deepEqual(historyQuery('limit=5&cluster=north'), { limit: 5, cluster: 'north' });
+    rejects(() => historyQuery('offset=5'), /unknown query parameter 'offset' \(allowed: cluster, limit\)/);
+  });
+
+  it("takes one cluster's name on the endpoints of one record, never *", () => {
+    assert.deepEqual(recordAddress(''), {});
+    assert.deepEqual(recordAddress('cluster=west'), { cluster: 'west' });
+    rejects(
+      () => recordAddress('cluster=*'),
+      /query parameter 'cluster' must be a cluster name .*\* is for the lists/,
+    );
+    rejects(() => historyQuery('cluster=*'), /\* is for the lists/);
+    rejects(() => recordAddress('cluster=West'), /query parameter 'cluster' must be a cluster name/);
+    rejects(() => recordAddress('namespace=x'), /unknown query parameter 'namespace' \(allowed: cluster\)/);
   });
 
   it('rejects any parameter where none is taken', () => {

@@ -5,12 +5,17 @@
 // namespace name, a repeated parameter is ambiguous. Each failure names the parameter and what was
 // expected.
 import { z } from 'zod';
-import { historyParams, recordParams } from '../../shared/api/query.ts';
+import {
+  historyParams,
+  recordAddressParams,
+  recordParams,
+  type RecordAddress,
+} from '../../shared/api/query.ts';
 import type { DriftStatus } from '../../shared/types.ts';
 import type { RecordQuery } from '../store/store.ts';
 import { ApiError } from './errors.ts';
 
-export { historyParams, recordParams };
+export { historyParams, recordAddressParams, recordParams };
 
 const NO_PARAMS = z.strictObject({});
 
@@ -47,9 +52,14 @@ export function recordQuery(querystring: string, status?: DriftStatus): RecordQu
   return query;
 }
 
-/** The `limit` of the history endpoint (default 100, max 1000). */
-export function historyLimit(querystring: string): number {
-  return readQuery(historyParams, querystring).limit;
+/** The `cluster` and `limit` (default 100, max 1000) of the history endpoint. */
+export function historyQuery(querystring: string): RecordAddress & { limit: number } {
+  return readQuery(historyParams, querystring);
+}
+
+/** The `cluster` of the record and desired-object endpoints. */
+export function recordAddress(querystring: string): RecordAddress {
+  return readQuery(recordAddressParams, querystring);
 }
 
 /** Rejects any query string on endpoints that take none. */

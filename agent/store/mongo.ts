@@ -183,8 +183,12 @@ export class MongoStore implements Store {
     }
   }
 
-  async getRecord(resourceId: string): Promise<DriftRecord | null> {
-    const doc = await this.records.findOne({ _id: recordKey(this.cluster, resourceId) });
+  getRecord(resourceId: string): Promise<DriftRecord | null> {
+    return this.recordOf(this.cluster, resourceId);
+  }
+
+  async recordOf(cluster: string, resourceId: string): Promise<DriftRecord | null> {
+    const doc = await this.records.findOne({ _id: recordKey(String(cluster), resourceId) });
     return doc ? decodeRecord(withoutId(doc)) : null;
   }
 
@@ -255,10 +259,14 @@ export class MongoStore implements Store {
     await this.records.deleteOne({ _id: recordKey(this.cluster, resourceId) });
   }
 
-  async history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
+  history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
+    return this.historyOf(this.cluster, resourceId, limit);
+  }
+
+  async historyOf(cluster: string, resourceId: string, limit?: number): Promise<DriftEvent[]> {
     checkCount('history: limit', limit);
     let cursor = this.events
-      .find({ cluster: this.cluster, resource_id: String(resourceId) })
+      .find({ cluster: String(cluster), resource_id: String(resourceId) })
       .sort({ time: -1, event_id: -1 });
     if (limit !== undefined) {
       if (limit === 0) return [];

@@ -514,6 +514,19 @@ export class ResilientStore implements Store {
     return this.read('history', () => this.inner.history(resourceId, limit));
   }
 
+  /** Another cluster's record: from the database (the in-memory copy holds this cluster's only). */
+  async recordOf(cluster: string, resourceId: string): Promise<DriftRecord | null> {
+    const read = this.inner.recordOf?.bind(this.inner);
+    if (!read) return null;
+    return this.read('recordOf', () => read(cluster, resourceId));
+  }
+
+  historyOf(cluster: string, resourceId: string, limit?: number): Promise<DriftEvent[]> {
+    const read = this.inner.historyOf?.bind(this.inner);
+    if (!read) return Promise.resolve([]);
+    return this.read('historyOf', () => read(cluster, resourceId, limit));
+  }
+
   eventsSince(since: string): Promise<DriftEvent[]> {
     return this.read('eventsSince', () => this.inner.eventsSince(since));
   }

@@ -163,9 +163,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  async getRecord(resourceId: string): Promise<DriftRecord | null> {
+  getRecord(resourceId: string): Promise<DriftRecord | null> {
+    return this.recordOf(this.cluster, resourceId);
+  }
+
+  async recordOf(cluster: string, resourceId: string): Promise<DriftRecord | null> {
     const row = this.stmt('SELECT doc FROM drift_records WHERE cluster = ? AND resource_id = ?').get(
-      this.cluster,
+      String(cluster),
       String(resourceId),
     );
     return row ? (JSON.parse(String(row['doc'])) as DriftRecord) : null;
@@ -254,11 +258,15 @@ export class SqliteStore implements Store {
     );
   }
 
-  async history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
+  history(resourceId: string, limit?: number): Promise<DriftEvent[]> {
+    return this.historyOf(this.cluster, resourceId, limit);
+  }
+
+  async historyOf(cluster: string, resourceId: string, limit?: number): Promise<DriftEvent[]> {
     checkCount('history: limit', limit);
     const rows = this.stmt(
       'SELECT doc FROM drift_events WHERE cluster = ? AND resource_id = ? ORDER BY time DESC, event_id DESC LIMIT ?',
-    ).all(this.cluster, String(resourceId), limit ?? -1);
+    ).all(String(cluster), String(resourceId), limit ?? -1);
     return docs<DriftEvent>(rows);
   }
 

@@ -71,6 +71,13 @@ export interface Store {
   deleteRecord(resourceId: string): Promise<void>;
   /** Transition events of one record, newest first. */
   history(resourceId: string, limit?: number): Promise<DriftEvent[]>;
+  /**
+   * One record of any cluster of the database (`?cluster=NAME` of the record endpoints: agents
+   * may share one), read from the database. Absent in stand-ins: only this cluster's are readable.
+   */
+  recordOf?(cluster: string, resourceId: string): Promise<DriftRecord | null>;
+  /** `history` of a record of any cluster of the database, newest first. */
+  historyOf?(cluster: string, resourceId: string, limit?: number): Promise<DriftEvent[]>;
   /** All transition events at or after `since` (ISO time), oldest first. */
   eventsSince(since: string): Promise<DriftEvent[]>;
   saveLastAnalysis(analysis: LastAnalysis): Promise<void>;

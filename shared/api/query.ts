@@ -61,7 +61,22 @@ export const recordParams = z.strictObject({
   ...pageParams,
 });
 
-export const historyParams = z.strictObject({ limit: pageParams.limit });
+/**
+ * `?cluster=NAME` of the endpoints of one record (the record, its history, its desired object):
+ * a resource id names one record per cluster, so `*` is for the lists only.
+ */
+export const recordAddressParams = z.strictObject({
+  cluster: name(DNS_LABEL, 'a cluster name (a DNS label): one record is of one cluster (* is for the lists)')
+    .optional()
+    .describe(
+      "The record of another cluster, when several clusters share one database (default: the agent's own, config kubernetes.cluster). A name with no records and no analysis in the database is a 404 that lists the known clusters. The desired object is served for the agent's own cluster only (another cluster's Git state is held by its own agent).",
+    ),
+});
+
+export const historyParams = recordAddressParams.extend({ limit: pageParams.limit });
+
+/** Which cluster's record an endpoint of one record reads (absent: the agent's own). */
+export type RecordAddress = z.output<typeof recordAddressParams>;
 
 /** The typed filters of the drift-record lists, as the plugin's client passes them. */
 export type RecordFilter = Partial<z.output<typeof recordParams>>;

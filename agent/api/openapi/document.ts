@@ -8,7 +8,7 @@ import { z } from 'zod';
 import '../../../shared/api/rule-shapes.ts';
 import { apiSchemas, Timestamp } from '../../../shared/api/shapes.ts';
 import { ANALYSIS_ID } from '../analyses.ts';
-import { historyParams, recordParams } from '../query.ts';
+import { historyParams, recordAddressParams, recordParams } from '../query.ts';
 import { metricsDescription } from '../../metrics/docs.ts';
 
 type Node = Record<string, unknown>;
@@ -41,12 +41,15 @@ function componentSchemas(): Node {
   return Object.fromEntries(Object.entries(schemas).map(([name, s]) => [name, tidy(s as Node)]));
 }
 
-/** One query parameter per key of a query schema, with its description at parameter level. */
-function queryParameters(schema: z.ZodObject): Record<string, Node> {
+/**
+ * One query parameter per key of a query schema, with its description at parameter level, keyed by
+ * `prefix` + name among the components (the lists' `cluster` and one record's differ).
+ */
+function queryParameters(schema: z.ZodObject, prefix = ''): Record<string, Node> {
   return Object.fromEntries(
     Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
       const { description, ...json } = tidy(z.toJSONSchema(field, { io: 'output', override }) as Node);
-      return [name, { name, in: 'query', ...(description ? { description } : {}), schema: json }];
+      return [prefix + name, { name, in: 'query', ...(description ? { description } : {}), schema: json }];
     }),
   );
 }
@@ -58,6 +61,12 @@ const json = (description: string, schema: string): Node => ({
 
 const parameterRef = (name: string): Node => ({ $ref: `#/components/parameters/${name}` });
 const listParameters = Object.keys(recordParams.shape).map(parameterRef);
+/** The components of the endpoints of one record's own parameters (its `cluster` takes no `*`). */
+const RECORD_PREFIX = 'record_';
+const addressParameters = Object.keys(recordAddressParams.shape).map((k) => parameterRef(RECORD_PREFIX + k));
+const historyParameters = Object.keys(historyParams.shape).map((k) =>
+  k in recordAddressParams.shape ? parameterRef(RECORD_PREFIX + k) : parameterRef(k),
+);
 
 /**
  * The errors an operation answers with. 431 comes with every one: Node refuses a request line and
@@ -181,7 +190,7 @@ export function openApiDocument(): Node {
           tags: ['records'],
           operationId: 'getDriftRecord',
           summary: 'One record.',
-          parameters: [parameterRef('resourceId')],
+          parameters: [parameterRef('resourceId'), ...addressParameters],
           responses: { '200': json('The record.', 'DriftRecord'), ...fails(400, 404, 500, 503) },
         },
       },
@@ -190,7 +199,7 @@ export function openApiDocument(): Node {
           tags: ['records'],
           operationId: 'getDriftHistory',
           summary: 'Transitions of one record, newest first.',
-          parameters: [parameterRef('resourceId'), ...Object.keys(historyParams.shape).map(parameterRef)],
+          parameters: [parameterRef('resourceId'), ...historyParameters],
           responses: {
             '200': json(
               "The record's transitions, newest first; `count` is the number returned.",
@@ -209,7 +218,7 @@ export function openApiDocument(): Node {
             'revert plan against the live object the agent watches: what `kubectl driftguard diff` shows and ' +
             "`revert` applies. Secret values are never served: a Secret's `apply` has no data and " +
             '`secret_values_withheld` is true.',
-          parameters: [parameterRef('resourceId')],
+          parameters: [parameterRef('resourceId'), ...addressParameters],
           responses: {
             '200': json('The desired object and its revert plan.', 'DesiredObject'),
             ...fails(400, 404, 500, 503),
@@ -337,8 +346,9 @@ export function openApiDocument(): Node {
           schema: { type: 'string' },
           example: 'Deployment%3Ashop%3Aweb',
         },
+        // The history's `limit` is the lists' (pageParams.limit).
         ...queryParameters(recordParams),
-        ...queryParameters(historyParams),
+        ...queryParameters(recordAddressParams, RECORD_PREFIX),
       },
       responses: {
         RecordList: json(
