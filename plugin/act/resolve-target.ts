@@ -45,41 +45,57 @@ function unknownKindHint(kind: string, records: readonly DriftRecord[]): string 
   return near && near !== kind ? ` (no record has kind ${kind}; did you mean ${near}?)` : '';
 }
 
-async function fetchRecord(client: DriftGuardClient, id: string): Promise<DriftRecord | null> {
+/** The start of the agent's 404 for a cluster its database does not know (agent/api/records.ts). */
+const UNKNOWN_CLUSTER = /^no records for cluster /;
+
+async function fetchRecord(
+  client: DriftGuardClient,
+  id: string,
+  cluster: string | undefined,
+): Promise<DriftRecord | null> {
   try {
-    return await client.record(id);
+    return await client.record(id, cluster === undefined ? {} : { cluster });
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return null;
+    // An unknown cluster's 404 lists the known ones: said as the agent says it, not "no record".
+    if (err instanceof ApiError && err.status === 404 && !UNKNOWN_CLUSTER.test(err.message)) return null;
     throw err;
   }
 }
 
-/** The record the input names; throws a CliError when there is none or the name is ambiguous. */
+/**
+ * The record the input names, of the agent's own cluster or of `cluster` (another sharing its
+ * database); throws a CliError when there is none or the name is ambiguous.
+ */
 export async function resolveRecord(
   client: DriftGuardClient,
   input: string,
   namespace: string | undefined,
+  cluster?: string,
 ): Promise<DriftRecord> {
+  const of = cluster === undefined ? '' : ` of cluster ${cluster}`;
   const target = parseTarget(input);
   if (!('id' in target)) namespace = targetNamespace(target, namespace);
   if ('id' in target) {
-    const rec = await fetchRecord(client, target.id);
-    if (!rec) throw new CliError(`no drift record for ${target.id}`);
+    const rec = await fetchRecord(client, target.id, cluster);
+    if (!rec) throw new CliError(`no drift record for ${target.id}${of}`);
     return rec;
   }
   const exactNs = isClusterScoped(target.kind) ? '' : namespace;
   if (exactNs !== undefined) {
-    const rec = await fetchRecord(client, resourceId(target.kind, exactNs, target.name));
+    const rec = await fetchRecord(client, resourceId(target.kind, exactNs, target.name), cluster);
     if (rec) return rec;
   }
-  const list = await allPages((f) => client.records(f), namespace ? { namespace } : {});
+  const list = await allPages((f) => client.records(f), {
+    ...(namespace ? { namespace } : {}),
+    ...(cluster === undefined ? {} : { cluster }),
+  });
   const hits = list.drift_records.filter(
     (r) => r.kind.toLowerCase() === target.kind.toLowerCase() && r.name === target.name,
   );
   const where = namespace ? ` in namespace ${namespace}` : '';
   if (hits.length === 0)
     throw new CliError(
-      `no drift record for ${input}${where}${unknownKindHint(target.kind, list.drift_records)}`,
+      `no drift record for ${input}${where}${of}${unknownKindHint(target.kind, list.drift_records)}`,
     );
   if (hits.length > 1)
     throw new CliError(

@@ -8,6 +8,7 @@ import { adoptFields, AdoptRefused, type AdoptField } from '../../shared/engine/
 import { PathSyntaxError } from '../../shared/engine/adopt/path-parse.ts';
 import { RenderError } from '../../shared/node/render/index.ts';
 import { withAgent } from './agent-client.ts';
+import { actingClusterOption, checkActingCluster, noClusterWithLocal } from './acting-cluster.ts';
 import { CliError, EXIT_OK } from '../errors.ts';
 import { out, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
@@ -21,6 +22,7 @@ import { agentTarget, localTarget, type AdoptTarget, type LocalSource } from '..
 import { verifyAdopted } from '../adopt/verify.ts';
 
 export interface AdoptFlags {
+  cluster?: string;
   field: string[];
   repo?: string;
   local?: boolean;
@@ -82,6 +84,7 @@ export function registerAdopt(program: Command, io: Io, setExit: (code: number) 
     .option('--values <file>', 'Helm: the values file to write (relative to the chart; also rendered with)')
     .option('--release <name>', "Helm: release name (--local; default the chart's name)")
     .option('--dry-run', 'print what would change, write nothing')
+    .addOption(actingClusterOption())
     .addHelpText('after', HELP)
     .action(async (resource: string, opts: AdoptFlags, cmd: Command) => {
       const flags = globalFlags(cmd);
@@ -99,6 +102,7 @@ async function runAdopt(
   if (isRepoUrl(repo))
     throw new CliError(`--repo ${repo}: adopt writes into a checkout; clone it and pass its directory`);
   if (opts.path && !opts.local) throw new CliError('--path needs --local');
+  noClusterWithLocal(opts);
   const repoDir = resolve(repo);
   const kc = loadKubeConfig(flags);
   const ns = namespaceFilter(flags);
@@ -117,7 +121,10 @@ async function runAdopt(
   try {
     target = opts.local
       ? await localTarget(kc, src, resource)
-      : await withAgent(flags, io, (c) => agentTarget(c, resource, ns, defaultNamespace));
+      : await withAgent(flags, io, async (c) => {
+          await checkActingCluster(c, opts.cluster, resource, 'adopt', flags);
+          return agentTarget(c, resource, ns, defaultNamespace);
+        });
   } catch (err) {
     if (err instanceof RenderError) throw new CliError(`render failed: ${err.message}`);
     throw err;

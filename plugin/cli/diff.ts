@@ -7,12 +7,14 @@ import { planDiff, pruneNote, type PlanSource } from '../act/revert.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { printDocument } from '../output/print.ts';
 import { withAgent } from './agent-client.ts';
+import { actingClusterOption, checkActingCluster, noClusterWithLocal } from './acting-cluster.ts';
 import { CliError, EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from '../errors.ts';
 import { out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
 
 interface DiffFlags extends LocalFlags {
   all?: boolean;
+  cluster?: string;
 }
 
 const HELP = `
@@ -34,12 +36,14 @@ export function registerDiff(program: Command, io: Io, setExit: (code: number) =
     .option('--repo <path|url>', 'repository with the desired manifests (--local)')
     .option('--branch <branch>', 'branch to read (--local)')
     .option('--path <dir>', 'subdirectory of the repository holding the manifests (--local)')
+    .addOption(actingClusterOption())
     .addHelpText('after', HELP)
     .action(async (resource: string | undefined, opts: DiffFlags, cmd: Command) => {
       const flags = globalFlags(cmd);
       if (resource === undefined && !opts.all) throw new CliError('diff needs KIND/NAME or --all');
       if (resource !== undefined && opts.all) throw new CliError('diff takes KIND/NAME or --all, not both');
       checkLocalFlags(opts, 'diff');
+      noClusterWithLocal(opts);
       const ns = namespaceFilter(flags);
       let sources: PlanSource[];
       let failed = false;
@@ -49,7 +53,11 @@ export function registerDiff(program: Command, io: Io, setExit: (code: number) =
         for (const w of found.warnings) warn(io, `warning: ${w}`);
         failed = found.errors.length > 0;
         sources = found.sources;
-      } else sources = await withAgent(flags, io, (client) => agentPlans(client, resource, ns));
+      } else
+        sources = await withAgent(flags, io, async (client) => {
+          await checkActingCluster(client, opts.cluster, resource ?? 'every active drift', 'diff', flags);
+          return agentPlans(client, resource, ns);
+        });
       const c = stdoutColors(io);
       const diffs = sources.map((s) => ({ source: s, text: planDiff(s.plan, c) }));
       out(

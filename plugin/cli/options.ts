@@ -100,15 +100,17 @@ export function addClusterOptions(cmd: Command): Command {
 
 function clusterOptions(): Option[] {
   return [
-    new Option(
-      '--cluster <name>',
-      "another cluster's records (agents sharing the agent's database)",
-    ).argParser((v: string) => {
-      if (!DNS_LABEL.test(v)) throw new CliError(`--cluster ${v}: expected a cluster name (a DNS label)`);
-      return v;
-    }),
+    clusterOption("another cluster's records (agents sharing the agent's database)"),
     new Option('--all-clusters', "every cluster's records in the agent's database, with a CLUSTER column"),
   ];
+}
+
+/** `--cluster NAME` alone (a command about one record): a DNS label, else a clear error. */
+export function clusterOption(description: string): Option {
+  return new Option('--cluster <name>', description).argParser((v: string) => {
+    if (!DNS_LABEL.test(v)) throw new CliError(`--cluster ${v}: expected a cluster name (a DNS label)`);
+    return v;
+  });
 }
 
 /** The `?cluster=` of `--cluster`/`--all-clusters`: a name, `*`, or undefined (the agent's own). */

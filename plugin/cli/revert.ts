@@ -13,11 +13,13 @@ import {
 import { agentPlans, checkLocalFlags, repoPlans, type LocalFlags } from '../act/targets.ts';
 import { loadKubeConfig } from '../kube/config.ts';
 import { withAgent } from './agent-client.ts';
+import { actingClusterOption, checkActingCluster, noClusterWithLocal } from './acting-cluster.ts';
 import { CliError, EXIT_DRIFT, EXIT_OK } from '../errors.ts';
 import { confirm, out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter } from './options.ts';
 
 interface RevertFlags extends LocalFlags {
+  cluster?: string;
   dryRun: 'none' | 'server';
   yes?: boolean;
   forceConflicts?: boolean;
@@ -53,10 +55,12 @@ export function registerRevert(program: Command, io: Io, setExit: (code: number)
     .option('--repo <path|url>', 'repository with the desired manifests (--local)')
     .option('--branch <branch>', 'branch to read (--local)')
     .option('--path <dir>', 'subdirectory of the repository holding the manifests (--local)')
+    .addOption(actingClusterOption())
     .addHelpText('after', HELP)
     .action(async (resource: string, opts: RevertFlags, cmd: Command) => {
       const flags = globalFlags(cmd);
       checkLocalFlags(opts, 'revert');
+      noClusterWithLocal(opts);
       const kc = loadKubeConfig(flags);
       const ns = namespaceFilter(flags);
       let source: PlanSource;
@@ -65,7 +69,13 @@ export function registerRevert(program: Command, io: Io, setExit: (code: number)
         if (found.errors.length > 0)
           throw new CliError(`the repository does not parse, refusing to revert: ${found.errors[0] ?? ''}`);
         source = found.sources[0] as PlanSource;
-      } else source = (await withAgent(flags, io, (c) => agentPlans(c, resource, ns)))[0] as PlanSource;
+      } else
+        source = (
+          await withAgent(flags, io, async (c) => {
+            await checkActingCluster(c, opts.cluster, resource, 'revert', flags);
+            return agentPlans(c, resource, ns);
+          })
+        )[0] as PlanSource;
       const prepared = await prepareRevert(kc, source);
       if (prepared.inSync) {
         out(io, `${source.plan.resource_id} matches Git: nothing to revert\n`);

@@ -8,10 +8,12 @@ import { CliError, EXIT_OK } from '../errors.ts';
 import { toJson, toYaml } from '../output/serialize.ts';
 import { renderWaiverTable, waiverScopeText } from '../output/waiver-rows.ts';
 import { withAgent } from './agent-client.ts';
+import { actingClusterOption, checkActingCluster } from './acting-cluster.ts';
 import { out, stdoutColors, warn, type Io } from './io.ts';
 import { globalFlags, namespaceFilter, type GlobalFlags } from './options.ts';
 
 interface WaiveOpts {
+  cluster?: string;
   field?: string;
   rule?: string;
   for?: string;
@@ -61,6 +63,7 @@ export function registerWaive(program: Command, io: Io, setExit: (code: number) 
     .option('--for <duration>', 'how long, required: e.g. 7d, 12h, 30m (at most 366d)')
     .option('--reason <text>', 'why the drift is accepted (required)')
     .option('--owner <name>', 'who answers for it (default: the kubeconfig user)')
+    .addOption(actingClusterOption())
     .addOption(new Option('--revoke <id>', 'the same as unwaive ID').hideHelp())
     .action(async (resource: string | undefined, opts: WaiveOpts, cmd: Command) => {
       const flags = globalFlags(cmd);
@@ -76,6 +79,7 @@ export function registerWaive(program: Command, io: Io, setExit: (code: number) 
       const owner = opts.owner ?? kubeconfigUser(flags);
       if (!owner) throw new CliError('--owner is required: the kubeconfig names no user');
       await withAgent(flags, io, async (client) => {
+        await checkActingCluster(client, opts.cluster, resource ?? opts.rule ?? '', 'waive', flags);
         const { request, warnings } = await waiverRequest(
           client,
           {

@@ -12,7 +12,7 @@ import type {
 } from '../types.ts';
 import type { WaiverRequest } from './shapes.ts';
 import type { z } from 'zod';
-import type { RecordFilter } from './query.ts';
+import type { RecordAddress, RecordFilter } from './query.ts';
 import { ApiError } from './errors.ts';
 
 export { ApiError };
@@ -22,7 +22,7 @@ type Method = 'GET' | 'POST' | 'DELETE';
 /** A POST /api/v1/waivers body, as the caller writes it (the agent validates it with the same zod shape). */
 export type WaiverInput = z.input<typeof WaiverRequest>;
 
-export type { RecordFilter };
+export type { RecordAddress, RecordFilter };
 
 export interface ProbeResult {
   status: string;
@@ -43,7 +43,7 @@ export interface WaitOptions {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-function query(filter: RecordFilter | undefined): string {
+function query(filter: RecordFilter | RecordAddress | undefined): string {
   if (!filter) return '';
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(filter)) {
@@ -181,17 +181,27 @@ export class DriftGuardClient {
     return this.json('GET', `/api/v1/drift-records/resolved${query(filter)}`);
   }
 
-  record(resourceId: string): Promise<DriftRecord> {
-    return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}`);
+  /** One record of the agent's own cluster, or of another sharing its database (`{ cluster }`). */
+  record(resourceId: string, address?: RecordAddress): Promise<DriftRecord> {
+    return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}${query(address)}`);
   }
 
-  history(resourceId: string): Promise<{ resource_id: string; events: DriftEvent[]; count: number }> {
-    return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}/history`);
+  history(
+    resourceId: string,
+    address?: RecordAddress,
+  ): Promise<{ resource_id: string; events: DriftEvent[]; count: number }> {
+    return this.json(
+      'GET',
+      `/api/v1/drift-records/${encodeURIComponent(resourceId)}/history${query(address)}`,
+    );
   }
 
   /** The agent's desired object for a record, at the commit it came from, with its revert plan. */
-  desired(resourceId: string): Promise<DesiredObjectResponse> {
-    return this.json('GET', `/api/v1/drift-records/${encodeURIComponent(resourceId)}/desired`);
+  desired(resourceId: string, address?: RecordAddress): Promise<DesiredObjectResponse> {
+    return this.json(
+      'GET',
+      `/api/v1/drift-records/${encodeURIComponent(resourceId)}/desired${query(address)}`,
+    );
   }
 
   async statistics(): Promise<Statistics> {

@@ -4,13 +4,17 @@
 // - `status --all-clusters`: one line per cluster with the counts each agent's own statistics give;
 // - `get --all-clusters`: a CLUSTER column with rows of all three; `get --cluster X`: X's only;
 // - `?cluster=*` in the API: every cluster's records; an unknown cluster: a clear error naming the known.
+// - one record and its history of cluster B read through cluster A's agent (`?cluster=B`, `describe
+//   --cluster B`) are what B's own agent serves; acting on B's drift through A's kubeconfig/agent
+//   (`revert --cluster B`, `d` in the browser) is refused naming both clusters, and nothing changes;
 // - `ui --all-clusters` in a real terminal (tmux): a CLUSTER column; `:cluster NAME`, `:cluster` alone
-//   (the agent's own) and an unknown name (the agent's error on the status line).
+//   (the agent's own) and an unknown name (the agent's error on the status line); another cluster's
+//   drift opens with its history.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
-import type { DriftRecordList, Statistics } from '../../shared/types.ts';
+import type { DriftHistory, DriftRecord, DriftRecordList, Statistics } from '../../shared/types.ts';
 import { isEvent, waitForRecord } from '../kit/agent-fixture.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { runPlugin } from '../kit/plugin.ts';
@@ -224,14 +228,132 @@ describe('one view over three clusters on one FerretDB, through the real plugin'
     );
   });
 
+  /** What stays the same between two reads of one record with nothing changing (compared as values: one agent answers from memory, the other from the database, in another key order). */
+  const stable = (r: DriftRecord) => [
+    r.cluster,
+    r.resource_id,
+    r.drift_status,
+    r.drift_type,
+    r.severity,
+    r.first_detected,
+    r.drift_details,
+  ];
+
+  it("one record and its history of another cluster, through this agent, are that cluster's own", async () => {
+    const id = `ConfigMap:${nsOf('west')}:settings`;
+    const path = `/api/v1/drift-records/${encodeURIComponent(id)}`;
+    const east = agentOf('east').apiUrl;
+    const west = agentOf('west').apiUrl;
+    // The oracle: west's own agent.
+    const own = await getJson<DriftRecord>(`${west}${path}`);
+    const ownHistory = await getJson<DriftHistory>(`${west}${path}/history`);
+    assert.equal(own.drift_status, 'active');
+    assert.ok(ownHistory.count >= 1, JSON.stringify(ownHistory));
+
+    const viaEast = await getJson<DriftRecord>(`${east}${path}?cluster=west`);
+    assert.deepEqual(stable(viaEast), stable(own));
+    const historyViaEast = await getJson<DriftHistory>(`${east}${path}/history?cluster=west`);
+    assert.deepEqual(historyViaEast, ownHistory);
+    assert.deepEqual([...new Set(historyViaEast.events.map((e) => e.cluster))], ['west']);
+    // Without ?cluster= east reads its own cluster, which does not track west's namespace.
+    assert.equal((await fetch(`${east}${path}`)).status, 404);
+    // The desired state is each agent's own: east names the agent that holds west's.
+    const desired = await fetch(`${east}${path}/desired?cluster=west`);
+    assert.equal(desired.status, 404);
+    assert.match(
+      await desired.text(),
+      /desired state of cluster west is held by that cluster's agent, not this one \(cluster east\)/,
+    );
+    const ownDesired = `${east}/api/v1/drift-records/${encodeURIComponent(`Deployment:${nsOf('east')}:web`)}/desired?cluster=east`;
+    assert.equal((await fetch(ownDesired)).status, 200);
+
+    // The plugin: describe --cluster west through east's agent.
+    const described = await runPlugin([
+      'describe',
+      '--cluster',
+      'west',
+      'configmap/settings',
+      '-n',
+      nsOf('west'),
+      '-o',
+      'json',
+      '--agent-url',
+      east,
+    ]);
+    assert.equal(described.code, 0, described.stderr);
+    const doc = JSON.parse(described.stdout) as { record: DriftRecord; history: DriftHistory['events'] };
+    assert.deepEqual(stable(doc.record), stable(own));
+    assert.deepEqual(doc.history, ownHistory.events);
+  });
+
+  it("acting on another cluster's drift through this kubeconfig is refused, naming both clusters", async () => {
+    const mode = () =>
+      plane.kubectlOk(['-n', nsOf('west'), 'get', 'configmap/settings', '-o', 'jsonpath={.data.mode}']);
+    assert.equal((await mode()).trim(), 'green');
+    const east = agentOf('east').apiUrl;
+    const common = [
+      'configmap/settings',
+      '-n',
+      nsOf('west'),
+      '--agent-url',
+      east,
+      '--kubeconfig',
+      plane.kubeconfig,
+    ];
+    const refused =
+      /configmap\/settings is a drift of cluster west, but this kubeconfig context \S+ reaches the agent of cluster east: (revert|diff|waive|adopt) acts only on that cluster\. Switch to a kubeconfig context of cluster west/;
+    for (const args of [
+      ['revert', '--cluster', 'west', '-y', ...common],
+      ['diff', '--cluster', 'west', ...common],
+      ['waive', '--cluster', 'west', '--for', '1h', '--reason', 'test', ...common],
+    ]) {
+      const r = await runPlugin(args);
+      assert.notEqual(r.code, 0, `${args.join(' ')}: ${r.stdout}`);
+      assert.match(r.stderr, refused, args.join(' '));
+    }
+    assert.equal((await mode()).trim(), 'green', 'nothing was reverted');
+    assert.deepEqual((await getJson<{ waivers: unknown[] }>(`${east}/api/v1/waivers`)).waivers, []);
+    // Its own cluster's drift, named with its own cluster, is acted on as without --cluster.
+    const diff = await runPlugin([
+      'diff',
+      '--cluster',
+      'east',
+      'deployment/web',
+      '-n',
+      nsOf('east'),
+      '--agent-url',
+      east,
+      '--kubeconfig',
+      plane.kubeconfig,
+    ]);
+    assert.match(diff.stdout, /^- {2}replicas: 5/m, diff.stderr);
+    const local = await runPlugin([
+      'revert',
+      '--cluster',
+      'east',
+      '--local',
+      '--repo',
+      '.',
+      'deployment/web',
+    ]);
+    assert.notEqual(local.code, 0);
+    assert.match(
+      local.stderr,
+      /--cluster names a cluster of the agent's database; --local works on the kubeconfig's cluster/,
+    );
+  });
+
   it(
     'ui --all-clusters: a CLUSTER column with every cluster’s active drifts; :cluster NAME, :cluster alone, an unknown one',
     { skip: !tmuxAvailable() && 'tmux is not installed' },
     async () => {
-      term = startBrowser(['--all-clusters', '--agent-url', agentOf('east').apiUrl], {
-        columns: 110,
-        rows: 24,
-      });
+      term = startBrowser(
+        ['--all-clusters', '--agent-url', agentOf('east').apiUrl, '--kubeconfig', plane.kubeconfig],
+        {
+          columns: 110,
+          rows: 24,
+        },
+      );
       const rowsOf = (screen: string) =>
         screen
           .split('\n')
@@ -256,6 +378,24 @@ describe('one view over three clusters on one FerretDB, through the real plugin'
         rowsOf(west).map((r) => r.replace(/ (high|medium|low) /, ' SEV ')),
         [`west SEV ${nsOf('west')} ConfigMap/settings`],
       );
+      // Its detail: west's record with west's history, read through east's agent.
+      term.keys('Enter');
+      const detail = await term.waitFor((screen) => /HISTORY\n.*none→active/.test(screen), 30_000);
+      assert.match(detail, /data\.mode/);
+      assert.doesNotMatch(detail, /no events/);
+      // Its diff would be east's kubeconfig's: refused, naming both clusters, in full on the page.
+      term.keys('d');
+      const flat = (text: string): string => text.replace(/\s+/g, ' ');
+      await term.waitFor(
+        (screen) =>
+          flat(screen).includes(
+            `ConfigMap:${nsOf('west')}:settings is a drift of cluster west, but this kubeconfig reaches the agent of cluster east: diff acts only on that cluster.`,
+          ),
+        30_000,
+      );
+      term.keys('q');
+      term.keys('q');
+      await term.waitFor((screen) => !screen.includes('HISTORY') && rowsOf(screen).length === 1, 30_000);
       // Alone: the agent's own cluster (east), without the column.
       term.type(':cluster');
       term.keys('Enter');

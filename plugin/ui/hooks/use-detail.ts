@@ -1,5 +1,6 @@
 // The detail view's data: the record itself and its history, fetched when the view opens and on
-// each refresh, so a drift that resolves while open shows its resolution.
+// each refresh, so a drift that resolves while open shows its resolution; another cluster's by
+// `?cluster=` (agents sharing the agent's database).
 import { useEffect, useState } from 'react';
 import type { DriftEvent, DriftRecord } from '../../../shared/types.ts';
 import { errorMessage, type UiClient } from '../client.ts';
@@ -15,6 +16,8 @@ export function useDetail(
   resourceId: string | null,
   known: DriftRecord | null,
   refreshMs: number,
+  /** Whose record: null = the agent's own cluster. */
+  cluster: string | null = null,
 ): DetailData {
   const [record, setRecord] = useState<DriftRecord | null>(known);
   const [history, setHistory] = useState<DriftEvent[] | null>(null);
@@ -22,9 +25,10 @@ export function useDetail(
   const [tick, setTick] = useState(0);
   // Only a change of resource resets (during render, so the old resource's data is never drawn
   // under the new one's title); `known` updates ride along with the polls below.
-  const [shownId, setShownId] = useState(resourceId);
-  if (shownId !== resourceId) {
-    setShownId(resourceId);
+  const shown = resourceId === null ? null : `${cluster ?? ''}/${resourceId}`;
+  const [shownId, setShownId] = useState(shown);
+  if (shownId !== shown) {
+    setShownId(shown);
     setRecord(known);
     setHistory(null);
     setError(null);
@@ -33,7 +37,8 @@ export function useDetail(
   useEffect(() => {
     if (!resourceId) return;
     let live = true;
-    Promise.all([client.record(resourceId), client.history(resourceId)]).then(
+    const address = cluster === null ? {} : { cluster };
+    Promise.all([client.record(resourceId, address), client.history(resourceId, address)]).then(
       ([r, h]) => {
         if (!live) return;
         setRecord(r);
@@ -47,7 +52,7 @@ export function useDetail(
       live = false;
       clearTimeout(timer);
     };
-  }, [client, resourceId, refreshMs, tick]);
+  }, [client, resourceId, cluster, refreshMs, tick]);
 
   return { record, history, error };
 }

@@ -32,6 +32,16 @@ export function rowId(record: DriftRecord, withCluster: boolean): string {
 }
 
 /**
+ * The cluster and resource id of a row id (rowId's inverse): a cluster name is a DNS label and a
+ * resource id has no `/`, so the first `/` separates them. cluster null: the agent's own.
+ */
+export function rowAddress(id: string, withCluster: boolean): { cluster: string | null; resourceId: string } {
+  const slash = id.indexOf('/');
+  if (!withCluster || slash < 0) return { cluster: null, resourceId: id };
+  return { cluster: id.slice(0, slash), resourceId: id.slice(slash + 1) };
+}
+
+/**
  * "by alice, 6d left": who accepted it and for how much longer, in kubectl's short durations so it
  * fits beside the other columns at 80 wide (the detail view has the exact expiry and the reason).
  */

@@ -1,8 +1,9 @@
 // The drift browser: wires state, data and keys together; every piece of logic lives in state/ and
 // render/, this file only decides which view fills the body.
 import { Box, useApp, useInput, useWindowSize } from 'ink';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DriftActions } from '../../act/actions.ts';
+import { clusterRowActions } from '../../act/cluster-target.ts';
 import { errorMessage, type UiClient } from '../client.ts';
 import { useAnalysis } from '../hooks/use-analysis.ts';
 import { useDetail } from '../hooks/use-detail.ts';
@@ -11,7 +12,7 @@ import { useDriftData } from '../hooks/use-drift-data.ts';
 import { useSpinner } from '../hooks/use-spinner.ts';
 import { useWaivers } from '../hooks/use-waivers.ts';
 import { revokeQuestion } from '../render/waiver-row.ts';
-import { rowId } from '../render/drift-row.ts';
+import { rowAddress, rowId } from '../render/drift-row.ts';
 import { recordDetailLines, type DetailLine } from '../render/detail.ts';
 import { ignoreProposalLines } from '../render/ignore.ts';
 import { wrap } from '../render/text.ts';
@@ -50,9 +51,13 @@ export function App({ client, namespace, cluster, refreshMs = 3000, pollMs = 500
   const [state, setState] = useState(() => initialState(namespace, cluster));
   const data = useDriftData(client, state.mode, refreshMs, state.cluster);
   // Another cluster's records are shown, never acted on: diff, revert, waive and adopt act through
-  // this kubeconfig and this agent, which are the agent's own cluster's.
+  // this kubeconfig and this agent, which are the agent's own cluster's, so in a cluster view each
+  // refuses a row of any other cluster, naming both.
   const clusterView = state.cluster !== null;
-  const actions = clusterView ? undefined : own;
+  const actions = useMemo(
+    () => (clusterView && own ? clusterRowActions(own, client, (id) => rowAddress(id, true)) : own),
+    [clusterView, own, client],
+  );
   const [analysis, analyze] = useAnalysis(client, pollMs, data.refresh);
   const spinner = useSpinner(analysis.phase === 'running');
   // Data the agent no longer vouches for keeps the ages it had: they must not go on counting.
@@ -71,9 +76,8 @@ export function App({ client, namespace, cluster, refreshMs = 3000, pollMs = 500
   const known = detailId
     ? ((data.records ?? []).find((r) => rowId(r, clusterView) === detailId) ?? null)
     : null;
-  const fetched = useDetail(client, clusterView ? null : detailId, known, refreshMs);
-  // The record and history endpoints read the agent's own cluster: another's record is the list's.
-  const detail = clusterView ? { record: known, history: [], error: null } : fetched;
+  const address = detailId === null ? null : rowAddress(detailId, clusterView);
+  const detail = useDetail(client, address?.resourceId ?? null, known, refreshMs, address?.cluster ?? null);
   const bodyHeight = Math.max(3, rows - CHROME_ROWS);
   const diffPage = page.view === 'diff' ? page : null;
   const diff = useDiff(actions, diffPage?.resourceId ?? null, data.refresh, refreshMs);
@@ -81,9 +85,11 @@ export function App({ client, namespace, cluster, refreshMs = 3000, pollMs = 500
     ? [
         ...(diffPage.confirm ? confirmLines(diffPage.resourceId, diff.summary, width) : []),
         ...outcomeLines(diff.notice, width),
-        ...(diff.lines ?? [
-          { text: diff.reverting ? 'reverting…' : 'loading the diff…', tone: 'dim' as const },
-        ]),
+        // An error in full (another cluster's drift names both clusters), not only the status line's cut.
+        ...(diff.lines ??
+          (diff.error && !diff.reverting
+            ? wrap(diff.error, width).map((text) => ({ text, tone: 'high' as const }))
+            : [{ text: diff.reverting ? 'reverting…' : 'loading the diff…', tone: 'dim' as const }])),
       ]
     : [];
   const [ignored, setIgnored] = useState<{ id: string; lines: DetailLine[] } | null>(null);
