@@ -57,6 +57,7 @@ export class ChartSource implements DesiredSource {
     this.repository = {
       url: chart.repository,
       plain_http: chart.plain_http,
+      access: chart.secret ? `secret ${chart.secret.namespace}/${chart.secret.name}` : 'anonymous',
       credentials: chart.secret
         ? credentials(chart.repository, chart.secret.namespace, chart.secret.name)
         : undefined,

@@ -36,7 +36,18 @@ import { comparable, components, records, type Rec } from './records.ts';
 const CRDS = join(dirname(fileURLToPath(import.meta.url)), 'crds');
 const skip = registrySkipReason();
 /** One namespace per way of naming the chart; `down` points at a repository nobody serves. */
-const NS = { http: 'hc-http', oci: 'hc-oci', ref: 'hc-ref', argo: 'hc-argo', down: 'hc-down' };
+const NS = {
+  http: 'hc-http',
+  auth: 'hc-auth',
+  oci: 'hc-oci',
+  ref: 'hc-ref',
+  argo: 'hc-argo',
+  down: 'hc-down',
+};
+/** The flux agent's namespaces that render (down never does). */
+const FLUX_NS = [NS.http, NS.auth, NS.oci, NS.ref];
+const USER = 'chart-reader';
+const PASSWORD = 'pw-2b9e41-never-logged';
 const VALUES = { replicas: 2, level: 'debug' };
 
 /** The chart: a Deployment, a ConfigMap saying which version made it, a pre-install hook Job. */
@@ -78,6 +89,8 @@ data: { ran: "yes" }
 
 let plane: ControlPlane;
 let charts: ChartRepo;
+/** The same charts behind basic auth. */
+let privateCharts: ChartRepo;
 let registry: Registry;
 let repo: TestRepo;
 let work: string;
@@ -137,7 +150,9 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
       await helm(home, ['package', join(work, 'src', v, 'web'), '--destination', served]);
     }
     charts = await startChartRepo(served);
-    await helm(home, ['repo', 'index', served, '--url', charts.url]);
+    privateCharts = await startChartRepo(served, USER, PASSWORD);
+    // Relative archive URLs: each server's index names its own archives.
+    await helm(home, ['repo', 'index', served]);
     registry = await startRegistry();
     await helm(home, [
       'push',
@@ -181,6 +196,16 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
       ]);
     }
     const down = await freePort();
+    await plane.kubectlOk([
+      'create',
+      'secret',
+      'generic',
+      'chart-login',
+      '-n',
+      'flux-system',
+      `--from-literal=username=${USER}`,
+      `--from-literal=password=${PASSWORD}`,
+    ]);
     await apply([
       fluxSource('HelmRepository', 'http', { url: charts.url }),
       fluxSource('HelmRepository', 'oci', {
@@ -194,6 +219,16 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
         insecure: true,
       }),
       fluxSource('HelmRepository', 'down', { url: `http://127.0.0.1:${down}/charts` }),
+      fluxSource('HelmRepository', 'private', { url: privateCharts.url, secretRef: { name: 'chart-login' } }),
+      fluxSource('HelmRepository', 'locked', {
+        url: privateCharts.url,
+        secretRef: { name: 'no-such-secret' },
+      }),
+      helmRelease(NS.auth, chartSpec('private', '1.0.0')),
+      {
+        ...helmRelease(NS.down, chartSpec('locked', '1.0.0')),
+        metadata: { name: 'locked', namespace: NS.down },
+      },
       helmRelease(NS.http, chartSpec('http', '^1.0.0')),
       // `*`: the newest tag the registry lists (1.0.0 until the repository moves).
       helmRelease(NS.oci, chartSpec('oci', '*')),
@@ -236,7 +271,7 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
         } as unknown as Record<string, Record<string, unknown>>,
       });
     agents.hand = await start({
-      sources: [NS.http, NS.oci, NS.ref, NS.argo].map((ns) => ({
+      sources: [...FLUX_NS, NS.argo].map((ns) => ({
         name: `hand-${ns}`,
         url: repo.bare().url,
         branch: 'main',
@@ -256,8 +291,7 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
       async () => {
         const c = await components(agents.flux!).catch(() => []);
         const of = (ns: string) => c.find((x) => x.name === `source:flux/${ns}/web`);
-        return [NS.http, NS.oci, NS.ref].every((ns) => of(ns)?.ready) &&
-          of(NS.down)?.message.startsWith('not loaded: ')
+        return FLUX_NS.every((ns) => of(ns)?.ready) && of(NS.down)?.message.startsWith('not loaded: ')
           ? true
           : undefined;
       },
@@ -270,6 +304,7 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     for (const a of Object.values(agents)) await a?.stop();
     await plane?.stop();
     await charts?.stop();
+    await privateCharts?.stop();
     await registry?.stop();
     repo?.remove();
     if (work) rmSync(work, { recursive: true, force: true });
@@ -299,12 +334,12 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
         },
         { timeoutMs: 90_000 },
       );
-    const fluxNs = [NS.http, NS.oci, NS.ref];
+    const fluxNs = FLUX_NS;
     const hand = await settled(agents.hand!, [...fluxNs, NS.argo]);
     const flux = await settled(agents.flux!, fluxNs);
     const argocd = await settled(agents.argocd!, [NS.argo]);
     // Each namespace holds the Deployment and the ConfigMap; the hook is not desired state.
-    assert.equal(inNamespaces(hand, fluxNs).length, 6);
+    assert.equal(inNamespaces(hand, fluxNs).length, 2 * fluxNs.length);
     assert.ok(!hand.some((r) => r.resource_id.includes('pre-install')));
     const drift = hand.find((r) => r.resource_id === `ConfigMap:${NS.http}:web-settings`);
     assert.deepEqual(
@@ -334,6 +369,27 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     );
     // Its ConfigMap was changed like the others; nothing records it.
     assert.deepEqual(inNamespaces(await records(agents.flux!), [NS.down]), []);
+  });
+
+  it("reads a HelmRepository's secretRef for that repository only; a missing Secret is said in /ready", async () => {
+    // hc-auth rendered (the comparison above) from the repository behind basic auth.
+    assert.ok(privateCharts.served.some((p) => p.endsWith('/web-1.0.0.tgz')));
+    const locked = await until(
+      'the source whose Secret is missing named in /ready',
+      async () =>
+        (await components(agents.flux!)).find(
+          (c) => c.name === `source:flux/${NS.down}/locked` && c.message.startsWith('not loaded: '),
+        ),
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(locked.ready, false);
+    assert.match(
+      locked.message,
+      /Secret flux-system\/no-such-secret \(credentials of http:\/\/127\.0\.0\.1:\d+\/charts\) does not exist/,
+    );
+    // Sent to the private repository only: the open one never saw a password.
+    assert.equal(charts.unauthorized, 0);
+    for (const a of Object.values(agents)) assert.ok(!a!.logs().some((l) => l.includes(PASSWORD)));
   });
 
   /** The flux agent's record of a namespace's ConfigMap once its desired chart version moved. */

@@ -42,7 +42,9 @@ export class IndexCache {
     warnings: string[],
   ): Promise<Record<string, IndexEntry[]>> {
     const base = normalizeRepoUrl(repo.url);
-    const known = this.indexes.get(base);
+    // An index read with one set of credentials never answers another asker (see AllowedRepository.access).
+    const cacheKey = JSON.stringify([base, repo.access ?? null]);
+    const known = this.indexes.get(cacheKey);
     if (known && Date.now() - known.at < policy.indexTtlMs) return known.entries;
     const url = `${base}/index.yaml`;
     try {
@@ -59,7 +61,7 @@ export class IndexCache {
       if (!doc || typeof doc.entries !== 'object' || doc.entries === null)
         throw new RenderError('parse', `${safeUrl(url)} is not a chart repository index (no entries)`);
       const index = { at: Date.now(), entries: doc.entries as Record<string, IndexEntry[]> };
-      this.indexes.set(base, index);
+      this.indexes.set(cacheKey, index);
       return index.entries;
     } catch (err) {
       if (!known || (err instanceof RenderError && err.stage === 'safety')) throw err;

@@ -152,7 +152,7 @@ export class DependencyFetcher {
         'parse',
         `Chart.yaml: dependency ${dep.name}: ${dep.version} is not a version constraint`,
       );
-    const key = JSON.stringify([normalizeRepoUrl(repo.url), dep.name, dep.version]);
+    const key = JSON.stringify([normalizeRepoUrl(repo.url), repo.access ?? null, dep.name, dep.version]);
     const known = this.resolutions.get(key);
     if (known && Date.now() - known.at < this.policy.indexTtlMs) return known.found;
     try {

@@ -16,6 +16,12 @@ export interface AllowedRepository {
   credentials?: (() => Promise<Credentials | null>) | undefined;
   /** Plain HTTP for an OCI registry (an http:// URL is plain already). */
   plain_http?: boolean | undefined;
+  /**
+   * Whose access this is (e.g. the Secret the credentials come from): resolved versions and indexes
+   * are shared only between askers with the same URL and access, so one that cannot read a private
+   * repository never gets its answers from another's cache.
+   */
+  access?: string | undefined;
 }
 
 export interface DependencyPolicy {
