@@ -76,7 +76,9 @@ export type DesiredObjectResponse = RevertPlan &
  * aggregated API (see kindKey in shared/engine/identity.ts), so two `Gateway`s never collide.
  */
 export function resourceId(kind: string, namespace: string, name: string): string {
-  return `${kind}:${namespace}:${name}`;
+  // join, not a template: V8 keeps `a + b` as a tree of pieces (~130 B an id, with a fresh `Kind:`
+  // copy each), join makes one flat string (~60 B); ids are held per object for the agent's life.
+  return [kind, namespace, name].join(':');
 }
 
 /**

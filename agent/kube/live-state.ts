@@ -12,6 +12,7 @@ import { jobFinished, kindKeyOf, unmanagedFacts } from '../../shared/engine/inde
 import { isObject } from '../../shared/engine/json.ts';
 import { resourceId, type JsonObject, type JsonValue, type KubeObject } from '../../shared/types.ts';
 import { compactManagedFields } from './compact-managed-fields.ts';
+import { liveStrings, withSharedStrings } from './share-strings.ts';
 
 export type ChangeKind = 'add' | 'update' | 'delete';
 
@@ -71,9 +72,15 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
  * metadata.ts), so verdicts, hashes and revert plans are the same from this as from the object.
  * managedFields stay (attribution, ignore_managers and the Unmanaged verdict read them), held once
  * for all objects that share them and without their status part (compact-managed-fields.ts);
- * identity stays (memo keys). The object itself is not changed.
+ * identity stays (memo keys). Its strings point at one copy per value (share-strings.ts). The
+ * object itself keeps its fields and values (only which copy of an equal string it points at may
+ * change).
  */
 export function liveProjection(obj: KubeObject): KubeObject {
+  return withSharedStrings(projection(obj));
+}
+
+function projection(obj: KubeObject): KubeObject {
   const annotations = obj.metadata['annotations'];
   const lastApplied = isObject(annotations) && LAST_APPLIED in annotations;
   if (!('status' in obj) && !lastApplied && !('managedFields' in obj.metadata)) return obj;
@@ -84,17 +91,18 @@ export function liveProjection(obj: KubeObject): KubeObject {
   return out as KubeObject;
 }
 
+/** The metadata kept: a spread copy (room for exactly its fields, see compactEntry) with two replaced. */
 function keptMetadata(metadata: JsonObject, kind: string): JsonObject {
-  const out: JsonObject = {};
-  for (const key in metadata) {
-    const value = metadata[key] as JsonValue;
-    if (key === 'managedFields') {
-      const compact = compactManagedFields(value, kind);
-      if (compact !== undefined) out[key] = compact;
-    } else if (key === 'annotations' && isObject(value) && LAST_APPLIED in value) {
-      const { [LAST_APPLIED]: _lastApplied, ...kept } = value;
-      out[key] = kept;
-    } else out[key] = value;
+  const out: JsonObject = { ...metadata };
+  if ('managedFields' in out) {
+    const compact = compactManagedFields(out['managedFields'], kind);
+    if (compact === undefined) delete out['managedFields'];
+    else out['managedFields'] = compact;
+  }
+  const annotations = out['annotations'];
+  if (isObject(annotations) && LAST_APPLIED in annotations) {
+    const { [LAST_APPLIED]: _lastApplied, ...kept } = annotations;
+    out['annotations'] = kept;
   }
   return out;
 }
@@ -305,9 +313,9 @@ export class LiveState {
     const ns = obj.metadata['namespace'];
     const name = obj.metadata['name'];
     const entry: LiveEntry = {
-      kind: kindKeyOf(obj),
-      namespace: typeof ns === 'string' ? ns : '',
-      name: typeof name === 'string' ? name : '',
+      kind: liveStrings.intern(kindKeyOf(obj)),
+      namespace: liveStrings.intern(typeof ns === 'string' ? ns : ''),
+      name: liveStrings.intern(typeof name === 'string' ? name : ''),
       resourceVersion: versionOf(obj),
       owner: ownerOf(obj),
       object: whole ? liveProjection(obj) : undefined,
