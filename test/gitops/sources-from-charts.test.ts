@@ -6,7 +6,8 @@
 // chart committed to Git and configured by hand (values, values files, valuesFrom a ConfigMap,
 // release name, namespace; the pre-install hook skipped); a changed object is drift; a new chart
 // version in the HelmRelease, or a HelmRepository moved, moves the desired state; an unreachable
-// repository is a readiness message, never drift. The records' commit differs by design (a Git SHA against the chart's
+// repository is a readiness message, never drift, and one that goes down after a fetch is served
+// from the cache. The records' commit differs by design (a Git SHA against the chart's
 // version and digest), so it is left out of the comparison.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -264,7 +265,12 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
           git: {},
           render: {
             kustomize: b.kustomize,
-            helm: { path: b.helm, cache_dir: join(work, `cache-${Object.keys(extra)[0]}`) },
+            helm: {
+              path: b.helm,
+              cache_dir: join(work, `cache-${Object.keys(extra)[0]}`),
+              // Asked again at every sync: the last test proves the cache answers when it cannot be.
+              index_ttl: '1s',
+            },
           },
           drift: { periodic: false, interval: '1s', confirm: 'off', unmanaged: 'ignore' },
           ...extra,
@@ -433,5 +439,42 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     ]);
     const moved = await movedTo(NS.oci, '2.0.0');
     assert.match(moved.git_commit ?? '', /^web-2\.0\.0@sha256:/);
+  });
+
+  it('renders from the cache while the chart repository is down', async () => {
+    await charts.stop();
+    await plane.kubectlOk([
+      'patch',
+      'helmrelease/web',
+      '-n',
+      NS.http,
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { chart: { spec: { version: '^1.0.0' } } } }),
+    ]);
+    const back = await until(
+      'the record in hc-http back at chart 1.0.0',
+      async () =>
+        (await records(agents.flux!)).find(
+          (r) =>
+            r.resource_id === `ConfigMap:${NS.http}:web-settings` && /^web-1\.0\.0@/.test(r.git_commit ?? ''),
+        ),
+      { timeoutMs: 60_000, detail: () => agents.flux!.logs().slice(-8).join('\n') },
+    );
+    assert.deepEqual(
+      back.drift_details.map((d) => d.path),
+      ['data.level'],
+    );
+    const c = (await components(agents.flux!)).find((x) => x.name === `source:flux/${NS.http}/web`);
+    assert.equal(c?.ready, true);
+    assert.ok(
+      agents
+        .flux!.logs()
+        .some((l) =>
+          /render_warning.*chart repository index http:\/\/127\.0\.0\.1:\d+\/charts\/index\.yaml.*using its index fetched/.test(
+            l,
+          ),
+        ),
+    );
   });
 });
