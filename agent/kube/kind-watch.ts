@@ -8,7 +8,7 @@
 // resumes from the last resourceVersion (bookmarks keep it fresh), relists on 410 Gone, restarts
 // with backoff on any other error, and a watchdog restarts a watch that has gone silent. Not
 // client-node's ListWatch: it keeps a second whole copy of every object in its own cache (and
-// client-node's informers have no watch-list).
+// client-node's informers have no watch-list). The stream is asked for uncompressed (uncompressed.ts).
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from '../../shared/backoff.ts';
 import type { KubeObject } from '../../shared/types.ts';
@@ -17,6 +17,7 @@ import { listObjects } from '../../shared/node/kube/live.ts';
 import { KubeApiError, kubeGet } from '../../shared/node/kube/rest.ts';
 import { apiVersionOf, collectionPath, type KindInfo } from './kinds.ts';
 import { liveId, type LiveState } from './live-state.ts';
+import { uncompressed } from './uncompressed.ts';
 
 export interface KindWatchOptions {
   kc: KubeConfig;
@@ -107,7 +108,7 @@ export class KindWatch {
     const exclusions = opts.info.namespaced && opts.namespace === undefined ? opts.excludeNamespaces : [];
     this.fieldSelector =
       exclusions.length > 0 ? exclusions.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
-    this.watcher = new Watch(opts.kc);
+    this.watcher = new Watch(uncompressed(opts.kc));
     this.streamList = opts.watchList ?? true;
   }
 

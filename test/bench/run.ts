@@ -1,5 +1,7 @@
 // `npm run bench [-- name...] [--sizes 1000,10000] [--ferret-sizes 1000] [--changes 50] [--cold-only]
-// [--held-sizes 1000,10000,100000]` (held: the held state per object in-process, held-state.ts):
+// [--held-sizes 1000,10000,100000] [--initial-sizes 10000] [--initial-runs 3]` (held: the held state
+// per object in-process, held-state.ts; initial: kube-apiserver's cost of the agent's initial read,
+// watch-list against paged lists, on a bare control plane seeded by parallel POSTs, initial-state.ts):
 // one suite (--cold-only: the scale bench's cold start, warm runs and memory only, for iterating).
 // Runs each benchmark in turn, prints every figure as it comes, then one table of figures, goals
 // and ratios with the machine (cores, memory), and writes it as JSON to bench/results/<date>.json.
@@ -9,6 +11,7 @@ import { runAccuracyBench } from './accuracy.ts';
 import { runApiBench } from './api.ts';
 import { runEngineBench } from './engine.ts';
 import { runHeldStateBench } from './held-state.ts';
+import { runInitialStateBench } from './initial-state.ts';
 import { machine, note, writeReport } from './report.ts';
 import { runScaleBench } from './scale.ts';
 
@@ -31,6 +34,8 @@ const sizes = listArg(args, '--sizes', [1000, 10_000]);
 const ferretSizes = listArg(args, '--ferret-sizes', [1000]);
 const [latencyChanges = 50] = listArg(args, '--changes', [50]);
 const heldSizes = listArg(args, '--held-sizes', [1000, 10_000, 100_000]);
+const initialSizes = listArg(args, '--initial-sizes', [10_000]);
+const [initialRuns = 3] = listArg(args, '--initial-runs', [3]);
 const coldOnly = args.includes('--cold-only');
 if (coldOnly) args.splice(args.indexOf('--cold-only'), 1);
 
@@ -38,6 +43,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   engine: runEngineBench,
   scale: () => runScaleBench({ sizes, ferretSizes, latencyChanges, coldOnly }),
   held: () => runHeldStateBench(heldSizes),
+  initial: () => runInitialStateBench({ sizes: initialSizes, runs: initialRuns }),
   api: runApiBench,
   accuracy: runAccuracyBench,
 };

@@ -27,7 +27,6 @@ import { buildAgent, ROOT } from '../../agent/package/build.ts';
 import { connectInspector, inspectorUrl, procCpuMs, procMemory, topSelfTime } from './inspector.ts';
 import { analyzeLocal, kubectlDiff, LAUNCHER } from './compare.ts';
 import { applyObjects, generateObjects, repoFiles, type BenchObject } from './objects.ts';
-import { initialStateBench } from './initial-state.ts';
 import { confirmFigures } from './confirm.ts';
 import { figure, median, note, percentiles } from './report.ts';
 import { until } from '../kit/poll.ts';
@@ -684,7 +683,6 @@ export async function runScaleBench(opts: ScaleOptions): Promise<void> {
         db = await startFerretDB();
         await agentFigures(cluster, repo, objects, 'FerretDB', db, opts);
       }
-      await initialStateBench(cluster, n);
     } catch (err) {
       note(`${n} objects: stopped by ${err instanceof Error ? err.message : String(err)}`);
     } finally {
