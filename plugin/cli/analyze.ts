@@ -1,5 +1,6 @@
 // `analyze`: with --local, compare a repository with the cluster right here; without it, ask the
 // agent to run an analysis now and show the active drifts once it is done.
+import { localDependencyFetcher } from '../local/chart-repositories.ts';
 import type { Command } from 'commander';
 import { allPages } from '../../shared/api/client.ts';
 import type { DriftResult } from '../../shared/types.ts';
@@ -30,6 +31,7 @@ interface AnalyzeFlags {
   wait: boolean;
   timeout: number;
   confirm: boolean;
+  config?: string;
 }
 
 const HELP = `
@@ -51,6 +53,10 @@ object, with your credentials, as kubectl diff does) what the object becomes the
 that admission or the server explains (a mirror's image prefix, injected sidecars, default limits)
 is not drift. --confirm=false skips it. stderr says how many objects were confirmed and how many
 requests were sent; a refused dry-run leaves the drift with "confirmed": false and the reason.
+A chart's dependencies not vendored in charts/ are fetched as the agent fetches them, from the
+render.helm.repositories of the agent's config given with --config FILE (credentials from the
+Secrets it names, read with your kubeconfig; archives verified and kept by sha256 in
+$XDG_CACHE_HOME/driftguard/helm-charts); a dependency from any other repository is refused.
 
 Exit codes (as kubectl diff):
   0  no drift (or drift without --exit-code)
@@ -110,6 +116,10 @@ export function registerAnalyze(program: Command, io: Io, setExit: (code: number
       boolean('confirm'),
       true,
     )
+    .option(
+      '--config <file>',
+      "the agent's config file: chart dependencies are fetched from its render.helm.repositories, as the agent does (--local)",
+    )
     .addOption(sourceOption())
     .option('--exit-code', 'exit 1 when drift is found')
     .option('--no-wait', 'start the analysis on the agent and return at once')
@@ -128,11 +138,12 @@ export function registerAnalyze(program: Command, io: Io, setExit: (code: number
           opts.path ||
           opts.type ||
           opts.release ||
+          opts.config ||
           opts.helmValues.length > 0 ||
           Object.keys(opts.helmSet).length > 0
         )
           throw new CliError(
-            '--repo, --branch, --path, --type, --helm-values, --helm-set and --release need --local',
+            '--repo, --branch, --path, --type, --helm-values, --helm-set, --release and --config need --local',
           );
         setExit(await runOnAgent(flags, opts, io));
       }
@@ -158,12 +169,18 @@ async function runLocal(flags: GlobalFlags, opts: AnalyzeFlags, io: Io): Promise
         ...(opts.release ? { release: opts.release } : {}),
       },
       confirm: opts.confirm,
+      dependencies: opts.config ? localDependencyFetcher(opts.config, kc) : undefined,
     });
   } catch (err) {
     if (!(err instanceof RenderError)) throw err;
     // The path checks speak of the flag the user typed.
     if (err.stage === 'path') throw new CliError(`--${err.message}`);
-    throw new CliError(`render failed: ${err.message}`);
+    // A refused dependency: here the list of repositories comes from the agent's config.
+    const hint =
+      err.stage === 'safety' && !opts.config && /not in render\.helm\.repositories/.test(err.message)
+        ? "; analyze --local fetches dependencies from the render.helm.repositories of the agent's config given with --config FILE"
+        : '';
+    throw new CliError(`render failed: ${err.message}${hint}`);
   }
   requireSomething(analysis, opts, ns);
   const r = analysis.render;

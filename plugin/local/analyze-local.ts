@@ -20,6 +20,7 @@ import {
   findTools,
   render,
   resolveType,
+  type DependencyFetcher,
   type HelmOptions,
   type Rendered,
   type RenderedType,
@@ -50,6 +51,11 @@ export interface LocalAnalysisOptions {
   /** Confirm suspected drift with a dry-run (default true; `--confirm=false` turns it off). */
   confirm?: boolean | undefined;
   discovery?: Discovery | undefined;
+  /**
+   * A chart's dependencies from the repositories of the agent's config (analyze --local --config);
+   * absent: a dependency not vendored in charts/ is refused, naming its repository.
+   */
+  dependencies?: DependencyFetcher | undefined;
 }
 
 /** How the desired state was produced: type, tool and version, what was set aside. */
@@ -308,6 +314,7 @@ async function renderWithTool(
     namespace: opts.defaultNamespace,
     commit: repo.commit,
     helm: opts.helm,
+    dependencies: opts.dependencies,
     scopes,
     tools: await findTools(),
     // Only asked when a chart may need Capabilities; a failure leaves helm's defaults.
