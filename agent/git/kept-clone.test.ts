@@ -2,7 +2,15 @@
 // whatever changed in between (a commit, a force-push, another URL, a damaged cache or clone, local
 // edits, other kind scopes), the desired state equals what a fresh clone in an empty dir gives.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -23,9 +31,9 @@ interface Started {
 }
 
 /** One agent start's source on `dir` (the work dir a restart finds again). */
-async function start(url: string, dir: string, scopes?: KindScopes): Promise<Started> {
+async function start(url: string, dir: string, scopes?: KindScopes, branch = 'main'): Promise<Started> {
   const lines: Record<string, unknown>[] = [];
-  const config = parseConfig(`git: { url: "${url}", path: manifests }\n`, {});
+  const config = parseConfig(`git: { url: "${url}", branch: ${branch}, path: manifests }\n`, {});
   const log = createLogger(
     { level: 'info', format: 'json' },
     { write: (t) => lines.push(JSON.parse(t) as Record<string, unknown>) },
@@ -118,6 +126,24 @@ describe('restart on a kept clone and parse cache', () => {
     assert.deepEqual(state(again.src), await fresh(bare.url));
   });
 
+  it('another branch of the same URL: that branch, not the kept one', async () => {
+    const repo = newRepo();
+    const bare = repo.bare();
+    const dir = work();
+    await start(bare.url, dir);
+    git(repo.dir, ['checkout', '-q', '-b', 'dev']);
+    writeFileSync(join(repo.dir, 'manifests', 'b.yaml'), cm('b', 'dev'));
+    git(repo.dir, ['commit', '-q', '-am', 'dev']);
+    git(repo.dir, ['push', '-q', bare.dir, 'dev:dev']);
+    const dev = await start(bare.url, dir, undefined, 'dev');
+    assert.equal(dev.src.commit, git(repo.dir, ['rev-parse', 'dev']));
+    assert.deepEqual(
+      state(dev.src),
+      state((await start(bare.url, mkdtempSync(join(tmpdir(), 'dg-fresh-')), undefined, 'dev')).src),
+    );
+    assert.equal(synced(dev)?.['cached'], 2, 'a.yaml and w.yaml are the same blobs on both branches');
+  });
+
   it('another URL: a fresh clone of that one', async () => {
     const one = newRepo();
     const other = newRepo({ 'manifests/a.yaml': cm('a', 'other'), 'manifests/z.yaml': cm('z', '1') });
@@ -173,6 +199,32 @@ describe('restart on a kept clone and parse cache', () => {
     await start(url, dir);
     writeFileSync(join(dir, '.git', 'HEAD'), 'not a ref\n');
     const again = await start(url, dir);
+    assert.equal(again.src.commit, repo.head());
+    assert.deepEqual(state(again.src), await fresh(url));
+  });
+
+  it('a kept clone with a damaged pack: the right state, from a fresh clone (at worst at the next sync)', async () => {
+    const repo = newRepo();
+    const { url } = repo.bare();
+    const dir = work();
+    await start(url, dir);
+    // Cut the end of the clone's pack off (and drop the cache that would spare reading blobs).
+    const packs = join(dir, '.git', 'objects', 'pack');
+    for (const f of readdirSync(packs).filter((n) => n.endsWith('.pack'))) {
+      const bytes = readFileSync(join(packs, f));
+      writeFileSync(join(packs, f), bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    }
+    rmSync(join(dir, '.git', 'driftguard'), { recursive: true });
+    const again = await start(url, dir);
+    console.log(
+      'LOADED',
+      again.src.desired.loaded,
+      again.lines.filter((l) => l['event'] === 'git_sync_failed').map((l) => l['err']),
+    );
+    if (!again.src.desired.loaded) {
+      assert.ok(again.lines.some((l) => l['event'] === 'git_sync_failed'));
+      await again.src.sync();
+    }
     assert.equal(again.src.commit, repo.head());
     assert.deepEqual(state(again.src), await fresh(url));
   });
