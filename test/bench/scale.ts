@@ -83,7 +83,13 @@ function storeConfig(db: FerretDB | null, n: number, dir: string): StoreConfig {
   return db ? { uri: db.uri, name: `bench_${n}` } : { path: join(dir, 'driftguard.db') };
 }
 
-async function launchAgent(cluster: Cluster, repo: TestRepo, database: StoreConfig): Promise<Running> {
+async function launchAgent(
+  cluster: Cluster,
+  repo: TestRepo,
+  database: StoreConfig,
+  /** git.work_dir (default: beside the embedded database, or a temp dir removed at stop on MongoDB). */
+  workDir?: string,
+): Promise<Running> {
   const profileDir = mkdtempSync(join(tmpdir(), 'driftguard-bench-prof-'));
   // The agent as production runs it: the bundle, with plain node (built once per bench run) and the
   // image's node flags, and V8's code cache for it made once beforehand, as agent/Dockerfile makes it.
@@ -100,7 +106,12 @@ async function launchAgent(cluster: Cluster, repo: TestRepo, database: StoreConf
     bin,
     config: {
       kubernetes: { kubeconfig: cluster.kubeconfig },
-      git: { url: repo.dir, branch: repo.branch, path: 'manifests' },
+      git: {
+        url: repo.dir,
+        branch: repo.branch,
+        path: 'manifests',
+        ...(workDir ? { work_dir: workDir } : {}),
+      },
       // Full runs only when asked; the Git poll every second (the Git figure).
       drift: { periodic: false, interval: '1s' },
       logging: { level: 'info', format: 'json' },
@@ -217,7 +228,10 @@ async function agentFigures(
   const section = `agent ${store} ${n}`;
   const storeDir = mkdtempSync(join(tmpdir(), 'driftguard-bench-store-'));
   const database = storeConfig(db, n, storeDir);
-  const run = await launchAgent(cluster, repo, database);
+  // The clone outlives one agent as with the shipped config (git.work_dir on the pod's emptyDir,
+  // which a container restart keeps); on MongoDB the default would be a temp dir removed at stop.
+  const workDir = join(storeDir, 'git-clone');
+  const run = await launchAgent(cluster, repo, database, workDir);
   const { agent } = run;
   let stopped = false;
   try {
@@ -305,7 +319,7 @@ async function agentFigures(
     const drained = await recordsStored(agent);
     await agent.stop();
     stopped = true;
-    await restartFigure(cluster, repo, database, n, section, drained);
+    await restartFigure(cluster, repo, database, workDir, n, section, drained);
     return { warmMs };
   } finally {
     if (!stopped) await agent.stop();
@@ -326,11 +340,12 @@ async function restartFigure(
   cluster: Cluster,
   repo: TestRepo,
   database: StoreConfig,
+  workDir: string,
   n: number,
   section: string,
   drained: string,
 ): Promise<void> {
-  const run = await launchAgent(cluster, repo, database);
+  const run = await launchAgent(cluster, repo, database, workDir);
   try {
     const verdicts = await verdictCounts(run.agent);
     figure({
