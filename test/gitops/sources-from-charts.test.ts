@@ -2,7 +2,8 @@
 // own CRDs (test/gitops/crds): a chart packaged by the real `helm package`, served by an HTTP chart
 // repository (index by `helm repo index`) and pushed with `helm push` to Debian's docker-registry.
 // Flux HelmReleases from a HelmRepository (HTTP, and `type: oci`) and through chartRef from an
-// OCIRepository, and an Argo CD Application with `chart:`, each give the same records as the same
+// OCIRepository, and Argo CD Applications with `chart:` (an HTTP repository; a registry over HTTPS
+// named without a scheme), each give the same records as the same
 // chart committed to Git and configured by hand (values, values files, valuesFrom a ConfigMap,
 // release name, namespace; the pre-install hook skipped); a changed object is drift; a new chart
 // version in the HelmRelease, or a HelmRepository moved, moves the desired state; an unreachable
@@ -12,8 +13,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
@@ -24,7 +24,9 @@ import { freePort } from '../cluster/ports.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import {
   helm,
+  opensslSkipReason,
   registrySkipReason,
+  selfSignedCert,
   startChartRepo,
   startRegistry,
   writeChart,
@@ -32,10 +34,10 @@ import {
   type Registry,
 } from '../render/chart-repos.ts';
 import { renderBinaries } from '../render/tools.ts';
+import { applyGitopsCrds } from './crds.ts';
 import { comparable, components, records, type Rec } from './records.ts';
 
-const CRDS = join(dirname(fileURLToPath(import.meta.url)), 'crds');
-const skip = registrySkipReason();
+const skip = registrySkipReason() ?? opensslSkipReason();
 /** One namespace per way of naming the chart; `down` points at a repository nobody serves. */
 const NS = {
   http: 'hc-http',
@@ -43,6 +45,7 @@ const NS = {
   oci: 'hc-oci',
   ref: 'hc-ref',
   argo: 'hc-argo',
+  argoOci: 'hc-argo-oci',
   down: 'hc-down',
 };
 /** The flux agent's namespaces that render (down never does). */
@@ -93,6 +96,8 @@ let charts: ChartRepo;
 /** The same charts behind basic auth. */
 let privateCharts: ChartRepo;
 let registry: Registry;
+/** A registry over HTTPS (its own CA), as Argo CD reaches one: a repoURL without a scheme. */
+let tlsRegistry: Registry;
 let repo: TestRepo;
 let work: string;
 const agents: Record<'hand' | 'flux' | 'argocd', AgentProcess | undefined> = {
@@ -163,11 +168,18 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     ]);
     // Where the `oci` HelmRepository is moved to: only 2.0.0 there.
     await helm(home, ['push', join(served, 'web-2.0.0.tgz'), `oci://${registry.host}/next`, '--plain-http']);
+    const cert = await selfSignedCert(work);
+    tlsRegistry = await startRegistry({ tls: cert });
+    await helm(home, [
+      'push',
+      join(served, 'web-1.0.0.tgz'),
+      `oci://${tlsRegistry.host}/charts`,
+      '--ca-file',
+      cert.cert,
+    ]);
 
     plane = await startControlPlane();
-    // Server-side: the Application CRD is larger than client-side apply's annotation allows.
-    await plane.kubectlOk(['apply', '--server-side', '-f', CRDS]);
-    await plane.kubectlOk(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+    await applyGitopsCrds(plane);
     for (const ns of [...Object.values(NS), 'argocd', 'flux-system'])
       await plane.kubectlOk(['create', 'namespace', ns]);
     // The live objects: helm's own render of 1.0.0 with the same values, hooks left out.
@@ -250,6 +262,21 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
           destination: { server: 'https://kubernetes.default.svc', namespace: NS.argo },
         },
       },
+      {
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Application',
+        metadata: { name: 'web-oci', namespace: 'argocd' },
+        spec: {
+          project: 'default',
+          source: {
+            repoURL: `${tlsRegistry.host}/charts`,
+            chart: 'web',
+            targetRevision: '1.x',
+            helm: { releaseName: 'web', valueFiles: ['values-prod.yaml'], valuesObject: VALUES },
+          },
+          destination: { server: 'https://kubernetes.default.svc', namespace: NS.argoOci },
+        },
+      },
     ]);
     // The same chart committed to Git, configured by hand once per namespace.
     repo = makeRepo({
@@ -258,8 +285,9 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     });
 
     const b = renderBinaries();
-    const start = (extra: Record<string, unknown>) =>
+    const start = (extra: Record<string, unknown>, env: Record<string, string> = {}) =>
       startAgent({
+        env,
         config: {
           kubernetes: { kubeconfig: plane.kubeconfig, namespaces: Object.values(NS) },
           git: {},
@@ -277,7 +305,7 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
         } as unknown as Record<string, Record<string, unknown>>,
       });
     agents.hand = await start({
-      sources: [...FLUX_NS, NS.argo].map((ns) => ({
+      sources: [...FLUX_NS, NS.argo, NS.argoOci].map((ns) => ({
         name: `hand-${ns}`,
         url: repo.bare().url,
         branch: 'main',
@@ -288,7 +316,7 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
       })),
     });
     agents.flux = await start({ sources_from: ['flux'] });
-    agents.argocd = await start({ sources_from: ['argocd'] });
+    agents.argocd = await start({ sources_from: ['argocd'] }, { NODE_EXTRA_CA_CERTS: cert.cert });
     await agents.hand.waitReady(120_000);
     await agents.argocd.waitReady(120_000);
     // hc-down never loads, so the flux agent as a whole is not ready: wait for each source's verdict.
@@ -312,6 +340,7 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     await charts?.stop();
     await privateCharts?.stop();
     await registry?.stop();
+    await tlsRegistry?.stop();
     repo?.remove();
     if (work) rmSync(work, { recursive: true, force: true });
   });
@@ -341,9 +370,10 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
         { timeoutMs: 90_000 },
       );
     const fluxNs = FLUX_NS;
-    const hand = await settled(agents.hand!, [...fluxNs, NS.argo]);
+    const argoNs = [NS.argo, NS.argoOci];
+    const hand = await settled(agents.hand!, [...fluxNs, ...argoNs]);
     const flux = await settled(agents.flux!, fluxNs);
-    const argocd = await settled(agents.argocd!, [NS.argo]);
+    const argocd = await settled(agents.argocd!, argoNs);
     // Each namespace holds the Deployment and the ConfigMap; the hook is not desired state.
     assert.equal(inNamespaces(hand, fluxNs).length, 2 * fluxNs.length);
     assert.ok(!hand.some((r) => r.resource_id.includes('pre-install')));
@@ -358,10 +388,10 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     );
     assert.deepEqual(
       comparable(argocd, { commit: false }),
-      comparable(inNamespaces(hand, [NS.argo]), { commit: false }),
+      comparable(inNamespaces(hand, argoNs), { commit: false }),
     );
     assert.deepEqual(new Set(flux.map((r) => r.source)), new Set(fluxNs.map((ns) => `flux/${ns}/web`)));
-    assert.deepEqual(new Set(argocd.map((r) => r.source)), new Set(['argocd/web']));
+    assert.deepEqual(new Set(argocd.map((r) => r.source)), new Set(['argocd/web', 'argocd/web-oci']));
     assert.match(flux[0]?.git_commit ?? '', /^web-1\.0\.0@sha256:[0-9a-f]{64}$/);
   });
 

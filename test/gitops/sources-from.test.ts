@@ -5,16 +5,15 @@
 // goes away with it; one the agent cannot model is named in /ready.
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 import { startGitHttpServer, type GitHttpServer } from '../git/http-backend.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { until } from '../kit/poll.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
+import { applyGitopsCrds } from './crds.ts';
 import { comparable, components, records, type Rec } from './records.ts';
 
-const CRDS = join(dirname(fileURLToPath(import.meta.url)), 'crds');
 const PASSWORD = 'sources-from-password';
 
 const deploy = {
@@ -64,9 +63,7 @@ describe('sources from Argo CD and Flux objects', () => {
     const bare = repo.bare();
     git = await startGitHttpServer(dirname(bare.dir), 'alice', PASSWORD);
     url = `${git.url}/${bare.dir.split('/').pop() ?? ''}`;
-    // Server-side: the Application CRD is larger than client-side apply's annotation allows.
-    await plane.kubectlOk(['apply', '--server-side', '-f', CRDS]);
-    await plane.kubectlOk(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s']);
+    await applyGitopsCrds(plane);
     for (const ns of ['shop', 'argocd', 'flux-system']) await plane.kubectlOk(['create', 'namespace', ns]);
     await plane.kubectlOk(['apply', '-k', join(repo.dir, 'deploy')]);
     const app = (name: string, source: Record<string, unknown>) =>

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { stringify } from 'yaml';
 import { untilTrue } from '../kit/poll.ts';
+import { tcpOpen } from '../cluster/ports.ts';
 import { renderBinaries } from './tools.ts';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
@@ -144,7 +145,7 @@ const REGISTRY_HTPASSWD = `${REGISTRY_USER}:$2b$04$VZ3wkwEWcYhc7PkVWagt1eDbpJlWT
  * docker-registry on loopback over plain HTTP (`--plain-http`), its storage in a temp dir; with
  * `auth`, htpasswd basic auth for REGISTRY_USER (`helm registry login` before a push).
  */
-export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Registry> {
+export async function startRegistry(opts: { auth?: boolean; tls?: TestCert } = {}): Promise<Registry> {
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-registry-'));
   const port = await freePort();
   const config = join(dir, 'config.yml');
@@ -155,7 +156,11 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
       version: 0.1,
       log: { level: 'error', accesslog: { disabled: true } },
       storage: { filesystem: { rootdirectory: join(dir, 'data') } },
-      http: { addr: `127.0.0.1:${port}`, secret: 'driftguard-test' },
+      http: {
+        addr: `127.0.0.1:${port}`,
+        secret: 'driftguard-test',
+        ...(opts.tls ? { tls: { certificate: opts.tls.cert, key: opts.tls.key } } : {}),
+      },
       ...(opts.auth ? { auth: { htpasswd: { realm: 'charts', path: join(dir, 'htpasswd') } } } : {}),
     }),
   );
@@ -168,10 +173,13 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
   await untilTrue(
     'docker-registry answers /v2/',
     () =>
-      fetch(`http://${host}/v2/`).then(
-        (r) => r.status === 200 || r.status === 401,
-        () => false,
-      ),
+      // Over TLS (a CA this process does not trust): an open port will do.
+      opts.tls
+        ? tcpOpen(port)
+        : fetch(`http://${host}/v2/`).then(
+            (r) => r.status === 200 || r.status === 401,
+            () => false,
+          ),
     { timeoutMs: 30_000, detail: () => stderr.slice(-500) },
   ).catch((err: unknown) => {
     child.kill('SIGKILL');
@@ -188,4 +196,45 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface TestCert {
+  /** PEM files: the certificate (its own CA) and its key. */
+  cert: string;
+  key: string;
+}
+
+/** Why a TLS registry cannot be made here (no openssl), or null. */
+export function opensslSkipReason(): string | null {
+  return existsSync('/usr/bin/openssl') ? null : '/usr/bin/openssl is absent (it makes the test certificate)';
+}
+
+/** A self-signed certificate for 127.0.0.1 (its own CA: NODE_EXTRA_CA_CERTS, helm's --ca-file). */
+export async function selfSignedCert(dir: string): Promise<TestCert> {
+  const cert = join(dir, 'registry.crt');
+  const key = join(dir, 'registry.key');
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      '/usr/bin/openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      (err, _out, stderr) => (err ? reject(new Error(`openssl: ${stderr || err.message}`)) : resolve()),
+    ),
+  );
+  return { cert, key };
 }
