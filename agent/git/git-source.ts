@@ -23,7 +23,7 @@ import type { Logger } from '../log.ts';
 import { DesiredState, type FileUpdate } from './desired-state.ts';
 import { safeUrl } from './auth.ts';
 import { GitRepo } from './repo.ts';
-import { ParseCache, type CachedFile, type ParseContext } from './parse-cache.ts';
+import { contextKey, ParseCache, type CachedFile, type ParseContext } from './parse-cache.ts';
 import type { SourceSpec } from './source-spec.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
@@ -99,6 +99,8 @@ export class GitSource {
   private cacheStale = false;
   private cacheTimer: NodeJS.Timeout | undefined;
   private pendingCache: (() => void) | null = null;
+  /** The parse context (contextKey) of the last full load: every file held was parsed under it. */
+  private loadedUnder: string | null = null;
 
   constructor(
     readonly spec: SourceSpec,
@@ -410,6 +412,7 @@ export class GitSource {
     blobs: Map<string, string>,
     full: boolean,
   ): Promise<{ updates: FileUpdate[]; cached: number }> {
+    if (full) this.loadedUnder = contextKey(this.parseContext());
     const known = full ? this.readParsed() : new Map<string, CachedFile>();
     const updates: FileUpdate[] = [];
     const toRead: string[] = [];
@@ -447,12 +450,16 @@ export class GitSource {
    * last): a file whose newest version does not parse is left out and parsed again next time.
    */
   private saveParsed(blobs: Map<string, string>): void {
+    const ctx = this.parseContext();
+    // The kind scopes changed since the full load: the files read before were parsed under the
+    // old ones (nothing parses them again), so nothing is written. The file on disk, from that
+    // load, holds only what the old scopes gave and is keyed by them.
+    if (contextKey(ctx) !== this.loadedUnder) return;
     const entries: [string, CachedFile][] = [];
     for (const [path, objects] of this.desired.parsedFiles()) {
       const blob = blobs.get(path);
       if (blob !== undefined) entries.push([path, { blob, objects }]);
     }
-    const ctx = this.parseContext();
     clearTimeout(this.cacheTimer);
     this.pendingCache = () => {
       this.pendingCache = null;

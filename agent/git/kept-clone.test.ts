@@ -192,6 +192,30 @@ describe('restart on a kept clone and parse cache', () => {
     assert.deepEqual(state(again.src), await fresh(url, clusterScoped));
   });
 
+  it('kind scopes that changed while running: no cache of files parsed under the old ones', async () => {
+    const repo = newRepo();
+    const { url } = repo.bare();
+    const dir = work();
+    const facts: { scopes?: KindScopes } = {};
+    const lines: Record<string, unknown>[] = [];
+    const config = parseConfig(`git: { url: "${url}", path: manifests }\n`, {});
+    const log = createLogger(
+      { level: 'info', format: 'json' },
+      { write: (t) => lines.push(JSON.parse(t) as Record<string, unknown>) },
+    );
+    const running = new GitSource(legacySource(config.git, 'default'), dir, log, null, () => facts.scopes);
+    await running.sync();
+    running.flushParseCache();
+    // A CRD made Widget cluster-scoped; w.yaml, unchanged, is not parsed again while running.
+    facts.scopes = new Map([['Widget.example.com', false]]);
+    repo.commit({ 'manifests/b.yaml': cm('b', '2') });
+    await running.sync();
+    running.flushParseCache();
+    const again = await start(url, dir, facts.scopes);
+    assert.ok(again.src.desired.get('Widget.example.com::w'), 'cluster-scoped after the restart');
+    assert.deepEqual(state(again.src), await fresh(url, facts.scopes));
+  });
+
   it('a damaged clone: cloned afresh', async () => {
     const repo = newRepo();
     const { url } = repo.bare();

@@ -49,7 +49,8 @@ function codeId(): string {
   return id;
 }
 
-function contextKey(ctx: ParseContext): string {
+/** The context's part of the header: two contexts with the same key parse every file alike. */
+export function contextKey(ctx: ParseContext): string {
   const scopes = ctx.scopes ? [...ctx.scopes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) : null;
   return createHash('sha256')
     .update(JSON.stringify([ctx.namespace, scopes]))
