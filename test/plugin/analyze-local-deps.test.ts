@@ -50,7 +50,7 @@ describe('analyze --local fetches chart dependencies from the agent config’s r
     );
     return file;
   };
-  const analyze = (args: string[]): Promise<RunResult> =>
+  const analyze = (args: string[], cacheHome = cache): Promise<RunResult> =>
     runPlugin(
       [
         'analyze',
@@ -69,7 +69,7 @@ describe('analyze --local fetches chart dependencies from the agent config’s r
         'json',
         ...args,
       ],
-      { env, timeoutMs: 180_000 },
+      { env: { ...env, XDG_CACHE_HOME: cacheHome }, timeoutMs: 180_000 },
     );
 
   before(async () => {
@@ -145,6 +145,8 @@ describe('analyze --local fetches chart dependencies from the agent config’s r
     assert.ok(charts.served.includes('/charts/lib-http-1.1.0.tgz'), charts.served.join(', '));
     assert.ok(!charts.served.includes('/charts/lib-http-1.0.0.tgz'));
     assert.ok(existsSync(join(cache, 'driftguard', 'helm-charts', `${digest['1.1.0']}.tgz`)));
+    // The second run (below) resolves from the book beside the archives: no request at all.
+    const asked = charts.served.length;
     assert.ok(!`${r.stdout}${r.stderr}`.includes(PASSWORD), 'the password is never printed');
 
     // A live change to the dependency's object is found as drift (the render is the real desired state).
@@ -158,6 +160,7 @@ describe('analyze --local fetches chart dependencies from the agent config’s r
       '{"data":{"made-by":"hand"}}',
     ]);
     const drifted = parseJson<JsonReport<DriftResult>>(await analyze(['--config', file]));
+    assert.equal(charts.served.length, asked, charts.served.join(', '));
     assert.deepEqual(
       drifted.drift_records.filter((d) => d.drift_detected).map((d) => d.resource_id),
       [`ConfigMap:${plane.namespace}:app-lib-http`],
@@ -182,10 +185,15 @@ describe('analyze --local fetches chart dependencies from the agent config’s r
   });
 
   it('a Secret that does not exist, or a config that is not one, is a clear error', async () => {
-    const missing = await analyze([
-      '--config',
-      config('missing.yaml', [{ url: charts.url, secret: 'nope', secret_namespace: plane.namespace }]),
-    ]);
+    // A fresh cache: the first test's resolution and archive would render without asking (as a
+    // restarted agent does while a repository or its Secret is gone).
+    const missing = await analyze(
+      [
+        '--config',
+        config('missing.yaml', [{ url: charts.url, secret: 'nope', secret_namespace: plane.namespace }]),
+      ],
+      join(work, 'fresh-cache'),
+    );
     assert.notEqual(missing.code, 0);
     assert.match(
       missing.stderr,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RenderError } from '../errors.ts';
 import { ArchiveCache, sha256 } from './cache.ts';
+import { ResolvedBook } from './resolved-book.ts';
 import { parseConstraint } from './constraint.ts';
 import { boundedGet, httpFailure, safeUrl } from './download.ts';
 import { IndexCache, resolveFromIndex, type Resolved } from './http-repo.ts';
@@ -96,11 +97,13 @@ function notAllowed(d: ChartDependency): RenderError {
 
 export class DependencyFetcher {
   private readonly indexes = new IndexCache();
-  private readonly resolutions = new Map<string, { at: number; found: Resolved }>();
+  /** On disk beside the archives: a restart neither asks again within indexTtlMs nor loses the last answer. */
+  private readonly resolutions: ResolvedBook;
   private readonly archives: ArchiveCache;
 
   constructor(readonly policy: DependencyPolicy) {
     this.archives = new ArchiveCache(policy.cacheDir, policy.maxCacheBytes);
+    this.resolutions = new ResolvedBook(policy.cacheDir);
   }
 
   /** The remote dependencies a chart needs fetched; refuses one from a repository not allowed. */
