@@ -210,7 +210,11 @@ export function fromApplication(app: JsonObject, ctx: DiscoverContext): Discover
   const dest = obj(spec['destination']);
   const namespace = str(dest['namespace']) ?? ctx.namespace;
   const helm = obj(source['helm']);
-  const overlay = kustomizeOverlay(obj(source['kustomize']), unsupported);
+  // A chart from a chart repository is rendered by helm alone (chart-source.ts): no overlay.
+  const kustomize = obj(source['kustomize']);
+  if (chart && setKeys(kustomize).length > 0)
+    unsupported.push('kustomize options on a chart from a chart repository are not applied');
+  const overlay = chart ? {} : kustomizeOverlay(kustomize, unsupported);
   const hasHelm = Object.keys(helm).length > 0;
   return {
     name,

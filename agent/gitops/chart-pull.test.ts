@@ -201,5 +201,19 @@ describe('Argo CD Application with a chart', () => {
     );
     assert.equal(bare.spec?.chart?.repository, 'oci://registry.example/charts');
     assert.equal(bare.spec?.helm.release, 'web');
+    const kustomized = fromApplication(
+      app({
+        repoURL: 'https://charts.example',
+        chart: 'web',
+        targetRevision: '1.0.0',
+        kustomize: { namePrefix: 'p-' },
+      }),
+      ctx,
+    );
+    assert.equal(kustomized.spec?.overlay, undefined);
+    assert.match(
+      kustomized.unsupported.join(),
+      /kustomize options on a chart from a chart repository are not applied/,
+    );
   });
 });
