@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
 import { stringify } from 'yaml';
 import { untilTrue } from '../kit/poll.ts';
-import { tcpOpen } from '../cluster/ports.ts';
+// The kit's freePort picks below the ephemeral range: a registry's port picked with listen(0) and
+// bound later by the child could meanwhile be taken as some connection's source port.
+import { freePort, tcpOpen } from '../cluster/ports.ts';
 import { renderBinaries } from './tools.ts';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
@@ -120,14 +122,6 @@ export async function startChartRepo(dir: string, user?: string, password = ''):
         server.close(() => r());
       }),
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 export interface Registry {
