@@ -2,12 +2,12 @@
 // the store, for the agents of other clusters sharing the database (/api/v1/statistics `clusters`,
 // `kubectl driftguard status --all-clusters`). Checked every second: while the agent's copy of its
 // records is exact (Store.revision) it publishes within about a second of any write, counted from
-// that copy without a database read; otherwise (database.shared) every 30 s from a full read. Only
+// that copy without a database read (only the published counts: 100,000 records in about 1.3 ms, where
+// the statistics' full recordTotals took 10-17 ms, 65-150 ms at load 10-16); otherwise (database.shared) every 30 s from a full read. Only
 // the leader publishes: a follower's copy is not its cluster's current state.
 import type { ClusterStatistics } from '../shared/types.ts';
 import type { Logger } from './log.ts';
-import { clusterSummary } from './records/cluster-statistics.ts';
-import { recordTotals } from './records/statistics.ts';
+import { clusterSummary, summaryCounts } from './records/cluster-statistics.ts';
 import type { Store } from './store/store.ts';
 
 const CHECK_MS = 1000;
@@ -64,16 +64,6 @@ export class ClusterPublisher {
   private async summary(): Promise<ClusterStatistics> {
     const { store } = this.deps;
     const [records, last] = await Promise.all([store.allRecords(), store.lastAnalysis()]);
-    const { counts } = recordTotals(records, []);
-    return clusterSummary(
-      this.deps.cluster,
-      {
-        total_resources: counts.total_resources,
-        active_drifts: counts.active_drifts,
-        by_severity: counts.by_severity,
-      },
-      last,
-      this.deps.version,
-    );
+    return clusterSummary(this.deps.cluster, summaryCounts(records), last, this.deps.version);
   }
 }
