@@ -67,6 +67,7 @@ describe('verdict memo key', () => {
         memo.key(entry, live('5'), { ...engine, rules: { ...engine.rules, ignore: [{ path: 'x' }] } }),
       ],
       ['secret salt', memo.key(entry, live('5'), { ...engine, secretSalt: 'other' })],
+      ['default namespace', memo.key(entry, live('5'), { ...engine, defaultNamespace: 'other' })],
       [
         "its kind's CRD schema",
         memo.key(entry, live('5'), {
@@ -82,6 +83,7 @@ describe('verdict memo key', () => {
     ];
     for (const [what, key] of changed) assert.notEqual(key, base, what);
     assert.equal(new Set(changed.map(([, k]) => k)).size, changed.length, 'all distinct');
+    assert.equal(memo.key(entry, live('5'), engine), base, 'the first inputs again: the first key');
   });
 
   it('remembers a key in memory only while the record holds another', () => {
