@@ -284,6 +284,16 @@ describe('one view over three clusters on one FerretDB, through the real plugin'
     const doc = JSON.parse(described.stdout) as { record: DriftRecord; history: DriftHistory['events'] };
     assert.deepEqual(stable(doc.record), stable(own));
     assert.deepEqual(doc.history, ownHistory.events);
+    // By resource id too; an unknown cluster is the agent's error naming the known ones.
+    const byId = await runPlugin(['describe', '--cluster', 'west', id, '-o', 'json', '--agent-url', east]);
+    assert.equal(byId.code, 0, byId.stderr);
+    assert.equal((JSON.parse(byId.stdout) as { record: DriftRecord }).record.cluster, 'west');
+    const unknown = await runPlugin(['describe', '--cluster', 'sotuh', id, '--agent-url', east]);
+    assert.notEqual(unknown.code, 0);
+    assert.match(
+      unknown.stderr,
+      /no records for cluster sotuh in this database; known clusters: east, north, west/,
+    );
   });
 
   it("acting on another cluster's drift through this kubeconfig is refused, naming both clusters", async () => {
