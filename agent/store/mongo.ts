@@ -11,7 +11,10 @@
 // A read of a few ids by `_id: {$in}` scans too (1.5 s for 5 ids at 10,000 records, measured), so
 // a few ids are read one `_id` each (64 in parallel: 0.2 s).
 // The unique indexes on resource_id and event_id stay as a second guarantee.
-import { MongoBulkWriteError, MongoClient, type Collection, type Document, type Filter } from 'mongodb';
+//
+// The driver is loaded by init(), not with this module: an agent on the embedded store never
+// evaluates it (~90 ms of every start, bundled or not).
+import type { Collection, Document, Filter, MongoClient } from 'mongodb';
 import type {
   ClusterStatistics,
   DriftEvent,
@@ -76,12 +79,12 @@ const WRITE_BATCH = 256;
  * insertMany, unordered: every document that can go in goes in. Returns the indexes of the
  * documents refused as duplicates (their `_id` exists); any other failure is thrown.
  */
-async function insertNew(insertMany: () => Promise<unknown>): Promise<number[]> {
+async function insertNew(driver: Driver, insertMany: () => Promise<unknown>): Promise<number[]> {
   try {
     await insertMany();
     return [];
   } catch (err) {
-    if (!(err instanceof MongoBulkWriteError)) throw err;
+    if (!(err instanceof driver.MongoBulkWriteError)) throw err;
     const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
     if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
     return errors.map((e) => e.index);
@@ -93,37 +96,80 @@ function withoutId<T>(doc: Document): T {
   return rest as T;
 }
 
+type Driver = typeof import('mongodb');
+
+/** The client and collections, made once the driver is loaded (the first init). */
+interface Handles {
+  driver: Driver;
+  client: MongoClient;
+  records: Collection<RecordDoc>;
+  events: Collection<EventDoc>;
+  analyses: Collection<StoredAnalysis>;
+  summaries: Collection<ClusterStatistics & { _id: string }>;
+  waiverDocs: Collection<StoredWaiver & { _id: string }>;
+  meta: Collection<{ _id: string; version: number }>;
+}
+
+function openHandles(driver: Driver, config: MongoStoreConfig): Handles {
+  const client = new driver.MongoClient(config.uri, {
+    serverSelectionTimeoutMS: config.connectTimeoutMs,
+    connectTimeoutMS: config.connectTimeoutMs,
+    // FerretDB has no retryable writes; our writes are idempotent upserts anyway.
+    retryWrites: false,
+    // Absent JSON fields stay absent (the driver would store undefined as null).
+    ignoreUndefined: true,
+    appName: 'driftguard-agent',
+  });
+  const db = client.db(config.name);
+  return {
+    driver,
+    client,
+    records: db.collection<RecordDoc>('drift_records'),
+    events: db.collection<EventDoc>('drift_events'),
+    analyses: db.collection<StoredAnalysis>('analyses'),
+    summaries: db.collection<ClusterStatistics & { _id: string }>('analyses'),
+    waiverDocs: db.collection<StoredWaiver & { _id: string }>('waivers'),
+    meta: db.collection<{ _id: string; version: number }>('driftguard_meta'),
+  };
+}
+
 export class MongoStore implements Store {
-  private readonly client: MongoClient;
-  private readonly records: Collection<RecordDoc>;
-  private readonly events: Collection<EventDoc>;
-  private readonly analyses: Collection<StoredAnalysis>;
-  private readonly summaries: Collection<ClusterStatistics & { _id: string }>;
-  private readonly waiverDocs: Collection<StoredWaiver & { _id: string }>;
-  private readonly meta: Collection<{ _id: string; version: number }>;
+  private handles: Handles | undefined;
   private readonly cluster: string;
 
-  constructor(config: MongoStoreConfig) {
+  constructor(private readonly config: MongoStoreConfig) {
     this.cluster = config.cluster ?? DEFAULT_CLUSTER;
     if (!config.uri) throw new Error('MongoDB store: database uri is empty');
     if (!/^[^/\\. "$*<>:|?]{1,63}$/.test(config.name))
       throw new Error(`MongoDB store: invalid database name ${JSON.stringify(config.name)}`);
-    this.client = new MongoClient(config.uri, {
-      serverSelectionTimeoutMS: config.connectTimeoutMs,
-      connectTimeoutMS: config.connectTimeoutMs,
-      // FerretDB has no retryable writes; our writes are idempotent upserts anyway.
-      retryWrites: false,
-      // Absent JSON fields stay absent (the driver would store undefined as null).
-      ignoreUndefined: true,
-      appName: 'driftguard-agent',
-    });
-    const db = this.client.db(config.name);
-    this.records = db.collection<RecordDoc>('drift_records');
-    this.events = db.collection<EventDoc>('drift_events');
-    this.analyses = db.collection<StoredAnalysis>('analyses');
-    this.summaries = db.collection<ClusterStatistics & { _id: string }>('analyses');
-    this.waiverDocs = db.collection<StoredWaiver & { _id: string }>('waivers');
-    this.meta = db.collection<{ _id: string; version: number }>('driftguard_meta');
+  }
+
+  /** The handles; used before init() it is a programming error, said so. */
+  private open(): Handles {
+    if (!this.handles) throw new Error('MongoDB store: used before init()');
+    return this.handles;
+  }
+
+  private get client(): MongoClient {
+    return this.open().client;
+  }
+  private get records(): Collection<RecordDoc> {
+    return this.open().records;
+  }
+  private get events(): Collection<EventDoc> {
+    return this.open().events;
+  }
+  private get analyses(): Collection<StoredAnalysis> {
+    return this.open().analyses;
+  }
+  private get summaries(): Collection<ClusterStatistics & { _id: string }> {
+    return this.open().summaries;
+  }
+  private get waiverDocs(): Collection<StoredWaiver & { _id: string }> {
+    return this.open().waiverDocs;
+  }
+  private get meta(): Collection<{ _id: string; version: number }> {
+    return this.open().meta;
   }
 
   async waivers(): Promise<StoredWaiver[]> {
@@ -144,6 +190,9 @@ export class MongoStore implements Store {
   }
 
   async init(): Promise<void> {
+    const driver = await import('mongodb');
+    // Checked after the await: two inits at once make one client.
+    this.handles ??= openHandles(driver, this.config);
     await this.client.connect();
     const schema = await this.meta.findOne({ _id: SCHEMA_ID });
     if ((schema?.version ?? 0) < SCHEMA_VERSION) await this.migrate();
@@ -246,9 +295,12 @@ export class MongoStore implements Store {
     for (let i = 0; i < writes.length; i += WRITE_BATCH) {
       const slice = writes.slice(i, i + WRITE_BATCH);
       const events = slice.flatMap((w) => (w.event ? [eventDocument(w.event)] : []));
-      if (events.length > 0) await insertNew(() => this.events.insertMany(events, { ordered: false }));
+      if (events.length > 0)
+        await insertNew(this.open().driver, () => this.events.insertMany(events, { ordered: false }));
       const docs = slice.map((w) => recordDocument(w.record));
-      for (const index of await insertNew(() => this.records.insertMany(docs, { ordered: false }))) {
+      for (const index of await insertNew(this.open().driver, () =>
+        this.records.insertMany(docs, { ordered: false }),
+      )) {
         const doc = docs[index];
         if (doc) await this.records.replaceOne({ _id: doc._id }, doc, { upsert: true });
       }
@@ -339,6 +391,6 @@ export class MongoStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    await this.handles?.client.close();
   }
 }
