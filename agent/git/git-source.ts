@@ -25,6 +25,7 @@ import { safeUrl } from './auth.ts';
 import { GitRepo } from './repo.ts';
 import { contextKey, ParseCache, type CachedFile, type ParseContext } from './parse-cache.ts';
 import type { SourceSpec } from './source-spec.ts';
+import { TreeCache } from './tree-cache.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
 export interface GitChange {
@@ -95,6 +96,10 @@ export class GitSource {
   private renderedKey: string | null = null;
   /** Parsed files by path and blob, kept in the clone's .git directory across restarts. */
   private readonly parseCache: ParseCache;
+  /** The source's files at the last listed commit, for a restart on that commit. */
+  private readonly treeCache: TreeCache;
+  /** This sync's file list came from the tree cache (logged on git_synced). */
+  private treeCached = false;
   /** The cache on disk is missing, damaged or behind the desired state: write it after the next load. */
   private cacheStale = false;
   private cacheTimer: NodeJS.Timeout | undefined;
@@ -117,6 +122,7 @@ export class GitSource {
   ) {
     this.repo = new GitRepo(spec.git, workDir);
     this.parseCache = new ParseCache(join(workDir, '.git', 'driftguard', 'parsed.json'));
+    this.treeCache = new TreeCache(join(workDir, '.git', 'driftguard', 'tree.json'));
     this.desired = new DesiredState(spec.namespace, scopes);
   }
 
@@ -148,11 +154,12 @@ export class GitSource {
       // A plain directory reads straight from git's objects; anything else needs the work tree.
       // A controller's transforms make even a plain directory a kustomize build.
       const transformed = hasOverlay(this.spec.overlay) || this.spec.substitute !== undefined;
+      this.treeCached = false;
       const blobs =
         !transformed && (this.spec.type === 'auto' || this.spec.type === 'directory')
           ? this.repo.hasWorkTree
             ? null
-            : await this.repo.sourceBlobs(this.spec.git.path)
+            : await this.sourceBlobs(result.commit, initial)
           : null;
       if (blobs === null) await this.repo.checkout();
       const ready = this.factsReady();
@@ -389,6 +396,7 @@ export class GitSource {
         files,
         cached,
         deleted,
+        tree_cached: this.treeCached,
         objects: this.desired.size,
         duration_ms: Object.values(phases).reduce((a, b) => a + b, 0),
         phases_ms: phases,
@@ -427,6 +435,28 @@ export class GitSource {
     const contents = await this.repo.readBlobs(toRead.map((p) => blobs.get(p) ?? ''));
     toRead.forEach((path, i) => updates.push({ path, content: contents[i] ?? new Uint8Array() }));
     return { updates, cached };
+  }
+
+  /**
+   * The source's files at HEAD (`commit`): on the first load from the tree cache when it was
+   * written for this commit, else listed by git (and the list kept for the next start).
+   */
+  private async sourceBlobs(commit: string, initial: boolean): Promise<Map<string, string> | null> {
+    const path = this.spec.git.path ?? '';
+    const known = initial ? this.treeCache.read(commit, path) : null;
+    this.treeCached = known !== null;
+    if (known) return known;
+    const blobs = await this.repo.sourceBlobs(this.spec.git.path);
+    if (blobs)
+      try {
+        this.treeCache.write(commit, path, blobs);
+      } catch (err) {
+        this.log.warn(
+          { event: 'git_cache_unwritable', source: this.name, err: errorMessage(err) },
+          `source ${this.name}: file list not kept; the next start lists the tree again`,
+        );
+      }
+    return blobs;
   }
 
   private parseContext(): ParseContext {

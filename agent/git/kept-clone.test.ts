@@ -85,6 +85,8 @@ describe('restart on a kept clone and parse cache', () => {
     assert.deepEqual(state(again.src), await fresh(url));
     assert.equal(synced(again)?.['cached'], 3, 'every file from the cache');
     assert.equal(synced(again)?.['files'], 3);
+    assert.equal(synced(first)?.['tree_cached'], false, 'a fresh clone lists its tree');
+    assert.equal(synced(again)?.['tree_cached'], true, 'the same commit: the list kept, no ls-tree');
   });
 
   it('a new commit while stopped: changed files parsed, the rest cached, deletions gone', async () => {
@@ -106,6 +108,7 @@ describe('restart on a kept clone and parse cache', () => {
       '2',
     );
     assert.equal(synced(again)?.['cached'], 1, 'only w.yaml was unchanged');
+    assert.equal(synced(again)?.['tree_cached'], false, 'another commit: its tree listed');
   });
 
   it('a force-pushed branch: the new tip, not the kept history', async () => {
@@ -177,6 +180,22 @@ describe('restart on a kept clone and parse cache', () => {
     const fourth = await start(url, dir);
     assert.equal(synced(fourth)?.['cached'], 3, 'rewritten by the start before');
     assert.equal(fourth.lines.filter((l) => l['event'] === 'git_cache_ignored').length, 0);
+  });
+
+  it('a damaged or truncated file list: the tree listed again, the same state', async () => {
+    const repo = newRepo();
+    const { url } = repo.bare();
+    const dir = work();
+    await start(url, dir);
+    const file = join(dir, '.git', 'driftguard', 'tree.json');
+    const text = readFileSync(file, 'utf8');
+    for (const damaged of [text.slice(0, text.length - 10), text.replace(/"blobs":\[\[/, '"blobs":[[1,')]) {
+      writeFileSync(file, damaged);
+      const again = await start(url, dir);
+      assert.equal(synced(again)?.['tree_cached'], false);
+      assert.deepEqual(state(again.src), await fresh(url));
+    }
+    assert.equal(synced(await start(url, dir))?.['tree_cached'], true, 'rewritten by the start before');
   });
 
   it('other kind scopes from discovery: the cache is not used for them', async () => {

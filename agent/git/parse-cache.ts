@@ -36,7 +36,7 @@ interface Header {
 let codeHash: string | undefined;
 
 /** The running agent's code: a hash of its entry script (the bundle in the image). */
-function codeId(): string {
+export function codeId(): string {
   if (codeHash !== undefined) return codeHash;
   const script = process.argv[1];
   let id = 'unknown';
@@ -98,11 +98,16 @@ export class ParseCache {
     for (const [path, e] of entries) rows.push([path, e.blob, e.objects]);
     const body = JSON.stringify(rows);
     const header: Header = { format: FORMAT, code: codeId(), context: contextKey(ctx), sha256: sha256(body) };
-    mkdirSync(dirname(this.file), { recursive: true });
-    const aside = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(aside, `${JSON.stringify(header)}\n${body}`);
-    renameSync(aside, this.file);
+    replaceFile(this.file, `${JSON.stringify(header)}\n${body}`);
   }
+}
+
+/** Writes `file` at once: aside, then renamed (a crash leaves the old one or none). */
+export function replaceFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, text);
+  renameSync(aside, file);
 }
 
 /** [path, blob id, objects], each object with the fields a parsed one always has, from that path. */
