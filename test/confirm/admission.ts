@@ -6,13 +6,13 @@
 // and an audit webhook with side effects that refuses dry-runs (admissionregistration.k8s.io/v1
 // accepts only sideEffects None or NoneOnDryRun; v1beta1's `Some`, which made the API server
 // refuse a dry-run itself, is gone, so the webhook is called with dryRun: true and says no). Everything is bound to namespaces labelled `confirm.example.com/admission`.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlPlane } from '../cluster/control-plane.ts';
+import { selfSignedCert } from '../kit/self-signed-cert.ts';
 
 export const ADMISSION_LABEL = 'confirm.example.com/admission';
 export const MIRROR = 'mirror.example.com/';
@@ -152,34 +152,12 @@ export interface Admission {
   stop(): Promise<void>;
 }
 
-function selfSigned(): { key: string; cert: string } {
+/** The webhook's certificate and key as PEM text (the API server gets the certificate as its CA). */
+async function selfSigned(): Promise<{ key: string; cert: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-webhook-'));
   try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    return {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    };
+    const files = await selfSignedCert(dir);
+    return { key: readFileSync(files.key, 'utf8'), cert: readFileSync(files.cert, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -245,7 +223,7 @@ function webhookConfig(port: number, caBundle: string): object {
 /** Installs the policies and webhooks, and waits until a dry-run shows every one of them at work. */
 export async function installAdmission(plane: ControlPlane): Promise<Admission> {
   const calls: Admission['calls'] = new Map();
-  const tls = selfSigned();
+  const tls = await selfSigned();
   const server = await serve(calls, tls);
   const { port } = server.address() as AddressInfo;
   const list = {

@@ -24,15 +24,14 @@ import { freePort } from '../cluster/ports.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import {
   helm,
-  opensslSkipReason,
   registrySkipReason,
-  selfSignedCert,
   startChartRepo,
   startRegistry,
   writeChart,
   type ChartRepo,
   type Registry,
 } from '../render/chart-repos.ts';
+import { opensslSkipReason, selfSignedCert } from '../kit/self-signed-cert.ts';
 import { renderBinaries } from '../render/tools.ts';
 import { applyGitopsCrds } from './crds.ts';
 import { comparable, components, records, type Rec } from './records.ts';

@@ -14,6 +14,7 @@ import { untilTrue } from '../kit/poll.ts';
 // bound later by the child could meanwhile be taken as some connection's source port.
 import { freePort, tcpOpen } from '../cluster/ports.ts';
 import { renderBinaries } from './tools.ts';
+import type { TestCert } from '../kit/self-signed-cert.ts';
 
 export const REGISTRY_BIN = '/usr/bin/docker-registry';
 
@@ -190,45 +191,4 @@ export async function startRegistry(opts: { auth?: boolean; tls?: TestCert } = {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export interface TestCert {
-  /** PEM files: the certificate (its own CA) and its key. */
-  cert: string;
-  key: string;
-}
-
-/** Why a TLS registry cannot be made here (no openssl), or null. */
-export function opensslSkipReason(): string | null {
-  return existsSync('/usr/bin/openssl') ? null : '/usr/bin/openssl is absent (it makes the test certificate)';
-}
-
-/** A self-signed certificate for 127.0.0.1 (its own CA: NODE_EXTRA_CA_CERTS, helm's --ca-file). */
-export async function selfSignedCert(dir: string): Promise<TestCert> {
-  const cert = join(dir, 'registry.crt');
-  const key = join(dir, 'registry.key');
-  await new Promise<void>((resolve, reject) =>
-    execFile(
-      '/usr/bin/openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      (err, _out, stderr) => (err ? reject(new Error(`openssl: ${stderr || err.message}`)) : resolve()),
-    ),
-  );
-  return { cert, key };
 }
