@@ -7,10 +7,10 @@
 // the kind scopes from discovery. The body is checked against its sha256; a cache that does not
 // match or does not parse is ignored (and rewritten after the next load), never trusted.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { DesiredObject, KindScopes } from '../../shared/engine/index.ts';
 import { errorMessage } from '../../shared/errors.ts';
+import { replaceFile } from '../../shared/node/replace-file.ts';
 
 /** Bump when what an entry holds changes shape. */
 const FORMAT = 1;
@@ -100,14 +100,6 @@ export class ParseCache {
     const header: Header = { format: FORMAT, code: codeId(), context: contextKey(ctx), sha256: sha256(body) };
     replaceFile(this.file, `${JSON.stringify(header)}\n${body}`);
   }
-}
-
-/** Writes `file` at once: aside, then renamed (a crash leaves the old one or none). */
-export function replaceFile(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const aside = `${file}.${process.pid}.tmp`;
-  writeFileSync(aside, text);
-  renameSync(aside, file);
 }
 
 /** [path, blob id, objects], each object with the fields a parsed one always has, from that path. */

@@ -5,7 +5,8 @@
 // code (which decides what a manifest file is) are the same. Anything else (another commit, no
 // file, a damaged or foreign one) is a miss: the caller lists the tree, as before.
 import { existsSync, readFileSync } from 'node:fs';
-import { codeId, replaceFile } from './parse-cache.ts';
+import { replaceFile } from '../../shared/node/replace-file.ts';
+import { codeId } from './parse-cache.ts';
 
 /** Bump when what the file holds changes shape. */
 const FORMAT = 1;

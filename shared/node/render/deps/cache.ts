@@ -3,17 +3,9 @@
 // and a rename, so a reader never sees half an archive; beyond the size budget the least recently
 // used go first.
 import { createHash } from 'node:crypto';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
+import { replaceFile } from '../../replace-file.ts';
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -46,11 +38,8 @@ export class ArchiveCache {
   }
 
   put(digest: string, data: Buffer): string {
-    mkdirSync(this.dir, { recursive: true });
     const p = this.path(digest);
-    const tmp = `${p}.${process.pid}.tmp`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, p);
+    replaceFile(p, data);
     this.prune(digest);
     return p;
   }

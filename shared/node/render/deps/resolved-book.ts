@@ -4,9 +4,10 @@
 // resolved before (the fetcher says so in a warning). Nothing secret is kept: the keys hold the
 // repository URL (never with credentials) and whose access it was (a Secret's name). Written
 // through a temp file and a rename; a file that cannot be read starts the book empty.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resolved } from './http-repo.ts';
+import { replaceFile } from '../../replace-file.ts';
 
 export interface Resolution {
   /** When it was resolved (ms since the epoch). */
@@ -35,7 +36,7 @@ export class ResolvedBook {
   private readonly entries = new Map<string, Resolution>();
   private readonly file: string;
 
-  constructor(private readonly dir: string) {
+  constructor(dir: string) {
     this.file = join(dir, FILE);
     let doc: unknown;
     try {
@@ -61,10 +62,7 @@ export class ResolvedBook {
       this.entries.delete(oldest[0]);
     }
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.entries)));
-      renameSync(tmp, this.file);
+      replaceFile(this.file, JSON.stringify(Object.fromEntries(this.entries)));
     } catch {
       // A read-only or full cache directory: the next start resolves again, as before the book.
     }
