@@ -19,7 +19,7 @@ import { stringify } from 'yaml';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 import { isEvent } from '../kit/agent-fixture.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
-import { until } from '../kit/poll.ts';
+import { until, untilTrue } from '../kit/poll.ts';
 import { freePort } from '../cluster/ports.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import {
@@ -496,14 +496,18 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
     );
     const c = (await components(agents.flux!)).find((x) => x.name === `source:flux/${NS.http}/web`);
     assert.equal(c?.ready, true);
-    assert.ok(
-      agents
-        .flux!.logs()
-        .some((l) =>
-          /render_warning.*chart repository index http:\/\/127\.0\.0\.1:\d+\/charts\/index\.yaml.*using its index fetched/.test(
-            l,
+    // The agent's log reaches us through a pipe, which can trail the record it wrote after logging.
+    await untilTrue(
+      'a render warning that the repository index came from the cache',
+      () =>
+        agents
+          .flux!.logs()
+          .some((l) =>
+            /render_warning.*chart repository index http:\/\/127\.0\.0\.1:\d+\/charts\/index\.yaml.*using its index fetched/.test(
+              l,
+            ),
           ),
-        ),
+      { timeoutMs: 10_000, detail: () => agents.flux!.logs().slice(-8).join('\n') },
     );
   });
 });
