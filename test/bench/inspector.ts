@@ -1,11 +1,13 @@
 // Talks to a child Node process started with --inspect=127.0.0.1:0 over the DevTools protocol
 // (Node's own WebSocket): force a GC and read its memory, take a heap-snapshot summary. Lets the
 // benchmark measure the real agent process without any hook in the product.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface Inspector {
   /** Forces a full GC (HeapProfiler.collectGarbage), then returns process.memoryUsage() in the child. */
   gcAndMemory(): Promise<NodeJS.MemoryUsage>;
+  /** Writes a full heap snapshot (.heapsnapshot, as DevTools saves it) to `path`. */
+  heapSnapshot(path: string): Promise<void>;
   close(): void;
 }
 
@@ -24,8 +26,16 @@ export async function connectInspector(url: string): Promise<Inspector> {
   });
   let next = 1;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let chunks: string[] | null = null;
   ws.addEventListener('message', (ev: MessageEvent) => {
-    const msg = JSON.parse(String(ev.data)) as { id?: number; result?: unknown; error?: { message: string } };
+    const msg = JSON.parse(String(ev.data)) as {
+      id?: number;
+      method?: string;
+      params?: { chunk?: string };
+      result?: unknown;
+      error?: { message: string };
+    };
+    if (msg.method === 'HeapProfiler.addHeapSnapshotChunk') chunks?.push(msg.params?.chunk ?? '');
     if (msg.id === undefined) return;
     const w = waiting.get(msg.id);
     waiting.delete(msg.id);
@@ -46,6 +56,12 @@ export async function connectInspector(url: string): Promise<Inspector> {
         returnByValue: true,
       })) as { result: { value: string } };
       return JSON.parse(r.result.value) as NodeJS.MemoryUsage;
+    },
+    async heapSnapshot(path) {
+      chunks = [];
+      await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      writeFileSync(path, chunks.join(''));
+      chunks = null;
     },
     close() {
       ws.close();

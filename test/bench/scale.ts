@@ -24,7 +24,14 @@ import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { startAgent, type AgentProcess, type LogLine } from '../kit/agent-process.ts';
 import { getRecord } from '../kit/agent-fixture.ts';
 import { buildAgent, ROOT } from '../../agent/package/build.ts';
-import { connectInspector, inspectorUrl, procCpuMs, procMemory, topSelfTime } from './inspector.ts';
+import {
+  connectInspector,
+  inspectorUrl,
+  procCpuMs,
+  procMemory,
+  topSelfTime,
+  type Inspector,
+} from './inspector.ts';
 import { analyzeLocal, kubectlDiff, LAUNCHER } from './compare.ts';
 import { applyObjects, generateObjects, repoFiles, type BenchObject } from './objects.ts';
 import { confirmFigures } from './confirm.ts';
@@ -200,6 +207,19 @@ function keepLogs(run: Running, label: string): void {
   writeFileSync(join(dir, `${label.replaceAll(/[^\w.-]+/g, '-')}.log`), run.agent.logs().join('\n') + '\n');
 }
 
+/**
+ * DRIFTGUARD_BENCH_HEAP=<dir>: a heap snapshot of each agent after its forced GC, as <section>.heapsnapshot
+ * (open in DevTools, or `node --import tsx test/bench/heap-summary.ts <file>` for what holds the bytes).
+ */
+async function keepHeapSnapshot(insp: Inspector, section: string): Promise<void> {
+  const dir = process.env['DRIFTGUARD_BENCH_HEAP'];
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${section.replaceAll(/[^\w.-]+/g, '-')}.heapsnapshot`);
+  await insp.heapSnapshot(file);
+  console.log(`  heap snapshot of the agent: ${file}`);
+}
+
 function stopProfile(run: Running, label: string): void {
   keepLogs(run, label);
   const files = existsSync(run.profileDir)
@@ -282,6 +302,7 @@ async function agentFigures(
     if (url) {
       const insp = await connectInspector(url);
       const heap = await insp.gcAndMemory();
+      await keepHeapSnapshot(insp, section);
       insp.close();
       await sleep(500);
       figure({
