@@ -142,8 +142,9 @@ function dominators(g: Graph): { idom: Int32Array; retained: Float64Array } {
   }
   const retained = new Float64Array(g.count);
   for (const n of post) {
-    retained[n] += g.size(n);
-    if (n !== 0 && idom[n]! >= 0) retained[idom[n]!] += retained[n]!;
+    retained[n] = retained[n]! + g.size(n);
+    const d = idom[n]!;
+    if (n !== 0 && d >= 0) retained[d] = retained[d]! + retained[n]!;
   }
   return { idom, retained };
 }
