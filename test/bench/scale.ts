@@ -57,6 +57,7 @@ const idOf = (o: BenchObject) => `${o.kind}:${o.namespace}:${o.name}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let bundled: Promise<string> | undefined;
+const otherBundles: Record<string, string> = {};
 const COMPILE_CACHE = mkdtempSync(join(tmpdir(), 'driftguard-bench-compile-cache-'));
 process.on('exit', () => rmSync(COMPILE_CACHE, { recursive: true, force: true }));
 
@@ -73,7 +74,7 @@ function imageNodeFlags(): string[] {
   return argv.slice(1).filter((a) => a.startsWith('--'));
 }
 
-interface Running {
+export interface Running {
   agent: AgentProcess;
   profileDir: string;
   coldMs: number;
@@ -84,29 +85,33 @@ interface Running {
 }
 
 /** Where the agent keeps its records: FerretDB, or an embedded file that outlives one agent (restarts). */
-type StoreConfig = Record<string, unknown>;
+export type StoreConfig = Record<string, unknown>;
 
-function storeConfig(db: FerretDB | null, n: number, dir: string): StoreConfig {
+export function storeConfig(db: FerretDB | null, n: number, dir: string): StoreConfig {
   return db ? { uri: db.uri, name: `bench_${n}` } : { path: join(dir, 'driftguard.db') };
 }
 
-async function launchAgent(
-  cluster: Cluster,
-  repo: TestRepo,
+export async function launchAgent(
+  cluster: Pick<Cluster, 'kubeconfig'>,
+  repo: Pick<TestRepo, 'dir' | 'branch'>,
   database: StoreConfig,
   /** git.work_dir (default: beside the embedded database, or a temp dir removed at stop on MongoDB). */
   workDir?: string,
+  /** Another agent bundle than this checkout's (its code cache is made first, as for this one's). */
+  otherBundle?: string,
 ): Promise<Running> {
   const profileDir = mkdtempSync(join(tmpdir(), 'driftguard-bench-prof-'));
   // The agent as production runs it: the bundle, with plain node (built once per bench run) and the
   // image's node flags, and V8's code cache for it made once beforehand, as agent/Dockerfile makes it.
-  bundled ??= buildAgent().then((b) => {
-    execFileSync(process.execPath, [b.path, '--version'], {
+  const withCodeCache = (path: string): string => {
+    execFileSync(process.execPath, [path, '--version'], {
       env: { ...process.env, NODE_COMPILE_CACHE: COMPILE_CACHE },
     });
-    return b.path;
-  });
-  const bin = await bundled;
+    return path;
+  };
+  const bin = otherBundle
+    ? (otherBundles[otherBundle] ??= withCodeCache(otherBundle))
+    : await (bundled ??= buildAgent().then((b) => withCodeCache(b.path)));
   const started = performance.now();
   const startedAt = Date.now();
   const agent = await startAgent({
@@ -198,13 +203,14 @@ async function activeCount(agent: AgentProcess): Promise<number> {
 
 /**
  * DRIFTGUARD_BENCH_LOGS=<dir>: each agent's log is kept there as <label>.log (where a phase's time
- * went), and its CPU profile as <label>.cpuprofile.
+ * went), its stderr as <label>.stderr and its CPU profile as <label>.cpuprofile.
  */
 function keepLogs(run: Running, label: string): void {
   const dir = process.env['DRIFTGUARD_BENCH_LOGS'];
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${label.replaceAll(/[^\w.-]+/g, '-')}.log`), run.agent.logs().join('\n') + '\n');
+  writeFileSync(join(dir, `${label.replaceAll(/[^\w.-]+/g, '-')}.stderr`), run.agent.stderr());
 }
 
 /**
@@ -220,7 +226,7 @@ async function keepHeapSnapshot(insp: Inspector, section: string): Promise<void>
   console.log(`  heap snapshot of the agent: ${file}`);
 }
 
-function stopProfile(run: Running, label: string): void {
+export function stopProfile(run: Running, label: string): void {
   keepLogs(run, label);
   const files = existsSync(run.profileDir)
     ? readdirSync(run.profileDir).filter((f) => f.endsWith('.cpuprofile'))
@@ -387,7 +393,7 @@ async function restartFigure(
  * Waits (up to 10 minutes) until /ready no longer names records written behind (a first start's
  * inserts on MongoDB); says how long that took, or that it did not happen.
  */
-async function recordsStored(agent: AgentProcess): Promise<string> {
+export async function recordsStored(agent: AgentProcess): Promise<string> {
   const started = performance.now();
   const behind = async () => {
     const res = await fetch(`${agent.healthUrl}/ready`);
@@ -407,7 +413,7 @@ async function recordsStored(agent: AgentProcess): Promise<string> {
 }
 
 /** driftguard_verdicts_total so far, by how: the memo's share of the analyses since start. */
-async function verdictCounts(agent: AgentProcess): Promise<{ remembered: number; computed: number }> {
+export async function verdictCounts(agent: AgentProcess): Promise<{ remembered: number; computed: number }> {
   const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
   const count = (how: string) =>
     Number(
@@ -417,7 +423,7 @@ async function verdictCounts(agent: AgentProcess): Promise<{ remembered: number;
 }
 
 /** The first Git load as the agent logged it: its phases and how many files came from the parse cache. */
-function gitLoad(agent: AgentProcess): string {
+export function gitLoad(agent: AgentProcess): string {
   for (const text of agent.logs()) {
     if (!text.includes('"git_synced"')) continue;
     const l = JSON.parse(text) as LogLine;
