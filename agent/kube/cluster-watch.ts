@@ -62,6 +62,8 @@ export class ClusterWatch implements LiveView {
   /** Warnings about versions Git names that the server does not serve, logged once each. */
   private readonly warned = new Set<string>();
   private kinds: KindInfo[] = [];
+  /** List tables being learned for the kinds just resolved (synced() waits for them). */
+  private learningLists = 0;
   private readonly excluded: readonly string[];
   private readonly namespaces: readonly string[];
 
@@ -187,7 +189,12 @@ export class ClusterWatch implements LiveView {
       if (!learned) await this.facts.learn(discovery);
       const fresh = r.kinds.filter((k) => !this.kinds.some((w) => w.key === k.key));
       this.kinds.push(...fresh);
-      await this.facts.learnLists(this.kinds);
+      // The list tables are the engine's, not the watches': read (OpenAPI documents of a few MB)
+      // while the watches open instead of before, and synced() waits for them, so the first
+      // analysis still compares lists by them.
+      const lists = this.learnLists(this.kinds);
+      // Awaited below; until then a failure must not count as unhandled.
+      lists.catch(() => undefined);
       for (const info of fresh) this.addWatches(info);
       // Git may have loaded while discovery ran: the versions it names now, for every kind.
       const extra = this.versionWatches();
@@ -196,17 +203,28 @@ export class ClusterWatch implements LiveView {
       this.problems = r.problems;
       for (const p of r.problems) this.log.error({ event: 'resource_type_unresolved' }, p);
       this.resolved = true;
-      await Promise.all(
-        this.watches
+      await Promise.all([
+        lists,
+        ...this.watches
           .filter((w) => fresh.some((f) => f.key === w.key) || extra.includes(w))
           .map((w) => w.start()),
-      );
+      ]);
     } catch (err) {
       this.problems = [`API discovery failed: ${(err as Error).message}`];
       this.log.error({ event: 'discovery_failed', err: (err as Error).message }, this.problems[0]);
     }
     if (this.problems.length > 0 || this.unreadable.length > 0 || this.facts.crdProblem) this.scheduleRetry();
     this.syncWaiters.check();
+  }
+
+  /** ClusterFacts.learnLists, counted while under way (see synced). */
+  private async learnLists(kinds: readonly KindInfo[]): Promise<void> {
+    this.learningLists++;
+    try {
+      await this.facts.learnLists(kinds);
+    } finally {
+      this.learningLists--;
+    }
   }
 
   private drop(held: readonly KindWatch[]): void {
@@ -328,7 +346,7 @@ export class ClusterWatch implements LiveView {
 
   /** Every resolved kind has loaded its first list (kinds discovery cannot resolve do not hold this up). */
   synced(): boolean {
-    return this.resolved && this.watches.every((w) => w.synced);
+    return this.resolved && this.learningLists === 0 && this.watches.every((w) => w.synced);
   }
 
   /** Resolves once every watch has loaded its first list (or at once if they have). */
@@ -336,10 +354,11 @@ export class ClusterWatch implements LiveView {
     return this.syncWaiters.wait();
   }
 
-  /** For readiness: which scopes still wait for their first list. */
+  /** For readiness: which scopes still wait for their first list (and the list tables, while read). */
   unsynced(): string[] {
     if (!this.resolved) return ['API discovery'];
-    return this.watches.filter((w) => !w.synced).map((w) => w.scope);
+    const scopes = this.watches.filter((w) => !w.synced).map((w) => w.scope);
+    return this.learningLists > 0 ? ['OpenAPI list tables', ...scopes] : scopes;
   }
 
   /** For readiness: scopes whose watch is broken now (after its first list), with the reason. */
