@@ -267,6 +267,7 @@ export class Agent {
       notify: (n) => this.notifier.notify(n),
       // After Git: the watches of the versions Git names are added when it loads, and waited for too.
       loaded: this.git.loaded.then(() => this.watch.whenSynced()),
+      desiredLoaded: this.git.loaded,
     });
     if (config.drift.watch)
       this.watch.onChange((change) => this.scheduler.analyzeObjects([change.id], 'watch'));

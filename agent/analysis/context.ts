@@ -28,6 +28,11 @@ export interface AnalysisDeps extends RetireDeps {
   /** Resolves once desired and live state are both loaded: before that every object would look Missing. */
   loaded: Promise<void>;
   /**
+   * Resolves once the desired state has loaded (before `loaded` when the watches are still
+   * listing): the memo keys' desired part is computed meanwhile.
+   */
+  desiredLoaded?: Promise<void>;
+  /**
    * False for objects of a kind (and namespace) the agent may not read: they are neither analysed
    * nor removed, so a missing permission never shows up as drift or deletes a record.
    */

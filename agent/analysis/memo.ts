@@ -143,6 +143,14 @@ export class VerdictMemo {
   }
 
   /**
+   * Computes the key's part without the live object ahead of time (it is kept per desired object):
+   * done while the watches still list, a restart's first analysis is then a lookup per object.
+   */
+  prepare(entry: DesiredEntry, engine: EngineOptions): void {
+    this.prefix(entry, engine);
+  }
+
+  /**
    * The key the id's current verdict was computed with: the one remembered in this process, else
    * the one stored on its record. A verdict whose record did not change is not rewritten (only
    * its key would differ), so the stored key may be older; it then misses once after a restart.

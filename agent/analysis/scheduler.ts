@@ -19,11 +19,16 @@ import { UnmanagedPolicy } from './unmanaged.ts';
 
 export type { AnalysisDeps } from './context.ts';
 
+/** The memo's preparation yields to the event loop after this much work (ms). */
+const PREPARE_SLICE_MS = 5;
+
 export class Scheduler {
   private readonly queue = new WorkQueue();
   private readonly ctx: AnalysisContext;
   private readonly objects: ObjectRun;
   private draining: Promise<void> | null = null;
+  /** `deps.loaded` has resolved: the first analysis may run. */
+  private loaded = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Only the leader analyses and writes (leader election); true when there is no election. */
@@ -49,6 +54,28 @@ export class Scheduler {
     this.objects = new ObjectRun(this.ctx, this.queue, this.stopping);
     // Every announced change, also with drift.watch off (then only full runs analyse it).
     deps.live.onChange?.((change) => this.ctx.changes.note(change.id));
+    void deps.loaded.then(() => (this.loaded = true));
+    void deps.desiredLoaded?.then(() => this.prepare());
+  }
+
+  /**
+   * Between the desired state's load and the live state's: each desired object's memo key part
+   * (and whether an ignore rule may count on it) is computed in slices, so the first analysis
+   * after a restart is lookups. Only caches: the first analysis decides exactly as without.
+   */
+  private async prepare(): Promise<void> {
+    let slice = performance.now();
+    for (const [id, entry] of this.deps.desired.entries()) {
+      if (this.loaded || this.stopped || !this.active) return;
+      const engine = this.deps.engine();
+      this.ctx.memo.prepare(entry, engine);
+      this.ctx.ruleTally.known(id, entry, engine);
+      if (performance.now() - slice >= PREPARE_SLICE_MS) {
+        // The watches' events go first: this is only worth doing while waiting for them.
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
   }
 
   /** Periodic full runs every `intervalMs` (when enabled). */
