@@ -8,16 +8,17 @@
 // resumes from the last resourceVersion (bookmarks keep it fresh), relists on 410 Gone, restarts
 // with backoff on any other error, and a watchdog restarts a watch that has gone silent. Not
 // client-node's ListWatch: it keeps a second whole copy of every object in its own cache (and
-// client-node's informers have no watch-list). The stream is asked for uncompressed (uncompressed.ts).
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+// client-node's informers have no watch-list). The stream is read over HTTP/1.1, uncompressed
+// (shared/node/kube/watch-stream.ts says why).
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff } from '../../shared/backoff.ts';
 import type { KubeObject } from '../../shared/types.ts';
 import type { Logger } from '../log.ts';
 import { listObjects } from '../../shared/node/kube/live.ts';
 import { KubeApiError, kubeGet } from '../../shared/node/kube/rest.ts';
+import { openWatch, type WatchRequest } from '../../shared/node/kube/watch-stream.ts';
 import { apiVersionOf, collectionPath, type KindInfo } from './kinds.ts';
 import { liveId, type LiveState } from './live-state.ts';
-import { uncompressed } from './uncompressed.ts';
 
 export interface KindWatchOptions {
   kc: KubeConfig;
@@ -46,7 +47,8 @@ export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 /** A watch-list refused as a request the server does not accept (feature gate off, old server). */
 function refusesWatchList(err: unknown): boolean {
-  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    err instanceof KubeApiError ? err.status : (err as { statusCode?: unknown } | null)?.statusCode;
   return status === 400 || status === 422;
 }
 
@@ -93,12 +95,11 @@ export class KindWatch {
   private lastActivity = Date.now();
   /** Bumped on every (re)start: callbacks of an older watch are ignored. */
   private generation = 0;
-  private request: AbortController | undefined;
+  private request: WatchRequest | undefined;
   /** Where the watch resumes; empty means relist first. */
   private resourceVersion = '';
   private readonly path: string;
   private readonly fieldSelector: string | undefined;
-  private readonly watcher: Watch;
   /** Whether the initial state is streamed (watch-list); false once the server refused it. */
   private streamList: boolean;
   private streaming: Streaming | undefined;
@@ -108,7 +109,6 @@ export class KindWatch {
     const exclusions = opts.info.namespaced && opts.namespace === undefined ? opts.excludeNamespaces : [];
     this.fieldSelector =
       exclusions.length > 0 ? exclusions.map((ns) => `metadata.namespace!=${ns}`).join(',') : undefined;
-    this.watcher = new Watch(uncompressed(opts.kc));
     this.streamList = opts.watchList ?? true;
   }
 
@@ -185,11 +185,12 @@ export class KindWatch {
         : { resourceVersion: this.resourceVersion, allowWatchBookmarks: true };
       if (this.fieldSelector !== undefined) query['fieldSelector'] = this.fieldSelector;
       const initial = stream ? this.beginStreaming() : undefined;
-      const request = await this.watcher.watch(
+      const request = await openWatch(
+        this.opts.kc,
         this.path,
         query,
-        (type: string, obj: KubeObject & WatchEventObject) => this.onEvent(generation, type, obj),
-        (err: unknown) => this.onDone(generation, err),
+        (type, obj) => this.onEvent(generation, type, obj as KubeObject & WatchEventObject),
+        (err) => this.onDone(generation, err),
       );
       if (generation === this.generation) {
         this.request = request;

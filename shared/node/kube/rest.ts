@@ -35,7 +35,8 @@ export interface KubeRequest {
   accept?: string;
 }
 
-function statusMessage(body: unknown, status: number): { reason: string; message: string } {
+/** The reason and message of a Status body the server sent with a failure (or `HTTP <status>`). */
+export function statusMessage(body: unknown, status: number): { reason: string; message: string } {
   if (body && typeof body === 'object') {
     const b = body as { reason?: unknown; message?: unknown };
     return {
