@@ -1,4 +1,4 @@
-// The memo key: each input of a verdict changes it, and nothing else does (a refresh that hands
+// The memo key: each input of a verdict changes it (the HPAs too, on the kinds they scale), and nothing else does (a refresh that hands
 // over equal objects, another kind's CRD schema). The end-to-end proof (a real API server, a
 // changed rule, CRD, commit or live object invalidating exactly its records) is in
 // test/agent/memo.test.ts.
@@ -84,6 +84,34 @@ describe('verdict memo key', () => {
     for (const [what, key] of changed) assert.notEqual(key, base, what);
     assert.equal(new Set(changed.map(([, k]) => k)).size, changed.length, 'all distinct');
     assert.equal(memo.key(entry, live('5'), engine), base, 'the first inputs again: the first key');
+  });
+
+  it('on a kind an autoscaler scales: whether the HPAs are known and scale this object', () => {
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'a' },
+      spec: { replicas: 2 },
+    } as KubeObject;
+    const d: DesiredEntry = {
+      desired: { id: 'Deployment:a:web', object: deployment, sourceFile: 'web.yaml' },
+      commit: 'c1',
+    };
+    const liveWeb = { ...deployment, metadata: { ...deployment.metadata, uid: 'u', resourceVersion: '3' } };
+    const unknown = memo.key(d, liveWeb, engine);
+    const scaled = memo.key(d, liveWeb, { ...engine, autoscaled: new Set(['Deployment:a:web']) });
+    const notScaled = memo.key(d, liveWeb, { ...engine, autoscaled: new Set(['Deployment:a:other']) });
+    assert.equal(new Set([unknown, scaled, notScaled]).size, 3, 'HPAs unknown, scaling it, not scaling it');
+    assert.equal(
+      memo.key(d, liveWeb, { ...engine, autoscaled: new Set(['Deployment:a:other', 'Deployment:b:x']) }),
+      notScaled,
+      'HPAs on other objects only',
+    );
+    assert.equal(
+      memo.key(entry, live('5'), { ...engine, autoscaled: new Set(['Widget.example.com:a:w']) }),
+      base,
+      'a kind whose replicas no autoscaler writes',
+    );
   });
 
   it('remembers a key in memory only while the record holds another', () => {

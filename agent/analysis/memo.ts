@@ -6,7 +6,11 @@
 // (and whatever stage follows it) does not run. The key is stored on the record (`verdict_key`),
 // so the memo also holds across restarts; a record without one simply misses.
 //
-//   v2:<fingerprint of code, rules, salt, ignore rules, facts, desired object, source>|<uid>@<resourceVersion>
+//   v2:<fingerprint of code, rules, salt, ignore rules, facts, desired object, source>[?as]|<uid>@<resourceVersion>
+//
+// (the one-letter mark, on kinds whose replicas an autoscaler writes only, says whether the HPAs
+// are known and name this object: a replica count nobody owns is drift only on an object no HPA
+// scales, and the HPAs are learned by a watch of their own that may sync after a first analysis)
 //
 // (one fingerprint for everything but the live part, computed once per desired object: the key
 // is held per record, in memory and in the store, so it is kept short: ~70 bytes)
@@ -26,6 +30,8 @@ import { fileURLToPath } from 'node:url';
 import {
   kindKeyOf,
   listTableKey,
+  objectId,
+  readsAutoscaled,
   schemaFor,
   type EngineOptions,
   type IgnoreRule,
@@ -105,6 +111,14 @@ function factsPrint(object: KubeObject, engine: EngineOptions): string {
   return `${scope === undefined ? '?' : scope ? 'n' : 'c'}${schema ? schemaPrint(schema) : '-'}${table ? schemaPrint(table) : '-'}`;
 }
 
+/** Per object, not per kind: whether the HPAs are known (`?`: not yet) and scale it (`a`) or not (`s`). */
+function autoscaledMark(object: KubeObject, engine: EngineOptions): string {
+  if (!readsAutoscaled(object.kind)) return '';
+  const auto = engine.autoscaled;
+  if (auto === undefined) return '?';
+  return auto.has(objectId(object, engine.defaultNamespace, engine.scopes)) ? 'a' : 's';
+}
+
 function liveIdentity(live: KubeObject | undefined): string {
   if (!live) return '-';
   const { uid, resourceVersion } = live.metadata;
@@ -139,7 +153,7 @@ export class VerdictMemo {
   constructor(private readonly code: string = codeFingerprint()) {}
 
   key(entry: DesiredEntry, live: KubeObject | undefined, engine: EngineOptions): string {
-    return `${this.prefix(entry, engine)}|${liveIdentity(live)}`;
+    return `${this.prefix(entry, engine)}${autoscaledMark(entry.desired.object, engine)}|${liveIdentity(live)}`;
   }
 
   /**

@@ -35,6 +35,7 @@ export {
   type KindScopes,
 } from './identity.ts';
 export { normalizePair, NORMALIZERS, type Normalizer, type NormalizeContext } from './normalize/index.ts';
+export { readsAutoscaled } from './normalize/ownership.ts';
 export { glob } from './glob.ts';
 export { stableHash } from './hash.ts';
 export { canonicalQuantity, quantitiesEqual } from './quantity.ts';

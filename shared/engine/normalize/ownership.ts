@@ -17,6 +17,11 @@ const SCALABLE: ReadonlySet<string> = new Set([
   'ReplicationController',
 ]);
 
+/** Whether a verdict on an object of this kind reads `EngineOptions.autoscaled` (see unownedScale). */
+export function readsAutoscaled(kind: string): boolean {
+  return SCALABLE.has(kind);
+}
+
 /**
  * A replica count nobody owns that is still a scale by hand. The server records no manager for a
  * write through the scale subresource when no manager owned `spec.replicas` before (its field
