@@ -4,6 +4,7 @@
 // caller can report them and still print everything that could be analysed; a render error throws
 // (RenderError). `diff`/`revert --local` read the repository and the cluster through the same loadLocal.
 import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   defaultEngineOptions,
@@ -26,7 +27,7 @@ import {
   type RenderedType,
   type SourceType,
 } from '../../shared/node/render/index.ts';
-import { sourceRoot } from '../../shared/node/source-files.ts';
+import { normalizeSourcePath, sourceRoot } from '../../shared/node/source-files.ts';
 import type { DriftResult, KubeObject } from '../../shared/types.ts';
 import { readCrdSchemas, type CrdRead } from '../../shared/node/kube/crds.ts';
 import { Discovery } from '../../shared/node/kube/discovery.ts';
@@ -36,7 +37,8 @@ import { readLiveObjects, type UnreadableKinds } from '../../shared/node/kube/li
 import { builtinApiVersions, readListTables } from '../../shared/node/kube/openapi-lists.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
 import { confirmStats, localConfirm, type ConfirmStats } from './confirm-local.ts';
-import { checkoutRepo, type CheckedOutRepo } from './repo.ts';
+import { defaultParseCacheDir, ParseCache } from './parse-cache.ts';
+import { checkoutRepo, isRepoUrl, type CheckedOutRepo } from './repo.ts';
 
 export interface LocalAnalysisOptions {
   repo: string;
@@ -56,6 +58,11 @@ export interface LocalAnalysisOptions {
    * absent: a dependency not vendored in charts/ is refused, naming its repository.
    */
   dependencies?: DependencyFetcher | undefined;
+  /**
+   * Where a plain directory's parsed files are kept between runs: by default the user's cache dir
+   * when running from the bundle (none from sources); null: none.
+   */
+  parseCacheDir?: string | null | undefined;
 }
 
 /** How the desired state was produced: type, tool and version, what was set aside. */
@@ -277,6 +284,15 @@ async function renderPlain(
   opts: LocalAnalysisOptions,
   discovery: Discovery,
 ): Promise<WithScopes> {
+  const cacheDir = opts.parseCacheDir === undefined ? defaultParseCacheDir() : opts.parseCacheDir;
+  const parsed =
+    cacheDir === null
+      ? undefined
+      : new ParseCache(cacheDir, {
+          repo: isRepoUrl(opts.repo) ? opts.repo : resolve(opts.repo),
+          branch: opts.branch,
+          path: normalizeSourcePath(opts.path),
+        });
   const spec = {
     repoDir: repo.dir,
     path: opts.path ?? '',
@@ -284,11 +300,15 @@ async function renderPlain(
     namespace: opts.defaultNamespace,
     commit: repo.commit,
     tools: { kustomize: null, helm: null },
+    parsed,
   };
   const first = await render(spec);
   const scopes = await discovery.scopesOf(first.objects.map((d) => d.object));
   const differs = [...scopes].some(([key, namespaced]) => isClusterScoped(key) === namespaced);
-  return { ...(differs ? await render({ ...spec, scopes }) : first), scopes };
+  const rendered = differs ? await render({ ...spec, scopes }) : first;
+  // Before anything changes the objects handed out.
+  parsed?.save();
+  return { ...rendered, scopes };
 }
 
 /** Kustomize and Helm: every kind's scope goes to the tool, and a chart may ask for Capabilities. */

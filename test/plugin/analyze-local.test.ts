@@ -4,11 +4,13 @@
 // repository given as a plain directory, a Git work tree, or a file:// URL with --branch.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
+import { analyzeLocal as analyzeInProcess, type LocalAnalysis } from '../../plugin/local/analyze-local.ts';
+import { loadKubeConfig } from '../../shared/node/kube/config.ts';
 import type { DriftResult } from '../../shared/types.ts';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
 import { copyRepo, parseJson, ROOT, runPlugin, tempDir, type JsonReport } from '../kit/plugin.ts';
@@ -32,6 +34,11 @@ async function shopRepo(): Promise<{ ns: string; repo: string }> {
 
 function analyze(repo: string, extra: string[] = []): ReturnType<typeof runPlugin> {
   return runPlugin(['analyze', '--local', '--repo', repo, '--kubeconfig', plane.kubeconfig, ...extra]);
+}
+
+/** An analysis without what differs between two runs of the same one (the time taken). */
+function comparable(a: LocalAnalysis): unknown {
+  return JSON.parse(JSON.stringify(a, (k, v: unknown) => (k === 'durationMs' ? undefined : v)));
 }
 
 function drifted(r: JsonReport<DriftResult>): DriftResult[] {
@@ -187,6 +194,31 @@ describe('analyze --local', () => {
     assert.deepEqual(
       drifted(json).map((d) => d.drift_type),
       ['Scaling'],
+    );
+  });
+
+  it('parses kept in a cache dir give the same analysis, and an edited file is parsed again', async () => {
+    const { ns, repo } = await shopRepo();
+    const kc = loadKubeConfig({ kubeconfig: plane.kubeconfig });
+    const cacheDir = tempDir('driftguard-parsed-');
+    const run = (parseCacheDir: string | null) =>
+      analyzeInProcess(kc, { repo, defaultNamespace: 'default', namespace: ns, parseCacheDir });
+    const uncached = await run(null);
+    assert.equal(readdirSync(cacheDir).length, 0);
+    const filled = await run(cacheDir);
+    assert.equal(readdirSync(cacheDir).length, 1, 'the run kept its parses');
+    const cached = await run(cacheDir);
+    for (const r of [filled, cached]) assert.deepEqual(comparable(r), comparable(uncached));
+    assert.equal(uncached.results.filter((d) => d.drift_detected).length, 0);
+
+    // Git now asks for 5 replicas: the cached parse of the old file must not hide it.
+    const web = join(repo, 'web.yaml');
+    writeFileSync(web, readFileSync(web, 'utf8').replace(/replicas: \d+/, 'replicas: 5'));
+    const edited = await run(cacheDir);
+    assert.deepEqual(comparable(edited), comparable(await run(null)));
+    assert.deepEqual(
+      edited.results.filter((d) => d.drift_detected).map((d) => [d.resource_id, d.drift_type]),
+      [[`Deployment:${ns}:web`, 'Scaling']],
     );
   });
 

@@ -15,6 +15,7 @@ import {
 import type { JsonValue } from '../../types.ts';
 import { listSourceFiles, normalizeSourcePath, sourceRoot } from '../source-files.ts';
 import { cacheKey, RenderCache } from './cache.ts';
+import { parseFiles, type ParsedFileStore } from './parsed-files.ts';
 import { refuseRemoteDependencies, type DependencyFetcher, type FetchedDependency } from './deps/index.ts';
 import { resolveType } from './detect.ts';
 import { RenderError } from './errors.ts';
@@ -45,6 +46,7 @@ import {
 import { unstableFields } from './unstable.ts';
 
 export { RenderCache } from './cache.ts';
+export type { ParsedFileStore } from './parsed-files.ts';
 export {
   DependencyFetcher,
   type AllowedRepository,
@@ -84,6 +86,8 @@ export interface RenderSpec {
   tools: Tools;
   limits?: Partial<Omit<RunLimits, 'network'>> | undefined;
   cache?: RenderCache | undefined;
+  /** A plain directory's files parsed before (the plugin keeps them in the user's cache dir). */
+  parsed?: ParsedFileStore | undefined;
   /**
    * Fetches a chart's dependencies from the allowed repositories (config render.helm.repositories)
    * before the offline render; without it a dependency that is not vendored in charts/ is refused.
@@ -234,7 +238,7 @@ function renderDirectory(spec: RenderSpec, repoDir: string, started: number): Re
     path,
     content: readFileSync(join(repoDir, path)),
   }));
-  const parsed = parseManifests(files, { defaultNamespace: spec.namespace, scopes: spec.scopes });
+  const parsed = parseFiles(files, { defaultNamespace: spec.namespace, scopes: spec.scopes }, spec.parsed);
   return {
     type: 'directory',
     tool: null,

@@ -1,0 +1,163 @@
+// The files `analyze --local` (and diff/revert --local) parsed before, kept in the user's cache dir
+// ($XDG_CACHE_HOME/driftguard/parsed/, beside the chart cache): at 1,000 files the parse was the
+// largest part of a run after the engine. One file per source (repository as given, branch, path)
+// holds the entries the last run used, each keyed by a hash of the file's path, bytes and parse
+// context (shared/node/render/parsed-files.ts); its header names the plugin's code (a hash of the
+// running bundle: a new parser never reads an old entry; run from sources, there is no default
+// cache) and the body's sha256. A cache that does
+// not match or does not parse is ignored and rewritten; one that cannot be written is left as is.
+// Only the newest MAX_SOURCES sources are kept.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ParseResult } from '../../shared/engine/index.ts';
+import type { ParsedFileStore } from '../../shared/node/render/parsed-files.ts';
+import { replaceFile } from '../../shared/node/replace-file.ts';
+
+const FORMAT = 1;
+/** Sources whose parses are kept; the least recently written go first. */
+export const MAX_SOURCES = 16;
+/** A body over this is not written (a repository this large parses in the time it reads). */
+const MAX_BODY_CHARS = 256 * 1024 * 1024;
+
+interface Header {
+  format: number;
+  code: string;
+  sha256: string;
+}
+
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+let codeHash: string | null | undefined;
+
+/**
+ * The running plugin's code: a hash of the bundle this module is part of. Null when it runs from
+ * its sources (tsx, the tests): nothing then names the parser's code, so only a caller that
+ * chooses a cache dir (a test) gets a cache.
+ */
+export function bundledCodeId(): string | null {
+  if (codeHash !== undefined) return codeHash;
+  const self = import.meta.url;
+  try {
+    codeHash = self.endsWith('.ts') ? null : sha256(readFileSync(fileURLToPath(self)));
+  } catch {
+    codeHash = null;
+  }
+  return codeHash;
+}
+
+/** The default cache dir: the user's, when the code can be named; else none. */
+export function defaultParseCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  return bundledCodeId() === null ? null : userParseCacheDir(env);
+}
+
+export function userParseCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'driftguard', 'parsed');
+}
+
+/** What names a source: the repository as given (a path made absolute), its branch and path. */
+export interface SourceName {
+  repo: string;
+  branch: string | undefined;
+  path: string;
+}
+
+export class ParseCache implements ParsedFileStore {
+  private readonly file: string;
+  private loaded: Map<string, ParseResult> | null = null;
+  private readonly used = new Map<string, ParseResult>();
+  private misses = 0;
+  /** Why the cache on disk was not used, for a test or a debug line; null when it was (or none). */
+  problem: string | null = null;
+
+  constructor(
+    private readonly dir: string,
+    source: SourceName,
+  ) {
+    this.file = join(
+      dir,
+      `${sha256(JSON.stringify([source.repo, source.branch ?? null, source.path]))}.json`,
+    );
+  }
+
+  get(key: string): ParseResult | undefined {
+    const seen = this.used.get(key);
+    // Handed out already (the caller owns those objects): a copy.
+    if (seen) return structuredClone(seen);
+    const hit = this.entries().get(key);
+    if (hit) this.used.set(key, hit);
+    return hit;
+  }
+
+  set(key: string, value: ParseResult): void {
+    this.misses++;
+    this.used.set(key, value);
+  }
+
+  /**
+   * Keeps what this run used, when it parsed anything or left much unused; call it before the
+   * objects handed out are changed. A failure to write costs the next run a parse, nothing more.
+   */
+  save(): void {
+    const unused = this.entries().size - (this.used.size - this.misses);
+    if (this.misses === 0 && unused <= this.used.size) return;
+    const body = JSON.stringify([...this.used]);
+    if (body.length > MAX_BODY_CHARS) return;
+    const header: Header = { format: FORMAT, code: bundledCodeId() ?? 'sources', sha256: sha256(body) };
+    try {
+      replaceFile(this.file, `${JSON.stringify(header)}\n${body}`);
+      prune(this.dir);
+    } catch {
+      // A read-only or full cache dir: the next run parses again.
+    }
+  }
+
+  private entries(): Map<string, ParseResult> {
+    if (this.loaded) return this.loaded;
+    this.loaded = new Map();
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch {
+      return this.loaded; // none yet
+    }
+    try {
+      const nl = text.indexOf('\n');
+      const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as Partial<Header>;
+      if (header.format !== FORMAT || header.code !== (bundledCodeId() ?? 'sources')) return this.loaded;
+      const body = text.slice(nl + 1);
+      if (nl < 0 || sha256(body) !== header.sha256) throw new Error('checksum does not match');
+      const rows = JSON.parse(body) as unknown;
+      if (!Array.isArray(rows) || !rows.every(isRow)) throw new Error('an entry has the wrong shape');
+      for (const [key, result] of rows) this.loaded.set(key, result);
+    } catch (err) {
+      this.problem = err instanceof Error ? err.message : String(err);
+      this.loaded.clear();
+    }
+    return this.loaded;
+  }
+}
+
+function isRow(row: unknown): row is [string, ParseResult] {
+  if (!Array.isArray(row) || row.length !== 2 || typeof row[0] !== 'string') return false;
+  const r = row[1] as Partial<ParseResult> | null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    Array.isArray(r.objects) &&
+    Array.isArray(r.errors) &&
+    Array.isArray(r.warnings) &&
+    r.objects.every((o) => typeof o === 'object' && o !== null && typeof o.id === 'string')
+  );
+}
+
+/** Removes all but the MAX_SOURCES most recently written caches. */
+function prune(dir: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { f } of files.slice(MAX_SOURCES)) rmSync(join(dir, f), { force: true });
+}
