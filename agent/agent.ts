@@ -115,6 +115,11 @@ export class Agent {
             ? 'store read failed; reads go to the database one by one or to the cache'
             : 'store write failed; queued for retry',
         ),
+      onLoaded: (records, ms) =>
+        this.log.info(
+          { event: 'store_loaded', records, duration_ms: Math.round(ms) },
+          `${records} record(s) read from the store`,
+        ),
       onRecovered: (written) =>
         this.log.info(
           { event: 'store_recovered', written },

@@ -46,6 +46,7 @@ export type LogEvent =
   | 'watch_restarted'
   | 'store_write_failed'
   | 'store_recovered'
+  | 'store_loaded'
   | 'server_listening'
   | 'memory_pressure'
   | 'memory_recovered'

@@ -2,6 +2,7 @@
 // is cast to a string or boolean here, so whatever reaches a store (even an object smuggled past
 // the API's validation, such as `{"$ne": null}`) can only ever be compared as a plain value.
 import { ALL_CLUSTERS } from '../../shared/api/query.ts';
+import type { DriftRecord } from '../../shared/types.ts';
 import type { RecordQuery, RecordWrite } from './store.ts';
 
 export type FilterField =
@@ -83,4 +84,9 @@ export function foreignSummary(summary: { cluster: string }, cluster: string): v
     throw new Error(
       `store of cluster ${cluster}: refusing to write the summary of cluster ${summary.cluster}`,
     );
+}
+
+/** The order records are listed in: by resource id, as the stores' indexes order them. */
+export function byResourceId(a: DriftRecord, b: DriftRecord): number {
+  return a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0;
 }

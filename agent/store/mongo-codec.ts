@@ -71,11 +71,15 @@ export function eventDocument(event: DriftEvent): DriftEvent & { _id: string } {
   return { ...event, _id: String(event.event_id) };
 }
 
-export function decodeRecord(stored: StoredRecord): DriftRecord {
-  const { explained, ...rest } = stored;
-  return {
-    ...rest,
-    drift_details: (stored.drift_details ?? []).map((d) => decodeDetail<DriftDetail>(d)),
-    ...(explained ? { explained: explained.map((e) => decodeDetail<ExplainedField>(e)) } : {}),
-  };
+/**
+ * The record of a stored document (its `_id`, if any, dropped). One copy of the document's fields
+ * (a restart reads every record: 10,000 at once), its details decoded only when it has any.
+ */
+export function decodeRecord(stored: StoredRecord & { _id?: unknown }): DriftRecord {
+  const { _id: _key, explained, ...rest } = stored;
+  const record = rest as unknown as DriftRecord;
+  const details = stored.drift_details ?? [];
+  record.drift_details = details.length === 0 ? [] : details.map((d) => decodeDetail<DriftDetail>(d));
+  if (explained) record.explained = explained.map((e) => decodeDetail<ExplainedField>(e));
+  return record;
 }

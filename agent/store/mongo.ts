@@ -25,6 +25,7 @@ import type {
 import type { ClusterTallies, ClusterTally } from '../records/cluster-statistics.ts';
 import {
   allClusters,
+  byResourceId,
   checkCount,
   conditions,
   foreignSummary,
@@ -238,7 +239,7 @@ export class MongoStore implements Store {
 
   async recordOf(cluster: string, resourceId: string): Promise<DriftRecord | null> {
     const doc = await this.records.findOne({ _id: recordKey(String(cluster), resourceId) });
-    return doc ? decodeRecord(withoutId(doc)) : null;
+    return doc ? decodeRecord(doc) : null;
   }
 
   async getRecords(resourceIds: string[]): Promise<Map<string, DriftRecord>> {
@@ -251,16 +252,22 @@ export class MongoStore implements Store {
     for (let i = 0; i < resourceIds.length; i += ID_BATCH) {
       const ids = resourceIds.slice(i, i + ID_BATCH).map((id) => recordKey(this.cluster, id));
       for (const doc of await this.records.find({ _id: { $in: ids } }).toArray()) {
-        const record = decodeRecord(withoutId(doc));
+        const record = decodeRecord(doc);
         out.set(record.resource_id, record);
       }
     }
     return out;
   }
 
+  /**
+   * Read unsorted, sorted here: FerretDB v1 sorts in memory after reading every document, and the
+   * sorted read of 10,000 records took about twice the wall time of the unsorted one at the same
+   * CPU (a restart's first analysis waits for this read). Each document is decoded as it arrives.
+   */
   async allRecords(): Promise<DriftRecord[]> {
-    const docs = await this.records.find({ cluster: this.cluster }).sort({ resource_id: 1 }).toArray();
-    return docs.map((d) => decodeRecord(withoutId(d)));
+    const records: DriftRecord[] = [];
+    for await (const doc of this.records.find({ cluster: this.cluster })) records.push(decodeRecord(doc));
+    return records.sort(byResourceId);
   }
 
   async listRecords(query: RecordQuery): Promise<RecordPage> {
@@ -278,7 +285,7 @@ export class MongoStore implements Store {
       .skip(offset);
     if (limit !== undefined) cursor = cursor.limit(limit);
     const docs = await cursor.toArray();
-    return { records: docs.map((d) => decodeRecord(withoutId(d))), count };
+    return { records: docs.map((d) => decodeRecord(d)), count };
   }
 
   async saveRecord(record: DriftRecord, event: DriftEvent | null): Promise<void> {

@@ -6,7 +6,7 @@
 import type { DriftRecord } from '../../shared/types.ts';
 import { StringPool } from '../memory/string-pool.ts';
 import { compactRecord } from './compact-record.ts';
-import { conditions, paging, type Condition } from './filters.ts';
+import { byResourceId, conditions, paging, type Condition } from './filters.ts';
 import type { RecordPage, RecordQuery } from './store.ts';
 
 /** Filtered lists kept until the next change; past this many distinct filters the oldest go. */
@@ -75,9 +75,7 @@ export class RecordCache {
   }
 
   private inOrder(): DriftRecord[] {
-    this.sorted ??= [...this.records.values()].sort((a, b) =>
-      a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0,
-    );
+    this.sorted ??= [...this.records.values()].sort(byResourceId);
     return this.sorted;
   }
 

@@ -40,8 +40,10 @@ describe('ResilientStore record cache', () => {
     await inner.init();
     await inner.saveRecord(record('one'), null);
     const { store, reads } = counting(inner);
-    const s = new ResilientStore(store);
+    const loaded: number[] = [];
+    const s = new ResilientStore(store, { onLoaded: (records) => loaded.push(records) });
     assert.equal((await s.allRecords()).length, 1);
+    assert.deepEqual(loaded, [1], 'the full read is told once, with its record count');
     const before = reads();
     await s.saveRecord(record('two'), null);
     assert.deepEqual(
@@ -51,6 +53,7 @@ describe('ResilientStore record cache', () => {
     assert.equal((await s.getRecords(['ConfigMap:app:two', 'ConfigMap:app:x'])).size, 1);
     assert.equal((await s.getRecord('ConfigMap:app:one'))?.resource_id, 'ConfigMap:app:one');
     assert.equal(reads(), before, 'no read reached the database');
+    assert.deepEqual(loaded, [1], 'no second full read');
     await s.close();
   });
 

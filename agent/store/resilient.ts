@@ -25,6 +25,7 @@ import type {
   StoredWaiver,
 } from '../../shared/types.ts';
 import type { ClusterTallies } from '../records/cluster-statistics.ts';
+import { byResourceId } from './filters.ts';
 import { RecordCache } from './record-cache.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 import { WriteQueue, type WriteOp } from './write-queue.ts';
@@ -42,6 +43,8 @@ export class StoreUnavailableError extends Error {
 export interface ResilientStoreOptions {
   /** A write, an init, a retry or the first full read failed (log `store_write_failed`); `op` names it, e.g. `saveRecord`, `retry:saveRecord`, `init`, `read:allRecords`. */
   onError?: (err: Error, op: string) => void;
+  /** A full read filled the cache: `records` read in `ms` (log `store_loaded`). */
+  onLoaded?: (records: number, ms: number) => void;
   /** The queue was written out after an outage; `written` writes were replayed (log `store_recovered`). */
   onRecovered?: (written: number) => void;
   /**
@@ -479,6 +482,7 @@ export class ResilientStore implements Store {
     try {
       await this.chain;
       if (this.queue.size > 0) return await this.allFromCache(undefined);
+      const started = performance.now();
       const read = await this.inner.allRecords().catch((err: unknown) => {
         // Said once here: the readers joined to this read each fall back quietly to their own path.
         this.options.onError?.(asError(err), 'read:allRecords');
@@ -486,6 +490,7 @@ export class ResilientStore implements Store {
       });
       const all = written.size === 0 && this.behind.size === 0 ? read : merged(read, this.behind, written);
       this.cache.replaceAll(all);
+      this.options.onLoaded?.(all.length, performance.now() - started);
       return all;
     } finally {
       this.writtenDuringFill = undefined;
@@ -625,7 +630,5 @@ function merged(
   for (const [id, r] of written)
     if (r) byId.set(id, r);
     else byId.delete(id);
-  return [...byId.values()].sort((a, b) =>
-    a.resource_id < b.resource_id ? -1 : a.resource_id > b.resource_id ? 1 : 0,
-  );
+  return [...byId.values()].sort(byResourceId);
 }
