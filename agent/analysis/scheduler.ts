@@ -4,7 +4,7 @@
 // Each id's decision is id-step.ts; the verdict on a desired object is verdict.ts; the record's
 // life is agent/records/. Previous records come from the store (the ResilientStore answers from
 // its one in-memory copy).
-import type { RuleHits } from '../../shared/engine/index.ts';
+import type { EngineOptions, RuleHits } from '../../shared/engine/index.ts';
 import type { AnalysisStatus } from '../../shared/types.ts';
 import type { AnalysisContext, AnalysisDeps } from './context.ts';
 import { ChangeLog } from './changes.ts';
@@ -21,6 +21,8 @@ export type { AnalysisDeps } from './context.ts';
 
 /** The memo's preparation yields to the event loop after this much work (ms). */
 const PREPARE_SLICE_MS = 5;
+/** How often a finished preparation looks whether the engine's facts changed (ms). */
+const PREPARE_RECHECK_MS = 50;
 
 export class Scheduler {
   private readonly queue = new WorkQueue();
@@ -61,19 +63,30 @@ export class Scheduler {
   /**
    * Between the desired state's load and the live state's: each desired object's memo key part
    * (and whether an ignore rule may count on it) is computed in slices, so the first analysis
-   * after a restart is lookups. Only caches: the first analysis decides exactly as without.
+   * after a restart is lookups. Done again when the engine's facts change meanwhile (the list
+   * tables arrive while the watches list; the costly part, the desired object's own fingerprint,
+   * is kept). Only caches: the first analysis decides exactly as without.
    */
   private async prepare(): Promise<void> {
-    let slice = performance.now();
-    for (const [id, entry] of this.deps.desired.entries()) {
-      if (this.loaded || this.stopped || !this.active) return;
+    let prepared: EngineOptions | undefined;
+    while (!this.loaded && !this.stopped && this.active) {
       const engine = this.deps.engine();
-      this.ctx.memo.prepare(entry, engine);
-      this.ctx.ruleTally.known(id, entry, engine);
-      if (performance.now() - slice >= PREPARE_SLICE_MS) {
-        // The watches' events go first: this is only worth doing while waiting for them.
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
+      if (engine === prepared) {
+        await new Promise((resolve) => setTimeout(resolve, PREPARE_RECHECK_MS).unref());
+        continue;
+      }
+      prepared = engine;
+      let slice = performance.now();
+      for (const [id, entry] of this.deps.desired.entries()) {
+        if (this.loaded || this.stopped || !this.active) return;
+        const now = this.deps.engine();
+        this.ctx.memo.prepare(entry, now);
+        this.ctx.ruleTally.known(id, entry, now);
+        if (performance.now() - slice >= PREPARE_SLICE_MS) {
+          // The watches' events go first: this is only worth doing while waiting for them.
+          await new Promise((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
       }
     }
   }
