@@ -9,12 +9,15 @@
 //     with the phases the scale bench prints and the top self time of its CPU profile
 //     (DRIFTGUARD_BENCH_LOGS=<dir> keeps each log and .cpuprofile). --store <dir> keeps the store
 //     and clone between invocations (then --no-cold runs restarts only); --bundle <file> starts that
-//     agent bundle instead (a copy of another commit's dist/driftguard-agent.mjs: before/after).
+//     agent bundle instead (a copy of another commit's dist/driftguard-agent.mjs: before/after;
+//     its own cold start first, since the memo keys name the agent's code). --ferret: the agent
+//     on a FerretDB started for this invocation (a new database, so its cold start is a first start).
 // Asserts nothing; compare figures of runs made in the same conditions.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster } from '../cluster/cluster.ts';
+import { startFerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo } from '../kit/repos.ts';
 import { applyObjects, generateObjects, repoFiles } from './objects.ts';
 import {
@@ -75,13 +78,15 @@ function report(label: string, run: Running, verdicts: { remembered: number; com
 
 async function runs(args: string[]): Promise<void> {
   const stateFile = option(args, '--state');
-  if (!stateFile) throw new Error('run --state FILE [--restarts N] [--no-cold] [--store DIR]');
+  if (!stateFile)
+    throw new Error('run --state FILE [--restarts N] [--no-cold] [--store DIR] [--bundle FILE] [--ferret]');
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as State;
   const restarts = Number(option(args, '--restarts') ?? 2);
   const kept = option(args, '--store');
   const storeDir = kept ?? mkdtempSync(join(tmpdir(), 'driftguard-bench-store-'));
   mkdirSync(storeDir, { recursive: true });
-  const database = storeConfig(null, state.size, storeDir);
+  const ferret = args.includes('--ferret') ? await startFerretDB() : null;
+  const database = storeConfig(ferret, state.size, storeDir);
   const workDir = join(storeDir, 'git-clone');
   const repo = { dir: state.dir, branch: state.branch };
   try {
@@ -100,6 +105,7 @@ async function runs(args: string[]): Promise<void> {
       }
     }
   } finally {
+    await ferret?.stop();
     if (!kept) rmSync(storeDir, { recursive: true, force: true });
   }
 }
@@ -111,7 +117,7 @@ else if (mode === 'run') {
   process.exit(0);
 } else {
   console.error(
-    'usage: starts.ts seed --size N --state FILE | run --state FILE [--restarts N] [--no-cold] [--store DIR]',
+    'usage: starts.ts seed --size N --state FILE | run --state FILE [--restarts N] [--no-cold] [--store DIR] [--bundle FILE] [--ferret]',
   );
   process.exit(2);
 }
