@@ -37,6 +37,7 @@ import { readLiveObjects, type UnreadableKinds } from '../../shared/node/kube/li
 import { builtinApiVersions, readListTables } from '../../shared/node/kube/openapi-lists.ts';
 import { kubeGet } from '../../shared/node/kube/rest.ts';
 import { confirmStats, localConfirm, type ConfirmStats } from './confirm-local.ts';
+import { defaultListTableDir, ListTableCache } from './list-table-cache.ts';
 import { defaultParseCacheDir, ParseCache } from './parse-cache.ts';
 import { checkoutRepo, isRepoUrl, type CheckedOutRepo } from './repo.ts';
 
@@ -63,6 +64,8 @@ export interface LocalAnalysisOptions {
    * when running from the bundle (none from sources); null: none.
    */
   parseCacheDir?: string | null | undefined;
+  /** Where the list tables derived from the served OpenAPI are kept, by the same rule. */
+  listTableDir?: string | null | undefined;
 }
 
 /** How the desired state was produced: type, tool and version, what was set aside. */
@@ -124,9 +127,11 @@ export async function loadLocal(
     // Custom resources get their CRD schema's defaults before they are compared; manifests of
     // built-in kinds only need no CRD at all.
     // Concurrently with the CRDs: the served list tables of the built-in group-versions in play.
+    const tableDir = opts.listTableDir === undefined ? defaultListTableDir() : opts.listTableDir;
     const listsRead = readListTables(
       kc,
       builtinApiVersions(rendered.objects.map((d) => d.object.apiVersion)),
+      tableDir === null ? undefined : new ListTableCache(tableDir),
     );
     const crds: CrdRead = rendered.objects.some((d) => kindKeyOf(d.object) !== d.object.kind)
       ? await readCrdSchemas(kc)

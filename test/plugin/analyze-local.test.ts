@@ -197,12 +197,19 @@ describe('analyze --local', () => {
     );
   });
 
-  it('parses kept in a cache dir give the same analysis, and an edited file is parsed again', async () => {
+  it('parses (and list tables) kept in a cache dir give the same analysis, and an edited file is parsed again', async () => {
     const { ns, repo } = await shopRepo();
     const kc = loadKubeConfig({ kubeconfig: plane.kubeconfig });
     const cacheDir = tempDir('driftguard-parsed-');
+    const tableDir = tempDir('driftguard-list-tables-');
     const run = (parseCacheDir: string | null) =>
-      analyzeInProcess(kc, { repo, defaultNamespace: 'default', namespace: ns, parseCacheDir });
+      analyzeInProcess(kc, {
+        repo,
+        defaultNamespace: 'default',
+        namespace: ns,
+        parseCacheDir,
+        listTableDir: parseCacheDir === null ? null : tableDir,
+      });
     const uncached = await run(null);
     assert.equal(readdirSync(cacheDir).length, 0);
     const filled = await run(cacheDir);

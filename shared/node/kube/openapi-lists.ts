@@ -20,6 +20,15 @@ export interface ListTablesRead {
   bytes: number;
 }
 
+/**
+ * Tables kept beyond this process (the plugin's, in the user's cache dir), by the same key and
+ * URL: a URL carries its document's hash, so a kept entry stands for exactly that document.
+ */
+export interface KeptListTables {
+  get(key: string, url: string): Map<string, ListTable> | undefined;
+  set(key: string, url: string, tables: Map<string, ListTable>): void;
+}
+
 /** Documents are small in number and their URLs change with their content: no eviction needed beyond the URL. */
 const cache = new Map<string, { url: string; tables: Map<string, ListTable> }>();
 
@@ -64,7 +73,11 @@ export function builtinApiVersions(apiVersions: Iterable<string>): string[] {
  * The tables of the kinds of `apiVersions` (built-in group-versions in play; custom resources have
  * their CRD schema). Never throws.
  */
-export async function readListTables(kc: KubeConfig, apiVersions: Iterable<string>): Promise<ListTablesRead> {
+export async function readListTables(
+  kc: KubeConfig,
+  apiVersions: Iterable<string>,
+  kept?: KeptListTables,
+): Promise<ListTablesRead> {
   const out: ListTablesRead = { tables: new Map(), problems: [], requests: 0, bytes: 0 };
   const wanted = [...new Set(apiVersions)].sort();
   if (wanted.length === 0) return out;
@@ -95,12 +108,17 @@ export async function readListTables(kc: KubeConfig, apiVersions: Iterable<strin
       const key = `${server} ${apiVersion}`;
       let cached = cache.get(key);
       if (cached?.url !== url) {
+        const tables = kept?.get(key, url);
+        if (tables) cache.set(key, (cached = { url, tables }));
+      }
+      if (cached?.url !== url) {
         try {
           out.requests++;
           const doc = await kubeGetOk(kc, url, TIMEOUT_MS);
           out.bytes += Buffer.byteLength(JSON.stringify(doc));
           cached = { url, tables: tablesOf(doc, apiVersion) };
           cache.set(key, cached);
+          kept?.set(key, url, cached.tables);
         } catch (err) {
           out.problems.push(
             `cannot read the OpenAPI of ${apiVersion} (${errorMessage(err)}): its kinds compare lists by the built-in table`,
