@@ -36,7 +36,7 @@ export interface KubeRequest {
 }
 
 /** The reason and message of a Status body the server sent with a failure (or `HTTP <status>`). */
-export function statusMessage(body: unknown, status: number): { reason: string; message: string } {
+function statusMessage(body: unknown, status: number): { reason: string; message: string } {
   if (body && typeof body === 'object') {
     const b = body as { reason?: unknown; message?: unknown };
     return {
@@ -88,9 +88,7 @@ export async function kubeRequest(
   req: KubeRequest,
   timeoutMs = TIMEOUT_MS,
 ): Promise<KubeResponse> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeApiError(0, '', 'no cluster in kubeconfig');
-  const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+  const { url, server } = clusterUrl(kc, path);
   const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
   const opts: RequestOptions = {
     method: req.method,
@@ -118,26 +116,39 @@ export async function kubeRequest(
       res.on('error', reject);
     });
     r.on('timeout', () => r.destroy(new Error(`no answer in ${timeoutMs / 1000}s`)));
-    r.on('error', (err) =>
-      reject(
-        new KubeApiError(
-          0,
-          '',
-          `cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`,
-        ),
-      ),
-    );
+    r.on('error', (err) => reject(unreachable(server, err)));
     r.end(payload);
   });
-  let body: unknown;
-  try {
-    body = text ? (JSON.parse(text) as unknown) : null;
-  } catch {
-    body = null;
-  }
+  const body = parsedBody(text);
   if ((status >= 200 && status < 300) || status === 404) return { status, body };
+  throw refusedBy(status, body);
+}
+
+/** An answer's JSON body, or null when it has none or it is not JSON. */
+export function parsedBody(text: string): unknown {
+  try {
+    return text ? (JSON.parse(text) as unknown) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The error of a failed answer: its status and the reason and message of its Status body. */
+export function refusedBy(status: number, body: unknown): KubeApiError {
   const { reason, message } = statusMessage(body, status);
-  throw new KubeApiError(status, reason, message, body);
+  return new KubeApiError(status, reason, message, body);
+}
+
+/** The URL of `path` on the kubeconfig's current cluster, and that cluster's server. */
+export function clusterUrl(kc: KubeConfig, path: string): { url: URL; server: string } {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubeApiError(0, '', 'no cluster in kubeconfig');
+  return { url: new URL(cluster.server.replace(/\/+$/, '') + path), server: cluster.server };
+}
+
+/** A request that got no answer (connection refused, reset, TLS failure). */
+export function unreachable(server: string, err: Error): KubeApiError {
+  return new KubeApiError(0, '', `cannot reach the Kubernetes API server at ${server}: ${err.message}`);
 }
 
 /** GET that must succeed: a 404 throws too. */

@@ -11,7 +11,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError, statusMessage } from './rest.ts';
+import { clusterUrl, parsedBody, refusedBy, unreachable } from './rest.ts';
 
 /** A watch under way; abort() ends it (its `done` then gets an error named AbortError). */
 export interface WatchRequest {
@@ -71,9 +71,7 @@ export async function openWatch(
   done: (err: Error | null) => void,
   opts: WatchOptions = {},
 ): Promise<WatchRequest> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeApiError(0, '', 'no cluster in kubeconfig');
-  const url = new URL(cluster.server.replace(/\/+$/, '') + path);
+  const { url, server } = clusterUrl(kc, path);
   url.searchParams.set('watch', 'true');
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
   const options: RequestOptions = {
@@ -100,7 +98,7 @@ export async function openWatch(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', () => undefined);
         res.on('close', () => {
-          finish(refusal(status, Buffer.concat(chunks).toString('utf8')));
+          finish(refusedBy(status, parsedBody(Buffer.concat(chunks).toString('utf8'))));
           resolve(handle);
         });
         return;
@@ -138,29 +136,9 @@ export async function openWatch(
       req.destroy();
     });
     req.on('error', (err) => {
-      finish(
-        responded
-          ? err
-          : new KubeApiError(
-              0,
-              '',
-              `cannot reach the Kubernetes API server at ${cluster.server}: ${err.message}`,
-            ),
-      );
+      finish(responded ? err : unreachable(server, err));
       resolve(handle);
     });
     req.end();
   });
-}
-
-/** The error of a watch the server did not start: its status and the message of its Status body. */
-function refusal(status: number, text: string): KubeApiError {
-  let body: unknown;
-  try {
-    body = text ? (JSON.parse(text) as unknown) : null;
-  } catch {
-    body = null;
-  }
-  const { reason, message } = statusMessage(body, status);
-  return new KubeApiError(status, reason, message, body);
 }
