@@ -47,9 +47,7 @@ export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 /** A watch-list refused as a request the server does not accept (feature gate off, old server). */
 function refusesWatchList(err: unknown): boolean {
-  const status =
-    err instanceof KubeApiError ? err.status : (err as { statusCode?: unknown } | null)?.statusCode;
-  return status === 400 || status === 422;
+  return err instanceof KubeApiError && (err.status === 400 || err.status === 422);
 }
 
 /** Why a watch lists again: its resourceVersion is too old (410 Gone), or it went silent. */
@@ -75,10 +73,9 @@ interface Streaming {
 /** How a watch-list's initial phase ended: complete, cut short, or refused by the server. */
 type StreamEnd = 'complete' | 'ended' | 'refused';
 
+/** Every failure of a list or a watch is a KubeApiError or a plain Error (openWatch, kubeGet). */
 function isGone(err: unknown): boolean {
-  if (err instanceof KubeApiError) return err.status === 410;
-  const e = err as { statusCode?: unknown; code?: unknown } | null;
-  return e?.statusCode === 410 || e?.code === 410;
+  return err instanceof KubeApiError && err.status === 410;
 }
 
 export class KindWatch {
