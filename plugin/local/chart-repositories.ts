@@ -7,8 +7,6 @@
 // cache_dir is a path inside the agent's pod). A repository's credentials come from the Secret it
 // names, read with the user's kubeconfig when a fetch needs them.
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -16,6 +14,7 @@ import { secretCredentials } from '../../shared/node/render/deps/secret-credenti
 import { DependencyFetcher } from '../../shared/node/render/index.ts';
 import { parseDuration, parseSize } from '../../shared/units.ts';
 import { CliError } from '../errors.ts';
+import { userCacheDir } from './user-cache.ts';
 
 // The agent's defaults (agent/config/schema.ts renderHelm) where the file leaves a limit out.
 const MIB = 1024 * 1024;
@@ -88,7 +87,7 @@ function limit(
 
 /** Where verified archives are kept on this machine. */
 export function userChartCache(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'driftguard', 'helm-charts');
+  return userCacheDir('helm-charts', env);
 }
 
 /** The fetcher for the repositories the agent's config at `file` lists (none: every fetch is refused). */

@@ -2,19 +2,14 @@
 // ($XDG_CACHE_HOME/driftguard/parsed/, beside the chart cache): at 1,000 files the parse was the
 // largest part of a run after the engine. One file per source (repository as given, branch, path)
 // holds the entries the last run used, each keyed by a hash of the file's path, bytes and parse
-// context (shared/node/render/parsed-files.ts); its header names the plugin's code (a hash of the
-// running bundle: a new parser never reads an old entry; run from sources, there is no default
-// cache) and the body's sha256. A cache that does
-// not match or does not parse is ignored and rewritten; one that cannot be written is left as is.
+// context (shared/node/render/parsed-files.ts), as a checked file (user-cache.ts: a new parser never
+// reads an old entry; run from sources, there is no default cache). A cache that does not match or
+// does not parse is ignored and rewritten; one that cannot be written is left as is.
 // Only the newest MAX_SOURCES sources are kept.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ParseResult } from '../../shared/engine/index.ts';
 import type { ParsedFileStore } from '../../shared/node/render/parsed-files.ts';
-import { replaceFile } from '../../shared/node/replace-file.ts';
+import { bundledCodeId, keepNewest, readChecked, sha256, userCacheDir, writeChecked } from './user-cache.ts';
 
 const FORMAT = 1;
 /** Sources whose parses are kept; the least recently written go first. */
@@ -22,39 +17,9 @@ export const MAX_SOURCES = 16;
 /** A body over this is not written (a repository this large parses in the time it reads). */
 const MAX_BODY_CHARS = 256 * 1024 * 1024;
 
-interface Header {
-  format: number;
-  code: string;
-  sha256: string;
-}
-
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-
-let codeHash: string | null | undefined;
-
-/**
- * The running plugin's code: a hash of the bundle this module is part of. Null when it runs from
- * its sources (tsx, the tests): nothing then names the parser's code, so only a caller that
- * chooses a cache dir (a test) gets a cache.
- */
-export function bundledCodeId(): string | null {
-  if (codeHash !== undefined) return codeHash;
-  const self = import.meta.url;
-  try {
-    codeHash = self.endsWith('.ts') ? null : sha256(readFileSync(fileURLToPath(self)));
-  } catch {
-    codeHash = null;
-  }
-  return codeHash;
-}
-
 /** The default cache dir: the user's, when the code can be named; else none. */
 export function defaultParseCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
-  return bundledCodeId() === null ? null : userParseCacheDir(env);
-}
-
-export function userParseCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'driftguard', 'parsed');
+  return bundledCodeId() === null ? null : userCacheDir('parsed', env);
 }
 
 /** What names a source: the repository as given (a path made absolute), its branch and path. */
@@ -105,10 +70,9 @@ export class ParseCache implements ParsedFileStore {
     if (this.misses === 0 && unused <= this.used.size) return;
     const body = JSON.stringify([...this.used]);
     if (body.length > MAX_BODY_CHARS) return;
-    const header: Header = { format: FORMAT, code: bundledCodeId() ?? 'sources', sha256: sha256(body) };
     try {
-      replaceFile(this.file, `${JSON.stringify(header)}\n${body}`);
-      prune(this.dir);
+      writeChecked(this.file, FORMAT, body);
+      keepNewest(this.dir, MAX_SOURCES);
     } catch {
       // A read-only or full cache dir: the next run parses again.
     }
@@ -117,19 +81,14 @@ export class ParseCache implements ParsedFileStore {
   private entries(): Map<string, ParseResult> {
     if (this.loaded) return this.loaded;
     this.loaded = new Map();
-    let text: string;
-    try {
-      text = readFileSync(this.file, 'utf8');
-    } catch {
-      return this.loaded; // none yet
+    const read = readChecked(this.file, FORMAT);
+    if (read === null || 'foreign' in read) return this.loaded; // none yet, or another plugin's
+    if ('damaged' in read) {
+      this.problem = read.damaged;
+      return this.loaded;
     }
     try {
-      const nl = text.indexOf('\n');
-      const header = JSON.parse(nl < 0 ? text : text.slice(0, nl)) as Partial<Header>;
-      if (header.format !== FORMAT || header.code !== (bundledCodeId() ?? 'sources')) return this.loaded;
-      const body = text.slice(nl + 1);
-      if (nl < 0 || sha256(body) !== header.sha256) throw new Error('checksum does not match');
-      const rows = JSON.parse(body) as unknown;
+      const rows = JSON.parse(read.body) as unknown;
       if (!Array.isArray(rows) || !rows.every(isRow)) throw new Error('an entry has the wrong shape');
       for (const [key, result] of rows) this.loaded.set(key, result);
     } catch (err) {
@@ -151,13 +110,4 @@ function isRow(row: unknown): row is [string, ParseResult] {
     Array.isArray(r.warnings) &&
     r.objects.every((o) => typeof o === 'object' && o !== null && typeof o.id === 'string')
   );
-}
-
-/** Removes all but the MAX_SOURCES most recently written caches. */
-function prune(dir: string): void {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const { f } of files.slice(MAX_SOURCES)) rmSync(join(dir, f), { force: true });
 }
