@@ -201,6 +201,9 @@ async function activeCount(agent: AgentProcess): Promise<number> {
   return ((await res.json()) as { count: number }).count;
 }
 
+/** A label ("agent embedded 10000 restart") as a file name. */
+const fileName = (label: string): string => label.replaceAll(/[^\w.-]+/g, '-');
+
 /**
  * DRIFTGUARD_BENCH_LOGS=<dir>: each agent's log is kept there as <label>.log (where a phase's time
  * went), its stderr as <label>.stderr and its CPU profile as <label>.cpuprofile.
@@ -209,8 +212,8 @@ function keepLogs(run: Running, label: string): void {
   const dir = process.env['DRIFTGUARD_BENCH_LOGS'];
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${label.replaceAll(/[^\w.-]+/g, '-')}.log`), run.agent.logs().join('\n') + '\n');
-  writeFileSync(join(dir, `${label.replaceAll(/[^\w.-]+/g, '-')}.stderr`), run.agent.stderr());
+  writeFileSync(join(dir, `${fileName(label)}.log`), run.agent.logs().join('\n') + '\n');
+  writeFileSync(join(dir, `${fileName(label)}.stderr`), run.agent.stderr());
 }
 
 /**
@@ -221,7 +224,7 @@ async function keepHeapSnapshot(insp: Inspector, section: string): Promise<void>
   const dir = process.env['DRIFTGUARD_BENCH_HEAP'];
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${section.replaceAll(/[^\w.-]+/g, '-')}.heapsnapshot`);
+  const file = join(dir, `${fileName(section)}.heapsnapshot`);
   await insp.heapSnapshot(file);
   console.log(`  heap snapshot of the agent: ${file}`);
 }
@@ -233,8 +236,7 @@ export function stopProfile(run: Running, label: string): void {
     : [];
   const file = files[0];
   const keep = process.env['DRIFTGUARD_BENCH_LOGS'];
-  if (file && keep)
-    copyFileSync(join(run.profileDir, file), join(keep, `${label.replaceAll(/[^\w.-]+/g, '-')}.cpuprofile`));
+  if (file && keep) copyFileSync(join(run.profileDir, file), join(keep, `${fileName(label)}.cpuprofile`));
   if (file) {
     console.log(`  CPU profile of the agent (${label}), top self time:`);
     for (const l of topSelfTime(join(run.profileDir, file))) console.log(`    ${l}`);
