@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
@@ -472,6 +473,9 @@ describe('sources_from: charts from chart repositories', { skip: skip ?? false }
 
   it('renders from the cache while the chart repository is down', async () => {
     await charts.stop();
+    // The previous test fetched the index moments ago: an index younger than index_ttl (1s) is
+    // answered from memory without asking, so this test waits it out to prove the down path.
+    await delay(1_500);
     await plane.kubectlOk([
       'patch',
       'helmrelease/web',
