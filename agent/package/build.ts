@@ -8,7 +8,13 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundle, thirdPartyNotices } from '../../shared/node/bundle.ts';
+import {
+  builtinsByRequire,
+  bundle,
+  deferPackages,
+  KUBECONFIG_PROXY_PACKAGES,
+  thirdPartyNotices,
+} from '../../shared/node/bundle.ts';
 import { errorMessage } from '../../shared/errors.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -18,6 +24,9 @@ export async function buildAgent(): Promise<{ path: string; bytes: number }> {
   const { bytes, packageDirs } = await bundle(ROOT, 'agent/main.ts', AGENT_BUNDLE, {
     // An agent's stack traces in its log and its CPU profiles should name real functions.
     keepNames: true,
+    // Evaluated at every start otherwise: Node's facades of imported built-ins, and client-node's
+    // proxy and fetch packages the agent reaches only through a proxy or the GitOps watches.
+    plugins: [builtinsByRequire, deferPackages(KUBECONFIG_PROXY_PACKAGES)],
   });
   writeFileSync(
     join(ROOT, 'dist', 'driftguard-agent.THIRD_PARTY_NOTICES'),

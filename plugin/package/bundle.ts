@@ -6,6 +6,7 @@ import {
   builtinsByRequire,
   bundle as bundleEntry,
   deferPackages,
+  KUBECONFIG_PROXY_PACKAGES,
   thirdPartyNotices as notices,
   type BundleResult,
 } from '../../shared/node/bundle.ts';
@@ -23,10 +24,6 @@ const withoutInkDevtools: Plugin = {
   },
 };
 
-// client-node's kubeconfig code imports these for proxies and fetch(); the plugin talks to the API
-// server with node:https and needs them only when a kubeconfig names a proxy.
-const DEFERRED = ['undici', 'socks-proxy-agent', 'socks', 'hpagent'];
-
 /** `keepNames` for a bundle whose CPU profiles name real functions (test/bench/local-loop.ts --names). */
 export function bundle(
   root: string,
@@ -36,7 +33,7 @@ export function bundle(
 ): Promise<BundleResult> {
   return bundleEntry(root, entry, outfile, {
     ...opts,
-    plugins: [withoutInkDevtools, builtinsByRequire, deferPackages(DEFERRED)],
+    plugins: [withoutInkDevtools, builtinsByRequire, deferPackages(KUBECONFIG_PROXY_PACKAGES)],
   });
 }
 

@@ -74,6 +74,13 @@ export const builtinsByRequire: Plugin = {
 };
 
 /**
+ * What client-node's kubeconfig code imports for proxies and fetch(): the agent and the plugin talk
+ * to the API server with node:https and need them only when a kubeconfig names a proxy (or, in the
+ * agent, for the GitOps objects' watches through client-node), so both bundles defer them.
+ */
+export const KUBECONFIG_PROXY_PACKAGES = ['undici', 'socks-proxy-agent', 'socks', 'hpagent'] as const;
+
+/**
  * Packages whose code runs when first used instead of at start. A module the bundle imports is
  * evaluated at start even if nothing calls it (client-node's kubeconfig code imports undici, socks and
  * hpagent for proxies and fetch, ~100 ms, and the plugin uses none of them unless a proxy is set).
