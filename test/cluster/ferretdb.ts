@@ -12,6 +12,12 @@ export interface FerretDB {
   port: number;
   /** SIGKILL, no shutdown (the data dir stays, as after a crash); start again with the same port and dir. */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP / SIGCONT: a server that stops answering with its connections open (a hung host, a
+   * network that drops packets), where a stopped one refuses them.
+   */
+  freeze(): void;
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -47,5 +53,17 @@ export async function startFerretDB(opts: { port?: number; dir?: string } = {}):
     server.child.kill('SIGKILL');
     await exited;
   };
-  return { uri: `mongodb://127.0.0.1:${port}/?directConnection=true`, port, kill, stop: stopAll };
+  const thaw = (): void => void server.child.kill('SIGCONT');
+  return {
+    uri: `mongodb://127.0.0.1:${port}/?directConnection=true`,
+    port,
+    kill,
+    freeze: () => void server.child.kill('SIGSTOP'),
+    thaw,
+    // A frozen server never ends on SIGTERM.
+    stop: async () => {
+      thaw();
+      await stopAll();
+    },
+  };
 }
