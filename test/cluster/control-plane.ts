@@ -3,7 +3,7 @@
 // No controllers or kubelet run: nothing schedules Pods, nothing garbage-collects. The full
 // cluster (cluster.ts) starts this plane with the ServiceAccount admission plugin on and adds the
 // controllers, the scheduler and a kwok node; tests that only need the API use this bare plane.
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -100,26 +100,56 @@ function etcdHealthy(url: string): Promise<boolean> {
   );
 }
 
-export function runKubectl(kubeconfig: string, args: string[], input?: string): Promise<KubectlResult> {
+export function runKubectl(
+  kubeconfig: string,
+  args: string[],
+  input?: string,
+  running?: Set<ChildProcess>,
+): Promise<KubectlResult> {
   return new Promise((resolve) => {
     const child = execFile(
       binaries().kubectl,
       ['--kubeconfig', kubeconfig, ...args],
       { maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
+        running?.delete(child);
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
       },
     );
+    running?.add(child);
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
   });
 }
 
-/** kubectl() and kubectlOk() (see ControlPlane) with `kubeconfig` as their default. */
-export function kubectlFor(kubeconfig: string): Pick<ControlPlane, 'kubectl' | 'kubectlOk'> {
+/**
+ * Ends the kubectl commands still running (a stop in the middle of a step: kubectl waits on a
+ * server that is going away, and would outlive whoever started it).
+ */
+async function endKubectls(running: Set<ChildProcess>): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
+/**
+ * kubectl() and kubectlOk() (see ControlPlane) with `kubeconfig` as their default; with `running`,
+ * each command is in it while it runs.
+ */
+export function kubectlFor(
+  kubeconfig: string,
+  running?: Set<ChildProcess>,
+): Pick<ControlPlane, 'kubectl' | 'kubectlOk'> {
   const kubectl = (args: string[], opts?: { input?: string; kubeconfig?: string }) =>
-    runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input);
+    runKubectl(opts?.kubeconfig ?? kubeconfig, args, opts?.input, running);
   const kubectlOk = async (args: string[], opts?: { input?: string; kubeconfig?: string }) => {
     const r = await kubectl(args, opts);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
@@ -198,7 +228,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   const bins = binaries();
   const dir = mkdtempSync(join(tmpdir(), 'driftguard-plane-'));
   const servers: Server[] = [];
+  const kubectls = new Set<ChildProcess>();
   const stop = async (): Promise<void> => {
+    await endKubectls(kubectls);
     for (const s of servers.reverse()) await s.stop();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -285,7 +317,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       return file;
     };
 
-    const { kubectl, kubectlOk } = kubectlFor(kubeconfig);
+    const { kubectl, kubectlOk } = kubectlFor(kubeconfig, kubectls);
     const caFile = join(dir, 'certs', 'apiserver.crt');
     return {
       server,
