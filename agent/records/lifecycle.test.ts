@@ -105,11 +105,33 @@ describe('transition', () => {
         assert.equal(event.from_status, row.from);
         assert.equal(event.to_status, row.status);
         assert.equal(event.time, T3);
-        assert.equal(event.event_id, eventId(row.next.resource_id, event.event, T3));
+        // Named after the record the transition starts from (the analysis time for a new resource).
+        assert.equal(
+          event.event_id,
+          eventId(row.next.resource_id, event.event, previous?.last_checked ?? T3),
+        );
         assert.equal(event.resource_id, row.next.resource_id);
       }
     });
   }
+
+  it('the same transition from the same stored record has the same event id, whenever it is computed', () => {
+    // A leader killed after storing the event and before storing the record: the next leader
+    // computes the transition again from the record that is stored, and stores no second event.
+    const stored = transition(null, inSync, T0).record;
+    const first = transition(stored, scaled, T1).event;
+    const again = transition(stored, scaled, T2).event;
+    assert.ok(first && again);
+    assert.equal(again.event_id, first.event_id);
+    assert.notEqual(again.time, first.time);
+    // Every later transition starts from another record: a new id.
+    const active = transition(stored, scaled, T1).record;
+    const resolvedEvent = transition(active, inSync, T2).event;
+    const resolvedRecord = transition(active, inSync, T2).record;
+    const redetected = transition(resolvedRecord, scaled, T3).event;
+    const ids = [first.event_id, resolvedEvent?.event_id, redetected?.event_id];
+    assert.equal(new Set(ids).size, 3, ids.join(', '));
+  });
 
   it('opens an episode at the first detection and keeps first_detected while it lasts', () => {
     const { record: first, event } = transition(null, scaled, T0);

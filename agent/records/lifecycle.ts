@@ -21,9 +21,13 @@ export interface TransitionOutcome {
 export const DEFAULT_CLUSTER = 'default';
 
 /**
- * Deterministic, so a write retried after a timeout stores the event once, and unique across the
- * clusters sharing a database: `<resource_id>|<event>|<time>`, prefixed by `<cluster>|` when the
- * cluster is not the default one (the default keeps the ids it always had).
+ * Deterministic, so an event stored twice is stored once, and unique across the clusters sharing a
+ * database: `<resource_id>|<event>|<time>`, prefixed by `<cluster>|` when the cluster is not the
+ * default one (the default keeps the ids it always had). For a transition, `time` is when the
+ * record it starts from was written (its last_checked; the analysis time for a resource never
+ * recorded): the same transition computed again from the same stored record — a write retried
+ * after a timeout, or a new leader after the old one died between storing the event and the
+ * record — has the same id, and each transition starts from another record.
  */
 export function eventId(
   resourceId: string,
@@ -85,6 +89,7 @@ function base(
 
 function makeEvent(
   record: DriftRecord,
+  previous: DriftRecord | null,
   event: Transition,
   from: DriftStatus,
   now: string,
@@ -92,7 +97,7 @@ function makeEvent(
   message: string | null,
 ): DriftEvent {
   return {
-    event_id: eventId(record.resource_id, event, now, record.cluster),
+    event_id: eventId(record.resource_id, event, previous?.last_checked ?? now, record.cluster),
     cluster: record.cluster,
     resource_id: record.resource_id,
     event,
@@ -124,7 +129,7 @@ function detected(
   };
   return {
     record,
-    event: makeEvent(record, 'detected', from, now, record, driftMessage(record.drift_details)),
+    event: makeEvent(record, previous, 'detected', from, now, record, driftMessage(record.drift_details)),
   };
 }
 
@@ -139,7 +144,7 @@ function stillDrifting(previous: DriftRecord | null, result: Verdict, now: strin
   };
   const changed = driftSignature(previous?.drift_details ?? []) !== driftSignature(record.drift_details);
   const event = changed
-    ? makeEvent(record, 'updated', 'active', now, record, driftMessage(record.drift_details))
+    ? makeEvent(record, previous, 'updated', 'active', now, record, driftMessage(record.drift_details))
     : null;
   return { record, event };
 }
@@ -162,7 +167,10 @@ function resolved(previous: DriftRecord | null, result: Verdict, now: string): T
     resolution_message: message,
   };
   // The event names the drift that ended, not the (empty) verdict that ended it.
-  return { record, event: makeEvent(record, 'resolved', 'active', now, episodeOf(previous), message) };
+  return {
+    record,
+    event: makeEvent(record, previous, 'resolved', 'active', now, episodeOf(previous), message),
+  };
 }
 
 function inSync(
