@@ -56,6 +56,12 @@ describe('agent through a kube-apiserver restart', () => {
   });
 });
 
+/** Applies the fixture and starts a watch-only agent storing in database `name` of `db` (outages found within 2 s). */
+async function watchOnlyAgentOn(fx: Fixture, db: FerretDB, name: string): Promise<AgentProcess> {
+  await fx.applyAll();
+  return startWatchOnlyAgent(fx, { database: { uri: db.uri, name, connect_timeout: '2s' } });
+}
+
 describe('agent through a database outage', () => {
   let fx: Fixture;
   let agent: AgentProcess;
@@ -67,10 +73,7 @@ describe('agent through a database outage', () => {
     dir = mkdtempSync(join(tmpdir(), 'driftguard-outage-'));
     db = await startFerretDB({ port, dir });
     fx = await startFixture();
-    await fx.applyAll();
-    agent = await startWatchOnlyAgent(fx, {
-      database: { uri: db.uri, name: 'driftguard_outage', connect_timeout: '2s' },
-    });
+    agent = await watchOnlyAgentOn(fx, db, 'driftguard_outage');
   });
   after(async () => {
     await fx?.stop();
@@ -134,10 +137,7 @@ describe('agent through a database that stops answering', () => {
   before(async () => {
     db = await startFerretDB();
     fx = await startFixture();
-    await fx.applyAll();
-    agent = await startWatchOnlyAgent(fx, {
-      database: { uri: db.uri, name: 'driftguard_frozen', connect_timeout: '2s' },
-    });
+    agent = await watchOnlyAgentOn(fx, db, 'driftguard_frozen');
   });
   after(async () => {
     await fx?.stop();
