@@ -115,10 +115,10 @@ export class Agent {
             ? 'store read failed; reads go to the database one by one or to the cache'
             : 'store write failed; queued for retry',
         ),
-      onLoaded: (records, ms) =>
+      onLoaded: (records, ms, from) =>
         this.log.info(
-          { event: 'store_loaded', records, duration_ms: Math.round(ms) },
-          `${records} record(s) read from the store`,
+          { event: 'store_loaded', records, duration_ms: Math.round(ms), from },
+          `${records} record(s) read from the ${from === 'snapshot' ? "store's snapshot" : 'store'}`,
         ),
       onRecovered: (written) =>
         this.log.info(
@@ -403,13 +403,27 @@ export class Agent {
     await this.scheduler.stop();
     this.audit?.attribution.flush();
     await this.notifier.stop();
-    // After the last write: the Lease is released so a follower takes over without waiting.
+    await this.keepSnapshot();
+    // After the last write and the snapshot: the Lease is released so a follower takes over
+    // without waiting (and may take the snapshot: it is complete before the Lease is free).
     await this.elector?.stop();
     await gitStopped;
     await this.watch.stop();
     await this.servers?.close();
     await this.store.close();
     if (this.gitDir.temporary) rmSync(this.gitDir.dir, { recursive: true, force: true });
+  }
+
+  /** The records kept for the next start (on MongoDB it reads a few documents, not one per record). */
+  private async keepSnapshot(): Promise<void> {
+    const kept = await this.store.keepSnapshot();
+    if (typeof kept === 'number')
+      this.log.info(
+        { event: 'store_snapshot_kept', records: kept },
+        `${kept} record(s) kept for the next start`,
+      );
+    else if (kept !== null)
+      this.log.info({ event: 'store_snapshot_kept', records: 0, reason: kept }, `no snapshot kept: ${kept}`);
   }
 
   /** GitOps objects changed: their sources are swapped in, and Git syncs at once (not at the next tick). */

@@ -47,6 +47,7 @@ export type LogEvent =
   | 'store_write_failed'
   | 'store_recovered'
   | 'store_loaded'
+  | 'store_snapshot_kept'
   | 'server_listening'
   | 'memory_pressure'
   | 'memory_recovered'

@@ -35,6 +35,7 @@ import {
   SUMMARY_KEY,
 } from './filters.ts';
 import { DEFAULT_CLUSTER } from '../records/lifecycle.ts';
+import { MongoSnapshots, type SnapshotDoc } from './record-snapshot.ts';
 import { decodeRecord, eventDocument, recordDocument, recordKey, type StoredRecord } from './mongo-codec.ts';
 import type { RecordPage, RecordQuery, RecordWrite, Store } from './store.ts';
 
@@ -109,6 +110,7 @@ interface Handles {
   summaries: Collection<ClusterStatistics & { _id: string }>;
   waiverDocs: Collection<StoredWaiver & { _id: string }>;
   meta: Collection<{ _id: string; version: number }>;
+  snapshotDocs: Collection<SnapshotDoc>;
 }
 
 function openHandles(driver: Driver, config: MongoStoreConfig): Handles {
@@ -131,15 +133,18 @@ function openHandles(driver: Driver, config: MongoStoreConfig): Handles {
     summaries: db.collection<ClusterStatistics & { _id: string }>('analyses'),
     waiverDocs: db.collection<StoredWaiver & { _id: string }>('waivers'),
     meta: db.collection<{ _id: string; version: number }>('driftguard_meta'),
+    snapshotDocs: db.collection<SnapshotDoc>('record_snapshots'),
   };
 }
 
 export class MongoStore implements Store {
   private handles: Handles | undefined;
   private readonly cluster: string;
+  readonly snapshots: MongoSnapshots;
 
   constructor(private readonly config: MongoStoreConfig) {
     this.cluster = config.cluster ?? DEFAULT_CLUSTER;
+    this.snapshots = new MongoSnapshots(() => this.open().snapshotDocs, this.cluster);
     if (!config.uri) throw new Error('MongoDB store: database uri is empty');
     if (!/^[^/\\. "$*<>:|?]{1,63}$/.test(config.name))
       throw new Error(`MongoDB store: invalid database name ${JSON.stringify(config.name)}`);
@@ -299,6 +304,7 @@ export class MongoStore implements Store {
    */
   async saveRecords(writes: readonly RecordWrite[]): Promise<void> {
     foreignWrites(this.cluster, writes);
+    await this.snapshots.guard();
     for (let i = 0; i < writes.length; i += WRITE_BATCH) {
       const slice = writes.slice(i, i + WRITE_BATCH);
       const events = slice.flatMap((w) => (w.event ? [eventDocument(w.event)] : []));
@@ -315,6 +321,7 @@ export class MongoStore implements Store {
   }
 
   async deleteRecord(resourceId: string): Promise<void> {
+    await this.snapshots.guard();
     await this.records.deleteOne({ _id: recordKey(this.cluster, resourceId) });
   }
 

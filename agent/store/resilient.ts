@@ -43,8 +43,8 @@ export class StoreUnavailableError extends Error {
 export interface ResilientStoreOptions {
   /** A write, an init, a retry or the first full read failed (log `store_write_failed`); `op` names it, e.g. `saveRecord`, `retry:saveRecord`, `init`, `read:allRecords`. */
   onError?: (err: Error, op: string) => void;
-  /** A full read filled the cache: `records` read in `ms` (log `store_loaded`). */
-  onLoaded?: (records: number, ms: number) => void;
+  /** A full read filled the cache: `records` read in `ms`, from the database or its snapshot (log `store_loaded`). */
+  onLoaded?: (records: number, ms: number, from: 'database' | 'snapshot') => void;
   /** The queue was written out after an outage; `written` writes were replayed (log `store_recovered`). */
   onRecovered?: (written: number) => void;
   /**
@@ -366,6 +366,7 @@ export class ResilientStore implements Store {
     if (exclusive && !this.exclusive) {
       this.cache.forgetComplete();
       this.latestAnalysis = undefined;
+      this.inner.snapshots?.rearm();
     }
     this.exclusive = exclusive;
   }
@@ -483,17 +484,60 @@ export class ResilientStore implements Store {
       await this.chain;
       if (this.queue.size > 0) return await this.allFromCache(undefined);
       const started = performance.now();
-      const read = await this.inner.allRecords().catch((err: unknown) => {
-        // Said once here: the readers joined to this read each fall back quietly to their own path.
-        this.options.onError?.(asError(err), 'read:allRecords');
-        throw err;
-      });
+      const snapshot = await this.takeSnapshot();
+      const read =
+        snapshot ??
+        (await this.inner.allRecords().catch((err: unknown) => {
+          // Said once here: the readers joined to this read each fall back quietly to their own path.
+          this.options.onError?.(asError(err), 'read:allRecords');
+          throw err;
+        }));
       const all = written.size === 0 && this.behind.size === 0 ? read : merged(read, this.behind, written);
       this.cache.replaceAll(all);
-      this.options.onLoaded?.(all.length, performance.now() - started);
+      this.options.onLoaded?.(all.length, performance.now() - started, snapshot ? 'snapshot' : 'database');
       return all;
     } finally {
       this.writtenDuringFill = undefined;
+    }
+  }
+
+  /**
+   * As the only writer: the records of the snapshot a clean stop kept, when no write came after it
+   * (null otherwise, or when it cannot be read: the full read follows).
+   */
+  private async takeSnapshot(): Promise<DriftRecord[] | null> {
+    const snapshots = this.inner.snapshots;
+    if (!snapshots || !this.exclusive) return null;
+    try {
+      return await snapshots.take();
+    } catch (err) {
+      this.options.onError?.(asError(err), 'read:snapshot');
+      return null;
+    }
+  }
+
+  /**
+   * At a clean stop, after the last record write and before the Lease is released: as the only
+   * writer whose copy equals the database (complete; nothing queued, in flight or behind), keeps it
+   * as the next start's snapshot. The number of records kept, or why none were (null: this store
+   * keeps none).
+   */
+  async keepSnapshot(): Promise<number | string | null> {
+    const snapshots = this.inner.snapshots;
+    if (!snapshots) return null;
+    if (this.closed) return 'the store is closed';
+    await this.chain;
+    if (!this.exclusive) return 'another process may write the records';
+    const all = this.cache.all();
+    if (!all || !this.authoritative) return 'the records were never read in full';
+    if (this.queue.size > 0 || this.inFlight > 0) return 'writes are waiting for the database';
+    if (this.behind.size > 0) return 'records written behind are not yet stored';
+    try {
+      await snapshots.save(all);
+      return all.length;
+    } catch (err) {
+      this.options.onError?.(asError(err), 'snapshot');
+      return `the snapshot could not be written (${asError(err).message})`;
     }
   }
 

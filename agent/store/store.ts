@@ -31,6 +31,19 @@ export interface RecordPage {
   count: number;
 }
 
+/**
+ * A copy of every record of the cluster kept at a clean stop, read by the next start in place of
+ * the records (MongoDB: a few documents instead of one per record). See record-snapshot.ts.
+ */
+export interface RecordSnapshots {
+  /** Written by the only writer after its last record write; a record write after it voids it. */
+  save(records: readonly DriftRecord[]): Promise<void>;
+  /** The records of a snapshot no write came after, or null; either way none is left to take. */
+  take(): Promise<DriftRecord[] | null>;
+  /** This process becomes the writer again: its next record write voids any snapshot first. */
+  rearm(): void;
+}
+
 export interface Store {
   /** Connects and creates indexes; idempotent. */
   init(): Promise<void>;
@@ -104,4 +117,6 @@ export interface Store {
    * so it may be memoised (the API's statistics). Absent: never memoise.
    */
   revision?(): number | null;
+  /** The snapshot of the records for restarts; absent: every start reads the records. */
+  readonly snapshots?: RecordSnapshots;
 }
