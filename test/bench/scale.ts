@@ -1,4 +1,5 @@
-// The agent at scale and side by side, on a fresh full cluster (startCluster) per size: n objects
+// The agent at scale and side by side, on a fresh full cluster (startCluster) per size (from
+// 100,000 a bare control plane, see BARE_FROM): n objects
 // (objects.ts) applied with server-side apply, the real agent as a child process (the embedded
 // store, or FerretDB), and the figures the issue asks for: cold first analysis, warm full
 // analysis, peak/steady RSS and the heap after a forced GC (through the inspector), detection and
@@ -19,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCluster, type Cluster } from '../cluster/cluster.ts';
+import { startControlPlane, type ControlPlane } from '../cluster/control-plane.ts';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { startAgent, type AgentProcess, type LogLine } from '../kit/agent-process.ts';
@@ -245,7 +247,7 @@ export function stopProfile(run: Running, label: string): void {
 }
 
 async function agentFigures(
-  cluster: Cluster,
+  cluster: Cluster | ControlPlane,
   repo: TestRepo,
   objects: BenchObject[],
   store: 'embedded' | 'FerretDB',
@@ -338,7 +340,7 @@ async function agentFigures(
       });
     } else note(`${section}: no inspector URL in the agent's stderr; heap figure skipped`);
 
-    if (!opts.coldOnly && store === 'embedded' && n === latencySize(opts.sizes)) {
+    if (!opts.coldOnly && store === 'embedded' && n === latencySize(opts.sizes) && 'nodeName' in cluster) {
       await latency(cluster, agent, objects, section, opts.latencyChanges);
       await confirmFigures(cluster, agent, objects, section, fullRun);
     }
@@ -366,7 +368,7 @@ function warmGoal(n: number, ms: number): { goal?: string; met?: boolean } {
 
 /** The agent again on the records it stored: start → first complete analysis (memo hits). */
 async function restartFigure(
-  cluster: Cluster,
+  cluster: Cluster | ControlPlane,
   repo: TestRepo,
   database: StoreConfig,
   workDir: string,
@@ -729,12 +731,24 @@ export async function mutate(cluster: Pick<Cluster, 'kubectlOk'>, objects: Bench
     ]);
 }
 
+/**
+ * From this size the objects go to a bare control plane (API server and etcd): with a controller
+ * manager, 25,000 Deployments would make it create ReplicaSets and pods at its 20 QPS for most of
+ * an hour while the agent is measured, which would measure the churn, not the agent (the agent
+ * compares what Git sets; status and the controllers' objects are not in Git).
+ */
+const BARE_FROM = 100_000;
+
 export async function runScaleBench(opts: ScaleOptions): Promise<void> {
   if (!existsSync(LAUNCHER))
     note('dist/kubectl-driftguard missing: run `npm run package` first for the analyze --local figures');
   for (const n of opts.sizes) {
-    console.log(`\n# ${n} objects on a fresh full cluster`);
-    const cluster = await startCluster();
+    const bare = n >= BARE_FROM;
+    console.log(
+      `\n# ${n} objects on a fresh ${bare ? 'bare control plane (no controllers)' : 'full cluster'}`,
+    );
+    const full = bare ? null : await startCluster();
+    const cluster: Cluster | ControlPlane = full ?? (await startControlPlane());
     const objects = generateObjects(n);
     const repo = makeRepo(repoFiles(objects));
     let db: FerretDB | null = null;
@@ -746,8 +760,8 @@ export async function runScaleBench(opts: ScaleOptions): Promise<void> {
         value: seconds,
         unit: 's',
       });
-      if (!opts.coldOnly && n === Math.min(...opts.sizes) && existsSync(LAUNCHER))
-        await sideBySide(cluster, repo, objects, null);
+      if (!opts.coldOnly && n === Math.min(...opts.sizes) && existsSync(LAUNCHER) && full)
+        await sideBySide(full, repo, objects, null);
       await agentFigures(cluster, repo, objects, 'embedded', null, opts);
       if (opts.ferretSizes.includes(n)) {
         db = await startFerretDB();
