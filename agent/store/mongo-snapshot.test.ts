@@ -8,7 +8,9 @@ import { startFerretDB, type FerretDB } from '../../test/cluster/ferretdb.ts';
 import { result, scalingDetail } from '../../test/records/details.ts';
 import type { DriftRecord } from '../../shared/types.ts';
 import { transition } from '../records/lifecycle.ts';
+import { MongoClient } from 'mongodb';
 import { MongoStore } from './mongo.ts';
+import { MongoSnapshots, type SnapshotDoc } from './record-snapshot.ts';
 import { ResilientStore } from './resilient.ts';
 
 const NOW = '2026-01-01T12:00:00.000Z';
@@ -132,6 +134,22 @@ describe('record snapshot (FerretDB)', () => {
     } finally {
       await next.s.close();
     }
+  });
+
+  it('a snapshot written under another schema version is not taken (a migration rewrote the records)', async () => {
+    const name = await keptBy();
+    if (!server) throw new Error('FerretDB did not start');
+    const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
+    try {
+      const docs = client.db(name).collection<SnapshotDoc>('record_snapshots');
+      assert.equal(await new MongoSnapshots(() => docs, 'default', 999).take(), null);
+    } finally {
+      await client.close();
+    }
+    const next = await start(name);
+    await next.s.allRecords();
+    assert.equal(next.from(), 'database', 'and it is gone: the next start reads the records');
+    await next.s.close();
   });
 
   it('keeps none while records written behind are not stored, or another process may write', async () => {

@@ -144,7 +144,7 @@ export class MongoStore implements Store {
 
   constructor(private readonly config: MongoStoreConfig) {
     this.cluster = config.cluster ?? DEFAULT_CLUSTER;
-    this.snapshots = new MongoSnapshots(() => this.open().snapshotDocs, this.cluster);
+    this.snapshots = new MongoSnapshots(() => this.open().snapshotDocs, this.cluster, SCHEMA_VERSION);
     if (!config.uri) throw new Error('MongoDB store: database uri is empty');
     if (!/^[^/\\. "$*<>:|?]{1,63}$/.test(config.name))
       throw new Error(`MongoDB store: invalid database name ${JSON.stringify(config.name)}`);

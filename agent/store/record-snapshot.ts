@@ -23,6 +23,8 @@ export interface SnapshotDoc {
   chunks?: number;
   count?: number;
   written_at?: string;
+  /** Marker: the store's schema version when written (a migration since rewrote the records). */
+  schema?: number;
   /** Chunk: a JSON array of records. */
   data?: string;
 }
@@ -88,6 +90,8 @@ export class MongoSnapshots implements RecordSnapshots {
   constructor(
     private readonly docs: () => Collection<SnapshotDoc>,
     private readonly cluster: string,
+    /** The store's schema version: a snapshot written under another is not taken. */
+    private readonly schema: number,
   ) {}
 
   /**
@@ -131,6 +135,7 @@ export class MongoSnapshots implements RecordSnapshots {
       chunks: chunks.length,
       count: records.length,
       written_at: new Date().toISOString(),
+      schema: this.schema,
     });
   }
 
@@ -153,6 +158,6 @@ export class MongoSnapshots implements RecordSnapshots {
     this.guarded = Promise.resolve();
     void docs.deleteMany({ cluster: this.cluster }).catch(() => undefined);
     // Another start took it first: it is that start's, and may be written over already.
-    return taken.deletedCount === 1 ? records : null;
+    return taken.deletedCount === 1 && marker.schema === this.schema ? records : null;
   }
 }
