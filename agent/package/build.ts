@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   builtinsByRequire,
+  clientNodeSubset,
   bundle,
   deferPackages,
   KUBECONFIG_PROXY_PACKAGES,
@@ -26,7 +27,11 @@ export async function buildAgent(): Promise<{ path: string; bytes: number }> {
     keepNames: true,
     // Evaluated at every start otherwise: Node's facades of imported built-ins, and client-node's
     // proxy and fetch packages the agent reaches only through a proxy or the GitOps watches.
-    plugins: [builtinsByRequire, deferPackages(KUBECONFIG_PROXY_PACKAGES)],
+    plugins: [
+      builtinsByRequire,
+      clientNodeSubset(['KubeConfig', 'Watch']),
+      deferPackages(KUBECONFIG_PROXY_PACKAGES),
+    ],
   });
   writeFileSync(
     join(ROOT, 'dist', 'driftguard-agent.THIRD_PARTY_NOTICES'),

@@ -4,6 +4,7 @@
 import type { Plugin } from 'esbuild';
 import {
   builtinsByRequire,
+  clientNodeSubset,
   bundle as bundleEntry,
   deferPackages,
   KUBECONFIG_PROXY_PACKAGES,
@@ -33,7 +34,12 @@ export function bundle(
 ): Promise<BundleResult> {
   return bundleEntry(root, entry, outfile, {
     ...opts,
-    plugins: [withoutInkDevtools, builtinsByRequire, deferPackages(KUBECONFIG_PROXY_PACKAGES)],
+    plugins: [
+      withoutInkDevtools,
+      builtinsByRequire,
+      clientNodeSubset(['KubeConfig', 'PortForward']),
+      deferPackages(KUBECONFIG_PROXY_PACKAGES),
+    ],
   });
 }
 
