@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
-import { allRecords, getRecord, waitForRecord } from '../kit/agent-fixture.ts';
+import { allRecords, getRecord, verdictCounts, waitForRecord } from '../kit/agent-fixture.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 
 /** The file's namespace and the Widget CRD's group on the shared plane (set in before()). */
@@ -57,25 +57,18 @@ function files(): Record<string, string> {
   return out;
 }
 
-async function verdicts(agent: AgentProcess): Promise<{ computed: number; remembered: number }> {
-  const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
-  const of = (how: string) =>
-    Number(new RegExp(`^driftguard_verdicts_total\\{how="${how}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  return { computed: of('computed'), remembered: of('remembered') };
-}
-
 /** A manual full run, waited for; the verdict counters it added and its pass (full, or changed ids only). */
 async function fullRun(
   agent: AgentProcess,
 ): Promise<{ computed: number; remembered: number; pass: unknown }> {
-  const before = await verdicts(agent);
+  const before = await verdictCounts(agent);
   const res = await fetch(`${agent.apiUrl}/api/v1/analyze`, { method: 'POST', body: '{}' });
   const { analysis_id: id } = (await res.json()) as { analysis_id: string };
   const done = await agent.waitForLog(
     (l) => l['event'] === 'analysis_completed' && l['analysis_id'] === id,
     60_000,
   );
-  const now = await verdicts(agent);
+  const now = await verdictCounts(agent);
   return {
     computed: now.computed - before.computed,
     remembered: now.remembered - before.remembered,
@@ -133,7 +126,7 @@ describe('remembered verdicts (real API server)', () => {
 
   it('the first analysis computes every verdict; a full run over nothing changed looks at none', async () => {
     const a = await start();
-    assert.deepEqual(await verdicts(a), { computed: TRACKED, remembered: 0 });
+    assert.deepEqual(await verdictCounts(a), { computed: TRACKED, remembered: 0 });
     assert.deepEqual(await fullRun(a), { computed: 0, remembered: 0, pass: 'changed' });
     const r = await getRecord(a, `ConfigMap:${NS}:a`);
     assert.match(
@@ -144,10 +137,10 @@ describe('remembered verdicts (real API server)', () => {
 
   it('a changed live object: its verdict only', async () => {
     const a = agent!;
-    const before = await verdicts(a);
+    const before = await verdictCounts(a);
     await plane.kubectlOk(['patch', 'configmap', 'a', '-n', NS, '-p', '{"data":{"mode":"off"}}']);
     await waitForRecord(a, `ConfigMap:${NS}:a`, (r) => r.drift_status === 'active', 30_000);
-    const now = await verdicts(a);
+    const now = await verdictCounts(a);
     assert.equal(now.computed - before.computed, 1, 'the watch event ran the engine once');
     // The next full run looks at that object again (a lookup), at no other.
     assert.deepEqual(await fullRun(a), { computed: 0, remembered: 1, pass: 'changed' });
@@ -156,10 +149,10 @@ describe('remembered verdicts (real API server)', () => {
 
   it('a commit: the objects of the files it changed only (also after a restart)', async () => {
     const a = agent!;
-    const before = await verdicts(a);
+    const before = await verdictCounts(a);
     const commit = repo.commit({ 'manifests/cm-b.yaml': configMap('b', 'changed') }, 'b changes');
     await waitForRecord(a, `ConfigMap:${NS}:b`, (r) => r.git_commit === commit, 30_000);
-    const now = await verdicts(a);
+    const now = await verdictCounts(a);
     assert.equal(now.computed - before.computed, 1);
     assert.equal((await getRecord(a, `ConfigMap:${NS}:c`))?.git_commit === commit, false);
     // A new commit: the next full run is a whole pass again (every verdict a lookup), then none.
@@ -172,7 +165,7 @@ describe('remembered verdicts (real API server)', () => {
       (await allRecords(x)).map((r) => `${r.resource_id} ${r.last_checked} ${r.git_commit}`).sort();
     const before = await checked(agent!);
     const a = await restart();
-    assert.deepEqual(await verdicts(a), { computed: 0, remembered: TRACKED });
+    assert.deepEqual(await verdictCounts(a), { computed: 0, remembered: TRACKED });
     assert.deepEqual(await checked(a), before, 'no record written: last_checked and git_commit as they were');
   });
 
@@ -181,11 +174,14 @@ describe('remembered verdicts (real API server)', () => {
     agent = undefined;
     await plane.kubectlOk(['apply', '-f', '-'], { input: crd(true) });
     const a = await start();
-    assert.deepEqual(await verdicts(a), { computed: WIDGETS.length, remembered: TRACKED - WIDGETS.length });
+    assert.deepEqual(await verdictCounts(a), {
+      computed: WIDGETS.length,
+      remembered: TRACKED - WIDGETS.length,
+    });
   });
 
   it('a rule: every verdict', async () => {
     const a = await restart({ ignore: [{ path: 'metadata.labels.unused' }] });
-    assert.deepEqual(await verdicts(a), { computed: TRACKED, remembered: 0 });
+    assert.deepEqual(await verdictCounts(a), { computed: TRACKED, remembered: 0 });
   });
 });

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { sharedCluster, type SharedCluster } from '../kit/shared-cluster.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
-import { allRecords, waitForRecord } from '../kit/agent-fixture.ts';
+import { allRecords, storeReadiness, verdictCounts, waitForRecord } from '../kit/agent-fixture.ts';
 import { startAgent, type AgentProcess } from '../kit/agent-process.ts';
 import { untilTrue } from '../kit/poll.ts';
 
@@ -15,21 +15,6 @@ let NS = '';
 const NAMES = ['a', 'b', 'c', 'd', 'e'];
 const configMap = (name: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: ${name}, namespace: ${NS} }\ndata: { mode: "on" }\n`;
-
-async function verdicts(agent: AgentProcess): Promise<{ computed: number; remembered: number }> {
-  const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
-  const of = (how: string) =>
-    Number(new RegExp(`^driftguard_verdicts_total\\{how="${how}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  return { computed: of('computed'), remembered: of('remembered') };
-}
-
-/** What /ready says of the store ("N record(s) written behind…" while a first start's inserts run). */
-async function storeMessage(agent: AgentProcess): Promise<string> {
-  const body = (await (await fetch(`${agent.healthUrl}/ready`)).json()) as {
-    components?: { name: string; message: string }[];
-  };
-  return body.components?.find((c) => c.name === 'store')?.message ?? '';
-}
 
 describe('restart on MongoDB from the snapshot of the records (FerretDB)', () => {
   let plane: SharedCluster;
@@ -83,9 +68,13 @@ describe('restart on MongoDB from the snapshot of the records (FerretDB)', () =>
     const first = await start();
     assert.deepEqual(loadedFrom(first), ['database 0']);
     // A first start writes its records behind its answer: stored before the stop, or none is kept.
-    await untilTrue('the first records stored', async () => !(await storeMessage(first)).includes('behind'), {
-      timeoutMs: 30_000,
-    });
+    await untilTrue(
+      'the first records stored',
+      async () => !(await storeReadiness(first)).includes('behind'),
+      {
+        timeoutMs: 30_000,
+      },
+    );
     assert.equal((await allRecords(first)).length, NAMES.length);
     assert.equal(await stop(), NAMES.length);
 
@@ -93,7 +82,7 @@ describe('restart on MongoDB from the snapshot of the records (FerretDB)', () =>
     const second = await start();
     assert.deepEqual(loadedFrom(second), [`snapshot ${NAMES.length}`]);
     await waitForRecord(second, `ConfigMap:${NS}:c`, (r) => r.drift_status === 'active', 30_000);
-    assert.deepEqual(await verdicts(second), { computed: 1, remembered: NAMES.length - 1 });
+    assert.deepEqual(await verdictCounts(second), { computed: 1, remembered: NAMES.length - 1 });
     // Its detection was written after it took the snapshot: its stop keeps a new one, with it.
     assert.equal(await stop(), NAMES.length);
 
@@ -101,6 +90,6 @@ describe('restart on MongoDB from the snapshot of the records (FerretDB)', () =>
     assert.deepEqual(loadedFrom(third), [`snapshot ${NAMES.length}`]);
     const c = (await allRecords(third)).find((r) => r.resource_id === `ConfigMap:${NS}:c`);
     assert.equal(c?.drift_status, 'active');
-    assert.deepEqual(await verdicts(third), { computed: 0, remembered: NAMES.length });
+    assert.deepEqual(await verdictCounts(third), { computed: 0, remembered: NAMES.length });
   });
 });

@@ -24,7 +24,7 @@ import { startControlPlane, type ControlPlane } from '../cluster/control-plane.t
 import { startFerretDB, type FerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo, type TestRepo } from '../kit/repos.ts';
 import { startAgent, type AgentProcess, type LogLine } from '../kit/agent-process.ts';
-import { getRecord } from '../kit/agent-fixture.ts';
+import { getRecord, storeReadiness, verdictCounts } from '../kit/agent-fixture.ts';
 import { buildAgent, ROOT } from '../../agent/package/build.ts';
 import {
   connectInspector,
@@ -399,12 +399,8 @@ async function restartFigure(
  */
 export async function recordsStored(agent: AgentProcess): Promise<string> {
   const started = performance.now();
-  const behind = async () => {
-    const res = await fetch(`${agent.healthUrl}/ready`);
-    const body = (await res.json()) as { components?: { name: string; message: string }[] };
-    const store = body.components?.find((c) => c.name === 'store')?.message ?? '';
-    return /(\d+) record\(s\) written behind/.exec(store)?.[1] ?? null;
-  };
+  const behind = async () =>
+    /(\d+) record\(s\) written behind/.exec(await storeReadiness(agent))?.[1] ?? null;
   const first = await behind();
   while (performance.now() - started < 10 * 60_000) {
     if ((await behind()) === null)
@@ -414,16 +410,6 @@ export async function recordsStored(agent: AgentProcess): Promise<string> {
     await sleep(250);
   }
   return `with records still written behind after 10 minutes (${(await behind()) ?? '?'}): the restart analyses those again`;
-}
-
-/** driftguard_verdicts_total so far, by how: the memo's share of the analyses since start. */
-export async function verdictCounts(agent: AgentProcess): Promise<{ remembered: number; computed: number }> {
-  const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
-  const count = (how: string) =>
-    Number(
-      new RegExp(`^driftguard_verdicts_total\\{[^}]*how="${how}"[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
-    );
-  return { remembered: count('remembered'), computed: count('computed') };
 }
 
 /** The first Git load as the agent logged it: its phases and how many files came from the parse cache. */

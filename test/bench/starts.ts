@@ -20,15 +20,8 @@ import { startCluster } from '../cluster/cluster.ts';
 import { startFerretDB } from '../cluster/ferretdb.ts';
 import { makeRepo } from '../kit/repos.ts';
 import { applyObjects, generateObjects, repoFiles } from './objects.ts';
-import {
-  gitLoad,
-  launchAgent,
-  recordsStored,
-  stopProfile,
-  storeConfig,
-  verdictCounts,
-  type Running,
-} from './scale.ts';
+import { gitLoad, launchAgent, recordsStored, stopProfile, storeConfig, type Running } from './scale.ts';
+import { verdictCounts } from '../kit/agent-fixture.ts';
 
 interface State {
   kubeconfig: string;

@@ -127,6 +127,24 @@ export async function allRecords(agent: Pick<AgentProcess, 'apiUrl'>): Promise<R
   return ((await res.json()) as { drift_records: RecordJson[] }).drift_records;
 }
 
+/** driftguard_verdicts_total so far, by how: computed (the engine ran) or remembered (it did not). */
+export async function verdictCounts(
+  agent: Pick<AgentProcess, 'healthUrl'>,
+): Promise<{ computed: number; remembered: number }> {
+  const text = await (await fetch(`${agent.healthUrl}/metrics`)).text();
+  const of = (how: string) =>
+    Number(new RegExp(`^driftguard_verdicts_total\\{how="${how}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return { computed: of('computed'), remembered: of('remembered') };
+}
+
+/** What /ready says of the store ("N record(s) written behind…" while a first start's inserts run). */
+export async function storeReadiness(agent: Pick<AgentProcess, 'healthUrl'>): Promise<string> {
+  const body = (await (await fetch(`${agent.healthUrl}/ready`)).json()) as {
+    components?: { name: string; message: string }[];
+  };
+  return body.components?.find((c) => c.name === 'store')?.message ?? '';
+}
+
 /** Polls the record until `pred` holds (or fails after `ms`, with the last record seen). */
 export async function waitForRecord(
   agent: Pick<AgentProcess, 'apiUrl'>,
