@@ -5,13 +5,12 @@
 // writes made while that read runs win over what it returns; and the schema migration runs once
 // per database, not at every start.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { MongoClient } from 'mongodb';
-import { startFerretDB, type FerretDB } from '../../test/cluster/ferretdb.ts';
+import { ferretStores } from '../../test/kit/ferret-stores.ts';
 import { result, scalingDetail } from '../../test/records/details.ts';
 import type { DriftRecord } from '../../shared/types.ts';
 import { transition } from '../records/lifecycle.ts';
-import { MongoStore } from './mongo.ts';
 import { ResilientStore } from './resilient.ts';
 import type { Store } from './store.ts';
 
@@ -34,22 +33,11 @@ function counting(store: Store): { store: Store; reads: Record<string, number> }
 }
 
 describe('MongoStore restart (FerretDB)', () => {
-  let server: FerretDB | undefined;
-  let n = 0;
-  const open = (name: string) => {
-    if (!server) throw new Error('FerretDB did not start');
-    return new MongoStore({ uri: server.uri, name, connectTimeoutMs: 5000 });
-  };
-  before(async () => {
-    server = await startFerretDB();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const { open, database, uri } = ferretStores();
 
   /** A database holding N in-sync records, written by a first agent that is gone. */
   async function stored(): Promise<{ name: string; records: DriftRecord[] }> {
-    const name = `restart_${process.pid}_${n++}`;
+    const name = database('restart');
     const first = open(name);
     await first.init();
     const records = Array.from({ length: N }, (_, i) => inSync(i));
@@ -140,9 +128,8 @@ describe('MongoStore restart (FerretDB)', () => {
   });
 
   it('migrates a database once: a later start does not rewrite the records', async () => {
-    if (!server) throw new Error('FerretDB did not start');
-    const name = `migrate_${process.pid}_${n++}`;
-    const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
+    const name = database('migrate');
+    const client = new MongoClient(uri(), { serverSelectionTimeoutMS: 5000 });
     try {
       const docs = client
         .db(name)

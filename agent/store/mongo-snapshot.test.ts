@@ -3,13 +3,12 @@
 // a snapshot is taken once; and any record write after it, by its writer or by a writer that
 // never read it, voids it, so a start never reads records older than the database's.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startFerretDB, type FerretDB } from '../../test/cluster/ferretdb.ts';
+import { describe, it } from 'node:test';
+import { ferretStores } from '../../test/kit/ferret-stores.ts';
 import { result, scalingDetail } from '../../test/records/details.ts';
 import type { DriftRecord } from '../../shared/types.ts';
 import { transition } from '../records/lifecycle.ts';
 import { MongoClient } from 'mongodb';
-import { MongoStore } from './mongo.ts';
 import { MongoSnapshots, type SnapshotDoc } from './record-snapshot.ts';
 import { ResilientStore } from './resilient.ts';
 
@@ -22,18 +21,7 @@ const record = (i: number, at = NOW): DriftRecord =>
     .record;
 
 describe('record snapshot (FerretDB)', () => {
-  let server: FerretDB | undefined;
-  let n = 0;
-  const open = (name: string) => {
-    if (!server) throw new Error('FerretDB did not start');
-    return new MongoStore({ uri: server.uri, name, connectTimeoutMs: 5000 });
-  };
-  before(async () => {
-    server = await startFerretDB();
-  });
-  after(async () => {
-    await server?.stop();
-  });
+  const { open, database, uri } = ferretStores();
 
   /** A start: the store as the agent wraps it, and where its full read came from. */
   async function start(name: string): Promise<{ s: ResilientStore; from: () => string | undefined }> {
@@ -46,7 +34,7 @@ describe('record snapshot (FerretDB)', () => {
 
   /** A database whose first agent stored N records and stopped cleanly, keeping the snapshot. */
   async function keptBy(): Promise<string> {
-    const name = `snapshot_${process.pid}_${n++}`;
+    const name = database('snapshot');
     const { s } = await start(name);
     await s.allRecords();
     await s.saveRecords(Array.from({ length: N }, (_, i) => ({ record: record(i), event: null })));
@@ -138,8 +126,7 @@ describe('record snapshot (FerretDB)', () => {
 
   it('a snapshot written under another schema version is not taken (a migration rewrote the records)', async () => {
     const name = await keptBy();
-    if (!server) throw new Error('FerretDB did not start');
-    const client = new MongoClient(server.uri, { serverSelectionTimeoutMS: 5000 });
+    const client = new MongoClient(uri(), { serverSelectionTimeoutMS: 5000 });
     try {
       const docs = client.db(name).collection<SnapshotDoc>('record_snapshots');
       assert.equal(await new MongoSnapshots(() => docs, 'default', 999).take(), null);
