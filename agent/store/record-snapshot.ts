@@ -140,17 +140,15 @@ export class MongoSnapshots implements RecordSnapshots {
   }
 
   /**
-   * Takes the snapshot: its records when the marker names a complete one, else null; the marker
-   * is deleted before this answers (before any write of this term), the chunks after.
+   * Takes the snapshot: its records when the marker names a complete one, else null; a marker is
+   * deleted before this answers (before any write of this term), the chunks after. With none, the
+   * term's first write still runs the guard.
    */
   async take(): Promise<DriftRecord[] | null> {
     this.rearm();
     const docs = this.docs();
     const marker = await docs.findOne({ _id: markerId(this.cluster) });
-    if (!marker) {
-      await this.guard();
-      return null;
-    }
+    if (!marker) return null;
     const ids = Array.from({ length: marker.chunks ?? 0 }, (_, i) => chunkId(this.cluster, marker.token, i));
     const chunks = await Promise.all(ids.map((_id) => docs.findOne({ _id })));
     const records = snapshotRecords(marker, chunks, this.cluster);

@@ -134,9 +134,9 @@ const CLIENT_NODE_CLASSES = { KubeConfig: 'config.js', PortForward: 'portforward
  * CPU (profile of `analyze --local`) for code neither bundle runs. So in the bundles the package's
  * index gives only the classes the bundle names, each read from its own file when first used
  * (PortForward's file still imports the generated API: a command that forwards a port pays for it
- * then; the agent bundle leaves it out), and the
- * kubeconfig code's import of the generated index gives the two names it uses. A bundle that
- * imports another name from the package fails to build ("No matching export"), not at run time.
+ * then; the agent bundle leaves it out), and the kubeconfig code's import of the generated index
+ * gives the two names it uses. A bundle that imports another name from the package fails to
+ * build ("No matching export"), not at run time.
  */
 export function clientNodeSubset(classes: readonly (keyof typeof CLIENT_NODE_CLASSES)[]): Plugin {
   const dist = dirname(createRequire(import.meta.url).resolve('@kubernetes/client-node'));
